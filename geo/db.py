@@ -1,0 +1,158 @@
+"""Conexión SQLite, transacciones de escritura y registro de eventos.
+
+`geo` es la base de la cadena de dependencias (geo ← propuestas ← votacion ← paginas),
+así que aquí vive lo que todos los paquetes comparten para guardar datos:
+
+- `abrir(ruta)`: una conexión nueva (WAL, busy timeout, claves foráneas). Se abre una por
+  cada ejecución de la página; nunca se guarda una conexión entre hilos de Streamlit.
+- `escritura(db)`: la única vía de escritura: `BEGIN IMMEDIATE` (toma el candado de
+  escritura antes de leer, así un leer-y-luego-escribir no pierde carreras) y `ROLLBACK`
+  ante cualquier error, de modo que una falla no deja filas a medias.
+- `registrar_evento(...)`: fila en `eventos`, tabla de solo agregar (triggers impiden
+  modificarla o borrarla).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+RAIZ = Path(__file__).resolve().parent.parent
+RUTA_POR_DEFECTO = RAIZ / "datos" / "plataforma.db"
+ESPERA_CANDADO_MS = 5000
+
+
+class ErrorAlmacen(Exception):
+    """La base de datos no se pudo abrir o escribir; el mensaje dice por qué en castellano."""
+
+
+def ruta_configurada() -> Path:
+    """Ruta de la base: `PLATAFORMA_DB` o `datos/plataforma.db` junto a la aplicación."""
+    return Path(os.environ.get("PLATAFORMA_DB") or RUTA_POR_DEFECTO)
+
+
+def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
+    """Abre una conexión nueva, con WAL, espera ante candados y claves foráneas.
+
+    `isolation_level=None`: sqlite3 no abre transacciones implícitas; las abre
+    `escritura()` (o `db.atomic()` de sqlite-utils dentro de ella, como punto de guardado).
+    """
+    if memoria:
+        conexion = sqlite3.connect(":memory:", isolation_level=None)
+    else:
+        ruta = Path(ruta or ruta_configurada())
+        try:
+            ruta.parent.mkdir(parents=True, exist_ok=True)
+            conexion = sqlite3.connect(str(ruta), isolation_level=None,
+                                       timeout=ESPERA_CANDADO_MS / 1000)
+            conexion.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error) as error:
+            raise ErrorAlmacen(
+                f"No se pudo abrir la base de datos «{ruta}»: {error}. "
+                "Revise que la carpeta exista y tenga permiso de escritura."
+            ) from error
+    conexion.execute(f"PRAGMA busy_timeout={ESPERA_CANDADO_MS}")
+    conexion.execute("PRAGMA foreign_keys=ON")
+    conexion.execute("PRAGMA synchronous=NORMAL")
+    return Database(conexion, execute_plugins=False)
+
+
+@contextlib.contextmanager
+def escritura(db: Database) -> Iterator[Database]:
+    """Transacción de escritura: `BEGIN IMMEDIATE` … `COMMIT`, o `ROLLBACK` si algo falla.
+
+    Anidada dentro de otra escritura se vuelve un punto de guardado (`db.atomic()`).
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise ErrorAlmacen(_explicar(error)) from error
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK") if db.conn.in_transaction else None
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise ErrorAlmacen(_explicar(error)) from error
+
+
+def _explicar(error: sqlite3.Error) -> str:
+    texto = str(error).lower()
+    if "readonly" in texto or "read-only" in texto:
+        return "La base de datos está en modo de solo lectura; no se guardó nada."
+    if "disk is full" in texto or "full" in texto:
+        return "El disco está lleno; no se guardó nada. Libere espacio y vuelva a intentar."
+    if "locked" in texto or "busy" in texto:
+        return "La base de datos está ocupada por otra escritura; no se guardó nada. Intente de nuevo."
+    return f"No se pudo escribir en la base de datos ({error}); no se guardó nada."
+
+
+def ahora() -> dt.datetime:
+    """Hora actual con zona (UTC); las capas de dominio la reciben como argumento."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def marca(momento: dt.datetime) -> str:
+    """Texto ISO-8601 con zona, el formato de todas las columnas `*_en`."""
+    if momento.tzinfo is None:
+        raise ValueError(f"La hora {momento!r} no tiene zona horaria; se espera una hora con zona.")
+    return momento.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Evento:
+    """Un cambio de estado: quién, qué acción, sobre qué, cuándo, antes y después."""
+
+    actor: str
+    accion: str
+    objeto_tipo: str
+    objeto_id: str
+    antes: Any = None
+    despues: Any = None
+
+
+def registrar_evento(db: Database, evento: Evento, *, momento: dt.datetime) -> int:
+    """Agrega una fila a `eventos` (debe llamarse dentro de `escritura`)."""
+    if not db.conn.in_transaction:
+        raise ErrorAlmacen("registrar_evento debe llamarse dentro de una escritura.")
+    cursor = db.execute(
+        "INSERT INTO eventos (ocurrido_en, actor, accion, objeto_tipo, objeto_id, antes, despues)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [marca(momento), evento.actor, evento.accion, evento.objeto_tipo, str(evento.objeto_id),
+         _json(evento.antes), _json(evento.despues)],
+    )
+    return cursor.lastrowid
+
+
+def listar_eventos(db: Database, *, objeto_tipo: str | None = None, limite: int = 200) -> list[dict]:
+    """Eventos más recientes primero, con `antes`/`despues` ya decodificados."""
+    donde, parametros = ("WHERE objeto_tipo = ?", [objeto_tipo]) if objeto_tipo else ("", [])
+    filas = db.execute(
+        f"SELECT * FROM eventos {donde} ORDER BY id DESC LIMIT ?", [*parametros, limite]
+    ).fetchall()
+    columnas = ["id", "ocurrido_en", "actor", "accion", "objeto_tipo", "objeto_id", "antes", "despues"]
+    eventos = [dict(zip(columnas, fila)) for fila in filas]
+    for evento in eventos:
+        for clave in ("antes", "despues"):
+            evento[clave] = json.loads(evento[clave]) if evento[clave] else None
+    return eventos
+
+
+def _json(valor: Any) -> str | None:
+    return None if valor is None else json.dumps(valor, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,266 @@
+"""Mapas folium del territorio, servidos sin internet.
+
+Leaflet y Leaflet.markercluster vienen de los paquetes XStatic de PyPI y se copian a la
+carpeta `static/vendor/` de la aplicación (Streamlit la sirve en `/app/static/`); el mapa
+base por defecto no usa teselas, y OpenStreetMap es una capa opcional para cuando hay
+internet. Todo texto de usuario que llega al HTML del mapa pasa por `html.escape`.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import shutil
+from pathlib import Path
+
+import folium
+import jinja2
+import shapely
+from branca.element import MacroElement
+
+from geo.modelo import CentroPoblado, Punto, PuntoInvalido, Territorio
+
+CARPETA_STATIC = Path(__file__).resolve().parent.parent / "static"
+PALETA = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+COLOR_SIN_DATO = "#d9d9d9"
+COLOR_BORDE = "#1a1a1a"
+COLOR_CENTRO = "#7a1f5c"
+ZOOM_MAXIMO = 18
+
+
+# --- activos sin internet -------------------------------------------------------------------
+
+def preparar_activos(carpeta: Path = CARPETA_STATIC) -> Path:
+    """Copia Leaflet y markercluster de XStatic a `carpeta/vendor` (solo lo que falte)."""
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    for paquete, nombre in ((leaflet, "leaflet"), (markercluster, "markercluster")):
+        destino = carpeta / "vendor" / f"{nombre}-{paquete.VERSION}"
+        if not (destino / ".completo").exists():
+            shutil.copytree(paquete.BASE_DIR, destino, dirs_exist_ok=True)
+            (destino / ".completo").write_text(paquete.VERSION)
+    return carpeta / "vendor"
+
+
+def urls_activos(prefijo: str = "/app/static") -> dict[str, str]:
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    base = prefijo.rstrip("/")
+    hoja = f"{base}/vendor/leaflet-{leaflet.VERSION}"
+    cluster = f"{base}/vendor/markercluster-{markercluster.VERSION}"
+    return {
+        "leaflet_js": f"{hoja}/leaflet.js", "leaflet_css": f"{hoja}/leaflet.css",
+        "cluster_js": f"{cluster}/leaflet.markercluster.js",
+        "cluster_css": f"{cluster}/MarkerCluster.css", "cluster_css2": f"{cluster}/MarkerCluster.Default.css",
+        "estilo_css": f"{base}/plataforma/mapa.css",
+    }
+
+
+def _usar_activos_locales(mapa: folium.Map, prefijo: str) -> None:
+    """Reemplaza los enlaces a CDN de folium por los archivos servidos por la app."""
+    urls = urls_activos(prefijo)
+    mapa.default_js = [("leaflet", urls["leaflet_js"])]
+    mapa.default_css = [("leaflet_css", urls["leaflet_css"]), ("plataforma_css", urls["estilo_css"])]
+
+
+# --- mapa de distritos ----------------------------------------------------------------------
+
+def mapa_distritos(territorio: Territorio, *, datos: dict[str, dict] | None = None,
+                   indicador: str | None = None, centros: list[CentroPoblado] | None = None,
+                   seleccionado: str | None = None, prefijo: str = "/app/static",
+                   alto: int = 560) -> folium.Map:
+    """Mapa con los distritos (coropleta de `indicador` si se da), nombres y centros poblados."""
+    sur, oeste, norte, este = territorio.limites()
+    mapa = folium.Map(location=[(sur + norte) / 2, (oeste + este) / 2], tiles=None, zoom_start=10,
+                      prefer_canvas=True, control_scale=True, height=alto)
+    mapa.options["maxZoom"] = ZOOM_MAXIMO
+    mapa.options["minZoom"] = 5
+    _usar_activos_locales(mapa, prefijo)
+    colores, clases = colorear(territorio, datos or {}, indicador)
+    _capa_distritos(territorio, colores, seleccionado, datos or {}, indicador).add_to(mapa)
+    _capa_nombres(territorio).add_to(mapa)
+    if centros:
+        _capa_centros(centros).add_to(mapa)
+    if indicador:
+        Leyenda(etiqueta_indicador(indicador), clases).add_to(mapa)
+    folium.TileLayer("OpenStreetMap", name="Calles de OpenStreetMap (requiere internet)", overlay=True,
+                     show=False, control=True, max_zoom=ZOOM_MAXIMO).add_to(mapa)
+    folium.LayerControl(collapsed=True).add_to(mapa)
+    mapa.fit_bounds([[sur, oeste], [norte, este]])
+    return mapa
+
+
+def _capa_distritos(territorio: Territorio, colores: dict[str, str], seleccionado: str | None,
+                    datos: dict[str, dict], indicador: str | None) -> folium.GeoJson:
+    elementos = []
+    for distrito in territorio.distritos:
+        valor = datos.get(distrito.ubigeo, {}).get(indicador) if indicador else None
+        texto = html.escape(distrito.nombre)
+        if indicador:
+            texto += f"<br>{html.escape(etiqueta_indicador(indicador))}: {html.escape(formatear(valor))}"
+        elementos.append({
+            "type": "Feature", "geometry": json.loads(shapely.to_geojson(distrito.geometria)),
+            "properties": {"ubigeo": distrito.ubigeo, "etiqueta": texto,
+                           "relleno": colores.get(distrito.ubigeo, COLOR_SIN_DATO),
+                           "elegido": distrito.ubigeo == seleccionado},
+        })
+
+    def estilo(elemento: dict) -> dict:
+        propiedades = elemento["properties"]
+        return {"fillColor": propiedades["relleno"], "fillOpacity": 0.75, "color": COLOR_BORDE,
+                "weight": 4 if propiedades["elegido"] else 1.5}
+
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": elementos}, name="Distritos", style_function=estilo,
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.9},
+        tooltip=folium.GeoJsonTooltip(fields=["etiqueta"], labels=False, sticky=False),
+        control=False,
+    )
+
+
+def _capa_nombres(territorio: Territorio) -> folium.FeatureGroup:
+    grupo = folium.FeatureGroup(name="Nombres de distritos", control=False)
+    for distrito in territorio.distritos:
+        punto = distrito.geometria.representative_point()
+        folium.Marker(
+            [punto.y, punto.x], interactive=False,
+            icon=folium.DivIcon(html=f'<span>{html.escape(distrito.nombre)}</span>',
+                                class_name="etiqueta-distrito", icon_size=(0, 0)),
+        ).add_to(grupo)
+    return grupo
+
+
+def _capa_centros(centros: list[CentroPoblado]) -> folium.GeoJson:
+    """Una sola capa GeoJSON sobre canvas: miles de puntos sin costo por marcador en Python."""
+    coleccion = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+         "properties": {"nombre": html.escape(c.nombre.title())}}
+        for c in centros]}
+    return folium.GeoJson(
+        coleccion, name=f"Centros poblados ({len(centros)})",
+        marker=folium.CircleMarker(radius=3, weight=1, color=COLOR_CENTRO, fill=True,
+                                   fill_color="#ffffff", fill_opacity=0.9),
+        tooltip=folium.GeoJsonTooltip(fields=["nombre"], labels=False),
+        style_function=lambda _: {}, highlight_function=None,
+    )
+
+
+class Leyenda(MacroElement):
+    """Control de Leaflet con la leyenda de la coropleta (HTML ya escapado)."""
+
+    _template = jinja2.Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var leyenda = L.control({position: "bottomright"});
+            leyenda.onAdd = function () {
+                var div = L.DomUtil.create("div", "leyenda-mapa");
+                div.innerHTML = {{ this.contenido }};
+                return div;
+            };
+            leyenda.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, titulo: str, clases: list[tuple[str, str]]):
+        super().__init__()
+        self._name = "Leyenda"
+        filas = "".join(f'<div><i style="background:{color}"></i>{html.escape(texto)}</div>'
+                        for color, texto in clases)
+        contenido = f"<strong>{html.escape(titulo)}</strong>{filas}"
+        self.contenido = json.dumps(contenido).replace("</", "<\\/")
+
+
+# --- coropleta ------------------------------------------------------------------------------
+
+ETIQUETAS_INDICADORES = {
+    "poblacion_proyectada_2025": "Población proyectada 2025 (hab.)",
+    "pob_total_2023_minam": "Población total 2023, MINAM (hab.)",
+    "pob_urbana_2023_minam": "Población urbana 2023, MINAM (hab.)",
+    "pob_rural_2023_minam": "Población rural 2023, MINAM (hab.)",
+    "pobreza_total_pct_2018": "Pobreza monetaria 2018 (%)",
+    "pobreza_extrema_pct_2013": "Pobreza extrema 2013 (%)",
+    "idh_2019": "Índice de desarrollo humano 2019",
+    "indice_vulnerabilidad_alimentaria": "Vulnerabilidad alimentaria (índice)",
+    "superficie_inei_km2": "Superficie INEI (km²)",
+    "altitud_capital_msnm": "Altitud de la capital (m s. n. m.)",
+    "capital": "Capital", "categoria_capital": "Categoría de la capital",
+    "lat_capital": "Latitud de la capital", "lon_capital": "Longitud de la capital",
+    "distrito": "Distrito",
+}
+
+
+def etiqueta_indicador(columna: str) -> str:
+    return ETIQUETAS_INDICADORES.get(columna, columna.replace("_", " ").capitalize())
+
+
+def indicadores_numericos(datos: dict[str, dict]) -> list[str]:
+    """Columnas con al menos un número y ningún texto (candidatas a coropleta)."""
+    columnas: dict[str, bool] = {}
+    for fila in datos.values():
+        for columna, valor in fila.items():
+            es_numero = isinstance(valor, (int, float)) and not isinstance(valor, bool)
+            columnas[columna] = columnas.get(columna, True) and (es_numero or valor is None)
+    excluir = {"lat_capital", "lon_capital"}
+    return [c for c, numerica in columnas.items() if numerica and c not in excluir]
+
+
+def colorear(territorio: Territorio, datos: dict[str, dict],
+             indicador: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Color por ubigeo en clases de igual cantidad de distritos (cuantiles), y la leyenda."""
+    if not indicador:
+        return {d.ubigeo: "#f3efe0" for d in territorio.distritos}, []
+    valores = {d.ubigeo: datos.get(d.ubigeo, {}).get(indicador) for d in territorio.distritos}
+    numeros = sorted(v for v in valores.values() if isinstance(v, (int, float)) and math.isfinite(v))
+    if not numeros:
+        return {}, [(COLOR_SIN_DATO, "Sin dato")]
+    cortes = sorted({numeros[math.ceil(len(numeros) * k / len(PALETA)) - 1] for k in range(1, len(PALETA))}
+                    | {numeros[-1]})
+    colores = {}
+    for ubigeo, valor in valores.items():
+        if isinstance(valor, (int, float)) and math.isfinite(valor):
+            clase = next(i for i, corte in enumerate(cortes) if valor <= corte)
+            colores[ubigeo] = PALETA[_indice_color(clase, len(cortes))]
+    clases, desde = [], numeros[0]
+    for i, corte in enumerate(cortes):
+        clases.append((PALETA[_indice_color(i, len(cortes))], f"{formatear(desde)} – {formatear(corte)}"))
+        desde = corte
+    if len(colores) < len(valores):
+        clases.append((COLOR_SIN_DATO, "Sin dato"))
+    return colores, clases
+
+
+def _indice_color(clase: int, total: int) -> int:
+    return round(clase * (len(PALETA) - 1) / max(total - 1, 1))
+
+
+def formatear(valor) -> str:
+    """Números al estilo peruano para pantalla: miles con coma, decimales con punto."""
+    if valor is None:
+        return "sin dato"
+    if isinstance(valor, float) and valor.is_integer() and abs(valor) >= 100:
+        return f"{int(valor):,}"
+    if isinstance(valor, float):
+        if valor == 0:
+            return "0"
+        return f"{valor:,.3f}" if abs(valor) < 1 else f"{valor:,.1f}"
+    if isinstance(valor, int):
+        return f"{valor:,}"
+    return str(valor)
+
+
+# --- clics ----------------------------------------------------------------------------------
+
+def punto_desde_clic(valor: dict | None) -> Punto | None:
+    """Convierte lo que devuelve `st_folium` en el punto clicado (o None si no hubo clic)."""
+    if not isinstance(valor, dict):
+        return None
+    clic = valor.get("last_clicked")
+    if not isinstance(clic, dict):
+        return None
+    try:
+        return Punto(float(clic["lat"]), float(clic["lng"]))
+    except (KeyError, TypeError, ValueError, PuntoInvalido):
+        return None

@@ -1,0 +1,199 @@
+"""Casos de uso del territorio: una función por acción, una transacción cada una."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from geo import almacen, lectura
+from geo.db import Evento, escritura, marca, registrar_evento
+from geo.lectura import LecturaLimites, LecturaTabla
+from geo.modelo import (CentroPoblado, Importacion, ImportacionInvalida, Problema, Punto, SinTerritorio,
+                        Territorio)
+
+TIPOS = ("limites", "indicadores", "centros_poblados")
+
+
+def provincia_configurada() -> str:
+    """Código de provincia (4 dígitos): `PLATAFORMA_PROVINCIA`, por defecto 0212 (Huaylas)."""
+    return os.environ.get("PLATAFORMA_PROVINCIA", lectura.PROVINCIA_POR_DEFECTO).strip()
+
+
+def preparar(db: Database) -> None:
+    """Aplica las migraciones de `geo` (eventos y territorio)."""
+    almacen.aplicar_migraciones(db)
+
+
+# --- importar -------------------------------------------------------------------------------
+
+def detectar_tipo(ruta: str | Path, nombre: str | None = None) -> str:
+    """'limites' para archivos geográficos; para CSV, 'centros_poblados' si trae lat/lon."""
+    nombre = (nombre or Path(ruta).name).lower()
+    if not nombre.endswith((".csv", ".txt")):
+        return "limites"
+    with open(ruta, "rb") as archivo:
+        encabezado = archivo.readline(4096).decode("utf-8-sig", "replace").lower()
+    columnas = {c.strip() for c in encabezado.replace(";", ",").split(",")}
+    tiene_lat = bool(columnas & set(lectura.CAMPOS_LAT)) and bool(columnas & set(lectura.CAMPOS_LON))
+    return "centros_poblados" if tiene_lat else "indicadores"
+
+
+def analizar(db: Database, ruta: str | Path, *, tipo: str, provincia: str, nombre: str | None = None,
+             crs: str | None = None) -> LecturaLimites | LecturaTabla:
+    """Lee y valida sin guardar (vista previa); lanza ImportacionInvalida con todos los problemas."""
+    if tipo == "limites":
+        return lectura.leer_limites(ruta, provincia=provincia, nombre=nombre, crs=crs)
+    if tipo == "indicadores":
+        return lectura.leer_indicadores(ruta, provincia=provincia, nombre=nombre)
+    if tipo == "centros_poblados":
+        leida = lectura.leer_centros_poblados(ruta, provincia=provincia, nombre=nombre)
+        _ubicar_centros(exigir_territorio(db), leida)
+        return leida
+    raise ValueError(f"Tipo de importación {tipo!r} desconocido; se espera uno de {TIPOS}.")
+
+
+def importar(db: Database, ruta: str | Path, *, tipo: str | None = None, provincia: str | None = None,
+             actor: str, ahora: dt.datetime, nombre: str | None = None, crs: str | None = None) -> dict:
+    """Importa límites, indicadores o centros poblados en una sola transacción.
+
+    Devuelve el registro de la importación (con su informe). Si algo falla, la base queda
+    como estaba: el territorio anterior sigue vigente.
+    """
+    tipo = tipo or detectar_tipo(ruta, nombre)
+    provincia = provincia or _provincia_para(db, tipo)
+    leida = analizar(db, ruta, tipo=tipo, provincia=provincia, nombre=nombre, crs=crs)
+    importacion = Importacion(tipo=tipo, provincia=provincia, archivo=leida.archivo, sha256=leida.sha256,
+                              importado_en=marca(ahora), actor=actor, informe=leida.informe())
+    with escritura(db):
+        anterior = almacen.ultima_importacion(db, tipo)
+        if anterior and anterior["provincia"] != provincia and tipo != "limites":
+            raise ImportacionInvalida(leida.archivo, [Problema(
+                "provincia", f"El territorio vigente es la provincia {anterior['provincia']}, no {provincia}.")])
+        importacion_id = almacen.guardar_importacion(db, importacion)
+        if tipo == "limites":
+            almacen.guardar_distritos(db, importacion_id, leida.distritos)
+        elif tipo == "indicadores":
+            almacen.guardar_indicadores(db, importacion_id, {f["ubigeo"]: _sin_ubigeo(f) for f in leida.filas})
+        else:
+            almacen.guardar_centros(db, importacion_id, leida.centros)
+        registrar_evento(db, Evento(
+            actor=actor, accion=f"importar_{tipo}", objeto_tipo="territorio", objeto_id=provincia,
+            antes=_resumen(anterior), despues={"importacion_id": importacion_id, "archivo": leida.archivo,
+                                               "sha256": leida.sha256, **_conteo(leida)}),
+            momento=ahora)
+    return {"id": importacion_id, **importacion.__dict__}
+
+
+def importar_al_iniciar(db: Database, origen: str, *, provincia: str, ahora: dt.datetime) -> dict | None:
+    """Primer arranque con `PLATAFORMA_LIMITES`: importa si aún no hay territorio."""
+    if almacen.ultima_importacion(db, "limites") is not None:
+        return None
+    with _archivo_local(origen) as (ruta, nombre):
+        return importar(db, ruta, tipo="limites", provincia=provincia, actor="sistema (PLATAFORMA_LIMITES)",
+                        ahora=ahora, nombre=nombre)
+
+
+def _provincia_para(db: Database, tipo: str) -> str:
+    if tipo == "limites":
+        return provincia_configurada()
+    return exigir_territorio(db).provincia
+
+
+def _ubicar_centros(territorio: Territorio, leida: LecturaTabla) -> None:
+    dentro, ubigeos = [], []
+    for fila in leida.filas:
+        distrito = territorio.ubicar(Punto(fila["lat"], fila["lon"]))
+        if distrito is None:
+            leida.fuera_de_provincia += 1
+            leida.avisos.append(Problema("lat/lon", f"El punto ({fila['lat']}, {fila['lon']}) está fuera "
+                                         "de la provincia; no se importó.", f"{fila['codigo']} {fila['nombre']}"))
+            continue
+        dentro.append(fila)
+        ubigeos.append(distrito.ubigeo)
+    leida.filas = dentro
+    leida.centros = lectura.centros_desde_filas(dentro, ubigeos)
+    if not dentro:
+        raise ImportacionInvalida(leida.archivo, [Problema("lat/lon", "Ningún centro poblado cae dentro de "
+                                                           "los distritos de la provincia.")])
+
+
+def _sin_ubigeo(fila: dict) -> dict:
+    return {k: v for k, v in fila.items() if k != "ubigeo"}
+
+
+def _conteo(leida: LecturaLimites | LecturaTabla) -> dict:
+    aceptados = len(leida.distritos) if isinstance(leida, LecturaLimites) else len(leida.filas)
+    return {"aceptados": aceptados, "fuera_de_provincia": leida.fuera_de_provincia}
+
+
+def _resumen(importacion: dict | None) -> dict | None:
+    if importacion is None:
+        return None
+    return {"importacion_id": importacion["id"], "archivo": importacion["archivo"],
+            "sha256": importacion["sha256"]}
+
+
+class _archivo_local:
+    """Da una ruta local para una ruta o una URL http(s) (descargada con límite de tamaño)."""
+
+    def __init__(self, origen: str):
+        self.origen = origen
+        self.temporal: Path | None = None
+
+    def __enter__(self) -> tuple[Path, str]:
+        partes = urllib.parse.urlparse(self.origen)
+        if partes.scheme not in ("http", "https"):
+            return Path(self.origen), Path(self.origen).name
+        nombre = Path(partes.path).name or "limites"
+        try:
+            with urllib.request.urlopen(self.origen, timeout=30) as respuesta:
+                contenido = respuesta.read(lectura.MAXIMO_BYTES + 1)
+        except OSError as error:
+            raise ImportacionInvalida(nombre, [Problema("url", f"No se pudo descargar {self.origen}: {error}")]) from error
+        descriptor, ruta = tempfile.mkstemp(suffix=Path(nombre).suffix)
+        with os.fdopen(descriptor, "wb") as archivo:
+            archivo.write(contenido)
+        self.temporal = Path(ruta)
+        return self.temporal, nombre
+
+    def __exit__(self, *excepcion) -> None:
+        if self.temporal:
+            self.temporal.unlink(missing_ok=True)
+
+
+# --- consultar ------------------------------------------------------------------------------
+
+def cargar_territorio(db: Database) -> Territorio | None:
+    return almacen.cargar_territorio(db)
+
+
+def exigir_territorio(db: Database) -> Territorio:
+    territorio = almacen.cargar_territorio(db)
+    if territorio is None:
+        raise SinTerritorio()
+    return territorio
+
+
+def datos_de_distritos(db: Database) -> dict[str, dict]:
+    """Indicadores vigentes por ubigeo (vacío si no se importaron)."""
+    vigente = almacen.ultima_importacion(db, "indicadores")
+    return almacen.cargar_indicadores(db, vigente["id"]) if vigente else {}
+
+
+def centros_poblados(db: Database) -> list[CentroPoblado]:
+    vigente = almacen.ultima_importacion(db, "centros_poblados")
+    return almacen.cargar_centros(db, vigente["id"]) if vigente else []
+
+
+def estado_territorio(db: Database) -> dict:
+    """Resumen para la portada: qué se importó, cuándo y de qué archivo."""
+    return {tipo: almacen.ultima_importacion(db, tipo) for tipo in TIPOS}
+
+
+def listar_importaciones(db: Database) -> list[dict]:
+    return almacen.listar_importaciones(db)

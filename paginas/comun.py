@@ -1,0 +1,87 @@
+"""Piezas compartidas por las páginas: conexión por ejecución, preparación única, mensajes."""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import streamlit as st
+from sqlite_utils import Database
+
+import geo
+from geo import mapa, servicios
+from geo.modelo import ErrorGeo, ImportacionInvalida
+
+CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"
+
+
+def ruta_db() -> Path:
+    return geo.ruta_configurada()
+
+
+@st.cache_resource(show_spinner="Preparando la base de datos…")
+def preparar_aplicacion(ruta: str) -> dict:
+    """Una vez por proceso y base: migraciones, activos del mapa y la importación inicial.
+
+    Solo se cachea este trabajo único, nunca la conexión (cada ejecución abre la suya).
+    """
+    mapa.preparar_activos()
+    resultado: dict = {"importacion_inicial": None, "error_inicial": None}
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        servicios.preparar(db)
+        origen = os.environ.get("PLATAFORMA_LIMITES")
+        if origen:
+            try:
+                resultado["importacion_inicial"] = servicios.importar_al_iniciar(
+                    db, origen, provincia=servicios.provincia_configurada(), ahora=geo.ahora())
+            except (ErrorGeo, geo.ErrorAlmacen) as error:
+                resultado["error_inicial"] = str(error)
+    return resultado
+
+
+@contextlib.contextmanager
+def conexion() -> Iterator[Database]:
+    """Conexión nueva para esta ejecución de la página; se cierra al terminar."""
+    try:
+        db = geo.abrir(ruta_db())
+    except geo.ErrorAlmacen as error:
+        st.error(str(error))
+        st.stop()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def prefijo_static() -> str:
+    """URL de static/ considerando `server.baseUrlPath`."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+def mostrar_error(error: Exception) -> None:
+    """Muestra un error del dominio: si trae problemas, uno por línea."""
+    if isinstance(error, ImportacionInvalida):
+        st.error(f"No se importó «{error.archivo}»; el territorio anterior sigue igual.")
+        st.markdown("\n".join(f"- {texto_plano(str(p))}" for p in error.problemas))
+    else:
+        st.error(str(error))
+
+
+def sin_territorio() -> None:
+    """Mensaje cuando aún no hay límites: cómo importarlos, por página o por comando."""
+    st.warning("Aún no hay límites distritales importados.")
+    st.markdown(
+        "Importe el archivo oficial de límites (GeoJSON, Shapefile comprimido en .zip o GeoPackage):\n"
+        "- en la página **Territorio (importar límites)**, o\n"
+        "- por línea de comandos: `python -m geo importar RUTA --provincia 0212`, o\n"
+        "- al arrancar, con la variable `PLATAFORMA_LIMITES=RUTA`.")
+    st.page_link("paginas/territorio.py", label="Ir a Territorio")
+
+
+def texto_plano(texto: str) -> str:
+    """Texto de usuario como texto plano dentro de markdown (sin HTML ni formato)."""
+    especiales = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join(f"\\{c}" if c in especiales else c for c in texto)
+

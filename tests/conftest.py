@@ -1,0 +1,59 @@
+"""Fixtures compartidas: bases en memoria y los datos reales de ../shared/geo (nunca copiados)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo import servicios
+from geo.lectura import leer_limites
+from geo.modelo import Territorio
+
+RAIZ = Path(__file__).resolve().parent.parent
+GEO = RAIZ.parent / "shared" / "geo"
+LIMITES = GEO / "huaylas_distritos.geojson"
+INDICADORES = GEO / "huaylas_distritos_datos.csv"
+CENTROS = GEO / "huaylas_centros_poblados.csv"
+PERU = GEO / "peru_distritos.geojson"
+ANCASH = GEO / "ancash_distritos.geojson"
+AHORA = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.timezone.utc)
+
+
+def pytest_configure(config):
+    if not LIMITES.exists():
+        raise pytest.UsageError(f"Faltan los datos de prueba en {GEO} (../shared/geo junto al repositorio).")
+
+
+@pytest.fixture
+def db():
+    base = geo.abrir(memoria=True)
+    servicios.preparar(base)
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def db_archivo(tmp_path):
+    base = geo.abrir(tmp_path / "plataforma.db")
+    servicios.preparar(base)
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def territorio() -> Territorio:
+    return Territorio(provincia="0212", distritos=leer_limites(LIMITES).distritos)
+
+
+@pytest.fixture
+def db_con_territorio(db):
+    servicios.importar(db, LIMITES, actor="prueba", ahora=AHORA)
+    servicios.importar(db, INDICADORES, actor="prueba", ahora=AHORA)
+    servicios.importar(db, CENTROS, actor="prueba", ahora=AHORA)
+    return db
+
+
+def filas(db, tabla: str) -> int:
+    return db.execute(f"SELECT count(*) FROM {tabla}").fetchone()[0]

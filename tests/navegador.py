@@ -1,0 +1,119 @@
+"""Servidor `streamlit run` real y Chromium sin interfaz para las pruebas de lo que ve una persona.
+
+Chromium es el de Debian (`apt-get install chromium`), manejado con Playwright sin descargar
+navegadores. Toda petición que no vaya a 127.0.0.1 se aborta y se anota: así la prueba
+demuestra que la app funciona sin internet.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parent.parent
+CAPTURAS = RAIZ / "capturas"
+IFRAME_MAPA = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/")
+ARGUMENTOS_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                       "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def ruta_chromium() -> str | None:
+    candidatos = [os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
+                  shutil.which("chromium") or "", shutil.which("chromium-browser") or ""]
+    return next((c for c in candidatos if c and Path(c).exists()), None)
+
+
+def _puerto_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def servidor(entorno: dict[str, str], registro: Path, espera: float = 90):
+    """Arranca la app en 127.0.0.1:<puerto libre> y entrega su URL; la detiene al salir."""
+    puerto = _puerto_libre()
+    orden = [sys.executable, "-m", "streamlit", "run", str(RAIZ / "app.py"), "--server.address", "127.0.0.1",
+             "--server.port", str(puerto), "--server.headless", "true", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"]
+    with open(registro, "w") as salida:
+        proceso = subprocess.Popen(orden, cwd=RAIZ, env={**os.environ, **entorno}, stdout=salida,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{puerto}"
+        try:
+            limite = time.monotonic() + espera
+            while True:
+                if proceso.poll() is not None:
+                    raise RuntimeError(f"streamlit terminó con código {proceso.returncode}: {registro.read_text()}")
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as respuesta:
+                        if respuesta.read().strip() == b"ok":
+                            break
+                if time.monotonic() > limite:
+                    raise TimeoutError("streamlit no respondió a tiempo")
+                time.sleep(0.2)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proceso.pid, signal.SIGTERM)
+            try:
+                proceso.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proceso.pid, signal.SIGKILL)
+
+
+class Navegador:
+    """Chromium con las peticiones externas bloqueadas y anotadas en `externas`."""
+
+    def __init__(self, playwright):
+        self.navegador = playwright.chromium.launch(executable_path=ruta_chromium(), args=ARGUMENTOS_CHROMIUM)
+        self.externas: list[str] = []
+        self.errores: list[str] = []
+
+    def pagina(self, ancho: int = 1366, alto: int = 900):
+        contexto = self.navegador.new_context(viewport={"width": ancho, "height": alto})
+        contexto.route(lambda url: not LOCAL.match(url), self._bloquear)
+        pagina = contexto.new_page()
+        pagina.on("pageerror", lambda error: self.errores.append(str(error)))
+        return pagina
+
+    def _bloquear(self, ruta):
+        self.externas.append(ruta.request.url)
+        ruta.abort()
+
+    def cerrar(self):
+        self.navegador.close()
+
+
+def esperar_mapa(pagina, etiquetas: int, espera_ms: int = 60_000):
+    """Espera el iframe de st_folium, Leaflet y las `etiquetas` nombres de distrito; da el frame."""
+    marco = pagina.frame_locator(IFRAME_MAPA).first
+    marco.locator(".leaflet-container").wait_for(timeout=espera_ms)
+    nombres = marco.locator(".etiqueta-distrito span")
+    nombres.nth(etiquetas - 1).wait_for(timeout=espera_ms)
+    frame = next(f for f in pagina.frames if "st_folium" in f.url)
+    frame.wait_for_function("() => window.map && window.map._loaded", timeout=espera_ms)
+    return marco, frame
+
+
+def clic_en(pagina, marco, frame, lat: float, lon: float) -> None:
+    """Clic real del ratón en el píxel del mapa que corresponde a (lat, lon)."""
+    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [lat, lon])
+    marco.locator("#map_div").click(position={"x": x, "y": y})
+
+
+def capturar(pagina, nombre: str) -> Path:
+    CAPTURAS.mkdir(exist_ok=True)
+    ruta = CAPTURAS / f"{nombre}.png"
+    pagina.screenshot(path=str(ruta), full_page=True)
+    return ruta

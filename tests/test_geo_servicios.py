@@ -1,0 +1,101 @@
+"""Casos de uso del territorio: importar en una transacción, eventos, y fallas que no tocan nada."""
+import pytest
+
+from geo import servicios
+from geo.db import listar_eventos
+from geo.modelo import ImportacionInvalida, Punto, SinTerritorio
+from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES, PERU, filas
+
+TABLAS = ("importaciones", "distritos", "indicadores", "centros_poblados", "eventos")
+
+
+def _foto(db):
+    return {t: filas(db, t) for t in TABLAS}
+
+
+def test_importar_limites_guarda_territorio_y_evento(db):
+    registro = servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    territorio = servicios.exigir_territorio(db)
+    assert registro["tipo"] == "limites" and len(territorio.distritos) == 10
+    assert territorio.ubicar(Punto(-9.0485, -77.8046)).nombre == "Caraz"
+    evento = listar_eventos(db)[0]
+    assert (evento["actor"], evento["accion"], evento["objeto_id"]) == ("ana", "importar_limites", "0212")
+    assert evento["antes"] is None and evento["despues"]["aceptados"] == 10
+
+
+def test_reimportar_no_borra_y_la_ultima_queda_vigente(db):
+    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    servicios.importar(db, PERU, actor="ana", ahora=AHORA)
+    assert filas(db, "distritos") == 20 and filas(db, "importaciones") == 2
+    vigente = servicios.estado_territorio(db)["limites"]
+    assert vigente["archivo"] == "peru_distritos.geojson"
+    assert listar_eventos(db)[0]["antes"]["archivo"] == "huaylas_distritos.geojson"
+
+
+def test_importacion_fallida_deja_la_base_igual(db, tmp_path):
+    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    antes = _foto(db)
+    malo = tmp_path / "malo.geojson"
+    malo.write_text('{"type": "FeatureCollection", "features": [')
+    with pytest.raises(ImportacionInvalida, match="malo.geojson"):
+        servicios.importar(db, malo, actor="ana", ahora=AHORA)
+    assert _foto(db) == antes
+    assert servicios.estado_territorio(db)["limites"]["archivo"] == "huaylas_distritos.geojson"
+
+
+def test_falla_al_escribir_revierte_todo(db, monkeypatch):
+    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    antes = _foto(db)
+
+    def fallar(*_):
+        raise RuntimeError("disco lleno simulado")
+
+    monkeypatch.setattr(servicios.almacen, "guardar_distritos", fallar)
+    with pytest.raises(RuntimeError):
+        servicios.importar(db, PERU, actor="ana", ahora=AHORA)
+    assert _foto(db) == antes
+
+
+def test_indicadores_y_centros_requieren_territorio(db):
+    with pytest.raises(SinTerritorio, match="python -m geo importar"):
+        servicios.importar(db, CENTROS, actor="ana", ahora=AHORA)
+    with pytest.raises(SinTerritorio):
+        servicios.importar(db, INDICADORES, actor="ana", ahora=AHORA)
+    assert _foto(db) == dict.fromkeys(TABLAS, 0)
+
+
+def test_tipo_se_deduce_del_archivo():
+    assert servicios.detectar_tipo(LIMITES) == "limites"
+    assert servicios.detectar_tipo(INDICADORES) == "indicadores"
+    assert servicios.detectar_tipo(CENTROS) == "centros_poblados"
+
+
+def test_centros_poblados_se_ubican_por_el_punto(db_con_territorio, tmp_path):
+    centros = servicios.centros_poblados(db_con_territorio)
+    assert len(centros) == 435
+    assert {c.ubigeo for c in centros if c.nombre == "MAYUCAYAN"} == {"021202"}
+    ruta = tmp_path / "ccpp.csv"
+    ruta.write_text("codigo,nombre,lat,lon\n1,ADENTRO,-9.0485,-77.8046\n2,LIMA,-12.04,-77.04\n", encoding="utf-8")
+    servicios.importar(db_con_territorio, ruta, actor="ana", ahora=AHORA)
+    registro = servicios.estado_territorio(db_con_territorio)["centros_poblados"]
+    assert registro["informe"]["aceptados"] == 1 and registro["informe"]["fuera_de_provincia"] == 1
+    assert "LIMA" in registro["informe"]["avisos"][0]
+
+
+def test_datos_de_distritos(db_con_territorio):
+    datos = servicios.datos_de_distritos(db_con_territorio)
+    assert set(datos) == {f"0212{i:02d}" for i in range(1, 11)}
+    assert datos["021206"]["distrito"] == "Pamparomás"
+
+
+def test_importar_al_iniciar_solo_la_primera_vez(db):
+    assert servicios.importar_al_iniciar(db, str(LIMITES), provincia="0212", ahora=AHORA)["tipo"] == "limites"
+    assert servicios.importar_al_iniciar(db, str(PERU), provincia="0212", ahora=AHORA) is None
+    assert filas(db, "importaciones") == 1
+
+
+def test_provincia_configurada(monkeypatch):
+    monkeypatch.delenv("PLATAFORMA_PROVINCIA", raising=False)
+    assert servicios.provincia_configurada() == "0212"
+    monkeypatch.setenv("PLATAFORMA_PROVINCIA", "0201")
+    assert servicios.provincia_configurada() == "0201"
