@@ -1,6 +1,6 @@
 """Mapas folium del territorio, servidos sin internet.
 
-Leaflet y Leaflet.markercluster vienen de los paquetes XStatic de PyPI y se copian a la
+Leaflet viene del paquete XStatic-Leaflet de PyPI y se copian a la
 carpeta `static/vendor/` de la aplicación (Streamlit la sirve en `/app/static/`); el mapa
 base por defecto no usa teselas, y OpenStreetMap es una capa opcional para cuando hay
 internet. Todo texto de usuario que llega al HTML del mapa pasa por `html.escape`.
@@ -31,11 +31,10 @@ ZOOM_MAXIMO = 18
 # --- activos sin internet -------------------------------------------------------------------
 
 def preparar_activos(carpeta: Path = CARPETA_STATIC) -> Path:
-    """Copia Leaflet y markercluster de XStatic a `carpeta/vendor` (solo lo que falte)."""
+    """Copia Leaflet de XStatic a `carpeta/vendor` (solo si falta)."""
     import xstatic.pkg.leaflet as leaflet
-    import xstatic.pkg.leaflet_markercluster as markercluster
 
-    for paquete, nombre in ((leaflet, "leaflet"), (markercluster, "markercluster")):
+    for paquete, nombre in ((leaflet, "leaflet"),):
         destino = carpeta / "vendor" / f"{nombre}-{paquete.VERSION}"
         if not (destino / ".completo").exists():
             shutil.copytree(paquete.BASE_DIR, destino, dirs_exist_ok=True)
@@ -45,17 +44,11 @@ def preparar_activos(carpeta: Path = CARPETA_STATIC) -> Path:
 
 def urls_activos(prefijo: str = "/app/static") -> dict[str, str]:
     import xstatic.pkg.leaflet as leaflet
-    import xstatic.pkg.leaflet_markercluster as markercluster
 
     base = prefijo.rstrip("/")
     hoja = f"{base}/vendor/leaflet-{leaflet.VERSION}"
-    cluster = f"{base}/vendor/markercluster-{markercluster.VERSION}"
-    return {
-        "leaflet_js": f"{hoja}/leaflet.js", "leaflet_css": f"{hoja}/leaflet.css",
-        "cluster_js": f"{cluster}/leaflet.markercluster.js",
-        "cluster_css": f"{cluster}/MarkerCluster.css", "cluster_css2": f"{cluster}/MarkerCluster.Default.css",
-        "estilo_css": f"{base}/plataforma/mapa.css",
-    }
+    return {"leaflet_js": f"{hoja}/leaflet.js", "leaflet_css": f"{hoja}/leaflet.css",
+            "estilo_css": f"{base}/plataforma/mapa.css"}
 
 
 def _usar_activos_locales(mapa: folium.Map, prefijo: str) -> None:

@@ -66,7 +66,7 @@ def mostrar_error(error: Exception) -> None:
         st.error(f"No se importó «{error.archivo}»; el territorio anterior sigue igual.")
         st.markdown("\n".join(f"- {texto_plano(str(p))}" for p in error.problemas))
     else:
-        st.error(str(error))
+        st.error(texto_plano(str(error)))
 
 
 def sin_territorio() -> None:

@@ -51,13 +51,16 @@ if subido is not None:
                        f"{len(aceptados) if isinstance(aceptados, list) else aceptados} aceptados, "
                        f"{informe['fuera_de_provincia']} fuera de la provincia {provincia_uso}.")
             for aviso in informe["avisos"]:
-                st.warning(aviso)
+                st.warning(comun.texto_plano(aviso))
             if isinstance(leida, LecturaLimites):
                 st.markdown(", ".join(comun.texto_plano(a) for a in aceptados))
                 previa = Territorio(provincia=provincia_uso, distritos=leida.distritos)
                 st_folium(mapa.mapa_distritos(previa, prefijo=comun.prefijo_static(), alto=420),
                           key="territorio_previa", height=420, use_container_width=True, returned_objects=[])
-            if st.button("Importar", type="primary", key="territorio_importar"):
+            vigente_tipo = servicios.estado_territorio(db)[tipo]
+            if vigente_tipo and (vigente_tipo["sha256"], vigente_tipo["provincia"]) == (leida.sha256, provincia_uso):
+                st.info("Este archivo ya es el vigente; no hace falta importarlo de nuevo.")
+            elif st.button("Importar", type="primary", key="territorio_importar"):
                 try:
                     registro = servicios.importar(db, ruta, actor="página Territorio", ahora=geo.ahora(),
                                                   **{**argumentos, "provincia": provincia_uso})

@@ -1,0 +1,1 @@
+"""Procesos participativos y propuestas georreferenciadas (entrega «Procesos y propuestas»)."""

@@ -35,7 +35,7 @@ def test_el_mapa_no_pide_nada_a_internet(territorio):
 def test_los_activos_se_copian_desde_xstatic(tmp_path):
     vendor = mapa.preparar_activos(tmp_path)
     urls = mapa.urls_activos("/app/static")
-    for clave in ("leaflet_js", "leaflet_css", "cluster_js"):
+    for clave in ("leaflet_js", "leaflet_css"):
         relativo = urls[clave].removeprefix("/app/static/")
         assert (tmp_path / relativo).stat().st_size > 1000, relativo
     assert vendor == tmp_path / "vendor"

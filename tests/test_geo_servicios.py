@@ -32,13 +32,48 @@ def test_reimportar_no_borra_y_la_ultima_queda_vigente(db):
     assert listar_eventos(db)[0]["antes"]["archivo"] == "huaylas_distritos.geojson"
 
 
-def test_importacion_fallida_deja_la_base_igual(db, tmp_path):
+def _puntos_en_vez_de_poligonos(ruta):
+    import geopandas as gpd
+    capa = gpd.read_file(LIMITES)
+    capa["geometry"] = capa.geometry.representative_point()
+    ruta.write_text(capa.to_json())
+
+
+def _shapefile_sin_prj_en_utm(ruta):
+    import zipfile
+
+    import geopandas as gpd
+    carpeta = ruta.parent / "shp"
+    carpeta.mkdir()
+    gpd.read_file(LIMITES)[["ubigeo", "distrito", "geometry"]].to_crs(32718).to_file(carpeta / "d.shp")
+    with zipfile.ZipFile(ruta, "w") as comprimido:
+        for parte in carpeta.glob("d.*"):
+            if parte.suffix != ".prj":
+                comprimido.write(parte, parte.name)
+
+
+def _enorme(ruta):
+    with open(ruta, "wb") as archivo:
+        archivo.write(b"{")
+        archivo.truncate(50 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("nombre, preparar, mensaje", [
+    ("malo.geojson", lambda r: r.write_text('{"type": "FeatureCollection", "features": ['), "No es JSON válido"),
+    ("vacio.geojson", lambda r: r.write_bytes(b""), "vacío"),
+    ("kml.geojson", lambda r: r.write_text('<?xml version="1.0"?><kml></kml>'), "es KML"),
+    ("puntos.geojson", _puntos_en_vez_de_poligonos, "se esperan polígonos"),
+    ("sin_prj.zip", _shapefile_sin_prj_en_utm, "no declara sistema de coordenadas"),
+    ("enorme.geojson", _enorme, "el máximo es 30 MB"),
+], ids=["json-roto", "vacio", "kml", "puntos", "shp-sin-prj", "50-mb"])
+def test_importacion_fallida_deja_la_base_igual(db, tmp_path, nombre, preparar, mensaje):
     servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
     antes = _foto(db)
-    malo = tmp_path / "malo.geojson"
-    malo.write_text('{"type": "FeatureCollection", "features": [')
-    with pytest.raises(ImportacionInvalida, match="malo.geojson"):
+    malo = tmp_path / nombre
+    preparar(malo)
+    with pytest.raises(ImportacionInvalida, match=mensaje) as error:
         servicios.importar(db, malo, actor="ana", ahora=AHORA)
+    assert nombre in str(error.value) and "el territorio anterior sigue igual" in str(error.value)
     assert _foto(db) == antes
     assert servicios.estado_territorio(db)["limites"]["archivo"] == "huaylas_distritos.geojson"
 

@@ -1,0 +1,1 @@
+"""Votación y priorización (entrega «Votación y priorización»)."""
