@@ -386,11 +386,7 @@ def _geometria_valida(geometria, elemento: str, lectura: LecturaLimites,
 def leer_indicadores(ruta: str | Path, *, provincia: str = PROVINCIA_POR_DEFECTO,
                      nombre: str | None = None) -> LecturaTabla:
     """CSV con una columna `ubigeo` y una columna por indicador; solo filas de `provincia`."""
-    ruta = Path(ruta)
-    nombre = nombre or ruta.name
-    validar_provincia(provincia, nombre)
-    contenido = _leer_bytes(ruta, nombre)
-    columnas, filas, avisos = _leer_csv(contenido, nombre)
+    nombre, contenido, columnas, filas, avisos = _abrir_csv(ruta, provincia, nombre)
     campo_ubigeo = _columna(columnas, CAMPOS_UBIGEO, "ubigeo", nombre)
     lectura = LecturaTabla(archivo=nombre, provincia=provincia, sha256=_sha256(contenido),
                            filas=[], columnas=[c for c in columnas if c != campo_ubigeo], avisos=avisos)
@@ -420,11 +416,7 @@ def leer_indicadores(ruta: str | Path, *, provincia: str = PROVINCIA_POR_DEFECTO
 def leer_centros_poblados(ruta: str | Path, *, provincia: str = PROVINCIA_POR_DEFECTO,
                           nombre: str | None = None) -> LecturaTabla:
     """CSV con código, nombre, lat y lon de cada centro poblado (el distrito lo decide el punto)."""
-    ruta = Path(ruta)
-    nombre = nombre or ruta.name
-    validar_provincia(provincia, nombre)
-    contenido = _leer_bytes(ruta, nombre)
-    columnas, filas, avisos = _leer_csv(contenido, nombre)
+    nombre, contenido, columnas, filas, avisos = _abrir_csv(ruta, provincia, nombre)
     problemas_columnas = []
     encontradas = {}
     for clave, candidatos in (("codigo", CAMPOS_CODIGO_CCPP), ("nombre", CAMPOS_NOMBRE_CCPP),
@@ -485,6 +477,14 @@ def _punto_de_fila(fila: dict, campos: dict, elemento: str, problemas: list[Prob
     except PuntoInvalido as error:
         problemas.append(Problema("lat/lon", str(error), elemento))
         return None
+
+
+def _abrir_csv(ruta: str | Path, provincia: str, nombre: str | None):
+    ruta = Path(ruta)
+    nombre = nombre or ruta.name
+    validar_provincia(provincia, nombre)
+    contenido = _leer_bytes(ruta, nombre)
+    return (nombre, contenido, *_leer_csv(contenido, nombre))
 
 
 def _leer_csv(contenido: bytes, nombre: str) -> tuple[list[str], list[tuple[int, dict]], list[Problema]]:
