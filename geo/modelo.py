@@ -211,14 +211,24 @@ class Territorio:
         return shapely.transform(geometria, convertir)
 
 
+RADIO_TIERRA_M = 6_371_008.8
+
+
+def _haversine(lat0: float, lon0: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    lat0, lon0, lats, lons = map(np.radians, (lat0, lon0, lats, lons))
+    a = np.sin((lats - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lats) * np.sin((lons - lon0) / 2) ** 2
+    return 2 * RADIO_TIERRA_M * np.arcsin(np.sqrt(a))
+
+
+def distancia_m(a: Punto, b: Punto) -> float:
+    """Distancia en metros sobre la esfera (haversine)."""
+    return float(_haversine(a.lat, a.lon, np.array([b.lat]), np.array([b.lon]))[0])
+
+
 def centro_mas_cercano(punto: Punto, centros: list[CentroPoblado]) -> tuple[CentroPoblado, float] | None:
     """El centro poblado más cercano a `punto` y su distancia en metros (haversine)."""
     if not centros:
         return None
-    lat = np.radians([c.lat for c in centros])
-    lon = np.radians([c.lon for c in centros])
-    lat0, lon0 = math.radians(punto.lat), math.radians(punto.lon)
-    a = np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
-    metros = 2 * 6_371_008.8 * np.arcsin(np.sqrt(a))
+    metros = _haversine(punto.lat, punto.lon, np.array([c.lat for c in centros]), np.array([c.lon for c in centros]))
     i = int(np.argmin(metros))
     return centros[i], float(metros[i])

@@ -57,3 +57,32 @@ def db_con_territorio(db):
 
 def filas(db, tabla: str) -> int:
     return db.execute(f"SELECT count(*) FROM {tabla}").fetchone()[0]
+
+
+HOY_REGISTRO = dt.datetime(2026, 12, 5, 15, 0, tzinfo=dt.timezone.utc)  # 5 dic: fase de registro
+HOY_EVALUACION = dt.datetime(2027, 1, 25, 15, 0, tzinfo=dt.timezone.utc)  # fase de evaluación técnica
+
+DATOS_JOVEN = {
+    "profundidad": "joven", "titulo": "Losa deportiva para Cashapampa",
+    "problema": "Los jóvenes no tienen dónde hacer deporte y los niños juegan en la carretera.",
+    "propuesta": "Construir una losa multiusos con graderías junto al colegio del centro poblado.",
+    "proponente_tipo": "joven", "proponente_nombre": "Rosa Huamán", "contacto": "987654321",
+    "lat": -9.0485, "lon": -77.8046,
+}
+
+
+@pytest.fixture
+def db_proceso(db_con_territorio):
+    from propuestas import servicios as propuestas_servicios
+    propuestas_servicios.preparar(db_con_territorio)
+    proceso = propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
+    propuestas_servicios.crear_proceso(db_con_territorio, proceso, actor="admin", ahora=AHORA)
+    return db_con_territorio
+
+
+def registrar_propuesta(db, datos=None, ahora=None):
+    from propuestas import servicios as propuestas_servicios
+    proceso = propuestas_servicios.proceso_actual(db)
+    clave = propuestas_servicios.crear_borrador(db, proceso.id, actor="anonimo", ahora=ahora or HOY_REGISTRO)
+    propuestas_servicios.guardar_borrador(db, clave, datos or DATOS_JOVEN, ahora=ahora or HOY_REGISTRO)
+    return propuestas_servicios.registrar(db, clave, actor="anonimo", ahora=ahora or HOY_REGISTRO)

@@ -1,0 +1,271 @@
+"""Tablas de procesos y propuestas (sqlite-utils): migraciones, filas ↔ dataclasses, consultas."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from sqlite_utils import Database, Migrations
+
+from propuestas.modelo import Criterio, Estado, Fase, PeriodoFase, Proceso, Propuesta
+
+migraciones = Migrations("propuestas")
+ESTADOS_SQL = ", ".join(f"'{e.value}'" for e in Estado)
+COLUMNAS_FTS = ("codigo", "titulo", "problema", "propuesta", "distrito", "centro_poblado")
+
+
+@migraciones()
+def crear_procesos_y_propuestas(db: Database) -> None:
+    columnas_fts = ", ".join(COLUMNAS_FTS)
+    nuevas = ", ".join(f"new.{c}" for c in COLUMNAS_FTS)
+    viejas = ", ".join(f"old.{c}" for c in COLUMNAS_FTS)
+    db.executescript(f"""
+        CREATE TABLE ajustes (clave TEXT PRIMARY KEY, valor TEXT NOT NULL);
+        CREATE TABLE procesos (
+            id INTEGER PRIMARY KEY,
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 5 AND 120),
+            codigo TEXT NOT NULL UNIQUE,
+            provincia TEXT NOT NULL CHECK (length(provincia) = 4),
+            fases TEXT NOT NULL CHECK (json_valid(fases)),
+            techo_centimos INTEGER NOT NULL CHECK (techo_centimos > 0),
+            ejes TEXT NOT NULL CHECK (json_valid(ejes)),
+            criterios TEXT NOT NULL CHECK (json_valid(criterios)),
+            es_actual INTEGER NOT NULL DEFAULT 0 CHECK (es_actual IN (0, 1)),
+            es_demo INTEGER NOT NULL DEFAULT 0 CHECK (es_demo IN (0, 1)),
+            creado_en TEXT NOT NULL,
+            actualizado_en TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX procesos_un_solo_actual ON procesos (es_actual) WHERE es_actual = 1;
+        CREATE TABLE propuestas (
+            id INTEGER PRIMARY KEY,
+            codigo TEXT UNIQUE,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            estado TEXT NOT NULL CHECK (estado IN ({ESTADOS_SQL})),
+            clave_borrador TEXT UNIQUE,
+            borrador TEXT CHECK (borrador IS NULL OR json_valid(borrador)),
+            profundidad TEXT NOT NULL DEFAULT 'joven' CHECK (profundidad IN ('joven', 'organizacion')),
+            titulo TEXT, problema TEXT, propuesta TEXT,
+            lat REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+            lon REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+            ubigeo TEXT, distrito TEXT, centro_poblado TEXT, centro_poblado_codigo TEXT,
+            proponente_tipo TEXT, proponente_nombre TEXT, organizacion TEXT, contacto TEXT,
+            objetivo TEXT, tipo TEXT, eje TEXT, servicio_publico TEXT, indicador_brecha TEXT,
+            beneficiarios TEXT CHECK (beneficiarios IS NULL OR json_valid(beneficiarios)),
+            costo_centimos INTEGER CHECK (costo_centimos IS NULL OR costo_centimos >= 0),
+            costo_om_centimos INTEGER CHECK (costo_om_centimos IS NULL OR costo_om_centimos >= 0),
+            plazo_meses INTEGER CHECK (plazo_meses IS NULL OR plazo_meses BETWEEN 1 AND 120),
+            cofinanciamiento_centimos INTEGER CHECK (cofinanciamiento_centimos IS NULL OR cofinanciamiento_centimos >= 0),
+            madurez TEXT, cui TEXT, sostenibilidad TEXT,
+            sobreviviente_id INTEGER REFERENCES propuestas (id),
+            motivo_estado TEXT,
+            puntaje_tecnico REAL CHECK (puntaje_tecnico IS NULL OR puntaje_tecnico BETWEEN 0 AND 100),
+            es_demo INTEGER NOT NULL DEFAULT 0,
+            creada_en TEXT NOT NULL, actualizada_en TEXT NOT NULL,
+            registrada_en TEXT, admitida_en TEXT, no_admitida_en TEXT, en_evaluacion_en TEXT, viable_en TEXT,
+            no_viable_en TEXT, fusionada_en TEXT, priorizada_en TEXT, en_acta_en TEXT, retirada_en TEXT,
+            CHECK (estado = 'borrador' OR (codigo IS NOT NULL AND titulo IS NOT NULL AND ubigeo IS NOT NULL
+                                            AND lat IS NOT NULL AND lon IS NOT NULL AND registrada_en IS NOT NULL))
+        );
+        CREATE INDEX propuestas_proceso_estado ON propuestas (proceso_id, estado);
+        CREATE INDEX propuestas_ubicacion ON propuestas (lat, lon);
+        CREATE TRIGGER propuestas_sin_borrado BEFORE DELETE ON propuestas
+            BEGIN SELECT RAISE(ABORT, 'las propuestas no se borran: se retiran o se ocultan'); END;
+        CREATE TABLE fotos (
+            id INTEGER PRIMARY KEY,
+            propuesta_id INTEGER NOT NULL REFERENCES propuestas (id),
+            contenido BLOB NOT NULL,
+            tipo TEXT NOT NULL,
+            ancho INTEGER NOT NULL, alto INTEGER NOT NULL,
+            subida_en TEXT NOT NULL
+        );
+        CREATE INDEX fotos_propuesta ON fotos (propuesta_id, id);
+        CREATE TABLE transiciones (
+            id INTEGER PRIMARY KEY,
+            propuesta_id INTEGER NOT NULL REFERENCES propuestas (id),
+            desde TEXT NOT NULL, hacia TEXT NOT NULL,
+            actor TEXT NOT NULL, motivo TEXT, ocurrido_en TEXT NOT NULL
+        );
+        CREATE INDEX transiciones_propuesta ON transiciones (propuesta_id, id);
+        CREATE TABLE evaluaciones (
+            id INTEGER PRIMARY KEY,
+            propuesta_id INTEGER NOT NULL REFERENCES propuestas (id),
+            evaluador TEXT NOT NULL,
+            puntajes TEXT NOT NULL CHECK (json_valid(puntajes)),
+            puntaje REAL NOT NULL CHECK (puntaje BETWEEN 0 AND 100),
+            costo_validado_centimos INTEGER CHECK (costo_validado_centimos IS NULL OR costo_validado_centimos >= 0),
+            viable INTEGER CHECK (viable IS NULL OR viable IN (0, 1)),
+            notas TEXT,
+            creada_en TEXT NOT NULL
+        );
+        CREATE INDEX evaluaciones_propuesta ON evaluaciones (propuesta_id, id);
+        CREATE VIRTUAL TABLE propuestas_fts USING fts5(
+            {columnas_fts}, content='propuestas', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER propuestas_fts_insertar AFTER INSERT ON propuestas BEGIN
+            INSERT INTO propuestas_fts (rowid, {columnas_fts}) VALUES (new.id, {nuevas});
+        END;
+        CREATE TRIGGER propuestas_fts_actualizar AFTER UPDATE OF {columnas_fts} ON propuestas BEGIN
+            INSERT INTO propuestas_fts (propuestas_fts, rowid, {columnas_fts}) VALUES ('delete', old.id, {viejas});
+            INSERT INTO propuestas_fts (rowid, {columnas_fts}) VALUES (new.id, {nuevas});
+        END;
+    """)
+
+
+def aplicar_migraciones(db: Database) -> None:
+    migraciones.apply(db)
+
+
+# --- procesos -------------------------------------------------------------------------------
+
+def proceso_a_fila(proceso: Proceso) -> dict:
+    return {
+        "nombre": proceso.nombre, "codigo": proceso.codigo, "provincia": proceso.provincia,
+        "fases": json.dumps([{"fase": p.fase.value, "inicio": p.inicio.isoformat(), "fin": p.fin.isoformat()}
+                             for p in proceso.fases]),
+        "techo_centimos": proceso.techo_centimos, "ejes": json.dumps(list(proceso.ejes), ensure_ascii=False),
+        "criterios": json.dumps([c.__dict__ for c in proceso.criterios], ensure_ascii=False),
+        "es_demo": int(proceso.es_demo),
+    }
+
+
+def fila_a_proceso(fila: dict) -> Proceso:
+    return Proceso(
+        id=fila["id"], nombre=fila["nombre"], codigo=fila["codigo"], provincia=fila["provincia"],
+        fases=tuple(PeriodoFase(Fase(f["fase"]), dt.date.fromisoformat(f["inicio"]), dt.date.fromisoformat(f["fin"]))
+                    for f in json.loads(fila["fases"])),
+        techo_centimos=fila["techo_centimos"], ejes=tuple(json.loads(fila["ejes"])),
+        criterios=tuple(Criterio(**c) for c in json.loads(fila["criterios"])),
+        es_actual=bool(fila["es_actual"]), es_demo=bool(fila["es_demo"]),
+    )
+
+
+def listar_procesos(db: Database) -> list[Proceso]:
+    return [fila_a_proceso(f) for f in db["procesos"].rows_where(order_by="id DESC")]
+
+
+def obtener_proceso(db: Database, proceso_id: int) -> Proceso | None:
+    filas = list(db["procesos"].rows_where("id = ?", [proceso_id]))
+    return fila_a_proceso(filas[0]) if filas else None
+
+
+def proceso_actual(db: Database) -> Proceso | None:
+    filas = list(db["procesos"].rows_where("es_actual = 1"))
+    return fila_a_proceso(filas[0]) if filas else None
+
+
+# --- propuestas -----------------------------------------------------------------------------
+
+def fila_a_propuesta(fila: dict) -> Propuesta:
+    sobreviviente = fila.get("sobreviviente_codigo")
+    return Propuesta(
+        id=fila["id"], codigo=fila["codigo"], proceso_id=fila["proceso_id"], estado=Estado(fila["estado"]),
+        profundidad=fila["profundidad"], titulo=fila["titulo"] or "", problema=fila["problema"] or "",
+        propuesta=fila["propuesta"] or "", lat=fila["lat"], lon=fila["lon"], ubigeo=fila["ubigeo"],
+        distrito=fila["distrito"], centro_poblado=fila["centro_poblado"],
+        proponente_tipo=fila["proponente_tipo"] or "", proponente_nombre=fila["proponente_nombre"] or "",
+        organizacion=fila["organizacion"], objetivo=fila["objetivo"], tipo=fila["tipo"], eje=fila["eje"],
+        servicio_publico=fila["servicio_publico"], indicador_brecha=fila["indicador_brecha"],
+        beneficiarios=json.loads(fila["beneficiarios"]) if fila["beneficiarios"] else None,
+        costo_centimos=fila["costo_centimos"], costo_om_centimos=fila["costo_om_centimos"],
+        plazo_meses=fila["plazo_meses"], cofinanciamiento_centimos=fila["cofinanciamiento_centimos"],
+        madurez=fila["madurez"], cui=fila["cui"], sostenibilidad=fila["sostenibilidad"],
+        tiene_foto=bool(fila.get("tiene_foto")), fusionada_con=sobreviviente, motivo_estado=fila["motivo_estado"],
+        registrada_en=fila["registrada_en"], actualizada_en=fila["actualizada_en"],
+        puntaje_tecnico=fila["puntaje_tecnico"], es_demo=bool(fila["es_demo"]),
+    )
+
+
+CONSULTA_PROPUESTA = """
+    SELECT p.*, s.codigo AS sobreviviente_codigo,
+           EXISTS (SELECT 1 FROM fotos f WHERE f.propuesta_id = p.id) AS tiene_foto
+    FROM propuestas p LEFT JOIN propuestas s ON s.id = p.sobreviviente_id
+"""
+
+
+def obtener_por_codigo(db: Database, codigo: str) -> dict | None:
+    cursor = db.execute(CONSULTA_PROPUESTA + " WHERE p.codigo = ?", [codigo])
+    return _una(cursor)
+
+
+def obtener_por_clave(db: Database, clave: str) -> dict | None:
+    cursor = db.execute(CONSULTA_PROPUESTA + " WHERE p.clave_borrador = ?", [clave])
+    return _una(cursor)
+
+
+def _una(cursor) -> dict | None:
+    fila = cursor.fetchone()
+    if fila is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], fila))
+
+
+def siguiente_codigo(db: Database, proceso: Proceso) -> str:
+    (cantidad,) = db.execute("SELECT count(*) FROM propuestas WHERE proceso_id = ? AND codigo IS NOT NULL",
+                             [proceso.id]).fetchone()
+    return f"{proceso.codigo}-{cantidad + 1:04d}"
+
+
+def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str | None = None,
+           estados: list[str] | None = None, texto: str | None = None, juveniles: bool = False,
+           limite: int = 20_000) -> list[dict]:
+    """Resumen de las propuestas públicas que cumplen los filtros (para la lista y el mapa)."""
+    condiciones, parametros = ["p.proceso_id = ?", "p.estado != 'borrador'"], [proceso_id]
+    if ubigeo:
+        condiciones.append("p.ubigeo = ?")
+        parametros.append(ubigeo)
+    if eje:
+        condiciones.append("p.eje = ?")
+        parametros.append(eje)
+    if estados:
+        condiciones.append(f"p.estado IN ({', '.join('?' * len(estados))})")
+        parametros.extend(estados)
+    if juveniles:
+        condiciones.append("p.proponente_tipo = 'joven'")
+    consulta_fts = consulta_de_texto(texto or "")
+    if consulta_fts:
+        condiciones.append("p.id IN (SELECT rowid FROM propuestas_fts WHERE propuestas_fts MATCH ?)")
+        parametros.append(consulta_fts)
+    cursor = db.execute(f"""
+        SELECT p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
+               p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo
+        FROM propuestas p WHERE {' AND '.join(condiciones)}
+        ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])
+    columnas = [d[0] for d in cursor.description]
+    return [dict(zip(columnas, fila)) for fila in cursor.fetchall()]
+
+
+def consulta_de_texto(texto: str) -> str:
+    """Texto libre → consulta FTS5 segura: cada palabra entre comillas, como prefijo."""
+    palabras = re.findall(r"[\w']+", texto, flags=re.UNICODE)[:12]
+    return " ".join('"' + p.replace('"', '""') + '"*' for p in palabras)
+
+
+def cercanas(db: Database, proceso_id: int, lat: float, lon: float, grados: float,
+             excluir_id: int | None) -> list[dict]:
+    cursor = db.execute("""
+        SELECT id, codigo, titulo, problema, propuesta, lat, lon, distrito, estado FROM propuestas
+        WHERE proceso_id = ? AND estado NOT IN ('borrador', 'retirada') AND lat BETWEEN ? AND ?
+          AND lon BETWEEN ? AND ? AND id != ?""",
+        [proceso_id, lat - grados, lat + grados, lon - grados, lon + grados, excluir_id or -1])
+    columnas = [d[0] for d in cursor.description]
+    return [dict(zip(columnas, fila)) for fila in cursor.fetchall()]
+
+
+def historial(db: Database, propuesta_id: int) -> list[dict]:
+    return [dict(f) for f in db["transiciones"].rows_where("propuesta_id = ?", [propuesta_id], order_by="id")]
+
+
+def evaluaciones(db: Database, propuesta_id: int) -> list[dict]:
+    filas = [dict(f) for f in db["evaluaciones"].rows_where("propuesta_id = ?", [propuesta_id], order_by="id DESC")]
+    for fila in filas:
+        fila["puntajes"] = json.loads(fila["puntajes"])
+    return filas
+
+
+def ultima_foto(db: Database, propuesta_id: int) -> dict | None:
+    filas = list(db["fotos"].rows_where("propuesta_id = ?", [propuesta_id], order_by="id DESC", limit=1))
+    return dict(filas[0]) if filas else None
+
+
+def es_base_demo(db: Database) -> bool:
+    filas = list(db["ajustes"].rows_where("clave = 'base_demo'"))
+    return bool(filas) and filas[0]["valor"] == "1"

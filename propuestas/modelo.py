@@ -1,0 +1,530 @@
+"""Dominio de procesos participativos y propuestas: fases, ciclo de vida, validación, dinero.
+
+Puro: sin E/S; la hora llega como argumento.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from geo.modelo import Problema
+
+
+class ErrorPropuestas(Exception):
+    """Base de los errores de procesos y propuestas; su texto es para la persona usuaria."""
+
+
+class DatosInvalidos(ErrorPropuestas):
+    """Uno o más campos no son válidos; `problemas` los trae todos, cada uno con su campo."""
+
+    def __init__(self, problemas: list[Problema]):
+        self.problemas = list(problemas)
+        super().__init__("Revise los datos:\n" + "\n".join(f"- {p}" for p in self.problemas))
+
+
+class PropuestaInvalida(DatosInvalidos):
+    """La propuesta no se puede registrar tal como está."""
+
+
+class ProcesoInvalido(DatosInvalidos):
+    """El proceso participativo no es coherente (fechas, pesos, nombres)."""
+
+
+class TransicionNoPermitida(ErrorPropuestas):
+    def __init__(self, desde: "Estado", hacia: "Estado"):
+        self.desde, self.hacia = desde, hacia
+        posibles = ", ".join(e.etiqueta for e in sorted(TRANSICIONES.get(desde, ()), key=lambda e: e.value))
+        super().__init__(f"Una propuesta «{desde.etiqueta}» no puede pasar a «{hacia.etiqueta}»"
+                         + (f"; puede pasar a: {posibles}." if posibles else "; es un estado final."))
+
+
+class AccionFueraDeFase(ErrorPropuestas):
+    """La fase actual del proceso no permite la acción."""
+
+
+class NoEncontrada(ErrorPropuestas):
+    """No existe el proceso, la propuesta o el borrador pedido."""
+
+
+# --- fases del proceso ----------------------------------------------------------------------
+
+class Accion(enum.Enum):
+    PROPONER = "proponer"
+    COMENTAR = "comentar"
+    APOYAR = "apoyar"
+    EVALUAR = "evaluar"
+    VOTAR = "votar"
+
+    @property
+    def descripcion(self) -> str:
+        return {"proponer": "registrar propuestas", "comentar": "comentar propuestas",
+                "apoyar": "apoyar propuestas", "evaluar": "evaluar propuestas",
+                "votar": "votar"}[self.value]
+
+
+class Fase(enum.Enum):
+    PREPARACION = "preparacion"
+    REGISTRO = "registro"
+    DELIBERACION = "deliberacion"
+    EVALUACION = "evaluacion"
+    PRIORIZACION = "priorizacion"
+    FORMALIZACION = "formalizacion"
+
+    @property
+    def etiqueta(self) -> str:
+        return ETIQUETAS_FASE[self]
+
+
+ETIQUETAS_FASE = {
+    Fase.PREPARACION: "Preparación", Fase.REGISTRO: "Registro de propuestas", Fase.DELIBERACION: "Deliberación",
+    Fase.EVALUACION: "Evaluación técnica", Fase.PRIORIZACION: "Priorización en taller",
+    Fase.FORMALIZACION: "Formalización",
+}
+ORDEN_FASES = list(Fase)
+
+# Qué permite cada fase: la única fuente de verdad (nada de «if fase == …» repartidos).
+PERMISOS_FASE: dict[Fase, frozenset[Accion]] = {
+    Fase.PREPARACION: frozenset(),
+    Fase.REGISTRO: frozenset({Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR}),
+    Fase.DELIBERACION: frozenset({Accion.COMENTAR, Accion.APOYAR}),
+    Fase.EVALUACION: frozenset({Accion.EVALUAR, Accion.COMENTAR}),
+    Fase.PRIORIZACION: frozenset({Accion.VOTAR, Accion.EVALUAR}),
+    Fase.FORMALIZACION: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Permiso:
+    permitido: bool
+    motivo: str
+
+    def __bool__(self) -> bool:
+        return self.permitido
+
+
+@dataclass(frozen=True)
+class PeriodoFase:
+    fase: Fase
+    inicio: dt.date
+    fin: dt.date
+
+
+@dataclass(frozen=True)
+class Criterio:
+    clave: str
+    nombre: str
+    peso: int
+    descripcion: str = ""
+
+
+CRITERIOS_POR_DEFECTO = (
+    Criterio("alineamiento", "Alineamiento al PDLC", 25, "¿Contribuye a un objetivo estratégico del PDLC?"),
+    Criterio("brecha", "Brecha y pobreza del lugar", 25, "Pobreza y brecha del servicio en el distrito."),
+    Criterio("beneficiarios", "Beneficiarios respecto al costo", 15, "Personas beneficiadas por cada sol."),
+    Criterio("madurez", "Madurez técnica", 15, "Idea, ficha/perfil o expediente técnico."),
+    Criterio("cofinanciamiento", "Cofinanciamiento", 10, "Aporte comunal u otras fuentes."),
+    Criterio("equidad", "Equidad", 10, "Zona rural, jóvenes, mujeres, personas con discapacidad."),
+)
+PUNTAJE_MAXIMO = 3
+
+EJES_POR_DEFECTO = (
+    "Desarrollo social: salud, educación y nutrición",
+    "Desarrollo económico: agricultura, ganadería y turismo",
+    "Infraestructura: agua, saneamiento, vías y energía",
+    "Ambiente y gestión de riesgos",
+    "Gobernanza, participación y seguridad ciudadana",
+)
+
+
+@dataclass(frozen=True)
+class Proceso:
+    id: int | None
+    nombre: str
+    codigo: str
+    provincia: str
+    fases: tuple[PeriodoFase, ...]
+    techo_centimos: int
+    ejes: tuple[str, ...] = EJES_POR_DEFECTO
+    criterios: tuple[Criterio, ...] = CRITERIOS_POR_DEFECTO
+    es_actual: bool = False
+    es_demo: bool = False
+
+    def fase_en(self, fecha: dt.date) -> Fase | None:
+        return next((p.fase for p in self.fases if p.inicio <= fecha <= p.fin), None)
+
+    def periodo(self, fase: Fase) -> PeriodoFase | None:
+        return next((p for p in self.fases if p.fase == fase), None)
+
+    def permite(self, accion: Accion, fecha: dt.date) -> Permiso:
+        """¿Permite la fase vigente en `fecha` esta acción? Si no, dice por qué y cuándo sí."""
+        fase = self.fase_en(fecha)
+        if fase is not None and accion in PERMISOS_FASE[fase]:
+            return Permiso(True, f"Fase «{fase.etiqueta}» hasta el {formatear_fecha(self.periodo(fase).fin)}.")
+        cuando = [p for p in self.fases if accion in PERMISOS_FASE[p.fase]]
+        proxima = next((p for p in cuando if p.inicio > fecha), None)
+        actual = f"la fase actual es «{fase.etiqueta}»" if fase else "el proceso no está en ninguna fase hoy"
+        if proxima:
+            return Permiso(False, f"No se puede {accion.descripcion}: {actual}. Se podrá del "
+                                  f"{formatear_fecha(proxima.inicio)} al {formatear_fecha(proxima.fin)}.")
+        return Permiso(False, f"No se puede {accion.descripcion}: {actual}, y ya no habrá otra fase que lo permita.")
+
+
+MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+         "octubre", "noviembre", "diciembre")
+
+
+def formatear_fecha(fecha: dt.date) -> str:
+    return f"{fecha.day} de {MESES[fecha.month - 1]} de {fecha.year}"
+
+
+def validar_proceso(proceso: Proceso) -> Proceso:
+    problemas: list[Problema] = []
+    nombre = limpiar(proceso.nombre)
+    if not 5 <= len(nombre) <= 120:
+        problemas.append(Problema("nombre", f"El nombre tiene {len(nombre)} caracteres; debe tener entre 5 y 120."))
+    if not re.fullmatch(r"[A-Z0-9]{2,8}", proceso.codigo or ""):
+        problemas.append(Problema("codigo", f"El código {proceso.codigo!r} no es válido; use de 2 a 8 letras "
+                                            "mayúsculas o números, p. ej. PP27."))
+    fases = sorted(proceso.fases, key=lambda p: ORDEN_FASES.index(p.fase))
+    if [p.fase for p in fases] != ORDEN_FASES:
+        problemas.append(Problema("fases", "Deben estar las seis fases, una vez cada una."))
+    for periodo in fases:
+        if periodo.fin < periodo.inicio:
+            problemas.append(Problema(f"fase_{periodo.fase.value}", f"«{periodo.fase.etiqueta}» termina "
+                                      f"({formatear_fecha(periodo.fin)}) antes de empezar ({formatear_fecha(periodo.inicio)})."))
+    for anterior, siguiente in zip(fases, fases[1:]):
+        if siguiente.inicio <= anterior.fin:
+            problemas.append(Problema(f"fase_{siguiente.fase.value}", f"«{siguiente.fase.etiqueta}» empieza el "
+                                      f"{formatear_fecha(siguiente.inicio)}, antes de que termine «{anterior.fase.etiqueta}» "
+                                      f"({formatear_fecha(anterior.fin)})."))
+    if proceso.techo_centimos <= 0:
+        problemas.append(Problema("techo", "El techo presupuestal debe ser mayor que cero."))
+    ejes = tuple(dict.fromkeys(limpiar(e) for e in proceso.ejes if limpiar(e)))
+    if not ejes:
+        problemas.append(Problema("ejes", "Indique al menos un eje u objetivo del PDLC."))
+    if any(len(e) > 160 for e in ejes):
+        problemas.append(Problema("ejes", "Cada eje debe tener como máximo 160 caracteres."))
+    claves = [c.clave for c in proceso.criterios]
+    if not proceso.criterios or len(set(claves)) != len(claves):
+        problemas.append(Problema("criterios", "Indique criterios con claves distintas."))
+    suma = sum(c.peso for c in proceso.criterios)
+    if suma != 100 or any(c.peso <= 0 for c in proceso.criterios):
+        problemas.append(Problema("criterios", f"Los pesos suman {suma}; deben ser positivos y sumar 100."))
+    if problemas:
+        raise ProcesoInvalido(problemas)
+    return replace(proceso, nombre=nombre, fases=tuple(fases), ejes=ejes)
+
+
+# --- ciclo de vida de la propuesta ----------------------------------------------------------
+
+class Estado(enum.Enum):
+    BORRADOR = "borrador"
+    REGISTRADA = "registrada"
+    ADMITIDA = "admitida"
+    NO_ADMITIDA = "no_admitida"
+    EN_EVALUACION = "en_evaluacion"
+    VIABLE = "viable"
+    NO_VIABLE = "no_viable"
+    FUSIONADA = "fusionada"
+    PRIORIZADA = "priorizada"
+    EN_ACTA = "en_acta"
+    RETIRADA = "retirada"
+
+    @property
+    def etiqueta(self) -> str:
+        return self.value.replace("_", " ")
+
+
+TRANSICIONES: dict[Estado, frozenset[Estado]] = {
+    Estado.BORRADOR: frozenset({Estado.REGISTRADA, Estado.RETIRADA}),
+    Estado.REGISTRADA: frozenset({Estado.ADMITIDA, Estado.NO_ADMITIDA, Estado.FUSIONADA, Estado.RETIRADA}),
+    Estado.ADMITIDA: frozenset({Estado.EN_EVALUACION, Estado.FUSIONADA, Estado.RETIRADA}),
+    Estado.EN_EVALUACION: frozenset({Estado.VIABLE, Estado.NO_VIABLE, Estado.FUSIONADA, Estado.RETIRADA}),
+    Estado.VIABLE: frozenset({Estado.PRIORIZADA, Estado.FUSIONADA, Estado.RETIRADA}),
+    Estado.PRIORIZADA: frozenset({Estado.EN_ACTA}),
+}
+REQUIEREN_MOTIVO = frozenset({Estado.NO_ADMITIDA, Estado.NO_VIABLE, Estado.RETIRADA, Estado.FUSIONADA})
+ESTADOS_PUBLICOS = frozenset(set(Estado) - {Estado.BORRADOR})
+
+
+def validar_transicion(desde: Estado, hacia: Estado, motivo: str | None, fusionada_con: str | None) -> str:
+    """Comprueba la tabla de transiciones y los requisitos; devuelve el motivo limpio."""
+    if hacia not in TRANSICIONES.get(desde, frozenset()):
+        raise TransicionNoPermitida(desde, hacia)
+    motivo = limpiar(motivo or "")
+    problemas = []
+    if hacia in REQUIEREN_MOTIVO and len(motivo) < 5:
+        problemas.append(Problema("motivo", f"Pasar a «{hacia.etiqueta}» requiere un motivo (al menos 5 caracteres)."))
+    if len(motivo) > 2000:
+        problemas.append(Problema("motivo", f"El motivo tiene {len(motivo)} caracteres; el máximo es 2000."))
+    if hacia == Estado.FUSIONADA and not fusionada_con:
+        problemas.append(Problema("fusionada_con", "Indique la propuesta que sobrevive a la fusión."))
+    if problemas:
+        raise DatosInvalidos(problemas)
+    return motivo
+
+
+# --- texto y dinero -------------------------------------------------------------------------
+
+def limpiar(texto: str | None) -> str:
+    """NFC, sin espacios en los extremos y sin caracteres de control (salvo saltos de línea)."""
+    texto = unicodedata.normalize("NFC", str(texto or ""))
+    return "".join(c for c in texto if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
+def soles_a_centimos(texto: str | int | float | None) -> int | None:
+    """Convierte «S/ 1,234.50», «1.234,50», «1234.5» o «2 500» a céntimos (entero).
+
+    Regla documentada: si hay punto y coma, el separador decimal es el que va último. Si hay
+    un solo tipo de separador y le siguen exactamente 3 dígitos (una o más veces), son miles;
+    si le siguen 1 o 2 dígitos, es decimal. Lanza ValueError con el mensaje para la persona.
+    """
+    if texto is None or (isinstance(texto, str) and not texto.strip()):
+        return None
+    if isinstance(texto, bool):
+        raise ValueError(f"{texto!r} no es un monto.")
+    if isinstance(texto, (int, float)):
+        if texto < 0 or texto != texto:
+            raise ValueError(f"El monto {texto} no es válido; debe ser positivo.")
+        return round(texto * 100)
+    original = texto
+    limpio = re.sub(r"(?i)^\s*(s/\.?|pen)\s*", "", texto.strip()).replace(" ", "").replace("\u00a0", "")
+    if not re.fullmatch(r"\d[\d.,]*", limpio):
+        raise ValueError(f"«{original}» no es un monto en soles; escriba solo números, p. ej. 15000 o 15,000.50.")
+    if "." in limpio and "," in limpio:
+        decimal = "." if limpio.rfind(".") > limpio.rfind(",") else ","
+        miles = "," if decimal == "." else "."
+        entero, _, fraccion = limpio.rpartition(decimal)
+        if not re.fullmatch(r"\d{1,3}(\%s\d{3})*" % miles, entero) or not re.fullmatch(r"\d{1,2}", fraccion):
+            raise ValueError(f"«{original}» no es un monto claro; use p. ej. 1,234.50.")
+        entero = entero.replace(miles, "")
+    else:
+        separador = "." if "." in limpio else ("," if "," in limpio else None)
+        if separador is None:
+            entero, fraccion = limpio, ""
+        elif re.fullmatch(r"\d{1,3}(\%s\d{3})+" % separador, limpio):
+            entero, fraccion = limpio.replace(separador, ""), ""
+        elif re.fullmatch(r"\d+\%s\d{1,2}" % separador, limpio):
+            entero, _, fraccion = limpio.partition(separador)
+        else:
+            raise ValueError(f"«{original}» no es un monto claro; use p. ej. 15000 o 15,000.50.")
+    return int(entero) * 100 + int((fraccion + "00")[:2])
+
+
+def formatear_soles(centimos: int | None) -> str:
+    if centimos is None:
+        return "—"
+    return f"S/ {centimos // 100:,}.{centimos % 100:02d}"
+
+
+# --- la propuesta ---------------------------------------------------------------------------
+
+PROFUNDIDADES = {"joven": "Rápida (jóvenes y ciudadanía)", "organizacion": "Completa (organizaciones y equipo técnico)"}
+TIPOS_PROPONENTE = {"joven": "Joven (15 a 29 años)", "individual": "Ciudadana o ciudadano",
+                    "organizacion": "Organización"}
+TIPOS_INTERVENCION = {"proyecto_inversion": "Proyecto de inversión", "actividad": "Actividad",
+                      "gestion": "Gestión"}
+MADUREZ = {"sin_idea": "Sin idea desarrollada", "idea": "Idea", "ficha_perfil": "Ficha técnica o perfil",
+           "expediente": "Expediente técnico"}
+FRANJAS_EDAD = {"0_11": "0 a 11 años", "12_17": "12 a 17 años", "18_29": "18 a 29 años",
+                "30_59": "30 a 59 años", "60_mas": "60 años a más"}
+CAMPOS_BENEFICIARIOS = ("directos_mujeres", "directos_hombres", "indirectos", *(f"edad_{f}" for f in FRANJAS_EDAD))
+
+LARGOS = {  # campo: (mínimo, máximo) en caracteres
+    "titulo": (10, 120), "problema": (20, 3000), "propuesta": (20, 3000), "proponente_nombre": (2, 120),
+    "organizacion": (2, 160), "contacto": (6, 120), "objetivo": (20, 2000), "servicio_publico": (3, 200),
+    "indicador_brecha": (3, 200), "sostenibilidad": (10, 1000),
+}
+OBLIGATORIOS = {
+    "joven": ("titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre"),
+    "organizacion": ("titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre", "objetivo",
+                     "tipo", "eje", "costo", "madurez"),
+}
+ETIQUETAS_CAMPO = {
+    "titulo": "Título", "problema": "El problema", "propuesta": "Qué proponen hacer", "lat": "Latitud",
+    "lon": "Longitud", "ubicacion": "Dónde", "proponente_tipo": "Quién propone",
+    "proponente_nombre": "Nombre de quien propone", "organizacion": "Organización", "contacto": "Contacto",
+    "objetivo": "Objetivo", "tipo": "Tipo de intervención", "eje": "Eje u objetivo del PDLC",
+    "servicio_publico": "Servicio público", "indicador_brecha": "Indicador de brecha", "costo": "Costo estimado",
+    "costo_om": "Costo anual de operación y mantenimiento", "plazo_meses": "Plazo (meses)",
+    "cofinanciamiento": "Cofinanciamiento o aporte comunal", "madurez": "Madurez (Invierte.pe)", "cui": "CUI",
+    "sostenibilidad": "Sostenibilidad", "foto": "Foto",
+}
+
+
+@dataclass(frozen=True)
+class Propuesta:
+    """Una propuesta registrada (los borradores son el mismo registro en estado `borrador`)."""
+
+    id: int
+    codigo: str | None
+    proceso_id: int
+    estado: Estado
+    profundidad: str
+    titulo: str
+    problema: str
+    propuesta: str
+    lat: float | None
+    lon: float | None
+    ubigeo: str | None
+    distrito: str | None
+    centro_poblado: str | None
+    proponente_tipo: str
+    proponente_nombre: str
+    organizacion: str | None = None
+    objetivo: str | None = None
+    tipo: str | None = None
+    eje: str | None = None
+    servicio_publico: str | None = None
+    indicador_brecha: str | None = None
+    beneficiarios: dict | None = None
+    costo_centimos: int | None = None
+    costo_om_centimos: int | None = None
+    plazo_meses: int | None = None
+    cofinanciamiento_centimos: int | None = None
+    madurez: str | None = None
+    cui: str | None = None
+    sostenibilidad: str | None = None
+    tiene_foto: bool = False
+    fusionada_con: str | None = None
+    motivo_estado: str | None = None
+    registrada_en: str | None = None
+    actualizada_en: str | None = None
+    puntaje_tecnico: float | None = None
+    es_demo: bool = False
+
+    @property
+    def es_juvenil(self) -> bool:
+        return self.proponente_tipo == "joven"
+
+    @property
+    def total_beneficiarios(self) -> int:
+        datos = self.beneficiarios or {}
+        return int(datos.get("directos_mujeres", 0) or 0) + int(datos.get("directos_hombres", 0) or 0)
+
+
+def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
+    """Valida lo escrito en el formulario (textos tal cual) y devuelve los campos limpios.
+
+    Reúne todos los problemas a la vez; cada mensaje dice lo recibido y lo esperado.
+    La ubicación (punto → distrito) la valida el servicio, que conoce el territorio.
+    """
+    profundidad = datos.get("profundidad") if datos.get("profundidad") in PROFUNDIDADES else "joven"
+    problemas: list[Problema] = []
+    limpio: dict = {"profundidad": profundidad}
+    for campo, (minimo, maximo) in LARGOS.items():
+        texto = limpiar(datos.get(campo))
+        limpio[campo] = texto or None
+        if not texto:
+            if campo in OBLIGATORIOS[profundidad]:
+                problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: falta completarlo."))
+            continue
+        if not minimo <= len(texto) <= maximo:
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]} tiene {len(texto):,} caracteres; "
+                                             f"debe tener entre {minimo} y {maximo:,}."))
+    _validar_opcion(datos, "proponente_tipo", TIPOS_PROPONENTE, profundidad, limpio, problemas)
+    _validar_opcion(datos, "tipo", TIPOS_INTERVENCION, profundidad, limpio, problemas)
+    _validar_opcion(datos, "madurez", MADUREZ, profundidad, limpio, problemas)
+    _validar_opcion(datos, "eje", dict.fromkeys(ejes, ""), profundidad, limpio, problemas)
+    if limpio.get("proponente_tipo") == "organizacion" and not limpio.get("organizacion"):
+        problemas.append(Problema("organizacion", "Organización: indique el nombre de la organización que propone."))
+    if limpio.get("contacto") and not _es_contacto(limpio["contacto"]):
+        problemas.append(Problema("contacto", f"Contacto: «{limpio['contacto']}» no parece un celular (9 dígitos, "
+                                              "empieza con 9) ni un correo."))
+    for campo, destino in (("costo", "costo_centimos"), ("costo_om", "costo_om_centimos"),
+                           ("cofinanciamiento", "cofinanciamiento_centimos")):
+        try:
+            limpio[destino] = soles_a_centimos(datos.get(campo))
+        except ValueError as error:
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {error}"))
+            continue
+        if limpio[destino] is None and campo in OBLIGATORIOS[profundidad]:
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: falta completarlo."))
+        elif limpio[destino] is not None and limpio[destino] > 10_000_000_000:
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {formatear_soles(limpio[destino])} "
+                                             "supera el máximo de S/ 100,000,000.00."))
+    if (limpio.get("costo_centimos") and limpio.get("cofinanciamiento_centimos")
+            and limpio["cofinanciamiento_centimos"] > limpio["costo_centimos"]):
+        problemas.append(Problema("cofinanciamiento", "El cofinanciamiento no puede ser mayor que el costo estimado."))
+    limpio["plazo_meses"] = _entero(datos.get("plazo_meses"), "plazo_meses", 1, 120, problemas)
+    limpio["beneficiarios"] = {c: _entero(datos.get(c), c, 0, 10_000_000, problemas) or 0
+                               for c in CAMPOS_BENEFICIARIOS}
+    if profundidad == "organizacion" and not (limpio["beneficiarios"]["directos_mujeres"]
+                                              + limpio["beneficiarios"]["directos_hombres"]):
+        problemas.append(Problema("directos_mujeres", "Beneficiarios directos: indique cuántas mujeres y hombres."))
+    cui = limpiar(datos.get("cui"))
+    if cui and not re.fullmatch(r"\d{7}", cui):
+        problemas.append(Problema("cui", f"CUI: «{cui}» no es válido; el Código Único de Inversiones tiene 7 dígitos."))
+    limpio["cui"] = cui or None
+    if problemas:
+        raise PropuestaInvalida(problemas)
+    return limpio
+
+
+def _validar_opcion(datos, campo, opciones, profundidad, limpio, problemas) -> None:
+    valor = datos.get(campo) or None
+    limpio[campo] = valor
+    if valor is None:
+        if campo in OBLIGATORIOS[profundidad]:
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: elija una opción."))
+    elif valor not in opciones:
+        problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: «{valor}» no es una opción válida."))
+
+
+def _entero(valor, campo: str, minimo: int, maximo: int, problemas: list[Problema]) -> int | None:
+    if valor is None or (isinstance(valor, str) and not valor.strip()):
+        return None
+    try:
+        numero = int(str(valor).strip().replace(",", "").replace(" ", "")) if not isinstance(valor, int) else valor
+    except ValueError:
+        problemas.append(Problema(campo, f"«{valor}» no es un número entero."))
+        return None
+    if not minimo <= numero <= maximo:
+        problemas.append(Problema(campo, f"{numero:,} está fuera de rango; debe estar entre {minimo} y {maximo:,}."))
+        return None
+    return numero
+
+
+def _es_contacto(texto: str) -> bool:
+    celular = re.sub(r"[\s-]", "", texto).removeprefix("+51")
+    return bool(re.fullmatch(r"9\d{8}", celular) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", texto))
+
+
+# --- evaluación técnica ---------------------------------------------------------------------
+
+def puntaje_ponderado(criterios: tuple[Criterio, ...], puntajes: dict[str, int]) -> float:
+    """Puntaje técnico de 0 a 100: Σ peso × puntaje / 3."""
+    problemas = [Problema(c.clave, f"{c.nombre}: el puntaje {puntajes.get(c.clave)!r} debe ser 0, 1, 2 o 3.")
+                 for c in criterios if puntajes.get(c.clave) not in range(PUNTAJE_MAXIMO + 1)]
+    if problemas:
+        raise DatosInvalidos(problemas)
+    return round(sum(c.peso * puntajes[c.clave] for c in criterios) / PUNTAJE_MAXIMO, 2)
+
+
+def sugerir_puntaje_brecha(pobreza: float | None, pobrezas_provincia: list[float]) -> int | None:
+    """Puntaje 0–3 de «brecha/pobreza» por cuartil del distrito dentro de la provincia."""
+    valores = sorted(v for v in pobrezas_provincia if v is not None)
+    if pobreza is None or not valores:
+        return None
+    debajo = sum(v < pobreza for v in valores) / len(valores)
+    return min(PUNTAJE_MAXIMO, int(debajo * 4))
+
+
+def similitud(a: str, b: str) -> float:
+    """Parecido de dos textos (0–1) por palabras significativas compartidas (Jaccard)."""
+    palabras_a, palabras_b = _palabras(a), _palabras(b)
+    if not palabras_a or not palabras_b:
+        return 0.0
+    return len(palabras_a & palabras_b) / len(palabras_a | palabras_b)
+
+
+VACIAS = frozenset("de la el en y a los las del para por con un una al que se su sus o e es lo como mas más".split())
+
+
+def _palabras(texto: str) -> set[str]:
+    sin_tildes = unicodedata.normalize("NFKD", texto.lower())
+    sin_tildes = "".join(c for c in sin_tildes if not unicodedata.combining(c))
+    return {p for p in re.findall(r"[a-z0-9ñ']+", sin_tildes) if p not in VACIAS and len(p) > 2}

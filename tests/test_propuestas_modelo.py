@@ -1,0 +1,137 @@
+"""Dominio de propuestas: fases, transiciones, validación del formulario, dinero, puntajes."""
+import datetime as dt
+
+import pytest
+
+from propuestas.modelo import (CRITERIOS_POR_DEFECTO, TRANSICIONES, Accion, DatosInvalidos, Estado, Fase,
+                               PeriodoFase, Proceso, ProcesoInvalido, PropuestaInvalida, TransicionNoPermitida,
+                               puntaje_ponderado, similitud, soles_a_centimos, sugerir_puntaje_brecha,
+                               validar_formulario, validar_proceso, validar_transicion)
+from propuestas.servicios import proceso_sugerido
+from tests.conftest import DATOS_JOVEN
+
+EJES = ("Infraestructura: agua, saneamiento, vías y energía",)
+
+
+def _proceso(**cambios):
+    base = proceso_sugerido("0212", dt.date(2026, 12, 1))
+    return Proceso(**{**base.__dict__, **cambios})
+
+
+@pytest.mark.parametrize("fecha, accion, permitido", [
+    (dt.date(2026, 12, 5), Accion.PROPONER, True),
+    (dt.date(2026, 12, 5), Accion.EVALUAR, False),
+    (dt.date(2027, 1, 5), Accion.PROPONER, False),
+    (dt.date(2027, 1, 5), Accion.COMENTAR, True),
+    (dt.date(2027, 1, 25), Accion.EVALUAR, True),
+    (dt.date(2027, 2, 14), Accion.VOTAR, True),
+    (dt.date(2030, 1, 1), Accion.PROPONER, False),
+], ids=["registro-proponer", "registro-evaluar", "deliberacion-proponer", "deliberacion-comentar",
+        "evaluacion-evaluar", "priorizacion-votar", "terminado"])
+def test_lo_que_permite_cada_fase(fecha, accion, permitido):
+    assert bool(_proceso().permite(accion, fecha)) is permitido
+
+
+def test_el_motivo_dice_por_que_y_hasta_cuando():
+    motivo = _proceso().permite(Accion.EVALUAR, dt.date(2026, 12, 5)).motivo
+    assert motivo == ("No se puede evaluar propuestas: la fase actual es «Registro de propuestas». "
+                      "Se podrá del 21 de enero de 2027 al 10 de febrero de 2027.")
+    assert "ya no habrá otra fase" in _proceso().permite(Accion.PROPONER, dt.date(2030, 1, 1)).motivo
+
+
+def test_proceso_con_fechas_superpuestas_y_pesos_que_no_suman_100():
+    fases = list(_proceso().fases)
+    fases[2] = PeriodoFase(Fase.DELIBERACION, fases[1].fin, fases[2].fin)
+    criterios = CRITERIOS_POR_DEFECTO[:-1]
+    with pytest.raises(ProcesoInvalido) as error:
+        validar_proceso(_proceso(fases=tuple(fases), criterios=criterios, nombre="PP", codigo="pp 27"))
+    campos = {p.campo for p in error.value.problemas}
+    assert campos == {"fase_deliberacion", "criterios", "nombre", "codigo"}
+    assert "Los pesos suman 90" in str(error.value)
+
+
+@pytest.mark.parametrize("desde", list(Estado), ids=lambda e: e.value)
+@pytest.mark.parametrize("hacia", list(Estado), ids=lambda e: e.value)
+def test_cada_par_de_estados_sigue_la_tabla(desde, hacia):
+    permitido = hacia in TRANSICIONES.get(desde, frozenset())
+    if permitido:
+        assert validar_transicion(desde, hacia, "motivo suficiente", "PP27-0001") == "motivo suficiente"
+    else:
+        with pytest.raises(TransicionNoPermitida):
+            validar_transicion(desde, hacia, "motivo suficiente", "PP27-0001")
+
+
+@pytest.mark.parametrize("hacia", [Estado.NO_ADMITIDA, Estado.RETIRADA, Estado.FUSIONADA], ids=lambda e: e.value)
+def test_las_transiciones_negativas_requieren_motivo(hacia):
+    with pytest.raises(DatosInvalidos, match="requiere un motivo"):
+        validar_transicion(Estado.REGISTRADA, hacia, " ", "PP27-0001")
+
+
+def test_fusionar_requiere_la_sobreviviente():
+    with pytest.raises(DatosInvalidos, match="sobrevive"):
+        validar_transicion(Estado.REGISTRADA, Estado.FUSIONADA, "Son la misma losa", None)
+
+
+def test_formulario_joven_valido():
+    limpio = validar_formulario(DATOS_JOVEN, ejes=EJES)
+    assert limpio["titulo"] == "Losa deportiva para Cashapampa" and limpio["costo_centimos"] is None
+
+
+def test_formulario_junta_todos_los_problemas_con_lo_recibido():
+    datos = {**DATOS_JOVEN, "titulo": "Losa", "problema": "x" * 50_000, "contacto": "hola",
+             "costo": "mil soles", "proponente_tipo": "organizacion", "cui": "12"}
+    with pytest.raises(PropuestaInvalida) as error:
+        validar_formulario(datos, ejes=EJES)
+    mensajes = {p.campo: p.mensaje for p in error.value.problemas}
+    assert mensajes["titulo"] == "Título tiene 4 caracteres; debe tener entre 10 y 120."
+    assert mensajes["problema"] == "El problema tiene 50,000 caracteres; debe tener entre 20 y 3,000."
+    assert "«hola» no parece un celular" in mensajes["contacto"]
+    assert "«mil soles» no es un monto en soles" in mensajes["costo"]
+    assert "nombre de la organización" in mensajes["organizacion"]
+    assert "7 dígitos" in mensajes["cui"]
+
+
+def test_formulario_completo_de_organizacion_exige_campos_del_planificador():
+    with pytest.raises(PropuestaInvalida) as error:
+        validar_formulario({**DATOS_JOVEN, "profundidad": "organizacion"}, ejes=EJES)
+    assert {p.campo for p in error.value.problemas} == {"objetivo", "tipo", "eje", "costo", "madurez",
+                                                        "directos_mujeres"}
+
+
+def test_quechua_emojis_y_html_se_guardan_tal_cual():
+    datos = {**DATOS_JOVEN, "titulo": "Qocha para Ch'uspi 💧 <script>alert(1)</script>"}
+    assert validar_formulario(datos, ejes=EJES)["titulo"] == datos["titulo"]
+
+
+@pytest.mark.parametrize("texto, centimos", [
+    ("S/ 1,234.50", 123450), ("1.234,50", 123450), ("S/. 15000", 1500000), ("2 500", 250000),
+    ("1,234", 123400), ("1.234.567", 123456700), ("12,5", 1250), ("0.99", 99), ("", None), (1500, 150000),
+], ids=lambda v: repr(v))
+def test_soles_a_centimos(texto, centimos):
+    assert soles_a_centimos(texto) == centimos
+
+
+@pytest.mark.parametrize("texto", ["mil soles", "-500", "1,23,4", "1.234,5.6", "S/", "12e3"])
+def test_montos_ilegibles(texto):
+    with pytest.raises(ValueError, match="monto"):
+        soles_a_centimos(texto)
+
+
+def test_puntaje_ponderado_y_sus_errores():
+    todos_tres = {c.clave: 3 for c in CRITERIOS_POR_DEFECTO}
+    assert puntaje_ponderado(CRITERIOS_POR_DEFECTO, todos_tres) == 100
+    mixtos = {**todos_tres, "alineamiento": 0, "equidad": 1}
+    assert puntaje_ponderado(CRITERIOS_POR_DEFECTO, mixtos) == pytest.approx(100 - 25 - 10 * 2 / 3, abs=0.01)
+    with pytest.raises(DatosInvalidos, match="Madurez técnica: el puntaje 4"):
+        puntaje_ponderado(CRITERIOS_POR_DEFECTO, {**todos_tres, "madurez": 4})
+
+
+def test_sugerir_puntaje_de_brecha_por_cuartil():
+    valores = [10, 20, 30, 40, 50, 60, 70, 80]
+    assert [sugerir_puntaje_brecha(v, valores) for v in (10, 30, 50, 80)] == [0, 1, 2, 3]
+    assert sugerir_puntaje_brecha(None, valores) is None
+
+
+def test_similitud_ignora_tildes_y_palabras_vacias():
+    assert similitud("Losa deportiva en Cashapampa", "LOSA DEPORTIVA DE CASHAPAMPA") == 1
+    assert similitud("Agua potable para Huata", "Losa deportiva") == 0

@@ -1,0 +1,233 @@
+"""Casos de uso de propuestas: borradores, registro con punto-en-distrito, ciclo de vida, evaluación."""
+import datetime as dt
+import io
+
+import pytest
+from PIL import Image
+
+from geo.db import listar_eventos
+from propuestas import servicios
+from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, NoEncontrada, PropuestaInvalida,
+                               TransicionNoPermitida)
+from tests.conftest import AHORA, DATOS_JOVEN, HOY_EVALUACION, HOY_REGISTRO, filas, registrar_propuesta
+
+TABLAS = ("propuestas", "transiciones", "evaluaciones", "fotos", "eventos")
+
+
+def _foto(db):
+    return {t: filas(db, t) for t in TABLAS}
+
+
+def test_el_primer_proceso_queda_como_actual(db_proceso):
+    actual = servicios.proceso_actual(db_proceso)
+    assert actual.codigo == "PP27" and actual.es_actual
+
+
+def test_codigo_de_proceso_repetido(db_proceso):
+    proceso = servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
+    with pytest.raises(DatosInvalidos, match="Ya existe un proceso con el código PP27"):
+        servicios.crear_proceso(db_proceso, proceso, actor="admin", ahora=AHORA)
+
+
+def test_registrar_ubica_distrito_y_centro_poblado(db_proceso):
+    propuesta = registrar_propuesta(db_proceso)
+    assert (propuesta.codigo, propuesta.estado, propuesta.distrito, propuesta.ubigeo) == (
+        "PP27-0001", Estado.REGISTRADA, "Caraz", "021201")
+    assert propuesta.centro_poblado == "CARAZ" and propuesta.es_juvenil
+    ficha = servicios.obtener(db_proceso, "PP27-0001")
+    assert [(h["desde"], h["hacia"]) for h in ficha.historial] == [("borrador", "registrada")]
+    acciones = [e["accion"] for e in listar_eventos(db_proceso, objeto_tipo="propuesta")]
+    assert acciones == ["registrar_propuesta", "crear_borrador"]
+
+
+def test_borrador_sobrevive_y_se_lee_tal_cual(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    servicios.guardar_borrador(db_proceso, clave, {"titulo": "Losa a medio escribir", "lat": "-9.05"},
+                               ahora=HOY_REGISTRO)
+    datos = servicios.leer_borrador(db_proceso, clave)
+    assert datos["titulo"] == "Losa a medio escribir" and datos["lat"] == "-9.05" and datos["_estado"] == "borrador"
+    with pytest.raises(NoEncontrada):
+        servicios.leer_borrador(db_proceso, "clave-inventada")
+
+
+def test_registrar_con_problemas_no_cambia_nada_y_los_dice_todos(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    servicios.guardar_borrador(db_proceso, clave, {**DATOS_JOVEN, "titulo": "Losa", "lat": -12.05, "lon": -77.04},
+                               ahora=HOY_REGISTRO)
+    antes = _foto(db_proceso)
+    with pytest.raises(PropuestaInvalida) as error:
+        servicios.registrar(db_proceso, clave, actor="anonimo", ahora=HOY_REGISTRO)
+    mensajes = {p.campo: p.mensaje for p in error.value.problemas}
+    assert set(mensajes) == {"titulo", "ubicacion"}
+    assert "(-12.050000, -77.040000) está fuera de los distritos de la provincia Huaylas" in mensajes["ubicacion"]
+    assert _foto(db_proceso) == antes and servicios.leer_borrador(db_proceso, clave)["_estado"] == "borrador"
+
+
+def test_lat_lon_invertidas_se_rechazan(db_proceso):
+    with pytest.raises(PropuestaInvalida, match="fuera de los distritos"):
+        registrar_propuesta(db_proceso, {**DATOS_JOVEN, "lat": -77.8046, "lon": -9.0485})
+
+
+def test_sin_ubicacion_pide_tocar_el_mapa(db_proceso):
+    with pytest.raises(PropuestaInvalida, match="toque el mapa"):
+        registrar_propuesta(db_proceso, {k: v for k, v in DATOS_JOVEN.items() if k not in ("lat", "lon")})
+
+
+def test_fuera_de_la_fase_de_registro(db_proceso):
+    with pytest.raises(AccionFueraDeFase, match="la fase actual es «Evaluación técnica»"):
+        registrar_propuesta(db_proceso, ahora=HOY_EVALUACION)
+
+
+def test_borrador_desmesurado_se_rechaza(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    with pytest.raises(DatosInvalidos, match="el máximo es 200,000"):
+        servicios.guardar_borrador(db_proceso, clave, {"problema": "ñ" * 150_000}, ahora=HOY_REGISTRO)
+
+
+def test_registrada_ya_no_se_edita_como_borrador(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    servicios.guardar_borrador(db_proceso, clave, DATOS_JOVEN, ahora=HOY_REGISTRO)
+    servicios.registrar(db_proceso, clave, actor="anonimo", ahora=HOY_REGISTRO)
+    with pytest.raises(DatosInvalidos, match="ya fue registrada"):
+        servicios.guardar_borrador(db_proceso, clave, DATOS_JOVEN, ahora=HOY_REGISTRO)
+
+
+def _imagen(formato="JPEG", lado=50):
+    salida = io.BytesIO()
+    Image.new("RGB", (lado, lado), "red").save(salida, formato)
+    return salida.getvalue()
+
+
+def test_foto_valida_se_recodifica_y_sin_exif(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    exif = Image.Exif()
+    exif[0x8825] = {2: (9.0, 3.0, 0.0)}  # GPSInfo
+    salida = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(salida, "JPEG", exif=exif)
+    servicios.adjuntar_foto(db_proceso, clave, salida.getvalue(), "foto.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+    guardada = servicios.foto_del_borrador(db_proceso, clave)
+    with Image.open(io.BytesIO(guardada)) as imagen:
+        assert imagen.size == (40, 30) and not imagen.getexif()
+
+
+@pytest.mark.parametrize("contenido, mensaje", [
+    (b"%PDF-1.4 hola", "es un PDF, no una foto"),
+    (b"\xff\xd8\xff" + b"x" * 100, "parece JPEG pero está dañada"),
+    (b"", "está vacío"),
+], ids=["pdf-renombrado", "jpeg-roto", "vacio"])
+def test_fotos_invalidas(db_proceso, contenido, mensaje):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    antes = _foto(db_proceso)
+    with pytest.raises(DatosInvalidos, match=mensaje):
+        servicios.adjuntar_foto(db_proceso, clave, contenido, "foto.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+    assert _foto(db_proceso) == antes
+
+
+def test_foto_de_20_mb(db_proceso):
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    with pytest.raises(DatosInvalidos, match=r"pesa 20\.0 MB; el máximo es 8 MB"):
+        servicios.adjuntar_foto(db_proceso, clave, _imagen() + b"\0" * (20 * 1024 * 1024 - len(_imagen())),
+                                "grande.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+
+
+def test_ciclo_de_vida_completo_con_evaluacion(db_proceso):
+    registrar_propuesta(db_proceso)
+    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor="secretaria", ahora=HOY_REGISTRO)
+    puntajes = {"alineamiento": 3, "brecha": 2, "beneficiarios": 2, "madurez": 1, "cofinanciamiento": 0,
+                "equidad": 3}
+    servicios.evaluar(db_proceso, "PP27-0001", evaluador="evaluadora", puntajes=puntajes, costo_validado="S/ 85,000",
+                      viable=True, notas="Terreno saneado.", ahora=HOY_EVALUACION)
+    ficha = servicios.obtener(db_proceso, "PP27-0001")
+    assert ficha.propuesta.estado == Estado.VIABLE
+    assert ficha.propuesta.puntaje_tecnico == pytest.approx(25 + 25 * 2 / 3 + 15 * 2 / 3 + 15 / 3 + 10, abs=0.01)
+    assert ficha.evaluaciones[0]["costo_validado_centimos"] == 8_500_000
+    assert [h["hacia"] for h in ficha.historial] == ["registrada", "admitida", "en_evaluacion", "viable"]
+
+
+def test_evaluar_no_viable_exige_motivo_y_no_deja_nada(db_proceso):
+    registrar_propuesta(db_proceso)
+    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor="secretaria", ahora=HOY_REGISTRO)
+    antes = _foto(db_proceso)
+    with pytest.raises(DatosInvalidos) as error:
+        servicios.evaluar(db_proceso, "PP27-0001", evaluador="e", puntajes={"alineamiento": 9},
+                          costo_validado="mil", viable=False, notas="", ahora=HOY_EVALUACION)
+    campos = {p.campo for p in error.value.problemas}
+    assert {"alineamiento", "brecha", "costo_validado", "notas"} <= campos
+    assert _foto(db_proceso) == antes
+
+
+def test_no_se_evalua_una_propuesta_solo_registrada(db_proceso):
+    registrar_propuesta(db_proceso)
+    with pytest.raises(DatosInvalidos, match="Solo se evalúan propuestas admitidas"):
+        servicios.evaluar(db_proceso, "PP27-0001", evaluador="e", puntajes={}, costo_validado=None, viable=None,
+                          notas="", ahora=HOY_EVALUACION)
+
+
+def test_transicion_no_permitida_no_cambia_nada(db_proceso):
+    registrar_propuesta(db_proceso)
+    antes = _foto(db_proceso)
+    with pytest.raises(TransicionNoPermitida, match="«registrada» no puede pasar a «viable»"):
+        servicios.transicionar(db_proceso, "PP27-0001", Estado.VIABLE, actor="x", ahora=HOY_REGISTRO)
+    assert _foto(db_proceso) == antes
+
+
+def test_fusionar_apunta_a_la_sobreviviente(db_proceso):
+    registrar_propuesta(db_proceso)
+    registrar_propuesta(db_proceso, {**DATOS_JOVEN, "titulo": "Losa deportiva Cashapampa (repetida)"})
+    servicios.transicionar(db_proceso, "PP27-0002", Estado.FUSIONADA, actor="facilitadora", motivo="Es la misma losa",
+                           fusionada_con="PP27-0001", ahora=HOY_REGISTRO)
+    assert servicios.obtener(db_proceso, "PP27-0002").propuesta.fusionada_con == "PP27-0001"
+    assert servicios.obtener(db_proceso, "PP27-0001").fusionadas == ["PP27-0002"]
+    with pytest.raises(DatosInvalidos, match="debe ser otra propuesta"):
+        servicios.transicionar(db_proceso, "PP27-0001", Estado.FUSIONADA, actor="f", motivo="a sí misma",
+                               fusionada_con="PP27-0001", ahora=HOY_REGISTRO)
+
+
+def test_nada_se_borra(db_proceso):
+    registrar_propuesta(db_proceso)
+    with pytest.raises(Exception, match="no se borran"):
+        db_proceso.execute("DELETE FROM propuestas")
+
+
+def test_duplicados_cercanos_y_parecidos(db_proceso):
+    registrar_propuesta(db_proceso)
+    from geo.modelo import Punto
+    parecida = {"titulo": "Losa deportiva en Cashapampa", "problema": "", "propuesta": ""}
+    cerca, lejos = Punto(-9.0490, -77.8050), Punto(-8.9, -77.7)
+    encontradas = servicios.posibles_duplicados(db_proceso, 1, parecida, cerca)
+    assert [d["codigo"] for d in encontradas] == ["PP27-0001"] and encontradas[0]["metros"] < 100
+    assert servicios.posibles_duplicados(db_proceso, 1, parecida, lejos) == []
+    assert servicios.posibles_duplicados(db_proceso, 1, {"titulo": "Agua potable", "problema": "",
+                                                         "propuesta": ""}, cerca) == []
+
+
+@pytest.mark.parametrize("texto, codigos", [
+    ("losa", ["PP27-0001"]), ("CASHAPAMPA", ["PP27-0001"]), ("agua", ["PP27-0002"]), ("caraz", ["PP27-0001"]),
+    ('" OR 1=1 --', []), ("depor", ["PP27-0001"]),
+], ids=["palabra", "mayusculas", "otra", "distrito", "inyeccion", "prefijo"])
+def test_buscar_con_texto(db_proceso, texto, codigos):
+    registrar_propuesta(db_proceso)
+    registrar_propuesta(db_proceso, {**DATOS_JOVEN, "titulo": "Agua potable para Huata", "lat": -9.0164,
+                                     "lon": -77.8614, "problema": "No hay agua potable en las casas de Huata.",
+                                     "propuesta": "Instalar la red de agua y un reservorio de 50 m3."})
+    assert [f["codigo"] for f in servicios.buscar(db_proceso, 1, texto=texto)] == codigos
+
+
+def test_buscar_por_distrito_estado_y_juveniles(db_proceso):
+    registrar_propuesta(db_proceso)
+    registrar_propuesta(db_proceso, {**DATOS_JOVEN, "proponente_tipo": "individual", "lat": -9.0164, "lon": -77.8614})
+    assert [f["distrito"] for f in servicios.buscar(db_proceso, 1, ubigeo="021203")] == ["Huata"]
+    assert [f["codigo"] for f in servicios.buscar(db_proceso, 1, juveniles=True)] == ["PP27-0001"]
+    assert servicios.buscar(db_proceso, 1, estados=["viable"]) == []
+
+
+def test_sugerencia_de_brecha_desde_los_indicadores(db_proceso):
+    assert servicios.sugerencia_brecha(db_proceso, "021201") == 0  # Caraz: la menor pobreza
+    assert servicios.sugerencia_brecha(db_proceso, "021210") == 3  # Yuracmarca: de las mayores
