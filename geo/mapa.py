@@ -1,6 +1,6 @@
 """Mapas folium del territorio, servidos sin internet.
 
-Leaflet viene del paquete XStatic-Leaflet de PyPI y se copian a la
+Leaflet y Leaflet.markercluster vienen de los paquetes XStatic de PyPI y se copian a la
 carpeta `static/vendor/` de la aplicación (Streamlit la sirve en `/app/static/`); el mapa
 base por defecto no usa teselas, y OpenStreetMap es una capa opcional para cuando hay
 internet. Todo texto de usuario que llega al HTML del mapa pasa por `html.escape`.
@@ -31,10 +31,11 @@ ZOOM_MAXIMO = 18
 # --- activos sin internet -------------------------------------------------------------------
 
 def preparar_activos(carpeta: Path = CARPETA_STATIC) -> Path:
-    """Copia Leaflet de XStatic a `carpeta/vendor` (solo si falta)."""
+    """Copia Leaflet y markercluster de XStatic a `carpeta/vendor` (solo lo que falte)."""
     import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
 
-    for paquete, nombre in ((leaflet, "leaflet"),):
+    for paquete, nombre in ((leaflet, "leaflet"), (markercluster, "markercluster")):
         destino = carpeta / "vendor" / f"{nombre}-{paquete.VERSION}"
         if not (destino / ".completo").exists():
             shutil.copytree(paquete.BASE_DIR, destino, dirs_exist_ok=True)
@@ -44,11 +45,14 @@ def preparar_activos(carpeta: Path = CARPETA_STATIC) -> Path:
 
 def urls_activos(prefijo: str = "/app/static") -> dict[str, str]:
     import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
 
     base = prefijo.rstrip("/")
     hoja = f"{base}/vendor/leaflet-{leaflet.VERSION}"
+    cluster = f"{base}/vendor/markercluster-{markercluster.VERSION}"
     return {"leaflet_js": f"{hoja}/leaflet.js", "leaflet_css": f"{hoja}/leaflet.css",
-            "estilo_css": f"{base}/plataforma/mapa.css"}
+            "cluster_js": f"{cluster}/leaflet.markercluster.js", "cluster_css": f"{cluster}/MarkerCluster.css",
+            "cluster_css2": f"{cluster}/MarkerCluster.Default.css", "estilo_css": f"{base}/plataforma/mapa.css"}
 
 
 def _usar_activos_locales(mapa: folium.Map, prefijo: str) -> None:
@@ -63,8 +67,11 @@ def _usar_activos_locales(mapa: folium.Map, prefijo: str) -> None:
 def mapa_distritos(territorio: Territorio, *, datos: dict[str, dict] | None = None,
                    indicador: str | None = None, centros: list[CentroPoblado] | None = None,
                    seleccionado: str | None = None, prefijo: str = "/app/static",
-                   alto: int = 560) -> folium.Map:
-    """Mapa con los distritos (coropleta de `indicador` si se da), nombres y centros poblados."""
+                   alto: int = 560, capas: tuple = ()) -> folium.Map:
+    """Mapa con los distritos (coropleta de `indicador` si se da), nombres y centros poblados.
+
+    `capas`: capas folium adicionales (p. ej. propuestas), que entran antes del control de capas.
+    """
     sur, oeste, norte, este = territorio.limites()
     mapa = folium.Map(location=[(sur + norte) / 2, (oeste + este) / 2], tiles=None, zoom_start=10,
                       prefer_canvas=True, control_scale=True, height=alto)
@@ -76,6 +83,8 @@ def mapa_distritos(territorio: Territorio, *, datos: dict[str, dict] | None = No
     _capa_nombres(territorio).add_to(mapa)
     if centros:
         _capa_centros(centros).add_to(mapa)
+    for capa in capas:
+        capa.add_to(mapa)
     if indicador:
         Leyenda(etiqueta_indicador(indicador), clases).add_to(mapa)
     folium.TileLayer("OpenStreetMap", name="Calles de OpenStreetMap (requiere internet)", overlay=True,

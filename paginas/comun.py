@@ -12,6 +12,7 @@ from sqlite_utils import Database
 import geo
 from geo import mapa, servicios
 from geo.modelo import ErrorGeo, ImportacionInvalida
+from propuestas import servicios as propuestas_servicios
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"
 
@@ -29,7 +30,7 @@ def preparar_aplicacion(ruta: str) -> dict:
     mapa.preparar_activos()
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
     with contextlib.closing(geo.abrir(ruta)) as db:
-        servicios.preparar(db)
+        propuestas_servicios.preparar(db)
         origen = os.environ.get("PLATAFORMA_LIMITES")
         if origen:
             try:
@@ -63,10 +64,26 @@ def prefijo_static() -> str:
 def mostrar_error(error: Exception) -> None:
     """Muestra un error del dominio: si trae problemas, uno por línea."""
     if isinstance(error, ImportacionInvalida):
-        st.error(f"No se importó «{error.archivo}»; el territorio anterior sigue igual.")
+        st.error(f"No se importó «{texto_plano(error.archivo)}»; el territorio anterior sigue igual.")
         st.markdown("\n".join(f"- {texto_plano(str(p))}" for p in error.problemas))
+    elif getattr(error, "problemas", None):
+        mostrar_problemas([p.mensaje for p in error.problemas])
     else:
         st.error(texto_plano(str(error)))
+
+
+CLAVE_AVISO = "_aviso_pendiente"
+
+
+def avisar(mensaje: str) -> None:
+    """Deja un aviso de éxito para mostrar después del próximo `st.rerun()`."""
+    st.session_state[CLAVE_AVISO] = mensaje
+
+
+def mostrar_aviso() -> None:
+    mensaje = st.session_state.pop(CLAVE_AVISO, None)
+    if mensaje:
+        st.success(texto_plano(mensaje))
 
 
 def sin_territorio() -> None:
@@ -85,3 +102,15 @@ def texto_plano(texto: str) -> str:
     especiales = "\\`*_{}[]()#+-.!|<>~$"
     return "".join(f"\\{c}" if c in especiales else c for c in texto)
 
+
+
+def mostrar_problemas(mensajes: list[str], titulo: str = "Revise estos datos:") -> None:
+    """Resumen de problemas arriba del formulario (cada campo muestra además el suyo)."""
+    st.error(titulo + "\n\n" + "\n".join(f"- {texto_plano(m)}" for m in mensajes))
+
+
+def problema_en(campo: str, clave_estado: str) -> None:
+    """Muestra, debajo de un campo, el problema que le corresponde (si lo hay)."""
+    mensaje = (st.session_state.get(clave_estado) or {}).get(campo)
+    if mensaje:
+        st.error(texto_plano(mensaje))

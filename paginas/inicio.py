@@ -1,8 +1,11 @@
 """Portada: para qué sirve la plataforma y en qué estado está el territorio."""
 import streamlit as st
 
+import geo
 from geo import servicios
 from paginas import comun
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import Accion, formatear_fecha, formatear_soles
 
 st.title("Planificación participativa de Huaylas")
 st.markdown(
@@ -22,6 +25,8 @@ if estado_inicial["error_inicial"]:
 with comun.conexion() as db:
     territorio = servicios.cargar_territorio(db)
     estado = servicios.estado_territorio(db)
+    proceso = propuestas_servicios.proceso_actual(db)
+    cantidad = len(propuestas_servicios.buscar(db, proceso.id)) if proceso else 0
 
 st.subheader("Territorio")
 if territorio is None:
@@ -42,5 +47,18 @@ else:
     st.page_link("paginas/mapa.py", label="Ver el mapa del territorio")
 
 st.subheader("Proceso participativo")
-st.info("Todavía no hay un proceso participativo registrado. Cuando la secretaría técnica lo cree, "
-        "aquí se verá su fase actual y sus fechas.")
+if proceso is None:
+    st.info("Todavía no hay un proceso participativo registrado. Cuando la secretaría técnica lo cree, "
+            "aquí se verá su fase actual y sus fechas.")
+else:
+    hoy = propuestas_servicios.fecha_local(geo.ahora())
+    fase = proceso.fase_en(hoy)
+    st.markdown(f"**{comun.texto_plano(proceso.nombre)}** · techo presupuestal "
+                f"{formatear_soles(proceso.techo_centimos)} · {cantidad:,} propuestas registradas.")
+    st.dataframe([{"Fase": p.fase.etiqueta, "Desde": formatear_fecha(p.inicio), "Hasta": formatear_fecha(p.fin),
+                   "": "◀ ahora" if p.fase == fase else ""} for p in proceso.fases], hide_index=True, width="stretch")
+    permiso = proceso.permite(Accion.PROPONER, hoy)
+    if permiso:
+        st.success(f"¡El registro de propuestas está abierto! {permiso.motivo}")
+        st.page_link("paginas/proponer.py", label="Proponer un proyecto")
+    st.page_link("paginas/propuestas.py", label="Ver las propuestas")

@@ -1,0 +1,85 @@
+"""Procesos participativos: crear uno con sus fases, techo, ejes y criterios, y elegir el actual."""
+import streamlit as st
+
+import geo
+from geo import servicios as territorio
+from paginas import comun
+from propuestas import servicios
+from propuestas.modelo import (CRITERIOS_POR_DEFECTO, ErrorPropuestas, Criterio, PeriodoFase, Proceso,
+                               formatear_fecha, formatear_soles, soles_a_centimos)
+
+st.title("Procesos participativos")
+hoy = servicios.fecha_local(geo.ahora())
+
+comun.mostrar_aviso()
+with comun.conexion() as db:
+    procesos = servicios.listar_procesos(db)
+    vigente = territorio.cargar_territorio(db)
+provincia = vigente.provincia if vigente else territorio.provincia_configurada()
+
+if procesos:
+    st.dataframe([{"Código": p.codigo, "Nombre": p.nombre, "Actual": "sí" if p.es_actual else "",
+                   "Fase hoy": (p.fase_en(hoy).etiqueta if p.fase_en(hoy) else "fuera de fechas"),
+                   "Techo": formatear_soles(p.techo_centimos)} for p in procesos], hide_index=True, width="stretch")
+    elegido = st.selectbox("Proceso actual", procesos, index=next((i for i, p in enumerate(procesos) if p.es_actual), 0),
+                           format_func=lambda p: f"{p.codigo} — {p.nombre}", key="procesos_actual")
+    if not elegido.es_actual and st.button("Marcar como actual", key="procesos_marcar"):
+        with comun.conexion() as db:
+            servicios.marcar_actual(db, elegido.id, actor="página Procesos", ahora=geo.ahora())
+        st.rerun()
+else:
+    st.info("Todavía no hay procesos. Cree el primero: quedará como el proceso actual.")
+
+st.subheader("Nuevo proceso")
+sugerido = servicios.proceso_sugerido(provincia, hoy)
+with st.form("procesos_nuevo"):
+    nombre = st.text_input("Nombre", value=sugerido.nombre, max_chars=120, key="proceso_nombre")
+    izquierda, derecha = st.columns(2)
+    codigo = izquierda.text_input("Código corto (va en el código de cada propuesta)", value=sugerido.codigo,
+                                  max_chars=8, key="proceso_codigo")
+    techo = derecha.text_input("Techo presupuestal (S/)", value="1,000,000.00", key="proceso_techo")
+    st.markdown("**Fases** (inicio y fin de cada una)")
+    fechas = {}
+    for periodo in sugerido.fases:
+        fechas[periodo.fase] = st.date_input(periodo.fase.etiqueta, value=(periodo.inicio, periodo.fin),
+                                             format="DD/MM/YYYY", key=f"proceso_fase_{periodo.fase.value}")
+    ejes = st.text_area("Ejes u objetivos estratégicos del PDLC (uno por línea)", value="\n".join(sugerido.ejes),
+                        height=150, key="proceso_ejes")
+    st.markdown("**Criterios de evaluación técnica** (puntaje de 0 a 3; los pesos deben sumar 100)")
+    criterios = st.data_editor([c.__dict__ for c in CRITERIOS_POR_DEFECTO], num_rows="dynamic", hide_index=True,
+                               key="proceso_criterios", width="stretch",
+                               column_config={"clave": "Clave", "nombre": "Criterio", "peso": "Peso",
+                                              "descripcion": "Descripción"})
+    creado = st.form_submit_button("Crear proceso", type="primary")
+
+if creado:
+    problemas = []
+    try:
+        techo_centimos = soles_a_centimos(techo) or 0
+    except ValueError as error:
+        techo_centimos = 0
+        st.error(f"Techo presupuestal: {comun.texto_plano(str(error))}")
+    periodos = []
+    for fase, valor in fechas.items():
+        if not isinstance(valor, (tuple, list)) or len(valor) != 2:
+            st.error(f"{fase.etiqueta}: elija la fecha de inicio y la de fin.")
+            continue
+        periodos.append(PeriodoFase(fase, valor[0], valor[1]))
+    try:
+        lista_criterios = tuple(Criterio(str(c.get("clave") or "").strip(), str(c.get("nombre") or "").strip(),
+                                         int(c.get("peso") or 0), str(c.get("descripcion") or ""))
+                                for c in criterios)
+        proceso = Proceso(id=None, nombre=nombre, codigo=codigo.strip().upper(), provincia=provincia,
+                          fases=tuple(periodos), techo_centimos=techo_centimos, ejes=tuple(ejes.splitlines()),
+                          criterios=lista_criterios)
+        with comun.conexion() as db:
+            nuevo = servicios.crear_proceso(db, proceso, actor="página Procesos", ahora=geo.ahora())
+    except (ValueError, TypeError):
+        st.error("Criterios: cada peso debe ser un número entero.")
+    except ErrorPropuestas as error:
+        comun.mostrar_error(error)
+    else:
+        registro = nuevo.fases[1]
+        comun.avisar(f"Proceso {nuevo.codigo} creado. Registro de propuestas: del {formatear_fecha(registro.inicio)} "
+                     f"al {formatear_fecha(registro.fin)}.")
+        st.rerun()

@@ -1,0 +1,79 @@
+"""Propuestas: lista y mapa con los mismos filtros, y la ficha de cada una (`?propuesta=CODIGO`)."""
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import mapa
+from geo import servicios as territorio
+from geo.modelo import Punto, distancia_m
+from paginas import comun, ficha
+from propuestas import mapa as mapa_propuestas
+from propuestas import servicios
+from propuestas.modelo import Estado, ErrorPropuestas
+
+ESTADOS_VISIBLES = [e.value for e in Estado if e not in (Estado.BORRADOR,)]
+
+with comun.conexion() as db:
+    proceso = servicios.proceso_actual(db)
+    vigente = territorio.cargar_territorio(db)
+
+codigo = st.query_params.get("propuesta")
+if codigo:
+    with comun.conexion() as db:
+        try:
+            la_ficha = servicios.obtener(db, codigo)
+            foto = servicios.foto(db, codigo)
+        except ErrorPropuestas as error:
+            st.warning(comun.texto_plano(str(error)))
+            la_ficha = None
+    if st.button("← Todas las propuestas", key="propuestas_volver"):
+        del st.query_params["propuesta"]
+        st.rerun()
+    if la_ficha:
+        ficha.mostrar_ficha(la_ficha, foto)
+        st.caption(f"Enlace para compartir: `propuestas?propuesta={la_ficha.propuesta.codigo}`")
+    st.stop()
+
+st.title("Propuestas")
+if vigente is None:
+    comun.sin_territorio()
+    st.stop()
+if proceso is None:
+    st.info("Todavía no hay un proceso participativo.")
+    st.stop()
+st.caption(comun.texto_plano(proceso.nombre))
+
+columnas = st.columns([2, 2, 3])
+distritos = {d.ubigeo: d.nombre for d in vigente.distritos}
+ubigeo = columnas[0].selectbox("Distrito", [None, *distritos], format_func=lambda u: "Todos" if u is None else distritos[u],
+                               key="filtro_distrito")
+eje = columnas[1].selectbox("Eje del PDLC", [None, *proceso.ejes], format_func=lambda e: "Todos" if e is None else e,
+                            key="filtro_eje")
+estados = columnas[2].multiselect("Estado", ESTADOS_VISIBLES, format_func=lambda e: e.replace("_", " "),
+                                  key="filtro_estado", placeholder="Todos")
+columnas = st.columns([3, 1])
+texto = columnas[0].text_input("Buscar", key="filtro_texto", placeholder="Palabras del título, el problema o el lugar")
+juveniles = columnas[1].toggle("Propuestas juveniles", key="filtro_juveniles")
+with comun.conexion() as db:
+    filas = servicios.buscar(db, proceso.id, ubigeo=ubigeo, eje=eje, estados=estados, texto=texto, juveniles=juveniles)
+st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")
+
+figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace="propuestas", prefijo=comun.prefijo_static())
+valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width=True,
+                  returned_objects=["last_object_clicked"])
+punto = mapa.punto_desde_clic({"last_clicked": (valor or {}).get("last_object_clicked")})
+if punto is not None and filas:
+    cercana = min(filas, key=lambda f: distancia_m(punto, Punto(f["lat"], f["lon"])))
+    if st.button(f"Abrir {cercana['codigo']}: {cercana['titulo'][:60]}", key="propuestas_abrir_mapa"):
+        st.query_params["propuesta"] = cercana["codigo"]
+        st.rerun()
+
+tabla = st.dataframe(
+    [{"Código": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"], "Estado": f["estado"].replace("_", " "),
+      "Costo (S/)": (f["costo_centimos"] or 0) / 100 if f["costo_centimos"] is not None else None,
+      "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else ""}
+     for f in filas],
+    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="propuestas_tabla",
+    column_config={"Costo (S/)": st.column_config.NumberColumn(format="%,.2f")})
+if tabla.selection.rows:
+    st.query_params["propuesta"] = filas[tabla.selection.rows[0]]["codigo"]
+    st.rerun()
