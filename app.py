@@ -5,6 +5,7 @@ from paginas import comun
 
 st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
 comun.preparar_aplicacion(str(comun.ruta_db()))
+comun.avisar_si_es_demo()
 
 navegacion = st.navigation({
     "Participar": [

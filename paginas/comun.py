@@ -55,6 +55,20 @@ def conexion() -> Iterator[Database]:
         db.close()
 
 
+def avisar_si_es_demo() -> None:
+    """Franja visible en todas las páginas cuando la base es de demostración."""
+    with conexion() as db:
+        es_demo = propuestas_servicios.es_base_demo(db)
+    if es_demo:
+        st.warning("BASE DE DEMOSTRACIÓN: los datos son ficticios y no valen para el plan ni el presupuesto.")
+
+
+def url_pagina(ruta: str) -> str:
+    """Ruta absoluta de una página de la app (considera `server.baseUrlPath`)."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/{ruta}" if base else f"/{ruta}"
+
+
 def prefijo_static() -> str:
     """URL de static/ considerando `server.baseUrlPath`."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

@@ -57,7 +57,8 @@ with comun.conexion() as db:
     filas = servicios.buscar(db, proceso.id, ubigeo=ubigeo, eje=eje, estados=estados, texto=texto, juveniles=juveniles)
 st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")
 
-figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace="propuestas", prefijo=comun.prefijo_static())
+figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace=comun.url_pagina("propuestas"),
+                                        prefijo=comun.prefijo_static())
 valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width=True,
                   returned_objects=["last_object_clicked"])
 punto = mapa.punto_desde_clic({"last_clicked": (valor or {}).get("last_object_clicked")})

@@ -1,17 +1,27 @@
-"""Mapas de propuestas: marcadores agrupados (miles sin costo por marcador en Python) y el punto del formulario.
+"""Mapas de propuestas: marcadores agrupados y el punto del formulario.
 
-Los textos de usuario llegan al navegador como datos JSON y se insertan con `textContent`:
-nunca como HTML.
+Escala a miles de propuestas sin costo por marcador en Python ni en cada ejecución: los datos
+públicos del mapa (código, título, distrito, estado, punto) se publican como un JSON en
+`static/datos/` con su huella en el nombre, y el navegador los pide aparte; el script del mapa
+queda pequeño y constante. Los textos de usuario se insertan con `textContent`, nunca como HTML.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from pathlib import Path
 
 import folium
-from folium.plugins import FastMarkerCluster
+import jinja2
+from folium.elements import JSCSSMixin
+from folium.map import Layer
 
 from geo import mapa as mapa_base
 from geo.modelo import Punto, Territorio
+
+CARPETA_DATOS = mapa_base.CARPETA_STATIC / "datos"
+ARCHIVOS_GUARDADOS = 200
 
 COLORES_ESTADO = {
     "registrada": "#0b4f8a", "admitida": "#1f78b4", "en_evaluacion": "#6a3d9a", "viable": "#1b7837",
@@ -41,17 +51,62 @@ function (fila) {
 """
 
 
-def mapa_propuestas(territorio: Territorio, filas: list[dict], *, enlace: str, prefijo: str = "/app/static",
-                    alto: int = 520) -> folium.Map:
-    """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. /propuestas)."""
+class CapaPropuestas(JSCSSMixin, Layer):
+    """Grupo de marcadores agrupados que carga sus filas desde `url` (JSON publicado aparte)."""
+
+    _template = jinja2.Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup({{ this.opciones|tojson }});
+        (function (grupo) {
+            var crear = {{ this.crear_marcador }};
+            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (filas) {
+                grupo.addLayers(filas.map(crear));
+            });
+        })({{ this.get_name() }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, nombre: str, prefijo: str):
+        super().__init__(name=nombre, overlay=True, control=True, show=True)
+        self._name = "CapaPropuestas"
+        self.url = url
+        self.crear_marcador = CREAR_MARCADOR
+        self.opciones = {"maxClusterRadius": 45, "showCoverageOnHover": False, "chunkedLoading": True}
+        urls = mapa_base.urls_activos(prefijo)
+        self.default_js = [("markercluster", urls["cluster_js"])]
+        self.default_css = [("markercluster_css", urls["cluster_css"]), ("markercluster_default", urls["cluster_css2"])]
+
+
+def publicar_datos(filas: list[dict], *, enlace: str, carpeta: Path = CARPETA_DATOS) -> str:
+    """Escribe las filas públicas del mapa como JSON con su huella en el nombre; devuelve el nombre."""
     datos = [[f["lat"], f["lon"], f["codigo"], f["titulo"], f["distrito"], f["estado"].replace("_", " "),
               COLORES_ESTADO.get(f["estado"], "#0b4f8a"), f"{enlace}?propuesta={f['codigo']}"] for f in filas]
-    grupo = FastMarkerCluster(datos, callback=CREAR_MARCADOR, name=f"Propuestas ({len(filas)})",
-                              options={"maxClusterRadius": 45, "showCoverageOnHover": False})
-    urls = mapa_base.urls_activos(prefijo)
-    grupo.default_js = [("markercluster", urls["cluster_js"])]
-    grupo.default_css = [("markercluster_css", urls["cluster_css"]), ("markercluster_default", urls["cluster_css2"])]
-    return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(grupo,))
+    contenido = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+    nombre = f"propuestas-{hashlib.sha256(contenido).hexdigest()[:20]}.json"
+    destino = carpeta / nombre
+    if not destino.exists():
+        carpeta.mkdir(parents=True, exist_ok=True)
+        temporal = destino.with_suffix(f".{os.getpid()}.tmp")
+        temporal.write_bytes(contenido)
+        temporal.replace(destino)
+        _podar(carpeta)
+    return nombre
+
+
+def _podar(carpeta: Path) -> None:
+    """Conserva solo los últimos archivos publicados (son copias derivadas, no datos de usuario)."""
+    archivos = sorted(carpeta.glob("propuestas-*.json"), key=lambda a: a.stat().st_mtime, reverse=True)
+    for viejo in archivos[ARCHIVOS_GUARDADOS:]:
+        viejo.unlink(missing_ok=True)
+
+
+def mapa_propuestas(territorio: Territorio, filas: list[dict], *, enlace: str, prefijo: str = "/app/static",
+                    alto: int = 520) -> folium.Map:
+    """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. propuestas)."""
+    nombre = publicar_datos(filas, enlace=enlace)
+    capa = CapaPropuestas(f"{prefijo.rstrip('/')}/datos/{nombre}", f"Propuestas ({len(filas)})", prefijo)
+    return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(capa,))
 
 
 def capa_punto(punto: Punto | None, etiqueta: str) -> folium.FeatureGroup:
@@ -61,8 +116,3 @@ def capa_punto(punto: Punto | None, etiqueta: str) -> folium.FeatureGroup:
         folium.CircleMarker([punto.lat, punto.lon], radius=9, color="#b2182b", weight=3, fill=True,
                             fill_color="#ffffff", fill_opacity=1, tooltip=etiqueta).add_to(grupo)
     return grupo
-
-
-def datos_para_navegador(valor: object) -> str:
-    """JSON seguro para incrustar en <script> (sin cierre de etiqueta)."""
-    return json.dumps(valor, ensure_ascii=False).replace("</", "<\\/")
