@@ -5,7 +5,7 @@ import geo
 from geo import servicios as territorio
 from paginas import comun
 from propuestas import servicios
-from propuestas.modelo import (CRITERIOS_POR_DEFECTO, ErrorPropuestas, Criterio, PeriodoFase, Proceso,
+from propuestas.modelo import (Criterio, ErrorPropuestas, PeriodoFase, Proceso,
                                formatear_fecha, formatear_soles, soles_a_centimos)
 
 st.title("Procesos participativos")
@@ -30,27 +30,31 @@ if procesos:
 else:
     st.info("Todavía no hay procesos. Cree el primero: quedará como el proceso actual.")
 
-st.subheader("Nuevo proceso")
-sugerido = servicios.proceso_sugerido(provincia, hoy)
-with st.form("procesos_nuevo"):
-    nombre = st.text_input("Nombre", value=sugerido.nombre, max_chars=120, key="proceso_nombre")
+opciones = [None, *procesos]
+editado = st.selectbox("Formulario", opciones, key="procesos_editar",
+                       format_func=lambda p: "Crear un proceso nuevo" if p is None else f"Editar {p.codigo} — {p.nombre}")
+base = editado or servicios.proceso_sugerido(provincia, hoy)
+sufijo = editado.codigo if editado else "nuevo"
+with st.form(f"procesos_formulario_{sufijo}"):
+    nombre = st.text_input("Nombre", value=base.nombre, key=f"proceso_nombre_{sufijo}")
     izquierda, derecha = st.columns(2)
-    codigo = izquierda.text_input("Código corto (va en el código de cada propuesta)", value=sugerido.codigo,
-                                  max_chars=8, key="proceso_codigo")
-    techo = derecha.text_input("Techo presupuestal (S/)", value="1,000,000.00", key="proceso_techo")
+    codigo = izquierda.text_input("Código corto (va en el código de cada propuesta)", value=base.codigo,
+                                  key=f"proceso_codigo_{sufijo}", disabled=editado is not None)
+    techo = derecha.text_input("Techo presupuestal (S/)", value=formatear_soles(base.techo_centimos),
+                               key=f"proceso_techo_{sufijo}")
     st.markdown("**Fases** (inicio y fin de cada una)")
     fechas = {}
-    for periodo in sugerido.fases:
+    for periodo in base.fases:
         fechas[periodo.fase] = st.date_input(periodo.fase.etiqueta, value=(periodo.inicio, periodo.fin),
-                                             format="DD/MM/YYYY", key=f"proceso_fase_{periodo.fase.value}")
-    ejes = st.text_area("Ejes u objetivos estratégicos del PDLC (uno por línea)", value="\n".join(sugerido.ejes),
-                        height=150, key="proceso_ejes")
+                                             format="DD/MM/YYYY", key=f"proceso_fase_{periodo.fase.value}_{sufijo}")
+    ejes = st.text_area("Ejes u objetivos estratégicos del PDLC (uno por línea)", value="\n".join(base.ejes),
+                        height=150, key=f"proceso_ejes_{sufijo}")
     st.markdown("**Criterios de evaluación técnica** (puntaje de 0 a 3; los pesos deben sumar 100)")
-    criterios = st.data_editor([c.__dict__ for c in CRITERIOS_POR_DEFECTO], num_rows="dynamic", hide_index=True,
-                               key="proceso_criterios", width="stretch",
+    criterios = st.data_editor([c.__dict__ for c in base.criterios], num_rows="dynamic", hide_index=True,
+                               key=f"proceso_criterios_{sufijo}", width="stretch",
                                column_config={"clave": "Clave", "nombre": "Criterio", "peso": "Peso",
                                               "descripcion": "Descripción"})
-    creado = st.form_submit_button("Crear proceso", type="primary")
+    creado = st.form_submit_button("Guardar cambios" if editado else "Crear proceso", type="primary")
 
 if creado:
     problemas = []
@@ -69,17 +73,18 @@ if creado:
         lista_criterios = tuple(Criterio(str(c.get("clave") or "").strip(), str(c.get("nombre") or "").strip(),
                                          int(c.get("peso") or 0), str(c.get("descripcion") or ""))
                                 for c in criterios)
-        proceso = Proceso(id=None, nombre=nombre, codigo=codigo.strip().upper(), provincia=provincia,
-                          fases=tuple(periodos), techo_centimos=techo_centimos, ejes=tuple(ejes.splitlines()),
-                          criterios=lista_criterios)
+        proceso = Proceso(id=editado.id if editado else None, nombre=nombre, codigo=codigo.strip().upper(),
+                          provincia=provincia, fases=tuple(periodos), techo_centimos=techo_centimos,
+                          ejes=tuple(ejes.splitlines()), criterios=lista_criterios)
         with comun.conexion() as db:
-            nuevo = servicios.crear_proceso(db, proceso, actor="página Procesos", ahora=geo.ahora())
+            guardar = servicios.actualizar_proceso if editado else servicios.crear_proceso
+            nuevo = guardar(db, proceso, actor="página Procesos", ahora=geo.ahora())
     except (ValueError, TypeError):
         st.error("Criterios: cada peso debe ser un número entero.")
     except ErrorPropuestas as error:
         comun.mostrar_error(error)
     else:
         registro = nuevo.fases[1]
-        comun.avisar(f"Proceso {nuevo.codigo} creado. Registro de propuestas: del {formatear_fecha(registro.inicio)} "
-                     f"al {formatear_fecha(registro.fin)}.")
+        comun.avisar(f"Proceso {nuevo.codigo} {'actualizado' if editado else 'creado'}. Registro de propuestas: del "
+                     f"{formatear_fecha(registro.inicio)} al {formatear_fecha(registro.fin)}.")
         st.rerun()

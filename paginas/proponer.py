@@ -65,9 +65,9 @@ def opcion(campo: str, etiqueta: str, opciones: dict) -> None:
     comun.problema_en(campo, CLAVE_PROBLEMAS)
 
 
-def numero(campo: str, etiqueta: str, columna) -> None:
-    columna.number_input(etiqueta, min_value=0, step=1, value=None, key=P + campo, on_change=guardar)
-    with columna:
+def numero(campo: str, etiqueta: str, columna=None) -> None:
+    with columna or st.container():
+        st.number_input(etiqueta, min_value=0, step=1, value=None, key=P + campo, on_change=guardar)
         comun.problema_en(campo, CLAVE_PROBLEMAS)
 
 
@@ -178,7 +178,7 @@ if completo:
     texto("indicador_brecha", "Indicador de brecha")
     texto("costo_om", "Costo anual de operación y mantenimiento (S/)")
     texto("cofinanciamiento", "Cofinanciamiento o aporte comunal (S/)")
-    numero("plazo_meses", "Plazo de ejecución (meses)", st)
+    numero("plazo_meses", "Plazo de ejecución (meses)")
     st.markdown("**Beneficiarios**")
     columnas = st.columns(3)
     numero("directos_mujeres", "Directos: mujeres", columnas[0])

@@ -1,0 +1,187 @@
+"""Páginas de procesos, proponer, propuestas y evaluación, con AppTest desde app.py."""
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import geo
+from geo import servicios as territorio
+from propuestas import servicios
+from propuestas.modelo import Estado, Fase
+from tests.conftest import AHORA, CENTROS, DATOS_JOVEN, INDICADORES, LIMITES, RAIZ
+
+HOY = servicios.fecha_local(geo.ahora())
+INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
+
+
+@pytest.fixture
+def base(tmp_path, monkeypatch):
+    ruta = tmp_path / "plataforma.db"
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    with geo.abrir(ruta) as db:
+        servicios.preparar(db)
+        for archivo in (LIMITES, INDICADORES, CENTROS):
+            territorio.importar(db, archivo, actor="prueba", ahora=AHORA)
+    return ruta
+
+
+def _crear_proceso(ruta, fase_hoy: Fase):
+    inicio = HOY + dt.timedelta(days=INICIO_REGISTRO[fase_hoy])
+    with geo.abrir(ruta) as db:
+        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", inicio), actor="prueba", ahora=AHORA)
+    assert proceso.fase_en(HOY) == fase_hoy
+    return proceso, dt.datetime.combine(inicio, dt.time(15), tzinfo=dt.timezone.utc)
+
+
+def _registrar(ruta, momento, **cambios):
+    with geo.abrir(ruta) as db:
+        proceso = servicios.proceso_actual(db)
+        clave = servicios.crear_borrador(db, proceso.id, actor="prueba", ahora=momento)
+        servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, **cambios}, ahora=momento)
+        return servicios.registrar(db, clave, actor="prueba", ahora=momento)
+
+
+def _app(pagina, **parametros):
+    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    for clave, valor in parametros.items():
+        app.query_params[clave] = valor
+    app.run()
+    app.switch_page(pagina).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _textos(app):
+    """Todo el texto visible, sin las barras con que se escapa el markdown."""
+    return " ".join(str(e.value) for e in [*app.markdown, *app.success, *app.error, *app.warning, *app.info,
+                                           *app.caption, *app.header, *app.subheader]).replace("\\", "")
+
+
+def _errores(app):
+    return " ".join(e.value for e in app.error).replace("\\", "")
+
+
+def _llenar_joven(app):
+    app.text_input(key="f_titulo").input("Losa deportiva para Cashapampa").run()
+    app.text_area(key="f_problema").input("Los jóvenes no tienen dónde hacer deporte en el pueblo.").run()
+    app.text_area(key="f_propuesta").input("Construir una losa multiusos con graderías junto al colegio.").run()
+    app.selectbox(key="f_proponente_tipo").set_value("joven").run()
+    app.text_input(key="f_proponente_nombre").input("Rosa Huamán").run()
+    return app
+
+
+def test_proponer_de_principio_a_fin_con_centro_poblado(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    app = _llenar_joven(_app("paginas/proponer.py"))
+    assert app.query_params["borrador"], "el borrador debe ir en el enlace"
+    app.selectbox(key="proponer_centro").set_value("0212060001").run()
+    assert "queda en el distrito de **Pamparomás**" in _textos(app)
+    app.button(key="proponer_registrar").click().run()
+    assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in _textos(app)
+    assert "borrador" not in app.query_params and app.text_input(key="f_titulo").value in ("", None)
+    with geo.abrir(base) as db:
+        ficha = servicios.obtener(db, "PP27-0001")
+    assert (ficha.propuesta.ubigeo, ficha.propuesta.centro_poblado) == ("021206", "PAMPAROMAS")
+
+
+def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    app = _app("paginas/proponer.py")
+    app.text_input(key="f_titulo").input("Losa").run()
+    app.text_input(key="f_lat").input("-12.05").run()
+    app.text_input(key="f_lon").input("-77.04").run()
+    app.button(key="proponer_registrar").click().run()
+    errores = _errores(app)
+    assert "Título tiene 4 caracteres; debe tener entre 10 y 120." in errores
+    assert "fuera de los distritos de la provincia Huaylas" in errores
+    assert "El problema: falta completarlo." in errores
+    assert app.text_input(key="f_titulo").value == "Losa"
+    with geo.abrir(base) as db:
+        assert servicios.buscar(db, 1) == []
+
+
+def test_el_borrador_se_recupera_con_su_enlace(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    app = _app("paginas/proponer.py")
+    app.text_input(key="f_titulo").input("Canal de riego para Huata").run()
+    clave = app.query_params["borrador"]
+    nueva = _app("paginas/proponer.py", borrador=clave)
+    assert nueva.text_input(key="f_titulo").value == "Canal de riego para Huata"
+    assert "Recuperamos su borrador" in _textos(nueva)
+
+
+def test_enlace_de_borrador_inventado(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    app = _app("paginas/proponer.py", borrador="no-existe")
+    assert "No se encontró ese borrador" in _textos(app)
+
+
+def test_proponer_fuera_de_fase_dice_cuando(base):
+    _crear_proceso(base, Fase.EVALUACION)
+    app = _app("paginas/proponer.py")
+    assert "No se puede registrar propuestas: la fase actual es «Evaluación técnica»" in _textos(app)
+    assert not app.text_input
+
+
+def test_proponer_formulario_completo_pide_los_campos_del_planificador(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    app = _app("paginas/proponer.py")
+    app.radio(key="f_profundidad").set_value("organizacion").run()
+    _llenar_joven(app)
+    app.text_input(key="f_costo").input("mil soles").run()
+    app.button(key="proponer_registrar").click().run()
+    errores = _errores(app)
+    assert "«mil soles» no es un monto en soles" in errores and "Madurez (Invierte.pe): elija una opción." in errores
+
+
+def test_lista_filtra_y_abre_la_ficha_con_texto_escapado(base):
+    _, momento = _crear_proceso(base, Fase.REGISTRO)
+    _registrar(base, momento, titulo="<b>Losa</b> [clic](javascript:alert(1))")
+    _registrar(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614,
+               propuesta="Instalar la red de agua y un reservorio.")
+    app = _app("paginas/propuestas.py")
+    assert "**2 propuestas**" in _textos(app)
+    app.text_input(key="filtro_texto").input("agua").run()
+    assert "**1 propuesta**" in _textos(app)
+    ficha = _app("paginas/propuestas.py", propuesta="PP27-0001")
+    titulo = ficha.header[0].value
+    assert titulo.startswith("PP27-0001 · ") and "\\<b\\>Losa\\</b\\>" in titulo and "\\[clic\\]" in titulo
+
+
+def test_ficha_inexistente(base):
+    _crear_proceso(base, Fase.REGISTRO)
+    assert "No existe la propuesta 'XX-1'" in _textos(_app("paginas/propuestas.py", propuesta="XX-1"))
+
+
+def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
+    _, momento = _crear_proceso(base, Fase.EVALUACION)
+    _registrar(base, momento + dt.timedelta(days=1))
+    app = _app("paginas/evaluar.py")
+    app.button(key="evaluar_admitida").click().run()
+    assert "PP27-0001 quedó admitida" in _textos(app)
+    app.select_slider(key="evaluar_PP27-0001_alineamiento").set_value(3)
+    app.radio(key="evaluar_PP27-0001_viable").set_value(True)
+    app.button(key="FormSubmitter:evaluar_formulario_PP27-0001-Guardar evaluación").click().run()
+    assert not app.exception
+    assert app.metric[0].value == "25.00 / 100"  # alineamiento 3 de 3 (peso 25); Caraz: brecha sugerida 0
+    with geo.abrir(base) as db:
+        assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.VIABLE
+
+
+def test_crear_y_editar_proceso(base):
+    app = _app("paginas/procesos.py")
+    app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
+    assert "Proceso PP27 creado" in _textos(app)
+    app.selectbox(key="procesos_editar").select_index(1).run()
+    app.text_input(key="proceso_techo_PP27").input("2.500.000,00")
+    app.button(key="FormSubmitter:procesos_formulario_PP27-Guardar cambios").click().run()
+    with geo.abrir(base) as db:
+        assert servicios.proceso_actual(db).techo_centimos == 250_000_000
+
+
+def test_proceso_con_pesos_que_no_suman_100(base):
+    app = _app("paginas/procesos.py")
+    app.text_input(key="proceso_techo_nuevo").input("mil")
+    app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
+    assert "«mil» no es un monto" in _errores(app)
