@@ -63,7 +63,8 @@ if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION):
             puntajes[criterio.clave] = st.select_slider(f"{criterio.nombre} (peso {criterio.peso})",
                                                         options=list(range(PUNTAJE_MAXIMO + 1)), value=inicial,
                                                         help=ayuda, key=f"evaluar_{codigo}_{criterio.clave}")
-        costo = st.text_input("Costo validado (S/)", value=f"{(propuesta.costo_centimos or 0) / 100:,.2f}",
+        costo = st.text_input("Costo validado (S/)", value="" if propuesta.costo_centimos is None
+                              else f"{propuesta.costo_centimos / 100:,.2f}",
                               key=f"evaluar_{codigo}_costo")
         viable = st.radio("Viabilidad", list(VIABILIDAD), format_func=VIABILIDAD.get, horizontal=True,
                           key=f"evaluar_{codigo}_viable")

@@ -1,0 +1,121 @@
+"""Una propuesta de principio a fin en Chromium: tocar el mapa, recargar a mitad, registrar, encontrarla, evaluarla."""
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo import servicios as territorio
+from propuestas import servicios
+from propuestas.modelo import Estado, Proceso
+from tests import navegador
+from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES
+
+if navegador.ruta_chromium() is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("En CI las pruebas de navegador son obligatorias: apt-get install chromium")
+    pytest.skip("Chromium no está instalado (apt-get install chromium)", allow_module_level=True)
+playwright_sync = pytest.importorskip("playwright.sync_api")
+sync_playwright, expect = playwright_sync.sync_playwright, playwright_sync.expect
+
+HOY = servicios.fecha_local(geo.ahora())
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    carpeta = tmp_path_factory.mktemp("propuestas")
+    ruta = carpeta / "plataforma.db"
+    with geo.abrir(ruta) as db:
+        servicios.preparar(db)
+        for archivo in (LIMITES, INDICADORES, CENTROS):
+            territorio.importar(db, archivo, actor="prueba", ahora=AHORA)
+        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor="prueba", ahora=AHORA)
+    with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
+        yield url, ruta
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        instancia = navegador.Navegador(playwright)
+        yield instancia
+        instancia.cerrar()
+
+
+def _escribir(pagina, etiqueta: str, texto: str) -> None:
+    campo = pagina.get_by_label(etiqueta, exact=True)
+    campo.fill(texto)
+    campo.press("Tab")
+
+
+def _a_evaluacion(ruta: Path) -> None:
+    """La secretaría corre las fechas: hoy pasa a ser evaluación técnica."""
+    with geo.abrir(ruta) as db:
+        proceso = servicios.proceso_actual(db)
+        inicio = HOY - dt.timedelta(days=56)
+        fases = servicios.proceso_sugerido("0212", inicio).fases
+        servicios.actualizar_proceso(db, Proceso(**{**proceso.__dict__, "fases": fases}), actor="prueba",
+                                     ahora=AHORA)
+
+
+def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chromium):
+    url, ruta = app
+    with geo.abrir(ruta) as db:
+        huata = territorio.exigir_territorio(db).distrito("021203").geometria.representative_point()
+    pagina = chromium.pagina(ancho=390, alto=844)
+    pagina.goto(url + "/proponer")
+    _escribir(pagina, "Título de la propuesta", "Reservorio de agua para Huata")
+    pagina.wait_for_url(re.compile(r"borrador="), timeout=30_000)
+    marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)
+    navegador.clic_en(pagina, marco, frame, huata.y, huata.x)
+    pagina.get_by_text(re.compile("queda en el distrito de Huata")).wait_for(timeout=30_000)
+    _escribir(pagina, "¿Qué problema hay?", "En época seca las familias se quedan sin agua para tomar.")
+    navegador.capturar(pagina, "proponer_celular")
+
+    pagina.reload()
+    pagina.get_by_text("Recuperamos su borrador").wait_for(timeout=30_000)
+    expect(pagina.get_by_label("Título de la propuesta", exact=True)).to_have_value("Reservorio de agua para Huata")
+    expect(pagina.get_by_label("¿Qué problema hay?", exact=True)).to_have_value(re.compile("^En época seca"))
+    pagina.get_by_text(re.compile("queda en el distrito de Huata")).wait_for(timeout=30_000)
+
+    _escribir(pagina, "¿Qué proponen hacer?", "Construir un reservorio de 50 m3 con su línea de conducción.")
+    elegir = pagina.get_by_role("combobox", name="Propone", exact=True)
+    elegir.click()
+    elegir.fill("Joven")
+    elegir.press("Enter")
+    _escribir(pagina, "Nombre (se publica con la propuesta)", "Yeni Vásquez")
+    pagina.get_by_role("button", name="Registrar propuesta").click()
+    pagina.get_by_text(re.compile(r"PP27-0001 quedó registrada en el distrito de Huata")).wait_for(timeout=30_000)
+    navegador.capturar(pagina, "proponer_registrada_celular")
+
+    escritorio = chromium.pagina(ancho=1366, alto=1200)
+    escritorio.goto(url + "/propuestas")
+    escritorio.get_by_text("1 propuesta", exact=True).wait_for(timeout=30_000)
+    marco_lista = escritorio.frame_locator(navegador.IFRAME_MAPA).first
+    marco_lista.locator(".punto-propuesta").wait_for(timeout=30_000)
+    frame_lista = next(f for f in escritorio.frames if "st_folium" in f.url)
+    posicion = frame_lista.evaluate("() => { let p = null; window.map.eachLayer(c => { if (c instanceof "
+                                    "L.MarkerClusterGroup) { c.getLayers().forEach(m => { p = m.getLatLng(); }); } });"
+                                    " return [p.lat, p.lng]; }")
+    with geo.abrir(ruta) as db:
+        assert territorio.exigir_territorio(db).ubicar(geo.Punto(*posicion)).nombre == "Huata"
+    navegador.capturar(escritorio, "propuestas_escritorio")
+    escritorio.goto(url + "/propuestas?propuesta=PP27-0001")
+    escritorio.get_by_role("heading", name="PP27-0001 · Reservorio de agua para Huata").wait_for(timeout=30_000)
+    assert escritorio.get_by_text(re.compile(r"Distrito:\s*Huata")).count() == 1
+
+    _a_evaluacion(ruta)
+    escritorio.goto(url + "/evaluar")
+    escritorio.get_by_role("button", name="Admitir", exact=True).click()
+    escritorio.get_by_text("PP27-0001 quedó admitida").wait_for(timeout=30_000)
+    escritorio.get_by_text("Viable", exact=True).click()
+    escritorio.get_by_role("button", name="Guardar evaluación").click()
+    escritorio.get_by_text("Evaluación de PP27-0001 guardada").wait_for(timeout=30_000)
+    expect(escritorio.get_by_test_id("stMetricValue").last).to_have_text(re.compile(r"^\d+\.\d\d / 100$"))
+    navegador.capturar(escritorio, "evaluacion_desglose")
+    with geo.abrir(ruta) as db:
+        ficha = servicios.obtener(db, "PP27-0001")
+    assert ficha.propuesta.estado == Estado.VIABLE and ficha.propuesta.puntaje_tecnico is not None
+    assert chromium.externas == [] and chromium.errores == []
