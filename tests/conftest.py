@@ -26,6 +26,19 @@ def pytest_configure(config):
         raise pytest.UsageError(f"Faltan los datos de prueba en {GEO} (../shared/geo junto al repositorio).")
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium real (de Debian) con Playwright; bloquea y anota todo lo que no sea 127.0.0.1."""
+    from playwright.sync_api import sync_playwright
+
+    from tests import navegador
+
+    with sync_playwright() as playwright:
+        instancia = navegador.Navegador(playwright)
+        yield instancia
+        instancia.cerrar()
+
+
 @pytest.fixture
 def db():
     base = geo.abrir(memoria=True)

@@ -26,6 +26,16 @@ ARGUMENTOS_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
                        "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
 
+def exigir_chromium() -> None:
+    """Al comienzo de cada módulo de pruebas de navegador: sin Chromium se omite, salvo en CI."""
+    import pytest
+
+    if ruta_chromium() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("En CI las pruebas de navegador son obligatorias: apt-get install chromium")
+        pytest.skip("Chromium no está instalado (apt-get install chromium)", allow_module_level=True)
+
+
 def ruta_chromium() -> str | None:
     candidatos = [os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
                   shutil.which("chromium") or "", shutil.which("chromium-browser") or ""]

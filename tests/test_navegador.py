@@ -1,5 +1,4 @@
 """Lo que ve una persona: la app real (`streamlit run`) en Chromium, sin internet."""
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,12 +9,8 @@ from geo import mapa, servicios
 from tests import navegador
 from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES
 
-if navegador.ruta_chromium() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("En CI las pruebas de navegador son obligatorias: apt-get install chromium")
-    pytest.skip("Chromium no está instalado (apt-get install chromium)", allow_module_level=True)
+navegador.exigir_chromium()
 
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 DIEZ = ["Caraz", "Huallanca", "Huata", "Huaylas", "Mato", "Pamparomás", "Pueblo Libre", "Santa Cruz",
         "Santo Toribio", "Yuracmarca"]
 
@@ -24,14 +19,6 @@ DIEZ = ["Caraz", "Huallanca", "Huata", "Huaylas", "Mato", "Pamparomás", "Pueblo
 class App:
     url: str
     db: Path
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        instancia = navegador.Navegador(playwright)
-        yield instancia
-        instancia.cerrar()
 
 
 def _arrancar(carpeta: Path, **entorno):

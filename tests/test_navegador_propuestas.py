@@ -1,6 +1,5 @@
 """Una propuesta de principio a fin en Chromium: tocar el mapa, recargar a mitad, registrar, encontrarla, evaluarla."""
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -13,12 +12,8 @@ from propuestas.modelo import Estado, Proceso
 from tests import navegador
 from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES
 
-if navegador.ruta_chromium() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("En CI las pruebas de navegador son obligatorias: apt-get install chromium")
-    pytest.skip("Chromium no está instalado (apt-get install chromium)", allow_module_level=True)
-playwright_sync = pytest.importorskip("playwright.sync_api")
-sync_playwright, expect = playwright_sync.sync_playwright, playwright_sync.expect
+navegador.exigir_chromium()
+expect = pytest.importorskip("playwright.sync_api").expect
 
 HOY = servicios.fecha_local(geo.ahora())
 
@@ -34,14 +29,6 @@ def app(tmp_path_factory):
         servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor="prueba", ahora=AHORA)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        instancia = navegador.Navegador(playwright)
-        yield instancia
-        instancia.cerrar()
 
 
 def _escribir(pagina, etiqueta: str, texto: str) -> None:
