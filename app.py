@@ -1,23 +1,46 @@
-"""Plataforma de planificación participativa — MCLCP Huaylas. Solo enruta y prepara el marco."""
+"""Plataforma de planificación participativa — MCLCP Huaylas. Solo enruta y prepara el marco.
+
+Todas las páginas son alcanzables por URL (cada una revisa el rol en el servidor y, si no
+corresponde, dice por qué); el menú lateral muestra solo las que el rol puede usar.
+"""
 import streamlit as st
 
+from geo.acceso import PUBLICO, Accion, puede
 from paginas import comun
+
+MENU = {
+    "Participar": [
+        ("paginas/inicio.py", "Inicio", "inicio", Accion.VER),
+        ("paginas/proponer.py", "Proponer", "proponer", Accion.PROPONER),
+        ("paginas/propuestas.py", "Propuestas", "propuestas", Accion.VER),
+        ("paginas/mapa.py", "Mapa del territorio", "mapa", Accion.VER),
+    ],
+    "Equipo técnico y secretaría": [
+        ("paginas/evaluar.py", "Evaluación técnica", "evaluar", Accion.ADMITIR),
+        ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
+        ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
+        ("paginas/territorio.py", "Territorio (importar límites)", "territorio", Accion.IMPORTAR_TERRITORIO),
+        ("paginas/cuentas.py", "Cuentas del equipo", "cuentas", Accion.GESTIONAR_CUENTAS),
+        ("paginas/respaldo.py", "Respaldo", "respaldo", Accion.RESPALDAR),
+    ],
+    "Cuenta": [
+        ("paginas/entrar.py", "Entrar / mi cuenta", "entrar", Accion.VER),
+    ],
+}
 
 st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
 comun.preparar_aplicacion(str(comun.ruta_db()))
+actor = comun.actor_actual()
+paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
+           for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
+navegacion = st.navigation(list(paginas.values()), position="hidden")
+with st.sidebar:
+    for grupo, entradas in MENU.items():
+        visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
+        if visibles:
+            st.caption(grupo)
+            for ruta, titulo in visibles:
+                st.page_link(paginas[ruta], label=titulo)
+    st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
 comun.avisar_si_es_demo()
-
-navegacion = st.navigation({
-    "Participar": [
-        st.Page("paginas/inicio.py", title="Inicio", default=True, url_path="inicio"),
-        st.Page("paginas/proponer.py", title="Proponer", url_path="proponer"),
-        st.Page("paginas/propuestas.py", title="Propuestas", url_path="propuestas"),
-        st.Page("paginas/mapa.py", title="Mapa del territorio", url_path="mapa"),
-    ],
-    "Equipo técnico y secretaría": [
-        st.Page("paginas/evaluar.py", title="Evaluación técnica", url_path="evaluar"),
-        st.Page("paginas/procesos.py", title="Procesos participativos", url_path="procesos"),
-        st.Page("paginas/territorio.py", title="Territorio (importar límites)", url_path="territorio"),
-    ],
-})
 navegacion.run()

@@ -3,6 +3,8 @@
     python -m geo importar RUTA [--provincia 0212] [--tipo limites|indicadores|centros_poblados] [--crs EPSG:32718]
     python -m geo ubicar LAT LON [--limites RUTA]
     python -m geo ubicar --limites RUTA < puntos.csv      (CSV con encabezado lat,lon)
+    python -m geo crear-administrador --usuario USUARIO --nombre "Nombre Apellido"
+    python -m geo respaldar RUTA        |   python -m geo restaurar RUTA
 
 Sin `--limites`, `ubicar` usa el territorio guardado en la base (`PLATAFORMA_DB`).
 """
@@ -10,10 +12,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import sys
+from pathlib import Path
 
 from geo import db as base
 from geo import servicios
+from geo import cuentas
+from geo.acceso import LINEA_DE_COMANDOS, Rol
 from geo.lectura import leer_limites
 from geo.modelo import ErrorGeo, Punto, PuntoInvalido, Territorio
 
@@ -45,14 +51,65 @@ def _parser() -> argparse.ArgumentParser:
     ubicar.add_argument("--limites", help="archivo de límites (si no, el territorio de la base)")
     ubicar.add_argument("--provincia", help="código de 4 dígitos (por defecto PLATAFORMA_PROVINCIA o 0212)")
     ubicar.set_defaults(funcion=_ubicar)
+
+    administrador = ordenes.add_parser("crear-administrador", help="crea una cuenta de administración")
+    administrador.add_argument("--usuario", required=True)
+    administrador.add_argument("--nombre", required=True)
+    administrador.add_argument("--contrasena-stdin", action="store_true",
+                               help="lee la contraseña de la entrada estándar (para scripts)")
+    administrador.set_defaults(funcion=_crear_administrador)
+
+    respaldo = ordenes.add_parser("respaldar", help="copia consistente de la base a RUTA")
+    respaldo.add_argument("destino")
+    respaldo.set_defaults(funcion=_respaldar)
+
+    restauracion = ordenes.add_parser("restaurar", help="reemplaza la base por un respaldo (guarda una copia previa)")
+    restauracion.add_argument("origen")
+    restauracion.set_defaults(funcion=_restaurar)
     return parser
+
+
+def _crear_administrador(argumentos) -> int:
+    if argumentos.contrasena_stdin:
+        contrasena = sys.stdin.readline().rstrip("\n")
+    else:
+        contrasena = getpass.getpass("Contraseña (al menos 10 caracteres): ")
+        if getpass.getpass("Repita la contraseña: ") != contrasena:
+            print("Error: las contraseñas no coinciden.", file=sys.stderr)
+            return 1
+    db = base.abrir(argumentos.db)
+    servicios.preparar(db)
+    try:
+        cuentas.crear_cuenta(db, usuario=argumentos.usuario, nombre=argumentos.nombre, rol=Rol.ADMINISTRADOR,
+                             contrasena=contrasena, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
+    except cuentas.ErrorCuenta as error:
+        print(f"Error: {error}", *(f"- {p.mensaje}" for p in error.problemas), sep="\n", file=sys.stderr)
+        return 1
+    print(f"Cuenta de administración «{argumentos.usuario.strip().lower()}» creada.")
+    return 0
+
+
+def _respaldar(argumentos) -> int:
+    db = base.abrir(argumentos.db)
+    destino = base.respaldar(db, argumentos.destino)
+    print(f"Respaldo guardado en {destino} ({destino.stat().st_size:,} bytes).")
+    return 0
+
+
+def _restaurar(argumentos) -> int:
+    db = base.abrir(argumentos.db)
+    carpeta = Path(argumentos.db).parent if argumentos.db else base.ruta_configurada().parent
+    previa = carpeta / "respaldos" / f"antes-de-restaurar-{base.ahora():%Y%m%d-%H%M%S}.db"
+    base.restaurar(db, argumentos.origen, copia_previa=previa)
+    print(f"Base restaurada desde {argumentos.origen}. Copia de la base anterior: {previa}.")
+    return 0
 
 
 def _importar(argumentos) -> int:
     db = base.abrir(argumentos.db)
     servicios.preparar(db)
     registro = servicios.importar(db, argumentos.ruta, tipo=argumentos.tipo, provincia=argumentos.provincia,
-                                  crs=argumentos.crs, actor="línea de comandos", ahora=base.ahora())
+                                  crs=argumentos.crs, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
     informe = registro["informe"]
     aceptados = informe["aceptados"]
     cantidad = len(aceptados) if isinstance(aceptados, list) else aceptados

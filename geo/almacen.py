@@ -171,3 +171,31 @@ def cargar_territorio(db: Database) -> Territorio | None:
         return None
     return Territorio(provincia=limites["provincia"], distritos=cargar_distritos(db, limites["id"]),
                       importacion_id=limites["id"])
+
+
+@migraciones()
+def crear_cuentas(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE cuentas (
+            id INTEGER PRIMARY KEY,
+            usuario TEXT NOT NULL UNIQUE CHECK (usuario GLOB '[a-z0-9._-]*' AND length(usuario) BETWEEN 3 AND 40),
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 2 AND 120),
+            rol TEXT NOT NULL CHECK (rol IN ('administrador', 'facilitador', 'evaluador')),
+            hash TEXT NOT NULL,
+            fallos INTEGER NOT NULL DEFAULT 0,
+            bloqueada_hasta TEXT,
+            creada_en TEXT NOT NULL,
+            actualizada_en TEXT NOT NULL,
+            desactivada_en TEXT
+        );
+        CREATE TABLE intentos_acceso (
+            id INTEGER PRIMARY KEY,
+            origen TEXT NOT NULL,
+            tipo TEXT NOT NULL CHECK (tipo IN ('contrasena', 'codigo')),
+            exito INTEGER NOT NULL CHECK (exito IN (0, 1)),
+            ocurrido_en TEXT NOT NULL
+        );
+        CREATE INDEX intentos_origen ON intentos_acceso (origen, tipo, ocurrido_en);
+        """
+    )

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -156,3 +157,85 @@ def listar_eventos(db: Database, *, objeto_tipo: str | None = None, limite: int 
 
 def _json(valor: Any) -> str | None:
     return None if valor is None else json.dumps(valor, ensure_ascii=False, sort_keys=True, default=str)
+
+
+# --- respaldo y restauración ----------------------------------------------------------------
+
+CABECERA_SQLITE = b"SQLite format 3\x00"
+
+
+def respaldar(db: Database, destino: str | Path) -> Path:
+    """Copia consistente de la base (API de respaldo en línea de SQLite), aun con escrituras en curso."""
+    destino = Path(destino)
+    destino.parent.mkdir(parents=True, exist_ok=True)
+    temporal = destino.with_name(destino.name + ".parcial")
+    copia = sqlite3.connect(str(temporal))
+    try:
+        db.conn.backup(copia)
+        copia.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        copia.close()
+    temporal.replace(destino)
+    return destino
+
+
+def revisar_respaldo(ruta: str | Path) -> list[str]:
+    """Problemas que impiden restaurar el archivo (vacío si sirve): cabecera, integridad, esquema."""
+    ruta = Path(ruta)
+    with open(ruta, "rb") as archivo:
+        if archivo.read(16) != CABECERA_SQLITE:
+            return [f"«{ruta.name}» no es una base SQLite (no es un respaldo de la plataforma)."]
+    try:
+        conexion = sqlite3.connect(f"file:{ruta}?mode=ro", uri=True)
+        try:
+            integridad = [fila[0] for fila in conexion.execute("PRAGMA integrity_check").fetchall()]
+            tablas = {fila[0] for fila in conexion.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            conjuntos = ({fila[0] for fila in conexion.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+                         if "_sqlite_migrations" in tablas else set())
+        finally:
+            conexion.close()
+    except sqlite3.DatabaseError as error:
+        return [f"«{ruta.name}» está dañado: {error}."]
+    problemas = []
+    if integridad != ["ok"]:
+        problemas.append(f"La revisión de integridad falló: {'; '.join(integridad[:3])}.")
+    if not {"eventos", "importaciones"} <= tablas or "geo" not in conjuntos:
+        problemas.append(f"«{ruta.name}» es una base SQLite, pero no de esta plataforma (faltan sus tablas).")
+    return problemas
+
+
+def restaurar(db: Database, origen: str | Path, *, copia_previa: str | Path) -> None:
+    """Reemplaza el contenido de la base viva por el del respaldo, tras guardar una copia previa.
+
+    Usa la API de respaldo en sentido inverso: la base viva queda con las páginas del respaldo
+    en una sola operación bajo candado; las conexiones abiertas ven el contenido nuevo.
+    """
+    problemas = revisar_respaldo(origen)
+    if problemas:
+        raise ErrorAlmacen("No se restauró nada: " + " ".join(problemas))
+    respaldar(db, copia_previa)
+    fuente = sqlite3.connect(f"file:{Path(origen)}?mode=ro", uri=True)
+    try:
+        fuente.backup(db.conn)
+    finally:
+        fuente.close()
+    db.conn.execute("PRAGMA journal_mode=WAL")
+
+
+def secreto_de_codigos() -> bytes:
+    """Clave secreta para las huellas de los códigos de acceso (fuera de la base).
+
+    `PLATAFORMA_SECRETO` si está definida; si no, `secreto.key` junto a la base, creado la
+    primera vez con 32 bytes al azar y permisos 0600. Quien robe solo la base no puede probar
+    códigos sin conexión.
+    """
+    valor = os.environ.get("PLATAFORMA_SECRETO")
+    if valor:
+        return valor.encode()
+    ruta = ruta_configurada().parent / "secreto.key"
+    if not ruta.exists():
+        ruta.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as archivo:
+            archivo.write(secrets.token_bytes(32))
+    return ruta.read_bytes()

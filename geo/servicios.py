@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from geo import almacen, lectura
+from geo.acceso import SISTEMA, Accion, Actor, exigir
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.lectura import LecturaLimites, LecturaTabla
 from geo.modelo import (CentroPoblado, Importacion, ImportacionInvalida, Problema, Punto, SinTerritorio,
@@ -58,17 +59,18 @@ def analizar(db: Database, ruta: str | Path, *, tipo: str, provincia: str, nombr
 
 
 def importar(db: Database, ruta: str | Path, *, tipo: str | None = None, provincia: str | None = None,
-             actor: str, ahora: dt.datetime, nombre: str | None = None, crs: str | None = None) -> dict:
+             actor: Actor, ahora: dt.datetime, nombre: str | None = None, crs: str | None = None) -> dict:
     """Importa límites, indicadores o centros poblados en una sola transacción.
 
     Devuelve el registro de la importación (con su informe). Si algo falla, la base queda
     como estaba: el territorio anterior sigue vigente.
     """
+    exigir(actor, Accion.IMPORTAR_TERRITORIO)
     tipo = tipo or detectar_tipo(ruta, nombre)
     provincia = provincia or _provincia_para(db, tipo)
     leida = analizar(db, ruta, tipo=tipo, provincia=provincia, nombre=nombre, crs=crs)
     importacion = Importacion(tipo=tipo, provincia=provincia, archivo=leida.archivo, sha256=leida.sha256,
-                              importado_en=marca(ahora), actor=actor, informe=leida.informe())
+                              importado_en=marca(ahora), actor=actor.etiqueta, informe=leida.informe())
     with escritura(db):
         anterior = almacen.ultima_importacion(db, tipo)
         if anterior and anterior["provincia"] != provincia and tipo != "limites":
@@ -82,7 +84,7 @@ def importar(db: Database, ruta: str | Path, *, tipo: str | None = None, provinc
         else:
             almacen.guardar_centros(db, importacion_id, leida.centros)
         registrar_evento(db, Evento(
-            actor=actor, accion=f"importar_{tipo}", objeto_tipo="territorio", objeto_id=provincia,
+            actor=actor.etiqueta, accion=f"importar_{tipo}", objeto_tipo="territorio", objeto_id=provincia,
             antes=_resumen(anterior), despues={"importacion_id": importacion_id, "archivo": leida.archivo,
                                                "sha256": leida.sha256, **_conteo(leida)}),
             momento=ahora)
@@ -94,8 +96,7 @@ def importar_al_iniciar(db: Database, origen: str, *, provincia: str, ahora: dt.
     if almacen.ultima_importacion(db, "limites") is not None:
         return None
     with _archivo_local(origen) as (ruta, nombre):
-        return importar(db, ruta, tipo="limites", provincia=provincia, actor="sistema (PLATAFORMA_LIMITES)",
-                        ahora=ahora, nombre=nombre)
+        return importar(db, ruta, tipo="limites", provincia=provincia, actor=SISTEMA, ahora=ahora, nombre=nombre)
 
 
 def _provincia_para(db: Database, tipo: str) -> str:

@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import streamlit as st
 from sqlite_utils import Database
 
+import dataclasses
+
 import geo
 from geo import mapa, servicios
+from geo.acceso import PUBLICO, Accion, Actor, puede
+from geo.cuentas import Sesion
 from geo.modelo import ErrorGeo, ImportacionInvalida
 from propuestas import servicios as propuestas_servicios
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"
+CLAVE_SESION = "sesion"
+CLAVE_SESION_VENCIDA = "sesion_vencida"
 
 
 def ruta_db() -> Path:
@@ -128,3 +135,61 @@ def problema_en(campo: str, clave_estado: str) -> None:
     mensaje = (st.session_state.get(clave_estado) or {}).get(campo)
     if mensaje:
         st.error(texto_plano(mensaje))
+
+
+# --- sesión y permisos ------------------------------------------------------------------------
+
+def actor_actual() -> Actor:
+    """Quién usa la app en esta sesión: cuenta del equipo, participante con código o público.
+
+    Revisa el vencimiento (30 min sin actividad, 12 h en total) en cada ejecución, en el servidor.
+    """
+    sesion: Sesion | None = st.session_state.get(CLAVE_SESION)
+    if sesion is None:
+        return PUBLICO
+    ahora = geo.ahora()
+    motivo = sesion.vencida(ahora)
+    if motivo:
+        del st.session_state[CLAVE_SESION]
+        st.session_state[CLAVE_SESION_VENCIDA] = motivo
+        return PUBLICO
+    st.session_state[CLAVE_SESION] = dataclasses.replace(sesion, ultima_actividad=ahora)
+    return sesion.actor
+
+
+def iniciar(sesion: Sesion) -> None:
+    st.session_state[CLAVE_SESION] = sesion
+
+
+def cerrar_sesion() -> None:
+    st.session_state.pop(CLAVE_SESION, None)
+
+
+def exigir_pagina(accion: Accion) -> Actor:
+    """Primera línea de cada página restringida: si el actor no puede, dice por qué y nada más."""
+    actor = actor_actual()
+    permiso = puede(actor, accion)
+    if not permiso:
+        st.title("Sin acceso")
+        st.error(permiso.motivo)
+        if actor == PUBLICO:
+            st.page_link("paginas/entrar.py", label="Entrar con su cuenta o código")
+        st.stop()
+    return actor
+
+
+def origen() -> str:
+    """De dónde viene el pedido (IP si Streamlit la conoce; si no, la sesión), para limitar intentos."""
+    ip = getattr(st.context, "ip_address", None)
+    return f"ip:{ip}" if ip else f"sesion:{id(st.session_state)}"
+
+
+def url_publica() -> str:
+    """Dirección con que los celulares abren la app (para los QR): `PLATAFORMA_URL_PUBLICA` o la actual."""
+    configurada = os.environ.get("PLATAFORMA_URL_PUBLICA")
+    if configurada:
+        return configurada.rstrip("/")
+    actual = getattr(st.context, "url", None) or "http://localhost:8501"
+    partes = urllib.parse.urlsplit(actual)
+    return f"{partes.scheme}://{partes.netloc}" + (f"/{st.get_option('server.baseUrlPath').strip('/')}"
+                                                  if st.get_option("server.baseUrlPath") else "")

@@ -4,12 +4,14 @@ import streamlit as st
 import geo
 from paginas import comun, ficha
 from propuestas import servicios
-from propuestas.modelo import PUNTAJE_MAXIMO, Accion, Estado, ErrorPropuestas, formatear_soles
+from geo.acceso import Accion, SinPermiso, puede
+from propuestas.modelo import PUNTAJE_MAXIMO, Estado, ErrorPropuestas, formatear_soles
 
 EN_CURSO = [Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION.value, Estado.VIABLE.value,
             Estado.NO_VIABLE.value, Estado.NO_ADMITIDA.value]
 VIABILIDAD = {None: "Aún no decido", True: "Viable", False: "No viable"}
 
+actor = comun.exigir_pagina(Accion.ADMITIR)
 st.title("Evaluación técnica")
 comun.mostrar_aviso()
 with comun.conexion() as db:
@@ -44,14 +46,14 @@ if propuesta.estado == Estado.REGISTRADA:
         if columna.button(etiqueta, key=f"evaluar_{destino.value}"):
             with comun.conexion() as db:
                 try:
-                    servicios.transicionar(db, codigo, destino, actor="equipo técnico", motivo=motivo, ahora=geo.ahora())
-                except ErrorPropuestas as error:
+                    servicios.transicionar(db, codigo, destino, actor=actor, motivo=motivo, ahora=geo.ahora())
+                except (ErrorPropuestas, SinPermiso) as error:
                     comun.mostrar_error(error)
                 else:
                     comun.avisar(f"{codigo} quedó {destino.etiqueta}.")
                     st.rerun()
 
-if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION):
+if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, Accion.EVALUAR):
     st.subheader("Matriz de criterios", anchor=False)
     anterior = la_ficha.evaluaciones[0]["puntajes"] if la_ficha.evaluaciones else {}
     with st.form(f"evaluar_formulario_{codigo}"):
@@ -73,9 +75,9 @@ if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION):
     if guardada:
         with comun.conexion() as db:
             try:
-                servicios.evaluar(db, codigo, evaluador="equipo técnico", puntajes=puntajes, costo_validado=costo,
+                servicios.evaluar(db, codigo, actor=actor, puntajes=puntajes, costo_validado=costo,
                                   viable=viable, notas=notas, ahora=geo.ahora())
-            except ErrorPropuestas as error:
+            except (ErrorPropuestas, SinPermiso) as error:
                 comun.mostrar_error(error)
             else:
                 comun.avisar(f"Evaluación de {codigo} guardada.")

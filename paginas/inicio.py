@@ -5,7 +5,8 @@ import geo
 from geo import servicios
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import Accion, formatear_fecha, formatear_soles
+from geo.acceso import Accion
+from propuestas.modelo import formatear_fecha, formatear_soles
 
 st.title("Planificación participativa de Huaylas")
 st.markdown(

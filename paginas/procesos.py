@@ -3,11 +3,13 @@ import streamlit as st
 
 import geo
 from geo import servicios as territorio
+from geo.acceso import Accion
 from paginas import comun
 from propuestas import servicios
 from propuestas.modelo import (Criterio, ErrorPropuestas, PeriodoFase, Proceso,
                                formatear_fecha, formatear_soles, soles_a_centimos)
 
+actor = comun.exigir_pagina(Accion.ADMINISTRAR_PROCESOS)
 st.title("Procesos participativos")
 hoy = servicios.fecha_local(geo.ahora())
 
@@ -25,7 +27,7 @@ if procesos:
                            format_func=lambda p: f"{p.codigo} — {p.nombre}", key="procesos_actual")
     if not elegido.es_actual and st.button("Marcar como actual", key="procesos_marcar"):
         with comun.conexion() as db:
-            servicios.marcar_actual(db, elegido.id, actor="página Procesos", ahora=geo.ahora())
+            servicios.marcar_actual(db, elegido.id, actor=actor, ahora=geo.ahora())
         st.rerun()
 else:
     st.info("Todavía no hay procesos. Cree el primero: quedará como el proceso actual.")
@@ -47,6 +49,8 @@ with st.form(f"procesos_formulario_{sufijo}"):
     for periodo in base.fases:
         fechas[periodo.fase] = st.date_input(periodo.fase.etiqueta, value=(periodo.inicio, periodo.fin),
                                              format="DD/MM/YYYY", key=f"proceso_fase_{periodo.fase.value}_{sufijo}")
+    anonimas = st.checkbox("Se puede proponer sin registrarse (jóvenes y ciudadanía; moderado, sin voto)",
+                           value=base.propuestas_anonimas, key=f"proceso_anonimas_{sufijo}")
     ejes = st.text_area("Ejes u objetivos estratégicos del PDLC (uno por línea)", value="\n".join(base.ejes),
                         height=150, key=f"proceso_ejes_{sufijo}")
     st.markdown("**Criterios de evaluación técnica** (puntaje de 0 a 3; los pesos deben sumar 100)")
@@ -75,10 +79,10 @@ if creado:
                                 for c in criterios)
         proceso = Proceso(id=editado.id if editado else None, nombre=nombre, codigo=codigo.strip().upper(),
                           provincia=provincia, fases=tuple(periodos), techo_centimos=techo_centimos,
-                          ejes=tuple(ejes.splitlines()), criterios=lista_criterios)
+                          ejes=tuple(ejes.splitlines()), criterios=lista_criterios, propuestas_anonimas=anonimas)
         with comun.conexion() as db:
             guardar = servicios.actualizar_proceso if editado else servicios.crear_proceso
-            nuevo = guardar(db, proceso, actor="página Procesos", ahora=geo.ahora())
+            nuevo = guardar(db, proceso, actor=actor, ahora=geo.ahora())
     except (ValueError, TypeError):
         st.error("Criterios: cada peso debe ser un número entero.")
     except ErrorPropuestas as error:

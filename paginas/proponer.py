@@ -9,7 +9,8 @@ from geo.modelo import ErrorGeo
 from paginas import comun
 from propuestas import mapa as mapa_propuestas
 from propuestas import servicios
-from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Accion,
+from geo.acceso import Accion, SinPermiso, puede
+from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
                                ErrorPropuestas, NoEncontrada, PropuestaInvalida)
 
 P = "f_"
@@ -32,7 +33,7 @@ def clave_borrador(db) -> str:
     if not clave:
         clave = servicios.crear_borrador(db, st.session_state["proponer_proceso"],
                                          profundidad=st.session_state.get(P + "profundidad", "joven"),
-                                         actor="participante", ahora=geo.ahora())
+                                         actor=comun.actor_actual(), ahora=geo.ahora())
         st.query_params["borrador"] = clave
         st.session_state[CLAVE_CARGADO] = clave
     return clave
@@ -42,8 +43,9 @@ def guardar() -> None:
     with comun.conexion() as db:
         try:
             servicios.guardar_borrador(db, clave_borrador(db), datos_del_formulario(), ahora=geo.ahora())
-        except ErrorPropuestas as error:
-            st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in getattr(error, "problemas", [])}
+        except (ErrorPropuestas, SinPermiso) as error:
+            st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in getattr(error, "problemas", [])} or \
+                {"borrador": str(error)}
 
 
 def elegir_centro() -> None:
@@ -71,6 +73,7 @@ def numero(campo: str, etiqueta: str, columna=None) -> None:
         comun.problema_en(campo, CLAVE_PROBLEMAS)
 
 
+actor = comun.exigir_pagina(Accion.PROPONER)
 st.title("Proponer un proyecto")
 comun.mostrar_aviso()
 with comun.conexion() as db:
@@ -84,6 +87,10 @@ if proceso is None:
     st.info("Todavía no hay un proceso participativo abierto. Vuelva cuando la MCLCP lo convoque.")
     st.stop()
 permiso = proceso.permite(Accion.PROPONER, servicios.fecha_local(geo.ahora()))
+if not puede(actor, Accion.PROPONER, proceso):
+    st.warning(puede(actor, Accion.PROPONER, proceso).motivo)
+    st.page_link("paginas/entrar.py", label="Entrar con su código de acceso")
+    st.stop()
 st.caption(f"{comun.texto_plano(proceso.nombre)} · {comun.texto_plano(permiso.motivo)}")
 if not permiso:
     st.warning(permiso.motivo)
@@ -195,9 +202,9 @@ subida = st.file_uploader("Foto (opcional)", type=["jpg", "jpeg", "png", "webp",
 if subida is not None and st.session_state.get(CLAVE_FOTO) != subida.file_id:
     with comun.conexion() as db:
         try:
-            servicios.adjuntar_foto(db, clave_borrador(db), subida.getvalue(), subida.name, actor="participante",
+            servicios.adjuntar_foto(db, clave_borrador(db), subida.getvalue(), subida.name, actor=actor,
                                     ahora=geo.ahora())
-        except ErrorPropuestas as error:
+        except (ErrorPropuestas, SinPermiso) as error:
             comun.mostrar_error(error)
         else:
             st.session_state[CLAVE_FOTO] = subida.file_id
@@ -219,11 +226,11 @@ if duplicados:
 if st.button("Registrar propuesta", type="primary", key="proponer_registrar", disabled=not distinta):
     with comun.conexion() as db:
         try:
-            registrada = servicios.registrar(db, clave_borrador(db), actor="participante", ahora=geo.ahora())
+            registrada = servicios.registrar(db, clave_borrador(db), actor=actor, ahora=geo.ahora())
         except PropuestaInvalida as error:
             st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in error.problemas}
             st.rerun()
-        except ErrorPropuestas as error:
+        except (ErrorPropuestas, SinPermiso) as error:
             comun.mostrar_error(error)
         else:
             for campo in CAMPOS:

@@ -9,6 +9,7 @@ import geo
 from geo import mapa, servicios
 from geo.lectura import LecturaLimites
 from geo.modelo import ErrorGeo, Territorio
+from geo.acceso import Accion, SinPermiso
 from paginas import comun
 
 TIPOS = {"limites": "Límites distritales (GeoJSON, Shapefile .zip, GeoPackage)",
@@ -16,6 +17,7 @@ TIPOS = {"limites": "Límites distritales (GeoJSON, Shapefile .zip, GeoPackage)"
          "centros_poblados": "Centros poblados (CSV con código, nombre, lat, lon)"}
 EXTENSIONES = {"limites": ["geojson", "json", "zip", "gpkg"], "indicadores": ["csv"], "centros_poblados": ["csv"]}
 
+actor = comun.exigir_pagina(Accion.IMPORTAR_TERRITORIO)
 st.title("Territorio")
 st.markdown("Importe los límites oficiales (INEI) de los distritos de la provincia y, si desea, sus "
             "indicadores y centros poblados. Primero se muestra una **vista previa** con lo aceptado y "
@@ -62,9 +64,9 @@ if subido is not None:
                 st.info("Este archivo ya es el vigente; no hace falta importarlo de nuevo.")
             elif st.button("Importar", type="primary", key="territorio_importar"):
                 try:
-                    registro = servicios.importar(db, ruta, actor="página Territorio", ahora=geo.ahora(),
+                    registro = servicios.importar(db, ruta, actor=actor, ahora=geo.ahora(),
                                                   **{**argumentos, "provincia": provincia_uso})
-                except (ErrorGeo, geo.ErrorAlmacen) as error:
+                except (ErrorGeo, geo.ErrorAlmacen, SinPermiso) as error:
                     comun.mostrar_error(error)
                 else:
                     st.success(f"Importado: «{comun.texto_plano(registro['archivo'])}» ya es el "

@@ -49,9 +49,9 @@ def _demo(argumentos) -> int:
     ahora = base.ahora()
     estado = territorio.estado_territorio(db)
     if estado["limites"] is None and argumentos.limites:
-        territorio.importar(db, argumentos.limites, tipo="limites", actor="demo", ahora=ahora)
+        territorio.importar(db, argumentos.limites, tipo="limites", actor=demo.DEMO, ahora=ahora)
     if estado["centros_poblados"] is None and argumentos.centros:
-        territorio.importar(db, argumentos.centros, tipo="centros_poblados", actor="demo", ahora=ahora)
+        territorio.importar(db, argumentos.centros, tipo="centros_poblados", actor=demo.DEMO, ahora=ahora)
     inicio = time.perf_counter()
     proceso = demo.crear_demo(db, cantidad=argumentos.propuestas, semilla=argumentos.semilla, ahora=ahora)
     print(f"{argumentos.propuestas} propuestas de demostración en «{proceso.nombre}» ({argumentos.db}) "

@@ -110,6 +110,37 @@ def crear_procesos_y_propuestas(db: Database) -> None:
     """)
 
 
+@migraciones()
+def crear_participantes(db: Database) -> None:
+    db.executescript("""
+        CREATE TABLE participantes (
+            id INTEGER PRIMARY KEY,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            nombre TEXT NOT NULL,
+            tipo TEXT NOT NULL CHECK (tipo IN ('organizacion', 'joven', 'ciudadano')),
+            organizacion TEXT,
+            ubigeo TEXT,
+            dni TEXT CHECK (dni IS NULL OR (length(dni) = 8 AND dni NOT GLOB '*[^0-9]*')),
+            telefono TEXT,
+            consentimiento_en TEXT NOT NULL,
+            registrado_en TEXT NOT NULL,
+            datos_borrados_en TEXT
+        );
+        CREATE INDEX participantes_proceso ON participantes (proceso_id);
+        CREATE TABLE codigos_acceso (
+            id INTEGER PRIMARY KEY,
+            participante_id INTEGER NOT NULL REFERENCES participantes (id),
+            huella TEXT NOT NULL UNIQUE,
+            emitido_en TEXT NOT NULL,
+            revocado_en TEXT
+        );
+        CREATE INDEX codigos_participante ON codigos_acceso (participante_id);
+        ALTER TABLE propuestas ADD COLUMN participante_id INTEGER REFERENCES participantes (id);
+        ALTER TABLE procesos ADD COLUMN propuestas_anonimas INTEGER NOT NULL DEFAULT 1
+            CHECK (propuestas_anonimas IN (0, 1));
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -123,7 +154,7 @@ def proceso_a_fila(proceso: Proceso) -> dict:
                              for p in proceso.fases]),
         "techo_centimos": proceso.techo_centimos, "ejes": json.dumps(list(proceso.ejes), ensure_ascii=False),
         "criterios": json.dumps([c.__dict__ for c in proceso.criterios], ensure_ascii=False),
-        "es_demo": int(proceso.es_demo),
+        "es_demo": int(proceso.es_demo), "propuestas_anonimas": int(proceso.propuestas_anonimas),
     }
 
 
@@ -135,6 +166,7 @@ def fila_a_proceso(fila: dict) -> Proceso:
         techo_centimos=fila["techo_centimos"], ejes=tuple(json.loads(fila["ejes"])),
         criterios=tuple(Criterio(**c) for c in json.loads(fila["criterios"])),
         es_actual=bool(fila["es_actual"]), es_demo=bool(fila["es_demo"]),
+        propuestas_anonimas=bool(fila.get("propuestas_anonimas", 1)),
     )
 
 
@@ -171,6 +203,7 @@ def fila_a_propuesta(fila: dict) -> Propuesta:
         tiene_foto=bool(fila.get("tiene_foto")), fusionada_con=sobreviviente, motivo_estado=fila["motivo_estado"],
         registrada_en=fila["registrada_en"], actualizada_en=fila["actualizada_en"],
         puntaje_tecnico=fila["puntaje_tecnico"], es_demo=bool(fila["es_demo"]),
+        participante_id=fila.get("participante_id"),
     )
 
 

@@ -13,12 +13,14 @@ import random
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
+from geo.acceso import Actor, Rol
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema, Punto
 from propuestas import almacen, servicios
 from propuestas.modelo import (CRITERIOS_POR_DEFECTO, DatosInvalidos, Estado, Proceso, puntaje_ponderado,
                                validar_formulario)
 
+DEMO = Actor(Rol.ADMINISTRADOR, "demo")
 OBRAS = [
     ("Mejoramiento del sistema de agua potable", "Infraestructura: agua, saneamiento, vías y energía",
      "Las familias reciben agua solo dos horas al día y no es segura para tomar."),
@@ -89,7 +91,7 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime)
         db.execute("UPDATE propuestas SET puntaje_tecnico = (SELECT e.puntaje FROM evaluaciones e WHERE "
                    "e.propuesta_id = propuestas.id ORDER BY e.id DESC LIMIT 1) WHERE proceso_id = ? AND puntaje_tecnico "
                    "IS NULL", [proceso.id])
-        registrar_evento(db, Evento("demo", "crear_propuestas_demo", "proceso", proceso.id, None,
+        registrar_evento(db, Evento(DEMO.etiqueta, "crear_propuestas_demo", "proceso", proceso.id, None,
                                     {"cantidad": cantidad, "semilla": semilla}), momento=ahora)
     return proceso
 
@@ -106,7 +108,7 @@ def _proceso_demo(db: Database, provincia: str, ahora: dt.datetime) -> Proceso:
     sugerido = servicios.proceso_sugerido(provincia, servicios.fecha_local(ahora))
     demo = Proceso(**{**sugerido.__dict__, "nombre": "DEMOSTRACIÓN — Presupuesto Participativo", "codigo": "DEMO",
                       "es_demo": True})
-    return servicios.crear_proceso(db, demo, actor="demo", ahora=ahora)
+    return servicios.crear_proceso(db, demo, actor=DEMO, ahora=ahora)
 
 
 def _cerca(azar: random.Random, centro, territorio) -> Punto:
@@ -164,7 +166,7 @@ def _transiciones(filas, pasos, ids, ahora):
     for fila, (estado, _) in zip(filas, pasos):
         desde = Estado.BORRADOR
         for hacia in [Estado.REGISTRADA, *CAMINOS[estado]]:
-            yield {"propuesta_id": ids[fila["codigo"]], "desde": desde.value, "hacia": hacia.value, "actor": "demo",
+            yield {"propuesta_id": ids[fila["codigo"]], "desde": desde.value, "hacia": hacia.value, "actor": DEMO.etiqueta,
                    "motivo": _motivo(hacia), "ocurrido_en": marca(ahora)}
             desde = hacia
 
@@ -172,7 +174,7 @@ def _transiciones(filas, pasos, ids, ahora):
 def _evaluaciones(filas, pasos, ids, ahora):
     for fila, (estado, puntajes) in zip(filas, pasos):
         if puntajes:
-            yield {"propuesta_id": ids[fila["codigo"]], "evaluador": "demo", "puntajes": json.dumps(puntajes),
+            yield {"propuesta_id": ids[fila["codigo"]], "evaluador": DEMO.nombre, "puntajes": json.dumps(puntajes),
                    "puntaje": puntaje_ponderado(CRITERIOS_POR_DEFECTO, puntajes),
                    "costo_validado_centimos": fila["costo_centimos"],
                    "viable": {Estado.VIABLE: 1, Estado.NO_VIABLE: 0}.get(estado), "notas": _motivo(estado),

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from geo.acceso import Accion, Permiso
 from geo.modelo import Problema
 
 
@@ -51,20 +52,6 @@ class NoEncontrada(ErrorPropuestas):
 
 # --- fases del proceso ----------------------------------------------------------------------
 
-class Accion(enum.Enum):
-    PROPONER = "proponer"
-    COMENTAR = "comentar"
-    APOYAR = "apoyar"
-    EVALUAR = "evaluar"
-    VOTAR = "votar"
-
-    @property
-    def descripcion(self) -> str:
-        return {"proponer": "registrar propuestas", "comentar": "comentar propuestas",
-                "apoyar": "apoyar propuestas", "evaluar": "evaluar propuestas",
-                "votar": "votar"}[self.value]
-
-
 class Fase(enum.Enum):
     PREPARACION = "preparacion"
     REGISTRO = "registro"
@@ -94,15 +81,6 @@ PERMISOS_FASE: dict[Fase, frozenset[Accion]] = {
     Fase.PRIORIZACION: frozenset({Accion.VOTAR, Accion.EVALUAR}),
     Fase.FORMALIZACION: frozenset(),
 }
-
-
-@dataclass(frozen=True)
-class Permiso:
-    permitido: bool
-    motivo: str
-
-    def __bool__(self) -> bool:
-        return self.permitido
 
 
 @dataclass(frozen=True)
@@ -151,6 +129,7 @@ class Proceso:
     criterios: tuple[Criterio, ...] = CRITERIOS_POR_DEFECTO
     es_actual: bool = False
     es_demo: bool = False
+    propuestas_anonimas: bool = True
 
     def fase_en(self, fecha: dt.date) -> Fase | None:
         return next((p.fase for p in self.fases if p.inicio <= fecha <= p.fin), None)
@@ -395,6 +374,7 @@ class Propuesta:
     actualizada_en: str | None = None
     puntaje_tecnico: float | None = None
     es_demo: bool = False
+    participante_id: int | None = None
 
     @property
     def es_juvenil(self) -> bool:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
+from geo.acceso import Accion, Actor, exigir
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import ErrorGeo, Problema, Punto, PuntoInvalido, centro_mas_cercano, distancia_m
 from propuestas import almacen
 from propuestas.fotos import preparar_foto
-from propuestas.modelo import (Accion, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
+from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
                                Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado, similitud,
                                soles_a_centimos, sugerir_puntaje_brecha, validar_formulario, validar_proceso,
                                validar_transicion)
@@ -50,7 +51,8 @@ def proceso_sugerido(provincia: str, hoy: dt.date) -> Proceso:
                    provincia=provincia, fases=tuple(fases), techo_centimos=100_000_000)
 
 
-def crear_proceso(db: Database, proceso: Proceso, *, actor: str, ahora: dt.datetime) -> Proceso:
+def crear_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.datetime) -> Proceso:
+    exigir(actor, Accion.ADMINISTRAR_PROCESOS)
     proceso = validar_proceso(proceso)
     with escritura(db):
         if db.execute("SELECT 1 FROM procesos WHERE codigo = ?", [proceso.codigo]).fetchone():
@@ -60,30 +62,32 @@ def crear_proceso(db: Database, proceso: Proceso, *, actor: str, ahora: dt.datet
         fila = {**almacen.proceso_a_fila(proceso), "es_actual": int(es_primero),
                 "creado_en": marca(ahora), "actualizado_en": marca(ahora)}
         proceso_id = db["procesos"].insert(fila).last_pk
-        registrar_evento(db, Evento(actor, "crear_proceso", "proceso", proceso_id, None, _resumen_proceso(fila)),
+        registrar_evento(db, Evento(actor.etiqueta, "crear_proceso", "proceso", proceso_id, None, _resumen_proceso(fila)),
                          momento=ahora)
     return almacen.obtener_proceso(db, proceso_id)
 
 
-def actualizar_proceso(db: Database, proceso: Proceso, *, actor: str, ahora: dt.datetime) -> Proceso:
+def actualizar_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.datetime) -> Proceso:
+    exigir(actor, Accion.ADMINISTRAR_PROCESOS)
     proceso = validar_proceso(proceso)
     with escritura(db):
         anterior = obtener_proceso(db, proceso.id)
         fila = {**almacen.proceso_a_fila(proceso), "codigo": anterior.codigo, "actualizado_en": marca(ahora)}
         db["procesos"].update(proceso.id, fila)
-        registrar_evento(db, Evento(actor, "actualizar_proceso", "proceso", proceso.id,
+        registrar_evento(db, Evento(actor.etiqueta, "actualizar_proceso", "proceso", proceso.id,
                                     _resumen_proceso(almacen.proceso_a_fila(anterior)), _resumen_proceso(fila)),
                          momento=ahora)
     return almacen.obtener_proceso(db, proceso.id)
 
 
-def marcar_actual(db: Database, proceso_id: int, *, actor: str, ahora: dt.datetime) -> None:
+def marcar_actual(db: Database, proceso_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+    exigir(actor, Accion.ADMINISTRAR_PROCESOS)
     with escritura(db):
         anterior = almacen.proceso_actual(db)
         obtener_proceso(db, proceso_id)
         db.execute("UPDATE procesos SET es_actual = 0 WHERE es_actual = 1")
         db.execute("UPDATE procesos SET es_actual = 1, actualizado_en = ? WHERE id = ?", [marca(ahora), proceso_id])
-        registrar_evento(db, Evento(actor, "marcar_proceso_actual", "proceso", proceso_id,
+        registrar_evento(db, Evento(actor.etiqueta, "marcar_proceso_actual", "proceso", proceso_id,
                                     {"actual": anterior.id if anterior else None}, {"actual": proceso_id}),
                          momento=ahora)
 
@@ -121,10 +125,11 @@ def _exigir_base_coherente(db: Database, *, es_demo: bool) -> None:
 
 # --- borradores -----------------------------------------------------------------------------
 
-def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven", actor: str,
+def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven", actor: Actor,
                    ahora: dt.datetime) -> str:
     """Crea el borrador de una propuesta y devuelve su clave secreta (va en el enlace `?borrador=`)."""
     proceso = obtener_proceso(db, proceso_id)
+    exigir(actor, Accion.PROPONER, proceso)
     _exigir_fase(proceso, Accion.PROPONER, ahora)
     clave = secrets.token_urlsafe(18)
     with escritura(db):
@@ -132,8 +137,9 @@ def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven",
             "proceso_id": proceso.id, "estado": Estado.BORRADOR.value, "clave_borrador": clave,
             "borrador": json.dumps({"profundidad": profundidad}), "profundidad": profundidad,
             "es_demo": int(proceso.es_demo), "creada_en": marca(ahora), "actualizada_en": marca(ahora),
+            "participante_id": actor.participante_id,
         }).last_pk
-        registrar_evento(db, Evento(actor, "crear_borrador", "propuesta", propuesta_id, None,
+        registrar_evento(db, Evento(actor.etiqueta, "crear_borrador", "propuesta", propuesta_id, None,
                                     {"proceso_id": proceso.id}), momento=ahora)
     return clave
 
@@ -170,13 +176,14 @@ def _borrador_editable(db: Database, clave: str) -> dict:
     return fila
 
 
-def adjuntar_foto(db: Database, clave: str, contenido: bytes, nombre: str, *, actor: str, ahora: dt.datetime) -> None:
+def adjuntar_foto(db: Database, clave: str, contenido: bytes, nombre: str, *, actor: Actor, ahora: dt.datetime) -> None:
+    exigir(actor, Accion.PROPONER)
     jpeg, ancho, alto = preparar_foto(contenido, nombre)
     with escritura(db):
         fila = _borrador_editable(db, clave)
         db["fotos"].insert({"propuesta_id": fila["id"], "contenido": jpeg, "tipo": "image/jpeg", "ancho": ancho,
                             "alto": alto, "subida_en": marca(ahora)})
-        registrar_evento(db, Evento(actor, "adjuntar_foto", "propuesta", fila["id"], None,
+        registrar_evento(db, Evento(actor.etiqueta, "adjuntar_foto", "propuesta", fila["id"], None,
                                     {"bytes": len(jpeg), "ancho": ancho, "alto": alto}), momento=ahora)
 
 
@@ -234,11 +241,12 @@ def posibles_duplicados(db: Database, proceso_id: int, datos: dict, punto: Punto
 
 # --- registrar y ciclo de vida --------------------------------------------------------------
 
-def registrar(db: Database, clave: str, *, actor: str, ahora: dt.datetime) -> Propuesta:
+def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> Propuesta:
     """Valida el borrador completo y lo registra con código, distrito y centro poblado."""
     with escritura(db):
         fila = _borrador_editable(db, clave)
         proceso = obtener_proceso(db, fila["proceso_id"])
+        exigir(actor, Accion.PROPONER, proceso)
         _exigir_fase(proceso, Accion.PROPONER, ahora)
         datos = json.loads(fila["borrador"] or "{}")
         problemas: list[Problema] = []
@@ -260,7 +268,7 @@ def registrar(db: Database, clave: str, *, actor: str, ahora: dt.datetime) -> Pr
         }
         db["propuestas"].update(fila["id"], cambios)
         _anotar_transicion(db, fila["id"], Estado.BORRADOR, Estado.REGISTRADA, actor, None, ahora)
-        registrar_evento(db, Evento(actor, "registrar_propuesta", "propuesta", fila["id"], {"estado": "borrador"},
+        registrar_evento(db, Evento(actor.etiqueta, "registrar_propuesta", "propuesta", fila["id"], {"estado": "borrador"},
                                     {"estado": "registrada", "codigo": codigo, "ubigeo": ubicacion.ubigeo}),
                          momento=ahora)
     return obtener(db, codigo).propuesta
@@ -279,11 +287,12 @@ def _ubicacion_del_borrador(db: Database, datos: dict, problemas: list[Problema]
         return None
 
 
-def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: str, motivo: str | None = None,
+def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, motivo: str | None = None,
                  ahora: dt.datetime, fusionada_con: str | None = None) -> Propuesta:
     """Un paso del ciclo de vida según la tabla de transiciones; deja quién, cuándo y por qué."""
     with escritura(db):
         fila = _exigir_propuesta(db, codigo)
+        exigir(actor, PERMISO_TRANSICION[hacia], almacen.fila_a_propuesta(fila))
         desde = Estado(fila["estado"])
         motivo = validar_transicion(desde, hacia, motivo, fusionada_con)
         cambios = {"estado": hacia.value, f"{hacia.value}_en": marca(ahora), "actualizada_en": marca(ahora),
@@ -299,15 +308,24 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: str, motivo
             cambios["sobreviviente_id"] = sobreviviente["id"]
         db["propuestas"].update(fila["id"], cambios)
         _anotar_transicion(db, fila["id"], desde, hacia, actor, motivo, ahora)
-        registrar_evento(db, Evento(actor, f"propuesta_{hacia.value}", "propuesta", fila["id"],
+        registrar_evento(db, Evento(actor.etiqueta, f"propuesta_{hacia.value}", "propuesta", fila["id"],
                                     {"estado": desde.value}, {"estado": hacia.value, "motivo": motivo,
                                                               "fusionada_con": fusionada_con}), momento=ahora)
     return obtener(db, codigo).propuesta
 
 
-def _anotar_transicion(db, propuesta_id, desde, hacia, actor, motivo, ahora) -> None:
+PERMISO_TRANSICION = {
+    Estado.REGISTRADA: Accion.PROPONER, Estado.ADMITIDA: Accion.ADMITIR, Estado.NO_ADMITIDA: Accion.ADMITIR,
+    Estado.EN_EVALUACION: Accion.EVALUAR, Estado.VIABLE: Accion.EVALUAR, Estado.NO_VIABLE: Accion.EVALUAR,
+    Estado.FUSIONADA: Accion.FUSIONAR, Estado.RETIRADA: Accion.RETIRAR_PROPUESTA,
+    Estado.PRIORIZADA: Accion.ADMINISTRAR_PROCESOS, Estado.EN_ACTA: Accion.ADMINISTRAR_PROCESOS,
+    Estado.BORRADOR: Accion.ADMINISTRAR_PROCESOS,
+}
+
+
+def _anotar_transicion(db, propuesta_id, desde, hacia, actor: Actor, motivo, ahora) -> None:
     db["transiciones"].insert({"propuesta_id": propuesta_id, "desde": desde.value, "hacia": hacia.value,
-                               "actor": actor, "motivo": motivo, "ocurrido_en": marca(ahora)})
+                               "actor": actor.etiqueta, "motivo": motivo, "ocurrido_en": marca(ahora)})
 
 
 def _exigir_propuesta(db: Database, codigo: str | None) -> dict:
@@ -325,9 +343,10 @@ def _exigir_fase(proceso: Proceso, accion: Accion, ahora: dt.datetime) -> None:
 
 # --- evaluación técnica ---------------------------------------------------------------------
 
-def evaluar(db: Database, codigo: str, *, evaluador: str, puntajes: dict[str, int], costo_validado: str | None,
+def evaluar(db: Database, codigo: str, *, actor: Actor, puntajes: dict[str, int], costo_validado: str | None,
             viable: bool | None, notas: str, ahora: dt.datetime) -> dict:
     """Guarda una evaluación (la última vale) y, si se decide, pasa a viable / no viable."""
+    exigir(actor, Accion.EVALUAR)
     with escritura(db):
         fila = _exigir_propuesta(db, codigo)
         proceso = obtener_proceso(db, fila["proceso_id"])
@@ -353,19 +372,19 @@ def evaluar(db: Database, codigo: str, *, evaluador: str, puntajes: dict[str, in
         if problemas:
             raise DatosInvalidos(problemas)
         if estado == Estado.ADMITIDA:
-            transicionar(db, codigo, Estado.EN_EVALUACION, actor=evaluador, ahora=ahora)
-        evaluacion = {"propuesta_id": fila["id"], "evaluador": evaluador, "puntajes": json.dumps(puntajes),
+            transicionar(db, codigo, Estado.EN_EVALUACION, actor=actor, ahora=ahora)
+        evaluacion = {"propuesta_id": fila["id"], "evaluador": actor.nombre, "puntajes": json.dumps(puntajes),
                       "puntaje": puntaje, "costo_validado_centimos": costo,
                       "viable": None if viable is None else int(viable), "notas": notas or None,
                       "creada_en": marca(ahora)}
         db["evaluaciones"].insert(evaluacion)
         db["propuestas"].update(fila["id"], {"puntaje_tecnico": puntaje, "actualizada_en": marca(ahora)})
-        registrar_evento(db, Evento(evaluador, "evaluar_propuesta", "propuesta", fila["id"],
+        registrar_evento(db, Evento(actor.etiqueta, "evaluar_propuesta", "propuesta", fila["id"],
                                     {"puntaje_tecnico": fila["puntaje_tecnico"]},
                                     {"puntaje_tecnico": puntaje, "puntajes": puntajes, "viable": viable}),
                          momento=ahora)
         if viable is not None:
-            transicionar(db, codigo, Estado.VIABLE if viable else Estado.NO_VIABLE, actor=evaluador,
+            transicionar(db, codigo, Estado.VIABLE if viable else Estado.NO_VIABLE, actor=actor,
                          motivo=notas or None, ahora=ahora)
     return {**evaluacion, "puntajes": puntajes}
 

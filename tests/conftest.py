@@ -8,6 +8,7 @@ import pytest
 
 import geo
 from geo import servicios
+from geo.acceso import PUBLICO, Actor, Rol
 from geo.lectura import leer_limites
 from geo.modelo import Territorio
 
@@ -19,6 +20,9 @@ CENTROS = GEO / "huaylas_centros_poblados.csv"
 PERU = GEO / "peru_distritos.geojson"
 ANCASH = GEO / "ancash_distritos.geojson"
 AHORA = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.timezone.utc)
+ADMIN = Actor(Rol.ADMINISTRADOR, "admin", cuenta_id=1)
+EVALUADORA = Actor(Rol.EVALUADOR, "evaluadora", cuenta_id=2)
+FACILITADORA = Actor(Rol.FACILITADOR, "facilitadora", cuenta_id=3)
 
 
 def pytest_configure(config):
@@ -62,9 +66,9 @@ def territorio() -> Territorio:
 
 @pytest.fixture
 def db_con_territorio(db):
-    servicios.importar(db, LIMITES, actor="prueba", ahora=AHORA)
-    servicios.importar(db, INDICADORES, actor="prueba", ahora=AHORA)
-    servicios.importar(db, CENTROS, actor="prueba", ahora=AHORA)
+    servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
+    servicios.importar(db, INDICADORES, actor=ADMIN, ahora=AHORA)
+    servicios.importar(db, CENTROS, actor=ADMIN, ahora=AHORA)
     return db
 
 
@@ -89,13 +93,13 @@ def db_proceso(db_con_territorio):
     from propuestas import servicios as propuestas_servicios
     propuestas_servicios.preparar(db_con_territorio)
     proceso = propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
-    propuestas_servicios.crear_proceso(db_con_territorio, proceso, actor="admin", ahora=AHORA)
+    propuestas_servicios.crear_proceso(db_con_territorio, proceso, actor=ADMIN, ahora=AHORA)
     return db_con_territorio
 
 
 def registrar_propuesta(db, datos=None, ahora=None):
     from propuestas import servicios as propuestas_servicios
     proceso = propuestas_servicios.proceso_actual(db)
-    clave = propuestas_servicios.crear_borrador(db, proceso.id, actor="anonimo", ahora=ahora or HOY_REGISTRO)
+    clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=PUBLICO, ahora=ahora or HOY_REGISTRO)
     propuestas_servicios.guardar_borrador(db, clave, datos or DATOS_JOVEN, ahora=ahora or HOY_REGISTRO)
-    return propuestas_servicios.registrar(db, clave, actor="anonimo", ahora=ahora or HOY_REGISTRO)
+    return propuestas_servicios.registrar(db, clave, actor=PUBLICO, ahora=ahora or HOY_REGISTRO)

@@ -127,3 +127,20 @@ def capturar(pagina, nombre: str) -> Path:
     ruta = CAPTURAS / f"{nombre}.png"
     pagina.screenshot(path=str(ruta), full_page=True)
     return ruta
+
+
+def entrar(pagina, url: str, usuario: str, contrasena: str) -> None:
+    """Entra con usuario y contraseña por la página Entrar (la sesión vive mientras no se recargue)."""
+    import re
+
+    pagina.goto(url + "/entrar")
+    pagina.get_by_role("tab", name="Soy del equipo (usuario y contraseña)").click()
+    pagina.get_by_label("Usuario", exact=True).fill(usuario)
+    pagina.get_by_label("Contraseña", exact=True).fill(contrasena)
+    pagina.get_by_role("button", name="Entrar", exact=True).click()
+    pagina.get_by_text(re.compile(r"Entró como")).wait_for(timeout=30_000)
+
+
+def ir_a(pagina, titulo: str) -> None:
+    """Navega con el menú lateral (sin recargar: la sesión se conserva)."""
+    pagina.get_by_test_id("stSidebar").get_by_role("link", name=titulo).click()

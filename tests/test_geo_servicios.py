@@ -4,7 +4,7 @@ import pytest
 from geo import servicios
 from geo.db import listar_eventos
 from geo.modelo import ImportacionInvalida, Punto, SinTerritorio
-from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES, PERU, filas
+from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, PERU, filas
 
 TABLAS = ("importaciones", "distritos", "indicadores", "centros_poblados", "eventos")
 
@@ -14,18 +14,18 @@ def _foto(db):
 
 
 def test_importar_limites_guarda_territorio_y_evento(db):
-    registro = servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    registro = servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
     territorio = servicios.exigir_territorio(db)
     assert registro["tipo"] == "limites" and len(territorio.distritos) == 10
     assert territorio.ubicar(Punto(-9.0485, -77.8046)).nombre == "Caraz"
     evento = listar_eventos(db)[0]
-    assert (evento["actor"], evento["accion"], evento["objeto_id"]) == ("ana", "importar_limites", "0212")
+    assert (evento["actor"], evento["accion"], evento["objeto_id"]) == ("administrador:admin", "importar_limites", "0212")
     assert evento["antes"] is None and evento["despues"]["aceptados"] == 10
 
 
 def test_reimportar_no_borra_y_la_ultima_queda_vigente(db):
-    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
-    servicios.importar(db, PERU, actor="ana", ahora=AHORA)
+    servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
+    servicios.importar(db, PERU, actor=ADMIN, ahora=AHORA)
     assert filas(db, "distritos") == 20 and filas(db, "importaciones") == 2
     vigente = servicios.estado_territorio(db)["limites"]
     assert vigente["archivo"] == "peru_distritos.geojson"
@@ -67,19 +67,19 @@ def _enorme(ruta):
     ("enorme.geojson", _enorme, "el máximo es 30 MB"),
 ], ids=["json-roto", "vacio", "kml", "puntos", "shp-sin-prj", "50-mb"])
 def test_importacion_fallida_deja_la_base_igual(db, tmp_path, nombre, preparar, mensaje):
-    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
     antes = _foto(db)
     malo = tmp_path / nombre
     preparar(malo)
     with pytest.raises(ImportacionInvalida, match=mensaje) as error:
-        servicios.importar(db, malo, actor="ana", ahora=AHORA)
+        servicios.importar(db, malo, actor=ADMIN, ahora=AHORA)
     assert nombre in str(error.value) and "el territorio anterior sigue igual" in str(error.value)
     assert _foto(db) == antes
     assert servicios.estado_territorio(db)["limites"]["archivo"] == "huaylas_distritos.geojson"
 
 
 def test_falla_al_escribir_revierte_todo(db, monkeypatch):
-    servicios.importar(db, LIMITES, actor="ana", ahora=AHORA)
+    servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
     antes = _foto(db)
 
     def fallar(*_):
@@ -87,15 +87,15 @@ def test_falla_al_escribir_revierte_todo(db, monkeypatch):
 
     monkeypatch.setattr(servicios.almacen, "guardar_distritos", fallar)
     with pytest.raises(RuntimeError):
-        servicios.importar(db, PERU, actor="ana", ahora=AHORA)
+        servicios.importar(db, PERU, actor=ADMIN, ahora=AHORA)
     assert _foto(db) == antes
 
 
 def test_indicadores_y_centros_requieren_territorio(db):
     with pytest.raises(SinTerritorio, match="python -m geo importar"):
-        servicios.importar(db, CENTROS, actor="ana", ahora=AHORA)
+        servicios.importar(db, CENTROS, actor=ADMIN, ahora=AHORA)
     with pytest.raises(SinTerritorio):
-        servicios.importar(db, INDICADORES, actor="ana", ahora=AHORA)
+        servicios.importar(db, INDICADORES, actor=ADMIN, ahora=AHORA)
     assert _foto(db) == dict.fromkeys(TABLAS, 0)
 
 
@@ -111,7 +111,7 @@ def test_centros_poblados_se_ubican_por_el_punto(db_con_territorio, tmp_path):
     assert {c.ubigeo for c in centros if c.nombre == "MAYUCAYAN"} == {"021202"}
     ruta = tmp_path / "ccpp.csv"
     ruta.write_text("codigo,nombre,lat,lon\n1,ADENTRO,-9.0485,-77.8046\n2,LIMA,-12.04,-77.04\n", encoding="utf-8")
-    servicios.importar(db_con_territorio, ruta, actor="ana", ahora=AHORA)
+    servicios.importar(db_con_territorio, ruta, actor=ADMIN, ahora=AHORA)
     registro = servicios.estado_territorio(db_con_territorio)["centros_poblados"]
     assert registro["informe"]["aceptados"] == 1 and registro["informe"]["fuera_de_provincia"] == 1
     assert "LIMA" in registro["informe"]["avisos"][0]

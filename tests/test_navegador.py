@@ -5,12 +5,14 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import mapa, servicios
+from geo import cuentas, mapa, servicios
+from geo.acceso import LINEA_DE_COMANDOS, Rol
 from tests import navegador
-from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES
+from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES
 
 navegador.exigir_chromium()
 
+CLAVE = "una contraseña larga"
 DIEZ = ["Caraz", "Huallanca", "Huata", "Huaylas", "Mato", "Pamparomás", "Pueblo Libre", "Santa Cruz",
         "Santo Toribio", "Yuracmarca"]
 
@@ -36,7 +38,12 @@ def app_con_limites(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app_vacia(tmp_path_factory):
-    ruta_db, contexto = _arrancar(tmp_path_factory.mktemp("vacia"))
+    carpeta = tmp_path_factory.mktemp("vacia")
+    with geo.abrir(carpeta / "plataforma.db") as db:
+        servicios.preparar(db)
+        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
+    ruta_db, contexto = _arrancar(carpeta)
     with contexto as url:
         yield App(url, ruta_db)
 
@@ -66,8 +73,8 @@ def test_mapa_con_los_diez_distritos_y_clic_en_caraz(app_con_limites, limpio, te
 def test_coropleta_con_leyenda_y_centros_poblados(app_con_limites, limpio):
     with geo.abrir(app_con_limites.db) as db:
         if servicios.estado_territorio(db)["indicadores"] is None:
-            servicios.importar(db, INDICADORES, actor="prueba", ahora=AHORA)
-            servicios.importar(db, CENTROS, actor="prueba", ahora=AHORA)
+            servicios.importar(db, INDICADORES, actor=ADMIN, ahora=AHORA)
+            servicios.importar(db, CENTROS, actor=ADMIN, ahora=AHORA)
     pagina = limpio.pagina()
     pagina.goto(app_con_limites.url + "/mapa")
     navegador.esperar_mapa(pagina, etiquetas=10)
@@ -101,7 +108,8 @@ def test_importar_limites_desde_la_pagina_territorio(app_vacia, limpio):
     pagina = limpio.pagina()
     pagina.goto(app_vacia.url + "/inicio")
     pagina.get_by_text("Aún no hay límites distritales importados").wait_for(timeout=30_000)
-    pagina.goto(app_vacia.url + "/territorio")
+    navegador.entrar(pagina, app_vacia.url, "ana", CLAVE)
+    navegador.ir_a(pagina, "Territorio (importar límites)")
     pagina.locator("input[type=file]").set_input_files(str(LIMITES))
     pagina.get_by_text("Vista previa de «huaylas_distritos.geojson»: 10 aceptados").wait_for(timeout=60_000)
     navegador.esperar_mapa(pagina, etiquetas=10)
@@ -118,7 +126,8 @@ def test_archivo_malo_en_la_pagina_territorio(app_vacia, limpio, tmp_path):
     malo = tmp_path / "limites.geojson"
     malo.write_text('<?xml version="1.0"?><kml></kml>')
     pagina = limpio.pagina()
-    pagina.goto(app_vacia.url + "/territorio")
+    navegador.entrar(pagina, app_vacia.url, "ana", CLAVE)
+    navegador.ir_a(pagina, "Territorio (importar límites)")
     pagina.locator("input[type=file]").set_input_files(str(malo))
     pagina.get_by_text("es KML, no GeoJSON").wait_for(timeout=30_000)
     assert pagina.get_by_text("No se importó «limites.geojson»").is_visible()

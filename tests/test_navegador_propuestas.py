@@ -6,16 +6,19 @@ from pathlib import Path
 import pytest
 
 import geo
+from geo import cuentas
 from geo import servicios as territorio
+from geo.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import servicios
 from propuestas.modelo import Estado, Proceso
 from tests import navegador
-from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES
+from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
 HOY = servicios.fecha_local(geo.ahora())
+CLAVE = "una contraseña larga"
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +28,12 @@ def app(tmp_path_factory):
     with geo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
-            territorio.importar(db, archivo, actor="prueba", ahora=AHORA)
-        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor="prueba", ahora=AHORA)
+            territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
+        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor=ADMIN, ahora=AHORA)
+        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
+        cuentas.crear_cuenta(db, usuario="eva", nombre="Eva Cadillo", rol=Rol.EVALUADOR, contrasena=CLAVE,
+                             actor=ADMIN, ahora=AHORA)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta
 
@@ -43,7 +50,7 @@ def _a_evaluacion(ruta: Path) -> None:
         proceso = servicios.proceso_actual(db)
         inicio = HOY - dt.timedelta(days=56)
         fases = servicios.proceso_sugerido("0212", inicio).fases
-        servicios.actualizar_proceso(db, Proceso(**{**proceso.__dict__, "fases": fases}), actor="prueba",
+        servicios.actualizar_proceso(db, Proceso(**{**proceso.__dict__, "fases": fases}), actor=ADMIN,
                                      ahora=AHORA)
 
 
@@ -95,6 +102,9 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
 
     _a_evaluacion(ruta)
     escritorio.goto(url + "/evaluar")
+    escritorio.get_by_text("Sin acceso").wait_for(timeout=30_000)
+    navegador.entrar(escritorio, url, "eva", CLAVE)
+    navegador.ir_a(escritorio, "Evaluación técnica")
     escritorio.get_by_role("button", name="Admitir", exact=True).click()
     escritorio.get_by_text("PP27-0001 quedó admitida").wait_for(timeout=30_000)
     escritorio.get_by_text("Viable", exact=True).click()

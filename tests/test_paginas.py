@@ -4,9 +4,12 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import servicios
-from tests.conftest import AHORA, CENTROS, INDICADORES, LIMITES, RAIZ
+from geo.cuentas import Sesion
+from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, RAIZ
 
-PAGINAS = ("paginas/inicio.py", "paginas/mapa.py", "paginas/territorio.py")
+PAGINAS = ("paginas/inicio.py", "paginas/mapa.py", "paginas/territorio.py", "paginas/proponer.py",
+           "paginas/propuestas.py", "paginas/evaluar.py", "paginas/procesos.py", "paginas/participantes.py",
+           "paginas/cuentas.py", "paginas/respaldo.py", "paginas/entrar.py")
 
 
 @pytest.fixture
@@ -22,12 +25,15 @@ def base_con_territorio(base_vacia):
     with geo.abrir(base_vacia) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
-            servicios.importar(db, archivo, actor="prueba", ahora=AHORA)
+            servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
     return base_vacia
 
 
-def _app(pagina=None):
-    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60).run()
+def _app(pagina=None, actor=ADMIN):
+    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    if actor is not None:
+        app.session_state["sesion"] = Sesion(actor, geo.ahora(), geo.ahora())
+    app.run()
     if pagina:
         app.switch_page(pagina).run()
     assert not app.exception, app.exception
@@ -42,7 +48,7 @@ def _textos(app):
 @pytest.mark.parametrize("pagina", PAGINAS)
 def test_cada_pagina_abre_sin_territorio_y_dice_como_importar(base_vacia, pagina):
     app = _app(pagina)
-    if pagina != "paginas/territorio.py":
+    if pagina in ("paginas/inicio.py", "paginas/mapa.py", "paginas/proponer.py", "paginas/propuestas.py"):
         assert "Aún no hay límites distritales importados" in _textos(app)
         assert "python -m geo importar" in _textos(app)
 
@@ -67,7 +73,7 @@ def test_primer_arranque_con_plataforma_limites_importa(base_vacia, monkeypatch)
     app = _app()
     assert app.metric[0].value == "10"
     with geo.abrir(base_vacia) as db:
-        assert servicios.estado_territorio(db)["limites"]["actor"] == "sistema (PLATAFORMA_LIMITES)"
+        assert servicios.estado_territorio(db)["limites"]["actor"] == "administrador:sistema"
 
 
 def test_primer_arranque_con_archivo_malo_lo_dice(base_vacia, monkeypatch, tmp_path):

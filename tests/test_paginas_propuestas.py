@@ -6,9 +6,10 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import servicios as territorio
+from geo.cuentas import Sesion
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
-from tests.conftest import AHORA, CENTROS, DATOS_JOVEN, INDICADORES, LIMITES, RAIZ
+from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, EVALUADORA, INDICADORES, LIMITES, RAIZ
 
 HOY = servicios.fecha_local(geo.ahora())
 INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
@@ -22,14 +23,14 @@ def base(tmp_path, monkeypatch):
     with geo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
-            territorio.importar(db, archivo, actor="prueba", ahora=AHORA)
+            territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
     return ruta
 
 
 def _crear_proceso(ruta, fase_hoy: Fase):
     inicio = HOY + dt.timedelta(days=INICIO_REGISTRO[fase_hoy])
     with geo.abrir(ruta) as db:
-        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", inicio), actor="prueba", ahora=AHORA)
+        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", inicio), actor=ADMIN, ahora=AHORA)
     assert proceso.fase_en(HOY) == fase_hoy
     return proceso, dt.datetime.combine(inicio, dt.time(15), tzinfo=dt.timezone.utc)
 
@@ -37,13 +38,15 @@ def _crear_proceso(ruta, fase_hoy: Fase):
 def _registrar(ruta, momento, **cambios):
     with geo.abrir(ruta) as db:
         proceso = servicios.proceso_actual(db)
-        clave = servicios.crear_borrador(db, proceso.id, actor="prueba", ahora=momento)
+        clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=momento)
         servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, **cambios}, ahora=momento)
-        return servicios.registrar(db, clave, actor="prueba", ahora=momento)
+        return servicios.registrar(db, clave, actor=ADMIN, ahora=momento)
 
 
-def _app(pagina, **parametros):
+def _app(pagina, actor=None, **parametros):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    if actor is not None:
+        app.session_state["sesion"] = Sesion(actor, geo.ahora(), geo.ahora())
     for clave, valor in parametros.items():
         app.query_params[clave] = valor
     app.run()
@@ -157,7 +160,7 @@ def test_ficha_inexistente(base):
 def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
     _, momento = _crear_proceso(base, Fase.EVALUACION)
     _registrar(base, momento + dt.timedelta(days=1))
-    app = _app("paginas/evaluar.py")
+    app = _app("paginas/evaluar.py", EVALUADORA)
     app.button(key="evaluar_admitida").click().run()
     assert "PP27-0001 quedó admitida" in _textos(app)
     app.select_slider(key="evaluar_PP27-0001_alineamiento").set_value(3)
@@ -170,7 +173,7 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
 
 
 def test_crear_y_editar_proceso(base):
-    app = _app("paginas/procesos.py")
+    app = _app("paginas/procesos.py", ADMIN)
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "Proceso PP27 creado" in _textos(app)
     app.selectbox(key="procesos_editar").select_index(1).run()
@@ -181,7 +184,7 @@ def test_crear_y_editar_proceso(base):
 
 
 def test_proceso_con_pesos_que_no_suman_100(base):
-    app = _app("paginas/procesos.py")
+    app = _app("paginas/procesos.py", ADMIN)
     app.text_input(key="proceso_techo_nuevo").input("mil")
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "«mil» no es un monto" in _errores(app)

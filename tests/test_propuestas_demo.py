@@ -8,7 +8,7 @@ import pytest
 import geo
 from propuestas import demo, servicios
 from propuestas.modelo import DatosInvalidos, Proceso
-from tests.conftest import AHORA, CENTROS, LIMITES, RAIZ, filas
+from tests.conftest import ADMIN, AHORA, CENTROS, LIMITES, RAIZ, filas
 
 
 def test_demo_crea_propuestas_ubicadas_y_marcadas(db_con_territorio):
@@ -32,7 +32,7 @@ def test_misma_semilla_mismos_datos(db_con_territorio, tmp_path):
     otra = geo.abrir(tmp_path / "otra.db")
     servicios.preparar(otra)
     for archivo in (LIMITES, CENTROS):
-        geo.servicios.importar(otra, archivo, actor="prueba", ahora=AHORA)
+        geo.servicios.importar(otra, archivo, actor=ADMIN, ahora=AHORA)
     demo.crear_demo(otra, cantidad=20, semilla=9, ahora=AHORA)
     assert [(p["titulo"], p["lat"]) for p in servicios.buscar(otra, 1)] == primera
 
@@ -40,7 +40,7 @@ def test_misma_semilla_mismos_datos(db_con_territorio, tmp_path):
 def test_demo_no_toca_una_base_real_ni_al_reves(db_con_territorio):
     servicios.preparar(db_con_territorio)
     servicios.crear_proceso(db_con_territorio, servicios.proceso_sugerido("0212", dt.date(2026, 12, 1)),
-                            actor="admin", ahora=AHORA)
+                            actor=ADMIN, ahora=AHORA)
     antes = filas(db_con_territorio, "propuestas")
     with pytest.raises(DatosInvalidos, match="procesos reales"):
         demo.crear_demo(db_con_territorio, cantidad=5, semilla=1, ahora=AHORA)
@@ -52,7 +52,7 @@ def test_no_se_crean_procesos_reales_en_una_base_demo(db_con_territorio):
     demo.crear_demo(db_con_territorio, cantidad=5, semilla=1, ahora=AHORA)
     real = servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
     with pytest.raises(DatosInvalidos, match="base de demostración"):
-        servicios.crear_proceso(db_con_territorio, Proceso(**{**real.__dict__, "codigo": "PP28"}), actor="a",
+        servicios.crear_proceso(db_con_territorio, Proceso(**{**real.__dict__, "codigo": "PP28"}), actor=ADMIN,
                                 ahora=AHORA)
 
 

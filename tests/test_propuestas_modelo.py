@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from propuestas.modelo import (CRITERIOS_POR_DEFECTO, TRANSICIONES, Accion, DatosInvalidos, Estado, Fase,
+from geo.acceso import Accion
+from propuestas.modelo import (CRITERIOS_POR_DEFECTO, TRANSICIONES, DatosInvalidos, Estado, Fase,
                                PeriodoFase, Proceso, ProcesoInvalido, PropuestaInvalida, TransicionNoPermitida,
                                puntaje_ponderado, similitud, soles_a_centimos, sugerir_puntaje_brecha,
                                validar_formulario, validar_proceso, validar_transicion)

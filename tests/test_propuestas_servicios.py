@@ -3,13 +3,16 @@ import datetime as dt
 import io
 
 import pytest
+
+from geo.acceso import PUBLICO
 from PIL import Image
 
 from geo.db import listar_eventos
 from propuestas import servicios
 from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, NoEncontrada, PropuestaInvalida,
                                TransicionNoPermitida)
-from tests.conftest import AHORA, DATOS_JOVEN, HOY_EVALUACION, HOY_REGISTRO, filas, registrar_propuesta
+from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, FACILITADORA, HOY_EVALUACION, HOY_REGISTRO,
+                            filas, registrar_propuesta)
 
 TABLAS = ("propuestas", "transiciones", "evaluaciones", "fotos", "eventos")
 
@@ -26,7 +29,7 @@ def test_el_primer_proceso_queda_como_actual(db_proceso):
 def test_codigo_de_proceso_repetido(db_proceso):
     proceso = servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
     with pytest.raises(DatosInvalidos, match="Ya existe un proceso con el código PP27"):
-        servicios.crear_proceso(db_proceso, proceso, actor="admin", ahora=AHORA)
+        servicios.crear_proceso(db_proceso, proceso, actor=ADMIN, ahora=AHORA)
 
 
 def test_registrar_ubica_distrito_y_centro_poblado(db_proceso):
@@ -42,7 +45,7 @@ def test_registrar_ubica_distrito_y_centro_poblado(db_proceso):
 
 def test_borrador_sobrevive_y_se_lee_tal_cual(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     servicios.guardar_borrador(db_proceso, clave, {"titulo": "Losa a medio escribir", "lat": "-9.05"},
                                ahora=HOY_REGISTRO)
     datos = servicios.leer_borrador(db_proceso, clave)
@@ -53,12 +56,12 @@ def test_borrador_sobrevive_y_se_lee_tal_cual(db_proceso):
 
 def test_registrar_con_problemas_no_cambia_nada_y_los_dice_todos(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     servicios.guardar_borrador(db_proceso, clave, {**DATOS_JOVEN, "titulo": "Losa", "lat": -12.05, "lon": -77.04},
                                ahora=HOY_REGISTRO)
     antes = _foto(db_proceso)
     with pytest.raises(PropuestaInvalida) as error:
-        servicios.registrar(db_proceso, clave, actor="anonimo", ahora=HOY_REGISTRO)
+        servicios.registrar(db_proceso, clave, actor=PUBLICO, ahora=HOY_REGISTRO)
     mensajes = {p.campo: p.mensaje for p in error.value.problemas}
     assert set(mensajes) == {"titulo", "ubicacion"}
     assert "(-12.050000, -77.040000) está fuera de los distritos de la provincia Huaylas" in mensajes["ubicacion"]
@@ -82,16 +85,16 @@ def test_fuera_de_la_fase_de_registro(db_proceso):
 
 def test_borrador_desmesurado_se_rechaza(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     with pytest.raises(DatosInvalidos, match="el máximo es 200,000"):
         servicios.guardar_borrador(db_proceso, clave, {"problema": "ñ" * 150_000}, ahora=HOY_REGISTRO)
 
 
 def test_registrada_ya_no_se_edita_como_borrador(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     servicios.guardar_borrador(db_proceso, clave, DATOS_JOVEN, ahora=HOY_REGISTRO)
-    servicios.registrar(db_proceso, clave, actor="anonimo", ahora=HOY_REGISTRO)
+    servicios.registrar(db_proceso, clave, actor=PUBLICO, ahora=HOY_REGISTRO)
     with pytest.raises(DatosInvalidos, match="ya fue registrada"):
         servicios.guardar_borrador(db_proceso, clave, DATOS_JOVEN, ahora=HOY_REGISTRO)
 
@@ -104,12 +107,12 @@ def _imagen(formato="JPEG", lado=50):
 
 def test_foto_valida_se_recodifica_y_sin_exif(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     exif = Image.Exif()
     exif[0x8825] = {2: (9.0, 3.0, 0.0)}  # GPSInfo
     salida = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(salida, "JPEG", exif=exif)
-    servicios.adjuntar_foto(db_proceso, clave, salida.getvalue(), "foto.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+    servicios.adjuntar_foto(db_proceso, clave, salida.getvalue(), "foto.jpg", actor=PUBLICO, ahora=HOY_REGISTRO)
     guardada = servicios.foto_del_borrador(db_proceso, clave)
     with Image.open(io.BytesIO(guardada)) as imagen:
         assert imagen.size == (40, 30) and not imagen.getexif()
@@ -122,27 +125,27 @@ def test_foto_valida_se_recodifica_y_sin_exif(db_proceso):
 ], ids=["pdf-renombrado", "jpeg-roto", "vacio"])
 def test_fotos_invalidas(db_proceso, contenido, mensaje):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     antes = _foto(db_proceso)
     with pytest.raises(DatosInvalidos, match=mensaje):
-        servicios.adjuntar_foto(db_proceso, clave, contenido, "foto.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+        servicios.adjuntar_foto(db_proceso, clave, contenido, "foto.jpg", actor=PUBLICO, ahora=HOY_REGISTRO)
     assert _foto(db_proceso) == antes
 
 
 def test_foto_de_20_mb(db_proceso):
     proceso = servicios.proceso_actual(db_proceso)
-    clave = servicios.crear_borrador(db_proceso, proceso.id, actor="anonimo", ahora=HOY_REGISTRO)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
     with pytest.raises(DatosInvalidos, match=r"pesa 20\.0 MB; el máximo es 8 MB"):
         servicios.adjuntar_foto(db_proceso, clave, _imagen() + b"\0" * (20 * 1024 * 1024 - len(_imagen())),
-                                "grande.jpg", actor="anonimo", ahora=HOY_REGISTRO)
+                                "grande.jpg", actor=PUBLICO, ahora=HOY_REGISTRO)
 
 
 def test_ciclo_de_vida_completo_con_evaluacion(db_proceso):
     registrar_propuesta(db_proceso)
-    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor="secretaria", ahora=HOY_REGISTRO)
+    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=HOY_REGISTRO)
     puntajes = {"alineamiento": 3, "brecha": 2, "beneficiarios": 2, "madurez": 1, "cofinanciamiento": 0,
                 "equidad": 3}
-    servicios.evaluar(db_proceso, "PP27-0001", evaluador="evaluadora", puntajes=puntajes, costo_validado="S/ 85,000",
+    servicios.evaluar(db_proceso, "PP27-0001", actor=EVALUADORA, puntajes=puntajes, costo_validado="S/ 85,000",
                       viable=True, notas="Terreno saneado.", ahora=HOY_EVALUACION)
     ficha = servicios.obtener(db_proceso, "PP27-0001")
     assert ficha.propuesta.estado == Estado.VIABLE
@@ -153,10 +156,10 @@ def test_ciclo_de_vida_completo_con_evaluacion(db_proceso):
 
 def test_evaluar_no_viable_exige_motivo_y_no_deja_nada(db_proceso):
     registrar_propuesta(db_proceso)
-    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor="secretaria", ahora=HOY_REGISTRO)
+    servicios.transicionar(db_proceso, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=HOY_REGISTRO)
     antes = _foto(db_proceso)
     with pytest.raises(DatosInvalidos) as error:
-        servicios.evaluar(db_proceso, "PP27-0001", evaluador="e", puntajes={"alineamiento": 9},
+        servicios.evaluar(db_proceso, "PP27-0001", actor=EVALUADORA, puntajes={"alineamiento": 9},
                           costo_validado="mil", viable=False, notas="", ahora=HOY_EVALUACION)
     campos = {p.campo for p in error.value.problemas}
     assert {"alineamiento", "brecha", "costo_validado", "notas"} <= campos
@@ -166,7 +169,7 @@ def test_evaluar_no_viable_exige_motivo_y_no_deja_nada(db_proceso):
 def test_no_se_evalua_una_propuesta_solo_registrada(db_proceso):
     registrar_propuesta(db_proceso)
     with pytest.raises(DatosInvalidos, match="Solo se evalúan propuestas admitidas"):
-        servicios.evaluar(db_proceso, "PP27-0001", evaluador="e", puntajes={}, costo_validado=None, viable=None,
+        servicios.evaluar(db_proceso, "PP27-0001", actor=EVALUADORA, puntajes={}, costo_validado=None, viable=None,
                           notas="", ahora=HOY_EVALUACION)
 
 
@@ -174,19 +177,19 @@ def test_transicion_no_permitida_no_cambia_nada(db_proceso):
     registrar_propuesta(db_proceso)
     antes = _foto(db_proceso)
     with pytest.raises(TransicionNoPermitida, match="«registrada» no puede pasar a «viable»"):
-        servicios.transicionar(db_proceso, "PP27-0001", Estado.VIABLE, actor="x", ahora=HOY_REGISTRO)
+        servicios.transicionar(db_proceso, "PP27-0001", Estado.VIABLE, actor=ADMIN, ahora=HOY_REGISTRO)
     assert _foto(db_proceso) == antes
 
 
 def test_fusionar_apunta_a_la_sobreviviente(db_proceso):
     registrar_propuesta(db_proceso)
     registrar_propuesta(db_proceso, {**DATOS_JOVEN, "titulo": "Losa deportiva Cashapampa (repetida)"})
-    servicios.transicionar(db_proceso, "PP27-0002", Estado.FUSIONADA, actor="facilitadora", motivo="Es la misma losa",
+    servicios.transicionar(db_proceso, "PP27-0002", Estado.FUSIONADA, actor=FACILITADORA, motivo="Es la misma losa",
                            fusionada_con="PP27-0001", ahora=HOY_REGISTRO)
     assert servicios.obtener(db_proceso, "PP27-0002").propuesta.fusionada_con == "PP27-0001"
     assert servicios.obtener(db_proceso, "PP27-0001").fusionadas == ["PP27-0002"]
     with pytest.raises(DatosInvalidos, match="debe ser otra propuesta"):
-        servicios.transicionar(db_proceso, "PP27-0001", Estado.FUSIONADA, actor="f", motivo="a sí misma",
+        servicios.transicionar(db_proceso, "PP27-0001", Estado.FUSIONADA, actor=ADMIN, motivo="a sí misma",
                                fusionada_con="PP27-0001", ahora=HOY_REGISTRO)
 
 

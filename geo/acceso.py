@@ -1,0 +1,129 @@
+"""Quién puede hacer qué: roles, actores y la capa de permisos (pura, sin E/S).
+
+`puede(actor, accion, objeto)` responde con un `Permiso` que trae el motivo; todo caso de uso
+lo consulta (vía `exigir`) antes de escribir, no solo las páginas. Vive en `geo`, la base de la
+cadena de dependencias, porque todos los paquetes la usan.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Rol(enum.Enum):
+    ADMINISTRADOR = "administrador"
+    FACILITADOR = "facilitador"
+    EVALUADOR = "evaluador"
+    PARTICIPANTE = "participante"
+    PUBLICO = "publico"
+
+    @property
+    def etiqueta(self) -> str:
+        return {"administrador": "administración (secretaría técnica)", "facilitador": "facilitación",
+                "evaluador": "equipo técnico", "participante": "agente participante",
+                "publico": "público"}[self.value]
+
+
+class Accion(enum.Enum):
+    VER = "ver"
+    PROPONER = "proponer"
+    COMENTAR = "comentar"
+    APOYAR = "apoyar"
+    RETIRAR_PROPUESTA = "retirar_propuesta"
+    ADMITIR = "admitir"
+    EVALUAR = "evaluar"
+    FUSIONAR = "fusionar"
+    MODERAR = "moderar"
+    VOTAR = "votar"
+    GESTIONAR_PARTICIPANTES = "gestionar_participantes"
+    VER_DATOS_PERSONALES = "ver_datos_personales"
+    ADMINISTRAR_PROCESOS = "administrar_procesos"
+    IMPORTAR_TERRITORIO = "importar_territorio"
+    GESTIONAR_CUENTAS = "gestionar_cuentas"
+    RESPALDAR = "respaldar"
+
+    @property
+    def descripcion(self) -> str:
+        return DESCRIPCIONES[self]
+
+
+DESCRIPCIONES = {
+    Accion.VER: "ver las propuestas públicas", Accion.PROPONER: "registrar propuestas",
+    Accion.COMENTAR: "comentar propuestas", Accion.APOYAR: "apoyar propuestas",
+    Accion.RETIRAR_PROPUESTA: "retirar propuestas", Accion.ADMITIR: "admitir propuestas",
+    Accion.EVALUAR: "evaluar propuestas", Accion.FUSIONAR: "fusionar propuestas", Accion.MODERAR: "moderar",
+    Accion.VOTAR: "votar", Accion.GESTIONAR_PARTICIPANTES: "registrar participantes y sus códigos",
+    Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
+    Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
+    Accion.RESPALDAR: "respaldar o restaurar la base",
+}
+
+_EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR}
+PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
+    Rol.ADMINISTRADOR: frozenset(Accion),
+    Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
+                                          Accion.GESTIONAR_PARTICIPANTES}),
+    Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR}),
+    Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
+                                 Accion.RETIRAR_PROPUESTA}),
+    Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER}),
+}
+
+
+@dataclass(frozen=True)
+class Permiso:
+    permitido: bool
+    motivo: str
+
+    def __bool__(self) -> bool:
+        return self.permitido
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Quien actúa: una cuenta del equipo, un participante con código, o el público anónimo."""
+
+    rol: Rol
+    nombre: str
+    cuenta_id: int | None = None
+    participante_id: int | None = None
+
+    @property
+    def etiqueta(self) -> str:
+        """Cómo queda en `eventos`: sin datos personales (el nombre de usuario del equipo sí)."""
+        if self.cuenta_id is not None:
+            return f"{self.rol.value}:{self.nombre}"
+        if self.participante_id is not None:
+            return f"participante:{self.participante_id}"
+        return f"{self.rol.value}:{self.nombre}" if self.rol == Rol.ADMINISTRADOR else "publico"
+
+
+PUBLICO = Actor(Rol.PUBLICO, "público")
+LINEA_DE_COMANDOS = Actor(Rol.ADMINISTRADOR, "línea de comandos")
+SISTEMA = Actor(Rol.ADMINISTRADOR, "sistema")
+
+
+class SinPermiso(Exception):
+    """El actor no puede hacer esa acción; el texto dice por qué."""
+
+
+def puede(actor: Actor, accion: Accion, objeto: object = None) -> Permiso:
+    """¿Puede `actor` hacer `accion` (sobre `objeto`, si importa)? Siempre con el motivo."""
+    if accion not in PERMISOS_ROL[actor.rol]:
+        return Permiso(False, f"Para {accion.descripcion} hace falta otro rol; usted entró como "
+                              f"{actor.rol.etiqueta}.")
+    if accion == Accion.PROPONER and actor.rol == Rol.PUBLICO and objeto is not None \
+            and not getattr(objeto, "propuestas_anonimas", True):
+        return Permiso(False, "En este proceso solo proponen agentes participantes registrados: entre con "
+                              "su código de acceso.")
+    if accion == Accion.RETIRAR_PROPUESTA and actor.rol == Rol.PARTICIPANTE:
+        autor = getattr(objeto, "participante_id", None)
+        if autor is None or autor != actor.participante_id:
+            return Permiso(False, "Solo quien registró la propuesta puede retirarla.")
+    return Permiso(True, f"Permitido para {actor.rol.etiqueta}.")
+
+
+def exigir(actor: Actor, accion: Accion, objeto: object = None) -> None:
+    permiso = puede(actor, accion, objeto)
+    if not permiso:
+        raise SinPermiso(permiso.motivo)

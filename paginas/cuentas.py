@@ -1,0 +1,46 @@
+"""Cuentas del equipo: crear (administración, facilitación, equipo técnico) y desactivar."""
+import streamlit as st
+
+import geo
+from geo import cuentas
+from geo.acceso import Accion, Rol, SinPermiso
+from paginas import comun
+
+actor = comun.exigir_pagina(Accion.GESTIONAR_CUENTAS)
+st.title("Cuentas del equipo")
+comun.mostrar_aviso()
+with comun.conexion() as db:
+    lista = cuentas.listar_cuentas(db, actor)
+st.dataframe([{"Usuario": c["usuario"], "Nombre": c["nombre"], "Rol": Rol(c["rol"]).etiqueta,
+               "Creada": c["creada_en"][:10], "Estado": "desactivada" if c["desactivada_en"] else "activa"}
+              for c in lista], hide_index=True, width="stretch")
+
+st.subheader("Nueva cuenta", anchor=False)
+with st.form("cuentas_nueva"):
+    usuario = st.text_input("Usuario (minúsculas, sin espacios)", key="cuentas_usuario")
+    nombre = st.text_input("Nombre completo", key="cuentas_nombre")
+    rol = st.selectbox("Rol", [Rol.FACILITADOR, Rol.EVALUADOR, Rol.ADMINISTRADOR], format_func=lambda r: r.etiqueta,
+                       key="cuentas_rol")
+    contrasena = st.text_input("Contraseña inicial (la persona la cambia al entrar)", type="password",
+                               key="cuentas_contrasena")
+    if st.form_submit_button("Crear cuenta", type="primary"):
+        with comun.conexion() as db:
+            try:
+                cuentas.crear_cuenta(db, usuario=usuario, nombre=nombre, rol=rol, contrasena=contrasena, actor=actor,
+                                     ahora=geo.ahora())
+            except (cuentas.ErrorCuenta, SinPermiso) as error:
+                comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
+            else:
+                comun.avisar(f"Cuenta «{usuario.strip().lower()}» creada.")
+                st.rerun()
+
+activas = [c for c in lista if not c["desactivada_en"] and c["id"] != actor.cuenta_id]
+if activas:
+    st.subheader("Desactivar una cuenta", anchor=False)
+    elegida = st.selectbox("Cuenta", activas, format_func=lambda c: f"{c['usuario']} — {c['nombre']}",
+                           key="cuentas_desactivar")
+    if st.button("Desactivar", key="cuentas_desactivar_boton"):
+        with comun.conexion() as db:
+            cuentas.desactivar_cuenta(db, elegida["id"], actor=actor, ahora=geo.ahora())
+        comun.avisar(f"Cuenta «{elegida['usuario']}» desactivada (no se borra; queda en el historial).")
+        st.rerun()

@@ -1,0 +1,71 @@
+"""Entrar: el equipo con usuario y contraseña; los agentes participantes con su código de acceso."""
+import streamlit as st
+
+import geo
+from geo import cuentas
+from geo.acceso import PUBLICO
+from paginas import comun
+from propuestas import participantes
+
+actor = comun.actor_actual()
+st.title("Entrar")
+vencida = st.session_state.pop(comun.CLAVE_SESION_VENCIDA, None)
+if vencida:
+    st.warning(vencida)
+comun.mostrar_aviso()
+
+if actor != PUBLICO:
+    st.success(f"Entró como {comun.texto_plano(actor.nombre)} ({actor.rol.etiqueta}).")
+    if actor.cuenta_id is not None:
+        with st.form("entrar_cambiar_contrasena"):
+            st.subheader("Cambiar contraseña", anchor=False)
+            actual = st.text_input("Contraseña actual", type="password", key="entrar_actual")
+            nueva = st.text_input("Contraseña nueva (al menos 10 caracteres)", type="password", key="entrar_nueva")
+            if st.form_submit_button("Cambiar contraseña"):
+                with comun.conexion() as db:
+                    try:
+                        cuentas.cambiar_contrasena(db, actor, actual=actual, nueva=nueva, ahora=geo.ahora())
+                    except (cuentas.ErrorCuenta, cuentas.SinPermiso) as error:
+                        comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
+                    else:
+                        st.success("Contraseña cambiada.")
+    if st.button("Salir", key="entrar_salir"):
+        comun.cerrar_sesion()
+        st.rerun()
+    st.stop()
+
+participante, equipo = st.tabs(["Tengo un código de acceso", "Soy del equipo (usuario y contraseña)"])
+with participante:
+    with st.form("entrar_codigo"):
+        codigo = st.text_input("Código de acceso (está en su tarjeta)", value=st.query_params.get("codigo", ""),
+                               placeholder="ABCDE-FGHJK", key="entrar_codigo_texto")
+        if st.form_submit_button("Entrar con mi código", type="primary"):
+            with comun.conexion() as db:
+                try:
+                    sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=geo.ahora())
+                except cuentas.ErrorCuenta as error:
+                    st.error(comun.texto_plano(str(error)))
+                else:
+                    comun.iniciar(sesion)
+                    comun.avisar("¡Bienvenida o bienvenido! Ya puede proponer y votar.")
+                    st.rerun()
+with equipo:
+    with comun.conexion() as db:
+        hay_cuentas = cuentas.hay_cuentas(db)
+    if not hay_cuentas:
+        st.info("Aún no hay cuentas del equipo. Cree la primera (de administración) en el servidor con:\n\n"
+                "`python -m geo crear-administrador --usuario USUARIO --nombre \"Nombre Apellido\"`")
+    with st.form("entrar_equipo"):
+        usuario = st.text_input("Usuario", key="entrar_usuario")
+        contrasena = st.text_input("Contraseña", type="password", key="entrar_contrasena")
+        if st.form_submit_button("Entrar", type="primary"):
+            with comun.conexion() as db:
+                try:
+                    sesion = cuentas.iniciar_sesion(db, usuario=usuario, contrasena=contrasena, origen=comun.origen(),
+                                                    ahora=geo.ahora())
+                except cuentas.ErrorCuenta as error:
+                    st.error(comun.texto_plano(str(error)))
+                else:
+                    comun.iniciar(sesion)
+                    comun.avisar(f"Bienvenida o bienvenido, {sesion.actor.nombre}.")
+                    st.rerun()

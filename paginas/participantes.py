@@ -1,0 +1,100 @@
+"""Participantes y códigos: registrar agentes participantes, imprimir tarjetas con QR, revocar,
+y (administración) exportar o borrar datos personales."""
+import json
+
+import streamlit as st
+
+import geo
+from geo import servicios as territorio
+from geo.acceso import Accion, SinPermiso, puede
+from paginas import comun
+from propuestas import participantes, servicios
+from propuestas.modelo import ErrorPropuestas
+
+CLAVE_TARJETAS = "participantes_tarjetas"
+
+actor = comun.exigir_pagina(Accion.GESTIONAR_PARTICIPANTES)
+st.title("Participantes y códigos de acceso")
+comun.mostrar_aviso()
+with comun.conexion() as db:
+    proceso = servicios.proceso_actual(db)
+    vigente = territorio.cargar_territorio(db)
+if proceso is None:
+    st.info("Primero cree un proceso participativo.")
+    st.stop()
+st.caption(comun.texto_plano(proceso.nombre))
+
+tarjetas = st.session_state.get(CLAVE_TARJETAS)
+if tarjetas:
+    st.success("Códigos emitidos. **Se muestran una sola vez**: descargue e imprima las tarjetas ahora.")
+    st.dataframe([{"Participante": n, "Código": c} for n, c in tarjetas], hide_index=True)
+    st.download_button("Descargar tarjetas (PDF, 8 por hoja A4)", key="participantes_pdf", mime="application/pdf",
+                       data=participantes.tarjetas_pdf(tarjetas, proceso=proceso.nombre, url_base=comun.url_publica()),
+                       file_name="tarjetas-de-acceso.pdf")
+    if st.button("Listo, ya las guardé", key="participantes_listo"):
+        del st.session_state[CLAVE_TARJETAS]
+        st.rerun()
+
+distritos = {d.ubigeo: d.nombre for d in vigente.distritos} if vigente else {}
+with st.form("participantes_nuevo"):
+    st.subheader("Registrar participante", anchor=False)
+    nombre = st.text_input("Nombre completo", key="participante_nombre")
+    tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo")
+    organizacion = st.text_input("Organización (si representa a una)", key="participante_organizacion")
+    ubigeo = st.selectbox("Distrito", [None, *distritos], format_func=lambda u: "—" if u is None else distritos[u],
+                          key="participante_distrito")
+    dni = st.text_input("DNI (opcional, para verificar; no se publica)", key="participante_dni")
+    telefono = st.text_input("Celular (opcional; no se publica)", key="participante_telefono")
+    consentimiento = st.checkbox("La persona consiente el tratamiento de sus datos personales para este proceso "
+                                 "participativo (Ley 29733)", key="participante_consentimiento")
+    if st.form_submit_button("Registrar y emitir código", type="primary"):
+        with comun.conexion() as db:
+            try:
+                _, codigo = participantes.registrar_participante(
+                    db, proceso.id, {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": ubigeo,
+                                     "dni": dni, "telefono": telefono, "consentimiento": consentimiento},
+                    actor=actor, ahora=geo.ahora())
+            except (ErrorPropuestas, SinPermiso) as error:
+                comun.mostrar_error(error)
+            else:
+                st.session_state[CLAVE_TARJETAS] = [*(st.session_state.get(CLAVE_TARJETAS) or []), (nombre.strip(), codigo)]
+                st.rerun()
+
+with comun.conexion() as db:
+    lista = participantes.listar_participantes(db, proceso.id, actor=actor)
+st.subheader(f"Registrados ({len(lista)})", anchor=False)
+st.dataframe([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIPOS[p["tipo"]],
+               "Organización": p["organizacion"] or "", "Distrito": distritos.get(p["ubigeo"], ""),
+               "DNI": p["dni"] or "", "Celular": p["telefono"] or "",
+               "Código": "vigente" if p["codigo_vigente"] else "sin código"} for p in lista],
+             hide_index=True, width="stretch")
+if not lista:
+    st.stop()
+elegido = st.selectbox("Participante", lista, format_func=lambda p: f"{p['id']} — {p['nombre']}",
+                       key="participantes_elegido")
+izquierda, derecha = st.columns(2)
+if izquierda.button("Emitir código nuevo (revoca el anterior)", key="participantes_reemitir"):
+    with comun.conexion() as db:
+        codigo = participantes.reemitir_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
+    st.session_state[CLAVE_TARJETAS] = [(elegido["nombre"], codigo)]
+    st.rerun()
+if derecha.button("Revocar código", key="participantes_revocar"):
+    with comun.conexion() as db:
+        participantes.revocar_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
+    comun.avisar(f"Código de {elegido['nombre']} revocado.")
+    st.rerun()
+
+if puede(actor, Accion.VER_DATOS_PERSONALES):
+    st.subheader("Datos personales (Ley 29733)", anchor=False)
+    with comun.conexion() as db:
+        datos = participantes.exportar_datos_personales(db, elegido["id"], actor=actor)
+    st.download_button("Exportar sus datos (JSON)", json.dumps(datos, ensure_ascii=False, indent=2),
+                       file_name=f"datos-participante-{elegido['id']}.json", mime="application/json",
+                       key="participantes_exportar")
+    confirma = st.checkbox("Confirmo: borrar nombre, DNI y celular (sus propuestas quedan, con seudónimo)",
+                           key="participantes_confirma_borrar")
+    if st.button("Borrar datos personales", key="participantes_borrar", disabled=not confirma):
+        with comun.conexion() as db:
+            participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=geo.ahora())
+        comun.avisar(f"Datos personales del participante {elegido['id']} borrados.")
+        st.rerun()

@@ -1,0 +1,49 @@
+"""Respaldo: descargar una copia consistente de la base y restaurar desde un respaldo."""
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+import geo
+from geo import db as base
+from geo.acceso import Accion
+from geo.db import Evento, escritura, registrar_evento
+from paginas import comun
+
+actor = comun.exigir_pagina(Accion.RESPALDAR)
+st.title("Respaldo")
+comun.mostrar_aviso()
+st.markdown("Descargue una copia de toda la base (propuestas, evaluaciones, participantes, eventos). "
+            "Guárdela fuera de esta computadora. **Contiene datos personales**: trátela con cuidado.")
+if st.button("Preparar respaldo", key="respaldo_preparar", type="primary"):
+    with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
+        ruta = base.respaldar(db, Path(carpeta) / "respaldo.db")
+        st.session_state["respaldo_bytes"] = ruta.read_bytes()
+        with escritura(db):
+            registrar_evento(db, Evento(actor.etiqueta, "descargar_respaldo", "base", "principal", None,
+                                        {"bytes": len(st.session_state["respaldo_bytes"])}), momento=geo.ahora())
+if st.session_state.get("respaldo_bytes"):
+    st.download_button("Descargar respaldo", st.session_state["respaldo_bytes"], key="respaldo_descargar",
+                       file_name=f"plataforma-{geo.ahora():%Y%m%d-%H%M}.db", mime="application/vnd.sqlite3")
+
+st.subheader("Restaurar", anchor=False)
+st.warning("Restaurar reemplaza **todos** los datos actuales por los del respaldo. Antes se guarda una copia "
+           "de la base actual en `datos/respaldos/`.")
+subido = st.file_uploader("Archivo de respaldo (.db)", key="respaldo_archivo")
+confirmado = st.checkbox("Entiendo que los datos actuales se reemplazan", key="respaldo_confirmo")
+if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disabled=not confirmado):
+    with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
+        origen = Path(carpeta) / "subido.db"
+        origen.write_bytes(subido.getvalue())
+        previa = comun.ruta_db().parent / "respaldos" / f"antes-de-restaurar-{geo.ahora():%Y%m%d-%H%M%S}.db"
+        try:
+            base.restaurar(db, origen, copia_previa=previa)
+        except base.ErrorAlmacen as error:
+            st.error(comun.texto_plano(str(error)))
+        else:
+            with escritura(db):
+                registrar_evento(db, Evento(actor.etiqueta, "restaurar_respaldo", "base", "principal", None,
+                                            {"archivo": subido.name, "copia_previa": previa.name}), momento=geo.ahora())
+            comun.cerrar_sesion()
+            comun.avisar("Base restaurada. Vuelva a entrar (las cuentas son las del respaldo).")
+            st.rerun()

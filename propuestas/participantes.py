@@ -1,0 +1,248 @@
+"""Agentes participantes de un proceso: registro con consentimiento (Ley 29733), códigos de acceso,
+ingreso con código, y exportar o borrar sus datos personales.
+
+Los códigos tienen 10 caracteres de un alfabeto sin caracteres ambiguos (31 símbolos: 49,5 bits)
+y se guardan solo como huella HMAC-SHA256 con una clave que no está en la base.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import re
+import secrets
+
+from sqlite_utils import Database
+
+from geo.acceso import Accion, Actor, Rol, exigir, puede
+from geo.cuentas import DemasiadosIntentos, ErrorCuenta, Sesion, anotar_intento, limitar_intentos
+from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
+from geo.modelo import Problema
+from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar
+
+ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
+LARGO_CODIGO = 10
+TIPOS = {"organizacion": "Agente participante de una organización", "joven": "Joven", "ciudadano": "Ciudadana o ciudadano"}
+INTENTOS_GLOBALES = 300
+
+
+def generar_codigo() -> str:
+    crudo = "".join(secrets.choice(ALFABETO) for _ in range(LARGO_CODIGO))
+    return f"{crudo[:5]}-{crudo[5:]}"
+
+
+def normalizar_codigo(texto: str) -> str:
+    """Acepta minúsculas, espacios y guiones: «abcde fghjk» es lo mismo que «ABCDE-FGHJK»."""
+    return re.sub(r"[\s-]", "", (texto or "").upper())
+
+
+def huella(codigo: str, secreto: bytes) -> str:
+    return hmac.new(secreto, normalizar_codigo(codigo).encode(), hashlib.sha256).hexdigest()
+
+
+def validar_participante(datos: dict) -> dict:
+    problemas = []
+    nombre = limpiar(datos.get("nombre"))
+    if not 2 <= len(nombre) <= 120:
+        problemas.append(Problema("nombre", f"El nombre tiene {len(nombre)} caracteres; debe tener entre 2 y 120."))
+    tipo = datos.get("tipo")
+    if tipo not in TIPOS:
+        problemas.append(Problema("tipo", f"El tipo {tipo!r} no es válido; elija organización, joven o ciudadano."))
+    organizacion = limpiar(datos.get("organizacion")) or None
+    if tipo == "organizacion" and not organizacion:
+        problemas.append(Problema("organizacion", "Indique la organización a la que representa."))
+    if organizacion and len(organizacion) > 160:
+        problemas.append(Problema("organizacion", f"La organización tiene {len(organizacion)} caracteres; máximo 160."))
+    dni = re.sub(r"\s", "", datos.get("dni") or "") or None
+    if dni and not re.fullmatch(r"\d{8}", dni):
+        problemas.append(Problema("dni", f"El DNI «{dni}» no es válido; tiene 8 dígitos."))
+    telefono = re.sub(r"[\s-]", "", datos.get("telefono") or "").removeprefix("+51") or None
+    if telefono and not re.fullmatch(r"9\d{8}", telefono):
+        problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
+    if datos.get("consentimiento") is not True:
+        problemas.append(Problema("consentimiento", "Hace falta el consentimiento para tratar sus datos personales "
+                                                    "(Ley 29733)."))
+    if problemas:
+        raise DatosInvalidos(problemas)
+    return {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": datos.get("ubigeo") or None,
+            "dni": dni, "telefono": telefono}
+
+
+def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor: Actor,
+                           ahora: dt.datetime) -> tuple[int, str]:
+    """Registra a un agente participante y le emite su código (se muestra una sola vez)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    limpio = validar_participante(datos)
+    with escritura(db):
+        if not db.execute("SELECT 1 FROM procesos WHERE id = ?", [proceso_id]).fetchone():
+            raise NoEncontrada(f"No existe el proceso {proceso_id}.")
+        participante_id = db["participantes"].insert({**limpio, "proceso_id": proceso_id, "consentimiento_en": marca(ahora),
+                                                      "registrado_en": marca(ahora)}).last_pk
+        codigo = _emitir(db, participante_id, ahora)
+        registrar_evento(db, Evento(actor.etiqueta, "registrar_participante", "participante", participante_id, None,
+                                    {"tipo": limpio["tipo"], "ubigeo": limpio["ubigeo"]}), momento=ahora)
+    return participante_id, codigo
+
+
+def reemitir_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> str:
+    """Revoca el código vigente y emite otro (para una tarjeta perdida)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    with escritura(db):
+        _exigir_participante(db, participante_id)
+        codigo = _emitir(db, participante_id, ahora)
+        registrar_evento(db, Evento(actor.etiqueta, "reemitir_codigo", "participante", participante_id, None, None),
+                         momento=ahora)
+    return codigo
+
+
+def revocar_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    with escritura(db):
+        _exigir_participante(db, participante_id)
+        db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
+                   [marca(ahora), participante_id])
+        registrar_evento(db, Evento(actor.etiqueta, "revocar_codigo", "participante", participante_id, None, None),
+                         momento=ahora)
+
+
+def _emitir(db: Database, participante_id: int, ahora: dt.datetime) -> str:
+    db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
+               [marca(ahora), participante_id])
+    secreto = secreto_de_codigos()
+    while True:
+        codigo = generar_codigo()
+        if not db.execute("SELECT 1 FROM codigos_acceso WHERE huella = ?", [huella(codigo, secreto)]).fetchone():
+            break
+    db["codigos_acceso"].insert({"participante_id": participante_id, "huella": huella(codigo, secreto),
+                                 "emitido_en": marca(ahora)})
+    return codigo
+
+
+def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datetime) -> Sesion:
+    """Ingreso de un participante con su código; los intentos fallidos se limitan por origen y en total."""
+    error: ErrorCuenta | None = None
+    with escritura(db):
+        limitar_intentos(db, origen, "codigo", ahora)
+        desde = marca(ahora - dt.timedelta(minutes=15))
+        (globales,) = db.execute("SELECT count(*) FROM intentos_acceso WHERE tipo = 'codigo' AND exito = 0 AND "
+                                 "ocurrido_en > ?", [desde]).fetchone()
+        if globales >= INTENTOS_GLOBALES:
+            raise DemasiadosIntentos("Hay demasiados intentos fallidos en este momento; espere unos minutos.")
+        fila = db.execute("""
+            SELECT p.id, p.proceso_id FROM codigos_acceso c JOIN participantes p ON p.id = c.participante_id
+            WHERE c.huella = ? AND c.revocado_en IS NULL AND p.datos_borrados_en IS NULL""",
+                          [huella(codigo, secreto_de_codigos())]).fetchone()
+        anotar_intento(db, origen, "codigo", fila is not None, ahora)
+        if fila is None:
+            error = ErrorCuenta(f"El código «{(codigo or '').strip()[:20]}» no es válido o fue revocado. Revise su "
+                                "tarjeta; si la perdió, pida otra a la mesa de registro.")
+        else:
+            actor = Actor(Rol.PARTICIPANTE, f"participante {fila[0]}", participante_id=fila[0])
+            registrar_evento(db, Evento(actor.etiqueta, "entrar_con_codigo", "participante", fila[0], None, None),
+                             momento=ahora)
+    if error:
+        raise error
+    return Sesion(actor, ahora, ahora)
+
+
+def listar_participantes(db: Database, proceso_id: int, *, actor: Actor) -> list[dict]:
+    """Participantes del proceso; DNI y celular solo para quien puede ver datos personales (enmascarados si no)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    completos = bool(puede(actor, Accion.VER_DATOS_PERSONALES))
+    filas = []
+    for fila in db.execute("""
+            SELECT p.*, (SELECT count(*) FROM codigos_acceso c WHERE c.participante_id = p.id AND c.revocado_en IS NULL)
+                   AS codigo_vigente
+            FROM participantes p WHERE proceso_id = ? ORDER BY id""", [proceso_id]).fetchall():
+        registro = dict(zip(_columnas(db), fila))
+        if not completos:
+            registro["dni"] = _enmascarar(registro["dni"])
+            registro["telefono"] = _enmascarar(registro["telefono"])
+        filas.append(registro)
+    return filas
+
+
+def exportar_datos_personales(db: Database, participante_id: int, *, actor: Actor) -> dict:
+    """Todo lo que la plataforma guarda de una persona (derecho de acceso, Ley 29733)."""
+    exigir(actor, Accion.VER_DATOS_PERSONALES)
+    registro = _exigir_participante(db, participante_id)
+    propuestas = [dict(zip(("codigo", "titulo", "estado", "contacto"), f)) for f in db.execute(
+        "SELECT codigo, titulo, estado, contacto FROM propuestas WHERE participante_id = ? AND codigo IS NOT NULL",
+        [participante_id]).fetchall()]
+    codigos = [dict(zip(("emitido_en", "revocado_en"), f)) for f in db.execute(
+        "SELECT emitido_en, revocado_en FROM codigos_acceso WHERE participante_id = ? ORDER BY id", [participante_id])]
+    return {"participante": registro, "propuestas": propuestas, "codigos_de_acceso": codigos}
+
+
+def borrar_datos_personales(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+    """Borra nombre, DNI y celular (derecho de supresión); sus propuestas quedan, seudonimizadas."""
+    exigir(actor, Accion.VER_DATOS_PERSONALES)
+    seudonimo = f"Participante {participante_id}"
+    with escritura(db):
+        _exigir_participante(db, participante_id)
+        db.execute("UPDATE participantes SET nombre = ?, dni = NULL, telefono = NULL, datos_borrados_en = ? "
+                   "WHERE id = ?", [seudonimo, marca(ahora), participante_id])
+        db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL "
+                   "WHERE participante_id = ?", [seudonimo, participante_id])
+        db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
+                   [marca(ahora), participante_id])
+        registrar_evento(db, Evento(actor.etiqueta, "borrar_datos_personales", "participante", participante_id,
+                                    None, {"seudonimo": seudonimo}), momento=ahora)
+
+
+def tarjetas_pdf(tarjetas: list[tuple[str, str]], *, proceso: str, url_base: str) -> bytes:
+    """PDF A4 con 8 tarjetas (nombre, código y QR que abre la app con el código) por página."""
+    import segno
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica")
+    ancho, alto, margen = 95, 68, 10
+    for indice, (nombre, codigo) in enumerate(tarjetas):
+        if indice % 8 == 0:
+            pdf.add_page()
+        columna, fila = indice % 2, (indice % 8) // 2
+        x, y = margen + columna * ancho, margen + fila * alto
+        pdf.set_draw_color(120)
+        pdf.set_dash_pattern(dash=1, gap=1)
+        pdf.rect(x, y, ancho - 2, alto - 2)
+        pdf.set_dash_pattern()
+        qr = io.BytesIO()
+        segno.make(f"{url_base.rstrip('/')}/entrar?codigo={codigo}", error="m").save(qr, kind="png", scale=6, border=1)
+        pdf.image(qr, x=x + 4, y=y + 10, w=40, h=40)
+        pdf.set_xy(x + 48, y + 8)
+        pdf.set_font(size=8)
+        pdf.multi_cell(ancho - 54, 4, _latin1(proceso))
+        pdf.set_xy(x + 48, y + 24)
+        pdf.set_font(size=11, style="B")
+        pdf.multi_cell(ancho - 54, 5, _latin1(nombre))
+        pdf.set_xy(x + 48, y + 40)
+        pdf.set_font("courier", size=15, style="B")
+        pdf.cell(ancho - 54, 8, codigo)
+        pdf.set_font("helvetica", size=7)
+        pdf.set_xy(x + 4, y + 54)
+        pdf.multi_cell(ancho - 10, 3.5, _latin1("Código de acceso personal: no lo comparta. Escanee el QR o entre "
+                                                 "a la plataforma y escriba el código."))
+    return bytes(pdf.output())
+
+
+def _latin1(texto: str) -> str:
+    """Las fuentes base del PDF usan Latin-1: lo demás (emojis, comillas raras) se reemplaza por «?»."""
+    return texto.encode("latin-1", "replace").decode("latin-1")
+
+
+def _enmascarar(valor: str | None) -> str | None:
+    return None if not valor else "•" * (len(valor) - 2) + valor[-2:]
+
+
+def _columnas(db: Database) -> list[str]:
+    return [*db["participantes"].columns_dict, "codigo_vigente"]
+
+
+def _exigir_participante(db: Database, participante_id: int) -> dict:
+    filas = list(db["participantes"].rows_where("id = ?", [participante_id]))
+    if not filas:
+        raise NoEncontrada(f"No existe el participante {participante_id}.")
+    return dict(filas[0])
