@@ -82,8 +82,13 @@ def escritura(db: Database) -> Iterator[Database]:
         raise ErrorAlmacen(_explicar(error)) from error
     try:
         yield db
+    except sqlite3.OperationalError as error:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise ErrorAlmacen(_explicar(error)) from error
     except BaseException:
-        db.conn.execute("ROLLBACK") if db.conn.in_transaction else None
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
     try:
         db.conn.execute("COMMIT")

@@ -58,6 +58,9 @@ def conexion() -> Iterator[Database]:
         st.stop()
     try:
         yield db
+    except geo.ErrorAlmacen as error:
+        st.error(texto_plano(str(error)))
+        st.stop()
     finally:
         db.close()
 

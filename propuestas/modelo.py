@@ -254,6 +254,9 @@ def limpiar(texto: str | None) -> str:
     return "".join(c for c in texto if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
 
 
+MONTO_MAXIMO_SOLES = 100_000_000_000
+
+
 def soles_a_centimos(texto: str | int | float | None) -> int | None:
     """Convierte «S/ 1,234.50», «1.234,50», «1234.5» o «2 500» a céntimos (entero).
 
@@ -263,11 +266,11 @@ def soles_a_centimos(texto: str | int | float | None) -> int | None:
     """
     if texto is None or (isinstance(texto, str) and not texto.strip()):
         return None
-    if isinstance(texto, bool):
+    if isinstance(texto, bool) or not isinstance(texto, (int, float, str)):
         raise ValueError(f"{texto!r} no es un monto.")
     if isinstance(texto, (int, float)):
-        if texto < 0 or texto != texto:
-            raise ValueError(f"El monto {texto} no es válido; debe ser positivo.")
+        if not 0 <= texto <= MONTO_MAXIMO_SOLES:
+            raise ValueError(f"El monto {texto} no es válido; debe estar entre 0 y {MONTO_MAXIMO_SOLES:,}.")
         return round(texto * 100)
     original = texto
     limpio = re.sub(r"(?i)^\s*(s/\.?|pen)\s*", "", texto.strip()).replace(" ", "").replace("\u00a0", "")
@@ -290,6 +293,8 @@ def soles_a_centimos(texto: str | int | float | None) -> int | None:
             entero, _, fraccion = limpio.partition(separador)
         else:
             raise ValueError(f"«{original}» no es un monto claro; use p. ej. 15000 o 15,000.50.")
+    if len(entero) > 12:
+        raise ValueError(f"«{original}» es un monto desmesurado; el máximo es {MONTO_MAXIMO_SOLES:,} soles.")
     return int(entero) * 100 + int((fraccion + "00")[:2])
 
 
@@ -392,10 +397,14 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
     Reúne todos los problemas a la vez; cada mensaje dice lo recibido y lo esperado.
     La ubicación (punto → distrito) la valida el servicio, que conoce el territorio.
     """
-    profundidad = datos.get("profundidad") if datos.get("profundidad") in PROFUNDIDADES else "joven"
+    profundidad = datos.get("profundidad") if datos.get("profundidad") in tuple(PROFUNDIDADES) else "joven"
     problemas: list[Problema] = []
     limpio: dict = {"profundidad": profundidad}
     for campo, (minimo, maximo) in LARGOS.items():
+        if not isinstance(datos.get(campo), (str, type(None))):
+            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: se esperaba texto y llegó "
+                                             f"{type(datos.get(campo)).__name__}."))
+            continue
         texto = limpiar(datos.get(campo))
         limpio[campo] = texto or None
         if not texto:
@@ -446,8 +455,10 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
 
 def _validar_opcion(datos, campo, opciones, profundidad, limpio, problemas) -> None:
     valor = datos.get(campo) or None
-    limpio[campo] = valor
-    if valor is None:
+    limpio[campo] = valor if isinstance(valor, str) else None
+    if valor is not None and not isinstance(valor, str):
+        problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {valor!r} no es una opción válida."))
+    elif valor is None:
         if campo in OBLIGATORIOS[profundidad]:
             problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: elija una opción."))
     elif valor not in opciones:
@@ -457,8 +468,12 @@ def _validar_opcion(datos, campo, opciones, profundidad, limpio, problemas) -> N
 def _entero(valor, campo: str, minimo: int, maximo: int, problemas: list[Problema]) -> int | None:
     if valor is None or (isinstance(valor, str) and not valor.strip()):
         return None
+    if isinstance(valor, float) and valor.is_integer():
+        valor = int(valor)
     try:
-        numero = int(str(valor).strip().replace(",", "").replace(" ", "")) if not isinstance(valor, int) else valor
+        if isinstance(valor, bool) or not isinstance(valor, (int, str)):
+            raise ValueError
+        numero = int(valor.strip().replace(",", "").replace(" ", "")) if isinstance(valor, str) else valor
     except ValueError:
         problemas.append(Problema(campo, f"«{valor}» no es un número entero."))
         return None

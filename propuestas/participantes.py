@@ -43,21 +43,21 @@ def huella(codigo: str, secreto: bytes) -> str:
 
 def validar_participante(datos: dict) -> dict:
     problemas = []
-    nombre = limpiar(datos.get("nombre"))
+    nombre = limpiar(datos.get("nombre")) if isinstance(datos.get("nombre"), (str, type(None))) else ""
     if not 2 <= len(nombre) <= 120:
         problemas.append(Problema("nombre", f"El nombre tiene {len(nombre)} caracteres; debe tener entre 2 y 120."))
-    tipo = datos.get("tipo")
+    tipo = datos.get("tipo") if isinstance(datos.get("tipo"), str) else None
     if tipo not in TIPOS:
         problemas.append(Problema("tipo", f"El tipo {tipo!r} no es válido; elija organización, joven o ciudadano."))
-    organizacion = limpiar(datos.get("organizacion")) or None
+    organizacion = limpiar(str(datos.get("organizacion") or "")) or None
     if tipo == "organizacion" and not organizacion:
         problemas.append(Problema("organizacion", "Indique la organización a la que representa."))
     if organizacion and len(organizacion) > 160:
         problemas.append(Problema("organizacion", f"La organización tiene {len(organizacion)} caracteres; máximo 160."))
-    dni = re.sub(r"\s", "", datos.get("dni") or "") or None
+    dni = re.sub(r"\s", "", str(datos.get("dni") or "")) or None
     if dni and not re.fullmatch(r"\d{8}", dni):
         problemas.append(Problema("dni", f"El DNI «{dni}» no es válido; tiene 8 dígitos."))
-    telefono = re.sub(r"[\s-]", "", datos.get("telefono") or "").removeprefix("+51") or None
+    telefono = re.sub(r"[\s-]", "", str(datos.get("telefono") or "")).removeprefix("+51") or None
     if telefono and not re.fullmatch(r"9\d{8}", telefono):
         problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
     if datos.get("consentimiento") is not True:

@@ -146,14 +146,18 @@ def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven",
 
 def guardar_borrador(db: Database, clave: str, datos: dict, *, ahora: dt.datetime) -> None:
     """Guarda lo escrito tal cual (se valida al registrar). Rechaza borradores desmesurados."""
-    texto = json.dumps(datos, ensure_ascii=False, default=str)
+    try:
+        texto = json.dumps(datos, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        raise DatosInvalidos([Problema("borrador", "El borrador tiene un número que no es número (NaN o "
+                                                   "infinito); corríjalo.")]) from None
     if len(texto.encode()) > MAXIMO_BORRADOR_BYTES:
         raise DatosInvalidos([Problema("borrador", f"El borrador ocupa {len(texto.encode()):,} bytes; el máximo es "
                                                    f"{MAXIMO_BORRADOR_BYTES:,}. Acorte los textos.")])
     with escritura(db):
         fila = _borrador_editable(db, clave)
         db.execute("UPDATE propuestas SET borrador = ?, profundidad = ?, actualizada_en = ? WHERE id = ?",
-                   [texto, datos.get("profundidad") if datos.get("profundidad") in ("joven", "organizacion")
+                   [texto, datos.get("profundidad") if str(datos.get("profundidad")) in ("joven", "organizacion")
                     else "joven", marca(ahora), fila["id"]])
 
 
