@@ -227,20 +227,29 @@ def restaurar(db: Database, origen: str | Path, *, copia_previa: str | Path) -> 
     db.conn.execute("PRAGMA journal_mode=WAL")
 
 
-def secreto_de_codigos() -> bytes:
-    """Clave secreta para las huellas de los códigos de acceso (fuera de la base).
+_SECRETO_EN_MEMORIA = secrets.token_bytes(32)
 
-    `PLATAFORMA_SECRETO` si está definida; si no, `secreto.key` junto a la base, creado la
-    primera vez con 32 bytes al azar y permisos 0600. Quien robe solo la base no puede probar
-    códigos sin conexión.
+
+def secreto_de_codigos(db: Database) -> bytes:
+    """Clave secreta para las huellas de los códigos de acceso, guardada fuera de la base.
+
+    `PLATAFORMA_SECRETO` si está definida; si no, el archivo `<base>.secreto` junto al archivo de
+    la base (creado la primera vez con 32 bytes al azar y permisos 0600), de modo que la app y la
+    línea de comandos que usan la misma base usan la misma clave. Quien robe solo la base no puede
+    probar códigos sin conexión. Una base en memoria usa una clave del proceso.
     """
     valor = os.environ.get("PLATAFORMA_SECRETO")
     if valor:
         return valor.encode()
-    ruta = ruta_configurada().parent / "secreto.key"
+    archivo_base = next((fila[2] for fila in db.execute("PRAGMA database_list").fetchall() if fila[1] == "main"), "")
+    if not archivo_base:
+        return _SECRETO_EN_MEMORIA
+    ruta = Path(archivo_base).with_name(Path(archivo_base).name + ".secreto")
     if not ruta.exists():
-        ruta.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            descriptor = os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return ruta.read_bytes()
         with os.fdopen(descriptor, "wb") as archivo:
             archivo.write(secrets.token_bytes(32))
     return ruta.read_bytes()

@@ -46,4 +46,4 @@ if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disab
                                             {"archivo": subido.name, "copia_previa": previa.name}), momento=geo.ahora())
             comun.cerrar_sesion()
             comun.avisar("Base restaurada. Vuelva a entrar (las cuentas son las del respaldo).")
-            st.rerun()
+            st.switch_page("paginas/entrar.py")

@@ -109,7 +109,7 @@ def revocar_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: d
 def _emitir(db: Database, participante_id: int, ahora: dt.datetime) -> str:
     db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
                [marca(ahora), participante_id])
-    secreto = secreto_de_codigos()
+    secreto = secreto_de_codigos(db)
     while True:
         codigo = generar_codigo()
         if not db.execute("SELECT 1 FROM codigos_acceso WHERE huella = ?", [huella(codigo, secreto)]).fetchone():
@@ -132,7 +132,7 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
         fila = db.execute("""
             SELECT p.id, p.proceso_id FROM codigos_acceso c JOIN participantes p ON p.id = c.participante_id
             WHERE c.huella = ? AND c.revocado_en IS NULL AND p.datos_borrados_en IS NULL""",
-                          [huella(codigo, secreto_de_codigos())]).fetchone()
+                          [huella(codigo, secreto_de_codigos(db))]).fetchone()
         anotar_intento(db, origen, "codigo", fila is not None, ahora)
         if fila is None:
             error = ErrorCuenta(f"El código «{(codigo or '').strip()[:20]}» no es válido o fue revocado. Revise su "
