@@ -2,13 +2,15 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+import geo
+from geo.acceso import Accion, SinPermiso, puede
 from geo import mapa
 from geo import servicios as territorio
 from geo.modelo import Punto, distancia_m
 from paginas import comun, ficha
 from propuestas import mapa as mapa_propuestas
 from propuestas import servicios
-from propuestas.modelo import Estado, ErrorPropuestas
+from propuestas.modelo import TRANSICIONES, Estado, ErrorPropuestas
 
 ESTADOS_VISIBLES = [e.value for e in Estado if e not in (Estado.BORRADOR,)]
 
@@ -31,6 +33,21 @@ if codigo:
     if la_ficha:
         ficha.mostrar_ficha(la_ficha, foto)
         st.caption(f"Enlace para compartir: `propuestas?propuesta={la_ficha.propuesta.codigo}`")
+        actor = comun.actor_actual()
+        propuesta = la_ficha.propuesta
+        if Estado.RETIRADA in TRANSICIONES.get(propuesta.estado, ()) and \
+                actor.participante_id is not None and puede(actor, Accion.RETIRAR_PROPUESTA, propuesta):
+            with st.form("propuestas_retirar"):
+                motivo = st.text_area("¿Por qué la retira? (queda en su historia; nada se borra)", key="retirar_motivo")
+                if st.form_submit_button("Retirar mi propuesta"):
+                    with comun.conexion() as db:
+                        try:
+                            servicios.transicionar(db, propuesta.codigo, Estado.RETIRADA, actor=actor, motivo=motivo,
+                                                   ahora=geo.ahora())
+                        except (ErrorPropuestas, SinPermiso) as error:
+                            comun.mostrar_error(error)
+                        else:
+                            st.rerun()
     st.stop()
 
 st.title("Propuestas")

@@ -188,3 +188,22 @@ def test_proceso_con_pesos_que_no_suman_100(base):
     app.text_input(key="proceso_techo_nuevo").input("mil")
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "«mil» no es un monto" in _errores(app)
+
+
+def test_la_autora_retira_su_propuesta_desde_la_ficha(base):
+    from geo.acceso import Actor, Rol
+    _, momento = _crear_proceso(base, Fase.REGISTRO)
+    autora = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
+    with geo.abrir(base) as db:
+        db.execute("INSERT INTO participantes (id, proceso_id, nombre, tipo, consentimiento_en, registrado_en) "
+                   "VALUES (1, 1, 'Rosa', 'joven', '2026-11-24', '2026-11-24')")
+        clave = servicios.crear_borrador(db, 1, actor=autora, ahora=momento)
+        servicios.guardar_borrador(db, clave, DATOS_JOVEN, ahora=momento)
+        servicios.registrar(db, clave, actor=autora, ahora=momento)
+    assert not _app("paginas/propuestas.py", propuesta="PP27-0001").text_area  # el público no la retira
+    app = _app("paginas/propuestas.py", autora, propuesta="PP27-0001")
+    app.text_area(key="retirar_motivo").input("Ya la resolvió la comunidad con faena.")
+    app.button(key="FormSubmitter:propuestas_retirar-Retirar mi propuesta").click().run()
+    with geo.abrir(base) as db:
+        ficha = servicios.obtener(db, "PP27-0001")
+    assert ficha.propuesta.estado == Estado.RETIRADA and ficha.historial[-1]["actor"] == "participante:1"
