@@ -34,7 +34,7 @@ if actor != PUBLICO:
         st.rerun()
     st.stop()
 
-participante, equipo = st.tabs(["Tengo un código de acceso", "Soy del equipo (usuario y contraseña)"])
+participante, equipo = st.tabs(["Tengo un código", "Soy del equipo"])
 with participante:
     with st.form("entrar_codigo"):
         codigo = st.text_input("Código de acceso (está en su tarjeta)", value=st.query_params.get("codigo", ""),

@@ -134,7 +134,7 @@ def entrar(pagina, url: str, usuario: str, contrasena: str) -> None:
     import re
 
     pagina.goto(url + "/entrar")
-    pagina.get_by_role("tab", name="Soy del equipo (usuario y contraseña)").click()
+    pagina.get_by_role("tab", name="Soy del equipo").click()
     pagina.get_by_label("Usuario", exact=True).fill(usuario)
     pagina.get_by_label("Contraseña", exact=True).fill(contrasena)
     pagina.get_by_role("button", name="Entrar", exact=True).click()
