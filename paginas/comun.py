@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,7 +185,11 @@ def exigir_pagina(accion: Accion) -> Actor:
 def origen() -> str:
     """De dónde viene el pedido (IP si Streamlit la conoce; si no, la sesión), para limitar intentos."""
     ip = getattr(st.context, "ip_address", None)
-    return f"ip:{ip}" if ip else f"sesion:{id(st.session_state)}"
+    if ip:
+        return f"ip:{ip}"
+    if "_origen_sesion" not in st.session_state:
+        st.session_state["_origen_sesion"] = secrets.token_hex(8)
+    return f"sesion:{st.session_state['_origen_sesion']}"
 
 
 def url_publica() -> str:
