@@ -82,14 +82,13 @@ def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vi
 def test_titulo_malicioso_se_ve_como_texto_en_lista_mapa_y_ficha(instancia, vigilado):
     url, _, _ = instancia
     pagina, dialogos = vigilado
+    pagina.set_viewport_size({"width": 1366, "height": 1400})  # el mapa entero a la vista, como al tocarlo
     pagina.goto(f"{url}/propuestas")
     pagina.get_by_text("1 propuesta", exact=True).wait_for(timeout=30_000)
     marco = pagina.frame_locator(navegador.IFRAME_MAPA).first
     marco.locator(".punto-propuesta").wait_for(timeout=30_000)
     pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-    # Clic del DOM sobre el marcador (el mismo manejador que un toque). Un clic de ratón simulado
-    # dentro del iframe de st_folium no abre el popup en Chromium sin interfaz (ver nota de cierre).
-    marco.locator(".punto-propuesta").last.dispatch_event("click")
+    marco.locator(".punto-propuesta").last.click()
     popup = marco.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)
     navegador.capturar(pagina, "popup_malicioso")
