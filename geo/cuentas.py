@@ -115,10 +115,10 @@ def iniciar_sesion(db: Database, *, usuario: str, contrasena: str, origen: str, 
         bloqueada_hasta = dt.datetime.fromisoformat(cuenta["bloqueada_hasta"]) if cuenta and cuenta["bloqueada_hasta"] \
             else None
         if bloqueada_hasta and bloqueada_hasta > ahora:
-            _anotar_intento(db, origen, "contrasena", False, ahora)
+            anotar_intento(db, origen, "contrasena", False, ahora)
             error = DemasiadosIntentos(f"La cuenta está bloqueada por intentos fallidos hasta las {_hora(bloqueada_hasta)}.")
         elif not _verificar(cuenta["hash"] if cuenta else HASH_FICTICIO, contrasena or "") or cuenta is None:
-            _anotar_intento(db, origen, "contrasena", False, ahora)
+            anotar_intento(db, origen, "contrasena", False, ahora)
             if cuenta:
                 _anotar_fallo(db, cuenta, ahora)
             error = ErrorCuenta("Usuario o contraseña incorrectos.")
@@ -127,7 +127,7 @@ def iniciar_sesion(db: Database, *, usuario: str, contrasena: str, origen: str, 
             if HASHER.check_needs_rehash(cuenta["hash"]):
                 cambios["hash"] = HASHER.hash(contrasena)
             db["cuentas"].update(cuenta["id"], cambios)
-            _anotar_intento(db, origen, "contrasena", True, ahora)
+            anotar_intento(db, origen, "contrasena", True, ahora)
             actor = Actor(Rol(cuenta["rol"]), cuenta["usuario"], cuenta_id=cuenta["id"])
             registrar_evento(db, Evento(actor.etiqueta, "iniciar_sesion", "cuenta", cuenta["id"], None, None),
                              momento=ahora)
@@ -189,10 +189,6 @@ def limitar_intentos(db: Database, origen: str, tipo: str, ahora: dt.datetime) -
 
 
 def anotar_intento(db: Database, origen: str, tipo: str, exito: bool, ahora: dt.datetime) -> None:
-    _anotar_intento(db, origen, tipo, exito, ahora)
-
-
-def _anotar_intento(db, origen, tipo, exito, ahora) -> None:
     db["intentos_acceso"].insert({"origen": origen[:100], "tipo": tipo, "exito": int(exito),
                                   "ocurrido_en": marca(ahora)})
 

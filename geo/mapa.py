@@ -255,11 +255,14 @@ def formatear(valor) -> str:
 
 # --- clics ----------------------------------------------------------------------------------
 
-def punto_desde_clic(valor: dict | None) -> Punto | None:
-    """Convierte lo que devuelve `st_folium` en el punto clicado (o None si no hubo clic)."""
+def punto_desde_clic(valor: dict | None, clave: str = "last_clicked") -> Punto | None:
+    """Convierte lo que devuelve `st_folium` en el punto clicado (o None si no hubo clic).
+
+    `clave`: "last_clicked" (el mapa) o "last_object_clicked" (un marcador).
+    """
     if not isinstance(valor, dict):
         return None
-    clic = valor.get("last_clicked")
+    clic = valor.get(clave)
     if not isinstance(clic, dict):
         return None
     try:

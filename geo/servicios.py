@@ -1,11 +1,13 @@
 """Casos de uso del territorio: una función por acción, una transacción cada una."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -139,32 +141,23 @@ def _resumen(importacion: dict | None) -> dict | None:
             "sha256": importacion["sha256"]}
 
 
-class _archivo_local:
+@contextlib.contextmanager
+def _archivo_local(origen: str) -> Iterator[tuple[Path, str]]:
     """Da una ruta local para una ruta o una URL http(s) (descargada con límite de tamaño)."""
-
-    def __init__(self, origen: str):
-        self.origen = origen
-        self.temporal: Path | None = None
-
-    def __enter__(self) -> tuple[Path, str]:
-        partes = urllib.parse.urlparse(self.origen)
-        if partes.scheme not in ("http", "https"):
-            return Path(self.origen), Path(self.origen).name
-        nombre = Path(partes.path).name or "limites"
-        try:
-            with urllib.request.urlopen(self.origen, timeout=30) as respuesta:
-                contenido = respuesta.read(lectura.MAXIMO_BYTES + 1)
-        except OSError as error:
-            raise ImportacionInvalida(nombre, [Problema("url", f"No se pudo descargar {self.origen}: {error}")]) from error
-        descriptor, ruta = tempfile.mkstemp(suffix=Path(nombre).suffix)
-        with os.fdopen(descriptor, "wb") as archivo:
-            archivo.write(contenido)
-        self.temporal = Path(ruta)
-        return self.temporal, nombre
-
-    def __exit__(self, *excepcion) -> None:
-        if self.temporal:
-            self.temporal.unlink(missing_ok=True)
+    partes = urllib.parse.urlparse(origen)
+    if partes.scheme not in ("http", "https"):
+        yield Path(origen), Path(origen).name
+        return
+    nombre = Path(partes.path).name or "limites"
+    try:
+        with urllib.request.urlopen(origen, timeout=30) as respuesta:
+            contenido = respuesta.read(lectura.MAXIMO_BYTES + 1)
+    except OSError as error:
+        raise ImportacionInvalida(nombre, [Problema("url", f"No se pudo descargar {origen}: {error}")]) from error
+    with tempfile.TemporaryDirectory() as carpeta:
+        ruta = Path(carpeta) / f"descargado{Path(nombre).suffix}"
+        ruta.write_bytes(contenido)
+        yield ruta, nombre
 
 
 # --- consultar ------------------------------------------------------------------------------

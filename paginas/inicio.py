@@ -27,7 +27,7 @@ with comun.conexion() as db:
     territorio = servicios.cargar_territorio(db)
     estado = servicios.estado_territorio(db)
     proceso = propuestas_servicios.proceso_actual(db)
-    cantidad = len(propuestas_servicios.buscar(db, proceso.id)) if proceso else 0
+    cantidad = propuestas_servicios.contar(db, proceso.id) if proceso else 0
 
 st.subheader("Territorio")
 if territorio is None:

@@ -18,7 +18,6 @@ CAMPOS = ("profundidad", "titulo", "problema", "propuesta", "lat", "lon", "propo
           "organizacion", "contacto", "objetivo", "tipo", "eje", "servicio_publico", "indicador_brecha", "costo",
           "costo_om", "plazo_meses", "cofinanciamiento", "madurez", "cui", "sostenibilidad", "directos_mujeres",
           "directos_hombres", "indirectos", *(f"edad_{f}" for f in FRANJAS_EDAD))
-NUMERICOS = {"plazo_meses", "directos_mujeres", "directos_hombres", "indirectos", *(f"edad_{f}" for f in FRANJAS_EDAD)}
 CLAVE_PROBLEMAS, CLAVE_CARGADO, CLAVE_CLIC, CLAVE_FOTO = ("proponer_problemas", "proponer_cargado",
                                                           "proponer_ultimo_clic", "proponer_foto_guardada")
 
@@ -156,16 +155,15 @@ columna_lon.text_input("Longitud", key=P + "lon", on_change=guardar, placeholder
 if error_punto:
     st.error(comun.texto_plano(error_punto))
 elif punto is not None:
-    with comun.conexion() as db:
-        try:
-            ubicacion = servicios.ubicar(db, punto)
-        except ErrorGeo as error:
-            st.error(comun.texto_plano(str(error)))
-        else:
-            cerca = (f", cerca de {ubicacion.centro_poblado.title()} ({ubicacion.metros_al_centro:,.0f} m)"
-                     if ubicacion.centro_poblado else "")
-            st.success(f"Su propuesta queda en el distrito de **{comun.texto_plano(ubicacion.distrito)}**"
-                       f"{comun.texto_plano(cerca)}.")
+    try:
+        ubicacion = servicios.ubicar_en(vigente, centros, punto)
+    except ErrorGeo as error:
+        st.error(comun.texto_plano(str(error)))
+    else:
+        cerca = (f", cerca de {ubicacion.centro_poblado.title()} ({ubicacion.metros_al_centro:,.0f} m)"
+                 if ubicacion.centro_poblado else "")
+        st.success(f"Su propuesta queda en el distrito de **{comun.texto_plano(ubicacion.distrito)}**"
+                   f"{comun.texto_plano(cerca)}.")
 comun.problema_en("ubicacion", CLAVE_PROBLEMAS)
 
 st.subheader("3. ¿Quién propone?")

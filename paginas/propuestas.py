@@ -78,7 +78,7 @@ figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace=comun.url_pagina
                                         prefijo=comun.prefijo_static())
 valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width=True,
                   returned_objects=["last_object_clicked"])
-punto = mapa.punto_desde_clic({"last_clicked": (valor or {}).get("last_object_clicked")})
+punto = mapa.punto_desde_clic(valor, "last_object_clicked")
 if punto is not None and filas:
     cercana = min(filas, key=lambda f: distancia_m(punto, Punto(f["lat"], f["lon"])))
     if st.button(f"Abrir {cercana['codigo']}: {cercana['titulo'][:60]}", key="propuestas_abrir_mapa"):

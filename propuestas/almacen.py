@@ -266,6 +266,12 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
     return [dict(zip(columnas, fila)) for fila in cursor.fetchall()]
 
 
+def contar(db: Database, proceso_id: int) -> int:
+    """Propuestas registradas (no borradores) de un proceso."""
+    return db.execute("SELECT count(*) FROM propuestas WHERE proceso_id = ? AND estado != 'borrador'",
+                      [proceso_id]).fetchone()[0]
+
+
 def consulta_de_texto(texto: str) -> str:
     """Texto libre → consulta FTS5 segura: cada palabra entre comillas, como prefijo."""
     palabras = re.findall(r"[\w']+", texto, flags=re.UNICODE)[:12]

@@ -97,14 +97,10 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime)
 
 
 def _proceso_demo(db: Database, provincia: str, ahora: dt.datetime) -> Proceso:
+    """El proceso DEMO de la base; crearlo marca la base como de demostración (o falla si hay reales)."""
     existente = next((p for p in almacen.listar_procesos(db) if p.codigo == "DEMO"), None)
     if existente:
         return existente
-    if db.execute("SELECT 1 FROM procesos WHERE es_demo = 0").fetchone():
-        raise DatosInvalidos([Problema("base", "Esta base tiene procesos reales; los datos de demostración van "
-                                               "en otra base (--db RUTA).")])
-    with escritura(db):
-        db["ajustes"].upsert({"clave": "base_demo", "valor": "1"}, pk="clave")
     sugerido = servicios.proceso_sugerido(provincia, servicios.fecha_local(ahora))
     demo = Proceso(**{**sugerido.__dict__, "nombre": "DEMOSTRACIÓN — Presupuesto Participativo", "codigo": "DEMO",
                       "es_demo": True})

@@ -226,7 +226,6 @@ TRANSICIONES: dict[Estado, frozenset[Estado]] = {
     Estado.PRIORIZADA: frozenset({Estado.EN_ACTA}),
 }
 REQUIEREN_MOTIVO = frozenset({Estado.NO_ADMITIDA, Estado.NO_VIABLE, Estado.RETIRADA, Estado.FUSIONADA})
-ESTADOS_PUBLICOS = frozenset(set(Estado) - {Estado.BORRADOR})
 
 
 def validar_transicion(desde: Estado, hacia: Estado, motivo: str | None, fusionada_con: str | None) -> str:
@@ -384,11 +383,6 @@ class Propuesta:
     @property
     def es_juvenil(self) -> bool:
         return self.proponente_tipo == "joven"
-
-    @property
-    def total_beneficiarios(self) -> int:
-        datos = self.beneficiarios or {}
-        return int(datos.get("directos_mujeres", 0) or 0) + int(datos.get("directos_hombres", 0) or 0)
 
 
 def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:

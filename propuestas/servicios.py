@@ -12,7 +12,8 @@ from sqlite_utils import Database
 from geo import servicios as territorio_servicios
 from geo.acceso import Accion, Actor, exigir
 from geo.db import Evento, escritura, marca, registrar_evento
-from geo.modelo import ErrorGeo, Problema, Punto, PuntoInvalido, centro_mas_cercano, distancia_m
+from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido, Territorio, centro_mas_cercano,
+                        distancia_m)
 from propuestas import almacen
 from propuestas.fotos import preparar_foto
 from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
@@ -58,6 +59,8 @@ def crear_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.dat
         if db.execute("SELECT 1 FROM procesos WHERE codigo = ?", [proceso.codigo]).fetchone():
             raise DatosInvalidos([Problema("codigo", f"Ya existe un proceso con el código {proceso.codigo}.")])
         _exigir_base_coherente(db, es_demo=proceso.es_demo)
+        if proceso.es_demo:
+            db["ajustes"].upsert({"clave": "base_demo", "valor": "1"}, pk="clave")
         es_primero = db.execute("SELECT count(*) FROM procesos").fetchone()[0] == 0
         fila = {**almacen.proceso_a_fila(proceso), "es_actual": int(es_primero),
                 "creado_en": marca(ahora), "actualizado_en": marca(ahora)}
@@ -205,10 +208,13 @@ class Ubicacion:
 
 def ubicar(db: Database, punto: Punto) -> Ubicacion:
     """Distrito (punto-en-distrito) y centro poblado más cercano (a menos de 5 km)."""
-    territorio = territorio_servicios.exigir_territorio(db)
+    return ubicar_en(territorio_servicios.exigir_territorio(db), territorio_servicios.centros_poblados(db), punto)
+
+
+def ubicar_en(territorio: Territorio, centros: list[CentroPoblado], punto: Punto) -> Ubicacion:
+    """Como `ubicar`, con el territorio y los centros poblados ya cargados (sin E/S)."""
     distrito = territorio.ubicar_o_fallar(punto)
-    centros = [c for c in territorio_servicios.centros_poblados(db) if c.ubigeo == distrito.ubigeo]
-    cercano = centro_mas_cercano(punto, centros)
+    cercano = centro_mas_cercano(punto, [c for c in centros if c.ubigeo == distrito.ubigeo])
     if cercano and cercano[1] <= RADIO_CENTRO_POBLADO_M:
         return Ubicacion(punto, distrito.ubigeo, distrito.nombre, cercano[0].nombre, cercano[0].codigo, cercano[1])
     return Ubicacion(punto, distrito.ubigeo, distrito.nombre, None, None, None)
@@ -428,6 +434,10 @@ def obtener(db: Database, codigo: str) -> Ficha:
 
 def buscar(db: Database, proceso_id: int, **filtros) -> list[dict]:
     return almacen.buscar(db, proceso_id, **filtros)
+
+
+def contar(db: Database, proceso_id: int) -> int:
+    return almacen.contar(db, proceso_id)
 
 
 def foto(db: Database, codigo: str) -> bytes | None:

@@ -93,3 +93,9 @@ def test_punto_desde_clic(valor, esperado):
 ], ids=["nulo", "poblacion", "idh", "pobreza", "entero", "texto"])
 def test_formatear(valor, texto):
     assert mapa.formatear(valor) == texto
+
+
+def test_punto_desde_clic_en_un_marcador():
+    valor = {"last_clicked": None, "last_object_clicked": {"lat": -9.05, "lng": -77.8}}
+    assert mapa.punto_desde_clic(valor, "last_object_clicked") == Punto(-9.05, -77.8)
+    assert mapa.punto_desde_clic(valor) is None
