@@ -53,7 +53,9 @@ if propuesta.estado == Estado.REGISTRADA:
                     comun.avisar(f"{codigo} quedó {destino.etiqueta}.")
                     st.rerun()
 
-if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, Accion.EVALUAR):
+if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, Accion.EVALUAR) and not permiso:
+    st.info(f"Matriz de criterios: {comun.texto_plano(permiso.motivo)}")
+elif propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, Accion.EVALUAR):
     st.subheader("Matriz de criterios", anchor=False)
     anterior = la_ficha.evaluaciones[0]["puntajes"] if la_ficha.evaluaciones else {}
     with st.form(f"evaluar_formulario_{codigo}"):

@@ -142,5 +142,11 @@ def entrar(pagina, url: str, usuario: str, contrasena: str) -> None:
 
 
 def ir_a(pagina, titulo: str) -> None:
-    """Navega con el menú lateral (sin recargar: la sesión se conserva)."""
-    pagina.get_by_test_id("stSidebar").get_by_role("link", name=titulo).click()
+    """Navega con el menú lateral (sin recargar: la sesión se conserva); en un celular, lo abre antes."""
+    enlace = pagina.get_by_test_id("stSidebar").get_by_role("link", name=titulo)
+    abrir = pagina.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button")
+    if abrir.count() and abrir.first.is_visible():
+        abrir.first.click()
+        enlace.wait_for(state="visible", timeout=10_000)
+        pagina.wait_for_timeout(400)  # la animación del menú
+    enlace.click()

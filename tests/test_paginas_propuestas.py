@@ -207,3 +207,14 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base):
     with geo.abrir(base) as db:
         ficha = servicios.obtener(db, "PP27-0001")
     assert ficha.propuesta.estado == Estado.RETIRADA and ficha.historial[-1]["actor"] == "participante:1"
+
+
+def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base):
+    _, momento = _crear_proceso(base, Fase.REGISTRO)
+    _registrar(base, momento)
+    with geo.abrir(base) as db:
+        servicios.transicionar(db, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=momento)
+    app = _app("paginas/evaluar.py", EVALUADORA)
+    assert not app.select_slider
+    assert "Matriz de criterios: No se puede evaluar propuestas: la fase actual es «Registro de propuestas»" in \
+        _textos(app)
