@@ -14,6 +14,17 @@ from propuestas.modelo import TRANSICIONES, Estado, ErrorPropuestas
 
 ESTADOS_VISIBLES = [e.value for e in Estado if e not in (Estado.BORRADOR,)]
 
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def listado(ruta: str, proceso_id: int, filtros: tuple, version: tuple, enlace: str) -> tuple[list[dict], str]:
+    """Filas filtradas y su JSON publicado para el mapa; se recalcula solo si cambian los filtros o los datos
+    (`version`). La caché guarda datos, nunca la conexión; nadie modifica las filas devueltas."""
+    ubigeo, eje, estados, texto, juveniles = filtros
+    with comun.conexion() as db:
+        filas = servicios.buscar(db, proceso_id, ubigeo=ubigeo, eje=eje, estados=list(estados), texto=texto,
+                                 juveniles=juveniles)
+    return filas, mapa_propuestas.publicar_datos(filas, enlace=enlace)
+
 with comun.conexion() as db:
     proceso = servicios.proceso_actual(db)
     vigente = territorio.cargar_territorio(db)
@@ -71,11 +82,13 @@ columnas = st.columns([3, 1])
 texto = columnas[0].text_input("Buscar", key="filtro_texto", placeholder="Palabras del título, el problema o el lugar")
 juveniles = columnas[1].toggle("Propuestas juveniles", key="filtro_juveniles")
 with comun.conexion() as db:
-    filas = servicios.buscar(db, proceso.id, ubigeo=ubigeo, eje=eje, estados=estados, texto=texto, juveniles=juveniles)
+    version = servicios.version_del_listado(db, proceso.id)
+filtros = (ubigeo, eje, tuple(estados), texto, juveniles)
+filas, publicado = listado(str(comun.ruta_db()), proceso.id, filtros, version, comun.url_pagina("propuestas"))
 st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")
 
 figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace=comun.url_pagina("propuestas"),
-                                        prefijo=comun.prefijo_static())
+                                        prefijo=comun.prefijo_static(), publicado=publicado)
 valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width=True,
                   returned_objects=["last_object_clicked"])
 punto = mapa.punto_desde_clic(valor, "last_object_clicked")

@@ -141,6 +141,15 @@ def crear_participantes(db: Database) -> None:
     """)
 
 
+@migraciones()
+def indices_del_listado(db: Database) -> None:
+    """La lista ordenada por fecha de registro y su versión (para la caché de la página) sin recorrer la tabla."""
+    db.executescript("""
+        CREATE INDEX propuestas_listado ON propuestas (proceso_id, registrada_en, id);
+        CREATE INDEX propuestas_actualizacion ON propuestas (proceso_id, actualizada_en);
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -264,6 +273,12 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
         ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])
     columnas = [d[0] for d in cursor.description]
     return [dict(zip(columnas, fila)) for fila in cursor.fetchall()]
+
+
+def version_del_listado(db: Database, proceso_id: int) -> tuple:
+    """Cambia cada vez que se registra o cambia una propuesta del proceso (usa índices: barato)."""
+    return tuple(db.execute("SELECT count(*), max(actualizada_en) FROM propuestas WHERE proceso_id = ?",
+                            [proceso_id]).fetchone())
 
 
 def contar(db: Database, proceso_id: int) -> int:

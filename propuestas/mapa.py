@@ -102,9 +102,12 @@ def _podar(carpeta: Path) -> None:
 
 
 def mapa_propuestas(territorio: Territorio, filas: list[dict], *, enlace: str, prefijo: str = "/app/static",
-                    alto: int = 520) -> folium.Map:
-    """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. propuestas)."""
-    nombre = publicar_datos(filas, enlace=enlace)
+                    alto: int = 520, publicado: str | None = None) -> folium.Map:
+    """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. /propuestas).
+
+    `publicado`: nombre devuelto por `publicar_datos` si ya se publicaron estas filas.
+    """
+    nombre = publicado if publicado and (CARPETA_DATOS / publicado).exists() else publicar_datos(filas, enlace=enlace)
     capa = CapaPropuestas(f"{prefijo.rstrip('/')}/datos/{nombre}", f"Propuestas ({len(filas)})", prefijo)
     return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(capa,))
 

@@ -436,6 +436,10 @@ def buscar(db: Database, proceso_id: int, **filtros) -> list[dict]:
     return almacen.buscar(db, proceso_id, **filtros)
 
 
+def version_del_listado(db: Database, proceso_id: int) -> tuple:
+    return almacen.version_del_listado(db, proceso_id)
+
+
 def contar(db: Database, proceso_id: int) -> int:
     return almacen.contar(db, proceso_id)
 

@@ -218,3 +218,13 @@ def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base):
     assert not app.select_slider
     assert "Matriz de criterios: No se puede evaluar propuestas: la fase actual es «Registro de propuestas»" in \
         _textos(app)
+
+
+def test_la_lista_ve_una_propuesta_nueva_sin_reiniciar(base):
+    _, momento = _crear_proceso(base, Fase.REGISTRO)
+    _registrar(base, momento)
+    app = _app("paginas/propuestas.py")
+    assert "**1 propuesta**" in _textos(app)
+    _registrar(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
+    app.run()
+    assert "**2 propuestas**" in _textos(app)
