@@ -13,10 +13,12 @@ MENU = {
         ("paginas/inicio.py", "Inicio", "inicio", Accion.VER),
         ("paginas/proponer.py", "Proponer", "proponer", Accion.PROPONER),
         ("paginas/propuestas.py", "Propuestas", "propuestas", Accion.VER),
+        ("paginas/deliberacion.py", "Deliberación", "deliberacion", Accion.VER),
         ("paginas/mapa.py", "Mapa del territorio", "mapa", Accion.VER),
     ],
     "Equipo técnico y secretaría": [
         ("paginas/evaluar.py", "Evaluación técnica", "evaluar", Accion.ADMITIR),
+        ("paginas/moderacion.py", "Moderación", "moderacion", Accion.MODERAR),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/territorio.py", "Territorio (importar límites)", "territorio", Accion.IMPORTAR_TERRITORIO),

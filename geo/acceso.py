@@ -34,6 +34,7 @@ class Accion(enum.Enum):
     EVALUAR = "evaluar"
     FUSIONAR = "fusionar"
     MODERAR = "moderar"
+    REPORTAR = "reportar"
     VOTAR = "votar"
     GESTIONAR_PARTICIPANTES = "gestionar_participantes"
     VER_DATOS_PERSONALES = "ver_datos_personales"
@@ -52,21 +53,22 @@ DESCRIPCIONES = {
     Accion.COMENTAR: "comentar propuestas", Accion.APOYAR: "apoyar propuestas",
     Accion.RETIRAR_PROPUESTA: "retirar propuestas", Accion.ADMITIR: "admitir propuestas",
     Accion.EVALUAR: "evaluar propuestas", Accion.FUSIONAR: "fusionar propuestas", Accion.MODERAR: "moderar",
+    Accion.REPORTAR: "reportar contenido",
     Accion.VOTAR: "votar", Accion.GESTIONAR_PARTICIPANTES: "registrar participantes y sus códigos",
     Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
 }
 
-_EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR}
+_EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.REPORTAR}
 PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
     Rol.ADMINISTRADOR: frozenset(Accion),
     Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
                                           Accion.GESTIONAR_PARTICIPANTES}),
     Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR}),
     Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
-                                 Accion.RETIRAR_PROPUESTA}),
-    Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER}),
+                                 Accion.RETIRAR_PROPUESTA, Accion.REPORTAR}),
+    Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER, Accion.REPORTAR}),
 }
 
 

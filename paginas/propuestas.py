@@ -7,7 +7,8 @@ from geo.acceso import Accion, SinPermiso, puede
 from geo import mapa
 from geo import servicios as territorio
 from geo.modelo import Punto, distancia_m
-from paginas import comun, ficha
+from paginas import comun, debate, ficha
+from propuestas import deliberacion
 from propuestas import mapa as mapa_propuestas
 from propuestas import servicios
 from propuestas.modelo import TRANSICIONES, Estado, ErrorPropuestas
@@ -19,10 +20,11 @@ ESTADOS_VISIBLES = [e.value for e in Estado if e not in (Estado.BORRADOR,)]
 def listado(ruta: str, proceso_id: int, filtros: tuple, version: tuple, enlace: str) -> tuple[list[dict], str]:
     """Filas filtradas y su JSON publicado para el mapa; se recalcula solo si cambian los filtros o los datos
     (`version`). La caché guarda datos, nunca la conexión; nadie modifica las filas devueltas."""
-    ubigeo, eje, estados, texto, juveniles = filtros
+    ubigeo, eje, estados, texto, juveniles, orden = filtros
     with comun.conexion() as db:
         filas = servicios.buscar(db, proceso_id, ubigeo=ubigeo, eje=eje, estados=list(estados), texto=texto,
                                  juveniles=juveniles)
+        deliberacion.anotar_cuentas(db, proceso_id, filas, orden)
     return filas, mapa_propuestas.publicar_datos(filas, enlace=enlace)
 
 with comun.conexion() as db:
@@ -30,22 +32,32 @@ with comun.conexion() as db:
     vigente = territorio.cargar_territorio(db)
 
 codigo = st.query_params.get("propuesta")
+actor = comun.actor_actual()
 if codigo:
     with comun.conexion() as db:
         try:
-            la_ficha = servicios.obtener(db, codigo)
-            foto = servicios.foto(db, codigo)
+            la_ficha = servicios.obtener(db, codigo, actor=actor)
+            foto = servicios.foto(db, codigo, actor=actor)
         except ErrorPropuestas as error:
             st.warning(comun.texto_plano(str(error)))
             la_ficha = None
     if st.button("← Todas las propuestas", key="propuestas_volver"):
         del st.query_params["propuesta"]
         st.rerun()
+    if la_ficha and la_ficha.propuesta.oculta_en and not servicios.puede_ver_oculta(actor, la_ficha.propuesta):
+        st.header(la_ficha.propuesta.codigo, anchor=False)
+        st.markdown(f"🚫 *Propuesta ocultada por moderación: {comun.texto_plano(la_ficha.propuesta.oculta_motivo)}*")
+        st.stop()
     if la_ficha:
+        if la_ficha.propuesta.oculta_en:
+            st.warning("Ocultada por moderación (solo su autor y la facilitación la ven): "
+                       + comun.texto_plano(la_ficha.propuesta.oculta_motivo))
         ficha.mostrar_ficha(la_ficha, foto)
         st.caption(f"Enlace para compartir: `propuestas?propuesta={la_ficha.propuesta.codigo}`")
-        actor = comun.actor_actual()
         propuesta = la_ficha.propuesta
+        with st.popover("Reportar esta propuesta", key="propuesta_reportar"):
+            debate.reportar("propuesta", propuesta.id, actor)
+        debate.mostrar(propuesta, actor)
         if Estado.RETIRADA in TRANSICIONES.get(propuesta.estado, ()) and \
                 actor.participante_id is not None and puede(actor, Accion.RETIRAR_PROPUESTA, propuesta):
             with st.form("propuestas_retirar"):
@@ -78,12 +90,14 @@ eje = columnas[1].selectbox("Eje del PDLC", [None, *proceso.ejes], format_func=l
                             key="filtro_eje")
 estados = columnas[2].multiselect("Estado", ESTADOS_VISIBLES, format_func=lambda e: e.replace("_", " "),
                                   key="filtro_estado", placeholder="Todos")
-columnas = st.columns([3, 1])
+columnas = st.columns([3, 1, 1])
 texto = columnas[0].text_input("Buscar", key="filtro_texto", placeholder="Palabras del título, el problema o el lugar")
-juveniles = columnas[1].toggle("Propuestas juveniles", key="filtro_juveniles")
+orden = columnas[1].selectbox("Ordenar", list(deliberacion.ORDENES), format_func=deliberacion.ORDENES.get,
+                              key="filtro_orden")
+juveniles = columnas[2].toggle("Propuestas juveniles", key="filtro_juveniles")
 with comun.conexion() as db:
-    version = servicios.version_del_listado(db, proceso.id)
-filtros = (ubigeo, eje, tuple(estados), texto, juveniles)
+    version = (servicios.version_del_listado(db, proceso.id), deliberacion.version(db, proceso.id))
+filtros = (ubigeo, eje, tuple(estados), texto, juveniles, orden)
 filas, publicado = listado(str(comun.ruta_db()), proceso.id, filtros, version, comun.url_pagina("propuestas"))
 st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")
 
@@ -101,6 +115,7 @@ if punto is not None and filas:
 tabla = st.dataframe(
     [{"Código": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"], "Estado": f["estado"].replace("_", " "),
       "Costo (S/)": (f["costo_centimos"] or 0) / 100 if f["costo_centimos"] is not None else None,
+      "Apoyos": f["apoyos"], "Argumentos": f["argumentos"],
       "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else ""}
      for f in filas],
     hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="propuestas_tabla",

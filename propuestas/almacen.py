@@ -212,7 +212,8 @@ def fila_a_propuesta(fila: dict) -> Propuesta:
         tiene_foto=bool(fila.get("tiene_foto")), fusionada_con=sobreviviente, motivo_estado=fila["motivo_estado"],
         registrada_en=fila["registrada_en"], actualizada_en=fila["actualizada_en"],
         puntaje_tecnico=fila["puntaje_tecnico"], es_demo=bool(fila["es_demo"]),
-        participante_id=fila.get("participante_id"),
+        participante_id=fila.get("participante_id"), oculta_en=fila.get("oculta_en"),
+        oculta_motivo=fila.get("oculta_motivo"), deliberacion_cerrada_en=fila.get("deliberacion_cerrada_en"),
     )
 
 
@@ -249,8 +250,8 @@ def siguiente_codigo(db: Database, proceso: Proceso) -> str:
 def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str | None = None,
            estados: list[str] | None = None, texto: str | None = None, juveniles: bool = False,
            limite: int = 20_000) -> list[dict]:
-    """Resumen de las propuestas públicas que cumplen los filtros (para la lista y el mapa)."""
-    condiciones, parametros = ["p.proceso_id = ?", "p.estado != 'borrador'"], [proceso_id]
+    """Resumen de las propuestas públicas (no ocultadas por moderación) que cumplen los filtros (lista y mapa)."""
+    condiciones, parametros = ["p.proceso_id = ?", "p.estado != 'borrador'", "p.oculta_en IS NULL"], [proceso_id]
     if ubigeo:
         condiciones.append("p.ubigeo = ?")
         parametros.append(ubigeo)
@@ -267,7 +268,7 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
         condiciones.append("p.id IN (SELECT rowid FROM propuestas_fts WHERE propuestas_fts MATCH ?)")
         parametros.append(consulta_fts)
     cursor = db.execute(f"""
-        SELECT p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
+        SELECT p.id, p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
                p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo
         FROM propuestas p WHERE {' AND '.join(condiciones)}
         ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])

@@ -379,6 +379,9 @@ class Propuesta:
     puntaje_tecnico: float | None = None
     es_demo: bool = False
     participante_id: int | None = None
+    oculta_en: str | None = None
+    oculta_motivo: str | None = None
+    deliberacion_cerrada_en: str | None = None
 
     @property
     def es_juvenil(self) -> bool:

@@ -5,12 +5,12 @@ import datetime as dt
 import json
 import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import Accion, Actor, exigir
+from geo.acceso import PUBLICO, Accion, Actor, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido, Territorio, centro_mas_cercano,
                         distancia_m)
@@ -31,6 +31,9 @@ RADIO_CENTRO_POBLADO_M = 5000
 def preparar(db: Database) -> None:
     territorio_servicios.preparar(db)
     almacen.aplicar_migraciones(db)
+    # El componente de deliberación depende de este módulo: se importa aquí para no formar un ciclo.
+    from propuestas.deliberacion import almacen as almacen_deliberacion
+    almacen_deliberacion.aplicar_migraciones(db)
 
 
 def fecha_local(ahora: dt.datetime) -> dt.date:
@@ -421,15 +424,25 @@ class Ficha:
     fusionadas: list[str]
 
 
-def obtener(db: Database, codigo: str) -> Ficha:
+def obtener(db: Database, codigo: str, *, actor: Actor = PUBLICO) -> Ficha:
+    """La ficha pública. Si está ocultada por moderación, solo su autor y la facilitación ven el contenido;
+    los demás reciben la propuesta sin textos (la página dice «ocultada por moderación: motivo»)."""
     fila = _exigir_propuesta(db, codigo)
     if fila["estado"] == Estado.BORRADOR.value:
         raise NoEncontrada(f"No existe la propuesta {codigo!r}.")
     propuesta = almacen.fila_a_propuesta(fila)
+    if propuesta.oculta_en and not puede_ver_oculta(actor, propuesta):
+        propuesta = replace(propuesta, titulo="", problema="", propuesta="", objetivo=None, proponente_nombre="",
+                            organizacion=None, sostenibilidad=None, indicador_brecha=None, tiene_foto=False)
     fusionadas = [f["codigo"] for f in db["propuestas"].rows_where("sobreviviente_id = ?", [fila["id"]],
                                                                   select="codigo", order_by="id")]
     return Ficha(propuesta, obtener_proceso(db, fila["proceso_id"]), almacen.historial(db, fila["id"]),
                  almacen.evaluaciones(db, fila["id"]), fusionadas)
+
+
+def puede_ver_oculta(actor: Actor, propuesta: Propuesta) -> bool:
+    es_autor = propuesta.participante_id is not None and propuesta.participante_id == actor.participante_id
+    return es_autor or bool(puede(actor, Accion.MODERAR))
 
 
 def buscar(db: Database, proceso_id: int, **filtros) -> list[dict]:
@@ -444,9 +457,9 @@ def contar(db: Database, proceso_id: int) -> int:
     return almacen.contar(db, proceso_id)
 
 
-def foto(db: Database, codigo: str) -> bytes | None:
+def foto(db: Database, codigo: str, *, actor: Actor = PUBLICO) -> bytes | None:
     fila = almacen.obtener_por_codigo(db, codigo)
-    if fila is None:
+    if fila is None or (fila.get("oculta_en") and not puede_ver_oculta(actor, almacen.fila_a_propuesta(fila))):
         return None
     guardada = almacen.ultima_foto(db, fila["id"])
     return guardada["contenido"] if guardada else None

@@ -1,0 +1,223 @@
+"""Piezas de interfaz de la deliberación en la ficha de una propuesta: apoyos, argumentos, moderación
+y herramientas de facilitación. Toda acción llama a un caso de uso que revisa rol y fase en el servidor."""
+import datetime as dt
+
+import streamlit as st
+
+import geo
+from geo.acceso import Accion, Actor, SinPermiso, puede
+from paginas import comun
+from propuestas import deliberacion, servicios
+from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
+from propuestas.modelo import MESES, Estado, ErrorPropuestas, Propuesta
+from propuestas.servicios import HORA_PERU
+
+ICONOS = {Postura.A_FAVOR: "👍", Postura.EN_CONTRA: "👎", Postura.OBSERVACION: "💬"}
+CLAVE_FORMULARIO = "debate_formulario_{}"
+ABSORBIBLES = {Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION.value, Estado.VIABLE.value}
+
+
+def cuando(marca: str) -> str:
+    momento = dt.datetime.fromisoformat(marca).astimezone(HORA_PERU)
+    return f"{momento.day} {MESES[momento.month - 1][:3]} {momento.year}, {momento:%H:%M}"
+
+
+def ejecutar(accion, mensaje: str, **argumentos) -> None:
+    """Corre un caso de uso; si sale bien, avisa y recarga; si no, muestra el motivo (lo escrito se conserva)."""
+    with comun.conexion() as db:
+        try:
+            accion(db, **argumentos, ahora=geo.ahora())
+        except (ErrorPropuestas, SinPermiso) as error:
+            comun.mostrar_error(error)
+            return
+    comun.avisar(mensaje)
+    st.rerun()
+
+
+def mostrar(propuesta: Propuesta, actor: Actor) -> None:
+    with comun.conexion() as db:
+        vista = deliberacion.deliberacion(db, propuesta.codigo, actor=actor, ahora=geo.ahora())
+    st.subheader("Deliberación", anchor=False)
+    comun.mostrar_aviso()
+    columnas = st.columns(4)
+    columnas[0].metric("Apoyos", vista.apoyos)
+    for columna, postura in zip(columnas[1:], Postura):
+        columna.metric(f"{ICONOS[postura]} {postura.etiqueta}", vista.por_postura[postura])
+    _apoyo(vista, propuesta.codigo, actor)
+    if vista.cerrada_en:
+        st.info(f"La deliberación se cerró el {cuando(vista.cerrada_en)}"
+                + (f": {comun.texto_plano(vista.cerrada_motivo)}" if vista.cerrada_motivo else "."))
+    if vista.sintesis:
+        st.markdown("**Acuerdos del grupo**")
+        st.success(comun.texto_plano(vista.sintesis["texto"]).replace("\n", "  \n"))
+        st.caption(f"Síntesis de la facilitación, {cuando(vista.sintesis['escrita_en'])}")
+    if any(vista.destacados.values()):
+        st.markdown("**Argumentos más apoyados**")
+        for columna, postura in zip(st.columns(2), (Postura.A_FAVOR, Postura.EN_CONTRA)):
+            with columna:
+                st.markdown(f"{ICONOS[postura]} **{postura.etiqueta}**")
+                for argumento in vista.destacados[postura]:
+                    with st.container(border=True):
+                        st.markdown(comun.texto_plano(argumento.texto or ""))
+                        st.caption(f"{comun.texto_plano(argumento.autor)} · {argumento.apoyos} apoyos")
+                if not vista.destacados[postura]:
+                    st.caption("Nadie ha argumentado de este lado todavía.")
+    st.markdown(f"**Todos los argumentos ({sum(vista.por_postura.values())})**")
+    for argumento in vista.hilo:
+        _argumento(argumento, vista, propuesta.codigo, actor, nivel=0)
+    _formulario(vista, propuesta.codigo, actor)
+    if puede(actor, Accion.MODERAR) or puede(actor, Accion.FUSIONAR):
+        _facilitacion(propuesta, vista, actor)
+
+
+def _apoyo(vista: deliberacion.Deliberacion, codigo: str, actor: Actor) -> None:
+    if not vista.puede_apoyar:
+        st.caption(comun.texto_plano(vista.puede_apoyar.motivo))
+    elif vista.apoyada_por_mi:
+        if st.button("Retirar mi apoyo", key="debate_retirar_apoyo"):
+            ejecutar(deliberacion.retirar_apoyo, "Retiró su apoyo.", codigo=codigo, actor=actor)
+    elif st.button("👍 Apoyar esta propuesta", key="debate_apoyar", type="primary"):
+        ejecutar(deliberacion.apoyar, "¡Gracias! Su apoyo quedó registrado.", codigo=codigo, actor=actor)
+
+
+def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int) -> None:
+    contenedor = st.columns([1, 15])[1] if nivel else st
+    with contenedor.container(border=True, key=f"argumento_{argumento.id}"):
+        origen = f" · en {argumento.propuesta} (fusionada)" if argumento.propuesta != codigo else ""
+        st.markdown(f"{ICONOS[argumento.postura]} **{argumento.postura.etiqueta}** · "
+                    f"{comun.texto_plano(argumento.autor)} · {cuando(argumento.creado_en)}{origen}")
+        if argumento.esta_oculto:
+            motivo = comun.texto_plano(argumento.oculto_motivo or "")
+            if argumento.texto is None:
+                st.markdown(f"🚫 *Ocultado por moderación: {motivo}*")
+            else:
+                st.warning(f"Oculto por moderación (solo su autor y la facilitación lo ven): {motivo}")
+        if argumento.texto is not None:
+            st.markdown(comun.texto_plano(argumento.texto).replace("\n", "  \n"))
+        if not argumento.esta_oculto:
+            _acciones(argumento, vista, codigo, actor, nivel)
+        elif vista.puede_moderar:
+            _restablecer(argumento, actor)
+    for respuesta in argumento.respuestas:
+        _argumento(respuesta, vista, codigo, actor, nivel + 1)
+
+
+def _acciones(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int) -> None:
+    columnas = st.columns(4)
+    etiqueta = f"👍 {argumento.apoyos}"
+    if vista.puede_apoyar and not argumento.es_mio:
+        if argumento.apoyado_por_mi:
+            if columnas[0].button(f"{etiqueta} · quitar", key=f"arg_quitar_{argumento.id}",
+                                  help="Retirar mi apoyo a este argumento"):
+                ejecutar(deliberacion.retirar_apoyo_argumento, "Retiró su apoyo al argumento.",
+                         argumento_id=argumento.id, actor=actor)
+        elif columnas[0].button(etiqueta, key=f"arg_apoyar_{argumento.id}", help="Apoyar este argumento"):
+            ejecutar(deliberacion.apoyar_argumento, "Apoyó el argumento.", argumento_id=argumento.id, actor=actor)
+    else:
+        columnas[0].caption(f"{argumento.apoyos} apoyos")
+    if nivel == 0 and vista.puede_argumentar:
+        with columnas[1].popover("Responder", key=f"arg_responder_{argumento.id}"):
+            _formulario(vista, codigo, actor, responde_a=argumento.id)
+    with columnas[2].popover("Reportar", key=f"arg_reportar_{argumento.id}"):
+        reportar("argumento", argumento.id, actor)
+    if vista.puede_moderar:
+        with columnas[3].popover("Ocultar", key=f"arg_ocultar_{argumento.id}"):
+            with st.form(f"ocultar_argumento_{argumento.id}"):
+                motivo = st.text_input("Motivo (lo verá el público)", key=f"ocultar_motivo_{argumento.id}")
+                if st.form_submit_button("Ocultar el argumento"):
+                    ejecutar(deliberacion.ocultar, "Argumento ocultado; sigue guardado y la acción quedó registrada.",
+                             objeto="argumento", objeto_id=argumento.id, motivo=motivo, actor=actor)
+
+
+def _restablecer(argumento: Argumento, actor: Actor) -> None:
+    with st.popover("Restablecer", key=f"arg_restablecer_{argumento.id}"):
+        with st.form(f"restablecer_{argumento.id}"):
+            motivo = st.text_input("Motivo", key=f"restablecer_motivo_{argumento.id}")
+            if st.form_submit_button("Volver a mostrar"):
+                ejecutar(deliberacion.restablecer, "El argumento se muestra otra vez.", objeto="argumento",
+                         objeto_id=argumento.id, motivo=motivo, actor=actor)
+
+
+def reportar(objeto: str, objeto_id: int, actor: Actor) -> None:
+    with st.form(f"reportar_{objeto}_{objeto_id}"):
+        categoria = st.selectbox("¿Qué pasa?", list(MOTIVOS_REPORTE), format_func=MOTIVOS_REPORTE.get,
+                                 key=f"reporte_categoria_{objeto}_{objeto_id}")
+        detalle = st.text_input("Detalle (opcional)", key=f"reporte_detalle_{objeto}_{objeto_id}")
+        if st.form_submit_button("Enviar a la facilitación"):
+            ejecutar(deliberacion.reportar, "Gracias: la facilitación revisará su reporte.", objeto=objeto,
+                     objeto_id=objeto_id, categoria=categoria, detalle=detalle, actor=actor, origen=comun.origen())
+
+
+def _formulario(vista, codigo: str, actor: Actor, responde_a: int | None = None) -> None:
+    """Nuevo argumento o respuesta. Si algo falla, el texto sigue en el formulario."""
+    if responde_a is None:
+        st.markdown("**Publicar un argumento**")
+        if not vista.puede_argumentar:
+            st.caption(comun.texto_plano(vista.puede_argumentar.motivo))
+            if not puede(actor, Accion.COMENTAR):
+                st.page_link("paginas/entrar.py", label="Entrar con mi código")
+            return
+    sufijo = responde_a or "nuevo"
+    version = st.session_state.setdefault(CLAVE_FORMULARIO.format(sufijo), 0)
+    with st.form(f"argumentar_{sufijo}_{version}"):
+        postura = st.radio("Mi postura", list(Postura), format_func=lambda p: f"{ICONOS[p]} {p.etiqueta}",
+                           horizontal=True, key=f"postura_{sufijo}_{version}")
+        texto = st.text_area("Mi argumento" if responde_a is None else "Mi respuesta", max_chars=None,
+                             key=f"texto_{sufijo}_{version}", placeholder="Explique por qué, con respeto.",
+                             help="Entre 3 y 3,000 caracteres. Se muestra tal cual: sin formato ni enlaces.")
+        if st.form_submit_button("Publicar" if responde_a is None else "Responder", type="primary"):
+            with comun.conexion() as db:
+                try:
+                    deliberacion.argumentar(db, codigo, texto, postura, actor=actor, ahora=geo.ahora(),
+                                            responde_a=responde_a)
+                except (ErrorPropuestas, SinPermiso) as error:
+                    comun.mostrar_error(error)
+                    return
+            st.session_state[CLAVE_FORMULARIO.format(sufijo)] = version + 1
+            comun.avisar("Su argumento se publicó.")
+            st.rerun()
+
+
+def _facilitacion(propuesta: Propuesta, vista, actor: Actor) -> None:
+    with st.expander("Herramientas de facilitación", icon="🧭"):
+        if puede(actor, Accion.MODERAR):
+            with st.form("debate_sintesis"):
+                texto = st.text_area("Acuerdos del grupo (síntesis)", value=(vista.sintesis or {}).get("texto", ""),
+                                     key="debate_sintesis_texto", help="Cada versión queda guardada; se muestra la última.")
+                if st.form_submit_button("Guardar la síntesis"):
+                    ejecutar(deliberacion.escribir_sintesis, "Síntesis guardada.", codigo=propuesta.codigo,
+                             texto=texto, actor=actor)
+            with st.form("debate_cierre"):
+                motivo = st.text_input("Motivo" + (" (obligatorio para reabrir)" if vista.cerrada_en else " (opcional)"),
+                                       key="debate_cierre_motivo")
+                if vista.cerrada_en and st.form_submit_button("Reabrir la deliberación"):
+                    ejecutar(deliberacion.reabrir_deliberacion, "Deliberación reabierta.", codigo=propuesta.codigo,
+                             motivo=motivo, actor=actor)
+                if not vista.cerrada_en and st.form_submit_button("Cerrar la deliberación"):
+                    ejecutar(deliberacion.cerrar_deliberacion, "Deliberación cerrada.", codigo=propuesta.codigo,
+                             motivo=motivo, actor=actor)
+            if not propuesta.oculta_en:
+                with st.form("debate_ocultar_propuesta"):
+                    motivo = st.text_input("Motivo para ocultar la propuesta (lo verá el público)",
+                                           key="debate_ocultar_propuesta_motivo")
+                    if st.form_submit_button("Ocultar la propuesta"):
+                        ejecutar(deliberacion.ocultar, "Propuesta ocultada.", objeto="propuesta",
+                                 objeto_id=propuesta.id, motivo=motivo, actor=actor)
+        if puede(actor, Accion.FUSIONAR) and propuesta.estado.value in ABSORBIBLES:
+            _fusionar(propuesta, actor)
+
+
+def _fusionar(propuesta: Propuesta, actor: Actor) -> None:
+    with comun.conexion() as db:
+        otras = [f for f in servicios.buscar(db, propuesta.proceso_id, estados=sorted(ABSORBIBLES))
+                 if f["codigo"] != propuesta.codigo]
+    titulos = {f["codigo"]: f"{f['codigo']} — {f['titulo'][:60]} ({f['distrito']})" for f in otras}
+    with st.form("debate_fusionar"):
+        st.markdown(f"**Fusionar duplicados en {propuesta.codigo}** (esta propuesta sobrevive; las elegidas pasan a "
+                    "«fusionada», apuntan aquí y sus argumentos y apoyos se suman)")
+        elegidas = st.multiselect("Propuestas duplicadas", list(titulos), format_func=titulos.get,
+                                  key="debate_fusionar_codigos", placeholder="Elija una o más")
+        motivo = st.text_input("Motivo", key="debate_fusionar_motivo", placeholder="p. ej. Es la misma losa deportiva")
+        if st.form_submit_button("Fusionar"):
+            ejecutar(deliberacion.fusionar, f"Se fusionaron {', '.join(elegidas)} en {propuesta.codigo}.",
+                     absorbidas=elegidas, sobreviviente=propuesta.codigo, motivo=motivo, actor=actor)
