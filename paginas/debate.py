@@ -12,7 +12,9 @@ from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
 from propuestas.modelo import MESES, Estado, ErrorPropuestas, Propuesta
 from propuestas.servicios import HORA_PERU
 
-ICONOS = {Postura.A_FAVOR: "👍", Postura.EN_CONTRA: "👎", Postura.OBSERVACION: "💬"}
+# Íconos Material que trae Streamlit (se sirven con la app, sin internet; los emojis dependen del equipo).
+ICONOS = {Postura.A_FAVOR: ":material/thumb_up:", Postura.EN_CONTRA: ":material/thumb_down:",
+          Postura.OBSERVACION: ":material/chat:"}
 CLAVE_FORMULARIO = "debate_formulario_{}"
 ABSORBIBLES = {Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION.value, Estado.VIABLE.value}
 
@@ -62,7 +64,10 @@ def mostrar(propuesta: Propuesta, actor: Actor) -> None:
                         st.caption(f"{comun.texto_plano(argumento.autor)} · {argumento.apoyos} apoyos")
                 if not vista.destacados[postura]:
                     st.caption("Nadie ha argumentado de este lado todavía.")
-    st.markdown(f"**Todos los argumentos ({sum(vista.por_postura.values())})**")
+    izquierda, derecha = st.columns([3, 1], vertical_alignment="center")
+    izquierda.markdown(f"**Todos los argumentos ({sum(vista.por_postura.values())})**")
+    derecha.button("Ver lo nuevo", icon=":material/refresh:", key="debate_actualizar",
+                   help="Trae los argumentos y apoyos publicados desde que abrió la página (sin perder su sesión).")
     for argumento in vista.hilo:
         _argumento(argumento, vista, propuesta.codigo, actor, nivel=0)
     _formulario(vista, propuesta.codigo, actor)
@@ -76,7 +81,7 @@ def _apoyo(vista: deliberacion.Deliberacion, codigo: str, actor: Actor) -> None:
     elif vista.apoyada_por_mi:
         if st.button("Retirar mi apoyo", key="debate_retirar_apoyo"):
             ejecutar(deliberacion.retirar_apoyo, "Retiró su apoyo.", codigo=codigo, actor=actor)
-    elif st.button("👍 Apoyar esta propuesta", key="debate_apoyar", type="primary"):
+    elif st.button("Apoyar esta propuesta", icon=":material/thumb_up:", key="debate_apoyar", type="primary"):
         ejecutar(deliberacion.apoyar, "¡Gracias! Su apoyo quedó registrado.", codigo=codigo, actor=actor)
 
 
@@ -89,7 +94,7 @@ def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: in
         if argumento.esta_oculto:
             motivo = comun.texto_plano(argumento.oculto_motivo or "")
             if argumento.texto is None:
-                st.markdown(f"🚫 *Ocultado por moderación: {motivo}*")
+                st.markdown(f":material/block: *Ocultado por moderación: {motivo}*")
             else:
                 st.warning(f"Oculto por moderación (solo su autor y la facilitación lo ven): {motivo}")
         if argumento.texto is not None:
@@ -103,8 +108,9 @@ def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: in
 
 
 def _acciones(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int) -> None:
-    columnas = st.columns(4)
-    etiqueta = f"👍 {argumento.apoyos}"
+    fila = st.container(horizontal=True, gap="small")  # en el celular se acomoda en una línea, no en cuatro
+    columnas = [fila] * 4
+    etiqueta = f":material/thumb_up: {argumento.apoyos}"
     if vista.puede_apoyar and not argumento.es_mio:
         if argumento.apoyado_por_mi:
             if columnas[0].button(f"{etiqueta} · quitar", key=f"arg_quitar_{argumento.id}",
@@ -155,7 +161,7 @@ def _formulario(vista, codigo: str, actor: Actor, responde_a: int | None = None)
         if not vista.puede_argumentar:
             st.caption(comun.texto_plano(vista.puede_argumentar.motivo))
             if not puede(actor, Accion.COMENTAR):
-                st.page_link("paginas/entrar.py", label="Entrar con mi código")
+                st.page_link("paginas/entrar.py", label="Entrar con mi código", query_params={"propuesta": codigo})
             return
     sufijo = responde_a or "nuevo"
     version = st.session_state.setdefault(CLAVE_FORMULARIO.format(sufijo), 0)
@@ -179,7 +185,7 @@ def _formulario(vista, codigo: str, actor: Actor, responde_a: int | None = None)
 
 
 def _facilitacion(propuesta: Propuesta, vista, actor: Actor) -> None:
-    with st.expander("Herramientas de facilitación", icon="🧭"):
+    with st.expander("Herramientas de facilitación", icon=":material/groups:"):
         if puede(actor, Accion.MODERAR):
             with st.form("debate_sintesis"):
                 texto = st.text_area("Acuerdos del grupo (síntesis)", value=(vista.sintesis or {}).get("texto", ""),

@@ -1,4 +1,6 @@
 """Entrar: el equipo con usuario y contraseña; los agentes participantes con su código de acceso."""
+import re
+
 import streamlit as st
 
 import geo
@@ -34,6 +36,13 @@ if actor != PUBLICO:
         st.rerun()
     st.stop()
 
+def volver_a_la_propuesta() -> None:
+    """Si llegó desde una ficha (`?propuesta=CÓDIGO`), vuelve a ella ya con la sesión iniciada."""
+    codigo = st.query_params.get("propuesta", "")
+    if re.fullmatch(r"[A-Z0-9]{2,8}-\d{4,6}", codigo):
+        st.switch_page("paginas/propuestas.py", query_params={"propuesta": codigo})
+
+
 participante, equipo = st.tabs(["Tengo un código", "Soy del equipo"])
 with participante:
     with st.form("entrar_codigo"):
@@ -48,6 +57,7 @@ with participante:
                 else:
                     comun.iniciar(sesion)
                     comun.avisar("¡Bienvenida o bienvenido! Ya puede proponer y votar.")
+                    volver_a_la_propuesta()
                     st.rerun()
 with equipo:
     with comun.conexion() as db:
@@ -68,4 +78,5 @@ with equipo:
                 else:
                     comun.iniciar(sesion)
                     comun.avisar(f"Bienvenida o bienvenido, {sesion.actor.nombre}.")
+                    volver_a_la_propuesta()
                     st.rerun()

@@ -46,7 +46,7 @@ if codigo:
         st.rerun()
     if la_ficha and la_ficha.propuesta.oculta_en and not servicios.puede_ver_oculta(actor, la_ficha.propuesta):
         st.header(la_ficha.propuesta.codigo, anchor=False)
-        st.markdown(f"🚫 *Propuesta ocultada por moderación: {comun.texto_plano(la_ficha.propuesta.oculta_motivo)}*")
+        st.markdown(f":material/block: *Propuesta ocultada por moderación: {comun.texto_plano(la_ficha.propuesta.oculta_motivo)}*")
         st.stop()
     if la_ficha:
         if la_ficha.propuesta.oculta_en:
