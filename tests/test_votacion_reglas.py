@@ -1,0 +1,140 @@
+"""Reglas de conteo: instancias reales de pabulib (ganadores conocidos) y pabutools como oráculo."""
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RAIZ
+from votacion import pabulib, reglas
+
+PABULIB = RAIZ.parent / "shared" / "pabulib"
+INSTANCIAS = sorted(PABULIB.glob("*.pb"))
+
+
+def ganadores_reales(eleccion: pabulib.Eleccion) -> set[str]:
+    return {p.id for p in eleccion.proyectos if p.datos.get("selected") == "1"}
+
+
+def test_hay_instancias_compartidas():
+    assert len(INSTANCIAS) == 6
+
+
+@pytest.mark.parametrize("ruta", INSTANCIAS, ids=lambda r: r.stem)
+def test_reproduce_los_ganadores_reales_con_la_regla_declarada(ruta):
+    eleccion = pabulib.leer(ruta)
+    resultado = reglas.contar(eleccion)
+    assert set(resultado.elegidos) == ganadores_reales(eleccion)
+    assert len(resultado.elegidos) == len(set(resultado.elegidos))
+    assert resultado.costo_total <= eleccion.presupuesto
+
+
+def test_la_linea_de_comandos_imprime_los_financiados_en_orden():
+    ruta = PABULIB / "Poland_Warszawa_2023_Praga-Polnoc.pb"
+    salida = subprocess.run([sys.executable, "-m", "votacion", "contar", str(ruta)], capture_output=True, text=True,
+                            cwd=RAIZ, check=True).stdout.split()
+    assert salida == ["1935", "14", "61", "1937", "1919", "340", "1356", "338", "70", "1062"]
+
+
+def test_la_linea_de_comandos_informa_los_empates_aparte():
+    ruta = PABULIB / "Netherlands_Assen_2024.pb"
+    proceso = subprocess.run([sys.executable, "-m", "votacion", "contar", str(ruta), "--regla", "greedy"],
+                             capture_output=True, text=True, cwd=RAIZ, check=True)
+    assert set(proceso.stdout.split()) == {"3", "9", "8", "11", "2", "13", "14"}  # README: greedy por votos
+    assert "empate entre 11, 2: se eligió 2 (menor costo)" in proceso.stderr or \
+        "empate entre 2, 11: se eligió 2 (menor costo)" in proceso.stderr
+
+
+@pytest.mark.parametrize("archivo, esperados", [
+    ("Netherlands_Assen_2024.pb", {"3", "9", "11", "2", "13", "14", "12"}),
+    ("Poland_Gdynia_2020_Leszczynki__small.pb", {"3"}),
+    ("Poland_Warszawa_2017_ZielonaGrzybowa.pb", {"1361", "1356", "452", "957", "1634"}),
+    ("Poland_Warszawa_2023_Praga-Polnoc.pb", set("1935 61 1919 340 1934 1062 362 890 892 1939 8 1943 1528 1490 1938 "
+                                                 "1754 1918 943 1430 828 956 334 1352 1035 957 1509 821 891".split())),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_mes_sin_completar_coincide_con_pabutools_en_datos_reales(archivo, esperados):
+    assert set(reglas.contar(pabulib.leer(PABULIB / archivo), "mes").elegidos) == esperados
+
+
+@pytest.mark.parametrize("regla", list(reglas.REGLAS_PB))
+def test_toda_regla_respeta_el_presupuesto(regla):
+    for ruta in INSTANCIAS:
+        eleccion = pabulib.leer(ruta)
+        resultado = reglas.contar(eleccion, regla)
+        assert resultado.costo_total <= eleccion.presupuesto + 1e-6, ruta.name
+
+
+def test_regla_desconocida():
+    with pytest.raises(reglas.ReglaDesconocida, match="no existe"):
+        reglas.contar(pabulib.leer(INSTANCIAS[0]), "borda-pb")
+
+
+# --- pabutools como oráculo en instancias al azar -------------------------------------------
+
+def eleccion_al_azar(azar: random.Random) -> pabulib.Eleccion:
+    m, n = azar.randint(2, 9), azar.randint(3, 40)
+    proyectos = [pabulib.Proyecto(str(j + 1), azar.choice([azar.randint(1, 100), azar.randint(1, 5) * 20]))
+                 for j in range(m)]
+    papeletas = []
+    for _ in range(n):
+        elegidos = azar.sample([p.id for p in proyectos], azar.randint(1, m))
+        papeletas.append(tuple(elegidos))
+    for p in proyectos:  # todo proyecto con al menos un voto
+        if not any(p.id in b for b in papeletas):
+            papeletas[azar.randrange(n)] += (p.id,)
+    presupuesto = azar.randint(max(int(min(p.costo for p in proyectos)), 1), int(sum(p.costo for p in proyectos)))
+    return pabulib.Eleccion({"budget": str(presupuesto), "vote_type": "approval"}, proyectos,
+                            [str(i) for i in range(n)], papeletas)
+
+
+def a_pabutools(eleccion: pabulib.Eleccion):
+    from pabutools.election import ApprovalBallot, ApprovalProfile, Instance, Project
+    from pabutools.tiebreaking import TieBreakingRule
+
+    proyectos = {p.id: Project(p.id, p.costo) for p in eleccion.proyectos}
+    instancia = Instance(proyectos.values(), budget_limit=eleccion.presupuesto)
+    perfil = ApprovalProfile([ApprovalBallot(proyectos[i] for i in b) for b in eleccion.papeletas])
+    votos = {pid: sum(pid in b for b in eleccion.papeletas) for pid in proyectos}
+    orden = {p.id: j for j, p in enumerate(eleccion.proyectos)}
+    desempate = TieBreakingRule(lambda _i, _p, proyecto: (proyecto.cost, -votos[proyecto.name], orden[proyecto.name]))
+    return instancia, perfil, desempate
+
+
+@pytest.mark.parametrize("semilla", range(150))
+def test_greedy_y_mes_iguales_a_pabutools(semilla):
+    from pabutools.election import Cost_Sat
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    eleccion = eleccion_al_azar(random.Random(semilla))
+    instancia, perfil, desempate = a_pabutools(eleccion)
+    nuestro_greedy = reglas.contar(eleccion, "greedy").elegidos
+    suyo = greedy_utilitarian_welfare(instancia, perfil, sat_class=Cost_Sat, tie_breaking=desempate)
+    assert sorted(nuestro_greedy) == sorted(p.name for p in suyo)
+    nuestro_mes = reglas.contar(eleccion, "mes").elegidos
+    suyo = method_of_equal_shares(instancia, perfil, sat_class=Cost_Sat, tie_breaking=desempate)
+    assert nuestro_mes == [p.name for p in suyo]
+
+
+@pytest.mark.parametrize("semilla", range(40))
+def test_add1_es_mes_con_presupuesto_por_votante_subido(semilla):
+    """add1 vale el último MES que cabe; lo comprobamos contra pabutools con el mismo presupuesto."""
+    from fractions import Fraction
+
+    from pabutools.election import Cost_Sat, Instance
+    from pabutools.rules import method_of_equal_shares
+
+    eleccion = eleccion_al_azar(random.Random(1000 + semilla))
+    resultado = reglas.contar(eleccion, "equalshares/add1")
+    por_votante = resultado.detalle["presupuesto_por_votante"]
+    instancia, perfil, desempate = a_pabutools(eleccion)
+    ampliada = Instance(instancia, budget_limit=Fraction(por_votante).limit_denominator(10**6) * len(eleccion.papeletas))
+    suyo = method_of_equal_shares(ampliada, perfil, sat_class=Cost_Sat, tie_breaking=desempate)
+    assert resultado.elegidos == [p.name for p in suyo]
+    assert resultado.costo_total <= eleccion.presupuesto
+    perfil_nuestro = reglas.perfil_de(eleccion)
+    if resultado.detalle["rondas_add1"]:
+        siguiente = reglas.mes(perfil_nuestro, presupuesto_por_votante=por_votante + 1)
+        todos = sum(1 for v in perfil_nuestro.votos if v > 0)
+        assert siguiente.costo_total > eleccion.presupuesto or len(resultado.elegidos) == todos
