@@ -15,6 +15,7 @@ from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, FACILITADORA, IND
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 HOY = servicios.fecha_local(geo.ahora())
 CLAVE = "una contraseña larga"
@@ -108,16 +109,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     fabi.get_by_text("Bienvenida o bienvenido, fabi.").wait_for(timeout=30_000)
     _listo(fabi)
     fabi.get_by_text("Herramientas de facilitación").click()
-    elegir = fabi.get_by_role("combobox", name="Propuestas duplicadas")
-    elegir.scroll_into_view_if_needed()
-    fabi.wait_for_timeout(300)  # la animación del desplegable de «Herramientas»
-    elegir.click()
-    elegir.fill(duplicada)
-    if not fabi.get_by_role("option").count():
-        elegir.press("ArrowDown")
-    fabi.get_by_role("option", name=re.compile(duplicada)).click()
-    fabi.keyboard.press("Escape")
-    expect(fabi.get_by_test_id("stMultiSelect").get_by_text(re.compile(duplicada))).to_have_count(1)
+    _elegir_en_multiselect(fabi, "Propuestas duplicadas", duplicada)
     fabi.get_by_label("Motivo", exact=True).last.fill("Es la misma losa deportiva de Cashapampa")
     fabi.get_by_role("button", name="Fusionar").click()
     fabi.get_by_text(f"Se fusionaron {duplicada} en {principal}.").wait_for(timeout=30_000)
@@ -170,3 +162,28 @@ def _reportar_ultimo(pagina, motivo: str):
     pagina.get_by_role("option", name=motivo).click()
     pagina.get_by_role("button", name="Enviar a la facilitación").last.click()
     pagina.get_by_text("Gracias: la facilitación revisará su reporte.").wait_for(timeout=30_000)
+
+
+def _elegir_en_multiselect(pagina, etiqueta: str, texto: str):
+    """Elige con el teclado la única opción que queda al escribir `texto` (el desplegable de react-aria
+    se redibuja mientras se posiciona, y un clic con el ratón a veces no lo alcanza)."""
+    elegir = pagina.get_by_role("combobox", name=etiqueta)
+    elegida = pagina.get_by_test_id("stMultiSelect").get_by_text(re.compile(texto))
+    for _ in range(5):
+        elegir.scroll_into_view_if_needed()
+        elegir.click()
+        elegir.fill(texto)
+        try:
+            pagina.get_by_role("option", name=re.compile(texto)).wait_for(state="attached", timeout=5_000)
+        except PlaywrightTimeout:
+            elegir.press("Escape")
+            continue
+        elegir.press("ArrowDown")
+        elegir.press("Enter")
+        elegir.press("Escape")
+        try:
+            expect(elegida).to_have_count(1, timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    expect(elegida).to_have_count(1)
