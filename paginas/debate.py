@@ -109,25 +109,24 @@ def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: in
 
 def _acciones(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int) -> None:
     fila = st.container(horizontal=True, gap="small")  # en el celular se acomoda en una línea, no en cuatro
-    columnas = [fila] * 4
     etiqueta = f":material/thumb_up: {argumento.apoyos}"
     if vista.puede_apoyar and not argumento.es_mio:
         if argumento.apoyado_por_mi:
-            if columnas[0].button(f"{etiqueta} · quitar", key=f"arg_quitar_{argumento.id}",
+            if fila.button(f"{etiqueta} · quitar", key=f"arg_quitar_{argumento.id}",
                                   help="Retirar mi apoyo a este argumento"):
                 ejecutar(deliberacion.retirar_apoyo_argumento, "Retiró su apoyo al argumento.",
                          argumento_id=argumento.id, actor=actor)
-        elif columnas[0].button(etiqueta, key=f"arg_apoyar_{argumento.id}", help="Apoyar este argumento"):
+        elif fila.button(etiqueta, key=f"arg_apoyar_{argumento.id}", help="Apoyar este argumento"):
             ejecutar(deliberacion.apoyar_argumento, "Apoyó el argumento.", argumento_id=argumento.id, actor=actor)
     else:
-        columnas[0].caption(f"{argumento.apoyos} apoyos")
+        fila.caption(f"{argumento.apoyos} apoyos")
     if nivel == 0 and vista.puede_argumentar:
-        with columnas[1].popover("Responder", key=f"arg_responder_{argumento.id}"):
+        with fila.popover("Responder", key=f"arg_responder_{argumento.id}"):
             _formulario(vista, codigo, actor, responde_a=argumento.id)
-    with columnas[2].popover("Reportar", key=f"arg_reportar_{argumento.id}"):
+    with fila.popover("Reportar", key=f"arg_reportar_{argumento.id}"):
         reportar("argumento", argumento.id, actor)
     if vista.puede_moderar:
-        with columnas[3].popover("Ocultar", key=f"arg_ocultar_{argumento.id}"):
+        with fila.popover("Ocultar", key=f"arg_ocultar_{argumento.id}"):
             with st.form(f"ocultar_argumento_{argumento.id}"):
                 motivo = st.text_input("Motivo (lo verá el público)", key=f"ocultar_motivo_{argumento.id}")
                 if st.form_submit_button("Ocultar el argumento"):

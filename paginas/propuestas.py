@@ -96,7 +96,7 @@ orden = columnas[1].selectbox("Ordenar", list(deliberacion.ORDENES), format_func
                               key="filtro_orden")
 juveniles = columnas[2].toggle("Propuestas juveniles", key="filtro_juveniles")
 with comun.conexion() as db:
-    version = (servicios.version_del_listado(db, proceso.id), deliberacion.version(db, proceso.id))
+    version = (servicios.version_del_listado(db, proceso.id), deliberacion.version(db))
 filtros = (ubigeo, eje, tuple(estados), texto, juveniles, orden)
 filas, publicado = listado(str(comun.ruta_db()), proceso.id, filtros, version, comun.url_pagina("propuestas"))
 st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")

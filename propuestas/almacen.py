@@ -213,7 +213,7 @@ def fila_a_propuesta(fila: dict) -> Propuesta:
         registrada_en=fila["registrada_en"], actualizada_en=fila["actualizada_en"],
         puntaje_tecnico=fila["puntaje_tecnico"], es_demo=bool(fila["es_demo"]),
         participante_id=fila.get("participante_id"), oculta_en=fila.get("oculta_en"),
-        oculta_motivo=fila.get("oculta_motivo"), deliberacion_cerrada_en=fila.get("deliberacion_cerrada_en"),
+        oculta_motivo=fila.get("oculta_motivo"),
     )
 
 

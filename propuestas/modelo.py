@@ -381,7 +381,6 @@ class Propuesta:
     participante_id: int | None = None
     oculta_en: str | None = None
     oculta_motivo: str | None = None
-    deliberacion_cerrada_en: str | None = None
 
     @property
     def es_juvenil(self) -> bool:

@@ -8,7 +8,7 @@ primero el menor costo, luego más votos, luego el orden del archivo.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -227,7 +227,7 @@ def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
 def mes_add1_comparacion(perfil: Perfil) -> Resultado:
     """`equalshares/add1-comparison`: MES+add1 salvo que más votantes prefieran el greedy por votos."""
     con_mes = mes_add1(perfil)
-    por_votos = greedy(_con_puntajes(perfil, perfil.votos.astype(float)), regla="greedy")
+    por_votos = greedy(replace(perfil, puntajes=perfil.votos.astype(float)), regla="greedy")
     indice = {pid: j for j, pid in enumerate(perfil.ids)}
     en_mes = perfil.apoyos_por_votante([indice[p] for p in con_mes.elegidos])
     en_greedy = perfil.apoyos_por_votante([indice[p] for p in por_votos.elegidos])
@@ -242,21 +242,14 @@ def mes_greedy(perfil: Perfil) -> Resultado:
     """MES y, con lo que sobra del presupuesto real, greedy por puntaje entre los no financiados."""
     resultado = mes(perfil, regla="mes+greedy")
     indice = {pid: j for j, pid in enumerate(perfil.ids)}
-    ya = {indice[p] for p in resultado.elegidos}
-    resto = Perfil(perfil.ids, perfil.costos, perfil.presupuesto - resultado.costo_total, perfil.apoyantes,
-                   np.where(np.isin(np.arange(len(perfil.ids)), list(ya)), 0, perfil.votos), perfil.puntajes,
-                   perfil.votantes)
-    completado = greedy(resto)
+    sin_financiar = perfil.votos.copy()
+    sin_financiar[[indice[p] for p in resultado.elegidos]] = 0  # greedy no vuelve a elegir lo ya financiado
+    completado = greedy(replace(perfil, presupuesto=perfil.presupuesto - resultado.costo_total, votos=sin_financiar))
     resultado.elegidos += completado.elegidos
     resultado.costo_total += completado.costo_total
     resultado.empates += completado.empates
     resultado.detalle["completado_con_greedy"] = completado.elegidos
     return resultado
-
-
-def _con_puntajes(perfil: Perfil, puntajes: np.ndarray) -> Perfil:
-    return Perfil(perfil.ids, perfil.costos, perfil.presupuesto, perfil.apoyantes, perfil.votos, puntajes,
-                  perfil.votantes, perfil.umbral)
 
 
 REGLAS_PB = {

@@ -213,7 +213,7 @@ def cuentas_por_propuesta(db: Database, proceso_id: int) -> dict[int, dict]:
     return cuentas
 
 
-def version(db: Database, proceso_id: int) -> tuple:
+def version(db: Database) -> tuple:
     """Cambia con cada apoyo, argumento o moderación (de cualquier proceso: barato y suficiente para cachés)."""
     return tuple(db.execute("""
         SELECT (SELECT count(*) || '/' || coalesce(max(max(apoyado_en), max(coalesce(retirado_en, ''))), '')

@@ -70,13 +70,13 @@ def _exigir_debate(db: Database, fila: dict, actor: Actor, accion: Accion, ahora
             raise NoPermitido("Su código de acceso es de otro proceso participativo.")
 
 
-def permiso_para(db: Database, codigo: str, actor: Actor, accion: Accion, ahora: dt.datetime) -> Permiso:
+def _permiso_para(db: Database, fila: dict, actor: Actor, accion: Accion, ahora: dt.datetime) -> Permiso:
     """¿Puede `actor` argumentar o apoyar ahora sobre esta propuesta? Con el motivo, para la página."""
     permiso = puede(actor, accion)
     if not permiso:
         quien = "Entre con su código de acceso" if actor.rol == Rol.PUBLICO else "Su rol no lo permite"
         return Permiso(False, f"{quien} para {accion.descripcion}.")
-    motivo = _por_que_no_debatir(db, _propuesta(db, codigo), accion, ahora)
+    motivo = _por_que_no_debatir(db, fila, accion, ahora)
     return Permiso(motivo is None, motivo or permiso.motivo)
 
 
@@ -233,37 +233,33 @@ TABLAS = {"argumento": ("argumentos", "oculto_en", "oculto_motivo"), "propuesta"
 
 def ocultar(db: Database, objeto: str, objeto_id: int, motivo: str, *, actor: Actor, ahora: dt.datetime) -> None:
     """Oculta un argumento o una propuesta: sigue en la base; el público ve «ocultado por moderación: motivo»."""
-    exigir(actor, Accion.MODERAR)
-    motivo = validar_motivo(motivo)
-    with escritura(db):
-        _proceso_del_objeto(db, objeto, objeto_id)
-        tabla, columna_en, columna_motivo = TABLAS[objeto]
-        if db.execute(f"SELECT {columna_en} FROM {tabla} WHERE id = ?", [objeto_id]).fetchone()[0]:
-            raise NoPermitido("Ya está oculto.")
-        cambios = {columna_en: marca(ahora), columna_motivo: motivo}
-        if objeto == "argumento":
-            cambios["oculto_por"] = actor.etiqueta
-        else:
-            cambios["actualizada_en"] = marca(ahora)
-        db[tabla].update(objeto_id, cambios)
-        _moderacion(db, objeto, objeto_id, "ocultar", motivo, actor, ahora)
-        _resolver_reportes(db, objeto, objeto_id, "ocultado", actor, ahora)
+    _cambiar_visibilidad(db, objeto, objeto_id, motivo, actor, ahora, ocultar=True)
 
 
 def restablecer(db: Database, objeto: str, objeto_id: int, motivo: str, *, actor: Actor, ahora: dt.datetime) -> None:
     """Vuelve a mostrar lo ocultado; el ocultamiento queda en `moderaciones` y `eventos`."""
+    _cambiar_visibilidad(db, objeto, objeto_id, motivo, actor, ahora, ocultar=False)
+
+
+def _cambiar_visibilidad(db: Database, objeto: str, objeto_id: int, motivo: str, actor: Actor, ahora: dt.datetime,
+                         *, ocultar: bool) -> None:
     exigir(actor, Accion.MODERAR)
     motivo = validar_motivo(motivo)
     with escritura(db):
         _proceso_del_objeto(db, objeto, objeto_id)
         tabla, columna_en, columna_motivo = TABLAS[objeto]
-        if not db.execute(f"SELECT {columna_en} FROM {tabla} WHERE id = ?", [objeto_id]).fetchone()[0]:
-            raise NoPermitido("No está oculto.")
-        cambios = {columna_en: None, columna_motivo: None}
-        if objeto == "propuesta":
-            cambios["actualizada_en"] = marca(ahora)
+        oculto = bool(db.execute(f"SELECT {columna_en} FROM {tabla} WHERE id = ?", [objeto_id]).fetchone()[0])
+        if oculto == ocultar:
+            raise NoPermitido("Ya está oculto." if ocultar else "No está oculto.")
+        cambios = {columna_en: marca(ahora) if ocultar else None, columna_motivo: motivo if ocultar else None}
+        if objeto == "argumento":
+            cambios["oculto_por"] = actor.etiqueta if ocultar else None
+        else:
+            cambios["actualizada_en"] = marca(ahora)  # cambia la versión del listado: sale o vuelve al mapa
         db[tabla].update(objeto_id, cambios)
-        _moderacion(db, objeto, objeto_id, "restablecer", motivo, actor, ahora)
+        _moderacion(db, objeto, objeto_id, "ocultar" if ocultar else "restablecer", motivo, actor, ahora)
+        if ocultar:
+            _resolver_reportes(db, objeto, objeto_id, "ocultado", actor, ahora)
 
 
 def descartar_reportes(db: Database, objeto: str, objeto_id: int, motivo: str, *, actor: Actor,
@@ -417,8 +413,8 @@ def deliberacion(db: Database, codigo: str, *, actor: Actor, ahora: dt.datetime)
         por_postura=contar_posturas(hilo), destacados={p: destacados(hilo, p) for p in (Postura.A_FAVOR, Postura.EN_CONTRA)},
         hilo=hilo, sintesis=almacen.ultima_sintesis(db, ids), cerrada_en=fila["deliberacion_cerrada_en"],
         cerrada_motivo=fila["deliberacion_cerrada_motivo"],
-        puede_argumentar=permiso_para(db, codigo, actor, Accion.COMENTAR, ahora),
-        puede_apoyar=permiso_para(db, codigo, actor, Accion.APOYAR, ahora), puede_moderar=moderador)
+        puede_argumentar=_permiso_para(db, fila, actor, Accion.COMENTAR, ahora),
+        puede_apoyar=_permiso_para(db, fila, actor, Accion.APOYAR, ahora), puede_moderar=moderador)
 
 
 def _a_argumento(fila: dict, actor: Actor, moderador: bool, mios: set[int]) -> Argumento:
@@ -460,8 +456,8 @@ def anotar_cuentas(db: Database, proceso_id: int, filas: list[dict], orden: str 
     return filas
 
 
-def version(db: Database, proceso_id: int) -> tuple:
-    return almacen.version(db, proceso_id)
+def version(db: Database) -> tuple:
+    return almacen.version(db)
 
 
 @dataclass(frozen=True)
