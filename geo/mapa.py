@@ -225,10 +225,12 @@ def colorear(territorio: Territorio, datos: dict[str, dict],
         if isinstance(valor, (int, float)) and math.isfinite(valor):
             clase = next(i for i, corte in enumerate(cortes) if valor <= corte)
             colores[ubigeo] = PALETA[_indice_color(clase, len(cortes))]
-    clases, desde = [], numeros[0]
+    clases, anterior = [], -math.inf
     for i, corte in enumerate(cortes):
-        clases.append((PALETA[_indice_color(i, len(cortes))], f"{formatear(desde)} – {formatear(corte)}"))
-        desde = corte
+        desde = min(v for v in numeros if v > anterior)  # el menor valor de la clase: las clases no se solapan
+        rango = formatear(desde) if desde == corte else f"{formatear(desde)} – {formatear(corte)}"
+        clases.append((PALETA[_indice_color(i, len(cortes))], rango))
+        anterior = corte
     if len(colores) < len(valores):
         clases.append((COLOR_SIN_DATO, "Sin dato"))
     return colores, clases

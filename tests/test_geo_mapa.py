@@ -64,6 +64,13 @@ def test_coropleta_por_cuantiles_y_leyenda(territorio):
     assert len(clases) == 5 and clases[0][1] == "0 – 1.0" and clases[-1][1].endswith("9.0")
 
 
+def test_leyenda_sin_clases_solapadas_cuando_casi_todo_es_cero(territorio):
+    datos = {d.ubigeo: {"x": 0.0} for d in territorio.distritos}
+    datos["021201"]["x"], datos["021205"]["x"] = 0.036, 0.54
+    _, clases = mapa.colorear(territorio, datos, "x")
+    assert [rango for _, rango in clases] == ["0", "0.036 – 0.540"]
+
+
 def test_coropleta_con_distrito_sin_dato(territorio):
     datos = {"021201": {"x": 1.0}, "021202": {"x": 2.0}}
     colores, clases = mapa.colorear(territorio, datos, "x")
