@@ -36,6 +36,7 @@ class Accion(enum.Enum):
     MODERAR = "moderar"
     REPORTAR = "reportar"
     VOTAR = "votar"
+    GESTIONAR_VOTACIONES = "gestionar_votaciones"
     GESTIONAR_PARTICIPANTES = "gestionar_participantes"
     VER_DATOS_PERSONALES = "ver_datos_personales"
     ADMINISTRAR_PROCESOS = "administrar_procesos"
@@ -54,7 +55,9 @@ DESCRIPCIONES = {
     Accion.RETIRAR_PROPUESTA: "retirar propuestas", Accion.ADMITIR: "admitir propuestas",
     Accion.EVALUAR: "evaluar propuestas", Accion.FUSIONAR: "fusionar propuestas", Accion.MODERAR: "moderar",
     Accion.REPORTAR: "reportar contenido",
-    Accion.VOTAR: "votar", Accion.GESTIONAR_PARTICIPANTES: "registrar participantes y sus códigos",
+    Accion.VOTAR: "votar",
+    Accion.GESTIONAR_VOTACIONES: "organizar votaciones y digitar papeletas de papel",
+    Accion.GESTIONAR_PARTICIPANTES: "registrar participantes y sus códigos",
     Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
@@ -64,7 +67,7 @@ _EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.REPORTAR}
 PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
     Rol.ADMINISTRADOR: frozenset(Accion),
     Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
-                                          Accion.GESTIONAR_PARTICIPANTES}),
+                                          Accion.GESTIONAR_PARTICIPANTES, Accion.GESTIONAR_VOTACIONES}),
     Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR}),
     Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
                                  Accion.RETIRAR_PROPUESTA, Accion.REPORTAR}),

@@ -19,6 +19,7 @@ from geo.acceso import PUBLICO, Accion, Actor, puede
 from geo.cuentas import Sesion
 from geo.modelo import ErrorGeo, ImportacionInvalida
 from propuestas import servicios as propuestas_servicios
+from votacion import servicios as votacion_servicios
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"
 CLAVE_SESION = "sesion"
@@ -38,7 +39,7 @@ def preparar_aplicacion(ruta: str) -> dict:
     mapa.preparar_activos()
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
     with contextlib.closing(geo.abrir(ruta)) as db:
-        propuestas_servicios.preparar(db)
+        votacion_servicios.preparar(db)
         origen = os.environ.get("PLATAFORMA_LIMITES")
         if origen:
             try:

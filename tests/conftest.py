@@ -103,3 +103,71 @@ def registrar_propuesta(db, datos=None, ahora=None):
     clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=PUBLICO, ahora=ahora or HOY_REGISTRO)
     propuestas_servicios.guardar_borrador(db, clave, datos or DATOS_JOVEN, ahora=ahora or HOY_REGISTRO)
     return propuestas_servicios.registrar(db, clave, actor=PUBLICO, ahora=ahora or HOY_REGISTRO)
+
+
+# --- votación: un proceso en priorización con propuestas viables de varios distritos ----------
+
+HOY_PRIORIZACION = dt.datetime(2027, 2, 14, 15, 0, tzinfo=dt.timezone.utc)  # fase de priorización
+COSTOS_VIABLES = ("S/ 300,000", "S/ 250,000", "S/ 200,000", "S/ 150,000", "S/ 120,000", "S/ 80,000")
+
+
+def crear_viables(db, costos=COSTOS_VIABLES) -> list[str]:
+    """Propuestas registradas, admitidas y evaluadas viables por los caminos reales, cada una en otro distrito."""
+    from propuestas import servicios as propuestas_servicios
+    from propuestas.modelo import Estado
+    from votacion import servicios as votacion_servicios
+    votacion_servicios.preparar(db)
+    por_distrito = {}
+    for centro in servicios.centros_poblados(db):
+        por_distrito.setdefault(centro.ubigeo, centro)
+    centros = [por_distrito[u] for u in sorted(por_distrito)]
+    codigos = []
+    for numero, costo in enumerate(costos):
+        centro = centros[numero % len(centros)]
+        datos = {**DATOS_JOVEN, "titulo": f"Obra número {numero + 1} en {centro.nombre.title()}"[:120],
+                 "problema": f"Problema distinto número {numero + 1}: falta agua, caminos o aulas en la zona.",
+                 "lat": centro.lat, "lon": centro.lon}
+        codigo = registrar_propuesta(db, datos).codigo
+        propuestas_servicios.transicionar(db, codigo, Estado.ADMITIDA, actor=EVALUADORA, ahora=HOY_EVALUACION)
+        puntajes = {c: (numero + i) % 4 for i, c in enumerate(("alineamiento", "brecha", "beneficiarios", "madurez",
+                                                                 "cofinanciamiento", "equidad"))}
+        propuestas_servicios.evaluar(db, codigo, actor=EVALUADORA, puntajes=puntajes, costo_validado=costo,
+                                     viable=True, notas="", ahora=HOY_EVALUACION)
+        codigos.append(codigo)
+    return codigos
+
+
+@pytest.fixture(scope="session")
+def _plantilla_viables(tmp_path_factory):
+    """Una sola vez por corrida: territorio real, proceso PP27 y las 6 viables (copiar es mucho más rápido)."""
+    from propuestas import servicios as propuestas_servicios
+    from votacion import servicios as votacion_servicios
+    ruta = tmp_path_factory.mktemp("plantilla") / "viables.db"
+    base = geo.abrir(ruta)
+    votacion_servicios.preparar(base)
+    for archivo in (LIMITES, INDICADORES, CENTROS):
+        servicios.importar(base, archivo, actor=ADMIN, ahora=AHORA)
+    propuestas_servicios.crear_proceso(base, propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1)),
+                                       actor=ADMIN, ahora=AHORA)
+    codigos = crear_viables(base)
+    base.close()
+    return ruta, codigos
+
+
+@pytest.fixture
+def db_viables(_plantilla_viables):
+    """(base en memoria con el proceso en priorización y 6 viables, códigos) — copia fresca por prueba."""
+    import sqlite3
+    ruta, codigos = _plantilla_viables
+    base = geo.abrir(memoria=True)
+    origen = sqlite3.connect(ruta)
+    origen.backup(base.conn)
+    origen.close()
+    return base, list(codigos)
+
+
+def copiar_viables(plantilla, destino):
+    """La plantilla de viables copiada a un archivo (para pruebas con varias conexiones o con el servidor)."""
+    import shutil
+    shutil.copy(plantilla[0], destino)
+    return destino

@@ -58,6 +58,10 @@ def test_puntos_por_encima_del_maximo():
     with pytest.raises(pabulib.ArchivoInvalido, match="reparte 11 puntos; el máximo .* es 10") as error:
         pabulib.leer_texto(texto)
     assert error.value.linea == 14
+    por_proyecto = texto.replace("1;a,b;5,6;", "1;a,b;4,6;").replace("max_sum_points;10", "max_sum_points;10\nmax_points;5")
+    with pytest.raises(pabulib.ArchivoInvalido, match="da 6 puntos a un proyecto; el máximo por proyecto") as error:
+        pabulib.leer_texto(por_proyecto)
+    assert error.value.linea == 15
 
 
 def test_bom_y_fines_de_linea_de_windows(tmp_path):

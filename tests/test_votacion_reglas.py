@@ -1,10 +1,12 @@
 """Reglas de conteo: instancias reales de pabulib (ganadores conocidos) y pabutools como oráculo."""
+import math
 import random
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import RAIZ
@@ -138,3 +140,45 @@ def test_add1_es_mes_con_presupuesto_por_votante_subido(semilla):
         siguiente = reglas.mes(perfil_nuestro, presupuesto_por_votante=por_votante + 1)
         todos = sum(1 for v in perfil_nuestro.votos if v > 0)
         assert siguiente.costo_total > eleccion.presupuesto or len(resultado.elegidos) == todos
+
+
+def _add1_de_uno_en_uno(perfil):
+    """La definición literal de pabulib: subir 1 y volver a correr MES hasta que se pase."""
+    resultado = reglas.mes(perfil)
+    elegibles = int(((perfil.votos > 0) & (perfil.costos > 0)).sum())
+    por_votante = math.floor(perfil.presupuesto / perfil.votantes) + 1
+    while len(resultado.elegidos) < elegibles:
+        intento = reglas.mes(perfil, presupuesto_por_votante=por_votante)
+        if intento.costo_total > perfil.presupuesto * (1 + reglas.TOLERANCIA):
+            break
+        resultado, por_votante = intento, por_votante + 1
+    return resultado
+
+
+@pytest.mark.parametrize("semilla", range(60))
+def test_mes_por_lotes_es_el_mismo_mes(semilla):
+    """Los K presupuestos por votante evaluados a la vez dan lo mismo que K corridas de MES."""
+    azar = random.Random(5000 + semilla)
+    perfil = reglas.perfil_de(eleccion_al_azar(azar))
+    base = perfil.presupuesto / perfil.votantes
+    presupuestos = np.array([base * azar.uniform(0.5, 4) for _ in range(12)] + [math.floor(base) + i for i in range(12)])
+    costos, cantidades = reglas._mes_por_lotes(perfil, presupuestos)
+    for b, costo, cantidad in zip(presupuestos, costos, cantidades):
+        uno = reglas.mes(perfil, presupuesto_por_votante=float(b))
+        assert (costo, cantidad) == (pytest.approx(uno.costo_total), len(uno.elegidos)), b
+
+
+@pytest.mark.parametrize("semilla", range(40))
+def test_add1_por_bloques_es_el_recorrido_de_uno_en_uno(semilla):
+    """Con costos grandes (miles de rondas) el add1 por bloques elige lo mismo que subir de a 1."""
+    azar = random.Random(9000 + semilla)
+    eleccion = eleccion_al_azar(azar)
+    escala = azar.choice([1, 37, 1000])
+    eleccion = pabulib.Eleccion({**eleccion.meta, "budget": str(int(eleccion.presupuesto) * escala)},
+                                [pabulib.Proyecto(p.id, p.costo * escala) for p in eleccion.proyectos],
+                                eleccion.votantes, eleccion.papeletas)
+    perfil = reglas.perfil_de(eleccion)
+    literal = _add1_de_uno_en_uno(perfil)
+    rapido = reglas.mes_add1(perfil)
+    assert rapido.elegidos == literal.elegidos
+    assert rapido.detalle["presupuesto_por_votante"] == literal.detalle["presupuesto_por_votante"]

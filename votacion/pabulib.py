@@ -156,6 +156,7 @@ def _armar(meta: dict, proyectos: list[Proyecto], votos: list, error) -> Eleccio
         raise error("hay proyectos con el mismo project_id.", 1)
     maximo_puntos = _entero_meta(meta, "max_sum_points", error)
     maximo_largo = _entero_meta(meta, "max_length", error)
+    maximo_por_proyecto = _entero_meta(meta, "max_points", error)
     votantes, papeletas, puntos, datos = [], [], [] if tipo == "cumulative" else None, []
     vistos: set[str] = set()
     for numero, fila in votos:
@@ -174,6 +175,9 @@ def _armar(meta: dict, proyectos: list[Proyecto], votos: list, error) -> Eleccio
                         f"{maximo_largo}.", numero)
         if puntos is not None:
             puntos.append(_puntos(fila, elegidos, votante, maximo_puntos, numero, error))
+            if maximo_por_proyecto is not None and max(puntos[-1], default=0) > maximo_por_proyecto:
+                raise error(f"{votante} da {max(puntos[-1]):g} puntos a un proyecto; el máximo por proyecto "
+                            f"(max_points) es {maximo_por_proyecto}.", numero)
         votantes.append(votante)
         papeletas.append(elegidos)
         datos.append({k: v for k, v in fila.items() if k not in ("voter_id", "vote", "points")})

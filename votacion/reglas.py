@@ -2,6 +2,9 @@
 Método de Partes Iguales (MES) con utilidades de costo, su completado `add1`, `add1-comparison`
 y MES completado con greedy.
 
+También la **prioridad combinada** del proceso peruano: puntaje de participación (normalizado a 0–100)
+y puntaje técnico (0–100) ponderados, financiando de mayor a menor lo que cabe.
+
 Empates: nunca en silencio. Cada regla devuelve los empates que hubo y cómo se resolvieron:
 primero el menor costo, luego más votos, luego el orden del archivo.
 """
@@ -33,6 +36,8 @@ class Perfil:
     puntajes: np.ndarray        # (m,) float: votos (aprobación), puntos (acumulativo) o posicionales (ordinal)
     votantes: int
     umbral: float | None = None
+    tecnico: np.ndarray | None = None   # (m,) puntaje técnico 0–100 (columna `puntaje_tecnico`), para la combinada
+    pesos: tuple[float, float] = (100.0, 0.0)  # participación, técnico (META `peso_participacion`, `peso_tecnico`)
 
     def apoyos_por_votante(self, elegidos: list[int]) -> np.ndarray:
         """Cuántos de los proyectos `elegidos` apoya cada votante."""
@@ -64,8 +69,18 @@ def perfil_de(eleccion: Eleccion) -> Perfil:
     else:
         puntajes = votos.astype(float)
     costos = np.array([float(p.costo) for p in eleccion.proyectos])
+    tecnico = np.array([_numero_o_cero(p.datos.get("puntaje_tecnico")) for p in eleccion.proyectos])
+    pesos = (eleccion.meta_numero("peso_participacion"), eleccion.meta_numero("peso_tecnico"))
     return Perfil(ids, costos, float(eleccion.presupuesto), apoyantes, votos, puntajes, n,
-                  eleccion.meta_numero("min_project_score_threshold"))
+                  eleccion.meta_numero("min_project_score_threshold"), tecnico,
+                  (100.0, 0.0) if pesos[0] is None and pesos[1] is None else (pesos[0] or 0.0, pesos[1] or 0.0))
+
+
+def _numero_o_cero(texto: str | None) -> float:
+    try:
+        return float(texto) if texto not in (None, "") else 0.0
+    except ValueError:
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -106,12 +121,15 @@ def _cerca(a: float, b: float) -> bool:
 
 # --- greedy ---------------------------------------------------------------------------------
 
-def greedy(perfil: Perfil, *, saltar: bool = True, umbral: float | None = None, regla: str = "greedy") -> Resultado:
+def greedy(perfil: Perfil, *, saltar: bool = True, umbral: float | None = None, regla: str = "greedy",
+           solo_con_votos: bool = True) -> Resultado:
     """Por puntaje de mayor a menor: se financia lo que cabe (`saltar`) o se para en el primero que no cabe.
 
-    Un proyecto sin ningún voto no se financia nunca; con `umbral`, tampoco el de puntaje menor.
+    Un proyecto sin ningún voto no se financia nunca (con `solo_con_votos=False`, el de puntaje 0);
+    con `umbral`, tampoco el de puntaje menor.
     """
-    orden = sorted((j for j in range(len(perfil.ids)) if perfil.votos[j] > 0
+    orden = sorted((j for j in range(len(perfil.ids))
+                    if (perfil.votos[j] > 0 if solo_con_votos else perfil.puntajes[j] > 0)
                     and (umbral is None or perfil.puntajes[j] >= umbral)),
                    key=lambda j: (-perfil.puntajes[j], perfil.costos[j], -perfil.votos[j], j))
     grupos: dict[float, list[int]] = {}
@@ -173,8 +191,12 @@ def mes(perfil: Perfil, *, presupuesto_por_votante: float | None = None, regla: 
         del previo[j]
         elegidos.append(j)
         gastado += perfil.costos[j]
+    saldos = np.array(saldo)
     return Resultado(regla, [perfil.ids[j] for j in elegidos], gastado, empates,
-                     {"presupuesto_por_votante": por_votante, "saldo_sin_usar": _saldo_total(clase, saldo)})
+                     {"presupuesto_por_votante": por_votante, "saldo_sin_usar": _saldo_total(clase, saldo),
+                      # lo que juntaban al final los apoyantes de cada proyecto (explica por qué no se financió)
+                      "saldo_apoyantes": {perfil.ids[j]: float(saldos[clase[perfil.apoyantes[j]]].sum())
+                                          for j in range(m)}})
 
 
 def _rho(costo: float, cuenta: np.ndarray, saldos: np.ndarray) -> tuple[float | None, float]:
@@ -207,21 +229,87 @@ def _saldo_total(clase: np.ndarray, saldo: list[float]) -> float:
 
 def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
     """MES y luego «add1» de pabulib: subir 1 unidad el presupuesto de cada votante (desde floor(B/n)+1)
-    y repetir MES mientras el resultado quepa en el presupuesto real; vale el último que cupo."""
+    y repetir MES mientras el resultado quepa en el presupuesto real; vale el último que cupo.
+
+    Es exactamente ese recorrido de uno en uno, pero cuando hacen falta muchas rondas (un taller de
+    30 personas con un techo de un millón de soles pide decenas de miles) se evalúan de a bloques:
+    muchos presupuestos por votante a la vez, con numpy (`_mes_por_lotes`).
+    """
     resultado = mes(perfil)
     elegibles = sum(1 for j in range(len(perfil.ids)) if perfil.votos[j] > 0 and perfil.costos[j] > 0)
     por_votante = math.floor(perfil.presupuesto / perfil.votantes) + 1
-    rondas = 0
+    rondas, bloque = 0, 1
+    tope = perfil.presupuesto * (1 + TOLERANCIA)
     while len(resultado.elegidos) < elegibles:
-        intento = mes(perfil, presupuesto_por_votante=por_votante)
-        rondas += 1
-        if intento.costo_total > perfil.presupuesto * (1 + TOLERANCIA):
+        if rondas < 8:  # pocas rondas (ciudades grandes): una por una
+            intento = mes(perfil, presupuesto_por_votante=por_votante)
+            rondas += 1
+            if intento.costo_total > tope:
+                break
+            resultado, por_votante = intento, por_votante + 1
+            continue
+        bloque = min(bloque * 4, max(1, 4_000_000 // max(perfil.votantes, 1)), 4096)
+        presupuestos = por_votante + np.arange(bloque, dtype=float)
+        costos, cantidades = _mes_por_lotes(perfil, presupuestos)
+        # la primera ronda que se pasa del presupuesto, o la que sigue a una que ya financió todo
+        pasa = costos > tope
+        completa = np.concatenate(([False], cantidades[:-1] >= elegibles))
+        paradas = np.nonzero(pasa | completa)[0]
+        ultima = int(paradas[0]) if len(paradas) else bloque
+        rondas += ultima + (1 if len(paradas) and pasa[ultima] else 0)
+        if ultima > 0:
+            resultado = mes(perfil, presupuesto_por_votante=float(presupuestos[ultima - 1]))
+        if len(paradas):
             break
-        resultado = intento
-        por_votante += 1
+        por_votante += bloque
     resultado.regla = regla
     resultado.detalle["rondas_add1"] = rondas
     return resultado
+
+
+def _mes_por_lotes(perfil: Perfil, presupuestos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MES para K presupuestos por votante a la vez: (costo financiado, cantidad financiada) de cada uno.
+
+    Mismo cálculo que `mes` (ρ, empates dentro de TOLERANCIA, desempate por menor costo, más votos y
+    orden del archivo), con los saldos de los K escenarios en una matriz K × n.
+    """
+    k, m = len(presupuestos), len(perfil.ids)
+    saldos = np.repeat(presupuestos[:, None], perfil.votantes, axis=1)
+    activos = np.array([perfil.votos[j] > 0 and perfil.costos[j] > 0 for j in range(m)])[None, :].repeat(k, axis=0)
+    rango = np.empty(m, dtype=np.int64)  # posición de cada proyecto en el orden de desempate
+    rango[sorted(range(m), key=lambda j: (perfil.costos[j], -perfil.votos[j], j))] = np.arange(m)
+    costo_total, cantidad = np.zeros(k), np.zeros(k, dtype=np.int64)
+    filas = np.arange(k)
+    for _ in range(m):
+        vivos = activos.any(axis=1)
+        if not vivos.any():
+            break
+        rho, pagos = np.full((k, m), np.inf), np.zeros((k, m))
+        for j in np.nonzero(activos.any(axis=0))[0]:
+            costo = perfil.costos[j]
+            montos = np.sort(saldos[:, perfil.apoyantes[j]], axis=1)
+            alcanza = montos.sum(axis=1) >= costo * (1 - TOLERANCIA)
+            activos[:, j] &= alcanza
+            pagado_antes = np.concatenate((np.zeros((k, 1)), np.cumsum(montos, axis=1)[:, :-1]), axis=1)
+            pago = (costo - pagado_antes) / np.arange(montos.shape[1], 0, -1)
+            primero = np.argmax(pago <= montos * (1 + TOLERANCIA), axis=1)
+            pago_j = pago[filas, primero]
+            rho[:, j] = np.where(activos[:, j], pago_j / costo, np.inf)
+            pagos[:, j] = pago_j
+        mejor = np.where(activos.any(axis=1), rho.min(axis=1), 0.0)
+        cerca = activos & (np.abs(np.where(activos, rho, 0.0) - mejor[:, None])
+                           <= TOLERANCIA * np.maximum(np.where(activos, rho, 0.0), np.maximum(mejor[:, None], 1.0)))
+        hay = cerca.any(axis=1)
+        elegido = np.argmin(np.where(cerca, rango[None, :], m), axis=1)
+        for j in np.unique(elegido[hay]):
+            cuales = np.nonzero(hay & (elegido == j))[0]
+            bloque = saldos[np.ix_(cuales, perfil.apoyantes[j])]
+            saldos[np.ix_(cuales, perfil.apoyantes[j])] = np.maximum(
+                0.0, bloque - np.minimum(bloque, pagos[cuales, j][:, None]))
+            activos[cuales, j] = False
+            costo_total[cuales] += perfil.costos[j]
+            cantidad[cuales] += 1
+    return costo_total, cantidad
 
 
 def mes_add1_comparacion(perfil: Perfil) -> Resultado:
@@ -252,6 +340,34 @@ def mes_greedy(perfil: Perfil) -> Resultado:
     return resultado
 
 
+# --- prioridad combinada (participación + técnico) ------------------------------------------
+
+def puntaje_combinado(perfil: Perfil) -> tuple[np.ndarray, np.ndarray]:
+    """(participación 0–100, combinado 0–100). Participación = 100 × puntaje / el mayor puntaje;
+    combinado = (p·participación + t·técnico) / (p + t) con los pesos del perfil."""
+    maximo = float(perfil.puntajes.max()) if len(perfil.puntajes) else 0.0
+    participacion = 100 * perfil.puntajes / maximo if maximo > 0 else np.zeros(len(perfil.ids))
+    tecnico = perfil.tecnico if perfil.tecnico is not None else np.zeros(len(perfil.ids))
+    peso_p, peso_t = perfil.pesos
+    if peso_p + peso_t <= 0:
+        raise ReglaDesconocida("Los pesos de participación y técnico no pueden sumar 0.")
+    return participacion, (peso_p * participacion + peso_t * tecnico) / (peso_p + peso_t)
+
+
+def prioridad_combinada(perfil: Perfil) -> Resultado:
+    """Greedy por puntaje combinado: de mayor a menor se financia lo que cabe; puntaje 0 no se financia.
+
+    Con peso técnico 0 es exactamente `greedy` por votos (o puntos).
+    """
+    participacion, combinado = puntaje_combinado(perfil)
+    resultado = greedy(replace(perfil, puntajes=combinado), regla="prioridad-combinada",
+                       solo_con_votos=perfil.pesos[1] == 0)
+    resultado.detalle.update({"participacion": dict(zip(perfil.ids, participacion.tolist())),
+                              "combinado": dict(zip(perfil.ids, combinado.tolist())),
+                              "pesos": perfil.pesos})
+    return resultado
+
+
 REGLAS_PB = {
     "greedy": lambda p: greedy(p),
     "greedy-threshold": lambda p: greedy(p, umbral=p.umbral, regla="greedy-threshold"),
@@ -260,6 +376,7 @@ REGLAS_PB = {
     "equalshares/add1-comparison": mes_add1_comparacion,
     "mes": mes,
     "mes+greedy": mes_greedy,
+    "prioridad-combinada": prioridad_combinada,
 }
 
 

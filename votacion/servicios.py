@@ -1,0 +1,594 @@
+"""Casos de uso de la votación: organizarla, emitir papeletas (celular y papel), contar y publicar.
+
+Cada escritura es una transacción `BEGIN IMMEDIATE` (vía `geo.db.escritura`) que vuelve a leer el
+estado de la votación adentro: cerrar y votar al mismo tiempo no deja pasar un voto tardío, y dos
+celulares con el mismo código no dejan dos papeletas vigentes (además lo impide el índice único).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import sqlite3
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sqlite_utils import Database
+
+from geo import servicios as territorio_servicios
+from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
+from geo.db import ErrorAlmacen, Evento, escritura, marca, registrar_evento
+from geo.modelo import Problema
+from propuestas import servicios as propuestas_servicios
+from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
+from propuestas.modelo import Estado, Fase, NoEncontrada, formatear_fecha, formatear_soles
+from votacion import almacen, pabulib, reglas
+from votacion.modelo import (REGLAS, REGLAS_MES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
+                             PapeletaInvalida, TipoPapeleta, Votacion, VotacionCerrada, VotacionInvalida,
+                             leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta, validar_votacion)
+
+ORIGEN_CADENA = "0" * 64
+
+
+def preparar(db: Database) -> None:
+    propuestas_servicios.preparar(db)
+    almacen.aplicar_migraciones(db)
+
+
+# --- organizar ------------------------------------------------------------------------------
+
+def nueva_votacion(db: Database, proceso_id: int, **cambios) -> Votacion:
+    """Una votación sugerida para el proceso: aprobación de hasta 5, techo del proceso, 60 % votos + 40 % técnico."""
+    proceso = propuestas_servicios.obtener_proceso(db, proceso_id)
+    datos = {"nombre": f"Priorización {proceso.nombre}"[:120], "tipo": TipoPapeleta.APROBACION,
+             "techo_centimos": proceso.techo_centimos, **cambios}
+    return Votacion(id=None, proceso_id=proceso.id, **datos)
+
+
+def propuestas_viables(db: Database, proceso_id: int) -> list[str]:
+    """Los códigos que entran por defecto: viables, no ocultas, del proceso."""
+    return [f[0] for f in db.execute("SELECT codigo FROM propuestas WHERE proceso_id = ? AND estado = ? "
+                                     "AND oculta_en IS NULL ORDER BY codigo", [proceso_id, Estado.VIABLE.value])]
+
+
+def candidatas(db: Database, proceso_id: int) -> list[dict]:
+    """Propuestas que se pueden poner en una papeleta (registradas en adelante, no retiradas ni fusionadas)."""
+    cursor = db.execute("""SELECT codigo, titulo, estado, distrito, costo_centimos, puntaje_tecnico FROM propuestas
+                           WHERE proceso_id = ? AND estado NOT IN ('borrador', 'retirada', 'fusionada', 'no_admitida')
+                           AND oculta_en IS NULL ORDER BY codigo""", [proceso_id])
+    columnas = [d[0] for d in cursor.description]
+    return [dict(zip(columnas, f)) for f in cursor.fetchall()]
+
+
+def crear_votacion(db: Database, votacion: Votacion, codigos: list[str] | None = None, *, actor: Actor,
+                   ahora: dt.datetime) -> Votacion:
+    """Crea la votación en preparación con sus propuestas (por defecto, las viables)."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    votacion = validar_votacion(replace(votacion, estado=EstadoVotacion.PREPARADA, id=None))
+    with escritura(db):
+        propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
+        codigos = propuestas_viables(db, votacion.proceso_id) if codigos is None else codigos
+        fila = {**almacen.a_fila(votacion), "creada_en": marca(ahora), "actualizada_en": marca(ahora)}
+        votacion_id = db["votaciones"].insert(fila).last_pk
+        _poner_propuestas(db, votacion_id, votacion.proceso_id, codigos)
+        registrar_evento(db, Evento(actor.etiqueta, "crear_votacion", "votacion", votacion_id, None,
+                                    {**fila, "propuestas": codigos}), momento=ahora)
+    return almacen.obtener(db, votacion_id)
+
+
+def actualizar_votacion(db: Database, votacion: Votacion, codigos: list[str] | None = None, *, actor: Actor,
+                        ahora: dt.datetime) -> Votacion:
+    """Cambia la configuración y las propuestas; solo en preparación (después las reglas no cambian)."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    votacion = validar_votacion(votacion)
+    with escritura(db):
+        anterior = obtener(db, votacion.id)
+        if anterior.estado != EstadoVotacion.PREPARADA:
+            raise VotacionInvalida([Problema("estado", "La votación ya se abrió: su configuración y sus propuestas "
+                                                       "no cambian. Cree otra votación si hace falta.")])
+        fila = {**almacen.a_fila(replace(votacion, estado=anterior.estado, proceso_id=anterior.proceso_id)),
+                "actualizada_en": marca(ahora)}
+        db["votaciones"].update(votacion.id, fila)
+        if codigos is not None:
+            db.execute("DELETE FROM votacion_propuestas WHERE votacion_id = ?", [votacion.id])
+            _poner_propuestas(db, votacion.id, anterior.proceso_id, codigos)
+        registrar_evento(db, Evento(actor.etiqueta, "actualizar_votacion", "votacion", votacion.id,
+                                    almacen.a_fila(anterior), {**fila, "propuestas": codigos}), momento=ahora)
+    return almacen.obtener(db, votacion.id)
+
+
+def _poner_propuestas(db: Database, votacion_id: int, proceso_id: int, codigos: list[str]) -> None:
+    problemas = []
+    if not codigos:
+        problemas.append(Problema("propuestas", "La papeleta necesita al menos dos propuestas; no hay ninguna "
+                                                "(¿ya se marcaron viables en la evaluación técnica?)."))
+    for orden, codigo in enumerate(dict.fromkeys(codigos)):
+        fila = db.execute("SELECT id, proceso_id, estado, costo_centimos, puntaje_tecnico, oculta_en FROM propuestas "
+                          "WHERE codigo = ?", [codigo]).fetchone()
+        if fila is None or fila[1] != proceso_id:
+            problemas.append(Problema("propuestas", f"{codigo} no es una propuesta de este proceso."))
+            continue
+        propuesta_id, _, estado, costo, tecnico, oculta = fila
+        costo_validado = db.execute("SELECT costo_validado_centimos FROM evaluaciones WHERE propuesta_id = ? AND "
+                                    "costo_validado_centimos IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                    [propuesta_id]).fetchone()
+        costo = costo_validado[0] if costo_validado else costo
+        if estado in ("borrador", "retirada", "fusionada", "no_admitida") or oculta:
+            problemas.append(Problema("propuestas", f"{codigo} está {'oculta' if oculta else estado}: no puede ir "
+                                                    "en la papeleta."))
+        elif not costo:
+            problemas.append(Problema("propuestas", f"{codigo} no tiene costo: sin costo no se puede presupuestar."))
+        else:
+            db["votacion_propuestas"].insert({"votacion_id": votacion_id, "propuesta_id": propuesta_id, "orden": orden,
+                                              "costo_centimos": costo, "puntaje_tecnico": tecnico})
+    if not problemas and len(set(codigos)) < 2:
+        problemas.append(Problema("propuestas", "La papeleta necesita al menos dos propuestas."))
+    if problemas:
+        raise VotacionInvalida(problemas)
+
+
+def obtener(db: Database, votacion_id: int) -> Votacion:
+    votacion = almacen.obtener(db, votacion_id)
+    if votacion is None:
+        raise NoEncontrada(f"No existe la votación {votacion_id}.")
+    return votacion
+
+
+def listar(db: Database, proceso_id: int) -> list[Votacion]:
+    return almacen.listar(db, proceso_id)
+
+
+def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
+    return almacen.elegibles(db, votacion_id)
+
+
+def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, actor: Actor, ahora: dt.datetime,
+                   motivo: str = "") -> Votacion:
+    """Abrir, pausar, reanudar o cerrar. Abrir exige la fase de priorización; cerrar es definitivo."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    permitidos = {EstadoVotacion.PREPARADA: {EstadoVotacion.ABIERTA},
+                  EstadoVotacion.ABIERTA: {EstadoVotacion.PAUSADA, EstadoVotacion.CERRADA},
+                  EstadoVotacion.PAUSADA: {EstadoVotacion.ABIERTA, EstadoVotacion.CERRADA},
+                  EstadoVotacion.CERRADA: set()}
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        if hacia not in permitidos[votacion.estado]:
+            raise VotacionInvalida([Problema("estado", f"Una votación «{votacion.estado.etiqueta.lower()}» no pasa a "
+                                                       f"«{hacia.etiqueta.lower()}».")])
+        if hacia == EstadoVotacion.ABIERTA:
+            proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
+            permiso = proceso.permite(Accion.VOTAR, propuestas_servicios.fecha_local(ahora))
+            if not permiso:
+                raise VotacionInvalida([Problema("estado", f"{permiso.motivo} Ajuste las fechas de la fase de "
+                                                           "priorización en «Procesos participativos».")])
+        cambios = {"estado": hacia.value, "actualizada_en": marca(ahora)}
+        if hacia == EstadoVotacion.ABIERTA and votacion.estado == EstadoVotacion.PREPARADA:
+            cambios["abierta_en"] = marca(ahora)
+        if hacia == EstadoVotacion.CERRADA:
+            cambios["cerrada_en"] = marca(ahora)
+        db["votaciones"].update(votacion_id, cambios)
+        registrar_evento(db, Evento(actor.etiqueta, f"votacion_{hacia.value}", "votacion", votacion_id,
+                                    {"estado": votacion.estado.value}, {"estado": hacia.value, "motivo": motivo}),
+                         momento=ahora)
+    return obtener(db, votacion_id)
+
+
+def mostrar_resultados(db: Database, votacion_id: int, visibles: bool, *, actor: Actor, ahora: dt.datetime) -> None:
+    """Publica (o esconde) los resultados en vivo antes del cierre; al cerrar siempre son públicos."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with escritura(db):
+        obtener(db, votacion_id)
+        db["votaciones"].update(votacion_id, {"resultados_visibles": int(visibles), "actualizada_en": marca(ahora)})
+        registrar_evento(db, Evento(actor.etiqueta, "resultados_visibles", "votacion", votacion_id, None,
+                                    {"visibles": visibles}), momento=ahora)
+
+
+def registrar_asistencia(db: Database, votacion_id: int, participante_id: int, *, actor: Actor,
+                         ahora: dt.datetime) -> bool:
+    """Anota a la persona en la asistencia del taller; False si ya estaba."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        _exigir_del_proceso(db, participante_id, votacion)
+        try:
+            db["asistencias"].insert({"votacion_id": votacion_id, "participante_id": participante_id,
+                                      "registrada_en": marca(ahora), "registrada_por": actor.etiqueta})
+        except sqlite3.IntegrityError:
+            return False
+        registrar_evento(db, Evento(actor.etiqueta, "registrar_asistencia", "votacion", votacion_id, None,
+                                    {"participante": participante_id}), momento=ahora)
+    return True
+
+
+def _exigir_del_proceso(db: Database, participante_id: int, votacion: Votacion) -> None:
+    fila = db.execute("SELECT proceso_id FROM participantes WHERE id = ?", [participante_id]).fetchone()
+    if fila is None or fila[0] != votacion.proceso_id:
+        raise SinPermiso("Su código de acceso es de otro proceso participativo: no vota en esta votación.")
+
+
+# --- votar ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Recibo:
+    recibo: str
+    emitida_en: str
+    cambio: bool       # True si reemplazó una papeleta anterior
+    repetida: bool     # True si era idéntica a la vigente (no se guardó otra)
+
+
+def por_que_no_se_vota(votacion: Votacion, ahora: dt.datetime) -> str | None:
+    """None si se puede votar ahora; si no, el motivo para la persona."""
+    if votacion.estado == EstadoVotacion.PREPARADA:
+        return "La votación todavía no se abrió."
+    if votacion.estado == EstadoVotacion.PAUSADA:
+        return "La votación está en pausa; la facilitación la reanudará en un momento."
+    if votacion.estado == EstadoVotacion.CERRADA:
+        return "La votación ya se cerró: no se reciben más papeletas."
+    if votacion.abre_en and ahora < dt.datetime.fromisoformat(votacion.abre_en):
+        return f"La votación abre el {_cuando(votacion.abre_en)}."
+    if votacion.cierra_en and ahora >= dt.datetime.fromisoformat(votacion.cierra_en):
+        return f"La votación cerró el {_cuando(votacion.cierra_en)}."
+    return None
+
+
+def _cuando(iso: str) -> str:
+    momento = dt.datetime.fromisoformat(iso).astimezone(propuestas_servicios.HORA_PERU)
+    return f"{formatear_fecha(momento.date())} a las {momento:%H:%M}"
+
+
+def emitir(db: Database, votacion_id: int, papeleta: Papeleta, *, actor: Actor, ahora: dt.datetime) -> Recibo:
+    """Emite (o cambia) la papeleta de un agente participante desde su celular.
+
+    Se valida entera adentro de la transacción; si es idéntica a la vigente no se guarda otra (un
+    celular que reintenta tras perder la señal no vota dos veces) y devuelve el mismo recibo.
+    """
+    exigir(actor, Accion.VOTAR)
+    if actor.participante_id is None:
+        raise SinPermiso("Para votar entre con su código de acceso de agente participante.")
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        motivo = por_que_no_se_vota(votacion, ahora)
+        if motivo:
+            raise VotacionCerrada(motivo)
+        _exigir_del_proceso(db, actor.participante_id, votacion)
+        if votacion.quien_vota == "asistentes" and not db.execute(
+                "SELECT 1 FROM asistencias WHERE votacion_id = ? AND participante_id = ?",
+                [votacion_id, actor.participante_id]).fetchone():
+            raise SinPermiso("En esta votación votan solo quienes registraron su asistencia al taller: acérquese a "
+                             "la mesa de facilitación.")
+        limpia = validar_papeleta(votacion, almacen.elegibles(db, votacion_id), papeleta)
+        votante = f"participante:{actor.participante_id}"
+        vigente = almacen.vigente_de(db, votacion_id, votante)
+        if vigente and vigente["contenido"] == limpia.contenido():
+            return Recibo(vigente["recibo"], vigente["emitida_en"], cambio=False, repetida=True)
+        if vigente:
+            db.execute("UPDATE papeletas SET reemplazada_en = ? WHERE id = ?", [momento_iso(ahora), vigente["id"]])
+        fila = _insertar_papeleta(db, votacion, votante=votante, participante_id=actor.participante_id,
+                                  canal=Canal.CELULAR, papeleta=limpia, ahora=ahora)
+        registrar_evento(db, Evento(actor.etiqueta, "cambiar_voto" if vigente else "votar", "votacion", votacion_id,
+                                    {"recibo": vigente["recibo"]} if vigente else None,
+                                    {"recibo": fila["recibo"], "canal": Canal.CELULAR.value}), momento=ahora)
+    return Recibo(fila["recibo"], fila["emitida_en"], cambio=vigente is not None, repetida=False)
+
+
+def _insertar_papeleta(db: Database, votacion: Votacion, *, votante: str, participante_id: int | None, canal: Canal,
+                       papeleta: Papeleta, ahora: dt.datetime, lote_id: int | None = None,
+                       serie: str | None = None) -> dict:
+    datos = {"votacion_id": votacion.id, "votante": votante, "participante_id": participante_id,
+             "canal": canal.value, "taller_id": votacion.id if votacion.es_taller else None, "lote_id": lote_id,
+             "serie": serie, "contenido": papeleta.contenido(), "emitida_en": momento_iso(ahora)}
+    anterior = almacen.ultima_huella(db, votacion.id) or ORIGEN_CADENA
+    huella = huella_de(anterior, datos)
+    fila = {**datos, "contenido": json.dumps(datos["contenido"], ensure_ascii=False), "huella_anterior": anterior,
+            "huella": huella, "recibo": recibo_de(huella)}
+    db["papeletas"].insert(fila)
+    return fila
+
+
+def huella_de(anterior: str, datos: dict) -> str:
+    """SHA-256 de la huella anterior y los datos de la papeleta en JSON canónico (claves ordenadas)."""
+    texto = anterior + "\n" + json.dumps(datos, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(texto.encode()).hexdigest()
+
+
+def mi_papeleta(db: Database, votacion_id: int, *, actor: Actor) -> tuple[Papeleta, str] | None:
+    """La papeleta vigente de quien entró (para mostrarla y cambiarla) y su recibo."""
+    if actor.participante_id is None:
+        return None
+    vigente = almacen.vigente_de(db, votacion_id, f"participante:{actor.participante_id}")
+    return (Papeleta.de_contenido(vigente["contenido"]), vigente["recibo"]) if vigente else None
+
+
+def revisar_papel(db: Database, votacion_id: int, texto: str) -> list[LineaPapel]:
+    """Vista previa de un lote de papeletas de papel: cada línea con su papeleta o sus problemas."""
+    votacion = obtener(db, votacion_id)
+    lineas = leer_papeletas_de_papel(texto, votacion, almacen.elegibles(db, votacion_id))
+    usadas = {f[0] for f in db.execute("SELECT serie FROM papeletas WHERE votacion_id = ? AND serie IS NOT NULL",
+                                       [votacion_id])}
+    for linea in lineas:
+        if linea.serie in usadas:
+            linea.problemas.append(f"la papeleta N.º {linea.serie} ya se digitó antes.")
+            linea.papeleta = None
+    return lineas
+
+
+def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, ahora: dt.datetime) -> int:
+    """Guarda un lote de papeletas de papel, todo o nada; devuelve cuántas se guardaron.
+
+    Cuentan igual que las del celular y quedan marcadas como papel, con el taller y el lote.
+    """
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        if votacion.estado == EstadoVotacion.PREPARADA:
+            raise VotacionCerrada("La votación todavía no se abrió: las papeletas de papel se digitan después.")
+        huella_texto = hashlib.sha256("\n".join(l.strip() for l in texto.strip().splitlines()).encode()).hexdigest()
+        repetido = db.execute("SELECT id, digitado_en FROM lotes_papel WHERE votacion_id = ? AND huella_texto = ?",
+                              [votacion_id, huella_texto]).fetchone()
+        if repetido:
+            raise PapeletaInvalida([Problema("papel", f"Este mismo lote ya se digitó (lote {repetido[0]}, "
+                                                      f"{repetido[1]}); no se guardó de nuevo.")])
+        lineas = revisar_papel(db, votacion_id, texto)
+        malas = [linea for linea in lineas if linea.problemas]
+        if malas:
+            raise PapeletaInvalida([Problema("papel", f"línea {m.numero}: {'; '.join(m.problemas)}") for m in malas])
+        if not lineas:
+            raise PapeletaInvalida([Problema("papel", "No hay ninguna papeleta en el texto.")])
+        lote_id = db["lotes_papel"].insert({"votacion_id": votacion_id, "huella_texto": huella_texto,
+                                            "papeletas": len(lineas), "digitado_por": actor.etiqueta,
+                                            "digitado_en": marca(ahora)}).last_pk
+        for linea in lineas:
+            _insertar_papeleta(db, votacion, votante=f"papel:{lote_id}:{linea.numero}", participante_id=None,
+                               canal=Canal.PAPEL, papeleta=linea.papeleta, ahora=ahora, lote_id=lote_id,
+                               serie=linea.serie)
+        registrar_evento(db, Evento(actor.etiqueta, "digitar_papeletas", "votacion", votacion_id, None,
+                                    {"lote": lote_id, "papeletas": len(lineas), "huella_texto": huella_texto}),
+                         momento=ahora)
+    return len(lineas)
+
+
+def verificar_cadena(db: Database, votacion_id: int) -> list[str]:
+    """Recalcula la cadena de huellas; devuelve los problemas (vacío si nadie alteró una papeleta)."""
+    problemas, anterior = [], ORIGEN_CADENA
+    for fila in almacen.cadena(db, votacion_id):
+        datos = {c: fila[c] for c in ("votacion_id", "votante", "participante_id", "canal", "taller_id", "lote_id",
+                                      "serie", "emitida_en")}
+        datos["contenido"] = json.loads(fila["contenido"])
+        if fila["huella_anterior"] != anterior:
+            problemas.append(f"La papeleta {fila['id']} no sigue a la anterior en la cadena.")
+        if huella_de(fila["huella_anterior"], datos) != fila["huella"]:
+            problemas.append(f"La papeleta {fila['id']} ({fila['recibo']}) fue alterada: su huella no coincide.")
+        anterior = fila["huella"]
+    return problemas
+
+
+# --- contar ---------------------------------------------------------------------------------
+
+def eleccion_de(db: Database, votacion: Votacion) -> pabulib.Eleccion:
+    """La votación como elección pabulib: lo que se publica y lo que cuenta la app (la misma cosa)."""
+    elegibles = almacen.elegibles(db, votacion.id)
+    papeletas = almacen.vigentes(db, votacion.id)
+    proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
+    meta = {"description": f"{proceso.nombre} — {votacion.nombre}", "country": "Perú",
+            "unit": f"Provincia {proceso.provincia} (ubigeo)", "instance": proceso.codigo,
+            "subunit": votacion.lugar or votacion.modalidad, "num_projects": str(len(elegibles)),
+            "num_votes": str(len(papeletas)), "budget": pabulib._texto(votacion.techo_centimos / 100),
+            "currency": "PEN", "vote_type": votacion.tipo.tipo_pabulib, "rule": votacion.regla,
+            "votacion_id": str(votacion.id), "ballot_type": votacion.tipo.value,
+            "peso_participacion": str(votacion.peso_participacion), "peso_tecnico": str(votacion.peso_tecnico)}
+    if votacion.tipo in (TipoPapeleta.APROBACION, TipoPapeleta.RANKING):
+        meta["max_length"] = str(votacion.max_opciones)
+    elif votacion.tipo == TipoPapeleta.PUNTOS:
+        meta.update(max_sum_points=str(votacion.puntos_total), max_points=str(votacion.puntos_maximo))
+    else:
+        meta["max_sum_cost"] = pabulib._texto(votacion.techo_centimos / 100)
+    if papeletas:
+        meta.update(date_begin=papeletas[0]["emitida_en"][:10], date_end=max(p["emitida_en"] for p in papeletas)[:10])
+    proyectos = [pabulib.Proyecto(e.codigo, e.costo_centimos / 100, e.titulo,
+                                  {"district": e.distrito or "", "ubigeo": e.ubigeo or "",
+                                   "puntaje_tecnico": "" if e.puntaje_tecnico is None else f"{e.puntaje_tecnico:g}"})
+                 for e in elegibles.values()]
+    puntos = [tuple(p["contenido"]["puntos"]) for p in papeletas] if votacion.tipo == TipoPapeleta.PUNTOS else None
+    return pabulib.Eleccion(meta, proyectos, [p["recibo"] for p in papeletas],
+                            [tuple(p["contenido"]["elegidas"]) for p in papeletas], puntos,
+                            [{"ubigeo": p["ubigeo"] or "", "canal": p["canal"],
+                              "taller": str(p["taller_id"] or "")} for p in papeletas])
+
+
+@dataclass
+class ResultadoVotacion:
+    votacion: Votacion
+    eleccion: pabulib.Eleccion
+    oficial: reglas.Resultado
+    comparacion: reglas.Resultado
+    filas: list[dict]                 # una por propuesta, en el orden de la regla oficial
+    votantes: int
+    por_canal: dict[str, int]
+    cubiertos: dict[str, float]       # regla → % de votantes con al menos una elegida financiada
+    por_distrito: dict[str, dict]     # ubigeo → % del presupuesto (oficial y MES), % de votantes, % de población
+    entran: list[str] = field(default_factory=list)   # financiadas por la comparación y no por la oficial
+    salen: list[str] = field(default_factory=list)    # financiadas por la oficial y no por la comparación
+
+    @property
+    def sobrante_centimos(self) -> int:
+        return self.votacion.techo_centimos - sum(f["costo_centimos"] for f in self.filas if f["financiada"])
+
+    @property
+    def primera_no_financiada(self) -> dict | None:
+        return next((f for f in self.filas if not f["financiada"]), None)
+
+
+def puede_ver_resultados(votacion: Votacion, actor: Actor) -> bool:
+    return (votacion.estado == EstadoVotacion.CERRADA or votacion.resultados_visibles
+            or puede(actor, Accion.GESTIONAR_VOTACIONES).permitido)
+
+
+def resultados(db: Database, votacion_id: int, *, actor: Actor) -> ResultadoVotacion:
+    """Cuenta la votación con su regla oficial y con la comparación (MES o, si la oficial es MES, los más votados)."""
+    votacion = obtener(db, votacion_id)
+    if not puede_ver_resultados(votacion, actor):
+        raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
+    eleccion = eleccion_de(db, votacion)
+    return contar_eleccion(votacion, eleccion, _poblacion(db))
+
+
+def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion,
+                    poblacion: dict[str, float] | None = None) -> ResultadoVotacion:
+    perfil = reglas.perfil_de(eleccion)
+    n = perfil.votantes
+    if n == 0:
+        vacio = reglas.Resultado(votacion.regla, [], 0.0)
+        oficial = comparacion = vacio
+    else:
+        oficial = reglas.REGLAS_PB[votacion.regla](perfil)
+        comparacion = (reglas.greedy(perfil) if votacion.regla in REGLAS_MES else reglas.mes_add1(perfil))
+    participacion, combinado = reglas.puntaje_combinado(perfil)
+    mes_final = comparacion if votacion.regla not in REGLAS_MES else oficial
+    indice = {pid: j for j, pid in enumerate(perfil.ids)}
+    financiadas, financiadas_cmp = set(oficial.elegidos), set(comparacion.elegidos)
+    if votacion.regla in REGLAS_MES:
+        orden = list(oficial.elegidos) + sorted((p for p in perfil.ids if p not in financiadas),
+                                                key=lambda p: (-perfil.puntajes[indice[p]], perfil.costos[indice[p]],
+                                                               indice[p]))
+    else:
+        puntaje = combinado if votacion.regla == "prioridad-combinada" else perfil.puntajes
+        orden = sorted(perfil.ids, key=lambda p: (-puntaje[indice[p]], perfil.costos[indice[p]],
+                                                  -perfil.votos[indice[p]], indice[p]))
+    proyectos = {p.id: p for p in eleccion.proyectos}
+    filas, restante, detenida_en = [], votacion.techo_centimos, None
+    for rango, codigo in enumerate(orden, start=1):
+        j, proyecto = indice[codigo], proyectos[codigo]
+        costo = round(proyecto.costo * 100)
+        fila = {"rango": rango, "codigo": codigo, "titulo": proyecto.nombre, "distrito": proyecto.datos["district"],
+                "ubigeo": proyecto.datos["ubigeo"], "costo_centimos": costo, "votos": int(perfil.votos[j]),
+                "puntaje": float(perfil.puntajes[j]), "pct_votantes": 100 * perfil.votos[j] / n if n else 0.0,
+                "puntaje_tecnico": _numero(proyecto.datos.get("puntaje_tecnico")),
+                "participacion": float(participacion[j]), "combinado": float(combinado[j]),
+                "financiada": codigo in financiadas, "financiada_comparacion": codigo in financiadas_cmp}
+        if fila["financiada"]:
+            restante -= costo
+        else:
+            fila["motivo"] = _motivo_oficial(votacion, fila, restante, detenida_en)
+            if votacion.regla == "greedy-no-skip" and detenida_en is None and fila["votos"]:
+                detenida_en = codigo
+        fila["motivo_mes"] = (None if codigo in set(mes_final.elegidos) else
+                              _motivo_mes(perfil, j, mes_final, indice, proyectos))
+        filas.append(fila)
+    cubiertos = {}
+    for resultado in (oficial, comparacion):
+        cuenta = perfil.apoyos_por_votante([indice[p] for p in resultado.elegidos])
+        cubiertos[resultado.regla] = float(100 * (cuenta > 0).mean()) if n else 0.0
+    canales: dict[str, int] = {}
+    for datos in eleccion.datos_votos:
+        canales[datos["canal"]] = canales.get(datos["canal"], 0) + 1
+    return ResultadoVotacion(votacion, eleccion, oficial, comparacion, filas, n, canales, cubiertos,
+                             _equidad_por_distrito(eleccion, oficial, comparacion, poblacion or {}),
+                             entran=[p for p in comparacion.elegidos if p not in financiadas],
+                             salen=[p for p in oficial.elegidos if p not in financiadas_cmp])
+
+
+def _numero(texto: str | None) -> float | None:
+    return float(texto) if texto not in (None, "") else None
+
+
+def _motivo_oficial(votacion: Votacion, fila: dict, restante: int, detenida_en: str | None) -> str:
+    if votacion.regla in REGLAS_MES:
+        return "No alcanzó con Partes Iguales: ver la explicación de MES."
+    if not fila["votos"] and not (votacion.regla == "prioridad-combinada" and votacion.peso_tecnico and fila["combinado"]):
+        return "Nadie la eligió."
+    if detenida_en:
+        return f"La regla «más votados sin saltar» se detiene en la primera que no cabe ({detenida_en})."
+    return (f"No alcanza: cuando le tocó quedaban {formatear_soles(max(restante, 0))} y cuesta "
+            f"{formatear_soles(fila['costo_centimos'])}.")
+
+
+def _motivo_mes(perfil: reglas.Perfil, j: int, mes_final: reglas.Resultado, indice: dict,
+                proyectos: dict) -> str:
+    """La frase de «por qué no se financió» con Partes Iguales: cuánto juntaban sus votantes y en qué gastaron."""
+    votos = int(perfil.votos[j])
+    if votos == 0:
+        return "Nadie la eligió."
+    saldo = mes_final.detalle.get("saldo_apoyantes", {}).get(perfil.ids[j], 0.0)
+    apoyan = np.zeros(perfil.votantes, dtype=bool)
+    apoyan[perfil.apoyantes[j]] = True
+    gastos = sorted(((int(apoyan[perfil.apoyantes[indice[k]]].sum()), k) for k in mes_final.elegidos),
+                    reverse=True)
+    en_que = [k for cuantos, k in gastos[:2] if cuantos]
+    frase = (f"Sus {votos} votantes juntaban S/ {saldo:,.2f} de los S/ {perfil.costos[j]:,.2f} que cuesta"
+             if saldo < perfil.costos[j] else f"Sus {votos} votantes podían pagarla, pero otras propuestas "
+                                               "les daban más por cada sol")
+    if en_que:
+        frase += "; ya habían usado su parte en " + " y ".join(en_que)
+    return frase + "."
+
+
+def _equidad_por_distrito(eleccion: pabulib.Eleccion, oficial: reglas.Resultado, comparacion: reglas.Resultado,
+                          poblacion: dict[str, float]) -> dict[str, dict]:
+    costos = {p.id: (p.datos["ubigeo"], p.costo) for p in eleccion.proyectos}
+    distritos: dict[str, dict] = {u: {} for u in poblacion}
+    for clave, resultado in (("presupuesto_pct", oficial), ("presupuesto_comparacion_pct", comparacion)):
+        total = sum(costos[p][1] for p in resultado.elegidos)
+        for p in resultado.elegidos:
+            ubigeo = costos[p][0]
+            distritos.setdefault(ubigeo, {})
+            distritos[ubigeo][clave] = distritos[ubigeo].get(clave, 0.0) + 100 * costos[p][1] / total
+    con_distrito = [d["ubigeo"] for d in eleccion.datos_votos if d["ubigeo"]]
+    for ubigeo in con_distrito:
+        distritos.setdefault(ubigeo, {})
+        distritos[ubigeo]["votantes_pct"] = distritos[ubigeo].get("votantes_pct", 0.0) + 100 / len(con_distrito)
+    total_poblacion = sum(poblacion.values())
+    for ubigeo, valores in distritos.items():
+        valores["poblacion_pct"] = 100 * poblacion[ubigeo] / total_poblacion if ubigeo in poblacion else None
+        for clave in ("presupuesto_pct", "presupuesto_comparacion_pct", "votantes_pct"):
+            valores.setdefault(clave, 0.0)
+    return distritos
+
+
+def _poblacion(db: Database) -> dict[str, float]:
+    poblacion = {}
+    for ubigeo, fila in territorio_servicios.datos_de_distritos(db).items():
+        valor = next((fila[c] for c in COLUMNAS_POBLACION if isinstance(fila.get(c), (int, float))), None)
+        if valor:
+            poblacion[ubigeo] = float(valor)
+    return poblacion
+
+
+# --- publicar -------------------------------------------------------------------------------
+
+def exportar_pb(db: Database, votacion_id: int, *, actor: Actor) -> str:
+    """El archivo .pb publicado: cualquiera lo recuenta con `python -m votacion contar ARCHIVO.pb`."""
+    votacion = obtener(db, votacion_id)
+    if not puede_ver_resultados(votacion, actor):
+        raise SinPermiso("El archivo de papeletas se publica al cerrar la votación.")
+    return pabulib.escribir(eleccion_de(db, votacion))
+
+
+CABECERA_CSV = ("rango", "codigo", "titulo", "distrito", "ubigeo", "costo_soles", "votos", "puntaje",
+                "pct_votantes", "puntaje_tecnico", "puntaje_combinado", "financiada", "financiada_mes")
+
+
+def exportar_csv(resultado: ResultadoVotacion) -> str:
+    """Resultados en CSV (UTF-8 con BOM, separador `;`), a salvo de fórmulas en hojas de cálculo."""
+    salida = io.StringIO()
+    salida.write("\ufeff")
+    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
+    escritor.writerow(CABECERA_CSV)
+    for f in resultado.filas:
+        escritor.writerow([f["rango"], neutralizar(f["codigo"]), neutralizar(f["titulo"]), neutralizar(f["distrito"]),
+                           f["ubigeo"], f"{f['costo_centimos'] / 100:.2f}", f["votos"], f"{f['puntaje']:g}",
+                           f"{f['pct_votantes']:.1f}", "" if f["puntaje_tecnico"] is None else f"{f['puntaje_tecnico']:g}",
+                           f"{f['combinado']:.2f}", "sí" if f["financiada"] else "no",
+                           "sí" if f["financiada_comparacion"] else "no"])
+    return salida.getvalue()
+
+
+def neutralizar(texto: str | None) -> str:
+    """Un texto que una hoja de cálculo tomaría por fórmula (= + - @, tabulador, retorno) va con un apóstrofo."""
+    texto = texto or ""
+    return "'" + texto if texto[:1] in ("=", "+", "-", "@", "\t", "\r") else texto
+
+
+def etiqueta_regla(regla: str) -> str:
+    return REGLAS.get(regla, regla)
