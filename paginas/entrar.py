@@ -37,10 +37,14 @@ if actor != PUBLICO:
     st.stop()
 
 def volver_a_la_propuesta() -> None:
-    """Si llegó desde una ficha (`?propuesta=CÓDIGO`), vuelve a ella ya con la sesión iniciada."""
+    """Si llegó desde una ficha (`?propuesta=CÓDIGO`) o una votación (`?votacion=ID`), vuelve a ella ya con
+    la sesión iniciada."""
     codigo = st.query_params.get("propuesta", "")
     if re.fullmatch(r"[A-Z0-9]{2,8}-\d{4,6}", codigo):
         st.switch_page("paginas/propuestas.py", query_params={"propuesta": codigo})
+    votacion = st.query_params.get("votacion", "")
+    if re.fullmatch(r"\d{1,9}", votacion):
+        st.switch_page("paginas/votar.py", query_params={"votacion": votacion})
 
 
 participante, equipo = st.tabs(["Tengo un código", "Soy del equipo"])

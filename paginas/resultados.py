@@ -1,0 +1,154 @@
+"""Resultados de una votación: barra del techo, tabla, regla oficial frente a Partes Iguales (MES),
+equidad por distrito y, por cada propuesta no financiada con MES, una frase de por qué."""
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import mapa
+from geo import servicios as territorio
+from geo.acceso import Accion, SinPermiso, puede
+from paginas import comun
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import NoEncontrada, formatear_soles
+from votacion import servicios
+from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
+
+COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
+
+
+def barra_del_techo(resultado: servicios.ResultadoVotacion) -> str:
+    """La barra del techo presupuestal llenada en el orden de la regla; lo que sobra, en gris (HTML escapado)."""
+    techo = resultado.votacion.techo_centimos
+    partes = []
+    for i, fila in enumerate(f for f in resultado.filas if f["financiada"]):
+        ancho = 100 * fila["costo_centimos"] / techo
+        titulo = html.escape(f"{fila['codigo']} — {fila['titulo']}: {formatear_soles(fila['costo_centimos'])}")
+        partes.append(f'<div title="{titulo}" style="width:{ancho:.3f}%;background:{COLORES[i % len(COLORES)]};'
+                      f'color:#fff;overflow:hidden;white-space:nowrap;padding:6px 4px;font-size:0.85rem;'
+                      f'border-right:2px solid #fff">{html.escape(fila["codigo"])}</div>')
+    sobra = resultado.sobrante_centimos
+    if sobra > 0:
+        partes.append(f'<div title="Sin asignar: {html.escape(formatear_soles(sobra))}" style="width:'
+                      f'{100 * sobra / techo:.3f}%;background:#e0e0e0;color:#333;padding:6px 4px;'
+                      f'font-size:0.85rem;overflow:hidden;white-space:nowrap">sobra</div>')
+    return ('<div role="img" aria-label="Techo presupuestal y propuestas financiadas" style="display:flex;'
+            'width:100%;border:1px solid #999;border-radius:4px;overflow:hidden;margin:4px 0 8px">'
+            + "".join(partes) + "</div>")
+
+
+st.title("Resultados de la votación")
+actor = comun.actor_actual()
+es_equipo = puede(actor, Accion.GESTIONAR_VOTACIONES).permitido
+with comun.conexion() as db:
+    proceso = propuestas_servicios.proceso_actual(db)
+    visibles = [v for v in (servicios.listar(db, proceso.id) if proceso else [])
+                if servicios.puede_ver_resultados(v, actor)]
+    pedido = st.query_params.get("votacion", "")
+if not visibles and not pedido.isdigit():
+    st.info("Todavía no hay resultados publicados: se publican al cerrar cada votación.")
+    st.stop()
+nombres = {v.id: f"{v.nombre} ({v.estado.etiqueta.lower()})" for v in visibles}
+if pedido.isdigit() and int(pedido) not in nombres:
+    nombres = {int(pedido): f"Votación {pedido}", **nombres}
+votacion_id = st.selectbox("Votación", list(nombres), format_func=nombres.get, key="resultados_votacion",
+                           index=list(nombres).index(int(pedido)) if pedido.isdigit() else 0)
+with comun.conexion() as db:
+    try:
+        resultado = servicios.resultados(db, votacion_id, actor=actor)
+    except (SinPermiso, NoEncontrada) as error:
+        st.warning(comun.texto_plano(str(error)))
+        st.stop()
+    vigente = territorio.cargar_territorio(db)
+    archivo_pb = servicios.exportar_pb(db, votacion_id, actor=actor)
+votacion = resultado.votacion
+
+if votacion.estado != EstadoVotacion.CERRADA:
+    st.warning(f"Resultados parciales: la votación está «{votacion.estado.etiqueta.lower()}».")
+canales = ", ".join(f"{n} por {c}" for c, n in sorted(resultado.por_canal.items())) or "ninguna"
+st.markdown(f"**{comun.texto_plano(votacion.nombre)}** · papeletas: **{resultado.votantes}** ({canales}) · "
+            f"techo {formatear_soles(votacion.techo_centimos)}")
+st.caption(f"Regla oficial: {comun.texto_plano(REGLAS[votacion.regla])}. Puntaje combinado = "
+           f"{votacion.peso_participacion} % votación + {votacion.peso_tecnico} % puntaje técnico "
+           f"(la votación, como % de la propuesta más votada).")
+if resultado.votantes == 0:
+    st.info("Aún no hay papeletas.")
+    st.stop()
+
+st.subheader("El techo presupuestal", anchor=False)
+st.markdown(barra_del_techo(resultado), unsafe_allow_html=True)
+primera = resultado.primera_no_financiada
+st.markdown(f"Financiadas: **{sum(f['financiada'] for f in resultado.filas)}** por "
+            f"{formatear_soles(votacion.techo_centimos - resultado.sobrante_centimos)}; sobran "
+            f"**{formatear_soles(resultado.sobrante_centimos)}**.")
+if primera:
+    st.markdown(f"Primera sin financiar: **{comun.texto_plano(primera['codigo'])}** "
+                f"{comun.texto_plano(primera['titulo'])} — {comun.texto_plano(primera['motivo'])}")
+for empate in resultado.oficial.empates:
+    st.caption(comun.texto_plano(f"Empate entre {', '.join(empate.entre)}: se eligió {empate.elegido} "
+                                 f"({empate.criterio})."))
+
+etiqueta_votos = {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos (posición)"}.get(votacion.tipo)
+st.dataframe([{"Rango": f["rango"], "Propuesta": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"],
+               "Costo S/": f["costo_centimos"] / 100, "Votos": f["votos"],
+               **({etiqueta_votos: f["puntaje"]} if etiqueta_votos else {}),
+               "% de votantes": round(f["pct_votantes"], 1), "Puntaje técnico": f["puntaje_tecnico"],
+               "Puntaje combinado": round(f["combinado"], 1), "Financiada": f["financiada"]}
+              for f in resultado.filas],
+             hide_index=True, width="stretch", key="resultados_tabla",
+             column_config={"Costo S/": st.column_config.NumberColumn(format="%,.2f"),
+                            "Financiada": st.column_config.CheckboxColumn()})
+
+st.subheader("Con otra regla: ¿qué cambia?", anchor=False)
+oficial, otra = st.columns(2)
+titulos = {f["codigo"]: f["titulo"] for f in resultado.filas}
+for columna, regla_resultado, nombre in ((oficial, resultado.oficial, "Regla oficial"),
+                                        (otra, resultado.comparacion, "Comparación")):
+    with columna:
+        st.markdown(f"**{nombre}: {comun.texto_plano(REGLAS.get(regla_resultado.regla, regla_resultado.regla))}**")
+        st.metric("Votantes con al menos una de sus elegidas financiada",
+                  f"{resultado.cubiertos.get(regla_resultado.regla, 0):.0f} %")
+        st.markdown("\n".join(f"- {comun.texto_plano(c)} {comun.texto_plano(titulos[c][:60])}"
+                              for c in regla_resultado.elegidos) or "Ninguna.")
+if resultado.entran or resultado.salen:
+    st.markdown("Con la comparación **entran** " + (", ".join(resultado.entran) or "ninguna") +
+                " y **salen** " + (", ".join(resultado.salen) or "ninguna") + ".")
+else:
+    st.markdown("Las dos reglas financian lo mismo.")
+
+st.subheader("¿Por qué no se financió? (Partes Iguales)", anchor=False)
+st.caption("Con Partes Iguales cada votante recibe la misma parte del techo y solo paga propuestas que eligió; "
+           "una propuesta se financia si quienes la eligieron juntan su costo.")
+for fila in resultado.filas:
+    if fila["motivo_mes"]:
+        st.markdown(f"- **{comun.texto_plano(fila['codigo'])}** {comun.texto_plano(fila['titulo'][:60])}: "
+                    f"{comun.texto_plano(fila['motivo_mes'])}")
+
+st.subheader("Equidad por distrito", anchor=False)
+MEDIDAS = {"presupuesto_pct": "% del presupuesto (regla oficial)",
+           "presupuesto_comparacion_pct": "% del presupuesto (comparación)",
+           "votantes_pct": "% de votantes", "poblacion_pct": "% de la población"}
+nombres_distrito = {d.ubigeo: d.nombre for d in vigente.distritos} if vigente else {}
+tabla = [{"Distrito": nombres_distrito.get(u, u or "sin distrito"),
+          **{MEDIDAS[m]: None if v.get(m) is None else round(v[m], 1) for m in MEDIDAS}}
+         for u, v in sorted(resultado.por_distrito.items())]
+if vigente:
+    medida = st.selectbox("Colorear el mapa según", list(MEDIDAS), format_func=MEDIDAS.get, key="resultados_medida")
+    datos = {u: {MEDIDAS[m]: v.get(m) for m in MEDIDAS} for u, v in resultado.por_distrito.items() if u}
+    figura = mapa.mapa_distritos(vigente, datos=datos, indicador=MEDIDAS[medida], prefijo=comun.prefijo_static(),
+                                 alto=420)
+    st_folium(figura, key="resultados_mapa", height=420, use_container_width=True, returned_objects=[])
+st.dataframe(tabla, hide_index=True, width="stretch", key="resultados_distritos")
+st.caption("Votantes: según el distrito con que se registró cada agente participante (las papeletas de papel no "
+           "tienen distrito). Población: la del archivo de indicadores importado.")
+
+st.subheader("Verificar", anchor=False)
+st.markdown("Cualquiera puede recontar con el archivo publicado: `python -m votacion contar votacion.pb` "
+            "imprime las propuestas financiadas, en orden. Cada papeleta figura con su recibo.")
+descarga_pb, descarga_csv = st.columns(2)
+descarga_pb.download_button("Papeletas (.pb, pabulib)", archivo_pb.encode("utf-8"), f"votacion_{votacion.id}.pb",
+                            mime="text/plain", key="resultados_pb")
+descarga_csv.download_button("Resultados (.csv)", servicios.exportar_csv(resultado).encode("utf-8"),
+                             f"resultados_{votacion.id}.csv", mime="text/csv", key="resultados_csv")
+if es_equipo:
+    st.page_link("paginas/votaciones.py", label="Administrar esta votación")

@@ -1,0 +1,177 @@
+"""Votaciones y papeletas (facilitación): crear la votación, abrir / pausar / cerrar, asistencia,
+digitar papeletas de papel con vista previa, verificar la cadena y publicar los archivos."""
+import datetime as dt
+
+import streamlit as st
+
+import geo
+from geo.acceso import Accion, SinPermiso
+from paginas import comun
+from propuestas import participantes
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import ErrorPropuestas, formatear_soles, soles_a_centimos
+from votacion import almacen, servicios
+from votacion.modelo import (FORMATO_PAPEL, MODALIDADES, QUIEN_VOTA, REGLAS, REGLAS_POR_TIPO, EstadoVotacion,
+                             TipoPapeleta, VotacionCerrada)
+
+actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
+st.title("Votaciones y papeletas")
+comun.mostrar_aviso()
+with comun.conexion() as db:
+    proceso = propuestas_servicios.proceso_actual(db)
+    votaciones = servicios.listar(db, proceso.id) if proceso else []
+    candidatas = servicios.candidatas(db, proceso.id) if proceso else []
+    viables = servicios.propuestas_viables(db, proceso.id) if proceso else []
+if proceso is None:
+    st.info("Todavía no hay un proceso participativo.")
+    st.stop()
+st.caption(comun.texto_plano(proceso.nombre))
+
+
+def ejecutar(funcion, aviso: str) -> None:
+    """Corre un caso de uso; si falla, muestra el motivo (y lo escrito en la página sigue ahí)."""
+    with comun.conexion() as db:
+        try:
+            funcion(db)
+        except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
+            comun.mostrar_error(error)
+        else:
+            comun.avisar(aviso)
+            st.rerun()
+
+
+def hora_con_zona(fecha: dt.date | None, hora: dt.time | None) -> str | None:
+    if fecha is None or hora is None:
+        return None
+    return dt.datetime.combine(fecha, hora, tzinfo=propuestas_servicios.HORA_PERU).isoformat()
+
+
+with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add:"):
+    nombre = st.text_input("Nombre", value=f"Taller de priorización — {proceso.nombre}"[:120], key="vot_nombre")
+    izquierda, derecha = st.columns(2)
+    modalidad = izquierda.selectbox("Modalidad", list(MODALIDADES), format_func=MODALIDADES.get, key="vot_modalidad")
+    lugar = derecha.text_input("Lugar del taller", key="vot_lugar", placeholder="Local comunal de Caraz")
+    tipo = st.selectbox("Tipo de papeleta", list(TipoPapeleta), format_func=lambda t: t.etiqueta, key="vot_tipo")
+    izquierda, derecha = st.columns(2)
+    max_opciones, puntos_total, puntos_maximo = 5, 10, 10
+    if tipo in (TipoPapeleta.APROBACION, TipoPapeleta.RANKING):
+        max_opciones = izquierda.number_input("Cuántas puede elegir cada persona", 1, 50, 5 if tipo ==
+                                              TipoPapeleta.APROBACION else 3, key=f"vot_k_{tipo.value}")
+    elif tipo == TipoPapeleta.PUNTOS:
+        puntos_total = izquierda.number_input("Semillas por persona", 1, 1000, 10, key="vot_puntos")
+        puntos_maximo = derecha.number_input("Máximo de semillas por propuesta", 1, 1000, 5, key="vot_puntos_max")
+    techo = st.text_input("Techo presupuestal (S/)", value=f"{proceso.techo_centimos / 100:,.2f}", key="vot_techo")
+    regla = st.selectbox("Regla de conteo oficial", REGLAS_POR_TIPO[tipo], format_func=REGLAS.get,
+                         key=f"vot_regla_{tipo.value}")
+    peso = st.slider("Peso de la votación en el puntaje combinado (%)", 10, 100, 60, step=5, key="vot_peso",
+                     help="El resto es el puntaje técnico de la evaluación. Solo lo usa la regla «prioridad "
+                          "combinada», pero se muestra en todos los resultados.")
+    st.caption(f"Puntaje combinado = {peso} % votación + {100 - peso} % puntaje técnico.")
+    quien = st.radio("Quién vota", list(QUIEN_VOTA), format_func=QUIEN_VOTA.get, key="vot_quien")
+    con_cierre = st.checkbox("Con hora de cierre automática", key="vot_con_cierre")
+    cierre = None
+    if con_cierre:
+        izquierda, derecha = st.columns(2)
+        cierre = hora_con_zona(izquierda.date_input("Cierra el día", key="vot_cierre_dia", format="DD/MM/YYYY"),
+                               derecha.time_input("a la hora", value=dt.time(13, 0), key="vot_cierre_hora"))
+    nombres = {c["codigo"]: f"{c['codigo']} — {c['titulo'][:60]} ({c['estado'].replace('_', ' ')}, "
+                            f"{formatear_soles(c['costo_centimos'])})" for c in candidatas}
+    elegidas = st.multiselect("Propuestas en la papeleta (por defecto, las viables)", list(nombres),
+                              default=[c for c in viables if c in nombres], format_func=nombres.get,
+                              key="vot_propuestas")
+    if st.button("Crear votación", type="primary", key="vot_crear"):
+        try:
+            techo_centimos = soles_a_centimos(techo) or 0
+        except ValueError as error:
+            st.error(f"Techo presupuestal: {comun.texto_plano(str(error))}")
+        else:
+            nueva = servicios.Votacion(
+                id=None, proceso_id=proceso.id, nombre=nombre, tipo=tipo, techo_centimos=techo_centimos, regla=regla,
+                max_opciones=int(max_opciones), puntos_total=int(puntos_total), puntos_maximo=int(puntos_maximo),
+                peso_participacion=peso, peso_tecnico=100 - peso, modalidad=modalidad, lugar=lugar,
+                quien_vota=quien, cierra_en=cierre)
+            ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
+                     "Votación creada, en preparación. Ábrala cuando empiece el taller.")
+
+if not votaciones:
+    st.stop()
+nombres_votacion = {v.id: f"{v.nombre} — {v.estado.etiqueta.lower()}" for v in votaciones}
+votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get, key="vot_elegida")
+with comun.conexion() as db:
+    votacion = servicios.obtener(db, votacion_id)
+    elegibles = servicios.elegibles(db, votacion_id)
+    vigentes = almacen.vigentes(db, votacion_id)
+st.markdown(f"**{votacion.estado.etiqueta}** · {votacion.tipo.etiqueta} · {len(elegibles)} propuestas · techo "
+            f"{formatear_soles(votacion.techo_centimos)} · regla: {comun.texto_plano(REGLAS[votacion.regla])}")
+columnas = st.columns(3)
+columnas[0].metric("Papeletas", len(vigentes))
+columnas[1].metric("Por celular", sum(v["canal"] == "celular" for v in vigentes))
+columnas[2].metric("De papel", sum(v["canal"] == "papel" for v in vigentes))
+enlace = f"{comun.url_publica()}/votar?votacion={votacion.id}"
+st.markdown(f"Enlace para votar: `{enlace}`")
+
+acciones = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votación", ":material/play_arrow:")],
+            EstadoVotacion.ABIERTA: [(EstadoVotacion.PAUSADA, "Pausar", ":material/pause:"),
+                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
+            EstadoVotacion.PAUSADA: [(EstadoVotacion.ABIERTA, "Reanudar", ":material/play_arrow:"),
+                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
+            EstadoVotacion.CERRADA: []}[votacion.estado]
+if acciones:
+    botones = st.columns(len(acciones) + 1)
+    confirmar = botones[-1].checkbox("Confirmo el cierre (no se puede reabrir)", key=f"vot_confirmar_{votacion.id}") \
+        if any(h == EstadoVotacion.CERRADA for h, _, _ in acciones) else True
+    for boton, (hacia, etiqueta, icono) in zip(botones, acciones):
+        if boton.button(etiqueta, key=f"vot_{hacia.value}_{votacion.id}", icon=icono):
+            if hacia == EstadoVotacion.CERRADA and not confirmar:
+                st.error("Marque «Confirmo el cierre» para cerrar: después no se reciben más papeletas.")
+            else:
+                ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
+                                                                      ahora=geo.ahora()),
+                         f"La votación quedó «{hacia.etiqueta.lower()}».")
+if votacion.estado != EstadoVotacion.CERRADA:
+    mostrar = st.toggle("Mostrar los resultados en vivo (también al público)", value=votacion.resultados_visibles,
+                        key=f"vot_visibles_{votacion.id}")
+    if mostrar != votacion.resultados_visibles:
+        ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor, ahora=geo.ahora()),
+                 "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
+st.page_link("paginas/resultados.py", label="Ver resultados", query_params={"votacion": str(votacion.id)})
+
+if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CERRADA:
+    st.subheader("Asistencia", anchor=False)
+    with comun.conexion() as db:
+        personas = participantes.listar_participantes(db, proceso.id, actor=actor)
+    etiquetas = {p["id"]: f"{p['nombre']} ({p.get('organizacion') or p['tipo']})" for p in personas}
+    persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente")
+    if st.button("Registrar asistencia", key="vot_registrar_asistencia") and persona:
+        ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
+                 f"Asistencia registrada: {etiquetas[persona]}.")
+
+if votacion.estado != EstadoVotacion.PREPARADA:
+    st.subheader("Papeletas de papel", anchor=False)
+    with st.expander("Formato"):
+        st.code(FORMATO_PAPEL, language=None)
+    texto = st.text_area("Una línea por papeleta", height=160, key=f"vot_papel_{votacion.id}",
+                         placeholder="N.º 0153: 1, 4, 7\nN.º 0154: 2, 4")
+    if texto.strip():
+        with comun.conexion() as db:
+            lineas = servicios.revisar_papel(db, votacion.id, texto)
+        malas = [linea for linea in lineas if linea.problemas]
+        st.dataframe([{"Línea": linea.numero, "N.º": linea.serie or "",
+                       "Papeleta": ", ".join(linea.papeleta.elegidas) if linea.papeleta else "",
+                       "Problemas": "; ".join(linea.problemas)} for linea in lineas],
+                     hide_index=True, width="stretch", key="vot_papel_vista")
+        if malas:
+            st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
+        elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):
+            ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
+                     f"Se guardaron {len(lineas)} papeletas de papel.")
+
+st.subheader("Auditoría", anchor=False)
+if st.button("Verificar la cadena de huellas", key="vot_verificar", icon=":material/verified:"):
+    with comun.conexion() as db:
+        problemas = servicios.verificar_cadena(db, votacion.id)
+        total = len(almacen.cadena(db, votacion.id))
+    if problemas:
+        comun.mostrar_problemas(problemas, "¡La cadena de papeletas no cuadra!")
+    else:
+        st.success(f"Cadena íntegra: {total} papeletas (incluidas las reemplazadas), ninguna alterada.")

@@ -1,0 +1,191 @@
+"""Páginas de votación (votar, votaciones y papeletas, resultados) con AppTest desde app.py."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+import geo
+from geo.acceso import Actor, Rol
+from propuestas import participantes
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import Fase, PeriodoFase
+from tests.conftest import FACILITADORA, copiar_viables
+from tests.test_paginas_propuestas import _app, _errores
+from tests.test_paginas_propuestas import _textos as _textos_con_formato
+
+
+def _textos(app):
+    return _textos_con_formato(app).replace("**", "")
+from votacion import almacen
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion, Papeleta
+
+
+@pytest.fixture
+def base(tmp_path, monkeypatch, _plantilla_viables):
+    """La base con 6 viables, con la priorización corrida para que hoy caiga en ella."""
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    hoy = propuestas_servicios.fecha_local(geo.ahora())
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
+                      if p.fase == Fase.PRIORIZACION else
+                      PeriodoFase(p.fase, p.inicio - dt.timedelta(days=200), p.fin - dt.timedelta(days=200))
+                      if p.fin < proceso.periodo(Fase.PRIORIZACION).inicio else
+                      PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
+        propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN_CLI,
+                                                ahora=geo.ahora())
+    return ruta, list(_plantilla_viables[1])
+
+
+ADMIN_CLI = Actor(Rol.ADMINISTRADOR, "admin", cuenta_id=1)
+
+
+def _participante(ruta, nombre="Rosa Huamán Torres", ubigeo="021201"):
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        pid, _ = participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
+                                                                      "ubigeo": ubigeo, "consentimiento": True},
+                                                      actor=FACILITADORA, ahora=geo.ahora())
+    return Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
+
+
+def _abierta(ruta, **cambios):
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, **cambios), actor=FACILITADORA,
+                                         ahora=geo.ahora())
+        return votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+
+
+def test_votar_desde_el_celular_con_error_y_correccion(base):
+    ruta, codigos = base
+    abierta = _abierta(ruta, max_opciones=2)
+    rosa = _participante(ruta)
+    app = _app("paginas/votar.py", rosa, votacion=str(abierta.id))
+    assert "Elija hasta 2 propuestas." in _textos(app)
+    for codigo in codigos[:3]:
+        app.checkbox(key=f"votar_{abierta.id}_{codigo}").check().run()
+    assert "Elegidas: 3 de 2" in _textos(app)
+    app.button(key="votar_emitir").click().run()
+    assert "Eligió 3 propuestas; el máximo es 2. Quite 1." in _errores(app)
+    assert all(app.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos[:3])  # lo marcado sigue
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[2]}").uncheck().run()
+    app.button(key="votar_emitir").click().run()
+    assert "Su voto quedó registrado" in _textos(app)
+    with geo.abrir(ruta) as db:
+        vigentes = almacen.vigentes(db, abierta.id)
+    assert len(vigentes) == 1 and vigentes[0]["contenido"] == {"elegidas": codigos[:2]}
+    assert vigentes[0]["recibo"] in _textos(app)
+    # otra sesión (recargó la página): ve su voto, lo marcado es su voto y puede cambiarlo
+    otra = _app("paginas/votar.py", rosa, votacion=str(abierta.id))
+    assert f"Recibo: {vigentes[0]['recibo']}" in _textos(otra)
+    assert [otra.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos] == [True, True] + [False] * 4
+    otra.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").uncheck().run()
+    otra.button(key="votar_emitir").click().run()
+    assert "Su voto cambió" in _textos(otra)
+
+
+def test_puntos_y_ranking_en_la_pagina(base):
+    ruta, codigos = base
+    puntos = _abierta(ruta, tipo=votacion.TipoPapeleta.PUNTOS, puntos_total=10, puntos_maximo=10, regla="greedy")
+    rosa = _participante(ruta)
+    app = _app("paginas/votar.py", rosa, votacion=str(puntos.id))
+    app.number_input(key=f"votar_{puntos.id}_{codigos[0]}").set_value(7).run()
+    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(5).run()
+    assert "Semillas repartidas: 12 de 10" in _textos(app)
+    app.button(key="votar_emitir").click().run()
+    assert "Repartió 12 semillas; tiene 10. Quite 2." in _errores(app)
+    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(3).run()
+    app.button(key="votar_emitir").click().run()
+    assert "Su voto quedó registrado" in _textos(app)
+    ranking = _abierta(ruta, tipo=votacion.TipoPapeleta.RANKING, max_opciones=3, regla="greedy")
+    app = _app("paginas/votar.py", rosa, votacion=str(ranking.id))
+    app.selectbox(key=f"votar_{ranking.id}_puesto_0").set_value(codigos[4]).run()
+    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[4]).run()
+    app.button(key="votar_emitir").click().run()
+    assert "aparece más de una vez" in _errores(app)
+    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[0]).run()
+    app.button(key="votar_emitir").click().run()
+    with geo.abrir(ruta) as db:
+        assert almacen.vigentes(db, ranking.id)[0]["contenido"] == {"elegidas": [codigos[4], codigos[0]]}
+
+
+def test_sin_codigo_o_del_equipo_no_vota(base):
+    ruta, _ = base
+    abierta = _abierta(ruta)
+    publico = _app("paginas/votar.py", votacion=str(abierta.id))
+    assert "Para votar entre con el código de acceso" in _textos(publico)
+    assert not publico.button(key="votar_emitir") if "votar_emitir" in str(publico) else True
+    facilitadora = _app("paginas/votar.py", FACILITADORA, votacion=str(abierta.id))
+    assert "Para votar entre con el código de acceso" in _textos(facilitadora)
+    participante = _participante(ruta)
+    with geo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.PAUSADA, actor=FACILITADORA, ahora=geo.ahora())
+    pausa = _app("paginas/votar.py", participante, votacion=str(abierta.id))
+    assert "en pausa" in _textos(pausa)
+    sin_acceso = _app("paginas/votaciones.py", participante)
+    assert "Sin acceso" in _textos(sin_acceso) or any("Sin acceso" in t.value for t in sin_acceso.title)
+
+
+def test_facilitacion_crea_abre_digita_papel_y_cierra(base):
+    ruta, codigos = base
+    app = _app("paginas/votaciones.py", FACILITADORA)
+    app.text_input(key="vot_lugar").input("Local comunal de Caraz").run()
+    app.number_input(key="vot_k_aprobacion").set_value(3).run()
+    assert app.multiselect(key="vot_propuestas").value == codigos
+    app.button(key="vot_crear").click().run()
+    assert "Votación creada" in _textos(app)
+    with geo.abrir(ruta) as db:
+        creada = votacion.listar(db, propuestas_servicios.proceso_actual(db).id)[0]
+    assert creada.max_opciones == 3 and creada.lugar == "Local comunal de Caraz"
+    app.button(key=f"vot_abierta_{creada.id}").click().run()
+    assert "quedó «abierta»" in _textos(app)
+    app.text_area(key=f"vot_papel_{creada.id}").input("N.º 1: 1, 2\nN.º 2: 9\nN.º 3: 1, 2, 3, 4").run()
+    assert "2 de 3 líneas tienen problemas" in _errores(app)
+    assert not [b for b in app.button if b.key == "vot_papel_guardar"]
+    app.text_area(key=f"vot_papel_{creada.id}").input("N.º 1: 1, 2\nN.º 2: 6\nN.º 3: 1, 2, 3").run()
+    app.button(key="vot_papel_guardar").click().run()
+    assert "Se guardaron 3 papeletas de papel" in _textos(app)
+    assert [m.value for m in app.metric] == ["3", "0", "3"]
+    app.button(key="vot_verificar").click().run()
+    assert "Cadena íntegra: 3 papeletas" in _textos(app)
+    app.button(key=f"vot_cerrada_{creada.id}").click().run()
+    assert "Marque «Confirmo el cierre»" in _errores(app)
+    app.checkbox(key=f"vot_confirmar_{creada.id}").check().run()
+    app.button(key=f"vot_cerrada_{creada.id}").click().run()
+    assert "quedó «cerrada»" in _textos(app)
+
+
+def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
+    ruta, codigos = base
+    with geo.abrir(ruta) as db:
+        db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", ["<img src=x onerror=alert(1)> Canal", codigos[1]])
+    abierta = _abierta(ruta, techo_centimos=60_000_000, regla="greedy")
+    papeletas = [(codigos[0], codigos[1])] * 3 + [(codigos[4], codigos[5])] * 2
+    actores = [_participante(ruta, f"Votante número {i}", "021201" if i < 3 else "021205") for i in range(5)]
+    with geo.abrir(ruta) as db:
+        for actor, papeleta in zip(actores, papeletas):
+            votacion.emitir(db, abierta.id, Papeleta(papeleta), actor=actor, ahora=geo.ahora())
+    antes = _app("paginas/resultados.py", votacion=str(abierta.id))
+    assert "Los resultados se publican al cerrar" in _textos(antes)
+    with geo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+    app = _app("paginas/resultados.py", votacion=str(abierta.id))
+    textos = _textos(app)
+    assert "papeletas: 5 (5 por celular)" in textos
+    barra = next(m.value for m in app.markdown if "Techo presupuestal" in m.value)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in barra and "<img" not in barra
+    assert "Primera sin financiar" in textos and "No alcanza" in textos
+    tabla = app.dataframe[0].value
+    assert list(tabla["Propuesta"][:2]) == [codigos[1], codigos[0]]
+    assert list(tabla["Financiada"][:2]) == [True, True]
+    assert "Con la comparación entran" in textos
+    assert "Partes Iguales (MES) con completado add1" in textos
+    assert "Sus 3 votantes" in textos or "Sus 2 votantes" in textos
+    assert app.dataframe[1].value.shape[0] >= 10
+    assert [b.label for b in app.get("download_button")] == ["Papeletas (.pb, pabulib)", "Resultados (.csv)"]
