@@ -1,17 +1,19 @@
 """Resultados de una votación: barra del techo, tabla, regla oficial frente a Partes Iguales (MES),
 equidad por distrito y, por cada propuesta no financiada con MES, una frase de por qué."""
+import contextlib
 import html
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+import geo
 from geo import mapa
 from geo import servicios as territorio
-from geo.acceso import Accion, SinPermiso, puede
+from geo.acceso import SISTEMA, Accion, SinPermiso, puede
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles
-from votacion import servicios
+from votacion import almacen, servicios
 from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
 
 COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
@@ -37,6 +39,13 @@ def barra_del_techo(resultado: servicios.ResultadoVotacion) -> str:
             + "".join(partes) + "</div>")
 
 
+@st.cache_data(max_entries=32, show_spinner="Contando…")
+def contar(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
+    """El conteo completo (con MES+add1) se rehace solo si cambió la votación (`version`): recargar es gratis."""
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        return servicios.resultados(db, votacion_id, actor=SISTEMA)
+
+
 st.title("Resultados de la votación")
 actor = comun.actor_actual()
 es_equipo = puede(actor, Accion.GESTIONAR_VOTACIONES).permitido
@@ -55,7 +64,9 @@ votacion_id = st.selectbox("Votación", list(nombres), format_func=nombres.get, 
                            index=list(nombres).index(int(pedido)) if pedido.isdigit() else 0)
 with comun.conexion() as db:
     try:
-        resultado = servicios.resultados(db, votacion_id, actor=actor)
+        if not servicios.puede_ver_resultados(servicios.obtener(db, votacion_id), actor):
+            raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
+        resultado = contar(str(comun.ruta_db()), votacion_id, almacen.version(db, votacion_id))
     except (SinPermiso, NoEncontrada) as error:
         st.warning(comun.texto_plano(str(error)))
         st.stop()

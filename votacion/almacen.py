@@ -176,8 +176,9 @@ def cadena(db: Database, votacion_id: int) -> list[dict]:
 
 
 def version(db: Database, votacion_id: int) -> tuple:
-    """Cambia con cada papeleta o cambio de estado (para no recontar en cada refresco si nada cambió)."""
+    """Cambia con cada papeleta, cambio de estado o de una propuesta (para no recontar si nada cambió)."""
     return tuple(db.execute("""
         SELECT (SELECT count(*) FROM papeletas WHERE votacion_id = ?),
-               (SELECT actualizada_en || estado || resultados_visibles FROM votaciones WHERE id = ?)""",
-                            [votacion_id, votacion_id]).fetchone())
+               (SELECT actualizada_en || estado || resultados_visibles FROM votaciones WHERE id = ?),
+               (SELECT max(p.actualizada_en) FROM propuestas p JOIN votacion_propuestas vp ON vp.propuesta_id = p.id
+                WHERE vp.votacion_id = ?)""", [votacion_id, votacion_id, votacion_id]).fetchone())

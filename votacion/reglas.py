@@ -163,11 +163,11 @@ def mes(perfil: Perfil, *, presupuesto_por_votante: float | None = None, regla: 
     n, m = perfil.votantes, len(perfil.ids)
     por_votante = perfil.presupuesto / n if presupuesto_por_votante is None else presupuesto_por_votante
     clase = np.zeros(n, dtype=np.int64)
-    saldo = [por_votante]  # saldo de cada clase
+    saldo = np.array([por_votante])  # saldo de cada clase
     previo = {j: 0.0 for j in range(m) if perfil.votos[j] > 0 and perfil.costos[j] > 0}
     elegidos, empates, gastado = [], [], 0.0
     while previo:
-        saldos = np.array(saldo)
+        saldos = saldo
         mejor_rho, mejores = math.inf, []
         for j in sorted(previo, key=previo.get):
             if previo[j] > mejor_rho and not _cerca(previo[j], mejor_rho):
@@ -187,11 +187,11 @@ def mes(perfil: Perfil, *, presupuesto_por_votante: float | None = None, regla: 
         if criterio:
             empates.append(Empate(tuple(perfil.ids[k] for k, _ in sorted(mejores)), perfil.ids[j], criterio))
         pago = dict(mejores)[j]
-        _pagar(clase, saldo, perfil.apoyantes[j], pago)
+        saldo = _pagar(clase, saldo, perfil.apoyantes[j], pago)
         del previo[j]
         elegidos.append(j)
         gastado += perfil.costos[j]
-    saldos = np.array(saldo)
+    saldos = saldo
     return Resultado(regla, [perfil.ids[j] for j in elegidos], gastado, empates,
                      {"presupuesto_por_votante": por_votante, "saldo_sin_usar": _saldo_total(clase, saldo),
                       # lo que juntaban al final los apoyantes de cada proyecto (explica por qué no se financió)
@@ -215,16 +215,18 @@ def _rho(costo: float, cuenta: np.ndarray, saldos: np.ndarray) -> tuple[float | 
     return pago[k] / costo, float(pago[k])
 
 
-def _pagar(clase: np.ndarray, saldo: list[float], apoyantes: np.ndarray, pago: float) -> None:
+def _pagar(clase: np.ndarray, saldo: np.ndarray, apoyantes: np.ndarray, pago: float) -> np.ndarray:
+    """Cada apoyante paga `pago` o lo que le quede; los que quedan con el mismo saldo forman una sola clase
+    nueva (todos los que se quedan en cero, por ejemplo). Devuelve los saldos de las clases, ampliados."""
     viejas, inversa = np.unique(clase[apoyantes], return_inverse=True)
-    base = len(saldo)
-    for vieja in viejas:
-        saldo.append(max(0.0, saldo[vieja] - min(saldo[vieja], pago)))
-    clase[apoyantes] = base + inversa
+    nuevos = np.maximum(0.0, saldo[viejas] - np.minimum(saldo[viejas], pago))
+    valores, agrupadas = np.unique(nuevos, return_inverse=True)
+    clase[apoyantes] = len(saldo) + agrupadas[inversa]
+    return np.concatenate((saldo, valores))
 
 
-def _saldo_total(clase: np.ndarray, saldo: list[float]) -> float:
-    return float(np.bincount(clase, minlength=len(saldo)) @ np.array(saldo))
+def _saldo_total(clase: np.ndarray, saldo: np.ndarray) -> float:
+    return float(np.bincount(clase, minlength=len(saldo)) @ saldo)
 
 
 def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:

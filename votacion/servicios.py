@@ -425,17 +425,21 @@ def puede_ver_resultados(votacion: Votacion, actor: Actor) -> bool:
             or puede(actor, Accion.GESTIONAR_VOTACIONES).permitido)
 
 
-def resultados(db: Database, votacion_id: int, *, actor: Actor) -> ResultadoVotacion:
-    """Cuenta la votación con su regla oficial y con la comparación (MES o, si la oficial es MES, los más votados)."""
+def resultados(db: Database, votacion_id: int, *, actor: Actor, comparar: bool = True) -> ResultadoVotacion:
+    """Cuenta la votación con su regla oficial y con la comparación (MES o, si la oficial es MES, los más votados).
+
+    `comparar=False` (el proyector, en vivo): solo la regla oficial; la comparación con MES+add1 puede pedir
+    miles de rondas en un taller y se muestra en la página de resultados.
+    """
     votacion = obtener(db, votacion_id)
     if not puede_ver_resultados(votacion, actor):
         raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
     eleccion = eleccion_de(db, votacion)
-    return contar_eleccion(votacion, eleccion, _poblacion(db))
+    return contar_eleccion(votacion, eleccion, _poblacion(db), comparar=comparar)
 
 
-def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion,
-                    poblacion: dict[str, float] | None = None) -> ResultadoVotacion:
+def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: dict[str, float] | None = None, *,
+                    comparar: bool = True) -> ResultadoVotacion:
     perfil = reglas.perfil_de(eleccion)
     n = perfil.votantes
     if n == 0:
@@ -443,7 +447,12 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion,
         oficial = comparacion = vacio
     else:
         oficial = reglas.REGLAS_PB[votacion.regla](perfil)
-        comparacion = (reglas.greedy(perfil) if votacion.regla in REGLAS_MES else reglas.mes_add1(perfil))
+        if not comparar:
+            comparacion = oficial
+        elif votacion.regla in REGLAS_MES:
+            comparacion = reglas.greedy(perfil)
+        else:
+            comparacion = reglas.mes_add1(perfil)
     participacion, combinado = reglas.puntaje_combinado(perfil)
     mes_final = comparacion if votacion.regla not in REGLAS_MES else oficial
     indice = {pid: j for j, pid in enumerate(perfil.ids)}
@@ -473,7 +482,7 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion,
             fila["motivo"] = _motivo_oficial(votacion, fila, restante, detenida_en)
             if votacion.regla == "greedy-no-skip" and detenida_en is None and fila["votos"]:
                 detenida_en = codigo
-        fila["motivo_mes"] = (None if codigo in set(mes_final.elegidos) else
+        fila["motivo_mes"] = (None if not comparar or codigo in set(mes_final.elegidos) else
                               _motivo_mes(perfil, j, mes_final, indice, proyectos))
         filas.append(fila)
     cubiertos = {}
