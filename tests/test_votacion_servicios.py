@@ -18,7 +18,7 @@ from geo.db import listar_eventos
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from tests.conftest import FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, copiar_viables, filas
-from votacion import almacen, pabulib, reglas
+from votacion import almacen, ordinales, pabulib, reglas
 from votacion import servicios as votacion
 from votacion.modelo import (EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta, VotacionCerrada,
                              VotacionInvalida)
@@ -370,7 +370,8 @@ def test_resultados_en_vivo_solo_si_la_facilitacion_los_muestra(base):
                                          ("equalshares/add1", TipoPapeleta.APROBACION),
                                          ("mes+greedy", TipoPapeleta.PRESUPUESTO),
                                          ("greedy", TipoPapeleta.PUNTOS),
-                                         ("prioridad-combinada", TipoPapeleta.RANKING)])
+                                         ("prioridad-combinada", TipoPapeleta.RANKING),
+                                         ("schulze", TipoPapeleta.RANKING), ("irv", TipoPapeleta.RANKING)])
 def test_recontar_el_archivo_publicado_da_lo_mismo(base, tmp_path, regla, tipo):
     """El .pb publicado, recontado con la línea de comandos, da los mismos financiados que la app."""
     db, codigos = base
@@ -396,7 +397,8 @@ def test_recontar_el_archivo_publicado_da_lo_mismo(base, tmp_path, regla, tipo):
                             text=True, cwd=RAIZ, check=True)
     assert salida.stdout.split() == resultado.oficial.elegidos
     releida = pabulib.leer(archivo)
-    assert reglas.contar(releida).elegidos == resultado.oficial.elegidos
+    motor = ordinales if regla in ordinales.REGLAS_ORDEN else reglas
+    assert motor.contar(releida, regla).elegidos == resultado.oficial.elegidos
     assert [d["canal"] for d in releida.datos_votos].count("papel") == 1
     assert releida.votantes == [v["recibo"] for v in almacen.vigentes(db, abierta.id)]
 
@@ -414,3 +416,27 @@ def test_csv_de_resultados_sin_formulas(base):
     titulos = [f[2] for f in filas_csv[1:]]
     assert "'=HYPERLINK(\"http://x.example\",\"clic\")" in titulos
     assert not any(t.startswith("=") for t in titulos)
+
+
+def test_exportar_desde_la_base_y_recontar_por_linea_de_comandos(tmp_path, _plantilla_viables):
+    """`python -m votacion exportar --votacion ID` escribe el .pb; `contar` sobre él da lo mismo que la app."""
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    codigos = _plantilla_viables[1]
+    db = geo.abrir(ruta)
+    abierta = crear(db, techo_centimos=60_000_000, regla="equalshares/add1")
+    _votar_muchos(db, abierta, codigos)
+    esperado = votacion.resultados(db, abierta.id, actor=FACILITADORA).oficial.elegidos
+    db.close()
+    archivo = tmp_path / "publicado.pb"
+    salida = subprocess.run([sys.executable, "-m", "votacion", "exportar", "--votacion", str(abierta.id), "--db",
+                             str(ruta), "--salida", str(archivo)], capture_output=True, text=True, cwd=RAIZ)
+    assert salida.returncode == 0 and "está «abierta»: el archivo es parcial" in salida.stderr
+    recuento = subprocess.run([sys.executable, "-m", "votacion", "contar", str(archivo)], capture_output=True,
+                              text=True, cwd=RAIZ, check=True)
+    assert recuento.stdout.split() == esperado
+    csv_texto = subprocess.run([sys.executable, "-m", "votacion", "exportar", "--votacion", str(abierta.id), "--db",
+                                str(ruta), "--formato", "csv"], capture_output=True, text=True, cwd=RAIZ, check=True)
+    assert csv_texto.stdout.lstrip("\ufeff").startswith("rango;codigo;titulo")
+    mala = subprocess.run([sys.executable, "-m", "votacion", "exportar", "--votacion", "999", "--db", str(ruta)],
+                          capture_output=True, text=True, cwd=RAIZ)
+    assert mala.returncode == 1 and "No existe la votación 999" in mala.stderr

@@ -21,6 +21,7 @@ def main(argumentos: list[str] | None = None) -> int:
     analizador = argparse.ArgumentParser(prog="python -m votacion", description="Conteo verificable de votaciones.")
     ordenes = analizador.add_subparsers(dest="orden", required=True)
     _agregar_contar(ordenes)
+    _agregar_exportar(ordenes)
     opciones = analizador.parse_args(argumentos)
     try:
         return opciones.ejecutar(opciones)
@@ -28,7 +29,8 @@ def main(argumentos: list[str] | None = None) -> int:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"Error: no se pudo leer {error.filename or opciones.archivo}: {error.strerror}.", file=sys.stderr)
+        print(f"Error: no se pudo leer {error.filename or getattr(opciones, 'archivo', '')}: {error.strerror}.",
+              file=sys.stderr)
         return 1
 
 
@@ -57,6 +59,46 @@ def _contar(opciones) -> int:
         print(f"# empate entre {', '.join(empate.entre)}: se eligió {empate.elegido} ({empate.criterio})",
               file=sys.stderr)
     print("\n".join(lineas))
+    return 0
+
+
+def _agregar_exportar(ordenes) -> None:
+    exportar = ordenes.add_parser("exportar", help="Escribe una votación de la base como .pb (para recontar) o CSV.")
+    exportar.add_argument("--votacion", type=int, required=True, help="Id de la votación.")
+    exportar.add_argument("--formato", choices=["pb", "csv"], default="pb")
+    exportar.add_argument("--salida", help="Archivo de salida; sin él, la salida normal.")
+    exportar.add_argument("--db", help="Ruta de la base (por defecto PLATAFORMA_DB o datos/plataforma.db).")
+    exportar.set_defaults(ejecutar=_exportar)
+
+
+def _exportar(opciones) -> int:
+    import contextlib
+
+    import geo
+    from geo.acceso import LINEA_DE_COMANDOS
+    from propuestas.modelo import NoEncontrada
+    from votacion import servicios
+    from votacion.modelo import EstadoVotacion
+
+    try:
+        with contextlib.closing(geo.abrir(opciones.db)) as db:
+            servicios.preparar(db)
+            votacion = servicios.obtener(db, opciones.votacion)
+            if opciones.formato == "pb":
+                texto = servicios.exportar_pb(db, votacion.id, actor=LINEA_DE_COMANDOS)
+            else:
+                texto = servicios.exportar_csv(servicios.resultados(db, votacion.id, actor=LINEA_DE_COMANDOS))
+    except (NoEncontrada, geo.ErrorAlmacen) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    if votacion.estado != EstadoVotacion.CERRADA:
+        print(f"# la votación {votacion.id} está «{votacion.estado.etiqueta.lower()}»: el archivo es parcial.",
+              file=sys.stderr)
+    if opciones.salida:
+        with open(opciones.salida, "w", encoding="utf-8", newline="") as archivo:
+            archivo.write(texto)
+    else:
+        sys.stdout.write(texto)
     return 0
 
 

@@ -57,13 +57,18 @@ REGLAS = {
     "equalshares/add1": "Partes Iguales (MES) con completado add1",
     "equalshares/add1-comparison": "MES add1, salvo que más votantes prefieran el greedy",
     "mes+greedy": "Partes Iguales (MES) y el sobrante por greedy",
+    "schulze": "Schulze (caminos más fuertes entre duelos), financiando en ese orden",
+    "borda": "Borda (puntos por posición; lo no nombrado, debajo), financiando en ese orden",
+    "copeland": "Copeland (duelos ganados), financiando en ese orden",
+    "irv": "Segunda vuelta instantánea (IRV), financiando en ese orden",
 }
+REGLAS_ORDEN = ("schulze", "borda", "copeland", "irv")
 REGLAS_MES = ("equalshares/add1", "equalshares/add1-comparison", "mes+greedy")
 REGLAS_POR_TIPO = {
-    TipoPapeleta.APROBACION: tuple(REGLAS),
-    TipoPapeleta.PRESUPUESTO: tuple(REGLAS),
+    TipoPapeleta.APROBACION: tuple(r for r in REGLAS if r not in REGLAS_ORDEN),
+    TipoPapeleta.PRESUPUESTO: tuple(r for r in REGLAS if r not in REGLAS_ORDEN),
     TipoPapeleta.PUNTOS: ("prioridad-combinada", "greedy", "greedy-no-skip"),
-    TipoPapeleta.RANKING: ("prioridad-combinada", "greedy", "greedy-no-skip"),
+    TipoPapeleta.RANKING: ("prioridad-combinada", "greedy", "greedy-no-skip", *REGLAS_ORDEN),
 }
 QUIEN_VOTA = {"registrados": "Agentes participantes registrados del proceso (con código de acceso)",
               "asistentes": "Solo quienes figuran en la asistencia del taller"}

@@ -24,7 +24,7 @@ from geo.modelo import Problema
 from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
 from propuestas.modelo import Estado, Fase, NoEncontrada, formatear_fecha, formatear_soles
-from votacion import almacen, pabulib, reglas
+from votacion import almacen, ordinales, pabulib, reglas
 from votacion.modelo import (REGLAS, REGLAS_MES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
                              PapeletaInvalida, TipoPapeleta, Votacion, VotacionCerrada, VotacionInvalida,
                              leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta, validar_votacion)
@@ -446,7 +446,8 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
         vacio = reglas.Resultado(votacion.regla, [], 0.0)
         oficial = comparacion = vacio
     else:
-        oficial = reglas.REGLAS_PB[votacion.regla](perfil)
+        oficial = (ordinales.contar(eleccion, votacion.regla) if votacion.regla in ordinales.REGLAS_ORDEN
+                   else reglas.REGLAS_PB[votacion.regla](perfil))
         if not comparar:
             comparacion = oficial
         elif votacion.regla in REGLAS_MES:
@@ -461,6 +462,8 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
         orden = list(oficial.elegidos) + sorted((p for p in perfil.ids if p not in financiadas),
                                                 key=lambda p: (-perfil.puntajes[indice[p]], perfil.costos[indice[p]],
                                                                indice[p]))
+    elif votacion.regla in ordinales.REGLAS_ORDEN:
+        orden = list(oficial.detalle.get("orden", perfil.ids))
     else:
         puntaje = combinado if votacion.regla == "prioridad-combinada" else perfil.puntajes
         orden = sorted(perfil.ids, key=lambda p: (-puntaje[indice[p]], perfil.costos[indice[p]],
