@@ -65,15 +65,21 @@ def _numero(texto: str) -> float:
 
 
 def leer(ruta: str | Path) -> Eleccion:
+    return leer_archivo(ruta, leer_texto)
+
+
+def leer_archivo(ruta: str | Path, lector):
+    """Abre un archivo de votos con el `lector` de su formato: tamaño revisado antes de leer, UTF-8 (con o
+    sin BOM), línea por línea. Lo comparten el .pb y los PrefLib."""
     ruta = Path(ruta)
     tamano = ruta.stat().st_size
     if tamano > TAMANO_MAXIMO:
         raise ArchivoInvalido(f"el archivo pesa {tamano / 2**30:.1f} GB; el máximo es "
-                              f"{TAMANO_MAXIMO // 2**20} MB (ningún presupuesto participativo real es tan grande).",
+                              f"{TAMANO_MAXIMO // 2**20} MB (ninguna votación real es tan grande).",
                               archivo=ruta.name)
     with open(ruta, encoding="utf-8-sig", newline="") as archivo:
         try:
-            return leer_texto(archivo, nombre=ruta.name)
+            return lector(archivo, nombre=ruta.name)
         except UnicodeDecodeError as error:
             raise ArchivoInvalido(f"no es texto UTF-8 ({error.reason} en el byte {error.start}).",
                                   archivo=ruta.name) from error

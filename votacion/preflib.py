@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from votacion.pabulib import TAMANO_MAXIMO, ArchivoInvalido
+from votacion.pabulib import ArchivoInvalido, leer_archivo
 
 TIPOS = {  # tipo: (sin empates, nombra todas las alternativas)
     "soc": (True, True),
@@ -52,17 +52,7 @@ def es_preflib(ruta: str | Path) -> bool:
 
 
 def leer(ruta: str | Path) -> EleccionOrdinal:
-    ruta = Path(ruta)
-    tamano = ruta.stat().st_size
-    if tamano > TAMANO_MAXIMO:
-        raise ArchivoInvalido(f"el archivo pesa {tamano / 2**30:.1f} GB; el máximo es {TAMANO_MAXIMO // 2**20} MB.",
-                              archivo=ruta.name)
-    with open(ruta, encoding="utf-8-sig", newline="") as archivo:
-        try:
-            return leer_texto(archivo, nombre=ruta.name)
-        except UnicodeDecodeError as error:
-            raise ArchivoInvalido(f"no es texto UTF-8 ({error.reason} en el byte {error.start}).",
-                                  archivo=ruta.name) from error
+    return leer_archivo(ruta, leer_texto)
 
 
 def leer_texto(texto: str | io.TextIOBase, *, nombre: str = "") -> EleccionOrdinal:
