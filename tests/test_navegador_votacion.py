@@ -127,15 +127,16 @@ def _casilla(pagina, votacion_id, codigo):
 def _marcar(pagina, votacion_id, codigos):
     """Toca «Elijo esta» en cada tarjeta y, tras cada toque, espera el contador que el servidor vuelve a dibujar.
 
-    Lo marcado se cuenta antes de tocar, con la página quieta: durante una nueva ejecución la tarjeta puede
-    estar dos veces en la página (la vieja y la nueva, si algo de arriba desapareció, como el aviso de bienvenida).
+    Lo marcado se cuenta antes de tocar, con la página quieta: durante una nueva ejecución una tarjeta puede
+    estar dos veces en la página (la vieja y la nueva, si algo de arriba desapareció, como el aviso de bienvenida);
+    por eso también se espera `.first` y se lee solo después de `_listo`.
     """
     marcadas = pagina.locator(f"[class*='st-key-votar_{votacion_id}_'] input[type=checkbox]:checked").count()
     for codigo in codigos:
         casilla = _casilla(pagina, votacion_id, codigo)
         marcadas += -1 if casilla.get_by_role("checkbox").is_checked() else 1
         casilla.get_by_text("Elijo esta").click()
-        pagina.get_by_text(re.compile(rf"^Elegidas: {marcadas} de 3")).wait_for(timeout=30_000)
+        pagina.get_by_text(re.compile(rf"^Elegidas: {marcadas} de 3")).first.wait_for(timeout=30_000)
         _listo(pagina)
 
 
@@ -143,7 +144,7 @@ def _votar(pagina, *, boton="Votar", aviso="Su voto quedó registrado") -> str:
     """Emite la papeleta y devuelve el recibo que la página muestra."""
     pagina.get_by_role("button", name=boton).click()
     exito = pagina.get_by_test_id("stAlertContentSuccess").filter(has_text=aviso)
-    exito.wait_for(timeout=30_000)
+    exito.first.wait_for(timeout=30_000)  # `.first`: mientras corre, lo de abajo del aviso puede estar dos veces
     _listo(pagina)
     return RECIBO.search(exito.inner_text())[1]
 
