@@ -13,7 +13,7 @@ from geo.acceso import SISTEMA, Accion, SinPermiso, puede
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles
-from votacion import almacen, servicios
+from votacion import almacen, pabulib, servicios
 from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
 
 COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
@@ -71,7 +71,7 @@ with comun.conexion() as db:
         st.warning(comun.texto_plano(str(error)))
         st.stop()
     vigente = territorio.cargar_territorio(db)
-    archivo_pb = servicios.exportar_pb(db, votacion_id, actor=actor)
+archivo_pb = pabulib.escribir(resultado.eleccion)  # lo mismo que exportar_pb, sin volver a leer la base
 votacion = resultado.votacion
 
 if votacion.estado != EstadoVotacion.CERRADA:
@@ -100,11 +100,12 @@ for empate in resultado.oficial.empates:
                                  f"({empate.criterio})."))
 
 etiqueta_votos = {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos (posición)"}.get(votacion.tipo)
-st.dataframe([{"Rango": f["rango"], "Propuesta": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"],
+st.dataframe([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["financiada"], "Título": f["titulo"],
+               "Distrito": f["distrito"],
                "Costo S/": f["costo_centimos"] / 100, "Votos": f["votos"],
                **({etiqueta_votos: f["puntaje"]} if etiqueta_votos else {}),
                "% de votantes": round(f["pct_votantes"], 1), "Puntaje técnico": f["puntaje_tecnico"],
-               "Puntaje combinado": round(f["combinado"], 1), "Financiada": f["financiada"]}
+               "Puntaje combinado": round(f["combinado"], 1)}
               for f in resultado.filas],
              hide_index=True, width="stretch", key="resultados_tabla",
              column_config={"Costo S/": st.column_config.NumberColumn(format="%,.2f"),

@@ -95,7 +95,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
 
 if not votaciones:
     st.stop()
-nombres_votacion = {v.id: f"{v.nombre} — {v.estado.etiqueta.lower()}" for v in votaciones}
+nombres_votacion = {v.id: f"{v.nombre} (n.º {v.id})" for v in votaciones}  # el estado va debajo (cambia)
 votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get, key="vot_elegida")
 with comun.conexion() as db:
     votacion = servicios.obtener(db, votacion_id)
@@ -148,9 +148,12 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
 
 if votacion.estado != EstadoVotacion.PREPARADA:
     st.subheader("Papeletas de papel", anchor=False)
+    # cada lote guardado estrena caja (otra clave): lo ya guardado no queda escrito ni se vuelve a revisar
+    lotes = st.session_state.get(f"vot_papel_lotes_{votacion.id}", 0)
     with st.expander("Formato"):
         st.code(FORMATO_PAPEL, language=None)
-    texto = st.text_area("Una línea por papeleta", height=160, key=f"vot_papel_{votacion.id}",
+    texto = st.text_area("Una línea por papeleta", height=160,
+                         key=f"vot_papel_{votacion.id}" + (f"_{lotes}" if lotes else ""),
                          placeholder="N.º 0153: 1, 4, 7\nN.º 0154: 2, 4")
     if texto.strip():
         with comun.conexion() as db:
@@ -163,8 +166,10 @@ if votacion.estado != EstadoVotacion.PREPARADA:
         if malas:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
         elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):
+            st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes + 1
             ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
                      f"Se guardaron {len(lineas)} papeletas de papel.")
+            st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes  # solo se llega aquí si falló: la caja sigue
 
 st.subheader("Auditoría", anchor=False)
 if st.button("Verificar la cadena de huellas", key="vot_verificar", icon=":material/verified:"):

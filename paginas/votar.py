@@ -55,7 +55,8 @@ if actor == PUBLICO or not puede(actor, Accion.VOTAR):
     st.stop()
 
 motivo = servicios.por_que_no_se_vota(votacion, geo.ahora())
-if mia:
+recien = st.session_state.pop(f"votar_{votacion.id}_recien", None)  # lo que pasó al votar: va junto al botón
+if mia and not recien:
     st.success(f"Su voto está registrado. Recibo: **{mia[1]}**" +
                ("" if motivo else " · Puede cambiarlo hasta el cierre; vale el último."))
 if motivo:
@@ -129,6 +130,14 @@ else:
         else:
             resumen.markdown(f"Elegidas: **{len(papeleta.elegidas)} de {votacion.max_opciones}**")
 
+if recien:  # junto al botón, donde la persona está mirando
+    st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
+elif votacion.tipo in (TipoPapeleta.APROBACION, TipoPapeleta.PUNTOS) and len(elegibles) > 3:
+    # en el celular el contador de arriba queda fuera de la pantalla: se repite junto al botón
+    st.caption(f"Elegidas: {len(papeleta.elegidas)}" + (f" de {votacion.max_opciones}" if votacion.tipo ==
+                                                         TipoPapeleta.APROBACION else
+                                                         f" · semillas {sum(papeleta.puntos or ())} de "
+                                                         f"{votacion.puntos_total}"))
 if st.button("Cambiar mi voto" if mia else "Votar", type="primary", key="votar_emitir", width="stretch"):
     with comun.conexion() as db:
         try:
@@ -138,7 +147,8 @@ if st.button("Cambiar mi voto" if mia else "Votar", type="primary", key="votar_e
         except (VotacionCerrada, SinPermiso, ErrorPropuestas) as error:
             st.error(comun.texto_plano(str(error)))
         else:
-            comun.avisar(("Su voto no cambió: ya estaba así. " if recibo.repetida else
-                          "Su voto cambió. " if recibo.cambio else "¡Gracias! Su voto quedó registrado. ")
-                         + f"Recibo: {recibo.recibo}")
+            st.session_state[f"{clave}_recien"] = (
+                ("Su voto no cambió: ya estaba así. " if recibo.repetida else
+                 "Su voto cambió. " if recibo.cambio else "¡Gracias! Su voto quedó registrado. ")
+                + f"Recibo: {recibo.recibo}")
             st.rerun()

@@ -113,9 +113,6 @@ class Votacion:
     def es_taller(self) -> bool:
         return self.modalidad == "taller"
 
-    def regla_pabulib_tipo(self) -> str:
-        return self.tipo.tipo_pabulib
-
     def instrucciones(self) -> str:
         """Lo que la persona debe hacer, en una línea y en castellano sencillo."""
         if self.tipo == TipoPapeleta.APROBACION:

@@ -18,14 +18,14 @@ import numpy as np
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
-from geo.db import ErrorAlmacen, Evento, escritura, marca, registrar_evento
+from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
+from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
-from propuestas.modelo import Estado, Fase, NoEncontrada, formatear_fecha, formatear_soles
+from propuestas.modelo import Estado, NoEncontrada, formatear_fecha, formatear_soles
 from votacion import almacen, ordinales, pabulib, reglas
-from votacion.modelo import (REGLAS, REGLAS_MES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
+from votacion.modelo import (REGLAS_MES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
                              PapeletaInvalida, TipoPapeleta, Votacion, VotacionCerrada, VotacionInvalida,
                              leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta, validar_votacion)
 
@@ -456,6 +456,7 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
             comparacion = reglas.mes_add1(perfil)
     participacion, combinado = reglas.puntaje_combinado(perfil)
     mes_final = comparacion if votacion.regla not in REGLAS_MES else oficial
+    financiadas_mes = set(mes_final.elegidos)
     indice = {pid: j for j, pid in enumerate(perfil.ids)}
     financiadas, financiadas_cmp = set(oficial.elegidos), set(comparacion.elegidos)
     if votacion.regla in REGLAS_MES:
@@ -485,7 +486,7 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
             fila["motivo"] = _motivo_oficial(votacion, fila, restante, detenida_en)
             if votacion.regla == "greedy-no-skip" and detenida_en is None and fila["votos"]:
                 detenida_en = codigo
-        fila["motivo_mes"] = (None if not comparar or codigo in set(mes_final.elegidos) else
+        fila["motivo_mes"] = (None if not comparar or codigo in financiadas_mes else
                               _motivo_mes(perfil, j, mes_final, indice, proyectos))
         filas.append(fila)
     cubiertos = {}
@@ -528,9 +529,10 @@ def _motivo_mes(perfil: reglas.Perfil, j: int, mes_final: reglas.Resultado, indi
     gastos = sorted(((int(apoyan[perfil.apoyantes[indice[k]]].sum()), k) for k in mes_final.elegidos),
                     reverse=True)
     en_que = [k for cuantos, k in gastos[:2] if cuantos]
-    frase = (f"Sus {votos} votantes juntaban S/ {saldo:,.2f} de los S/ {perfil.costos[j]:,.2f} que cuesta"
-             if saldo < perfil.costos[j] else f"Sus {votos} votantes podían pagarla, pero otras propuestas "
-                                               "les daban más por cada sol")
+    quienes = "Su único votante" if votos == 1 else f"Sus {votos} votantes"
+    frase = (f"{quienes} {'juntaba' if votos == 1 else 'juntaban'} S/ {saldo:,.2f} de los S/ {perfil.costos[j]:,.2f} "
+             "que cuesta" if saldo < perfil.costos[j] else
+             f"{quienes} {'podía' if votos == 1 else 'podían'} pagarla, pero otras propuestas daban más por cada sol")
     if en_que:
         frase += "; ya habían usado su parte en " + " y ".join(en_que)
     return frase + "."
@@ -601,6 +603,3 @@ def neutralizar(texto: str | None) -> str:
     texto = texto or ""
     return "'" + texto if texto[:1] in ("=", "+", "-", "@", "\t", "\r") else texto
 
-
-def etiqueta_regla(regla: str) -> str:
-    return REGLAS.get(regla, regla)
