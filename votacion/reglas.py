@@ -250,7 +250,8 @@ def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
                 break
             resultado, por_votante = intento, por_votante + 1
             continue
-        bloque = min(bloque * 4, max(1, 4_000_000 // max(perfil.votantes, 1)), 4096)
+        # bloques de hasta ~300 mil saldos (K × n): más grandes salen de la caché y cada escenario cuesta más
+        bloque = min(bloque * 4, max(16, 300_000 // max(perfil.votantes, 1)), 4096)
         presupuestos = por_votante + np.arange(bloque, dtype=float)
         costos, cantidades = _mes_por_lotes(perfil, presupuestos)
         # la primera ronda que se pasa del presupuesto, o la que sigue a una que ya financió todo
