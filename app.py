@@ -17,10 +17,12 @@ MENU = {
         ("paginas/votar.py", "Votar", "votar", Accion.VOTAR),
         ("paginas/resultados.py", "Resultados de la votación", "resultados", Accion.VER),
         ("paginas/mapa.py", "Mapa del territorio", "mapa", Accion.VER),
+        ("paginas/proyector.py", "Proyector del taller", "proyector", Accion.VER),
     ],
     "Equipo técnico y secretaría": [
         ("paginas/evaluar.py", "Evaluación técnica", "evaluar", Accion.ADMITIR),
         ("paginas/moderacion.py", "Moderación", "moderacion", Accion.MODERAR),
+        ("paginas/consola.py", "Taller en vivo (consola)", "consola", Accion.GESTIONAR_VOTACIONES),
         ("paginas/votaciones.py", "Votaciones y papeletas", "votaciones", Accion.GESTIONAR_VOTACIONES),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
@@ -39,13 +41,19 @@ actor = comun.actor_actual()
 paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
            for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
 navegacion = st.navigation(list(paginas.values()), position="hidden")
-with st.sidebar:
-    for grupo, entradas in MENU.items():
-        visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
-        if visibles:
-            st.caption(grupo)
-            for ruta, titulo in visibles:
-                st.page_link(paginas[ruta], label=titulo)
-    st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
+proyector = navegacion.url_path == "proyector"  # pantalla completa: sin menú lateral
+if not proyector:
+    with st.sidebar:
+        for grupo, entradas in MENU.items():
+            visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
+            if visibles:
+                st.caption(grupo)
+                for ruta, titulo in visibles:
+                    st.page_link(paginas[ruta], label=titulo)
+        st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
+taller = st.query_params.get("taller", "")
+if taller.isdigit() and navegacion.url_path in ("", "inicio"):
+    # el QR del taller (`/?taller=ID`) abre la papeleta aunque sea la primera página que carga el celular
+    st.switch_page(paginas["paginas/votar.py"], query_params={"taller": taller})
 comun.avisar_si_es_demo()
 navegacion.run()

@@ -140,6 +140,15 @@ def listar_importaciones(db: Database) -> list[dict]:
     return filas
 
 
+def nombres_de_distritos(db: Database) -> dict[str, str]:
+    """ubigeo → nombre de los distritos vigentes, sin leer geometrías."""
+    vigente = ultima_importacion(db, "limites")
+    if vigente is None:
+        return {}
+    return dict(db.execute("SELECT ubigeo, nombre FROM distritos WHERE importacion_id = ? ORDER BY ubigeo",
+                           [vigente["id"]]).fetchall())
+
+
 def cargar_distritos(db: Database, importacion_id: int) -> list[Distrito]:
     return [
         Distrito(ubigeo=f["ubigeo"], nombre=f["nombre"], provincia=f["provincia"],

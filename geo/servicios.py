@@ -173,6 +173,10 @@ def exigir_territorio(db: Database) -> Territorio:
     return territorio
 
 
+def nombres_de_distritos(db: Database) -> dict[str, str]:
+    return almacen.nombres_de_distritos(db)
+
+
 def datos_de_distritos(db: Database) -> dict[str, dict]:
     """Indicadores vigentes por ubigeo (vacío si no se importaron)."""
     vigente = almacen.ultima_importacion(db, "indicadores")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import socket
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,12 +194,44 @@ def origen() -> str:
     return f"sesion:{st.session_state['_origen_sesion']}"
 
 
-def url_publica() -> str:
-    """Dirección con que los celulares abren la app (para los QR): `PLATAFORMA_URL_PUBLICA` o la actual."""
-    configurada = os.environ.get("PLATAFORMA_URL_PUBLICA")
+def ip_de_la_red() -> str | None:
+    """IP de esta computadora en la red local (la del Wi-Fi del taller). No envía nada: un socket UDP
+    «conectado» solo le pregunta al sistema por qué interfaz saldría."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as prueba:
+        try:
+            prueba.connect(("10.254.254.254", 1))
+            ip = prueba.getsockname()[0]
+        except OSError:
+            return None
+    return None if ip.startswith("127.") or ip == "0.0.0.0" else ip
+
+
+LOCALES = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"}
+
+
+def url_para_celulares(actual: str, *, configurada: str | None, ip: str | None, base: str = "") -> str:
+    """La dirección que va en los QR: la configurada (`PLATAFORMA_URL_PUBLICA`) o la de esta página, pero si
+    esta es «localhost» (el proyector abierto en la misma laptop) con la IP de la red local, que es la que
+    los celulares pueden abrir."""
     if configurada:
         return configurada.rstrip("/")
-    actual = getattr(st.context, "url", None) or "http://localhost:8501"
     partes = urllib.parse.urlsplit(actual)
-    return f"{partes.scheme}://{partes.netloc}" + (f"/{st.get_option('server.baseUrlPath').strip('/')}"
-                                                  if st.get_option("server.baseUrlPath") else "")
+    host, puerto = partes.hostname or "localhost", partes.port
+    if host in LOCALES and ip:
+        host = ip
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{puerto}" if puerto else ""
+    base = base.strip("/")
+    return f"{partes.scheme or 'http'}://{netloc}" + (f"/{base}" if base else "")
+
+
+def url_publica() -> str:
+    """Dirección con que los celulares abren la app (para los QR y tarjetas)."""
+    actual = getattr(st.context, "url", None) or f"http://localhost:{st.get_option('server.port') or 8501}"
+    return url_para_celulares(actual, configurada=os.environ.get("PLATAFORMA_URL_PUBLICA"), ip=ip_de_la_red(),
+                              base=st.get_option("server.baseUrlPath") or "")
+
+
+def url_del_taller(votacion_id: int) -> str:
+    """El enlace del QR del taller: abre la votación directo, aun como primera página del celular."""
+    return f"{url_publica()}/?taller={votacion_id}"

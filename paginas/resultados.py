@@ -1,7 +1,6 @@
 """Resultados de una votación: barra del techo, tabla, regla oficial frente a Partes Iguales (MES),
 equidad por distrito y, por cada propuesta no financiada con MES, una frase de por qué."""
 import contextlib
-import html
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,33 +10,11 @@ from geo import mapa
 from geo import servicios as territorio
 from geo.acceso import SISTEMA, Accion, SinPermiso, puede
 from paginas import comun
+from paginas.pantalla import barra_del_techo
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles
 from votacion import almacen, pabulib, servicios
 from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
-
-COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
-
-
-def barra_del_techo(resultado: servicios.ResultadoVotacion) -> str:
-    """La barra del techo presupuestal llenada en el orden de la regla; lo que sobra, en gris (HTML escapado)."""
-    techo = resultado.votacion.techo_centimos
-    partes = []
-    for i, fila in enumerate(f for f in resultado.filas if f["financiada"]):
-        ancho = 100 * fila["costo_centimos"] / techo
-        titulo = html.escape(f"{fila['codigo']} — {fila['titulo']}: {formatear_soles(fila['costo_centimos'])}")
-        partes.append(f'<div title="{titulo}" style="width:{ancho:.3f}%;background:{COLORES[i % len(COLORES)]};'
-                      f'color:#fff;overflow:hidden;white-space:nowrap;padding:6px 4px;font-size:0.85rem;'
-                      f'border-right:2px solid #fff">{html.escape(fila["codigo"])}</div>')
-    sobra = resultado.sobrante_centimos
-    if sobra > 0:
-        partes.append(f'<div title="Sin asignar: {html.escape(formatear_soles(sobra))}" style="width:'
-                      f'{100 * sobra / techo:.3f}%;background:#e0e0e0;color:#333;padding:6px 4px;'
-                      f'font-size:0.85rem;overflow:hidden;white-space:nowrap">sobra</div>')
-    return ('<div role="img" aria-label="Techo presupuestal y propuestas financiadas" style="display:flex;'
-            'width:100%;border:1px solid #999;border-radius:4px;overflow:hidden;margin:4px 0 8px">'
-            + "".join(partes) + "</div>")
-
 
 @st.cache_data(max_entries=32, show_spinner="Contando…")
 def contar(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:

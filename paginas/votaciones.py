@@ -5,14 +5,14 @@ import datetime as dt
 import streamlit as st
 
 import geo
-from geo.acceso import Accion, SinPermiso
-from paginas import comun
+from geo.acceso import Accion
+from paginas import comun, control
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import ErrorPropuestas, formatear_soles, soles_a_centimos
+from propuestas.modelo import formatear_soles, soles_a_centimos
 from votacion import almacen, servicios
 from votacion.modelo import (FORMATO_PAPEL, MODALIDADES, QUIEN_VOTA, REGLAS, REGLAS_POR_TIPO, EstadoVotacion,
-                             TipoPapeleta, VotacionCerrada)
+                             TipoPapeleta)
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Votaciones y papeletas")
@@ -26,18 +26,6 @@ if proceso is None:
     st.info("Todavía no hay un proceso participativo.")
     st.stop()
 st.caption(comun.texto_plano(proceso.nombre))
-
-
-def ejecutar(funcion, aviso: str) -> None:
-    """Corre un caso de uso; si falla, muestra el motivo (y lo escrito en la página sigue ahí)."""
-    with comun.conexion() as db:
-        try:
-            funcion(db)
-        except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
-            comun.mostrar_error(error)
-        else:
-            comun.avisar(aviso)
-            st.rerun()
 
 
 def hora_con_zona(fecha: dt.date | None, hora: dt.time | None) -> str | None:
@@ -90,7 +78,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
                 max_opciones=int(max_opciones), puntos_total=int(puntos_total), puntos_maximo=int(puntos_maximo),
                 peso_participacion=peso, peso_tecnico=100 - peso, modalidad=modalidad, lugar=lugar,
                 quien_vota=quien, cierra_en=cierre)
-            ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
+            control.ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
                      "Votación creada, en preparación. Ábrala cuando empiece el taller.")
 
 if not votaciones:
@@ -110,30 +98,7 @@ columnas[2].metric("De papel", sum(v["canal"] == "papel" for v in vigentes))
 enlace = f"{comun.url_publica()}/votar?votacion={votacion.id}"
 st.markdown(f"Enlace para votar: `{enlace}`")
 
-acciones = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votación", ":material/play_arrow:")],
-            EstadoVotacion.ABIERTA: [(EstadoVotacion.PAUSADA, "Pausar", ":material/pause:"),
-                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
-            EstadoVotacion.PAUSADA: [(EstadoVotacion.ABIERTA, "Reanudar", ":material/play_arrow:"),
-                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
-            EstadoVotacion.CERRADA: []}[votacion.estado]
-if acciones:
-    botones = st.columns(len(acciones) + 1)
-    confirmar = botones[-1].checkbox("Confirmo el cierre (no se puede reabrir)", key=f"vot_confirmar_{votacion.id}") \
-        if any(h == EstadoVotacion.CERRADA for h, _, _ in acciones) else True
-    for boton, (hacia, etiqueta, icono) in zip(botones, acciones):
-        if boton.button(etiqueta, key=f"vot_{hacia.value}_{votacion.id}", icon=icono):
-            if hacia == EstadoVotacion.CERRADA and not confirmar:
-                st.error("Marque «Confirmo el cierre» para cerrar: después no se reciben más papeletas.")
-            else:
-                ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
-                                                                      ahora=geo.ahora()),
-                         f"La votación quedó «{hacia.etiqueta.lower()}».")
-if votacion.estado != EstadoVotacion.CERRADA:
-    mostrar = st.toggle("Mostrar los resultados en vivo (también al público)", value=votacion.resultados_visibles,
-                        key=f"vot_visibles_{votacion.id}")
-    if mostrar != votacion.resultados_visibles:
-        ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor, ahora=geo.ahora()),
-                 "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
+control.estado_y_resultados(votacion, actor)
 st.page_link("paginas/resultados.py", label="Ver resultados", query_params={"votacion": str(votacion.id)})
 
 if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CERRADA:
@@ -143,7 +108,7 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
     etiquetas = {p["id"]: f"{p['nombre']} ({p.get('organizacion') or p['tipo']})" for p in personas}
     persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente")
     if st.button("Registrar asistencia", key="vot_registrar_asistencia") and persona:
-        ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
+        control.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
                  f"Asistencia registrada: {etiquetas[persona]}.")
 
 if votacion.estado != EstadoVotacion.PREPARADA:
@@ -167,7 +132,7 @@ if votacion.estado != EstadoVotacion.PREPARADA:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
         elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes + 1
-            ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
+            control.ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
                      f"Se guardaron {len(lineas)} papeletas de papel.")
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes  # solo se llega aquí si falló: la caja sigue
 

@@ -4,11 +4,15 @@ La papeleta se arma libremente (lo marcado vive en la sesión mientras la págin
 valida entera en el servidor al emitirla; si algo falla, el mensaje dice qué corregir y lo marcado
 queda como estaba. Se puede cambiar hasta el cierre: vale la última.
 """
+import contextlib
+
 import streamlit as st
 
 import geo
+from geo import cuentas
 from geo.acceso import PUBLICO, Accion, SinPermiso, puede
 from paginas import comun
+from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import ErrorPropuestas, NoEncontrada, formatear_soles
 from votacion import servicios
@@ -19,8 +23,8 @@ NINGUNA = "—"
 
 def elegir_votacion(db) -> int | None:
     """La votación del enlace (`?votacion=`) o, si no hay, la abierta del proceso actual (o a elegir)."""
-    pedido = st.query_params.get("votacion", "")
-    if pedido.isdigit():
+    pedido = st.query_params.get("votacion", "") or st.query_params.get("taller", "")  # el QR del taller
+    if pedido.isdigit() and len(pedido) <= 9:
         return int(pedido)
     proceso = propuestas_servicios.proceso_actual(db)
     votaciones = [v for v in servicios.listar(db, proceso.id)
@@ -44,15 +48,40 @@ with comun.conexion() as db:
         votacion = None
     elegibles = servicios.elegibles(db, votacion.id) if votacion else {}
     mia = servicios.mi_papeleta(db, votacion.id, actor=actor) if votacion else None
+    fotos = servicios.fotos_de_la_papeleta(db, votacion.id) if votacion else {}
 if votacion is None:
     st.info("No hay ninguna votación abierta ahora. Cuando la facilitación abra la del taller, aparecerá aquí.")
     st.stop()
 
 st.subheader(comun.texto_plano(votacion.nombre), anchor=False)
-if actor == PUBLICO or not puede(actor, Accion.VOTAR):
-    st.info("Para votar entre con el código de acceso de su tarjeta de agente participante.")
-    st.page_link("paginas/entrar.py", label="Entrar con mi código", query_params={"votacion": str(votacion.id)})
+if actor == PUBLICO:
+    # aquí mismo (el QR del taller trae a la gente directo a esta página): el código y a votar
+    with st.form("votar_entrar"):
+        codigo = st.text_input("Código de acceso (está en su tarjeta)", placeholder="ABCDE-FGHJK",
+                               key="votar_codigo")
+        if st.form_submit_button("Entrar y votar", type="primary", width="stretch"):
+            with comun.conexion() as db:
+                try:
+                    sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=geo.ahora())
+                except cuentas.ErrorCuenta as error:
+                    st.error(comun.texto_plano(str(error)))
+                else:
+                    comun.iniciar(sesion)
+                    comun.avisar("¡Bienvenida o bienvenido! Ya puede votar.")
+                    st.rerun()
+    st.caption("¿No tiene tarjeta? Acérquese a la mesa de facilitación: le registran en el momento.")
     st.stop()
+if not puede(actor, Accion.VOTAR):
+    st.info(f"Votan los agentes participantes con su código; usted entró como {actor.rol.etiqueta.lower()}.")
+    st.stop()
+if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida"):
+    with comun.conexion() as db:  # cuenta en «personas unidas» del proyector (una vez por persona)
+        try:
+            servicios.unirse(db, votacion.id, actor=actor, ahora=geo.ahora())
+        except SinPermiso as error:
+            st.error(comun.texto_plano(str(error)))
+            st.stop()
+    st.session_state[f"votar_{votacion.id}_unida"] = True
 
 motivo = servicios.por_que_no_se_vota(votacion, geo.ahora())
 recien = st.session_state.pop(f"votar_{votacion.id}_recien", None)  # lo que pasó al votar: va junto al botón
@@ -84,9 +113,20 @@ if f"{clave}_iniciada" not in st.session_state:  # la primera vez, lo marcado es
                                                            and puesto < len(anterior.elegidas) else NINGUNA)
 
 
+@st.cache_data(max_entries=500, show_spinner=False)
+def miniatura(ruta: str, foto_id: int) -> bytes | None:
+    """Una por foto para todo el taller (no por celular): las fotos no cambian, cada una tiene su id."""
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        return servicios.miniatura(db, foto_id)
+
+
 def tarjeta(codigo: str) -> st.delta_generator.DeltaGenerator:
     e = elegibles[codigo]
-    caja = st.container(border=True)
+    caja = st.container(border=True, key=f"tarjeta_{codigo}")
+    if codigo in fotos:
+        imagen = miniatura(str(comun.ruta_db()), fotos[codigo])
+        if imagen:
+            caja.image(imagen, width="stretch")
     caja.markdown(f"**{comun.texto_plano(e.titulo)}**  \n{comun.texto_plano(e.distrito or '')} · "
                   f"{formatear_soles(e.costo_centimos)} · `{e.codigo}`")
     return caja

@@ -36,6 +36,17 @@ def preparar_foto(contenido: bytes, nombre: str) -> tuple[bytes, int, int]:
         raise _invalida(f"«{nombre}» parece {formato} pero está dañada ({error}).") from error
 
 
+def miniatura(contenido: bytes, lado: int = 480) -> bytes:
+    """JPEG chico para las tarjetas de la papeleta (60 celulares en el Wi-Fi del taller no bajan fotos de 1600 px)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(contenido)) as imagen:
+        imagen.thumbnail((lado, lado))
+        salida = io.BytesIO()
+        imagen.convert("RGB").save(salida, "JPEG", quality=72, optimize=True)
+        return salida.getvalue()
+
+
 def _formato(contenido: bytes) -> str | None:
     if contenido[:4] == b"RIFF" and contenido[8:12] == b"WEBP":
         return "WEBP"

@@ -108,12 +108,10 @@ def _listo(pagina):
 
 
 def _entrar_desde_el_enlace(pagina, url, votacion_id, codigo):
-    """Como en el taller: abre el enlace de la votación, toca «Entrar con mi código» y vuelve a la papeleta."""
+    """Como en el taller: abre el enlace de la votación, escribe su código ahí mismo y ve la papeleta."""
     pagina.goto(f"{url}/votar?votacion={votacion_id}")
-    pagina.get_by_text("Para votar entre con el código de acceso de su tarjeta").wait_for(timeout=30_000)
-    pagina.get_by_role("link", name="Entrar con mi código").click()
     pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
-    pagina.get_by_role("button", name="Entrar con mi código").click()
+    pagina.get_by_role("button", name="Entrar y votar").click()
     pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
     expect(pagina).to_have_url(re.compile(rf"/votar\?votacion={votacion_id}$"))
     pagina.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import geo
 from geo.acceso import Actor, Rol
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase, PeriodoFase
-from tests.conftest import FACILITADORA, copiar_viables
+from tests.conftest import FACILITADORA, RAIZ, copiar_viables
 from tests.test_paginas_propuestas import _app, _errores
 from tests.test_paginas_propuestas import _textos as _textos_con_formato
 
@@ -119,10 +121,11 @@ def test_sin_codigo_o_del_equipo_no_vota(base):
     ruta, _ = base
     abierta = _abierta(ruta)
     publico = _app("paginas/votar.py", votacion=str(abierta.id))
-    assert "Para votar entre con el código de acceso" in _textos(publico)
-    assert not publico.button(key="votar_emitir") if "votar_emitir" in str(publico) else True
+    assert publico.text_input(key="votar_codigo") is not None
+    assert not [b for b in publico.button if b.key == "votar_emitir"]
     facilitadora = _app("paginas/votar.py", FACILITADORA, votacion=str(abierta.id))
-    assert "Para votar entre con el código de acceso" in _textos(facilitadora)
+    assert "Votan los agentes participantes con su código" in _textos(facilitadora)
+    assert not [b for b in facilitadora.button if b.key == "votar_emitir"]
     participante = _participante(ruta)
     with geo.abrir(ruta) as db:
         votacion.cambiar_estado(db, abierta.id, EstadoVotacion.PAUSADA, actor=FACILITADORA, ahora=geo.ahora())
@@ -189,3 +192,88 @@ def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
     assert "Sus 3 votantes" in textos or "Sus 2 votantes" in textos
     assert app.dataframe[1].value.shape[0] >= 10
     assert [b.label for b in app.get("download_button")] == ["Papeletas (.pb, pabulib)", "Resultados (.csv)"]
+
+
+def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(base):
+    """`/?taller=ID` (lo que lleva el QR) lleva a votar aunque sea la primera página que abre el celular; un
+    código errado dice por qué y lo escrito queda; con el bueno aparece la papeleta y la persona cuenta
+    como unida en el proyector."""
+    ruta, codigos = base
+    abierta = _abierta(ruta)
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        _, codigo = participantes.registrar_participante(db, proceso.id, {"nombre": "Rosa Huamán", "tipo": "joven",
+                                                                          "ubigeo": "021201", "consentimiento": True},
+                                                         actor=FACILITADORA, ahora=geo.ahora())
+    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    app.query_params["taller"] = str(abierta.id)
+    app.run()
+    assert not app.exception, app.exception
+    assert [t.value for t in app.title] == ["Votar"]
+    app.text_input(key="votar_codigo").input("ZZZZZ-ZZZZZ")
+    app.button[0].click().run()  # el botón del formulario
+    assert "El código «ZZZZZ-ZZZZZ» no es válido" in _errores(app)
+    assert app.text_input(key="votar_codigo").value == "ZZZZZ-ZZZZZ"
+    app.text_input(key="votar_codigo").input(codigo.lower())
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert "Bienvenida o bienvenido" in _textos(app)
+    assert app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}") is not None
+    with geo.abrir(ruta) as db:
+        assert votacion.en_vivo(db, abierta.id)["unidos"] == 1
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").check().run()
+    app.button(key="votar_emitir").click().run()
+    assert "Recibo:" in _textos(app)
+    with geo.abrir(ruta) as db:
+        assert votacion.en_vivo(db, abierta.id)["papeletas"] == 1
+
+
+def test_proyector_publico_muestra_qr_contadores_y_solo_revela_lo_publico(base):
+    ruta, codigos = base
+    abierta = _abierta(ruta, techo_centimos=60_000_000)
+    rosa = _participante(ruta)
+    with geo.abrir(ruta) as db:
+        votacion.unirse(db, abierta.id, actor=rosa, ahora=geo.ahora())
+        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[2])), actor=rosa, ahora=geo.ahora())
+        votacion.iniciar_cuenta(db, abierta.id, 5, actor=FACILITADORA, ahora=geo.ahora())
+    app = _app("paginas/proyector.py", taller=str(abierta.id))
+    contenido = " ".join(h.proto.body for h in app.get("html"))
+    assert "personas unidas" in contenido and '<b>1</b>papeletas' in contenido
+    assert 'alt="Código QR para unirse: http' in contenido and f"?taller={abierta.id}" in contenido
+    assert re.search(r'role="timer">0[45]:\d\d<', contenido)
+    assert 'alt="Papeletas por distrito de quien votó"' in contenido  # el mapa SVG
+    assert "class=\"pz-ranking\"" not in contenido  # los resultados no se revelaron
+    assert not app.sidebar.children or not list(app.sidebar)  # sin menú lateral
+    with geo.abrir(ruta) as db:
+        votacion.mostrar_resultados(db, abierta.id, True, actor=FACILITADORA, ahora=geo.ahora())
+    app.run()
+    contenido = " ".join(h.proto.body for h in app.get("html"))
+    assert "Resultados en vivo (parciales)" in contenido and "class=\"pz-ranking\"" in contenido
+    assert contenido.index(codigos[0]) < contenido.index(codigos[1])  # con voto, antes que sin voto
+
+
+def test_consola_de_la_facilitacion(base):
+    ruta, codigos = base
+    abierta = _abierta(ruta)
+    app = _app("paginas/consola.py", FACILITADORA)
+    assert "Taller en vivo" in [t.value for t in app.title]
+    assert app.metric[0].label == "Personas unidas"
+    app.button(key="consola_cuenta_iniciar").click().run()
+    with geo.abrir(ruta) as db:
+        assert votacion.obtener(db, abierta.id).cuenta_hasta is not None
+    app.text_input(key="consola_nombre").input("Pedro Sánchez")
+    app.selectbox(key="consola_tipo").set_value("ciudadano")
+    app.selectbox(key="consola_distrito").set_value("021201")
+    app.button[-1].click().run()  # sin el consentimiento: no se registra y lo escrito queda
+    assert "consentimiento" in _errores(app)
+    assert app.text_input(key="consola_nombre").value == "Pedro Sánchez"
+    app.checkbox(key="consola_consentimiento").check()
+    app.button[-1].click().run()
+    assert not app.exception, app.exception
+    codigo = app.code[0].value
+    assert re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", codigo)
+    with geo.abrir(ruta) as db:
+        resumen = votacion.asistencia_del_taller(db, abierta.id, actor=FACILITADORA)
+    assert resumen["personas"] == 1 and "Caraz" in resumen["por_distrito"]
+    participante = _app("paginas/consola.py", _participante(ruta, "Otra Persona"))
+    assert "Sin acceso" in [t.value for t in participante.title]

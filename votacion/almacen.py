@@ -97,6 +97,22 @@ def crear_votaciones(db: Database) -> None:
     """)
 
 
+@migraciones()
+def taller_en_vivo(db: Database) -> None:
+    """Taller en vivo: quién se unió desde su celular (por el QR) y la cuenta regresiva del proyector."""
+    db.executescript("""
+        ALTER TABLE votaciones ADD COLUMN cuenta_hasta TEXT;
+        CREATE TABLE presencias (
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            participante_id INTEGER NOT NULL REFERENCES participantes (id),
+            unida_en TEXT NOT NULL,
+            PRIMARY KEY (votacion_id, participante_id)
+        );
+        CREATE TRIGGER presencias_sin_borrado BEFORE DELETE ON presencias
+            BEGIN SELECT RAISE(ABORT, 'las presencias no se borran'); END;
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -117,7 +133,7 @@ def de_fila(fila: dict) -> Votacion:
     datos = {c: fila[c] for c in COLUMNAS}
     datos.update(tipo=TipoPapeleta(fila["tipo"]), estado=EstadoVotacion(fila["estado"]),
                  resultados_visibles=bool(fila["resultados_visibles"]), lugar=fila["lugar"] or "")
-    return Votacion(id=fila["id"], cerrada_en=fila["cerrada_en"], **datos)
+    return Votacion(id=fila["id"], cerrada_en=fila["cerrada_en"], cuenta_hasta=fila.get("cuenta_hasta"), **datos)
 
 
 def obtener(db: Database, votacion_id: int) -> Votacion | None:
@@ -136,6 +152,19 @@ def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
         FROM votacion_propuestas vp JOIN propuestas p ON p.id = vp.propuesta_id
         WHERE vp.votacion_id = ? ORDER BY vp.orden""", [votacion_id])
     return {fila[0]: Elegible(*fila) for fila in cursor.fetchall()}
+
+
+def fotos(db: Database, votacion_id: int) -> dict[str, int]:
+    """código → id de la última foto de cada propuesta de la papeleta que tiene foto (y no está oculta)."""
+    return dict(db.execute("""
+        SELECT p.codigo, max(f.id) FROM votacion_propuestas vp JOIN propuestas p ON p.id = vp.propuesta_id
+        JOIN fotos f ON f.propuesta_id = p.id
+        WHERE vp.votacion_id = ? AND p.oculta_en IS NULL GROUP BY p.codigo""", [votacion_id]).fetchall())
+
+
+def miniatura(db: Database, foto_id: int) -> bytes | None:
+    fila = db.execute("SELECT contenido FROM fotos WHERE id = ?", [foto_id]).fetchone()
+    return fila[0] if fila else None
 
 
 def vigentes(db: Database, votacion_id: int) -> list[dict]:
@@ -182,3 +211,41 @@ def version(db: Database, votacion_id: int) -> tuple:
                (SELECT actualizada_en || estado || resultados_visibles FROM votaciones WHERE id = ?),
                (SELECT max(p.actualizada_en) FROM propuestas p JOIN votacion_propuestas vp ON vp.propuesta_id = p.id
                 WHERE vp.votacion_id = ?)""", [votacion_id, votacion_id, votacion_id]).fetchone())
+
+
+def en_vivo(db: Database, votacion_id: int) -> dict:
+    """Lo que el proyector cuenta: personas unidas, papeletas vigentes (por canal) y ambas por distrito."""
+    unidos, papeletas, celular = db.execute("""
+        SELECT (SELECT count(*) FROM presencias WHERE votacion_id = :v),
+               (SELECT count(*) FROM papeletas WHERE votacion_id = :v AND reemplazada_en IS NULL),
+               (SELECT count(*) FROM papeletas WHERE votacion_id = :v AND reemplazada_en IS NULL
+                AND canal = 'celular')""", {"v": votacion_id}).fetchone()
+    por_distrito: dict[str, dict] = {}
+    for ubigeo, cuantos in db.execute("""
+            SELECT coalesce(pa.ubigeo, ''), count(*) FROM presencias pr JOIN participantes pa
+            ON pa.id = pr.participante_id WHERE pr.votacion_id = ? GROUP BY 1""", [votacion_id]).fetchall():
+        por_distrito.setdefault(ubigeo, {"unidos": 0, "papeletas": 0})["unidos"] = cuantos
+    for ubigeo, cuantos in db.execute("""
+            SELECT coalesce(pa.ubigeo, ''), count(*) FROM papeletas b LEFT JOIN participantes pa
+            ON pa.id = b.participante_id WHERE b.votacion_id = ? AND b.reemplazada_en IS NULL GROUP BY 1""",
+            [votacion_id]).fetchall():
+        por_distrito.setdefault(ubigeo, {"unidos": 0, "papeletas": 0})["papeletas"] = cuantos
+    return {"unidos": unidos, "papeletas": papeletas, "celular": celular, "papel": papeletas - celular,
+            "por_distrito": por_distrito}
+
+
+def asistencia(db: Database, votacion_id: int) -> list[dict]:
+    """Quienes están en el taller (anotados por la facilitación o unidos por el QR), sin datos personales:
+    organización (o tipo), distrito y cómo llegaron."""
+    cursor = db.execute("""
+        SELECT pa.id, coalesce(nullif(pa.organizacion, ''), '') AS organizacion, pa.tipo, coalesce(pa.ubigeo, '') AS ubigeo,
+               max(a.participante_id IS NOT NULL) AS anotada, max(pr.participante_id IS NOT NULL) AS unida,
+               EXISTS (SELECT 1 FROM papeletas b WHERE b.votacion_id = :v AND b.participante_id = pa.id
+                       AND b.reemplazada_en IS NULL) AS voto
+        FROM participantes pa
+        LEFT JOIN asistencias a ON a.participante_id = pa.id AND a.votacion_id = :v
+        LEFT JOIN presencias pr ON pr.participante_id = pa.id AND pr.votacion_id = :v
+        WHERE a.participante_id IS NOT NULL OR pr.participante_id IS NOT NULL
+        GROUP BY pa.id ORDER BY pa.id""", {"v": votacion_id})
+    columnas = [d[0] for d in cursor.description]
+    return [dict(zip(columnas, f)) for f in cursor.fetchall()]

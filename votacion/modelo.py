@@ -108,6 +108,7 @@ class Votacion:
     estado: EstadoVotacion = EstadoVotacion.PREPARADA
     resultados_visibles: bool = False
     cerrada_en: str | None = None
+    cuenta_hasta: str | None = None  # fin de la cuenta regresiva que muestra el proyector (ISO con zona)
 
     @property
     def es_taller(self) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import sqlite3
 from dataclasses import dataclass, field, replace
 
@@ -144,6 +145,19 @@ def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
     return almacen.elegibles(db, votacion_id)
 
 
+def fotos_de_la_papeleta(db: Database, votacion_id: int) -> dict[str, int]:
+    """código → id de la foto que va en su tarjeta (las propuestas sin foto no figuran)."""
+    return almacen.fotos(db, votacion_id)
+
+
+def miniatura(db: Database, foto_id: int) -> bytes | None:
+    """La foto de una tarjeta, achicada para el celular."""
+    from propuestas.fotos import miniatura as achicar
+
+    contenido = almacen.miniatura(db, foto_id)
+    return achicar(contenido) if contenido else None
+
+
 def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, actor: Actor, ahora: dt.datetime,
                    motivo: str = "") -> Votacion:
     """Abrir, pausar, reanudar o cerrar. Abrir exige la fase de priorización; cerrar es definitivo."""
@@ -206,6 +220,107 @@ def _exigir_del_proceso(db: Database, participante_id: int, votacion: Votacion) 
     fila = db.execute("SELECT proceso_id FROM participantes WHERE id = ?", [participante_id]).fetchone()
     if fila is None or fila[0] != votacion.proceso_id:
         raise SinPermiso("Su código de acceso es de otro proceso participativo: no vota en esta votación.")
+
+
+# --- taller en vivo -------------------------------------------------------------------------
+
+MINUTOS_CUENTA = (1, 180)
+SIN_ORGANIZACION = {"joven": "(jóvenes sin organización)", "ciudadano": "(ciudadanía sin organización)"}
+
+
+def unirse(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.datetime) -> bool:
+    """Anota que el agente participante abrió la votación del taller en su celular (el QR); False si ya estaba.
+
+    Es lo que el proyector cuenta como «personas unidas». No habilita a votar por sí sola: si votan solo
+    los asistentes, la asistencia la anota la facilitación.
+    """
+    exigir(actor, Accion.VOTAR)
+    if actor.participante_id is None:
+        return False
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        _exigir_del_proceso(db, actor.participante_id, votacion)
+        nueva = db.execute("INSERT OR IGNORE INTO presencias (votacion_id, participante_id, unida_en) VALUES (?, ?, ?)",
+                           [votacion_id, actor.participante_id, marca(ahora)]).rowcount == 1
+        if nueva:
+            registrar_evento(db, Evento(actor.etiqueta, "unirse_al_taller", "votacion", votacion_id, None,
+                                        {"participante": actor.participante_id}), momento=ahora)
+    return nueva
+
+
+def en_vivo(db: Database, votacion_id: int) -> dict:
+    """Contadores públicos del proyector (sin datos personales): unidos, papeletas y ambos por distrito."""
+    obtener(db, votacion_id)
+    return almacen.en_vivo(db, votacion_id)
+
+
+def asistencia_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> dict:
+    """Asistencia por organización y por distrito (anotados por la facilitación o unidos por el QR) y
+    cuántos de ellos ya votaron."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    obtener(db, votacion_id)
+    personas = almacen.asistencia(db, votacion_id)
+    nombres = territorio_servicios.nombres_de_distritos(db)
+    por_organizacion: dict[str, dict] = {}
+    por_distrito: dict[str, dict] = {}
+    for persona in personas:
+        organizacion = persona["organizacion"] or SIN_ORGANIZACION.get(persona["tipo"], "(sin organización)")
+        distrito = nombres.get(persona["ubigeo"], persona["ubigeo"]) or "(sin distrito)"
+        for grupo, clave in ((por_organizacion, organizacion), (por_distrito, distrito)):
+            fila = grupo.setdefault(clave, {"personas": 0, "votaron": 0})
+            fila["personas"] += 1
+            fila["votaron"] += int(bool(persona["voto"]))
+    return {"personas": len(personas), "votaron": sum(bool(p["voto"]) for p in personas),
+            "por_organizacion": dict(sorted(por_organizacion.items(), key=lambda kv: (-kv[1]["personas"], kv[0]))),
+            "por_distrito": dict(sorted(por_distrito.items(), key=lambda kv: (-kv[1]["personas"], kv[0])))}
+
+
+def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor: Actor,
+                           ahora: dt.datetime) -> tuple[int, str]:
+    """Registra en el momento a quien llegó sin tarjeta: agente participante del proceso, con su código
+    (se muestra una sola vez) y su asistencia al taller, en una sola transacción."""
+    from propuestas import participantes
+
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        if votacion.estado == EstadoVotacion.CERRADA:
+            raise VotacionCerrada("La votación ya se cerró: no se registra a nadie más en este taller.")
+        participante_id, codigo = participantes.registrar_participante(db, votacion.proceso_id, datos, actor=actor,
+                                                                       ahora=ahora)
+        registrar_asistencia(db, votacion_id, participante_id, actor=actor, ahora=ahora)
+    return participante_id, codigo
+
+
+def iniciar_cuenta(db: Database, votacion_id: int, minutos: int, *, actor: Actor, ahora: dt.datetime) -> str:
+    """Cuenta regresiva de `minutos` que muestra el proyector (solo la muestra: cerrar sigue siendo a mano)."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    if not isinstance(minutos, int) or not MINUTOS_CUENTA[0] <= minutos <= MINUTOS_CUENTA[1]:
+        raise VotacionInvalida([Problema("minutos", f"La cuenta regresiva va de {MINUTOS_CUENTA[0]} a "
+                                                    f"{MINUTOS_CUENTA[1]} minutos; puso {minutos}.")])
+    hasta = marca(ahora + dt.timedelta(minutes=minutos))
+    _poner_cuenta(db, votacion_id, hasta, actor=actor, ahora=ahora)
+    return hasta
+
+
+def detener_cuenta(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    _poner_cuenta(db, votacion_id, None, actor=actor, ahora=ahora)
+
+
+def _poner_cuenta(db: Database, votacion_id: int, hasta: str | None, *, actor: Actor, ahora: dt.datetime) -> None:
+    with escritura(db):
+        anterior = obtener(db, votacion_id).cuenta_hasta
+        db["votaciones"].update(votacion_id, {"cuenta_hasta": hasta, "actualizada_en": marca(ahora)})
+        registrar_evento(db, Evento(actor.etiqueta, "cuenta_regresiva", "votacion", votacion_id,
+                                    {"hasta": anterior}, {"hasta": hasta}), momento=ahora)
+
+
+def segundos_restantes(votacion: Votacion, ahora: dt.datetime) -> int | None:
+    """Segundos que le quedan a la cuenta regresiva (0 si ya terminó), o None si no hay ninguna."""
+    if not votacion.cuenta_hasta:
+        return None
+    return max(0, math.ceil((dt.datetime.fromisoformat(votacion.cuenta_hasta) - ahora).total_seconds()))
 
 
 # --- votar ----------------------------------------------------------------------------------

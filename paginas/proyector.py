@@ -1,0 +1,160 @@
+"""Proyector del taller (`proyector?taller=ID`): pantalla completa, letra grande y alto contraste.
+
+Muestra el QR para unirse, los contadores en vivo (personas unidas, papeletas, por distrito), la cuenta
+regresiva y, cuando la facilitación los revela (o al cerrar), los resultados: ranking, techo y mapa.
+Se actualiza solo (un fragmento cada segundo, sin recargar la página ni el mapa) y es público: si se
+recarga la pestaña del proyector en pleno taller no hace falta volver a entrar; por eso muestra solo lo
+que ya es público.
+"""
+import contextlib
+import html
+
+import streamlit as st
+
+import geo
+from geo import almacen as territorio_almacen
+from geo import servicios as territorio
+from geo.acceso import PUBLICO, SISTEMA, Accion
+from paginas import comun, pantalla
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import NoEncontrada, formatear_soles
+from votacion import almacen, servicios
+from votacion.modelo import EstadoVotacion, TipoPapeleta
+
+FILAS_RANKING = 8
+
+
+def elegir(db) -> int | None:
+    """La votación de `?taller=` (o `?votacion=`); si no, la abierta o en pausa más reciente del proceso actual."""
+    pedido = st.query_params.get("taller", "") or st.query_params.get("votacion", "")
+    if pedido.isdigit() and len(pedido) <= 9:
+        return int(pedido)
+    proceso = propuestas_servicios.proceso_actual(db)
+    votaciones = servicios.listar(db, proceso.id) if proceso else []
+    activas = [v for v in votaciones if v.estado in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA)]
+    candidatas = activas or votaciones
+    return candidatas[0].id if candidatas else None
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def formas(ruta: str, importacion_id: int) -> pantalla.Formas | None:
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        vigente = territorio.cargar_territorio(db)
+    return pantalla.formas_de(vigente) if vigente and vigente.distritos else None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
+    """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo."""
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        return servicios.resultados(db, votacion_id, actor=SISTEMA, comparar=False)
+
+
+def soles_cortos(centimos: float | None) -> str:
+    soles = (centimos or 0) / 100
+    if not soles:
+        return ""
+    if soles >= 1_000_000:
+        return f"S/ {soles / 1_000_000:,.1f} M"
+    if soles >= 1_000:
+        return f"S/ {soles / 1_000:,.0f} mil"
+    return f"S/ {soles:,.0f}"
+
+
+def papeletas_texto(valor: float | None) -> str:
+    cuantas = int(valor or 0)
+    return "" if not cuantas else f"{cuantas} papeleta" + ("" if cuantas == 1 else "s")
+
+
+def contadores(vivo: dict, nombres: dict[str, str]) -> str:
+    canales = f"{vivo['celular']} por celular · {vivo['papel']} de papel" if vivo["papel"] else "por celular"
+    filas = "".join(f"<tr><td>{html.escape(nombres.get(u, u) or 'Sin distrito')}</td>"
+                    f"<td>{d['unidos']}</td><td>{d['papeletas']}</td></tr>"
+                    for u, d in sorted(vivo["por_distrito"].items(), key=lambda kv: (-kv[1]["papeletas"],
+                                                                                       -kv[1]["unidos"], kv[0])))
+    tabla = (f'<table class="pz-distritos"><tr><td><b>Distrito</b></td><td><b>Unidos</b></td>'
+             f'<td><b>Papeletas</b></td></tr>{filas}</table>') if filas else ""
+    return (f'<div class="pz-numeros"><div class="pz-numero"><b>{vivo["unidos"]}</b>personas unidas</div>'
+            f'<div class="pz-numero"><b>{vivo["papeletas"]}</b>papeletas<div class="pz-nota">{canales}</div></div>'
+            f"</div>{tabla}")
+
+
+def unirse(url: str) -> str:
+    corta = url.split("://", 1)[-1]
+    return (f'<div aria-label="Cómo unirse">{pantalla.qr_imagen(url)}<div class="pz-url">{html.escape(corta)}'
+            f'</div><div class="pz-nota" style="text-align:center">Escanee con la cámara del celular y escriba el '
+            f"código de su tarjeta. Wi-Fi del taller.</div></div>")
+
+
+comun.exigir_pagina(Accion.VER)
+st.html(pantalla.ESTILO_PROYECTOR)
+with comun.conexion() as db:
+    votacion_id = elegir(db)
+if votacion_id is None:
+    st.html('<div class="pz"><p class="pz-nombre">Aún no hay ninguna votación.</p>La facilitación la crea en '
+                "«Taller en vivo».</div>")
+    st.stop()
+
+
+@st.fragment(run_every=1)
+def en_vivo() -> None:
+    """Todo lo que cambia: estado, reloj, contadores y resultados. Un segundo por vuelta: el reloj no salta;
+    lo que no cambió vuelve igual y el navegador no lo redibuja (el mapa es SVG, no un iframe)."""
+    ruta = str(comun.ruta_db())
+    with comun.conexion() as db:
+        try:
+            votacion = servicios.obtener(db, votacion_id)
+        except NoEncontrada as error:
+            st.warning(comun.texto_plano(str(error)))
+            return
+        vivo = servicios.en_vivo(db, votacion_id)
+        revelar = servicios.puede_ver_resultados(votacion, PUBLICO)
+        resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
+        importacion = territorio_almacen.ultima_importacion(db, "limites")
+        nombres = territorio.nombres_de_distritos(db)
+    restantes = servicios.segundos_restantes(votacion, geo.ahora())
+    cerrada = votacion.estado == EstadoVotacion.CERRADA
+    estado = (f'<span class="pz-estado pz-{votacion.estado.value}">{votacion.estado.etiqueta}</span>'
+              + html.escape(votacion.lugar))
+    cabeza, reloj = st.columns([5, 1], vertical_alignment="center")
+    cabeza.html(f'<div class="pz"><p class="pz-nombre">{html.escape(votacion.nombre)}</p>{estado}</div>')
+    reloj.html(f'<div class="pz">{pantalla.reloj(None if cerrada else restantes)}</div>')
+    figuras = formas(ruta, importacion["id"]) if importacion else None
+    if resultado is None:
+        izquierda, derecha = st.columns([3, 2], gap="large")
+        izquierda.html(f'<div class="pz">{contadores(vivo, nombres)}</div>')
+        if figuras:
+            valores = {u: d["papeletas"] for u, d in vivo["por_distrito"].items() if u}
+            izquierda.html(
+                '<div class="pz">' + pantalla.mapa_svg(figuras, valores, texto_valor=papeletas_texto,
+                                                       titulo="Papeletas por distrito de quien votó", alto_maximo="52vh") +
+                '<div class="pz-nota">Papeletas por distrito de quien votó (las de papel no tienen distrito).</div>'
+                "</div>")
+        derecha.html(f'<div class="pz">{unirse(comun.url_del_taller(votacion.id))}</div>')
+        return
+    izquierda, derecha = st.columns([3, 2], gap="large")
+    titulo = "Resultado final" if cerrada else "Resultados en vivo (parciales)"
+    etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
+                {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos"}.get(votacion.tipo, "Votos"))
+    financiadas = [f for f in resultado.filas if f["financiada"]]
+    resumen = (f"{len(financiadas)} financiadas por {formatear_soles(votacion.techo_centimos - resultado.sobrante_centimos)}"
+               f" de {formatear_soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
+    izquierda.html(
+        f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
+        + pantalla.barra_del_techo(resultado, alto_px=34, letra="0.75em")
+        + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
+           if resultado.votantes else "<p>Aún no hay papeletas.</p>") + "</div>")
+    if figuras:
+        montos: dict[str, float] = {}
+        for fila in financiadas:
+            montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
+        derecha.html('<div class="pz">' + pantalla.mapa_svg(figuras, montos, texto_valor=soles_cortos,
+                                                                titulo="Monto financiado por distrito", alto_maximo="62vh")
+                         + '<div class="pz-nota">Monto financiado por distrito de la propuesta.</div></div>',
+                         )
+    if not cerrada:
+        derecha.html(f'<div class="pz" style="max-width:14em;margin:auto">{contadores(vivo | {"por_distrito": {}}, {})}'
+                         f'{unirse(comun.url_del_taller(votacion.id))}</div>')
+
+
+en_vivo()
