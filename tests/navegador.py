@@ -48,37 +48,54 @@ def _puerto_libre() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def servidor(entorno: dict[str, str], registro: Path, espera: float = 90):
-    """Arranca la app en 127.0.0.1:<puerto libre> y entrega su URL; la detiene al salir."""
-    puerto = _puerto_libre()
+def arrancar(entorno: dict[str, str], registro: Path, espera: float = 90,
+             puerto: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Arranca la app en 127.0.0.1:<puerto> (uno libre si no se dice) y espera a que responda: (proceso, URL)."""
+    puerto = puerto or _puerto_libre()
     orden = [sys.executable, "-m", "streamlit", "run", str(RAIZ / "app.py"), "--server.address", "127.0.0.1",
              "--server.port", str(puerto), "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"]
-    with open(registro, "w") as salida:
-        proceso = subprocess.Popen(orden, cwd=RAIZ, env={**os.environ, **entorno}, stdout=salida,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        url = f"http://127.0.0.1:{puerto}"
-        try:
-            limite = time.monotonic() + espera
-            while True:
-                if proceso.poll() is not None:
-                    raise RuntimeError(f"streamlit terminó con código {proceso.returncode}: {registro.read_text()}")
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as respuesta:
-                        if respuesta.read().strip() == b"ok":
-                            break
-                if time.monotonic() > limite:
-                    raise TimeoutError("streamlit no respondió a tiempo")
-                time.sleep(0.2)
-            yield url
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proceso.pid, signal.SIGTERM)
-            try:
-                proceso.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proceso.pid, signal.SIGKILL)
+    salida = open(registro, "a")
+    proceso = subprocess.Popen(orden, cwd=RAIZ, env={**os.environ, **entorno}, stdout=salida,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    salida.close()
+    url = f"http://127.0.0.1:{puerto}"
+    try:
+        limite = time.monotonic() + espera
+        while True:
+            if proceso.poll() is not None:
+                raise RuntimeError(f"streamlit terminó con código {proceso.returncode}: {registro.read_text()}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as respuesta:
+                    if respuesta.read().strip() == b"ok":
+                        return proceso, url
+            if time.monotonic() > limite:
+                raise TimeoutError("streamlit no respondió a tiempo")
+            time.sleep(0.2)
+    except BaseException:
+        detener(proceso)
+        raise
+
+
+def detener(proceso: subprocess.Popen, senal: int = signal.SIGTERM) -> None:
+    """Detiene el servidor (`signal.SIGKILL`: como si se colgara la laptop o se cortara la luz)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proceso.pid, senal)
+    try:
+        proceso.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proceso.pid, signal.SIGKILL)
+        proceso.wait(10)
+
+
+@contextlib.contextmanager
+def servidor(entorno: dict[str, str], registro: Path, espera: float = 90):
+    """Arranca la app en 127.0.0.1:<puerto libre> y entrega su URL; la detiene al salir."""
+    proceso, url = arrancar(entorno, registro, espera)
+    try:
+        yield url
+    finally:
+        detener(proceso)
 
 
 class Navegador:

@@ -6,6 +6,7 @@ pide a internet."""
 import datetime as dt
 import io
 import re
+import signal
 
 import pytest
 
@@ -180,3 +181,52 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
     assert financiadas == sum(f["financiada"] for f in final.filas)
     navegador.capturar(grande, "proyector_1920_final")
     navegador.capturar(proyector, "proyector_1024_final")
+
+
+def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantilla_viables, limpio):
+    """kill -9 al servidor con un voto emitido y otro a medio marcar: al volver a arrancar (mismo puerto) el
+    proyector se reconecta solo y sigue contando, el voto emitido sigue con su recibo y la cadena está íntegra;
+    quien estaba marcando vuelve a escribir su código (la sesión vivía en el servidor) y vota."""
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    codigos = list(_plantilla_viables[1])
+    with geo.abrir(ruta) as db:
+        _priorizacion_hoy(db)
+        proceso = propuestas_servicios.proceso_actual(db)
+        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy"),
+                                         actor=FACILITADORA, ahora=geo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+        rosa, juan = (participantes.registrar_participante(
+            db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
+            actor=FACILITADORA, ahora=AHORA)[1] for nombre in ("Rosa Huamán", "Juan Pérez"))
+    entorno, registro = {"PLATAFORMA_DB": str(ruta)}, tmp_path / "streamlit.log"
+    puerto = navegador._puerto_libre()
+    servidor, url = navegador.arrancar(entorno, registro, puerto=puerto)
+    try:
+        proyector = limpio(1024, 768)
+        proyector.goto(f"{url}/proyector?taller={creada.id}")
+        proyector.get_by_text("personas unidas").wait_for(timeout=30_000)
+        celular_rosa = limpio(360, 740)
+        recibo = _votar_desde_el_qr(celular_rosa, url, creada.id, rosa, [codigos[0]])
+        expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("1", timeout=15_000)
+        celular_juan = limpio(360, 740)
+        celular_juan.goto(f"{url}/?taller={creada.id}")
+        celular_juan.get_by_label("Código de acceso (está en su tarjeta)").fill(juan)
+        celular_juan.get_by_role("button", name="Entrar y votar").click()
+        celular_juan.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
+
+        navegador.detener(servidor, signal.SIGKILL)
+        servidor, _ = navegador.arrancar(entorno, registro, puerto=puerto)
+
+        expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("1", timeout=60_000)
+        celular_juan.get_by_label("Código de acceso (está en su tarjeta)").wait_for(timeout=60_000)
+        _votar_desde_el_qr(celular_juan, url, creada.id, juan, [codigos[1]])
+        expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("2", timeout=15_000)
+        celular_rosa.goto(f"{url}/?taller={creada.id}")
+        celular_rosa.get_by_label("Código de acceso (está en su tarjeta)").fill(rosa)
+        celular_rosa.get_by_role("button", name="Entrar y votar").click()
+        celular_rosa.get_by_text(f"Su voto está registrado. Recibo: {recibo}").wait_for(timeout=30_000)
+    finally:
+        navegador.detener(servidor)
+    with geo.abrir(ruta) as db:
+        assert len(almacen.vigentes(db, creada.id)) == 2
+        assert votacion.verificar_cadena(db, creada.id) == []
