@@ -233,25 +233,19 @@ def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
     """MES y luego «add1» de pabulib: subir 1 unidad el presupuesto de cada votante (desde floor(B/n)+1)
     y repetir MES mientras el resultado quepa en el presupuesto real; vale el último que cupo.
 
-    Es exactamente ese recorrido de uno en uno, pero cuando hacen falta muchas rondas (un taller de
-    30 personas con un techo de un millón de soles pide decenas de miles) se evalúan de a bloques:
-    muchos presupuestos por votante a la vez, con numpy (`_mes_por_lotes`).
+    Es exactamente ese recorrido de uno en uno, pero las rondas se evalúan de a bloques: muchos
+    presupuestos por votante a la vez, con numpy (`_mes_por_lotes`). Importa en las ciudades (Wieliczka
+    2023 pide cientos de rondas) y más en los talleres: 30 personas con un techo de un millón de soles
+    piden decenas de miles.
     """
     resultado = mes(perfil)
     elegibles = sum(1 for j in range(len(perfil.ids)) if perfil.votos[j] > 0 and perfil.costos[j] > 0)
     por_votante = math.floor(perfil.presupuesto / perfil.votantes) + 1
-    rondas, bloque = 0, 1
+    rondas, bloque, ultimo_que_cabe = 0, 1, None
     tope = perfil.presupuesto * (1 + TOLERANCIA)
     while len(resultado.elegidos) < elegibles:
-        if rondas < 8:  # pocas rondas (ciudades grandes): una por una
-            intento = mes(perfil, presupuesto_por_votante=por_votante)
-            rondas += 1
-            if intento.costo_total > tope:
-                break
-            resultado, por_votante = intento, por_votante + 1
-            continue
-        # bloques de hasta ~300 mil saldos (K × n): más grandes salen de la caché y cada escenario cuesta más
-        bloque = min(bloque * 4, max(16, 300_000 // max(perfil.votantes, 1)), 4096)
+        # bloques de 4, 16, 64… hasta ~450 mil saldos (K × n): más grandes salen de la caché
+        bloque = min(bloque * 4, max(16, 450_000 // max(perfil.votantes, 1)), 4096)
         presupuestos = por_votante + np.arange(bloque, dtype=float)
         costos, cantidades = _mes_por_lotes(perfil, presupuestos)
         # la primera ronda que se pasa del presupuesto, o la que sigue a una que ya financió todo
@@ -261,10 +255,12 @@ def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
         ultima = int(paradas[0]) if len(paradas) else bloque
         rondas += ultima + (1 if len(paradas) and pasa[ultima] else 0)
         if ultima > 0:
-            resultado = mes(perfil, presupuesto_por_votante=float(presupuestos[ultima - 1]))
+            ultimo_que_cabe = float(presupuestos[ultima - 1])
         if len(paradas):
             break
         por_votante += bloque
+    if ultimo_que_cabe is not None:  # el detalle (empates, saldos) sale de una corrida de `mes` con ese presupuesto
+        resultado = mes(perfil, presupuesto_por_votante=ultimo_que_cabe)
     resultado.regla = regla
     resultado.detalle["rondas_add1"] = rondas
     return resultado
@@ -273,46 +269,97 @@ def mes_add1(perfil: Perfil, *, regla: str = "equalshares/add1") -> Resultado:
 def _mes_por_lotes(perfil: Perfil, presupuestos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """MES para K presupuestos por votante a la vez: (costo financiado, cantidad financiada) de cada uno.
 
-    Mismo cálculo que `mes` (ρ, empates dentro de TOLERANCIA, desempate por menor costo, más votos y
-    orden del archivo), con los saldos de los K escenarios en una matriz K × n.
+    Mismo cálculo que `mes`, con los saldos de los K escenarios en una matriz n × K: en cada paso cada
+    escenario evalúa sus proyectos en orden de ρ anterior (ρ solo sube) y se detiene como `mes` cuando el
+    siguiente ya no puede ganar; un proyecto que algún escenario necesita se evalúa en todos a la vez.
+    Empates dentro de TOLERANCIA, desempate por menor costo, más votos y orden del archivo.
     """
     k, m = len(presupuestos), len(perfil.ids)
-    saldos = np.repeat(presupuestos[:, None], perfil.votantes, axis=1)
+    saldos = np.repeat(presupuestos[None, :], perfil.votantes, axis=0)  # n × K: un apoyante trae sus K saldos juntos
     activos = np.array([perfil.votos[j] > 0 and perfil.costos[j] > 0 for j in range(m)])[None, :].repeat(k, axis=0)
+    previo = np.where(activos, 0.0, np.inf)  # cota inferior de ρ de cada proyecto en cada escenario
     rango = np.empty(m, dtype=np.int64)  # posición de cada proyecto en el orden de desempate
     rango[sorted(range(m), key=lambda j: (perfil.costos[j], -perfil.votos[j], j))] = np.arange(m)
     costo_total, cantidad = np.zeros(k), np.zeros(k, dtype=np.int64)
-    filas = np.arange(k)
-    for _ in range(m):
-        vivos = activos.any(axis=1)
-        if not vivos.any():
+    while activos.any():
+        mejor = np.full(k, np.inf)
+        rho = np.full((k, m), np.inf)  # ρ exacto de lo evaluado en este paso
+        evaluado = ~activos
+        while True:
+            limite = np.where(np.isinf(mejor), np.inf, mejor + TOLERANCIA * np.maximum(mejor, 1.0))
+            candidatos = ~evaluado & (previo <= limite[:, None])
+            filas = np.nonzero(candidatos.any(axis=1))[0]
+            if not len(filas):
+                break
+            siguiente = np.argmin(np.where(candidatos[filas], previo[filas], np.inf), axis=1)
+            for j in np.unique(siguiente):
+                # se evalúa en todos los escenarios donde sigue en juego (no solo donde toca ahora): los
+                # escenarios se parecen, lo van a necesitar, y así la copia de saldos es de filas enteras
+                cuales = np.nonzero(~evaluado[:, j])[0]
+                alcanza, pago = _pago_por_apoyante(_columnas(saldos, perfil.apoyantes[j], cuales, k),
+                                                   perfil.costos[j])
+                evaluado[cuales, j] = True
+                activos[cuales[~alcanza], j] = False
+                previo[cuales, j] = np.where(alcanza, pago / perfil.costos[j], np.inf)
+                rho[cuales, j] = previo[cuales, j]
+                mejor[cuales] = np.minimum(mejor[cuales], previo[cuales, j])
+        hay = np.isfinite(mejor)
+        if not hay.any():
             break
-        rho, pagos = np.full((k, m), np.inf), np.zeros((k, m))
-        for j in np.nonzero(activos.any(axis=0))[0]:
-            costo = perfil.costos[j]
-            montos = np.sort(saldos[:, perfil.apoyantes[j]], axis=1)
-            alcanza = montos.sum(axis=1) >= costo * (1 - TOLERANCIA)
-            activos[:, j] &= alcanza
-            pagado_antes = np.concatenate((np.zeros((k, 1)), np.cumsum(montos, axis=1)[:, :-1]), axis=1)
-            pago = (costo - pagado_antes) / np.arange(montos.shape[1], 0, -1)
-            primero = np.argmax(pago <= montos * (1 + TOLERANCIA), axis=1)
-            pago_j = pago[filas, primero]
-            rho[:, j] = np.where(activos[:, j], pago_j / costo, np.inf)
-            pagos[:, j] = pago_j
-        mejor = np.where(activos.any(axis=1), rho.min(axis=1), 0.0)
-        cerca = activos & (np.abs(np.where(activos, rho, 0.0) - mejor[:, None])
-                           <= TOLERANCIA * np.maximum(np.where(activos, rho, 0.0), np.maximum(mejor[:, None], 1.0)))
-        hay = cerca.any(axis=1)
+        finito, base = np.isfinite(rho), np.where(hay, mejor, 0.0)[:, None]
+        valor = np.where(finito, rho, 0.0)
+        cerca = finito & (np.abs(valor - base) <= TOLERANCIA * np.maximum(valor, np.maximum(base, 1.0)))
         elegido = np.argmin(np.where(cerca, rango[None, :], m), axis=1)
         for j in np.unique(elegido[hay]):
             cuales = np.nonzero(hay & (elegido == j))[0]
-            bloque = saldos[np.ix_(cuales, perfil.apoyantes[j])]
-            saldos[np.ix_(cuales, perfil.apoyantes[j])] = np.maximum(
-                0.0, bloque - np.minimum(bloque, pagos[cuales, j][:, None]))
+            bloque = _columnas(saldos, perfil.apoyantes[j], cuales, k)
+            pago = rho[cuales, j][None, :] * perfil.costos[j]
+            nuevo = np.maximum(bloque - pago, 0.0)  # = saldo − min(saldo, pago), como `_pagar`
+            if len(cuales) == k:
+                saldos[perfil.apoyantes[j]] = nuevo
+            else:
+                saldos[np.ix_(perfil.apoyantes[j], cuales)] = nuevo
             activos[cuales, j] = False
+            previo[cuales, j] = np.inf
             costo_total[cuales] += perfil.costos[j]
             cantidad[cuales] += 1
     return costo_total, cantidad
+
+
+def _columnas(saldos: np.ndarray, apoyantes: np.ndarray, cuales: np.ndarray, k: int) -> np.ndarray:
+    """Saldos de los `apoyantes` (filas) en los escenarios `cuales` (columnas); todos: una sola copia de filas."""
+    return saldos[apoyantes] if len(cuales) == k else saldos[np.ix_(apoyantes, cuales)]
+
+
+def _pago_por_apoyante(montos: np.ndarray, costo: float) -> tuple[np.ndarray, np.ndarray]:
+    """Para cada escenario (columna de saldos de los apoyantes): si juntan `costo` y el pago x con
+    Σ min(saldo, x) = costo.
+
+    Sin ordenar: si hasta el saldo menor alcanza para costo / apoyantes, ese es el pago (lo común al
+    principio); si no, se repite x = (costo − lo de quienes no llegan a x) / los que sí llegan: x solo sube
+    y para cuando nadie más deja de llegar (pocas vueltas).
+    """
+    personas = montos.shape[0]
+    pago = np.full(montos.shape[1], costo / personas)
+    alcanza = montos.min(axis=0) * (1 + TOLERANCIA) >= pago
+    dificiles = np.nonzero(~alcanza)[0]
+    if len(dificiles):
+        resto = montos[:, dificiles]
+        juntan = resto.sum(axis=0) >= costo * (1 - TOLERANCIA)
+        resto, dificiles = resto[:, juntan], dificiles[juntan]
+        pago_resto = pago[dificiles]
+        no_llegan = np.zeros(len(dificiles), dtype=np.int64)
+        while len(dificiles):
+            debajo = resto < pago_resto / (1 + TOLERANCIA)
+            cuantos = debajo.sum(axis=0)
+            if np.array_equal(cuantos, no_llegan):
+                break
+            no_llegan = cuantos
+            pago_resto = (costo - (resto * debajo).sum(axis=0)) / (personas - cuantos)
+        alcanza[dificiles] = True
+        pago[dificiles] = pago_resto
+    pago[~alcanza] = np.inf
+    return alcanza, pago
 
 
 def mes_add1_comparacion(perfil: Perfil) -> Resultado:
