@@ -122,6 +122,11 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
     caja = proyector.locator("img.pz-qr").bounding_box()
     assert caja["width"] >= 300, f"el QR mide {caja['width']:.0f} px: no se lee desde el fondo de la sala"
     proyector.evaluate("window.__sin_recargar = true")
+    # cada segundo el fragmento vuelve a correr; si nada cambió, el mapa y el QR son los mismos elementos
+    proyector.evaluate("document.querySelectorAll('.pz img').forEach(i => { i.__mismo = true; })")
+    proyector.wait_for_timeout(3500)
+    assert proyector.evaluate("[...document.querySelectorAll('.pz img')].every(i => i.__mismo === true)"), \
+        "el proyector redibujó el mapa o el QR sin que nada cambiara"
     navegador.capturar(proyector, "proyector_1024_antes")
 
     celulares = {}

@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 import sqlite3
 import subprocess
 import sys
@@ -331,6 +332,12 @@ def test_resultados_oficial_comparacion_y_explicaciones(base):
     assert resultado.sobrante_centimos == 5_000_000
     sin_mes = [f for f in resultado.filas if not f["financiada_comparacion"] and f["votos"]]
     assert sin_mes and all(f["motivo_mes"].startswith(f"Sus {f['votos']} votantes") for f in sin_mes)
+    parte = resultado.comparacion.detalle["presupuesto_por_votante"]
+    faltan = [f for f in sin_mes if "juntaban" in f["motivo_mes"]]
+    assert faltan
+    for fila in faltan:  # cuánto les faltaba y cuál era la parte de cada uno (subida por add1)
+        assert re.search(r"les faltaban S/ [\d,]+\.\d\d \(a cada votante le tocaba la misma parte del techo, "
+                         rf"S/ {parte:,.2f}\)", fila["motivo_mes"]), fila["motivo_mes"]
     assert next(f for f in resultado.filas if f["votos"] == 0)["motivo_mes"] == "Nadie la eligió."
     distritos = resultado.por_distrito
     assert distritos["021201"]["votantes_pct"] == pytest.approx(50.0)

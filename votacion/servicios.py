@@ -645,9 +645,16 @@ def _motivo_mes(perfil: reglas.Perfil, j: int, mes_final: reglas.Resultado, indi
                     reverse=True)
     en_que = [k for cuantos, k in gastos[:2] if cuantos]
     quienes = "Su único votante" if votos == 1 else f"Sus {votos} votantes"
-    frase = (f"{quienes} {'juntaba' if votos == 1 else 'juntaban'} S/ {saldo:,.2f} de los S/ {perfil.costos[j]:,.2f} "
-             "que cuesta" if saldo < perfil.costos[j] else
-             f"{quienes} {'podía' if votos == 1 else 'podían'} pagarla, pero otras propuestas daban más por cada sol")
+    costo = perfil.costos[j]
+    if saldo < costo:
+        # la parte de cada votante es la del techo subida por add1: se dice, para que «les faltaban S/ 3»
+        # no parezca un error de redondeo
+        parte = mes_final.detalle.get("presupuesto_por_votante")
+        frase = (f"{quienes} {'juntaba' if votos == 1 else 'juntaban'} S/ {saldo:,.2f} de los S/ {costo:,.2f} que "
+                 f"cuesta: {'le faltaban' if votos == 1 else 'les faltaban'} S/ {costo - saldo:,.2f}"
+                 + (f" (a cada votante le tocaba la misma parte del techo, S/ {parte:,.2f})" if parte else ""))
+    else:
+        frase = f"{quienes} {'podía' if votos == 1 else 'podían'} pagarla, pero otras propuestas daban más por cada sol"
     if en_que:
         frase += "; ya habían usado su parte en " + " y ".join(en_que)
     return frase + "."
