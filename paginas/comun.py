@@ -38,6 +38,7 @@ def preparar_aplicacion(ruta: str) -> dict:
     Solo se cachea este trabajo único, nunca la conexión (cada ejecución abre la suya).
     """
     mapa.preparar_activos()
+    marcar_arranque()
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
     with contextlib.closing(geo.abrir(ruta)) as db:
         votacion_servicios.preparar(db)
@@ -49,6 +50,47 @@ def preparar_aplicacion(ruta: str) -> dict:
             except (ErrorGeo, geo.ErrorAlmacen) as error:
                 resultado["error_inicial"] = str(error)
     return resultado
+
+
+def archivo_de_arranque() -> Path:
+    """`static/datos/arranque_<puerto>.txt`: cambia cada vez que arranca este servidor (uno por puerto)."""
+    return mapa.CARPETA_STATIC / "datos" / f"arranque_{st.get_option('server.port') or 8501}.txt"
+
+
+def marcar_arranque() -> None:
+    archivo = archivo_de_arranque()
+    archivo.parent.mkdir(parents=True, exist_ok=True)
+    archivo.write_text(secrets.token_hex(8))
+
+
+VIGIA = """<script>
+// Si el servidor se reinició (otra marca de arranque), la sesión de esta página ya no existe allá y los
+// fragmentos (lo que se refresca solo) quedarían congelados: se recarga la página entera, sola.
+const url = %s;
+let primera = null;
+async function mirar() {
+  try {
+    const respuesta = await fetch(url + "?t=" + Date.now(), {cache: "no-store"});
+    if (!respuesta.ok) return;
+    const marca = (await respuesta.text()).trim();
+    if (primera === null) primera = marca;
+    else if (marca !== primera) window.parent.location.reload();
+  } catch (e) { /* servidor caído: se vuelve a mirar en un rato */ }
+}
+mirar();
+setInterval(mirar, 4000);
+</script>"""
+
+
+def vigilar_reinicio() -> None:
+    """En las páginas con fragmentos (papeleta, proyector, consola): si el servidor se reinicia en pleno taller,
+    la página se recarga sola en vez de quedarse congelada (los fragmentos de una sesión perdida se ignoran)."""
+    import json
+
+    import streamlit.components.v1 as componentes
+
+    url = f"{prefijo_static()}/datos/{archivo_de_arranque().name}"
+    componentes.html(VIGIA % json.dumps(url), height=0)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from votacion.modelo import REGLAS, EstadoVotacion, VotacionCerrada
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Taller en vivo")
+comun.vigilar_reinicio()
 comun.mostrar_aviso()
 with comun.conexion() as db:
     procesos = propuestas_servicios.listar_procesos(db)

@@ -88,6 +88,7 @@ def unirse(url: str) -> str:
 
 comun.exigir_pagina(Accion.VER)
 st.html(pantalla.ESTILO_PROYECTOR)
+comun.vigilar_reinicio()
 with comun.conexion() as db:
     votacion_id = elegir(db)
 if votacion_id is None:

@@ -37,8 +37,22 @@ def elegir_votacion(db) -> int | None:
     return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion")
 
 
+def entrar() -> None:
+    """Callback de «Entrar y votar»: corre antes que la página, que así se dibuja ya con la sesión iniciada."""
+    with comun.conexion() as db:
+        try:
+            sesion = participantes.entrar_con_codigo(db, st.session_state.get("votar_codigo", ""),
+                                                     origen=comun.origen(), ahora=geo.ahora())
+        except cuentas.ErrorCuenta as error:
+            st.session_state["votar_error_codigo"] = str(error)
+        else:
+            comun.iniciar(sesion)
+            comun.avisar("¡Bienvenida o bienvenido! Ya puede votar.")
+
+
 actor = comun.actor_actual()
 st.title("Votar")
+comun.vigilar_reinicio()
 comun.mostrar_aviso()
 with comun.conexion() as db:
     votacion_id = elegir_votacion(db)
@@ -55,20 +69,14 @@ if votacion is None:
 
 st.subheader(comun.texto_plano(votacion.nombre), anchor=False)
 if actor == PUBLICO:
-    # aquí mismo (el QR del taller trae a la gente directo a esta página): el código y a votar
+    # aquí mismo (el QR del taller trae a la gente directo a esta página): el código y a votar; el ingreso va
+    # en el callback del botón, así la misma ejecución ya dibuja la papeleta (sin una vuelta más del servidor)
     with st.form("votar_entrar"):
-        codigo = st.text_input("Código de acceso (está en su tarjeta)", placeholder="ABCDE-FGHJK",
-                               key="votar_codigo")
-        if st.form_submit_button("Entrar y votar", type="primary", width="stretch"):
-            with comun.conexion() as db:
-                try:
-                    sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=geo.ahora())
-                except cuentas.ErrorCuenta as error:
-                    st.error(comun.texto_plano(str(error)))
-                else:
-                    comun.iniciar(sesion)
-                    comun.avisar("¡Bienvenida o bienvenido! Ya puede votar.")
-                    st.rerun()
+        st.text_input("Código de acceso (está en su tarjeta)", placeholder="ABCDE-FGHJK", key="votar_codigo")
+        st.form_submit_button("Entrar y votar", type="primary", width="stretch", on_click=entrar)
+    error = st.session_state.pop("votar_error_codigo", None)
+    if error:
+        st.error(comun.texto_plano(error))
     st.caption("¿No tiene tarjeta? Acérquese a la mesa de facilitación: le registran en el momento.")
     st.stop()
 if not puede(actor, Accion.VOTAR):
@@ -84,8 +92,7 @@ if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida")
     st.session_state[f"votar_{votacion.id}_unida"] = True
 
 motivo = servicios.por_que_no_se_vota(votacion, geo.ahora())
-recien = st.session_state.pop(f"votar_{votacion.id}_recien", None)  # lo que pasó al votar: va junto al botón
-if mia and not recien:
+if mia:
     st.success(f"Su voto está registrado. Recibo: **{mia[1]}**" +
                ("" if motivo else " · Puede cambiarlo hasta el cierre; vale el último."))
 if motivo:
@@ -132,63 +139,92 @@ def tarjeta(codigo: str) -> st.delta_generator.DeltaGenerator:
     return caja
 
 
-if votacion.tipo == TipoPapeleta.RANKING:
-    opciones = [NINGUNA, *elegibles]
-    nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {NINGUNA: NINGUNA}
-    for puesto in range(votacion.max_opciones):
-        st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get, key=f"{clave}_puesto_{puesto}")
-    elegidas = tuple(st.session_state[f"{clave}_puesto_{p}"] for p in range(votacion.max_opciones)
-                     if st.session_state[f"{clave}_puesto_{p}"] != NINGUNA)
-    papeleta = Papeleta(elegidas)
-    with st.expander("Ver las propuestas"):
-        for codigo in elegibles:
-            tarjeta(codigo)
-else:
-    resumen = st.empty()
-    for codigo in elegibles:
-        caja = tarjeta(codigo)
-        if votacion.tipo == TipoPapeleta.PUNTOS:
-            caja.number_input("Semillas", min_value=0, max_value=votacion.puntos_total, step=1,
-                              key=f"{clave}_{codigo}")
-        else:
-            caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
+def lo_marcado() -> Papeleta:
+    """La papeleta tal como está marcada en la página (vive en la sesión)."""
+    if votacion.tipo == TipoPapeleta.RANKING:
+        return Papeleta(tuple(st.session_state[f"{clave}_puesto_{p}"] for p in range(votacion.max_opciones)
+                              if st.session_state[f"{clave}_puesto_{p}"] != NINGUNA))
     if votacion.tipo == TipoPapeleta.PUNTOS:
-        puntos = {c: int(st.session_state[f"{clave}_{c}"] or 0) for c in elegibles}
-        papeleta = Papeleta(tuple(c for c, p in puntos.items() if p), tuple(p for p in puntos.values() if p))
-        usadas = sum(puntos.values())
-        resumen.markdown(f"Semillas repartidas: **{usadas} de {votacion.puntos_total}** · le quedan "
-                         f"{max(votacion.puntos_total - usadas, 0)}")
-    else:
-        papeleta = Papeleta(tuple(c for c in elegibles if st.session_state[f"{clave}_{c}"]))
-        if votacion.tipo == TipoPapeleta.PRESUPUESTO:
-            total = sum(elegibles[c].costo_centimos for c in papeleta.elegidas)
-            resumen.progress(min(total / votacion.techo_centimos, 1.0),
-                             text=f"Usa {formatear_soles(total)} de {formatear_soles(votacion.techo_centimos)}")
-        elif len(papeleta.elegidas) > votacion.max_opciones:
-            resumen.warning(f"Elegidas: **{len(papeleta.elegidas)} de {votacion.max_opciones}**: quite "
-                            f"{len(papeleta.elegidas) - votacion.max_opciones} antes de votar.")
-        else:
-            resumen.markdown(f"Elegidas: **{len(papeleta.elegidas)} de {votacion.max_opciones}**")
+        puntos = {c: int(st.session_state.get(f"{clave}_{c}") or 0) for c in elegibles}
+        return Papeleta(tuple(c for c, p in puntos.items() if p), tuple(p for p in puntos.values() if p))
+    return Papeleta(tuple(c for c in elegibles if st.session_state.get(f"{clave}_{c}")))
 
-if recien:  # junto al botón, donde la persona está mirando
-    st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
-elif votacion.tipo in (TipoPapeleta.APROBACION, TipoPapeleta.PUNTOS) and len(elegibles) > 3:
-    # en el celular el contador de arriba queda fuera de la pantalla: se repite junto al botón
-    st.caption(f"Elegidas: {len(papeleta.elegidas)}" + (f" de {votacion.max_opciones}" if votacion.tipo ==
-                                                         TipoPapeleta.APROBACION else
-                                                         f" · semillas {sum(papeleta.puntos or ())} de "
-                                                         f"{votacion.puntos_total}"))
-if st.button("Cambiar mi voto" if mia else "Votar", type="primary", key="votar_emitir", width="stretch"):
+
+def emitir() -> None:
+    """Callback de «Votar»: emite antes de que se vuelva a dibujar la papeleta, que así ya trae el recibo (o qué
+    corregir) en la misma vuelta. La sesión se revisa de nuevo aquí (pudo vencer mientras marcaba)."""
+    quien = comun.actor_actual()
     with comun.conexion() as db:
         try:
-            recibo = servicios.emitir(db, votacion.id, papeleta, actor=actor, ahora=geo.ahora())
+            recibo = servicios.emitir(db, votacion.id, lo_marcado(), actor=quien, ahora=geo.ahora())
         except PapeletaInvalida as error:
-            comun.mostrar_problemas([p.mensaje for p in error.problemas], "Su papeleta no se pudo emitir; corrija:")
-        except (VotacionCerrada, SinPermiso, ErrorPropuestas) as error:
-            st.error(comun.texto_plano(str(error)))
+            st.session_state[f"{clave}_problemas"] = [p.mensaje for p in error.problemas]
+        except (VotacionCerrada, SinPermiso, ErrorPropuestas, geo.ErrorAlmacen) as error:
+            st.session_state[f"{clave}_error"] = str(error)
         else:
+            st.session_state[f"{clave}_recibo"] = recibo.recibo
             st.session_state[f"{clave}_recien"] = (
                 ("Su voto no cambió: ya estaba así. " if recibo.repetida else
                  "Su voto cambió. " if recibo.cambio else "¡Gracias! Su voto quedó registrado. ")
                 + f"Recibo: {recibo.recibo}")
-            st.rerun()
+
+
+@st.fragment
+def papeleta() -> None:
+    """Las tarjetas y el botón: marcar una tarjeta vuelve a correr solo esto, no toda la página (en un taller
+    de 60 celulares el servidor lo agradece)."""
+    if votacion.tipo == TipoPapeleta.RANKING:
+        opciones = [NINGUNA, *elegibles]
+        nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {NINGUNA: NINGUNA}
+        for puesto in range(votacion.max_opciones):
+            st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get, key=f"{clave}_puesto_{puesto}")
+        with st.expander("Ver las propuestas"):
+            for codigo in elegibles:
+                tarjeta(codigo)
+        marcada = lo_marcado()
+    else:
+        resumen = st.empty()
+        for codigo in elegibles:
+            caja = tarjeta(codigo)
+            if votacion.tipo == TipoPapeleta.PUNTOS:
+                caja.number_input("Semillas", min_value=0, max_value=votacion.puntos_total, step=1,
+                                  key=f"{clave}_{codigo}")
+            else:
+                caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
+        marcada = lo_marcado()
+        if votacion.tipo == TipoPapeleta.PUNTOS:
+            usadas = sum(marcada.puntos or ())
+            resumen.markdown(f"Semillas repartidas: **{usadas} de {votacion.puntos_total}** · le quedan "
+                             f"{max(votacion.puntos_total - usadas, 0)}")
+        elif votacion.tipo == TipoPapeleta.PRESUPUESTO:
+            total = sum(elegibles[c].costo_centimos for c in marcada.elegidas)
+            resumen.progress(min(total / votacion.techo_centimos, 1.0),
+                             text=f"Usa {formatear_soles(total)} de {formatear_soles(votacion.techo_centimos)}")
+        elif len(marcada.elegidas) > votacion.max_opciones:
+            resumen.warning(f"Elegidas: **{len(marcada.elegidas)} de {votacion.max_opciones}**: quite "
+                            f"{len(marcada.elegidas) - votacion.max_opciones} antes de votar.")
+        else:
+            resumen.markdown(f"Elegidas: **{len(marcada.elegidas)} de {votacion.max_opciones}**")
+
+    # lo que pasó al votar va junto al botón, donde la persona está mirando
+    recien = st.session_state.pop(f"{clave}_recien", None)
+    problemas = st.session_state.pop(f"{clave}_problemas", None)
+    error = st.session_state.pop(f"{clave}_error", None)
+    if problemas:
+        comun.mostrar_problemas(problemas, "Su papeleta no se pudo emitir; corrija:")
+    if error:
+        st.error(comun.texto_plano(error))
+    if recien:
+        st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
+    elif votacion.tipo in (TipoPapeleta.APROBACION, TipoPapeleta.PUNTOS) and len(elegibles) > 3:
+        # en el celular el contador de arriba queda fuera de la pantalla: se repite junto al botón
+        st.caption(f"Elegidas: {len(marcada.elegidas)}" + (f" de {votacion.max_opciones}" if votacion.tipo ==
+                                                           TipoPapeleta.APROBACION else
+                                                           f" · semillas {sum(marcada.puntos or ())} de "
+                                                           f"{votacion.puntos_total}"))
+    votada = mia or st.session_state.get(f"{clave}_recibo")
+    st.button("Cambiar mi voto" if votada else "Votar", type="primary", key="votar_emitir", width="stretch",
+              on_click=emitir)
+
+
+papeleta()
