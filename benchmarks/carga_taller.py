@@ -151,7 +151,8 @@ class Pestana:
         self.consulta = ""
         self.pagina = ""  # page_script_hash: vacío hasta que el servidor resuelve la página (`navigation`)
         self.valores: dict[str, WidgetState] = {}  # lo que se reenvía en cada ejecución
-        self.widgets: dict[str, Element] = {}  # los widgets de la última ejecución completa
+        self.widgets: dict[str, Element] = {}  # los widgets en la página (de la última ejecución completa y fragmentos)
+        self.fragmento_de: dict[str, str] = {}  # widget → fragmento (`st.fragment`) que lo dibuja, si lo hay
         self.errores: list[str] = []  # excepciones y st.error que la página mostró
         self.observador: Callable[[str, float], None] | None = None  # recibe el texto de cada elemento nuevo
         self._en_curso: dict[str, Element] = {}
@@ -198,10 +199,13 @@ class Pestana:
                      if e.WhichOneof("type") == "button" and e.button.is_form_submitter
                      and e.button.form_id == formulario), None)
 
-    async def ejecutar(self, *, disparador: str = "", pagina_pedida: str = "") -> None:
-        """Pide una ejecución completa y espera a que termine (las que terminan en `st.rerun()` no cuentan)."""
+    async def ejecutar(self, *, disparador: str = "", cambiado: str = "", pagina_pedida: str = "") -> None:
+        """Pide una ejecución y espera a que termine (las que terminan en `st.rerun()` no cuentan). Como el
+        frontend: si el widget tocado (`disparador` o `cambiado`) está dentro de un `st.fragment`, corre solo ese
+        fragmento."""
         antes = self._terminadas
-        await self._pedir(disparador=disparador, pagina_pedida=pagina_pedida)
+        await self._pedir(disparador=disparador, pagina_pedida=pagina_pedida,
+                          fragmento=self.fragmento_de.get(disparador or cambiado, ""), automatica=False)
         async with self._cambio:
             try:
                 await asyncio.wait_for(self._cambio.wait_for(lambda: self._terminadas > antes or self._cerrada),
@@ -212,12 +216,13 @@ class Pestana:
             falla = self._lector.done() and not self._lector.cancelled() and self._lector.exception()
             raise PasoFallido("se cerró el websocket" + (f" ({falla!r})" if falla else ""))
 
-    async def _pedir(self, *, disparador: str = "", pagina_pedida: str = "", fragmento: str = "") -> None:
+    async def _pedir(self, *, disparador: str = "", pagina_pedida: str = "", fragmento: str = "",
+                     automatica: bool = True) -> None:
         """El `rerun_script` de `sendRerunBackMsg`: consulta, página, todos los valores y los hashes en caché."""
         url = f"{self.url}/{self.ruta}" + (f"?{self.consulta}" if self.consulta else "")
         estado = ClientState(query_string=self.consulta, page_script_hash=self.pagina,
                              page_name="" if self.pagina else pagina_pedida, fragment_id=fragmento,
-                             is_auto_rerun=bool(fragmento), cached_message_hashes=list(self._cache),
+                             is_auto_rerun=bool(fragmento) and automatica, cached_message_hashes=list(self._cache),
                              context_info=ContextInfo(url=url, **CONTEXTO))
         estado.widget_states.widgets.extend(self.valores.values())
         if disparador:
@@ -265,7 +270,9 @@ class Pestana:
                 if tarea := self._repeticiones.pop(fragmento, None):
                     tarea.cancel()
         elif tipo == "delta" and mensaje.delta.WhichOneof("type") == "new_element":
-            self._recibir(mensaje.delta.new_element, instante)
+            identificador = self._recibir(mensaje.delta.new_element, instante)
+            if identificador:
+                self.fragmento_de[identificador] = mensaje.delta.fragment_id
         elif tipo == "script_finished" and mensaje.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             # como `removeInactive`: se olvida el valor de los widgets que ya no están en la página
             self.widgets = self._en_curso
@@ -273,10 +280,16 @@ class Pestana:
             async with self._cambio:
                 self._terminadas += 1
                 self._cambio.notify_all()
+        elif tipo == "script_finished" and mensaje.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            self.widgets.update(self._en_curso)  # un fragmento redibuja solo lo suyo; lo demás sigue en la página
+            async with self._cambio:
+                self._terminadas += 1
+                self._cambio.notify_all()
         elif tipo == "script_finished" and mensaje.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
             self.errores.append("la página no compila")
 
-    def _recibir(self, elemento: Element, instante: float) -> None:
+    def _recibir(self, elemento: Element, instante: float) -> str:
+        """Anota el elemento (widget, error, texto para el observador); devuelve el id si es un widget."""
         tipo = elemento.WhichOneof("type")
         contenido = getattr(elemento, tipo)
         if tipo == "exception":
@@ -291,6 +304,7 @@ class Pestana:
         texto = getattr(contenido, "body", "")
         if self.observador and isinstance(texto, str) and texto:
             self.observador(texto, instante)
+        return identificador
 
     def _repetir(self, fragmento: str, intervalo: float) -> None:
         """El `setInterval` del frontend para `st.fragment(run_every=…)`: no espera a que termine la anterior."""
@@ -329,7 +343,7 @@ async def participar(url: str, taller: Taller, persona: tuple[int, str], llega_e
                 await asyncio.sleep(azar.uniform(*ENTRE_TOQUES))
             casilla = casillas[propuesta].checkbox.id
             pestana.valores[casilla] = WidgetState(id=casilla, bool_value=True)
-            await pestana.ejecutar()
+            await pestana.ejecutar(cambiado=casilla)
         emitir = pestana.widget("votar_emitir")
         if emitir is None:
             raise PasoFallido("no apareció el botón «Votar»")

@@ -28,7 +28,9 @@ from sqlite_utils import Database
 
 RAIZ = Path(__file__).resolve().parent.parent
 RUTA_POR_DEFECTO = RAIZ / "datos" / "plataforma.db"
-ESPERA_CANDADO_MS = 5000
+# Cuánto espera una escritura a que termine otra. En un taller de 120 celulares sobre 2 núcleos, quien tiene el
+# candado también espera su turno de CPU (un solo intérprete de Python): con 5 s algunas fallaban.
+ESPERA_CANDADO_MS = 15_000
 
 
 class ErrorAlmacen(Exception):

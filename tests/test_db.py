@@ -77,7 +77,7 @@ def test_hora_sin_zona_se_rechaza():
 
 def test_base_nueva_usa_wal_y_espera(db_archivo):
     assert db_archivo.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db_archivo.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db_archivo.execute("PRAGMA busy_timeout").fetchone()[0] == geo.db.ESPERA_CANDADO_MS == 15_000
     assert db_archivo.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
