@@ -126,11 +126,10 @@ def en_vivo() -> None:
         izquierda.html(f'<div class="pz">{contadores(vivo, nombres)}</div>')
         if figuras:
             valores = {u: d["papeletas"] for u, d in vivo["por_distrito"].items() if u}
-            izquierda.html(
-                '<div class="pz">' + pantalla.mapa_svg(figuras, valores, texto_valor=papeletas_texto,
-                                                       titulo="Papeletas por distrito de quien votó", alto_maximo="52vh") +
-                '<div class="pz-nota">Papeletas por distrito de quien votó (las de papel no tienen distrito).</div>'
-                "</div>")
+            mapa = pantalla.mapa_svg(figuras, valores, texto_valor=papeletas_texto,
+                                     titulo="Papeletas por distrito de quien votó", alto_maximo="52vh")
+            izquierda.html(f'<div class="pz">{mapa}<div class="pz-nota">Papeletas por distrito de quien votó (las '
+                           "de papel no tienen distrito).</div></div>")
         derecha.html(f'<div class="pz">{unirse(comun.url_del_taller(votacion.id))}</div>')
         return
     izquierda, derecha = st.columns([3, 2], gap="large")
@@ -138,8 +137,9 @@ def en_vivo() -> None:
     etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
                 {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos"}.get(votacion.tipo, "Votos"))
     financiadas = [f for f in resultado.filas if f["financiada"]]
-    resumen = (f"{len(financiadas)} financiadas por {formatear_soles(votacion.techo_centimos - resultado.sobrante_centimos)}"
-               f" de {formatear_soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
+    usado = votacion.techo_centimos - resultado.sobrante_centimos
+    resumen = (f"{len(financiadas)} financiadas por {formatear_soles(usado)} de "
+               f"{formatear_soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
     izquierda.html(
         f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
         + pantalla.barra_del_techo(resultado, alto_px=34, letra="0.75em")
@@ -149,13 +149,14 @@ def en_vivo() -> None:
         montos: dict[str, float] = {}
         for fila in financiadas:
             montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        derecha.html('<div class="pz">' + pantalla.mapa_svg(figuras, montos, texto_valor=soles_cortos,
-                                                                titulo="Monto financiado por distrito", alto_maximo="62vh")
-                         + '<div class="pz-nota">Monto financiado por distrito de la propuesta.</div></div>',
-                         )
+        mapa = pantalla.mapa_svg(figuras, montos, texto_valor=soles_cortos, titulo="Monto financiado por distrito",
+                                 alto_maximo="62vh")
+        derecha.html(f'<div class="pz">{mapa}<div class="pz-nota">Monto financiado por distrito de la propuesta.'
+                     "</div></div>")
     if not cerrada:
-        derecha.html(f'<div class="pz" style="max-width:14em;margin:auto">{contadores(vivo | {"por_distrito": {}}, {})}'
-                         f'{unirse(comun.url_del_taller(votacion.id))}</div>')
+        # quien llega tarde todavía puede unirse: el QR sigue, más chico
+        derecha.html(f'<div class="pz" style="max-width:14em;margin:auto">'
+                     f'{contadores(vivo | {"por_distrito": {}}, {})}{unirse(comun.url_del_taller(votacion.id))}</div>')
 
 
 en_vivo()
