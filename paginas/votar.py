@@ -1,4 +1,5 @@
-"""Votar: la papeleta del agente participante en su celular (`?votacion=ID` la abre directo).
+"""Votar: la papeleta del agente participante en su celular (`/?taller=ID`, el QR del proyector, o
+`votar?votacion=ID` la abren directo; el código de acceso se escribe aquí mismo).
 
 La papeleta se arma libremente (lo marcado vive en la sesión mientras la página está abierta) y se
 valida entera en el servidor al emitirla; si algo falla, el mensaje dice qué corregir y lo marcado
@@ -43,7 +44,7 @@ def entrar() -> None:
         try:
             sesion = participantes.entrar_con_codigo(db, st.session_state.get("votar_codigo", ""),
                                                      origen=comun.origen(), ahora=geo.ahora())
-        except cuentas.ErrorCuenta as error:
+        except (cuentas.ErrorCuenta, geo.ErrorAlmacen) as error:
             st.session_state["votar_error_codigo"] = str(error)
         else:
             comun.iniciar(sesion)
