@@ -11,6 +11,7 @@ from geo import servicios as territorio
 from geo.acceso import SISTEMA, Accion, SinPermiso, puede
 from paginas import comun
 from paginas.pantalla import barra_del_techo
+from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles
 from votacion import almacen, pabulib, servicios
@@ -21,6 +22,17 @@ def contar(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVo
     """El conteo completo (con MES+add1) se rehace solo si cambió la votación (`version`): recargar es gratis."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         return servicios.resultados(db, votacion_id, actor=SISTEMA)
+
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparando los archivos…")
+def lista_priorizada(ruta: str, proceso_id: int, votacion_id: int, version: tuple) -> dict[str, bytes]:
+    """Los tres archivos de la lista priorizada (públicos: sin datos personales), rehechos si cambió la votación."""
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id)
+    return {formato: exportar.exportar(lista, formato) for formato in exportar.FORMATOS}
 
 
 st.title("Resultados de la votación")
@@ -43,7 +55,9 @@ with comun.conexion() as db:
     try:
         if not servicios.puede_ver_resultados(servicios.obtener(db, votacion_id), actor):
             raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
-        resultado = contar(str(comun.ruta_db()), votacion_id, almacen.version(db, votacion_id))
+        version_actual = almacen.version(db, votacion_id)
+        resultado = contar(str(comun.ruta_db()), votacion_id, version_actual)
+        version_lista = (version_actual, propuestas_servicios.version_del_listado(db, resultado.votacion.proceso_id))
     except (SinPermiso, NoEncontrada) as error:
         st.warning(comun.texto_plano(str(error)))
         st.stop()
@@ -139,5 +153,16 @@ descarga_pb.download_button("Papeletas (.pb, pabulib)", archivo_pb.encode("utf-8
                             mime="text/plain", key="resultados_pb")
 descarga_csv.download_button("Resultados (.csv)", servicios.exportar_csv(resultado).encode("utf-8"),
                              f"resultados_{votacion.id}.csv", mime="text/csv", key="resultados_csv")
+st.subheader("Lista priorizada para el plan y el presupuesto", anchor=False)
+st.caption("Todas las propuestas del proceso en el orden de esta votación, con su distrito, ubicación, costo, "
+           "votos y puntaje técnico (con su desglose), sin datos personales. Excel trae además una hoja por "
+           "distrito, los criterios con sus pesos y el método.")
+archivos = lista_priorizada(str(comun.ruta_db()), votacion.proceso_id, votacion.id, version_lista)
+columnas = st.columns(3)
+for columna, (formato, etiqueta, tipo) in zip(columnas, (("xlsx", "Excel (.xlsx)", MIME_XLSX),
+                                                         ("csv", "CSV (;)", "text/csv"),
+                                                         ("geojson", "GeoJSON (QGIS)", "application/geo+json"))):
+    columna.download_button(etiqueta, archivos[formato], f"priorizadas_{votacion.id}.{formato}", mime=tipo,
+                            key=f"resultados_lista_{formato}")
 if es_equipo:
     st.page_link("paginas/votaciones.py", label="Administrar esta votación")

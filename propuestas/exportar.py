@@ -1,0 +1,213 @@
+"""La lista priorizada de un proceso para el plan y el presupuesto: CSV, Excel (.xlsx) y GeoJSON.
+
+Una fila por propuesta (registrada y no ocultada), en el orden de la votación cerrada más reciente del
+proceso (o de la que se pida); sin votación, por puntaje técnico. Las exportaciones públicas no llevan
+datos personales (nombre de quien propuso si no es una organización, contacto); la de administración sí.
+Todo texto que una hoja de cálculo tomaría por fórmula (= + - @, tabulador, retorno) va con un apóstrofo.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from geo.acceso import SISTEMA, Accion, Actor, exigir
+from propuestas import servicios
+from propuestas.modelo import NoEncontrada, Proceso, formatear_soles
+from votacion import servicios as votacion_servicios
+from votacion.modelo import REGLAS, EstadoVotacion
+
+FORMATOS = ("csv", "xlsx", "geojson")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+SOLES = '"S/" #,##0.00'
+COLUMNAS = (  # clave, encabezado
+    ("rango", "Rango"), ("codigo", "Código"), ("titulo", "Título"), ("distrito", "Distrito"), ("ubigeo", "Ubigeo"),
+    ("centro_poblado", "Centro poblado"), ("lat", "Latitud"), ("lon", "Longitud"), ("eje", "Eje / objetivo PDLC"),
+    ("costo_soles", "Costo S/"), ("beneficiarios", "Beneficiarios directos"), ("votos", "Votos"),
+    ("puntos", "Puntos / semillas"), ("puntaje_tecnico", "Puntaje técnico"), ("puntaje_combinado", "Puntaje combinado"),
+    ("financiada", "Financiada"), ("estado", "Estado"))
+PERSONALES = (("proponente", "Proponente"), ("contacto", "Contacto"))
+
+
+def neutralizar(valor):
+    """Texto que empieza como fórmula → con apóstrofo delante (los números y None pasan igual)."""
+    if isinstance(valor, str) and valor[:1] in FORMULA:
+        return "'" + valor
+    return valor
+
+
+@dataclass
+class ListaPriorizada:
+    proceso: Proceso
+    filas: list[dict]
+    criterios: list[tuple[str, str, int]]   # clave, nombre, peso
+    metodo: list[tuple[str, str]]           # qué regla, con qué parámetros, de qué votación
+    con_datos_personales: bool
+
+    @property
+    def columnas(self) -> list[tuple[str, str]]:
+        desglose = [(f"criterio_{c}", f"Técnico: {n} ({p} %)") for c, n, p in self.criterios]
+        return [*COLUMNAS[:14], *desglose, *COLUMNAS[14:], *(PERSONALES if self.con_datos_personales else ())]
+
+
+def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None = None, actor: Actor = SISTEMA,
+                     con_datos_personales: bool = False) -> ListaPriorizada:
+    if con_datos_personales:
+        exigir(actor, Accion.VER_DATOS_PERSONALES)
+    proceso = servicios.obtener_proceso(db, proceso_id)
+    votacion = _votacion(db, proceso_id, votacion_id)
+    resultado = votacion_servicios.resultados(db, votacion.id, actor=SISTEMA, comparar=False) if votacion else None
+    por_codigo = {f["codigo"]: f for f in resultado.filas} if resultado else {}
+    cursor = db.execute("""
+        SELECT p.id, p.codigo, p.titulo, p.distrito, p.ubigeo, p.centro_poblado, p.lat, p.lon, p.eje, p.objetivo,
+               p.costo_centimos, p.beneficiarios, p.puntaje_tecnico, p.estado, p.proponente_tipo,
+               p.proponente_nombre, p.organizacion, p.contacto,
+               (SELECT e.puntajes FROM evaluaciones e WHERE e.propuesta_id = p.id ORDER BY e.id DESC LIMIT 1),
+               (SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
+                ORDER BY e.id DESC LIMIT 1)
+        FROM propuestas p WHERE p.proceso_id = ? AND p.estado != 'borrador' AND p.oculta_en IS NULL
+        ORDER BY p.codigo""", [proceso_id])
+    filas = []
+    for (pid, codigo, titulo, distrito, ubigeo, centro, lat, lon, eje, objetivo, costo, beneficiarios, tecnico,
+         estado, tipo, nombre, organizacion, contacto, puntajes, costo_validado) in cursor.fetchall():
+        votada = por_codigo.get(codigo)
+        directos = json.loads(beneficiarios) if beneficiarios else {}
+        fila = {"codigo": codigo, "titulo": titulo, "distrito": distrito, "ubigeo": ubigeo, "centro_poblado": centro,
+                "lat": lat, "lon": lon, "eje": " · ".join(t for t in (eje, objetivo) if t) or None,
+                "costo_soles": (votada["costo_centimos"] if votada else costo_validado or costo or 0) / 100,
+                "beneficiarios": (directos.get("directos_mujeres", 0) + directos.get("directos_hombres", 0)) or None,
+                "votos": votada["votos"] if votada else None,
+                "puntos": votada["puntaje"] if votada else None,
+                "puntaje_tecnico": tecnico, "puntaje_combinado": round(votada["combinado"], 1) if votada else None,
+                "financiada": ("sí" if votada["financiada"] else "no") if votada else None,
+                "estado": estado.replace("_", " "), "rango_votacion": votada["rango"] if votada else None}
+        for clave, valor in (json.loads(puntajes) if puntajes else {}).items():
+            fila[f"criterio_{clave}"] = valor
+        if con_datos_personales:
+            fila["proponente"] = organizacion if tipo == "organizacion" else nombre
+            fila["contacto"] = contacto
+        filas.append(fila)
+    # en la votación, su orden; las que no estuvieron en ella, después, por puntaje técnico
+    filas.sort(key=lambda f: (f["rango_votacion"] is None, f["rango_votacion"] or 0, -(f["puntaje_tecnico"] or 0),
+                              f["codigo"]))
+    for rango, fila in enumerate(filas, start=1):
+        fila["rango"] = rango
+        del fila["rango_votacion"]
+    criterios = [(c.clave, c.nombre, c.peso) for c in proceso.criterios]
+    return ListaPriorizada(proceso, filas, criterios, _metodo(proceso, votacion, resultado), con_datos_personales)
+
+
+def _votacion(db: Database, proceso_id: int, votacion_id: int | None):
+    if votacion_id is not None:
+        votacion = votacion_servicios.obtener(db, votacion_id)
+        if votacion.proceso_id != proceso_id:
+            raise NoEncontrada(f"La votación {votacion_id} no es del proceso {proceso_id}.")
+        return votacion
+    cerradas = [v for v in votacion_servicios.listar(db, proceso_id) if v.estado == EstadoVotacion.CERRADA]
+    return cerradas[0] if cerradas else None
+
+
+def _metodo(proceso: Proceso, votacion, resultado) -> list[tuple[str, str]]:
+    filas = [("Proceso", proceso.nombre), ("Techo presupuestal", formatear_soles(proceso.techo_centimos))]
+    if votacion is None:
+        return filas + [("Orden", "Sin votación cerrada: por puntaje técnico, de mayor a menor.")]
+    filas += [("Votación", f"{votacion.nombre} (n.º {votacion.id}, {votacion.estado.etiqueta.lower()})"),
+              ("Tipo de papeleta", votacion.tipo.etiqueta),
+              ("Regla oficial", f"{votacion.regla}: {REGLAS.get(votacion.regla, '')}"),
+              ("Pesos del puntaje combinado", f"{votacion.peso_participacion} % votación + {votacion.peso_tecnico} % "
+                                              "puntaje técnico"),
+              ("Techo de la votación", formatear_soles(votacion.techo_centimos)),
+              ("Papeletas", str(resultado.votantes)),
+              ("Recontar", f"python -m votacion exportar --votacion {votacion.id} --formato pb --salida v.pb && "
+                           "python -m votacion contar v.pb")]
+    filas += [("Empate", f"entre {', '.join(e.entre)}: se eligió {e.elegido} ({e.criterio})")
+              for e in resultado.oficial.empates]
+    return filas
+
+
+def a_csv(lista: ListaPriorizada) -> str:
+    """UTF-8 con BOM y `;` (Excel en castellano lo abre bien); números con punto decimal."""
+    salida = io.StringIO()
+    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
+    escritor.writerow([titulo for _, titulo in lista.columnas])
+    for fila in lista.filas:
+        escritor.writerow([neutralizar(fila.get(clave)) for clave, _ in lista.columnas])
+    return "\ufeff" + salida.getvalue()
+
+
+def a_xlsx(lista: ListaPriorizada) -> bytes:
+    """Libro con la lista priorizada, una hoja por distrito, la matriz de criterios y el método."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    libro = Workbook()
+    negrita, fondo = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B4F8A")
+
+    def hoja(titulo: str, encabezados: list[str], filas: list[list], anchos: dict[int, int] | None = None):
+        nueva = libro.create_sheet(_nombre_de_hoja(titulo, libro.sheetnames))
+        nueva.append(encabezados)
+        for celda in nueva[1]:
+            celda.font, celda.fill = negrita, fondo
+            celda.alignment = Alignment(wrap_text=True, vertical="top")
+        for fila in filas:
+            nueva.append([neutralizar(v) for v in fila])
+        nueva.freeze_panes = "A2"
+        for indice, ancho in (anchos or {}).items():
+            nueva.column_dimensions[nueva.cell(row=1, column=indice).column_letter].width = ancho
+        return nueva
+
+    claves = [clave for clave, _ in lista.columnas]
+    encabezados = [titulo for _, titulo in lista.columnas]
+    anchos = {claves.index("titulo") + 1: 48, claves.index("distrito") + 1: 16, claves.index("costo_soles") + 1: 16}
+
+    def con_formato(nueva) -> None:
+        columna = claves.index("costo_soles") + 1
+        for (celda,) in nueva.iter_rows(min_row=2, min_col=columna, max_col=columna):
+            celda.number_format = SOLES
+
+    con_formato(hoja("Priorizadas", encabezados, [[f.get(c) for c in claves] for f in lista.filas], anchos))
+    distritos: dict[str, list[dict]] = {}
+    for fila in lista.filas:
+        distritos.setdefault(fila["distrito"] or "Sin distrito", []).append(fila)
+    for distrito, filas in sorted(distritos.items()):
+        con_formato(hoja(distrito, encabezados, [[f.get(c) for c in claves] for f in filas], anchos))
+    hoja("Criterios", ["Criterio", "Clave", "Peso (%)"], [[n, c, p] for c, n, p in lista.criterios], {1: 40})
+    hoja("Método", ["Qué", "Valor"], [list(par) for par in lista.metodo], {1: 28, 2: 90})
+    libro.remove(libro["Sheet"])
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+def _nombre_de_hoja(titulo: str, existentes: list[str]) -> str:
+    """Excel: hasta 31 caracteres, sin : \\ / ? * [ ] y sin repetir."""
+    limpio = "".join("_" if c in ':\\/?*[]' else c for c in titulo)[:31] or "Hoja"
+    nombre, n = limpio, 2
+    while nombre in existentes:
+        nombre = f"{limpio[:28]} {n}"
+        n += 1
+    return nombre
+
+
+def a_geojson(lista: ListaPriorizada) -> str:
+    """Puntos (lon, lat) con todas las columnas como propiedades; sin ubicación, geometría nula (lo admite QGIS)."""
+    claves = [clave for clave, _ in lista.columnas]
+    elementos = [{"type": "Feature",
+                  "geometry": {"type": "Point", "coordinates": [fila["lon"], fila["lat"]]}
+                  if fila["lat"] is not None and fila["lon"] is not None else None,
+                  "properties": {clave: fila.get(clave) for clave in claves}} for fila in lista.filas]
+    return json.dumps({"type": "FeatureCollection", "name": f"priorizadas_{lista.proceso.id}",
+                       "features": elementos}, ensure_ascii=False)
+
+
+def exportar(lista: ListaPriorizada, formato: str) -> bytes:
+    if formato == "csv":
+        return a_csv(lista).encode("utf-8")
+    if formato == "xlsx":
+        return a_xlsx(lista)
+    if formato == "geojson":
+        return a_geojson(lista).encode("utf-8")
+    raise ValueError(f"Formato {formato!r} desconocido; use uno de: {', '.join(FORMATOS)}.")
