@@ -87,10 +87,8 @@ def vigilar_reinicio() -> None:
     la página se recarga sola en vez de quedarse congelada (los fragmentos de una sesión perdida se ignoran)."""
     import json
 
-    import streamlit.components.v1 as componentes
-
     url = f"{prefijo_static()}/datos/{archivo_de_arranque().name}"
-    componentes.html(VIGIA % json.dumps(url), height=0)
+    st.iframe(VIGIA % json.dumps(url), height=1)  # HTML propio (nada de usuarios) en un iframe con JavaScript
 
 
 @contextlib.contextmanager

@@ -1,6 +1,8 @@
 """Taller en vivo (consola de la facilitación): elegir proceso y votación, abrir / pausar / cerrar, revelar los
 resultados, la cuenta regresiva, la asistencia por organización y distrito, registrar en el momento a quien
-llegó sin tarjeta, y abrir el proyector."""
+llegó sin tarjeta, abrir el proyector, y el acta: acuerdos y compromisos y el PDF."""
+import contextlib
+
 import streamlit as st
 
 import geo
@@ -10,8 +12,16 @@ from paginas import comun, control
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import ErrorPropuestas, formatear_soles
-from votacion import servicios
+from votacion import acta, almacen, servicios
 from votacion.modelo import REGLAS, EstadoVotacion, VotacionCerrada
+
+
+@st.cache_data(max_entries=8, show_spinner="Armando el acta…")
+def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
+    """El acta se rehace solo si cambió la votación o sus acuerdos (y sale igual byte a byte)."""
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        return acta.acta_pdf(db, votacion_id)
+
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Taller en vivo")
@@ -46,12 +56,13 @@ control.estado_y_resultados(votacion, actor)
 
 enlace_taller = comun.url_del_taller(votacion.id)
 enlace_proyector = f"{comun.url_publica()}/proyector?taller={votacion.id}"
-izquierda, derecha = st.columns(2)
+izquierda, centro, derecha = st.columns(3)
 izquierda.link_button("Abrir el proyector (pestaña nueva)", enlace_proyector, icon=":material/co_present:",
                       type="primary")
-derecha.page_link("paginas/resultados.py", label="Resultados y archivos para el acta", icon=":material/description:",
-                  query_params={"votacion": str(votacion.id)})
-st.caption(f"Los celulares entran con el QR del proyector o escribiendo `{comun.texto_plano(enlace_taller)}` "
+centro.page_link("paginas/resultados.py", label="Resultados y archivos", icon=":material/bar_chart:",
+                 query_params={"votacion": str(votacion.id)})
+derecha.markdown(":material/description: [Ir al acta](#acta) (acuerdos, compromisos y el PDF, abajo)")
+st.caption(f"Los celulares entran con el QR del proyector o escribiendo `{enlace_taller.replace('`', '')}` "
            "(la laptop y los celulares, en el mismo Wi-Fi).")
 
 
@@ -60,7 +71,8 @@ def contadores() -> None:
     with comun.conexion() as db:
         vivo = servicios.en_vivo(db, votacion_id)
         actualizada = servicios.obtener(db, votacion_id)
-    restantes = servicios.segundos_restantes(actualizada, geo.ahora())
+    restantes = (None if actualizada.estado == EstadoVotacion.CERRADA else
+                 servicios.segundos_restantes(actualizada, geo.ahora()))
     columnas = st.columns(4)
     columnas[0].metric("Personas unidas", vivo["unidos"])
     columnas[1].metric("Papeletas", vivo["papeletas"])
@@ -138,3 +150,44 @@ if votacion.estado != EstadoVotacion.CERRADA:
             st.success(f"{comun.texto_plano(nuevo[0])} quedó registrada o registrado, con asistencia. Dígale o "
                        "anótele su código (se muestra solo esta vez):")
             st.code(nuevo[1], language=None)
+
+st.subheader("Acta del taller", anchor="acta")
+with comun.conexion() as db:
+    acuerdos = servicios.acuerdos(db, votacion_id)
+st.caption("Acuerdos y compromisos del taller (qué, quién responde y para cuándo): van al acta. Un acuerdo "
+           "anotado por error se retira con su motivo; no se borra.")
+for numero, acuerdo in enumerate(acuerdos, start=1):
+    texto, retirar = st.columns([5, 1], vertical_alignment="center")
+    texto.markdown(f"{numero}. {comun.texto_plano(acuerdo['texto'])} — **{comun.texto_plano(acuerdo['responsable'])}**"
+                   + (f" · {comun.texto_plano(acuerdo['plazo'])}" if acuerdo["plazo"] else ""))
+    with retirar.popover("Retirar"):
+        motivo = st.text_input("Motivo", key=f"consola_motivo_{acuerdo['id']}")
+        if st.button("Retirar el acuerdo", key=f"consola_retirar_{acuerdo['id']}"):
+            control.ejecutar(lambda db, a=acuerdo["id"], m=motivo: servicios.retirar_acuerdo(
+                db, a, m, actor=actor, ahora=geo.ahora()), "Acuerdo retirado.")
+with st.form("consola_acuerdo", clear_on_submit=False):
+    texto_acuerdo = st.text_area("Acuerdo o compromiso", key="consola_acuerdo_texto", height=80)
+    izquierda, derecha = st.columns(2)
+    responsable = izquierda.text_input("Responsable", key="consola_acuerdo_responsable")
+    plazo = derecha.text_input("Plazo", key="consola_acuerdo_plazo", placeholder="marzo de 2027")
+    if st.form_submit_button("Anotar el acuerdo"):
+        with comun.conexion() as db:
+            try:
+                servicios.anotar_acuerdo(db, votacion.id, texto_acuerdo, responsable, plazo, actor=actor,
+                                         ahora=geo.ahora())
+            except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
+                comun.mostrar_error(error)
+            else:
+                for clave in ("consola_acuerdo_texto", "consola_acuerdo_responsable", "consola_acuerdo_plazo"):
+                    st.session_state.pop(clave, None)
+                comun.avisar("Acuerdo anotado.")
+                st.rerun()
+if votacion.estado != EstadoVotacion.CERRADA:
+    st.caption("El acta se puede bajar ahora (con resultados parciales); la definitiva, al cerrar la votación.")
+with comun.conexion() as db:
+    version_acta = (almacen.version(db, votacion_id), tuple(a["id"] for a in acuerdos),
+                    db.execute("SELECT (SELECT count(*) FROM asistencias WHERE votacion_id = :v), (SELECT count(*) "
+                               "FROM presencias WHERE votacion_id = :v)", {"v": votacion_id}).fetchone())
+st.download_button("Descargar el acta (PDF)", acta_en_pdf(str(comun.ruta_db()), votacion_id, version_acta),
+                   f"acta_votacion_{votacion_id}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                   key="consola_acta")

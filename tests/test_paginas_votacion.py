@@ -265,11 +265,12 @@ def test_consola_de_la_facilitacion(base):
     app.text_input(key="consola_nombre").input("Pedro Sánchez")
     app.selectbox(key="consola_tipo").set_value("ciudadano")
     app.selectbox(key="consola_distrito").set_value("021201")
-    app.button[-1].click().run()  # sin el consentimiento: no se registra y lo escrito queda
+    registrar = lambda: next(b for b in app.button if b.label == "Registrar y dar su código")  # noqa: E731
+    registrar().click().run()  # sin el consentimiento: no se registra y lo escrito queda
     assert "consentimiento" in _errores(app)
     assert app.text_input(key="consola_nombre").value == "Pedro Sánchez"
     app.checkbox(key="consola_consentimiento").check()
-    app.button[-1].click().run()
+    registrar().click().run()
     assert not app.exception, app.exception
     codigo = app.code[0].value
     assert re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", codigo)
@@ -278,3 +279,21 @@ def test_consola_de_la_facilitacion(base):
     assert resumen["personas"] == 1 and "Caraz" in resumen["por_distrito"]
     participante = _app("paginas/consola.py", _participante(ruta, "Otra Persona"))
     assert "Sin acceso" in [t.value for t in participante.title]
+
+
+def test_consola_anota_acuerdos_y_da_el_acta(base):
+    ruta, _ = base
+    abierta = _abierta(ruta)
+    app = _app("paginas/consola.py", FACILITADORA)
+    app.text_area(key="consola_acuerdo_texto").input("no")
+    app.text_input(key="consola_acuerdo_responsable").input("Municipalidad de Caraz")
+    next(b for b in app.button if b.label == "Anotar el acuerdo").click().run()
+    assert "entre 5 y 500" in _errores(app) and app.text_input(key="consola_acuerdo_responsable").value
+    app.text_area(key="consola_acuerdo_texto").input("Incluir la obra de riego en el PDLC")
+    app.text_input(key="consola_acuerdo_plazo").input("marzo de 2027")
+    next(b for b in app.button if b.label == "Anotar el acuerdo").click().run()
+    assert not app.exception, app.exception
+    with geo.abrir(ruta) as db:
+        assert [a["plazo"] for a in votacion.acuerdos(db, abierta.id)] == ["marzo de 2027"]
+    assert "Incluir la obra de riego en el PDLC" in _textos(app)
+    assert [b.label for b in app.get("download_button")] == ["Descargar el acta (PDF)"]

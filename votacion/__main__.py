@@ -1,4 +1,5 @@
-"""Línea de comandos de votación: `python -m votacion contar ARCHIVO [--regla R]`.
+"""Línea de comandos de votación: `python -m votacion contar ARCHIVO [--regla R]` y
+`python -m votacion exportar --votacion ID [--formato pb|csv|acta] [--salida RUTA] [--db RUTA]`.
 
 Con un pabulib `.pb` imprime los proyectos financiados, uno por línea, en el orden en que la regla
 los eligió; las reglas de orden (schulze, borda, copeland, irv) sirven para un .pb ordinal y
@@ -63,9 +64,10 @@ def _contar(opciones) -> int:
 
 
 def _agregar_exportar(ordenes) -> None:
-    exportar = ordenes.add_parser("exportar", help="Escribe una votación de la base como .pb (para recontar) o CSV.")
+    exportar = ordenes.add_parser("exportar", help="Escribe una votación de la base como .pb (para recontar), CSV o "
+                                                   "el acta del taller en PDF.")
     exportar.add_argument("--votacion", type=int, required=True, help="Id de la votación.")
-    exportar.add_argument("--formato", choices=["pb", "csv"], default="pb")
+    exportar.add_argument("--formato", choices=["pb", "csv", "acta"], default="pb")
     exportar.add_argument("--salida", help="Archivo de salida; sin él, la salida normal.")
     exportar.add_argument("--db", help="Ruta de la base (por defecto PLATAFORMA_DB o datos/plataforma.db).")
     exportar.set_defaults(ejecutar=_exportar)
@@ -84,7 +86,11 @@ def _exportar(opciones) -> int:
         with contextlib.closing(geo.abrir(opciones.db)) as db:
             servicios.preparar(db)
             votacion = servicios.obtener(db, opciones.votacion)
-            if opciones.formato == "pb":
+            if opciones.formato == "acta":
+                from votacion.acta import acta_pdf
+
+                texto = acta_pdf(db, votacion.id)
+            elif opciones.formato == "pb":
                 texto = servicios.exportar_pb(db, votacion.id, actor=LINEA_DE_COMANDOS)
             else:
                 texto = servicios.exportar_csv(servicios.resultados(db, votacion.id, actor=LINEA_DE_COMANDOS))
@@ -94,11 +100,12 @@ def _exportar(opciones) -> int:
     if votacion.estado != EstadoVotacion.CERRADA:
         print(f"# la votación {votacion.id} está «{votacion.estado.etiqueta.lower()}»: el archivo es parcial.",
               file=sys.stderr)
+    contenido = texto if isinstance(texto, bytes) else texto.encode("utf-8")
     if opciones.salida:
-        with open(opciones.salida, "w", encoding="utf-8", newline="") as archivo:
-            archivo.write(texto)
+        with open(opciones.salida, "wb") as archivo:
+            archivo.write(contenido)
     else:
-        sys.stdout.write(texto)
+        sys.stdout.buffer.write(contenido)
     return 0
 
 

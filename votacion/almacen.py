@@ -113,6 +113,25 @@ def taller_en_vivo(db: Database) -> None:
     """)
 
 
+@migraciones()
+def acuerdos_del_taller(db: Database) -> None:
+    """Acuerdos y compromisos del acta (responsable y plazo); se retiran con motivo, no se borran."""
+    db.executescript("""
+        CREATE TABLE acuerdos (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            texto TEXT NOT NULL CHECK (length(texto) BETWEEN 5 AND 500),
+            responsable TEXT NOT NULL CHECK (length(responsable) BETWEEN 2 AND 120),
+            plazo TEXT NOT NULL DEFAULT '',
+            anotado_en TEXT NOT NULL, anotado_por TEXT NOT NULL,
+            retirado_en TEXT, motivo_retiro TEXT
+        );
+        CREATE INDEX acuerdos_votacion ON acuerdos (votacion_id, id);
+        CREATE TRIGGER acuerdos_sin_borrado BEFORE DELETE ON acuerdos
+            BEGIN SELECT RAISE(ABORT, 'los acuerdos no se borran: se retiran con motivo'); END;
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -249,3 +268,9 @@ def asistencia(db: Database, votacion_id: int) -> list[dict]:
         GROUP BY pa.id ORDER BY pa.id""", {"v": votacion_id})
     columnas = [d[0] for d in cursor.description]
     return [dict(zip(columnas, f)) for f in cursor.fetchall()]
+
+
+def acuerdos(db: Database, votacion_id: int) -> list[dict]:
+    """Los acuerdos vigentes (no retirados) de la votación, en el orden en que se anotaron."""
+    return [dict(f) for f in db["acuerdos"].rows_where("votacion_id = ? AND retirado_en IS NULL", [votacion_id],
+                                                       order_by="id")]

@@ -323,6 +323,48 @@ def segundos_restantes(votacion: Votacion, ahora: dt.datetime) -> int | None:
     return max(0, math.ceil((dt.datetime.fromisoformat(votacion.cuenta_hasta) - ahora).total_seconds()))
 
 
+def anotar_acuerdo(db: Database, votacion_id: int, texto: str, responsable: str, plazo: str = "", *, actor: Actor,
+                   ahora: dt.datetime) -> int:
+    """Un acuerdo o compromiso para el acta: qué, quién responde y para cuándo."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    texto, responsable, plazo = (" ".join((v or "").split()) for v in (texto, responsable, plazo))
+    problemas = []
+    if not 5 <= len(texto) <= 500:
+        problemas.append(Problema("texto", f"El acuerdo tiene {len(texto)} caracteres; debe tener entre 5 y 500."))
+    if not 2 <= len(responsable) <= 120:
+        problemas.append(Problema("responsable", "Indique quién es responsable (de 2 a 120 caracteres)."))
+    if len(plazo) > 60:
+        problemas.append(Problema("plazo", f"El plazo tiene {len(plazo)} caracteres; máximo 60."))
+    if problemas:
+        raise VotacionInvalida(problemas)
+    with escritura(db):
+        obtener(db, votacion_id)
+        acuerdo_id = db["acuerdos"].insert({"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
+                                            "plazo": plazo, "anotado_en": marca(ahora),
+                                            "anotado_por": actor.etiqueta}).last_pk
+        registrar_evento(db, Evento(actor.etiqueta, "anotar_acuerdo", "votacion", votacion_id, None,
+                                    {"acuerdo": acuerdo_id, "texto": texto}), momento=ahora)
+    return acuerdo_id
+
+
+def retirar_acuerdo(db: Database, acuerdo_id: int, motivo: str, *, actor: Actor, ahora: dt.datetime) -> None:
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    motivo = " ".join((motivo or "").split())
+    if len(motivo) < 3:
+        raise VotacionInvalida([Problema("motivo", "Indique por qué se retira el acuerdo.")])
+    with escritura(db):
+        fila = db.execute("SELECT votacion_id, retirado_en FROM acuerdos WHERE id = ?", [acuerdo_id]).fetchone()
+        if fila is None or fila[1]:
+            raise NoEncontrada(f"No hay un acuerdo vigente n.º {acuerdo_id}.")
+        db["acuerdos"].update(acuerdo_id, {"retirado_en": marca(ahora), "motivo_retiro": motivo})
+        registrar_evento(db, Evento(actor.etiqueta, "retirar_acuerdo", "votacion", fila[0], {"acuerdo": acuerdo_id},
+                                    {"motivo": motivo}), momento=ahora)
+
+
+def acuerdos(db: Database, votacion_id: int) -> list[dict]:
+    return almacen.acuerdos(db, votacion_id)
+
+
 # --- votar ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -1,0 +1,89 @@
+"""Acta del taller en PDF: solo con la base, igual byte a byte al regenerarla, con todo lo que el acta debe
+llevar (se lee con pdftotext) y convertida a PNG con pdftoppm para mirarla."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+
+from geo.acceso import PUBLICO, SinPermiso
+from tests.conftest import FACILITADORA
+from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, _votar_muchos, crear
+from votacion import acta
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion, VotacionInvalida
+
+TITULO_MALICIOSO = "<b>Riego</b> =HYPERLINK(\"x\")"
+
+
+@pytest.fixture
+def cerrada(db_viables):
+    db, codigos = db_viables
+    db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [TITULO_MALICIOSO, codigos[3]])
+    abierta = crear(db, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
+    _votar_muchos(db, abierta, codigos)
+    votacion.anotar_acuerdo(db, abierta.id, "Incluir la obra de riego en el PDLC 2027", "Municipalidad de Caraz",
+                            "marzo de 2027", actor=FACILITADORA, ahora=AHORA_VOTO)
+    retirado = votacion.anotar_acuerdo(db, abierta.id, "Acuerdo anotado por error", "Nadie", actor=FACILITADORA,
+                                       ahora=AHORA_VOTO)
+    votacion.retirar_acuerdo(db, retirado, "se anotó dos veces", actor=FACILITADORA, ahora=AHORA_VOTO)
+    votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA,
+                            ahora=AHORA_VOTO + 60 * SEGUNDO)
+    return db, codigos, abierta
+
+
+def test_acuerdos_se_validan_y_se_retiran_sin_borrarse(cerrada):
+    db, _, abierta = cerrada
+    assert [a["texto"] for a in votacion.acuerdos(db, abierta.id)] == ["Incluir la obra de riego en el PDLC 2027"]
+    with pytest.raises(VotacionInvalida) as error:
+        votacion.anotar_acuerdo(db, abierta.id, "no", "", "x" * 61, actor=FACILITADORA, ahora=AHORA_VOTO)
+    assert {p.campo for p in error.value.problemas} == {"texto", "responsable", "plazo"}
+    with pytest.raises(SinPermiso):
+        votacion.anotar_acuerdo(db, abierta.id, "Un acuerdo válido", "Alguien", actor=PUBLICO, ahora=AHORA_VOTO)
+    with pytest.raises(Exception, match="no se borran"):
+        db.execute("DELETE FROM acuerdos")
+    assert db.execute("SELECT count(*) FROM acuerdos WHERE retirado_en IS NOT NULL").fetchone()[0] == 1
+
+
+def test_acta_igual_al_regenerarla_y_con_todo_lo_que_lleva(cerrada, tmp_path):
+    db, codigos, abierta = cerrada
+    primera = acta.acta_pdf(db, abierta.id)
+    assert primera[:5] == b"%PDF-" and acta.acta_pdf(db, abierta.id) == primera
+    if not shutil.which("pdftotext"):
+        pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
+    ruta = tmp_path / "acta.pdf"
+    ruta.write_bytes(primera)
+    texto = subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    pb = votacion.exportar_pb(db, abierta.id, actor=FACILITADORA)
+    for esperado in ("Acta del taller de priorización", "Local comunal de Caraz", "facilitadora", "Asistencia",
+                     "Más votados primero (greedy)", "60 % votación + 40 % puntaje técnico", codigos[0],
+                     "Empates: entre", "menor costo", "Incluir la obra de riego en el PDLC 2027",
+                     "Municipalidad de Caraz", "marzo de 2027", "Firmas de los agentes participantes",
+                     hashlib.sha256(pb.encode("utf-8")).hexdigest(), f"python -m votacion contar votacion_{abierta.id}.pb",
+                     "<b>Riego</b>"):
+        assert esperado in texto, esperado
+    assert "Acuerdo anotado por error" not in texto
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(ruta), str(tmp_path / "pagina")],
+                   check=True)
+    assert (tmp_path / "pagina-1.png").stat().st_size > 10_000
+
+
+def test_la_linea_de_comandos_da_la_misma_acta(cerrada, tmp_path):
+    import sqlite3
+    import sys
+
+    from tests.conftest import RAIZ
+
+    db, _, abierta = cerrada
+    ruta_db = tmp_path / "plataforma.db"
+    with sqlite3.connect(ruta_db) as copia:
+        db.conn.backup(copia)
+    salida = tmp_path / "acta.pdf"
+    corrida = subprocess.run([sys.executable, "-m", "votacion", "exportar", "--votacion", str(abierta.id),
+                              "--formato", "acta", "--salida", str(salida), "--db", str(ruta_db)],
+                             cwd=RAIZ, capture_output=True, text=True, timeout=120)
+    assert corrida.returncode == 0, corrida.stderr
+    assert salida.read_bytes() == acta.acta_pdf(db, abierta.id)  # otro proceso, otro día: el mismo archivo
