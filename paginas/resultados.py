@@ -32,7 +32,8 @@ def lista_priorizada(ruta: str, proceso_id: int, votacion_id: int, version: tupl
     """Los tres archivos de la lista priorizada (públicos: sin datos personales), rehechos si cambió la votación."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id)
-    return {formato: exportar.exportar(lista, formato) for formato in exportar.FORMATOS}
+        vigente = territorio.cargar_territorio(db)
+    return {formato: exportar.exportar(lista, formato, vigente) for formato in exportar.FORMATOS}
 
 
 st.title("Resultados de la votación")
@@ -158,10 +159,11 @@ st.caption("Todas las propuestas del proceso en el orden de esta votación, con 
            "votos y puntaje técnico (con su desglose), sin datos personales. Excel trae además una hoja por "
            "distrito, los criterios con sus pesos y el método.")
 archivos = lista_priorizada(str(comun.ruta_db()), votacion.proceso_id, votacion.id, version_lista)
-columnas = st.columns(3)
+columnas = st.columns(4)
 for columna, (formato, etiqueta, tipo) in zip(columnas, (("xlsx", "Excel (.xlsx)", MIME_XLSX),
                                                          ("csv", "CSV (;)", "text/csv"),
-                                                         ("geojson", "GeoJSON (QGIS)", "application/geo+json"))):
+                                                         ("geojson", "GeoJSON (QGIS)", "application/geo+json"),
+                                                         ("pdf", "Informe (PDF)", "application/pdf"))):
     columna.download_button(etiqueta, archivos[formato], f"priorizadas_{votacion.id}.{formato}", mime=tipo,
                             key=f"resultados_lista_{formato}")
 if es_equipo:

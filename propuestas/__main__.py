@@ -1,7 +1,7 @@
 """Línea de comandos de propuestas.
 
     python -m propuestas demo --db RUTA [--propuestas 200] [--semilla 1] [--limites RUTA --centros RUTA]
-    python -m propuestas exportar --proceso ID --formato csv|xlsx|geojson [--votacion ID] [--salida RUTA]
+    python -m propuestas exportar --proceso ID --formato csv|xlsx|geojson|pdf [--votacion ID] [--salida RUTA]
                                   [--datos-personales] [--db RUTA]
 
 `demo` llena una base **de demostración** (marcada como tal; se niega a tocar una base con datos
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("--limites", help="límites a importar si la base aún no tiene territorio")
     orden.add_argument("--centros", help="centros poblados a importar si la base aún no los tiene")
     orden.set_defaults(funcion=_demo)
-    orden = ordenes.add_parser("exportar", help="la lista priorizada de un proceso (CSV, Excel o GeoJSON)")
+    orden = ordenes.add_parser("exportar", help="la lista priorizada de un proceso (CSV, Excel, GeoJSON o PDF)")
     orden.add_argument("--proceso", type=int, required=True, help="id del proceso")
     orden.add_argument("--formato", choices=exportar.FORMATOS, required=True)
     orden.add_argument("--votacion", type=int, help="votación cuyo orden se usa (por defecto la cerrada más reciente)")
@@ -62,7 +62,7 @@ def _exportar(argumentos) -> int:
     votacion_servicios.preparar(db)
     lista = exportar.lista_priorizada(db, argumentos.proceso, votacion_id=argumentos.votacion,
                                       actor=LINEA_DE_COMANDOS, con_datos_personales=argumentos.datos_personales)
-    contenido = exportar.exportar(lista, argumentos.formato)
+    contenido = exportar.exportar(lista, argumentos.formato, territorio.cargar_territorio(db))
     if argumentos.salida:
         with open(argumentos.salida, "wb") as archivo:
             archivo.write(contenido)

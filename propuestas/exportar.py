@@ -1,4 +1,4 @@
-"""La lista priorizada de un proceso para el plan y el presupuesto: CSV, Excel (.xlsx) y GeoJSON.
+"""La lista priorizada de un proceso para el plan y el presupuesto: CSV, Excel (.xlsx), GeoJSON y PDF.
 
 Una fila por propuesta (registrada y no ocultada), en el orden de la votación cerrada más reciente del
 proceso (o de la que se pida); sin votación, por puntaje técnico. Las exportaciones públicas no llevan
@@ -20,7 +20,7 @@ from propuestas.modelo import NoEncontrada, Proceso, formatear_soles
 from votacion import servicios as votacion_servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
-FORMATOS = ("csv", "xlsx", "geojson")
+FORMATOS = ("csv", "xlsx", "geojson", "pdf")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SOLES = '"S/" #,##0.00'
 COLUMNAS = (  # clave, encabezado
@@ -203,11 +203,46 @@ def a_geojson(lista: ListaPriorizada) -> str:
                        "features": elementos}, ensure_ascii=False)
 
 
-def exportar(lista: ListaPriorizada, formato: str) -> bytes:
+def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
+    """Informe para el expediente: método, tabla priorizada y mapa con cada propuesta numerada por su rango sobre
+    los distritos coloreados por el costo de lo financiado. La fecha del documento es la del proceso (determinista)."""
+    import datetime as dt
+
+    from geo.pdf import Documento
+
+    fecha = dt.datetime.combine(lista.proceso.fases[0].inicio, dt.time(), tzinfo=dt.timezone.utc) \
+        if lista.proceso.fases else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    doc = Documento(f"Lista priorizada — {lista.proceso.nombre}", fecha)
+    doc.titulo("Método")
+    for que, valor in lista.metodo:
+        doc.parrafo(f"{que}: {valor}")
+    doc.titulo("Propuestas en orden")
+    doc.tabla(["N.º", "Propuesta", "Distrito", "Costo S/", "Votos", "Técnico", "Comb.", "Financiada"], [
+        [f["rango"], f"{f['codigo']} {f['titulo']}", f["distrito"], f"{f['costo_soles']:,.2f}",
+         "" if f["votos"] is None else f["votos"], "" if f["puntaje_tecnico"] is None else f"{f['puntaje_tecnico']:.0f}",
+         "" if f["puntaje_combinado"] is None else f"{f['puntaje_combinado']:.1f}", f["financiada"] or ""]
+        for f in lista.filas], (10, 56, 24, 24, 12, 16, 14, 24))
+    if territorio is not None and territorio.distritos:
+        doc.titulo("Dónde están")
+        montos: dict[str, float] = {}
+        for fila in lista.filas:
+            if fila["financiada"] == "sí" and fila["ubigeo"]:
+                montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_soles"]
+        puntos = [(f["lat"], f["lon"], str(f["rango"])) for f in lista.filas[:40]
+                  if f["lat"] is not None and f["lon"] is not None]
+        doc.mapa(territorio, montos, texto_valor=lambda v: f"S/ {v / 1000:,.0f} mil", puntos=puntos,
+                 nota="Cada punto es una propuesta con su número de orden (las 40 primeras); los distritos, más "
+                      "oscuros cuanto más se financia en ellos.")
+    return doc.salida()
+
+
+def exportar(lista: ListaPriorizada, formato: str, territorio=None) -> bytes:
     if formato == "csv":
         return a_csv(lista).encode("utf-8")
     if formato == "xlsx":
         return a_xlsx(lista)
     if formato == "geojson":
         return a_geojson(lista).encode("utf-8")
+    if formato == "pdf":
+        return a_pdf(lista, territorio)
     raise ValueError(f"Formato {formato!r} desconocido; use uno de: {', '.join(FORMATOS)}.")

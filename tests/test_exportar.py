@@ -129,3 +129,25 @@ def test_linea_de_comandos(cerrada, tmp_path):
     mala = subprocess.run([sys.executable, "-m", "propuestas", "exportar", "--proceso", "999", "--formato", "csv",
                            "--db", ruta_db], cwd=RAIZ, capture_output=True, text=True, timeout=120)
     assert mala.returncode == 1 and "No existe el proceso 999" in mala.stderr
+
+
+def test_informe_pdf_con_mapa_igual_al_regenerarlo(cerrada, tmp_path):
+    import shutil
+
+    from geo import servicios as territorio
+
+    db, codigos, _ = cerrada
+    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id)
+    pdf = exportar.a_pdf(lista, territorio.cargar_territorio(db))
+    assert pdf[:5] == b"%PDF-" and exportar.a_pdf(lista, territorio.cargar_territorio(db)) == pdf
+    if not shutil.which("pdftotext"):
+        pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
+    ruta = tmp_path / "lista.pdf"
+    ruta.write_bytes(pdf)
+    texto = subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    for esperado in ("Lista priorizada", "Regla oficial: greedy", "Dónde están", *codigos, FORMULA):
+        assert esperado in texto, esperado
+    assert texto.index(lista.filas[0]["codigo"]) < texto.index(lista.filas[-1]["codigo"])
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(ruta), str(tmp_path / "p")], check=True)
+    assert (tmp_path / "p-1.png").stat().st_size > 5_000

@@ -192,7 +192,8 @@ def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
     assert "Sus 3 votantes" in textos or "Sus 2 votantes" in textos
     assert app.dataframe[1].value.shape[0] >= 10
     assert [b.label for b in app.get("download_button")] == ["Papeletas (.pb, pabulib)", "Resultados (.csv)",
-                                                              "Excel (.xlsx)", "CSV (;)", "GeoJSON (QGIS)"]
+                                                              "Excel (.xlsx)", "CSV (;)", "GeoJSON (QGIS)",
+                                                              "Informe (PDF)"]
 
 
 def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(base):

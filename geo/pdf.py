@@ -1,0 +1,125 @@
+"""Piezas comunes de los PDF (acta del taller, lista priorizada): fuente con tildes, títulos, párrafos, tablas y
+el mapa de distritos dibujado con polígonos (sin teselas ni internet). Deterministas: la fecha del documento
+la pone quien lo arma."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import shapely
+
+from geo.modelo import Territorio
+
+FUENTES = Path("/usr/share/fonts/truetype/dejavu")
+AZUL = (11, 79, 138)
+AZULES = ((222, 235, 247), (158, 202, 225), (107, 174, 214), (49, 130, 189), (8, 81, 156))
+GRIS = (242, 242, 242)
+
+
+class Documento:
+    """Un A4 vertical con márgenes de 15 mm y DejaVu Sans si está instalada (si no, Helvetica en Latin-1)."""
+
+    def __init__(self, titulo: str, fecha: dt.datetime):
+        from fpdf import FPDF
+
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_creation_date(fecha)
+        self.pdf.set_title(titulo)
+        self.pdf.set_author("MCLCP Huaylas")
+        self.unicode = (FUENTES / "DejaVuSans.ttf").exists() and (FUENTES / "DejaVuSans-Bold.ttf").exists()
+        if self.unicode:
+            self.pdf.add_font("dejavu", "", str(FUENTES / "DejaVuSans.ttf"))
+            self.pdf.add_font("dejavu", "B", str(FUENTES / "DejaVuSans-Bold.ttf"))
+        self.familia = "dejavu" if self.unicode else "helvetica"
+        self.pdf.set_margins(15, 15, 15)
+        self.pdf.set_auto_page_break(True, margin=15)
+        self.pdf.add_page()
+        self.pdf.set_font(self.familia, "B", 15)
+        self.pdf.multi_cell(0, 7, self.texto(titulo), new_x="LMARGIN", new_y="NEXT", align="L")
+        self.pdf.set_font(self.familia, "", 10)
+
+    def texto(self, valor) -> str:
+        valor = "" if valor is None else str(valor)
+        return valor if self.unicode else valor.encode("latin-1", "replace").decode("latin-1")
+
+    def titulo(self, valor: str) -> None:
+        self.pdf.ln(2)
+        self.pdf.set_font(self.familia, "B", 11)
+        self.pdf.set_text_color(*AZUL)
+        self.pdf.cell(0, 7, self.texto(valor), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_text_color(0)
+        self.pdf.set_font(self.familia, "", 9)
+
+    def parrafo(self, valor: str, alto: float = 4.6) -> None:
+        self.pdf.multi_cell(0, alto, self.texto(valor), new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def tabla(self, encabezados: list[str], filas: list[list], anchos: tuple, alto: float = 5.5) -> None:
+        from fpdf.fonts import FontFace
+
+        self.pdf.set_font(self.familia, "", 8)
+        encabezado = FontFace(family=self.familia, emphasis="BOLD", color=255, fill_color=AZUL)
+        with self.pdf.table(col_widths=anchos, width=sum(anchos), align="LEFT", line_height=alto,
+                            headings_style=encabezado, text_align="LEFT") as tabla:
+            fila = tabla.row()
+            for valor in encabezados:
+                fila.cell(self.texto(valor))
+            for valores in filas:
+                fila = tabla.row()
+                for valor in valores:
+                    fila.cell(self.texto(valor))
+        self.pdf.set_font(self.familia, "", 9)
+        self.pdf.ln(1)
+
+    def mapa(self, territorio: Territorio, valores: dict[str, float], *, texto_valor, nota: str,
+             puntos: list[tuple[float, float, str]] = (), alto_mm: float = 85.0) -> None:
+        """Distritos como polígonos, en azul según `valores` (más oscuro, más); `puntos` (lat, lon, etiqueta)
+        encima, como círculos numerados."""
+        pdf = self.pdf
+        maximo = max(valores.values(), default=0)
+        oeste, sur, este, norte = shapely.total_bounds([d.geometria for d in territorio.distritos])
+        escala_x = math.cos(math.radians((sur + norte) / 2))
+        escala = min(alto_mm / (norte - sur), pdf.epw / ((este - oeste) * escala_x))
+        if pdf.get_y() + alto_mm + 10 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        x0, y0 = pdf.l_margin, pdf.get_y()
+
+        def punto(lon: float, lat: float) -> tuple[float, float]:
+            return x0 + (lon - oeste) * escala_x * escala, y0 + (norte - lat) * escala
+
+        pdf.set_draw_color(60)
+        pdf.set_line_width(0.2)
+        for distrito in territorio.distritos:
+            valor = valores.get(distrito.ubigeo, 0)
+            pdf.set_fill_color(*(GRIS if not valor else AZULES[min(4, int(5 * valor / maximo - 1e-9))]))
+            simple = shapely.simplify(distrito.geometria, 0.002, preserve_topology=True)
+            for poligono in getattr(simple, "geoms", [simple]):
+                pdf.polygon([punto(x, y) for x, y in poligono.exterior.coords], style="DF")
+        pdf.set_font(self.familia, "B", 6)
+        for distrito in territorio.distritos:
+            centro = distrito.geometria.representative_point()
+            x, y = punto(centro.x, centro.y)
+            valor = valores.get(distrito.ubigeo)
+            pdf.set_text_color(255 if valor and valor / maximo > 0.6 else 0)
+            nombre = self.texto(distrito.nombre)
+            pdf.text(x - pdf.get_string_width(nombre) / 2, y, nombre)
+            if valor:
+                etiqueta = self.texto(texto_valor(valor))
+                pdf.text(x - pdf.get_string_width(etiqueta) / 2, y + 3, etiqueta)
+        pdf.set_text_color(0)
+        pdf.set_font(self.familia, "B", 5)
+        for lat, lon, etiqueta in puntos:
+            x, y = punto(lon, lat)
+            pdf.set_fill_color(200, 40, 40)
+            pdf.set_draw_color(255)
+            pdf.circle(x, y, 1.4, style="DF")
+            pdf.set_text_color(0)
+            pdf.text(x + 1.8, y + 1, self.texto(etiqueta))
+        pdf.set_draw_color(0)
+        pdf.set_y(y0 + alto_mm + 3)
+        pdf.set_font(self.familia, "", 8)
+        pdf.cell(0, 4, self.texto(nota), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(self.familia, "", 9)
+
+    def salida(self) -> bytes:
+        return bytes(self.pdf.output())
