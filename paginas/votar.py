@@ -38,6 +38,12 @@ def elegir_votacion(db) -> int | None:
     return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion")
 
 
+@st.cache_resource
+def borradores() -> dict[tuple[str, int, int], dict]:
+    """(base, votación, participante) → lo marcado sin emitir; uno por servidor, compartido entre sesiones."""
+    return {}
+
+
 def entrar() -> None:
     """Callback de «Entrar y votar»: corre antes que la página, que así se dibuja ya con la sesión iniciada."""
     with comun.conexion() as db:
@@ -107,6 +113,12 @@ if motivo:
 st.markdown(f"**{comun.texto_plano(votacion.instrucciones())}**")
 clave = f"votar_{votacion.id}"
 anterior = mia[0] if mia else None
+borrador = borradores().get((str(comun.ruta_db()), votacion.id, actor.participante_id))
+if borrador is not None and f"{clave}_iniciada" not in st.session_state:
+    # recargó la página (o se reinició la sesión) a medio marcar: vuelve lo que tenía marcado sin emitir
+    st.session_state[f"{clave}_iniciada"] = True
+    for campo, valor in borrador.items():
+        st.session_state[f"{clave}_{campo}"] = valor
 if f"{clave}_iniciada" not in st.session_state:  # la primera vez, lo marcado es el voto vigente (si lo hay)
     st.session_state[f"{clave}_iniciada"] = True
     for codigo in elegibles:
@@ -138,6 +150,15 @@ def tarjeta(codigo: str) -> st.delta_generator.DeltaGenerator:
     caja.markdown(f"**{comun.texto_plano(e.titulo)}**  \n{comun.texto_plano(e.distrito or '')} · "
                   f"{formatear_soles(e.costo_centimos)} · `{e.codigo}`")
     return caja
+
+
+def guardar_borrador() -> None:
+    """Lo marcado y sin emitir, en la memoria del servidor (no en la base: un toque no escribe en disco), para
+    que sobreviva a una recarga de la página; se pierde si el servidor se reinicia."""
+    campos = ([f"puesto_{p}" for p in range(votacion.max_opciones)] if votacion.tipo == TipoPapeleta.RANKING
+              else list(elegibles))
+    borradores()[(str(comun.ruta_db()), votacion.id, actor.participante_id)] = {
+        c: st.session_state[f"{clave}_{c}"] for c in campos if f"{clave}_{c}" in st.session_state}
 
 
 def lo_marcado() -> Papeleta:
@@ -183,6 +204,7 @@ def papeleta() -> None:
             for codigo in elegibles:
                 tarjeta(codigo)
         marcada = lo_marcado()
+        guardar_borrador()
     else:
         resumen = st.empty()
         for codigo in elegibles:
@@ -193,6 +215,7 @@ def papeleta() -> None:
             else:
                 caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
         marcada = lo_marcado()
+        guardar_borrador()
         if votacion.tipo == TipoPapeleta.PUNTOS:
             usadas = sum(marcada.puntos or ())
             resumen.markdown(f"Semillas repartidas: **{usadas} de {votacion.puntos_total}** · le quedan "

@@ -298,3 +298,20 @@ def test_consola_anota_acuerdos_y_da_el_acta(base):
         assert [a["plazo"] for a in votacion.acuerdos(db, abierta.id)] == ["marzo de 2027"]
     assert "Incluir la obra de riego en el PDLC" in _textos(app)
     assert [b.label for b in app.get("download_button")] == ["Descargar el acta (PDF)"]
+
+
+def test_lo_marcado_sin_emitir_sobrevive_a_recargar_la_pagina(base):
+    """Recargar el celular abre otra sesión: al volver a entrar con su código, lo marcado sigue marcado."""
+    ruta, codigos = base
+    abierta = _abierta(ruta)
+    rosa = _participante(ruta)
+    app = _app("paginas/votar.py", rosa, votacion=str(abierta.id))
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[1]}").check().run()
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[4]}").check().run()
+    recargada = _app("paginas/votar.py", rosa, votacion=str(abierta.id))
+    marcadas = [c for c in codigos if recargada.checkbox(key=f"votar_{abierta.id}_{c}").value]
+    assert marcadas == [codigos[1], codigos[4]]
+    otra = _app("paginas/votar.py", _participante(ruta, "Juan Pérez"), votacion=str(abierta.id))
+    assert not any(otra.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos)  # cada quien lo suyo
+    with geo.abrir(ruta) as db:
+        assert almacen.vigentes(db, abierta.id) == []  # marcar no es votar
