@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import socket
@@ -85,8 +86,6 @@ setInterval(mirar, 4000);
 def vigilar_reinicio() -> None:
     """En las páginas con fragmentos (papeleta, proyector, consola): si el servidor se reinicia en pleno taller,
     la página se recarga sola en vez de quedarse congelada (los fragmentos de una sesión perdida se ignoran)."""
-    import json
-
     url = f"{prefijo_static()}/datos/{archivo_de_arranque().name}"
     st.iframe(VIGIA % json.dumps(url), height=1)  # HTML propio (nada de usuarios) en un iframe con JavaScript
 
