@@ -17,17 +17,17 @@ ACCIONES = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votaci
             EstadoVotacion.CERRADA: []}
 
 
-def ejecutar(funcion, aviso: str) -> object:
-    """Corre un caso de uso; si falla, muestra el motivo (y lo escrito en la página sigue ahí)."""
+def ejecutar(funcion, aviso: str) -> None:
+    """Corre un caso de uso y vuelve a dibujar la página con `aviso`; si falla, muestra el motivo (y lo escrito
+    en la página sigue ahí)."""
     with comun.conexion() as db:
         try:
-            valor = funcion(db)
+            funcion(db)
         except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
             comun.mostrar_error(error)
-            return None
+            return
     comun.avisar(aviso)
     st.rerun()
-    return valor
 
 
 def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:

@@ -17,7 +17,7 @@ from geo import servicios as territorio
 from geo.acceso import PUBLICO, SISTEMA, Accion
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import NoEncontrada, formatear_soles
+from propuestas.modelo import NoEncontrada, formatear_soles, formatear_soles_corto
 from votacion import almacen, servicios
 from votacion.modelo import EstadoVotacion, TipoPapeleta
 
@@ -48,17 +48,6 @@ def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.Res
     """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         return servicios.resultados(db, votacion_id, actor=SISTEMA, comparar=False)
-
-
-def soles_cortos(centimos: float | None) -> str:
-    soles = (centimos or 0) / 100
-    if not soles:
-        return ""
-    if soles >= 1_000_000:
-        return f"S/ {soles / 1_000_000:,.1f} M"
-    if soles >= 1_000:
-        return f"S/ {soles / 1_000:,.0f} mil"
-    return f"S/ {soles:,.0f}"
 
 
 def papeletas_texto(valor: float | None) -> str:
@@ -149,7 +138,7 @@ def en_vivo() -> None:
         montos: dict[str, float] = {}
         for fila in financiadas:
             montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        mapa = pantalla.mapa_svg(figuras, montos, texto_valor=soles_cortos, titulo="Monto financiado por distrito",
+        mapa = pantalla.mapa_svg(figuras, montos, texto_valor=formatear_soles_corto, titulo="Monto financiado por distrito",
                                  alto_maximo="62vh")
         derecha.html(f'<div class="pz">{mapa}<div class="pz-nota">Monto financiado por distrito de la propuesta.'
                      "</div></div>")

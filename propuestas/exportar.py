@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from geo.acceso import SISTEMA, Accion, Actor, exigir
 from propuestas import servicios
-from propuestas.modelo import NoEncontrada, Proceso, formatear_soles
+from propuestas.modelo import NoEncontrada, Proceso, formatear_soles, formatear_soles_corto
 from votacion import servicios as votacion_servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
@@ -227,10 +227,10 @@ def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
         montos: dict[str, float] = {}
         for fila in lista.filas:
             if fila["financiada"] == "sí" and fila["ubigeo"]:
-                montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_soles"]
+                montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + 100 * fila["costo_soles"]
         puntos = [(f["lat"], f["lon"], str(f["rango"])) for f in lista.filas[:40]
                   if f["lat"] is not None and f["lon"] is not None]
-        doc.mapa(territorio, montos, texto_valor=lambda v: f"S/ {v / 1000:,.0f} mil", puntos=puntos,
+        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, puntos=puntos,
                  nota="Cada punto es una propuesta con su número de orden (las 40 primeras); los distritos, más "
                       "oscuros cuanto más se financia en ellos.")
     return doc.salida()

@@ -303,6 +303,18 @@ def formatear_soles(centimos: int | None) -> str:
     return f"S/ {centimos // 100:,}.{centimos % 100:02d}"
 
 
+def formatear_soles_corto(centimos: float | None) -> str:
+    """Para etiquetas de mapas: «S/ 1.2 M», «S/ 350 mil», «S/ 800»; vacío si no hay monto."""
+    soles = (centimos or 0) / 100
+    if not soles:
+        return ""
+    if soles >= 1_000_000:
+        return f"S/ {soles / 1_000_000:,.1f} M"
+    if soles >= 1_000:
+        return f"S/ {soles / 1_000:,.0f} mil"
+    return f"S/ {soles:,.0f}"
+
+
 # --- la propuesta ---------------------------------------------------------------------------
 
 PROFUNDIDADES = {"joven": "Rápida (jóvenes y ciudadanía)", "organizacion": "Completa (organizaciones y equipo técnico)"}

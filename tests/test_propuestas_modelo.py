@@ -136,3 +136,11 @@ def test_sugerir_puntaje_de_brecha_por_cuartil():
 def test_similitud_ignora_tildes_y_palabras_vacias():
     assert similitud("Losa deportiva en Cashapampa", "LOSA DEPORTIVA DE CASHAPAMPA") == 1
     assert similitud("Agua potable para Huata", "Losa deportiva") == 0
+
+
+@pytest.mark.parametrize("centimos, texto", [(None, ""), (0, ""), (80_000, "S/ 800"), (35_000_000, "S/ 350 mil"),
+                                             (120_000_000, "S/ 1.2 M")])
+def test_soles_cortos_para_los_mapas(centimos, texto):
+    from propuestas.modelo import formatear_soles_corto
+
+    assert formatear_soles_corto(centimos) == texto

@@ -19,7 +19,7 @@ from geo import servicios as territorio_servicios
 from geo.acceso import SISTEMA
 from geo.pdf import Documento
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import formatear_fecha, formatear_soles
+from propuestas.modelo import formatear_fecha, formatear_soles, formatear_soles_corto
 from votacion import servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
@@ -83,7 +83,7 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
         for fila in resultado.filas:
             if fila["financiada"]:
                 montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        doc.mapa(territorio, montos, texto_valor=lambda v: f"S/ {v / 100_000:,.0f} mil",
+        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto,
                  nota="Más oscuro, más monto financiado en el distrito de la propuesta; gris: nada.")
 
     doc.titulo("Acuerdos y compromisos")
