@@ -4,17 +4,13 @@ la pone quien lo arma."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
-import shapely
-
+from geo.dibujo import color_de, dibujo_de, oscuro
 from geo.modelo import Territorio
 
 FUENTES = Path("/usr/share/fonts/truetype/dejavu")
 AZUL = (11, 79, 138)
-AZULES = ((222, 235, 247), (158, 202, 225), (107, 174, 214), (49, 130, 189), (8, 81, 156))
-GRIS = (242, 242, 242)
 
 
 class Documento:
@@ -73,47 +69,40 @@ class Documento:
 
     def mapa(self, territorio: Territorio, valores: dict[str, float], *, texto_valor, nota: str,
              puntos: list[tuple[float, float, str]] = (), alto_mm: float = 85.0) -> None:
-        """Distritos como polígonos, en azul según `valores` (más oscuro, más); `puntos` (lat, lon, etiqueta)
-        encima, como círculos numerados."""
+        """Distritos como polígonos, en azul según `valores` (más oscuro, más; la escala del proyector);
+        `puntos` (lat, lon, etiqueta) encima, como círculos rojos con su etiqueta."""
         pdf = self.pdf
+        dibujo = dibujo_de(territorio)
         maximo = max(valores.values(), default=0)
-        oeste, sur, este, norte = shapely.total_bounds([d.geometria for d in territorio.distritos])
-        escala_x = math.cos(math.radians((sur + norte) / 2))
-        escala = min(alto_mm / (norte - sur), pdf.epw / ((este - oeste) * escala_x))
+        escala = min(alto_mm / dibujo.alto, pdf.epw / dibujo.ancho)  # mm por unidad del dibujo
         if pdf.get_y() + alto_mm + 10 > pdf.h - pdf.b_margin:
             pdf.add_page()
         x0, y0 = pdf.l_margin, pdf.get_y()
 
-        def punto(lon: float, lat: float) -> tuple[float, float]:
-            return x0 + (lon - oeste) * escala_x * escala, y0 + (norte - lat) * escala
+        def en_mm(x: float, y: float) -> tuple[float, float]:
+            return x0 + x * escala, y0 + y * escala
 
         pdf.set_draw_color(60)
         pdf.set_line_width(0.2)
-        for distrito in territorio.distritos:
-            valor = valores.get(distrito.ubigeo, 0)
-            pdf.set_fill_color(*(GRIS if not valor else AZULES[min(4, int(5 * valor / maximo - 1e-9))]))
-            simple = shapely.simplify(distrito.geometria, 0.002, preserve_topology=True)
-            for poligono in getattr(simple, "geoms", [simple]):
-                pdf.polygon([punto(x, y) for x, y in poligono.exterior.coords], style="DF")
+        for ubigeo, anillos in dibujo.anillos.items():
+            pdf.set_fill_color(*_rgb(color_de(valores.get(ubigeo), maximo)))
+            for anillo in anillos:
+                pdf.polygon([en_mm(x, y) for x, y in anillo], style="DF")
         pdf.set_font(self.familia, "B", 6)
-        for distrito in territorio.distritos:
-            centro = distrito.geometria.representative_point()
-            x, y = punto(centro.x, centro.y)
-            valor = valores.get(distrito.ubigeo)
-            pdf.set_text_color(255 if valor and valor / maximo > 0.6 else 0)
-            nombre = self.texto(distrito.nombre)
-            pdf.text(x - pdf.get_string_width(nombre) / 2, y, nombre)
-            if valor:
-                etiqueta = self.texto(texto_valor(valor))
-                pdf.text(x - pdf.get_string_width(etiqueta) / 2, y + 3, etiqueta)
-        pdf.set_text_color(0)
+        for ubigeo, (x, y) in dibujo.etiquetas.items():
+            x, y = en_mm(x, y)
+            valor = valores.get(ubigeo)
+            pdf.set_text_color(255 if oscuro(color_de(valor, maximo)) else 0)
+            for renglon, linea in enumerate(filter(None, (dibujo.nombres[ubigeo], texto_valor(valor)))):
+                linea = self.texto(linea)
+                pdf.text(x - pdf.get_string_width(linea) / 2, y + 3 * renglon, linea)
         pdf.set_font(self.familia, "B", 5)
+        pdf.set_text_color(0)
         for lat, lon, etiqueta in puntos:
-            x, y = punto(lon, lat)
+            x, y = en_mm(*dibujo.punto(lon, lat))
             pdf.set_fill_color(200, 40, 40)
             pdf.set_draw_color(255)
             pdf.circle(x, y, 1.4, style="DF")
-            pdf.set_text_color(0)
             pdf.text(x + 1.8, y + 1, self.texto(etiqueta))
         pdf.set_draw_color(0)
         pdf.set_y(y0 + alto_mm + 3)
@@ -123,3 +112,7 @@ class Documento:
 
     def salida(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import base64
 import html
-import math
-from dataclasses import dataclass
 
 import segno
-import shapely
 
-from geo.modelo import Territorio
+from geo.dibujo import Dibujo, color_de, oscuro
 from propuestas.modelo import formatear_soles
 
 COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
-ESCALA = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # azules, de menos a más (legibles en proyector)
-SIN_DATOS = "#f2f2f2"
 
 
 def barra_del_techo(resultado, *, alto_px: int = 32, letra: str = "0.85rem") -> str:
@@ -57,84 +52,28 @@ def imagen_svg(svg: str, alt: str, alto_maximo: str = "none") -> str:
             f'style="max-width:100%;max-height:{alto_maximo};height:auto;display:block;margin:auto">')
 
 
-@dataclass(frozen=True)
-class Formas:
-    """Los distritos ya proyectados para SVG: trazo, punto para la etiqueta y nombre."""
-
-    ancho: float
-    alto: float
-    trazos: dict[str, str]                       # ubigeo → atributo d del <path>
-    etiquetas: dict[str, tuple[float, float]]    # ubigeo → (x, y)
-    nombres: dict[str, str]
-
-
-def formas_de(territorio: Territorio, ancho: float = 1000.0, tolerancia: float = 0.002) -> Formas:
-    """Proyecta los distritos (equirectangular con el coseno de la latitud media: basta para una provincia)."""
-    oeste, sur, este, norte = shapely.total_bounds([d.geometria for d in territorio.distritos])
-    escala_x = math.cos(math.radians((sur + norte) / 2))
-    escala = ancho / max((este - oeste) * escala_x, 1e-9)
-    alto = (norte - sur) * escala
-
-    def punto(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - oeste) * escala_x * escala, (norte - lat) * escala
-
-    trazos, etiquetas = {}, {}
-    for distrito in territorio.distritos:
-        simple = shapely.simplify(distrito.geometria, tolerancia, preserve_topology=True)
-        anillos = []
-        for poligono in getattr(simple, "geoms", [simple]):
-            for anillo in (poligono.exterior, *poligono.interiors):
-                puntos = [punto(x, y) for x, y in anillo.coords]
-                anillos.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in puntos) + "Z")
-        trazos[distrito.ubigeo] = "".join(anillos)
-        representativo = distrito.geometria.representative_point()
-        etiquetas[distrito.ubigeo] = punto(representativo.x, representativo.y)
-    return Formas(ancho, alto, trazos, etiquetas, {d.ubigeo: d.nombre for d in territorio.distritos})
-
-
-def color_de(valor: float | None, maximo: float) -> str:
-    if not valor or maximo <= 0:
-        return SIN_DATOS
-    clase = min(len(ESCALA) - 1, int(len(ESCALA) * valor / maximo - 1e-9))
-    return ESCALA[clase]
-
-
-def mapa_svg(formas: Formas, valores: dict[str, float], *, texto_valor, titulo: str, letra: float = 34.0,
+def mapa_svg(dibujo: Dibujo, valores: dict[str, float], *, texto_valor, titulo: str, letra: float = 34.0,
              alto_maximo: str = "none") -> str:
     """Mapa coropleta (un <img> SVG): cada distrito con su color y su etiqueta (nombre y valor ya formateado por
     `texto_valor`). El texto va escapado para XML aunque sea una imagen."""
     maximo = max(valores.values(), default=0)
-    partes = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-10 -10 {formas.ancho + 20:.0f} '
-              f'{formas.alto + 20:.0f}" font-family="sans-serif">']
-    for ubigeo, trazo in formas.trazos.items():
+    partes = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-10 -10 {dibujo.ancho + 20:.0f} '
+              f'{dibujo.alto + 20:.0f}" font-family="sans-serif">']
+    for ubigeo, anillos in dibujo.anillos.items():
+        trazo = "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in anillo) + "Z" for anillo in anillos)
+        partes.append(f'<path d="{trazo}" fill="{color_de(valores.get(ubigeo), maximo)}" stroke="#333" '
+                      f'stroke-width="2" fill-rule="evenodd"><title>{html.escape(dibujo.nombres[ubigeo])}</title>'
+                      "</path>")
+    for ubigeo, (x, y) in dibujo.etiquetas.items():
         valor = valores.get(ubigeo)
-        nombre = formas.nombres[ubigeo]
-        partes.append(f'<path d="{trazo}" fill="{color_de(valor, maximo)}" stroke="#333" stroke-width="2" '
-                      f'fill-rule="evenodd"><title>{html.escape(nombre)}</title></path>')
-    for ubigeo, (x, y) in formas.etiquetas.items():
-        valor = valores.get(ubigeo)
-        oscuro = color_de(valor, maximo) in ESCALA[3:]
-        relleno, borde = ("#fff", "#08306b") if oscuro else ("#111", "#fff")
+        relleno, borde = ("#fff", "#08306b") if oscuro(color_de(valor, maximo)) else ("#111", "#fff")
         texto = texto_valor(valor)
         linea = f'<tspan x="{x:.0f}" dy="{letra * 1.1:.0f}">{html.escape(texto)}</tspan>' if texto else ""
         partes.append(f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle" font-size="{letra:.0f}" '
                       f'font-weight="700" fill="{relleno}" stroke="{borde}" stroke-width="{letra / 6:.1f}" '
-                      f'paint-order="stroke">{html.escape(formas.nombres[ubigeo])}{linea}</text>')
+                      f'paint-order="stroke">{html.escape(dibujo.nombres[ubigeo])}{linea}</text>')
     partes.append("</svg>")
     return imagen_svg("".join(partes), titulo, alto_maximo)
-
-
-def leyenda(maximo: float, texto_valor) -> str:
-    """Cinco clases de igual ancho, de 0 al máximo."""
-    if maximo <= 0:
-        return ""
-    celdas = []
-    for i, color in enumerate(ESCALA):
-        desde, hasta = maximo * i / len(ESCALA), maximo * (i + 1) / len(ESCALA)
-        celdas.append(f'<span style="display:inline-block;width:1.2em;height:1.2em;background:{color};'
-                      f'border:1px solid #333;vertical-align:middle"></span>&nbsp;{html.escape(texto_valor(desde))}'
-                      f"–{html.escape(texto_valor(hasta))}")
-    return '<div class="pz-leyenda">' + " &nbsp; ".join(celdas) + "</div>"
 
 
 def barras_ranking(resultado, *, filas: int, etiqueta_puntaje: str) -> str:
@@ -198,7 +137,7 @@ ESTILO_PROYECTOR = """
 .pz-barra { height: 0.5em; background: #eee; } .pz-barra div { height: 100%; }
 .pz-valor { width: 4.2em; text-align: right; font-weight: 800; font-variant-numeric: tabular-nums; }
 .pz-marca { color: #1b5e20; display: inline-block; width: 1em; }
-.pz-pie, .pz-leyenda, .pz-nota { font-size: 0.7em; color: #222; }
+.pz-pie, .pz-nota { font-size: 0.7em; color: #222; }
 .pz-distritos { font-size: 0.75em; width: 100%; border-collapse: collapse; }
 .pz-distritos td { padding: 0.05em 0.3em; border-bottom: 1px solid #ddd; }
 .pz-distritos td + td { text-align: right; font-variant-numeric: tabular-nums; }

@@ -15,6 +15,7 @@ import geo
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio
 from geo.acceso import PUBLICO, SISTEMA, Accion
+from geo.dibujo import Dibujo, dibujo_de
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles, formatear_soles_corto
@@ -37,10 +38,11 @@ def elegir(db) -> int | None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def formas(ruta: str, importacion_id: int) -> pantalla.Formas | None:
+def formas(ruta: str, importacion_id: int) -> Dibujo | None:
+    """Los distritos proyectados, una vez por importación de límites (no en cada segundo del proyector)."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         vigente = territorio.cargar_territorio(db)
-    return pantalla.formas_de(vigente) if vigente and vigente.distritos else None
+    return dibujo_de(vigente) if vigente and vigente.distritos else None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

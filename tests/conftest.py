@@ -171,3 +171,15 @@ def copiar_viables(plantilla, destino):
     import shutil
     shutil.copy(plantilla[0], destino)
     return destino
+
+
+def texto_de_pdf(contenido: bytes, carpeta: Path) -> str:
+    """El texto de un PDF con `pdftotext -layout` (poppler-utils; `.ci/run` lo instala); sin él, la prueba se salta."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
+    ruta = carpeta / "documento.pdf"
+    ruta.write_bytes(contenido)
+    return subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True, check=True).stdout

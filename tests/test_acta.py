@@ -3,13 +3,12 @@ llevar (se lee con pdftotext) y convertida a PNG con pdftoppm para mirarla."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 
 import pytest
 
 from geo.acceso import PUBLICO, SinPermiso
-from tests.conftest import FACILITADORA
+from tests.conftest import FACILITADORA, texto_de_pdf
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, _votar_muchos, crear
 from votacion import acta
 from votacion import servicios as votacion
@@ -51,12 +50,8 @@ def test_acta_igual_al_regenerarla_y_con_todo_lo_que_lleva(cerrada, tmp_path):
     db, codigos, abierta = cerrada
     primera = acta.acta_pdf(db, abierta.id)
     assert primera[:5] == b"%PDF-" and acta.acta_pdf(db, abierta.id) == primera
-    if not shutil.which("pdftotext"):
-        pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
-    ruta = tmp_path / "acta.pdf"
-    ruta.write_bytes(primera)
-    texto = subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texto = texto_de_pdf(primera, tmp_path)
+    ruta = tmp_path / "documento.pdf"
     pb = votacion.exportar_pb(db, abierta.id, actor=FACILITADORA)
     for esperado in ("Acta del taller de priorización", "Local comunal de Caraz", "facilitadora", "Asistencia",
                      "Más votados primero (greedy)", "60 % votación + 40 % puntaje técnico", codigos[0],

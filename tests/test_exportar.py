@@ -15,7 +15,7 @@ import pytest
 from geo.acceso import SinPermiso
 from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
-from tests.conftest import ADMIN, FACILITADORA, RAIZ
+from tests.conftest import ADMIN, FACILITADORA, RAIZ, texto_de_pdf
 from tests.test_votacion_servicios import AHORA_VOTO, _votar_muchos, crear
 from votacion import servicios as votacion
 from votacion.modelo import REGLAS, EstadoVotacion
@@ -132,20 +132,14 @@ def test_linea_de_comandos(cerrada, tmp_path):
 
 
 def test_informe_pdf_con_mapa_igual_al_regenerarlo(cerrada, tmp_path):
-    import shutil
-
     from geo import servicios as territorio
 
     db, codigos, _ = cerrada
     lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id)
     pdf = exportar.a_pdf(lista, territorio.cargar_territorio(db))
     assert pdf[:5] == b"%PDF-" and exportar.a_pdf(lista, territorio.cargar_territorio(db)) == pdf
-    if not shutil.which("pdftotext"):
-        pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
-    ruta = tmp_path / "lista.pdf"
-    ruta.write_bytes(pdf)
-    texto = subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texto = texto_de_pdf(pdf, tmp_path)
+    ruta = tmp_path / "documento.pdf"
     for esperado in ("Lista priorizada", "Regla oficial: greedy", "Dónde están", *codigos, "=HYPERLINK("):
         assert esperado in texto, esperado
     assert texto.index(lista.filas[0]["codigo"]) < texto.index(lista.filas[-1]["codigo"])

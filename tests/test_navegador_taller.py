@@ -10,14 +10,12 @@ import signal
 import pytest
 
 import geo
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, Rol
 from paginas import comun, pantalla
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
-from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables
-from tests.test_navegador_votacion import RECIBO, _priorizacion_hoy, limpio  # noqa: F401 (fixture)
+from tests.conftest import AHORA, FACILITADORA, copiar_viables
+from tests.test_navegador_votacion import CLAVE, RECIBO, _priorizacion_hoy, crear_equipo, limpio  # noqa: F401
 from votacion import almacen
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -25,7 +23,6 @@ from votacion.modelo import EstadoVotacion
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
-CLAVE = "una contraseña larga"
 TITULO_MALICIOSO = "<img src=x onerror=alert(1)> Riego"
 ELECCIONES = {"Rosa Huamán": (0, 2), "Juan Pérez": (0, 3), "Elena Quispe": (2,)}
 
@@ -49,10 +46,7 @@ def taller(tmp_path_factory, _plantilla_viables):
         propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigos[0]]).fetchone()[0]
         db["fotos"].insert({"propuesta_id": propuesta_id, "contenido": _foto(), "tipo": "image/jpeg", "ancho": 1200,
                             "alto": 800, "subida_en": AHORA.isoformat()})
-        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
-                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
-        cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
-                             actor=ADMIN, ahora=AHORA)
+        crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(
             db, votacion.nueva_votacion(db, proceso.id, nombre="Taller de priorización de Caraz", max_opciones=3,

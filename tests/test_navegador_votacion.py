@@ -55,6 +55,14 @@ def _priorizacion_hoy(db) -> None:
                                             ahora=geo.ahora())
 
 
+def crear_equipo(db) -> None:
+    """Las cuentas del equipo de las pruebas: «ana» (administración, la primera) y «fabi» (facilitación)."""
+    cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
+    cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
+                         actor=ADMIN, ahora=AHORA)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, _plantilla_viables):
     """Servidor real sobre las 6 viables, con una votación de aprobación abierta y tres códigos de acceso."""
@@ -65,10 +73,7 @@ def app(tmp_path_factory, _plantilla_viables):
     with geo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [MALICIOSO, codigos[1]])
-        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
-                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
-        cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
-                             actor=ADMIN, ahora=AHORA)
+        crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(
             db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy", techo_centimos=60_000_000),

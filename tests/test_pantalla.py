@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import shapely
 
+from geo.dibujo import ESCALA, SIN_DATOS, dibujo_de
 from geo.modelo import Distrito, Territorio
 from paginas import pantalla
 from paginas.comun import url_para_celulares
@@ -33,13 +34,13 @@ def test_mapa_svg_colorea_por_valor_y_escapa_los_nombres():
     territorio = Territorio("0212", [Distrito("021201", MALICIOSO, "Huaylas", "Áncash", cuadrado),
                                      Distrito("021202", "Huata", "Huaylas", "Áncash",
                                               shapely.box(-77.7, -9.1, -77.6, -9.0))])
-    formas = pantalla.formas_de(territorio)
+    formas = dibujo_de(territorio)
     imagen = pantalla.mapa_svg(formas, {"021201": 10, "021202": 0}, texto_valor=lambda v: f"{v or 0} votos",
                                titulo=MALICIOSO)
     svg = _svg_de(imagen)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert 'alt="&lt;script&gt;' in imagen
-    assert f'fill="{pantalla.ESCALA[-1]}"' in svg and f'fill="{pantalla.SIN_DATOS}"' in svg
+    assert f'fill="{ESCALA[-1]}"' in svg and f'fill="{SIN_DATOS}"' in svg
     assert formas.alto < formas.ancho  # la latitud se corrige con el coseno: 0,1° de lon es más angosto
 
 
