@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -75,9 +76,10 @@ ORDEN_FASES = list(Fase)
 # Qué permite cada fase: la única fuente de verdad (nada de «if fase == …» repartidos).
 PERMISOS_FASE: dict[Fase, frozenset[Accion]] = {
     Fase.PREPARACION: frozenset(),
-    Fase.REGISTRO: frozenset({Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR}),
-    Fase.DELIBERACION: frozenset({Accion.COMENTAR, Accion.APOYAR}),
-    Fase.EVALUACION: frozenset({Accion.EVALUAR, Accion.COMENTAR}),
+    Fase.REGISTRO: frozenset({Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.IMPORTAR_PROPUESTAS}),
+    # las fichas de papel del registro se pueden digitar hasta que termine la evaluación
+    Fase.DELIBERACION: frozenset({Accion.COMENTAR, Accion.APOYAR, Accion.IMPORTAR_PROPUESTAS}),
+    Fase.EVALUACION: frozenset({Accion.EVALUAR, Accion.COMENTAR, Accion.IMPORTAR_PROPUESTAS}),
     Fase.PRIORIZACION: frozenset({Accion.VOTAR, Accion.EVALUAR}),
     Fase.FORMALIZACION: frozenset(),
 }
@@ -527,7 +529,9 @@ def similitud(a: str, b: str) -> float:
 VACIAS = frozenset("de la el en y a los las del para por con un una al que se su sus o e es lo como mas más".split())
 
 
-def _palabras(texto: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _palabras(texto: str) -> frozenset[str]:
+    """En caché: al importar una hoja, los textos de las propuestas vecinas se comparan una y otra vez."""
     sin_tildes = unicodedata.normalize("NFKD", texto.lower())
     sin_tildes = "".join(c for c in sin_tildes if not unicodedata.combining(c))
-    return {p for p in re.findall(r"[a-z0-9ñ']+", sin_tildes) if p not in VACIAS and len(p) > 2}
+    return frozenset(p for p in re.findall(r"[a-z0-9ñ']+", sin_tildes) if p not in VACIAS and len(p) > 2)
