@@ -22,6 +22,7 @@ MENU = {
     "Equipo técnico y secretaría": [
         ("paginas/evaluar.py", "Evaluación técnica", "evaluar", Accion.ADMITIR),
         ("paginas/moderacion.py", "Moderación", "moderacion", Accion.MODERAR),
+        ("paginas/importar.py", "Importar propuestas", "importar", Accion.IMPORTAR_PROPUESTAS),
         ("paginas/consola.py", "Taller en vivo (consola)", "consola", Accion.GESTIONAR_VOTACIONES),
         ("paginas/votaciones.py", "Votaciones y papeletas", "votaciones", Accion.GESTIONAR_VOTACIONES),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),

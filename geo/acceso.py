@@ -38,6 +38,7 @@ class Accion(enum.Enum):
     VOTAR = "votar"
     GESTIONAR_VOTACIONES = "gestionar_votaciones"
     GESTIONAR_PARTICIPANTES = "gestionar_participantes"
+    IMPORTAR_PROPUESTAS = "importar_propuestas"
     VER_DATOS_PERSONALES = "ver_datos_personales"
     ADMINISTRAR_PROCESOS = "administrar_procesos"
     IMPORTAR_TERRITORIO = "importar_territorio"
@@ -58,6 +59,7 @@ DESCRIPCIONES = {
     Accion.VOTAR: "votar",
     Accion.GESTIONAR_VOTACIONES: "organizar votaciones y digitar papeletas de papel",
     Accion.GESTIONAR_PARTICIPANTES: "registrar participantes y sus códigos",
+    Accion.IMPORTAR_PROPUESTAS: "importar propuestas de fichas de papel y hojas de cálculo",
     Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
@@ -67,8 +69,9 @@ _EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.REPORTAR}
 PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
     Rol.ADMINISTRADOR: frozenset(Accion),
     Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
-                                          Accion.GESTIONAR_PARTICIPANTES, Accion.GESTIONAR_VOTACIONES}),
-    Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR}),
+                                          Accion.GESTIONAR_PARTICIPANTES, Accion.GESTIONAR_VOTACIONES,
+                                          Accion.IMPORTAR_PROPUESTAS}),
+    Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR, Accion.IMPORTAR_PROPUESTAS}),
     Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
                                  Accion.RETIRAR_PROPUESTA, Accion.REPORTAR}),
     Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER, Accion.REPORTAR}),

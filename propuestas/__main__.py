@@ -3,24 +3,30 @@
     python -m propuestas demo --db RUTA [--propuestas 200] [--semilla 1] [--limites RUTA --centros RUTA]
     python -m propuestas exportar --proceso ID --formato csv|xlsx|geojson|pdf [--votacion ID] [--salida RUTA]
                                   [--datos-personales] [--db RUTA]
+    python -m propuestas importar ARCHIVO.csv|xlsx [--proceso ID] [--confirmar] [--informe RUTA] [--db RUTA]
+    python -m propuestas plantilla --salida RUTA.xlsx|csv [--proceso ID] [--db RUTA]
 
 `demo` llena una base **de demostración** (marcada como tal; se niega a tocar una base con datos
 reales). Con `--limites` y `--centros` importa primero el territorio si la base no lo tiene.
 
 `exportar` escribe la lista priorizada del proceso (orden de la votación cerrada más reciente, o de
 `--votacion`); sin `--salida`, a la salida estándar. Sin datos personales salvo `--datos-personales`.
+
+`importar` revisa fichas de papel digitadas en una hoja y muestra los problemas de cada fila; solo con
+`--confirmar` (y si ninguna fila tiene problemas) las registra, todas juntas. Sale con 1 si hay problemas.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from geo import db as base
 from geo import servicios as territorio
 from geo.modelo import ErrorGeo
-from geo.acceso import LINEA_DE_COMANDOS
-from propuestas import demo, exportar, servicios
+from geo.acceso import LINEA_DE_COMANDOS, SinPermiso
+from propuestas import demo, exportar, hoja, importar, servicios
 from propuestas.modelo import ErrorPropuestas
 
 
@@ -28,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     argumentos = _parser().parse_args(argv)
     try:
         return argumentos.funcion(argumentos)
-    except (ErrorGeo, ErrorPropuestas, base.ErrorAlmacen) as error:
+    except (ErrorGeo, ErrorPropuestas, SinPermiso, base.ErrorAlmacen) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
 
@@ -52,7 +58,82 @@ def _parser() -> argparse.ArgumentParser:
                        help="incluir quién propuso y su contacto (solo para la administración; no publicar)")
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_exportar)
+    orden = ordenes.add_parser("importar", help="fichas de papel digitadas en una hoja (CSV o Excel .xlsx)")
+    orden.add_argument("archivo", help="CSV o .xlsx con las columnas de la plantilla (o una exportación)")
+    orden.add_argument("--proceso", type=int, help="id del proceso (por defecto el actual)")
+    orden.add_argument("--confirmar", action="store_true", help="registrar (sin esto, solo se revisa)")
+    orden.add_argument("--informe", help="escribir el informe fila por fila en este CSV")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_importar)
+    orden = ordenes.add_parser("plantilla", help="la plantilla para digitar fichas de papel")
+    orden.add_argument("--salida", required=True, help="RUTA.xlsx (con listas desplegables) o RUTA.csv")
+    orden.add_argument("--proceso", type=int, help="id del proceso (por defecto el actual)")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_plantilla)
     return parser
+
+
+def _proceso(db, proceso_id: int | None):
+    if proceso_id is not None:
+        return servicios.obtener_proceso(db, proceso_id)
+    proceso = servicios.proceso_actual(db)
+    if proceso is None:
+        raise ErrorPropuestas("No hay un proceso actual; cree uno o indique --proceso ID.")
+    return proceso
+
+
+def _importar(argumentos) -> int:
+    ruta = Path(argumentos.archivo)
+    if not ruta.is_file():
+        raise ErrorPropuestas(f"No existe el archivo {ruta}.")
+    db = base.abrir(argumentos.db)
+    servicios.preparar(db)
+    proceso, contenido, ahora = _proceso(db, argumentos.proceso), ruta.read_bytes(), base.ahora()
+    revision = importar.revisar(db, proceso.id, contenido, ruta.name, ahora=ahora)
+    _imprimir_revision(revision)
+    if argumentos.informe:
+        Path(argumentos.informe).write_text(importar.informe_csv(revision), encoding="utf-8")
+    if not revision.es_importable:
+        print(f"No se importó nada: {revision.resumen}", file=sys.stderr)
+        return 1
+    if not argumentos.confirmar:
+        print(f"Revisión lista: {revision.resumen} Para registrarlas, repita con --confirmar.")
+        return 0
+    hecha = importar.importar(db, proceso.id, contenido, ruta.name, actor=LINEA_DE_COMANDOS, ahora=ahora)
+    print(f"Importadas {len(hecha.filas)} propuestas en «{proceso.nombre}»: {hecha.filas[0].codigo} … "
+          f"{hecha.filas[-1].codigo}.")
+    return 0
+
+
+def _imprimir_revision(revision) -> None:
+    print(f"«{revision.archivo}»" + (f", hoja «{revision.hoja}»" if revision.hoja else "")
+          + f": {len(revision.filas)} filas.")
+    for problema in revision.problemas:
+        print(f"  ✗ {problema}")
+    for aviso in revision.avisos:
+        print(f"  · {aviso}")
+    for fila in revision.filas:
+        destino = f" → {fila.codigo}" if fila.codigo else ""
+        print(f"Fila {fila.numero} · «{fila.titulo[:60]}» · {fila.lugar or 'sin ubicar'}{destino}")
+        for problema in fila.problemas:
+            print(f"  ✗ {problema}")
+        for aviso in fila.avisos:
+            print(f"  · {aviso}")
+
+
+def _plantilla(argumentos) -> int:
+    salida = Path(argumentos.salida)
+    if salida.suffix.lower() not in (".xlsx", ".csv"):
+        raise ErrorPropuestas(f"La plantilla se escribe como .xlsx o .csv, no «{salida.suffix}».")
+    if salida.suffix.lower() == ".csv":
+        salida.write_text(hoja.plantilla_csv(), encoding="utf-8")
+    else:
+        db = base.abrir(argumentos.db)
+        servicios.preparar(db)
+        salida.write_bytes(hoja.plantilla_xlsx(_proceso(db, argumentos.proceso), territorio.cargar_territorio(db),
+                                                   territorio.centros_poblados(db)))
+    print(f"Plantilla → {salida}")
+    return 0
 
 
 def _exportar(argumentos) -> int:

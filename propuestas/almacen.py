@@ -150,6 +150,29 @@ def indices_del_listado(db: Database) -> None:
     """)
 
 
+@migraciones()
+def propuestas_importadas(db: Database) -> None:
+    """Fichas de papel digitadas en una hoja: de qué archivo y fila vino cada una, su n.º de ficha y su fecha."""
+    db.executescript("""
+        CREATE TABLE importaciones_de_propuestas (
+            id INTEGER PRIMARY KEY,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            archivo TEXT NOT NULL,
+            hoja TEXT,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            propuestas INTEGER NOT NULL CHECK (propuestas > 0),
+            actor TEXT NOT NULL,
+            importada_en TEXT NOT NULL
+        );
+        ALTER TABLE propuestas ADD COLUMN importacion_id INTEGER REFERENCES importaciones_de_propuestas (id);
+        ALTER TABLE propuestas ADD COLUMN fila_importada INTEGER;
+        ALTER TABLE propuestas ADD COLUMN referencia TEXT;
+        ALTER TABLE propuestas ADD COLUMN fecha_ficha TEXT
+            CHECK (fecha_ficha IS NULL OR date(fecha_ficha) IS fecha_ficha);
+        CREATE UNIQUE INDEX propuestas_referencia ON propuestas (proceso_id, referencia) WHERE referencia IS NOT NULL;
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -242,9 +265,14 @@ def _una(cursor) -> dict | None:
 
 
 def siguiente_codigo(db: Database, proceso: Proceso) -> str:
-    (cantidad,) = db.execute("SELECT count(*) FROM propuestas WHERE proceso_id = ? AND codigo IS NOT NULL",
-                             [proceso.id]).fetchone()
-    return f"{proceso.codigo}-{cantidad + 1:04d}"
+    """El número más alto del proceso más uno (las importaciones pueden traer números con saltos)."""
+    return f"{proceso.codigo}-{ultimo_numero(db, proceso) + 1:04d}"
+
+
+def ultimo_numero(db: Database, proceso: Proceso) -> int:
+    (numero,) = db.execute("SELECT max(CAST(substr(codigo, ?) AS INTEGER)) FROM propuestas WHERE proceso_id = ? "
+                           "AND codigo LIKE ?", [len(proceso.codigo) + 2, proceso.id, proceso.codigo + "-%"]).fetchone()
+    return numero or 0
 
 
 def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str | None = None,

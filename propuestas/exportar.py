@@ -1,13 +1,16 @@
 """La lista priorizada de un proceso para el plan y el presupuesto: CSV, Excel (.xlsx), GeoJSON y PDF.
 
 Una fila por propuesta (registrada y no ocultada), en el orden de la votación cerrada más reciente del
-proceso (o de la que se pida); sin votación, por puntaje técnico. Las exportaciones públicas no llevan
-datos personales (nombre de quien propuso si no es una organización, contacto); la de administración sí.
-Todo texto que una hoja de cálculo tomaría por fórmula (= + - @, tabulador, retorno) va con un apóstrofo.
+proceso (o de la que se pida); sin votación, por puntaje técnico. Después de lo priorizado va la ficha
+completa con los encabezados de `propuestas.hoja`, así lo exportado se vuelve a importar tal cual. Las
+exportaciones públicas no llevan datos personales (nombre de quien propuso, organización, contacto); la de
+administración sí. Todo texto que una hoja de cálculo tomaría por fórmula (= + - @, tabulador, retorno) va con
+un apóstrofo (la importación lo quita).
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -15,21 +18,28 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo.acceso import SISTEMA, Accion, Actor, exigir
-from propuestas import servicios
-from propuestas.modelo import NoEncontrada, Proceso, formatear_soles, formatear_soles_corto
+from propuestas import hoja, servicios
+from propuestas.modelo import (CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
+                               NoEncontrada, Proceso, formatear_soles, formatear_soles_corto)
 from votacion import servicios as votacion_servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
 FORMATOS = ("csv", "xlsx", "geojson", "pdf")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SOLES = '"S/" #,##0.00'
-COLUMNAS = (  # clave, encabezado
+FECHA = "DD/MM/YYYY"
+COLUMNAS = (  # clave, encabezado: primero lo que se prioriza, después la ficha (con los encabezados de la importación)
     ("rango", "Rango"), ("codigo", "Código"), ("titulo", "Título"), ("distrito", "Distrito"), ("ubigeo", "Ubigeo"),
-    ("centro_poblado", "Centro poblado"), ("lat", "Latitud"), ("lon", "Longitud"), ("eje", "Eje / objetivo PDLC"),
-    ("costo_soles", "Costo S/"), ("beneficiarios", "Beneficiarios directos"), ("votos", "Votos"),
+    ("centro_poblado", "Centro poblado"), ("lat", "Latitud"), ("lon", "Longitud"), ("eje", "Eje del PDLC"),
+    ("costo_soles", "Costo S/"), ("beneficiarios_directos", "Beneficiarios directos"), ("votos", "Votos"),
     ("puntos", "Puntos / semillas"), ("puntaje_tecnico", "Puntaje técnico"), ("puntaje_combinado", "Puntaje combinado"),
     ("financiada", "Financiada"), ("estado", "Estado"))
-PERSONALES = (("proponente", "Proponente"), ("contacto", "Contacto"))
+DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "objetivo", "tipo", "servicio_publico",
+               "indicador_brecha", "costo", "costo_om", "plazo_meses", "cofinanciamiento", "madurez", "cui",
+               "sostenibilidad", "directos_mujeres", "directos_hombres", "indirectos",
+               *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo")
+PERSONALES = ("proponente_nombre", "organizacion", "contacto")
+EN_SOLES = ("costo_soles", "costo", "costo_om", "cofinanciamiento")
 
 
 def neutralizar(valor):
@@ -49,8 +59,10 @@ class ListaPriorizada:
 
     @property
     def columnas(self) -> list[tuple[str, str]]:
-        desglose = [(f"criterio_{c}", f"Técnico: {n} ({p} %)") for c, n, p in self.criterios]
-        return [*COLUMNAS[:14], *desglose, *COLUMNAS[14:], *(PERSONALES if self.con_datos_personales else ())]
+        desglose = [(f"criterio_{c}", f"{hoja.PREFIJO_CRITERIO}{n} ({p} %)") for c, n, p in self.criterios]
+        ficha = [(c, hoja.POR_CAMPO[c].encabezado) for c in DE_LA_FICHA]
+        personales = [(c, hoja.POR_CAMPO[c].encabezado) for c in PERSONALES] if self.con_datos_personales else []
+        return [*COLUMNAS[:14], *desglose, *COLUMNAS[14:], *ficha, *personales]
 
 
 def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None = None, actor: Actor = SISTEMA,
@@ -62,34 +74,16 @@ def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None =
     resultado = votacion_servicios.resultados(db, votacion.id, actor=SISTEMA, comparar=False) if votacion else None
     por_codigo = {f["codigo"]: f for f in resultado.filas} if resultado else {}
     cursor = db.execute("""
-        SELECT p.id, p.codigo, p.titulo, p.distrito, p.ubigeo, p.centro_poblado, p.lat, p.lon, p.eje, p.objetivo,
-               p.costo_centimos, p.beneficiarios, p.puntaje_tecnico, p.estado, p.proponente_tipo,
-               p.proponente_nombre, p.organizacion, p.contacto,
-               (SELECT e.puntajes FROM evaluaciones e WHERE e.propuesta_id = p.id ORDER BY e.id DESC LIMIT 1),
+        SELECT p.*,
+               (SELECT e.puntajes FROM evaluaciones e WHERE e.propuesta_id = p.id ORDER BY e.id DESC LIMIT 1)
+                   AS puntajes,
                (SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
-                ORDER BY e.id DESC LIMIT 1)
+                ORDER BY e.id DESC LIMIT 1) AS costo_validado
         FROM propuestas p WHERE p.proceso_id = ? AND p.estado != 'borrador' AND p.oculta_en IS NULL
         ORDER BY p.codigo""", [proceso_id])
-    filas = []
-    for (pid, codigo, titulo, distrito, ubigeo, centro, lat, lon, eje, objetivo, costo, beneficiarios, tecnico,
-         estado, tipo, nombre, organizacion, contacto, puntajes, costo_validado) in cursor.fetchall():
-        votada = por_codigo.get(codigo)
-        directos = json.loads(beneficiarios) if beneficiarios else {}
-        fila = {"codigo": codigo, "titulo": titulo, "distrito": distrito, "ubigeo": ubigeo, "centro_poblado": centro,
-                "lat": lat, "lon": lon, "eje": " · ".join(t for t in (eje, objetivo) if t) or None,
-                "costo_soles": (votada["costo_centimos"] if votada else costo_validado or costo or 0) / 100,
-                "beneficiarios": (directos.get("directos_mujeres", 0) + directos.get("directos_hombres", 0)) or None,
-                "votos": votada["votos"] if votada else None,
-                "puntos": votada["puntaje"] if votada else None,
-                "puntaje_tecnico": tecnico, "puntaje_combinado": round(votada["combinado"], 1) if votada else None,
-                "financiada": ("sí" if votada["financiada"] else "no") if votada else None,
-                "estado": estado.replace("_", " "), "rango_votacion": votada["rango"] if votada else None}
-        for clave, valor in (json.loads(puntajes) if puntajes else {}).items():
-            fila[f"criterio_{clave}"] = valor
-        if con_datos_personales:
-            fila["proponente"] = organizacion if tipo == "organizacion" else nombre
-            fila["contacto"] = contacto
-        filas.append(fila)
+    nombres = [d[0] for d in cursor.description]
+    filas = [_fila(dict(zip(nombres, valores)), por_codigo.get(valores[nombres.index("codigo")]),
+                   con_datos_personales) for valores in cursor.fetchall()]
     # en la votación, su orden; las que no estuvieron en ella, después, por puntaje técnico
     filas.sort(key=lambda f: (f["rango_votacion"] is None, f["rango_votacion"] or 0, -(f["puntaje_tecnico"] or 0),
                               f["codigo"]))
@@ -98,6 +92,37 @@ def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None =
         del fila["rango_votacion"]
     criterios = [(c.clave, c.nombre, c.peso) for c in proceso.criterios]
     return ListaPriorizada(proceso, filas, criterios, _metodo(proceso, votacion, resultado), con_datos_personales)
+
+
+def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
+    beneficiarios = json.loads(p["beneficiarios"]) if p["beneficiarios"] else {}
+    directos = beneficiarios.get("directos_mujeres", 0) + beneficiarios.get("directos_hombres", 0)
+    registrada = dt.datetime.fromisoformat(p["registrada_en"]).astimezone(servicios.HORA_PERU).date()
+    fila = {"codigo": p["codigo"], "titulo": p["titulo"], "distrito": p["distrito"], "ubigeo": p["ubigeo"],
+            "centro_poblado": p["centro_poblado"], "lat": p["lat"], "lon": p["lon"], "eje": p["eje"],
+            "costo_soles": (votada["costo_centimos"] if votada else p["costo_validado"] or p["costo_centimos"] or 0) / 100,
+            "beneficiarios_directos": directos or None,
+            "votos": votada["votos"] if votada else None, "puntos": votada["puntaje"] if votada else None,
+            "puntaje_tecnico": p["puntaje_tecnico"],
+            "puntaje_combinado": round(votada["combinado"], 1) if votada else None,
+            "financiada": ("sí" if votada["financiada"] else "no") if votada else None,
+            "estado": p["estado"].replace("_", " "), "rango_votacion": votada["rango"] if votada else None,
+            # la ficha, con lo que la importación vuelve a leer
+            "referencia": p["referencia"], "fecha": dt.date.fromisoformat(p["fecha_ficha"]) if p["fecha_ficha"]
+            else registrada, "problema": p["problema"], "propuesta": p["propuesta"], "objetivo": p["objetivo"],
+            "tipo": TIPOS_INTERVENCION.get(p["tipo"]), "servicio_publico": p["servicio_publico"],
+            "indicador_brecha": p["indicador_brecha"], "plazo_meses": p["plazo_meses"],
+            "madurez": MADUREZ.get(p["madurez"]), "cui": p["cui"], "sostenibilidad": p["sostenibilidad"],
+            "proponente_tipo": TIPOS_PROPONENTE.get(p["proponente_tipo"]),
+            **{c: beneficiarios.get(c, 0) for c in CAMPOS_BENEFICIARIOS}}
+    for clave in ("costo", "costo_om", "cofinanciamiento"):
+        centimos = p[f"{clave}_centimos"]
+        fila[clave] = None if centimos is None else centimos / 100
+    for clave, valor in (json.loads(p["puntajes"]) if p["puntajes"] else {}).items():
+        fila[f"criterio_{clave}"] = valor
+    if con_datos_personales:
+        fila.update(proponente_nombre=p["proponente_nombre"], organizacion=p["organizacion"], contacto=p["contacto"])
+    return fila
 
 
 def _votacion(db: Database, proceso_id: int, votacion_id: int | None):
@@ -164,9 +189,10 @@ def a_xlsx(lista: ListaPriorizada) -> bytes:
     anchos = {claves.index("titulo") + 1: 48, claves.index("distrito") + 1: 16, claves.index("costo_soles") + 1: 16}
 
     def con_formato(nueva) -> None:
-        columna = claves.index("costo_soles") + 1
-        for (celda,) in nueva.iter_rows(min_row=2, min_col=columna, max_col=columna):
-            celda.number_format = SOLES
+        for clave, formato in [*((c, SOLES) for c in EN_SOLES), ("fecha", FECHA)]:
+            columna = claves.index(clave) + 1
+            for (celda,) in nueva.iter_rows(min_row=2, min_col=columna, max_col=columna):
+                celda.number_format = formato
 
     con_formato(hoja("Priorizadas", encabezados, [[f.get(c) for c in claves] for f in lista.filas], anchos))
     distritos: dict[str, list[dict]] = {}
@@ -200,7 +226,7 @@ def a_geojson(lista: ListaPriorizada) -> str:
                   if fila["lat"] is not None and fila["lon"] is not None else None,
                   "properties": {clave: fila.get(clave) for clave in claves}} for fila in lista.filas]
     return json.dumps({"type": "FeatureCollection", "name": f"priorizadas_{lista.proceso.id}",
-                       "features": elementos}, ensure_ascii=False)
+                       "features": elementos}, ensure_ascii=False, default=str)  # las fechas, como 2026-12-05
 
 
 def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:

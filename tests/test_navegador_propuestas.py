@@ -116,3 +116,34 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
         ficha = servicios.obtener(db, "PP27-0001")
     assert ficha.propuesta.estado == Estado.VIABLE and ficha.propuesta.puntaje_tecnico is not None
     assert chromium.externas == [] and chromium.errores == []
+
+
+def test_importar_fichas_de_papel_revisar_corregir_e_importar(app, chromium, tmp_path):
+    from tests.test_importar import BUENA, como_xlsx
+
+    url, ruta = app
+    fichas = [{**BUENA, "Fecha de registro": "", "N.º de ficha": f"P-{n}", "Título": f"Agua potable para el sector {n}"}
+              for n in range(1, 4)]
+    mala = tmp_path / "fichas-taller.xlsx"
+    mala.write_bytes(como_xlsx([*fichas[:2], {**fichas[2], "Distrito": "Huaraz", "Costo propuesto S/": "mil soles"}]))
+    pagina = chromium.pagina()
+    navegador.entrar(pagina, url, "ana", CLAVE)
+    navegador.ir_a(pagina, "Importar propuestas")
+    pagina.locator("input[type=file]").set_input_files(str(mala))
+    pagina.get_by_text(re.compile("No se importará nada")).wait_for(timeout=30_000)
+    expect(pagina.get_by_test_id("stMetric").nth(2)).to_contain_text("1")
+    expect(pagina.get_by_role("button", name=re.compile("^Importar \\d"))).to_have_count(0)
+    navegador.capturar(pagina, "importar_con_problemas")
+    with geo.abrir(ruta) as db:
+        antes = db.execute("SELECT count(*) FROM propuestas").fetchone()[0]
+
+    buena = tmp_path / "fichas-corregidas.xlsx"
+    buena.write_bytes(como_xlsx(fichas))
+    pagina.locator("input[type=file]").set_input_files(str(buena))
+    pagina.get_by_role("button", name="Importar 3 propuestas").click()
+    pagina.get_by_text(re.compile("Se importaron 3 propuestas")).wait_for(timeout=30_000)
+    navegador.capturar(pagina, "importar_hecho")
+    with geo.abrir(ruta) as db:
+        assert db.execute("SELECT count(*) FROM propuestas").fetchone()[0] == antes + 3
+        assert {r for (r,) in db.execute("SELECT referencia FROM propuestas WHERE importacion_id IS NOT NULL")} == {
+            "P-1", "P-2", "P-3"}

@@ -1,0 +1,312 @@
+"""La hoja de propuestas: un solo vocabulario de columnas para exportar e importar, la lectura de CSV y Excel, y
+la plantilla para digitar fichas de papel.
+
+Lo que la plataforma exporta se vuelve a importar tal cual (mismos encabezados); la plantilla para digitar
+fichas de papel tiene esas mismas columnas. Al leer, los encabezados se comparan sin tildes, mayúsculas ni
+signos («Título *», «TITULO» y «título» son la misma columna) y se aceptan nombres habituales
+(«Caserío» por «Centro poblado»). Lee la primera hoja que tenga encabezado; las filas de título que haya encima
+se saltan. Sin E/S: recibe los bytes ya leídos y devuelve los de la plantilla.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from propuestas.modelo import ETIQUETAS_CAMPO, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
+
+MAXIMO_BYTES = 10_000_000
+MAXIMO_FILAS = 5_000
+FILAS_PARA_BUSCAR_ENCABEZADO = 15
+
+
+@dataclass(frozen=True)
+class Columna:
+    campo: str
+    encabezado: str                 # como lo escriben la plantilla y la exportación
+    otros: tuple[str, ...] = ()     # otros nombres aceptados al importar
+    obligatoria: bool = False
+    ayuda: str = ""
+
+
+COLUMNAS = (
+    Columna("codigo", "Código", ("codigo de la propuesta",),
+            ayuda="Vacío en fichas nuevas (la plataforma asigna uno). Si trae uno de este proceso que ya existe, "
+                  "la fila se rechaza (evita importar dos veces); uno de otro proceso queda como referencia."),
+    Columna("referencia", "N.º de ficha", ("numero de ficha", "nro de ficha", "n de ficha", "ficha", "n ficha"),
+            ayuda="El número escrito en la ficha de papel; no puede repetirse en el proceso."),
+    Columna("fecha", "Fecha de registro", ("fecha", "fecha de la ficha", "fecha de presentacion"),
+            ayuda="Día en que se llenó la ficha: 15/03/2026 (día/mes/año) o 2026-03-15."),
+    Columna("titulo", "Título", ("titulo de la propuesta", "nombre de la propuesta", "nombre del proyecto"),
+            obligatoria=True, ayuda="De 10 a 120 caracteres."),
+    Columna("problema", "Problema", ("el problema", "problema que resuelve", "problematica"), obligatoria=True,
+            ayuda="Qué pasa hoy y a quién afecta (20 a 3,000 caracteres)."),
+    Columna("propuesta", "Qué se propone", ("que proponen hacer", "propuesta", "descripcion", "que se propone hacer"),
+            obligatoria=True, ayuda="Qué se quiere hacer (20 a 3,000 caracteres)."),
+    Columna("distrito", "Distrito", ayuda="Uno de los distritos de la provincia."),
+    Columna("ubigeo", "Ubigeo", ("ubigeo del distrito",), ayuda="6 dígitos (021201); opcional si va el distrito."),
+    Columna("centro_poblado", "Centro poblado", ("caserio", "localidad", "comunidad", "centro poblado o caserio"),
+            ayuda="Como figura en el INEI; sin coordenadas, la propuesta se ubica en él."),
+    Columna("lat", "Latitud", ("lat", "coordenada latitud"), ayuda="Grados decimales, negativa: -9.0485."),
+    Columna("lon", "Longitud", ("lon", "lng", "long", "coordenada longitud"),
+            ayuda="Grados decimales, negativa: -77.8046."),
+    Columna("proponente_tipo", "Tipo de proponente", ("quien propone", "tipo de proponente"), obligatoria=True,
+            ayuda="Joven, Organización o Ciudadana o ciudadano."),
+    Columna("proponente_nombre", "Nombre de quien propone", ("nombre", "nombre del proponente", "proponente",
+                                                             "responsable"), obligatoria=True,
+            ayuda="Dato personal: no sale en las exportaciones públicas."),
+    Columna("organizacion", "Organización", ("nombre de la organizacion",),
+            ayuda="Obligatoria si propone una organización."),
+    Columna("contacto", "Contacto", ("celular", "telefono", "correo"),
+            ayuda="Celular (9 dígitos) o correo; dato personal."),
+    Columna("eje", "Eje del PDLC", ("eje", "eje pdlc", "eje u objetivo del pdlc"),
+            ayuda="Uno de los ejes del proceso; basta el comienzo: «Infraestructura»."),
+    Columna("objetivo", "Objetivo", ("objetivo de la propuesta",)),
+    Columna("tipo", "Tipo de intervención", ("tipo de intervencion",),
+            ayuda="Proyecto de inversión, Actividad o Gestión."),
+    Columna("servicio_publico", "Servicio público"),
+    Columna("indicador_brecha", "Indicador de brecha"),
+    Columna("costo", "Costo propuesto S/", ("costo s", "costo", "costo estimado", "monto", "presupuesto",
+                                            "costo estimado s"),
+            ayuda="En soles: 15000, 15,000.50, S/ 1,234.50 o 1.234,50 (el último separador con 1 o 2 cifras "
+                  "es el decimal)."),
+    Columna("costo_om", "Costo anual de operación y mantenimiento S/", ("costo de operacion y mantenimiento",
+                                                                        "costo o m", "operacion y mantenimiento")),
+    Columna("plazo_meses", "Plazo (meses)", ("plazo", "plazo en meses")),
+    Columna("cofinanciamiento", "Cofinanciamiento S/", ("cofinanciamiento", "aporte comunal",
+                                                        "cofinanciamiento o aporte comunal")),
+    Columna("madurez", "Madurez (Invierte.pe)", ("madurez",),
+            ayuda="Sin idea desarrollada, Idea, Ficha técnica o perfil, o Expediente técnico."),
+    Columna("cui", "CUI", ("codigo unico de inversiones",), ayuda="7 dígitos, si ya tiene."),
+    Columna("sostenibilidad", "Sostenibilidad"),
+    Columna("directos_mujeres", "Beneficiarias mujeres", ("mujeres", "beneficiarios directos mujeres",
+                                                          "directos mujeres")),
+    Columna("directos_hombres", "Beneficiarios hombres", ("hombres", "beneficiarios directos hombres",
+                                                          "directos hombres")),
+    Columna("beneficiarios_directos", "Beneficiarios directos", ("total de beneficiarios", "beneficiarios"),
+            ayuda="Solo para comprobar: debe ser mujeres + hombres."),
+    Columna("indirectos", "Beneficiarios indirectos", ("indirectos",)),
+    *(Columna(f"edad_{clave}", f"Beneficiarios de {etiqueta}") for clave, etiqueta in FRANJAS_EDAD.items()),
+)
+POR_CAMPO = {c.campo: c for c in COLUMNAS}
+
+# Columnas de la exportación que la plataforma calcula: al importar se leen y no se usan.
+CALCULADAS = ("Rango", "Votos", "Puntos / semillas", "Puntaje técnico", "Puntaje combinado", "Financiada", "Estado")
+PREFIJO_CRITERIO = "Técnico: "
+
+
+def normalizar(texto) -> str:
+    """«N.º de Ficha *» → «n o de ficha»: sin tildes, minúsculas, signos como espacios."""
+    texto = unicodedata.normalize("NFKD", str(texto or "").replace("º", "o").replace("°", "o").lower())
+    texto = "".join(c for c in texto if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9ñ]+", " ", texto).split())
+
+
+ALIAS: dict[str, str] = {}
+for _columna in COLUMNAS:
+    for _nombre in (_columna.encabezado, *_columna.otros, ETIQUETAS_CAMPO.get(_columna.campo, "")):
+        if _nombre:
+            ALIAS.setdefault(normalizar(_nombre), _columna.campo)
+IGNORADAS = {normalizar(n) for n in CALCULADAS}
+
+
+# --- leer la tabla -----------------------------------------------------------------------------
+
+class HojaIlegible(ValueError):
+    """El archivo no se puede leer como tabla (formato, codificación, tamaño)."""
+
+
+@dataclass
+class Tabla:
+    """Lo leído de un CSV o de una hoja de Excel, sin interpretar: celdas tal cual y su número de fila."""
+
+    nombre: str
+    hoja: str | None
+    encabezados: list[str]
+    numero_encabezado: int
+    filas: list[tuple[int, list]]                       # (fila como la numera Excel, celdas)
+    avisos: list[str] = field(default_factory=list)
+    problemas: list[str] = field(default_factory=list)  # del archivo entero (impiden importar)
+    combinadas: dict[int, str] = field(default_factory=dict)  # fila → rango combinado que la toca
+
+
+def leer(contenido: bytes, nombre: str) -> Tabla:
+    """CSV (UTF-8 o Windows-1252; `;`, `,` o tabulador) o Excel .xlsx, según el contenido."""
+    if len(contenido) > MAXIMO_BYTES:
+        raise HojaIlegible(f"«{nombre}» pesa {len(contenido) / 1e6:.1f} MB; el máximo es "
+                           f"{MAXIMO_BYTES / 1e6:.0f} MB.")
+    if not contenido.strip():
+        raise HojaIlegible(f"«{nombre}» está vacío.")
+    if contenido[:4] == b"PK\x03\x04":
+        return _leer_xlsx(contenido, nombre)
+    if contenido[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise HojaIlegible(f"«{nombre}» es un Excel antiguo (.xls). Ábralo y guárdelo como «Libro de Excel "
+                           "(.xlsx)» o como CSV.")
+    return _leer_csv(contenido, nombre)
+
+
+def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
+    avisos = []
+    try:
+        texto = contenido.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            texto = contenido.decode("cp1252")
+        except UnicodeDecodeError:
+            texto = contenido.decode("latin-1")
+        avisos.append("El archivo no estaba en UTF-8; se leyó como Windows-1252 (lo que guarda Excel). Revise "
+                      "tildes y eñes en la vista previa.")
+    if "\x00" in texto:
+        raise HojaIlegible(f"«{nombre}» no es un CSV de texto ni un Excel .xlsx.")
+    primeras = texto.splitlines()[:FILAS_PARA_BUSCAR_ENCABEZADO]
+    separador = max((";", ",", "\t"), key=lambda s: max((linea.count(s) for linea in primeras), default=0))
+    filas = [(numero, fila) for numero, fila in enumerate(csv.reader(io.StringIO(texto, newline=""),
+                                                                      delimiter=separador), start=1)]
+    return _con_encabezado(nombre, None, filas, avisos)
+
+
+def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
+    from openpyxl import load_workbook
+
+    try:
+        libro = load_workbook(io.BytesIO(contenido), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({error}). Guárdelo de nuevo como "
+                           "«Libro de Excel (.xlsx)» o como CSV.") from None
+    for hoja in libro.worksheets:
+        filas = [(numero, [_valor(c) for c in fila])
+                 for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)]
+        tabla = _con_encabezado(nombre, hoja.title, filas, [])
+        if tabla.encabezados:
+            if len(libro.worksheets) > 1:
+                tabla.avisos.append(f"Se leyó la hoja «{hoja.title}»; las otras {len(libro.worksheets) - 1} hojas "
+                                    "del libro no se importan.")
+            _marcar_combinadas(tabla, hoja)
+            return tabla
+    raise HojaIlegible(f"Ninguna hoja de «{nombre}» tiene una fila de encabezado reconocible (Título, Problema, "
+                       "Qué se propone…). Use la plantilla de importación.")
+
+
+def _valor(celda):
+    """Celda de Excel → texto, número o fecha (las fechas con hora 00:00 quedan como fecha)."""
+    if isinstance(celda, dt.datetime):
+        return celda.date() if celda.time() == dt.time() else celda
+    if isinstance(celda, float) and celda.is_integer():
+        return int(celda)
+    return celda
+
+
+def _con_encabezado(nombre: str, hoja: str | None, filas: list[tuple[int, list]], avisos: list[str]) -> Tabla:
+    """Busca el encabezado en las primeras filas: la primera con al menos dos columnas conocidas."""
+    for posicion, (numero, fila) in enumerate(filas[:FILAS_PARA_BUSCAR_ENCABEZADO]):
+        conocidas = sum(normalizar(celda) in ALIAS for celda in fila if celda not in (None, ""))
+        if conocidas >= 2:
+            if posicion:
+                avisos.append(f"Se saltaron {posicion} fila(s) encima del encabezado (fila {numero}).")
+            encabezados = [str(c).strip() if c is not None else "" for c in fila]
+            datos = [(n, list(f)) for n, f in filas[posicion + 1:] if any(_texto(c) for c in f)]
+            return Tabla(nombre, hoja, encabezados, numero, datos, avisos)
+    return Tabla(nombre, hoja, [], 0, [], avisos)
+
+
+def _marcar_combinadas(tabla: Tabla, hoja) -> None:
+    """Celdas combinadas: en el encabezado impiden importar; en los datos, cada fila tocada tiene problema."""
+    for rango in hoja.merged_cells.ranges:
+        if rango.max_row < tabla.numero_encabezado:
+            continue  # un título combinado encima del encabezado no molesta
+        if rango.min_row <= tabla.numero_encabezado:
+            tabla.problemas.append(f"El encabezado tiene celdas combinadas ({rango.coord}): cada columna necesita "
+                                   "su propio título. Sepárelas (Inicio → Combinar y centrar).")
+            continue
+        for numero in range(rango.min_row, rango.max_row + 1):
+            tabla.combinadas.setdefault(numero, rango.coord)
+
+
+def _texto(celda) -> str:
+    return "" if celda is None else unicodedata.normalize("NFC", str(celda)).strip()
+
+
+def campo_de_encabezado(encabezado: str) -> str | None:
+    return ALIAS.get(normalizar(encabezado))
+
+
+# --- plantillas --------------------------------------------------------------------------------
+
+EN_PLANTILLA = tuple(c for c in COLUMNAS if c.campo not in ("codigo", "ubigeo", "beneficiarios_directos"))
+
+
+def plantilla_csv() -> str:
+    """Solo el encabezado (UTF-8 con BOM y `;`, como la exportación)."""
+    return "\ufeff" + ";".join(c.encabezado for c in EN_PLANTILLA) + "\r\n"
+
+
+def plantilla_xlsx(proceso, territorio, centros) -> bytes:
+    """Libro para digitar fichas: la hoja «Propuestas» con listas desplegables (distrito, tipo de proponente,
+    eje, tipo de intervención, madurez), formato de fecha y de soles; «Instrucciones» y «Centros poblados»."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    libro = Workbook()
+    propuestas = libro.active
+    propuestas.title = "Propuestas"
+    propuestas.append([c.encabezado for c in EN_PLANTILLA])
+    obligatoria, opcional = PatternFill("solid", fgColor="0B4F8A"), PatternFill("solid", fgColor="5C7A99")
+    for celda, columna in zip(propuestas[1], EN_PLANTILLA):
+        celda.font = Font(bold=True, color="FFFFFF")
+        celda.fill = obligatoria if columna.obligatoria else opcional
+        celda.alignment = Alignment(wrap_text=True, vertical="top")
+        if columna.ayuda:
+            celda.comment = Comment(columna.ayuda, "Plataforma")
+        propuestas.column_dimensions[celda.column_letter].width = 40 if columna.campo in ("titulo", "problema",
+                                                                                          "propuesta") else 18
+    propuestas.freeze_panes = "A2"
+    listas = libro.create_sheet("Listas")
+    valores = {"distrito": sorted(d.nombre for d in territorio.distritos) if territorio else [],
+               "proponente_tipo": list(TIPOS_PROPONENTE.values()), "eje": list(proceso.ejes),
+               "tipo": list(TIPOS_INTERVENCION.values()), "madurez": list(MADUREZ.values())}
+    campos = [c.campo for c in EN_PLANTILLA]
+    for numero, (campo, opciones) in enumerate(valores.items(), start=1):
+        letra = listas.cell(row=1, column=numero).column_letter
+        listas.cell(row=1, column=numero, value=POR_CAMPO[campo].encabezado)
+        for fila, opcion in enumerate(opciones, start=2):
+            listas.cell(row=fila, column=numero, value=opcion)
+        if opciones:
+            lista = DataValidation(type="list", formula1=f"=Listas!${letra}$2:${letra}${len(opciones) + 1}",
+                                   allow_blank=True, showErrorMessage=True, errorTitle="Valor no válido",
+                                   error="Elija un valor de la lista.")
+            destino = propuestas.cell(row=1, column=campos.index(campo) + 1).column_letter
+            lista.add(f"{destino}2:{destino}{MAXIMO_FILAS + 1}")
+            propuestas.add_data_validation(lista)
+    listas.sheet_state = "hidden"
+    for campo, formato in (("fecha", "DD/MM/YYYY"), *((c, '"S/" #,##0.00') for c in ("costo", "costo_om",
+                                                                                     "cofinanciamiento"))):
+        letra = propuestas.cell(row=1, column=campos.index(campo) + 1).column_letter
+        for fila in range(2, 502):
+            propuestas[f"{letra}{fila}"].number_format = formato
+    instrucciones = libro.create_sheet("Instrucciones")
+    instrucciones.append(["Columna", "¿Obligatoria?", "Qué escribir"])
+    for columna in EN_PLANTILLA:
+        instrucciones.append([columna.encabezado, "sí" if columna.obligatoria else "", columna.ayuda])
+    instrucciones.append([])
+    instrucciones.append(["Dónde", "sí", "Distrito y centro poblado, o latitud y longitud (las coordenadas mandan)."])
+    instrucciones.append(["Importar", "", "Suba el archivo en «Importar propuestas»: primero verá una revisión "
+                                          "fila por fila; no se importa nada mientras alguna fila tenga problemas."])
+    for letra, ancho in (("A", 42), ("B", 14), ("C", 110)):
+        instrucciones.column_dimensions[letra].width = ancho
+    for celda in instrucciones[1]:
+        celda.font = Font(bold=True)
+    lugares = libro.create_sheet("Centros poblados")
+    lugares.append(["Distrito", "Centro poblado", "Latitud", "Longitud"])
+    nombres = {d.ubigeo: d.nombre for d in territorio.distritos} if territorio else {}
+    for centro in sorted(centros, key=lambda c: (nombres.get(c.ubigeo, ""), c.nombre)):
+        lugares.append([nombres.get(centro.ubigeo, centro.ubigeo), centro.nombre, centro.lat, centro.lon])
+    lugares.freeze_panes = "A2"
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
