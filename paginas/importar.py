@@ -17,13 +17,17 @@ MOSTRAR = 50  # filas con problemas en la página; todas van en la revisión des
 CLAVE_LOTE = "importar_lote"  # cambia tras importar: el cargador de archivos vuelve a quedar vacío
 
 
+def plano(texto: str) -> str:
+    """Texto de la hoja en una línea de markdown (un Alt+Enter de Excel no arma un título ni corta la lista)."""
+    return comun.texto_plano(" ".join(texto.split()))
+
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def plantilla(ruta: str, proceso_id: int, ejes: tuple[str, ...], territorio_id: int | None) -> bytes:
     """La plantilla Excel (¼ s de armar) se rehace solo si cambian los ejes del proceso o el territorio."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         return hoja.plantilla_xlsx(servicios.obtener_proceso(db, proceso_id), territorio.cargar_territorio(db),
-                                       territorio.centros_poblados(db))
+                                   territorio.centros_poblados(db))
 
 
 @st.cache_data(max_entries=4, show_spinner="Revisando la hoja…")
@@ -77,7 +81,7 @@ columnas[0].metric("Filas leídas", len(revision.filas))
 columnas[1].metric("Listas", listas)
 columnas[2].metric("Con problemas", len(revision.con_problemas))
 for problema in revision.problemas:
-    st.error(comun.texto_plano(problema))
+    st.error(plano(problema))
 if not revision.es_importable:
     st.error(f"No se importará nada: {comun.texto_plano(revision.resumen)}")
 elif st.button(f"Importar {len(revision.filas)} propuestas", type="primary", key="importar_confirmar"):
@@ -94,15 +98,15 @@ elif st.button(f"Importar {len(revision.filas)} propuestas", type="primary", key
 else:
     st.success(f"Las {len(revision.filas)} filas están listas; revise los avisos antes de importar.")
 for fila in revision.con_problemas[:MOSTRAR]:
-    st.markdown(f"**Fila {fila.numero}** · {comun.texto_plano(fila.titulo or '(sin título)')}"
-                + (f" · {comun.texto_plano(fila.lugar)}" if fila.lugar else "") + "\n"
-                + "\n".join(f"- :red[{comun.texto_plano(p)}]" for p in fila.problemas))
+    st.markdown(f"**Fila {fila.numero}** · {plano(fila.titulo or '(sin título)')}"
+                + (f" · {plano(fila.lugar)}" if fila.lugar else "") + "\n"
+                + "\n".join(f"- :red[{plano(p)}]" for p in fila.problemas))
 if len(revision.con_problemas) > MOSTRAR:
     st.caption(f"… y {len(revision.con_problemas) - MOSTRAR} filas más con problemas: descargue la revisión.")
 avisos = revision.avisos + [f"Fila {f.numero}: {a}" for f in revision.filas for a in f.avisos]
 if avisos:
     with st.expander(f"Avisos ({len(avisos)}): no impiden importar", expanded=not revision.con_problemas):
-        st.markdown("\n".join(f"- {comun.texto_plano(a)}" for a in avisos[:MOSTRAR * 4]))
+        st.markdown("\n".join(f"- {plano(a)}" for a in avisos[:MOSTRAR * 4]))
 if revision.filas:
     with st.expander(f"Todas las filas ({len(revision.filas)})"):
         st.dataframe([{"Fila": f.numero, "Título": f.titulo, "Dónde": f.lugar, "Código": f.codigo or "",

@@ -34,7 +34,7 @@ COLUMNAS = (  # clave, encabezado: primero lo que se prioriza, después la ficha
     ("costo_soles", "Costo S/"), ("beneficiarios_directos", "Beneficiarios directos"), ("votos", "Votos"),
     ("puntos", "Puntos / semillas"), ("puntaje_tecnico", "Puntaje técnico"), ("puntaje_combinado", "Puntaje combinado"),
     ("financiada", "Financiada"), ("estado", "Estado"))
-DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "objetivo", "tipo", "servicio_publico",
+DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "profundidad", "objetivo", "tipo", "servicio_publico",
                "indicador_brecha", "costo", "costo_om", "plazo_meses", "cofinanciamiento", "madurez", "cui",
                "sostenibilidad", "directos_mujeres", "directos_hombres", "indirectos",
                *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo")
@@ -114,6 +114,7 @@ def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
             "indicador_brecha": p["indicador_brecha"], "plazo_meses": p["plazo_meses"],
             "madurez": MADUREZ.get(p["madurez"]), "cui": p["cui"], "sostenibilidad": p["sostenibilidad"],
             "proponente_tipo": TIPOS_PROPONENTE.get(p["proponente_tipo"]),
+            "profundidad": "Completa" if p["profundidad"] == "organizacion" else "Rápida",
             **{c: beneficiarios.get(c, 0) for c in CAMPOS_BENEFICIARIOS}}
     for clave in ("costo", "costo_om", "cofinanciamiento"):
         centimos = p[f"{clave}_centimos"]

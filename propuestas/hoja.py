@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from propuestas.modelo import ETIQUETAS_CAMPO, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
@@ -63,6 +62,9 @@ COLUMNAS = (
             ayuda="Obligatoria si propone una organización."),
     Columna("contacto", "Contacto", ("celular", "telefono", "correo"),
             ayuda="Celular (9 dígitos) o correo; dato personal."),
+    Columna("profundidad", "Tipo de ficha", ("ficha rapida o completa",),
+            ayuda="Rápida (jóvenes y ciudadanía) o Completa (pide objetivo, eje, tipo, costo, madurez y "
+                  "beneficiarios). Vacío: rápida."),
     Columna("eje", "Eje del PDLC", ("eje", "eje pdlc", "eje u objetivo del pdlc"),
             ayuda="Uno de los ejes del proceso; basta el comienzo: «Infraestructura»."),
     Columna("objetivo", "Objetivo", ("objetivo de la propuesta",)),
@@ -144,8 +146,8 @@ def leer(contenido: bytes, nombre: str) -> Tabla:
     if contenido[:4] == b"PK\x03\x04":
         return _leer_xlsx(contenido, nombre)
     if contenido[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise HojaIlegible(f"«{nombre}» es un Excel antiguo (.xls). Ábralo y guárdelo como «Libro de Excel "
-                           "(.xlsx)» o como CSV.")
+        raise HojaIlegible(f"«{nombre}» es un Excel antiguo (.xls) o un libro protegido con contraseña. Ábralo, "
+                           "quite la contraseña si tiene y guárdelo como «Libro de Excel (.xlsx)» o como CSV.")
     return _leer_csv(contenido, nombre)
 
 
@@ -162,21 +164,33 @@ def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
                       "tildes y eñes en la vista previa.")
     if "\x00" in texto:
         raise HojaIlegible(f"«{nombre}» no es un CSV de texto ni un Excel .xlsx.")
-    primeras = texto.splitlines()[:FILAS_PARA_BUSCAR_ENCABEZADO]
-    separador = max((";", ",", "\t"), key=lambda s: max((linea.count(s) for linea in primeras), default=0))
-    filas = [(numero, fila) for numero, fila in enumerate(csv.reader(io.StringIO(texto, newline=""),
-                                                                      delimiter=separador), start=1)]
-    return _con_encabezado(nombre, None, filas, avisos)
+    csv.field_size_limit(MAXIMO_BYTES)
+    lecturas = []
+    for separador in (";", ",", "\t"):  # el que da el encabezado con más columnas conocidas
+        try:
+            filas = list(enumerate(csv.reader(io.StringIO(texto, newline=""), delimiter=separador), start=1))
+        except csv.Error as error:
+            raise HojaIlegible(f"«{nombre}» no se puede leer como CSV ({error}); revise las comillas o guárdelo "
+                               "de nuevo desde Excel.") from None
+        lecturas.append(_con_encabezado(nombre, None, filas, list(avisos)))
+    return max(lecturas, key=lambda tabla: sum(campo_de_encabezado(e) is not None for e in tabla.encabezados))
 
 
 def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
     from openpyxl import load_workbook
 
     try:
+        # primero sin cargar las celdas: una hoja con formato hasta la fila un millón tardaría minutos
+        for hoja in load_workbook(io.BytesIO(contenido), read_only=True).worksheets:
+            if (hoja.max_row or 0) > MAXIMO_FILAS + 1_000:
+                raise HojaIlegible(f"La hoja «{hoja.title}» de «{nombre}» llega hasta la fila {hoja.max_row:,} "
+                                   "(con formato aunque esté vacía). Copie solo las filas con fichas a un libro nuevo.")
         libro = load_workbook(io.BytesIO(contenido), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({error}). Guárdelo de nuevo como "
-                           "«Libro de Excel (.xlsx)» o como CSV.") from None
+    except HojaIlegible:
+        raise
+    except Exception as error:  # un .xlsx dañado falla en zipfile, XML u openpyxl según dónde esté el daño
+        raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({type(error).__name__}). Guárdelo de "
+                           "nuevo como «Libro de Excel (.xlsx)» o como CSV.") from None
     for hoja in libro.worksheets:
         filas = [(numero, [_valor(c) for c in fila])
                  for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)]
@@ -201,16 +215,19 @@ def _valor(celda):
 
 
 def _con_encabezado(nombre: str, hoja: str | None, filas: list[tuple[int, list]], avisos: list[str]) -> Tabla:
-    """Busca el encabezado en las primeras filas: la primera con al menos dos columnas conocidas."""
-    for posicion, (numero, fila) in enumerate(filas[:FILAS_PARA_BUSCAR_ENCABEZADO]):
-        conocidas = sum(normalizar(celda) in ALIAS for celda in fila if celda not in (None, ""))
-        if conocidas >= 2:
-            if posicion:
-                avisos.append(f"Se saltaron {posicion} fila(s) encima del encabezado (fila {numero}).")
-            encabezados = [str(c).strip() if c is not None else "" for c in fila]
-            datos = [(n, list(f)) for n, f in filas[posicion + 1:] if any(_texto(c) for c in f)]
-            return Tabla(nombre, hoja, encabezados, numero, datos, avisos)
-    return Tabla(nombre, hoja, [], 0, [], avisos)
+    """El encabezado es, entre las primeras filas, la que tiene más columnas conocidas (al menos dos): un
+    bloque «Distrito: | Caraz | Fecha: | …» encima no lo confunde."""
+    candidatas = [(sum(campo_de_encabezado(c) is not None for c in fila if c not in (None, "")), -posicion)
+                  for posicion, (_, fila) in enumerate(filas[:FILAS_PARA_BUSCAR_ENCABEZADO])]
+    conocidas, posicion = max(candidatas, default=(0, 0))
+    if conocidas < 2:
+        return Tabla(nombre, hoja, [], 0, [], avisos)
+    numero, fila = filas[-posicion]
+    if -posicion:
+        avisos.append(f"Se saltaron {-posicion} fila(s) encima del encabezado (fila {numero}).")
+    encabezados = [" ".join(str(c).split()) if c is not None else "" for c in fila]  # sin saltos de línea
+    datos = [(n, list(f)) for n, f in filas[-posicion + 1:] if any(_texto(c) for c in f)]
+    return Tabla(nombre, hoja, encabezados, numero, datos, avisos)
 
 
 def _marcar_combinadas(tabla: Tabla, hoja) -> None:

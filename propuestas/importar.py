@@ -30,7 +30,7 @@ from geo.acceso import Accion, Actor, exigir
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import CentroPoblado, ErrorGeo, Punto, Territorio
 from propuestas import almacen, hoja, servicios
-from propuestas.modelo import (ETIQUETAS_CAMPO, MADUREZ, MESES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
+from propuestas.modelo import (ETIQUETAS_CAMPO, MADUREZ, MESES, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
                                AccionFueraDeFase, ErrorPropuestas, Estado, Fase, Proceso, PropuestaInvalida,
                                formatear_fecha, validar_formulario)
 
@@ -43,6 +43,9 @@ SINONIMOS_PROPONENTE = {"joven": "joven", "jovenes": "joven", "juvenil": "joven"
                         "ciudadana": "individual", "ciudadana o ciudadano": "individual", "persona": "individual",
                         "individual": "individual", "vecino": "individual", "vecina": "individual"}
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # lo que `exportar.neutralizar` protege con un apóstrofo
+SOLO_NUMERACION = ("referencia", "fecha", "codigo")  # una fila con solo esto no es una ficha
+SINONIMOS_FICHA = {"rapida": "joven", "corta": "joven", "completa": "organizacion"}
+ENTEROS = tuple(c for c in TAL_CUAL if c not in ("costo", "costo_om", "cofinanciamiento"))
 SINONIMOS_MADUREZ = {"ficha tecnica": "ficha_perfil", "perfil": "ficha_perfil", "expediente": "expediente"}
 GRADOS_MINUTOS_SEGUNDOS = r"(-?)\s*(\d{1,3})\s*[°º]\s*(\d{1,2})\s*['′]\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:\"|″|''))?\s*([NSEOW]?)"
 MESES_CORTOS = {m[:3]: n for n, m in enumerate(MESES, start=1)} | {"set": 9, "sept": 9, "setiembre": 9}
@@ -120,13 +123,20 @@ def revisar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, aho
         return revision
     contexto = _Contexto(proceso, territorio_servicios.exigir_territorio(db), territorio_servicios.centros_poblados(db),
                          servicios.fecha_local(ahora))
+    sin_contenido = []
     for numero, celdas in tabla.filas:
         valores = {campo: celdas[i] if i < len(celdas) else None for campo, i in columnas.items()}
+        if not any(_texto(v) for c, v in valores.items() if c not in SOLO_NUMERACION):
+            sin_contenido.append(numero)  # p. ej. el n.º de ficha o la fecha llenados de antemano hacia abajo
+            continue
         fila = _revisar_fila(numero, valores, contexto)
         if numero in tabla.combinadas:
             fila.problemas.insert(0, f"La fila está en celdas combinadas ({tabla.combinadas[numero]}); sepárelas "
                                      "y escriba el dato en cada fila.")
         revision.filas.append(fila)
+    if sin_contenido:
+        revision.avisos.append(f"Se ignoraron {len(sin_contenido)} fila(s) sin título, textos ni lugar (desde la "
+                               f"fila {sin_contenido[0]}): solo tenían n.º de ficha, fecha o código.")
     _revisar_repetidas(db, proceso, revision)
     previa = db.execute("SELECT importada_en, actor, propuestas FROM importaciones_de_propuestas WHERE proceso_id = ? "
                         "AND sha256 = ? ORDER BY id LIMIT 1", [proceso.id, sha]).fetchone()
@@ -200,6 +210,10 @@ def _columnas(tabla: hoja.Tabla) -> tuple[dict[str, int], list[str], list[str]]:
                     f"{hoja.FILAS_PARA_BUSCAR_ENCABEZADO} filas una con Título, Problema, Qué se propone…). "
                     "Use la plantilla de importación."], []
     problemas, avisos, candidatas, desconocidas = [], [], {}, []
+    fuera = [n for n, celdas in tabla.filas if any(_texto(c) for c in celdas[len(tabla.encabezados):])]
+    if fuera:
+        avisos.append(f"{len(fuera)} fila(s) tienen datos a la derecha de la última columna con título (desde la "
+                      f"fila {fuera[0]}); esos datos no se importan.")
     for indice, encabezado in enumerate(tabla.encabezados):
         campo = hoja.campo_de_encabezado(encabezado)
         if campo:
@@ -288,8 +302,9 @@ def _revisar_fila(numero: int, valores: dict, contexto: _Contexto) -> FilaRevisa
     textos = {campo: _texto(valores.get(campo)) for campo in valores}
     fila = FilaRevisada(numero, textos.get("titulo", ""), codigo_leido=textos.get("codigo", ""),
                         referencia=textos.get("referencia", ""))
-    datos = {"profundidad": "joven", **{c: textos.get(c) or None for c in TEXTOS}}
-    datos.update({c: _sin_vacio(valores.get(c)) for c in TAL_CUAL})
+    datos = {"profundidad": _opcion(textos.get("profundidad"), PROFUNDIDADES, SINONIMOS_FICHA, "Tipo de ficha", fila)
+             or "joven", **{c: textos.get(c) or None for c in TEXTOS}}
+    datos.update({c: _numero_de_celda(valores.get(c), c in ENTEROS) for c in TAL_CUAL})
     datos["proponente_tipo"] = _opcion(textos.get("proponente_tipo"), TIPOS_PROPONENTE, SINONIMOS_PROPONENTE,
                                        "Tipo de proponente", fila)
     datos["tipo"] = _opcion(textos.get("tipo"), TIPOS_INTERVENCION, {}, "Tipo de intervención", fila)
@@ -318,11 +333,24 @@ def _revisar_fila(numero: int, valores: dict, contexto: _Contexto) -> FilaRevisa
 
 
 def _con_encabezado(campo: str, mensaje: str) -> str:
-    """«Costo estimado: …» (el formulario web) → «Costo propuesto S/: …» (la columna que hay que corregir)."""
+    """«Costo estimado: …» (el formulario web) → «Costo propuesto S/: …»: cada mensaje nombra la columna."""
     etiqueta, columna = ETIQUETAS_CAMPO.get(campo), hoja.POR_CAMPO.get(campo)
-    if etiqueta and columna and mensaje.startswith(etiqueta):
+    if columna is None:
+        return mensaje
+    if etiqueta and mensaje.startswith(etiqueta):
         return columna.encabezado + mensaje[len(etiqueta):]
-    return mensaje
+    return f"{columna.encabezado}: {mensaje}"
+
+
+def _numero_de_celda(valor, entero: bool):
+    """Números como los escribe la gente: «1.000» o «1,000» son mil personas (entero); una fecha en una columna
+    de montos queda como texto (el mensaje la muestra como se ve, no como objeto de Python)."""
+    valor = _sin_vacio(valor)
+    if isinstance(valor, (dt.date, dt.datetime)):
+        return valor.isoformat()
+    if entero and isinstance(valor, str) and re.fullmatch(r"\d{1,3}([.,]\d{3})+", valor.strip()):
+        return valor.strip().replace(".", "").replace(",", "")
+    return valor
 
 
 def _texto(valor) -> str:
@@ -376,11 +404,13 @@ def _revisar_total(valores: dict, limpio: dict | None, fila: FilaRevisada) -> No
     total = _sin_vacio(valores.get("beneficiarios_directos"))
     if total is None or limpio is None:
         return
-    try:
-        total = int(float(str(total).replace(",", "")))
-    except ValueError:
-        fila.problemas.append(f"Beneficiarios directos: «{total}» no es un número entero.")
+    texto = str(_numero_de_celda(total, True)).strip()
+    if isinstance(total, float) and total.is_integer():
+        texto = str(int(total))
+    if not texto.isdigit() or len(texto) > 9:
+        fila.problemas.append(f"Beneficiarios directos: «{total}» no es un número entero de personas.")
         return
+    total = int(texto)
     suma = limpio["beneficiarios"]["directos_mujeres"] + limpio["beneficiarios"]["directos_hombres"]
     if suma == 0 and total:
         fila.problemas.append(f"Beneficiarios directos: {total:,} sin desagregar; escriba cuántas son mujeres y "
@@ -535,8 +565,8 @@ def _por_coordenadas(lat, lon, distrito, nombre_centro, contexto: _Contexto, fil
         pistas = [("parece que la latitud y la longitud están intercambiadas", (lon, lat)),
                   ("¿faltó el signo menos? En el Perú la latitud y la longitud son negativas",
                    (-abs(lat), -abs(lon)))]
-        pista = next((texto for texto, (a, b) in pistas if abs(a) <= 90 and contexto.territorio.ubicar(Punto(a, b))),
-                     None)
+        pista = next((texto for texto, (a, b) in pistas if abs(a) <= 90 and abs(b) <= 180
+                      and contexto.territorio.ubicar(Punto(a, b))), None)
         fila.problemas.append(f"Dónde: {error}" + (f" ({pista})." if pista else ""))
         return None
     if distrito and distrito.ubigeo != ubicacion.ubigeo:

@@ -105,6 +105,11 @@ MALAS = [
     ({"Latitud": "8.9914", "Longitud": "77.8008", "Distrito": ""}, "signo menos"),
     ({"Latitud": "-9.1100", "Longitud": "-77.8139"}, "caen en el distrito Pueblo Libre, no en Caraz"),
     ({"Latitud": "-9.0485"}, "Falta la longitud"),
+    ({"Latitud": "-9.0485", "Longitud": "-778.046"}, "La longitud -778.046 está fuera de rango"),
+    ({"Latitud": "inf", "Longitud": "-77.8"}, "La latitud inf está fuera de rango"),
+    ({"Plazo (meses)": "2.5"}, "Plazo (meses): «2.5» no es un número entero"),
+    ({"Tipo de ficha": "Completa"}, "Objetivo: falta completarlo"),
+    ({"Beneficiarios directos": "1e400"}, "no es un número entero de personas"),
     ({"Centro poblado": "Huanca", "Distrito": ""}, "hay 2 llamados «Huanca»"),
     ({"Centro poblado": "Huanca"}, "está en Pamparomás, Pueblo Libre, no en Caraz"),
     ({"Centro poblado": "Cochamarka"}, "¿Es «COCHAMARCA»?"),
@@ -149,6 +154,23 @@ def test_distrito_centro_y_opciones_sin_tildes_ni_mayusculas(db_proceso):
     registro = revision.filas[0].registro
     assert (registro["centro_poblado"], registro["proponente_tipo"], registro["madurez"], registro["tipo"]) == (
         "CHOQUECHACA (SHANGOL)", "organizacion", "ficha_perfil", "actividad")
+
+
+def test_hoja_de_excel_con_bloque_encima_comas_en_los_textos_y_filas_numeradas_de_antemano(db_proceso):
+    con_comas = {**BUENA, "Problema": "Sin agua, sin desagüe, sin posta, sin luz, sin pista, sin escuela, sin nada, "
+                                      "ni siquiera un reservorio, ni canal, ni trocha, ni puente, ni losa, ni nada.",
+                 "Beneficiarias mujeres": "1.000", "Beneficiarios hombres": "1,234", "Beneficiarios directos": "2.234"}
+    encima = ["Distrito:;Caraz;Fecha:;05/12/2026", "Responsable:;Ana;Fecha de registro:;"]
+    numeradas = [{"N.º de ficha": f"F-{n}"} for n in range(10, 14)]
+    contenido = como_csv([con_comas, *numeradas], codificacion="cp1252", encima=encima)
+    contenido += b"F-99;;;;;;;;;;;;;;;;;;dato suelto a la derecha\r\n"
+    revision = revisar(db_proceso, contenido)
+    assert revision.es_importable, (revision.problemas, [f.problemas for f in revision.filas])
+    assert len(revision.filas) == 1 and revision.filas[0].numero == 4
+    assert revision.filas[0].registro["beneficiarios"] == '{"directos_mujeres": 1000, "directos_hombres": 1234, ' \
+        '"indirectos": 0, "edad_0_11": 0, "edad_12_17": 0, "edad_18_29": 0, "edad_30_59": 0, "edad_60_mas": 0}'
+    assert any("Se ignoraron 5 fila(s) sin título" in a for a in revision.avisos)
+    assert any("a la derecha de la última columna" in a for a in revision.avisos)
 
 
 def test_encabezados_equivocados_dicen_que_falta_y_que_se_ignora(db_proceso):
@@ -304,8 +326,17 @@ def test_permisos_y_fase(db_proceso):
 @pytest.mark.parametrize("contenido, mensaje", [
     (b"", "está vacío"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100, "Excel antiguo (.xls)"),
     (b"PK\x03\x04roto", "no se pudo abrir como Excel"), (b"a;b;c\r\n1;2;3\r\n", "No se encontró la fila de encabezado"),
-], ids=["vacio", "xls", "zip_roto", "sin_encabezado"])
+    ("xml_roto", "no se pudo abrir como Excel"),
+], ids=["vacio", "xls", "zip_roto", "sin_encabezado", "xml_roto"])
 def test_archivos_que_no_son_una_hoja(db_proceso, contenido, mensaje):
+    if contenido == "xml_roto":  # un .xlsx cuya hoja tiene el XML cortado
+        import zipfile
+        entrada, salida = zipfile.ZipFile(io.BytesIO(como_xlsx([BUENA]))), io.BytesIO()
+        with zipfile.ZipFile(salida, "w") as nuevo:
+            for nombre in entrada.namelist():
+                datos = entrada.read(nombre)
+                nuevo.writestr(nombre, datos[: len(datos) // 2] if nombre.endswith("sheet1.xml") else datos)
+        contenido = salida.getvalue()
     revision = revisar(db_proceso, contenido)
     assert any(mensaje in p for p in revision.problemas) and not revision.es_importable
 
@@ -328,12 +359,15 @@ DE_LA_PROPUESTA = ("codigo", "titulo", "distrito", "ubigeo", "centro_poblado", "
 def test_exportar_e_importar_da_las_mismas_propuestas(db_viables, db_proceso, formato):
     origen, codigos = db_viables
     # una de las viables con la ficha completa (organización): que viajen también los campos largos
+    eje = propuestas_servicios.proceso_actual(origen).ejes[2]
     origen.execute("UPDATE propuestas SET proponente_tipo = 'organizacion', organizacion = 'Comunidad de Huata', "
+                   "profundidad = 'organizacion', costo_centimos = 31000000, eje = ?, "
                    "objetivo = 'Mejorar el acceso al agua de 120 familias del caserío.', tipo = 'proyecto_inversion', "
                    "madurez = 'ficha_perfil', cui = '2456789', costo_om_centimos = 1250000, plazo_meses = 8, "
                    "cofinanciamiento_centimos = 500000, servicio_publico = 'Agua potable', "
-                   "beneficiarios = json_set(beneficiarios, '$.indirectos', 300, '$.edad_0_11', 45), "
-                   "titulo = '=1+1 título que parece fórmula' WHERE codigo = ?", [codigos[2]])
+                   "beneficiarios = json_set(beneficiarios, '$.indirectos', 300, '$.edad_0_11', 45, "
+                   "'$.directos_mujeres', 60, '$.directos_hombres', 55), "
+                   "titulo = '=1+1 título que parece fórmula' WHERE codigo = ?", [eje, codigos[2]])
     lista = exportar.lista_priorizada(origen, propuestas_servicios.proceso_actual(origen).id, actor=ADMIN,
                                       con_datos_personales=True)
     archivo = exportar.exportar(lista, formato)
@@ -348,6 +382,7 @@ def test_exportar_e_importar_da_las_mismas_propuestas(db_viables, db_proceso, fo
     assert despues == antes
     assert despues[codigos[2]]["titulo"] == "=1+1 título que parece fórmula"  # el apóstrofo no se queda pegado
     assert despues[codigos[2]]["cui"] == "2456789" and despues[codigos[2]]["edad_0_11"] == 45
+    assert despues[codigos[2]]["profundidad"] == "Completa"
 
 
 # --- plantilla y línea de comandos -------------------------------------------------------------
