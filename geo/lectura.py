@@ -487,13 +487,26 @@ def _abrir_csv(ruta: str | Path, provincia: str, nombre: str | None):
     return (nombre, contenido, *_leer_csv(contenido, nombre))
 
 
+def decodificar(contenido: bytes) -> tuple[str, str | None]:
+    """Texto de un CSV: UTF-8 (con o sin BOM) o, si no lo es, Windows-1252 (lo que guarda Excel en castellano);
+    devuelve también el aviso para la persona cuando no era UTF-8."""
+    try:
+        return contenido.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        texto = contenido.decode("cp1252")
+    except UnicodeDecodeError:  # cp1252 deja 5 bytes sin definir; latin-1 los acepta todos
+        texto = contenido.decode("latin-1")
+    return texto, ("El archivo no estaba en UTF-8; se leyó como Windows-1252 (lo que guarda Excel). Revise tildes "
+                   "y eñes en la vista previa.")
+
+
 def _leer_csv(contenido: bytes, nombre: str) -> tuple[list[str], list[tuple[int, dict]], list[Problema]]:
     avisos: list[Problema] = []
-    try:
-        texto = contenido.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        texto = contenido.decode("latin-1")
-        avisos.append(Problema("codificación", "El archivo no estaba en UTF-8; se leyó como Latin-1."))
+    texto, aviso = decodificar(contenido)
+    if aviso:
+        avisos.append(Problema("codificación", aviso))
     if "\x00" in texto:
         raise ImportacionInvalida(nombre, [Problema("formato", "El archivo no es un CSV de texto.")])
     primera = texto.split("\n", 1)[0]

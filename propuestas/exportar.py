@@ -19,13 +19,13 @@ from sqlite_utils import Database
 
 from geo.acceso import SISTEMA, Accion, Actor, exigir
 from propuestas import hoja, servicios
+from propuestas.hoja import neutralizar
 from propuestas.modelo import (CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
                                NoEncontrada, Proceso, formatear_soles, formatear_soles_corto)
 from votacion import servicios as votacion_servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
 FORMATOS = ("csv", "xlsx", "geojson", "pdf")
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SOLES = '"S/" #,##0.00'
 FECHA = "DD/MM/YYYY"
 COLUMNAS = (  # clave, encabezado: primero lo que se prioriza, después la ficha (con los encabezados de la importación)
@@ -40,13 +40,6 @@ DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "profundidad", "o
                *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo")
 PERSONALES = ("proponente_nombre", "organizacion", "contacto")
 EN_SOLES = ("costo_soles", "costo", "costo_om", "cofinanciamiento")
-
-
-def neutralizar(valor):
-    """Texto que empieza como fórmula → con apóstrofo delante (los números y None pasan igual)."""
-    if isinstance(valor, str) and valor[:1] in FORMULA:
-        return "'" + valor
-    return valor
 
 
 @dataclass

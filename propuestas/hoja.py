@@ -16,9 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from geo.lectura import decodificar
 from propuestas.modelo import ETIQUETAS_CAMPO, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
 
 MAXIMO_BYTES = 10_000_000
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # lo que una hoja de cálculo tomaría por el comienzo de una fórmula
 MAXIMO_FILAS = 5_000
 FILAS_PARA_BUSCAR_ENCABEZADO = 15
 
@@ -101,6 +103,19 @@ CALCULADAS = ("Rango", "Votos", "Puntos / semillas", "Puntaje técnico", "Puntaj
 PREFIJO_CRITERIO = "Técnico: "
 
 
+def neutralizar(valor):
+    """Texto que empieza como fórmula → con apóstrofo delante (los números y None pasan igual). Vale para todo
+    archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las revisiones."""
+    if isinstance(valor, str) and valor[:1] in FORMULA:
+        return "'" + valor
+    return valor
+
+
+def sin_apostrofo(texto: str) -> str:
+    """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1» (un apóstrofo ante otro texto se queda)."""
+    return texto[1:] if texto[:1] == "'" and texto[1:2] in FORMULA else texto
+
+
 def normalizar(texto) -> str:
     """«N.º de Ficha *» → «n o de ficha»: sin tildes, minúsculas, signos como espacios."""
     texto = unicodedata.normalize("NFKD", str(texto or "").replace("º", "o").replace("°", "o").lower())
@@ -152,16 +167,8 @@ def leer(contenido: bytes, nombre: str) -> Tabla:
 
 
 def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
-    avisos = []
-    try:
-        texto = contenido.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            texto = contenido.decode("cp1252")
-        except UnicodeDecodeError:
-            texto = contenido.decode("latin-1")
-        avisos.append("El archivo no estaba en UTF-8; se leyó como Windows-1252 (lo que guarda Excel). Revise "
-                      "tildes y eñes en la vista previa.")
+    texto, aviso = decodificar(contenido)
+    avisos = [aviso] if aviso else []
     if "\x00" in texto:
         raise HojaIlegible(f"«{nombre}» no es un CSV de texto ni un Excel .xlsx.")
     csv.field_size_limit(MAXIMO_BYTES)

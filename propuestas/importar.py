@@ -42,7 +42,6 @@ SINONIMOS_PROPONENTE = {"joven": "joven", "jovenes": "joven", "juvenil": "joven"
                         "organizacion social": "organizacion", "asociacion": "organizacion", "ciudadano": "individual",
                         "ciudadana": "individual", "ciudadana o ciudadano": "individual", "persona": "individual",
                         "individual": "individual", "vecino": "individual", "vecina": "individual"}
-FORMULA = ("=", "+", "-", "@", "\t", "\r")  # lo que `exportar.neutralizar` protege con un apóstrofo
 SOLO_NUMERACION = ("referencia", "fecha", "codigo")  # una fila con solo esto no es una ficha
 SINONIMOS_FICHA = {"rapida": "joven", "corta": "joven", "completa": "organizacion"}
 ENTEROS = tuple(c for c in TAL_CUAL if c not in ("costo", "costo_om", "cofinanciamiento"))
@@ -190,15 +189,11 @@ def informe_csv(revision: Revision) -> str:
     escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
     escritor.writerow(["Fila", "Título", "Dónde", "Código", "Problemas", "Avisos"])
     for problema in revision.problemas:
-        escritor.writerow(["archivo", "", "", "", _sin_formula(problema), ""])
+        escritor.writerow(["archivo", "", "", "", hoja.neutralizar(problema), ""])
     for fila in revision.filas:
-        escritor.writerow([fila.numero, _sin_formula(fila.titulo), _sin_formula(fila.lugar), fila.codigo or "",
-                           _sin_formula(" | ".join(fila.problemas)), _sin_formula(" | ".join(fila.avisos))])
+        escritor.writerow([fila.numero, hoja.neutralizar(fila.titulo), hoja.neutralizar(fila.lugar), fila.codigo or "",
+                           hoja.neutralizar(" | ".join(fila.problemas)), hoja.neutralizar(" | ".join(fila.avisos))])
     return "\ufeff" + salida.getvalue()
-
-
-def _sin_formula(texto: str) -> str:
-    return "'" + texto if texto[:1] in FORMULA else texto
 
 
 # --- encabezados -------------------------------------------------------------------------------
@@ -362,8 +357,7 @@ def _texto(valor) -> str:
         valor = int(valor)
     if isinstance(valor, (dt.date, dt.datetime)):
         return valor.isoformat()
-    texto = str(valor).strip()
-    return texto[1:] if texto[:1] == "'" and texto[1:2] in FORMULA else texto
+    return hoja.sin_apostrofo(str(valor).strip())
 
 
 def _sin_vacio(valor):

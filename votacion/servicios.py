@@ -23,6 +23,7 @@ from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import servicios as propuestas_servicios
+from propuestas.hoja import neutralizar
 from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
 from propuestas.modelo import Estado, NoEncontrada, formatear_fecha, formatear_soles
 from votacion import almacen, ordinales, pabulib, reglas
@@ -760,10 +761,3 @@ def exportar_csv(resultado: ResultadoVotacion) -> str:
                            f"{f['combinado']:.2f}", "sí" if f["financiada"] else "no",
                            "sí" if f["financiada_comparacion"] else "no"])
     return salida.getvalue()
-
-
-def neutralizar(texto: str | None) -> str:
-    """Un texto que una hoja de cálculo tomaría por fórmula (= + - @, tabulador, retorno) va con un apóstrofo."""
-    texto = texto or ""
-    return "'" + texto if texto[:1] in ("=", "+", "-", "@", "\t", "\r") else texto
-
