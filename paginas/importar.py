@@ -44,11 +44,11 @@ comun.mostrar_aviso()
 with comun.conexion() as db:
     procesos = servicios.listar_procesos(db)
     actual = servicios.proceso_actual(db)
-    vigente = territorio.cargar_territorio(db)
+    limites = territorio.estado_territorio(db)["limites"]  # sin armar el territorio en cada ejecución
 if not procesos:
     st.info("Aún no hay procesos participativos; créelos en «Procesos participativos».")
     st.stop()
-if vigente is None:
+if limites is None:
     comun.sin_territorio()
     st.stop()
 nombres = {p.id: f"{p.nombre} ({p.codigo})" for p in procesos}
@@ -60,7 +60,7 @@ st.markdown("Digite las fichas de papel en la **plantilla** (una fila por ficha)
             "subir una lista exportada por la plataforma con datos personales.")
 izquierda, derecha = st.columns(2)
 izquierda.download_button("Plantilla Excel (con listas desplegables)", key="importar_plantilla_xlsx",
-                          data=plantilla(str(comun.ruta_db()), proceso.id, proceso.ejes, vigente.importacion_id),
+                          data=plantilla(str(comun.ruta_db()), proceso.id, proceso.ejes, limites["id"]),
                           mime=MIME_XLSX,
                           file_name=f"plantilla-propuestas-{proceso.codigo}.xlsx", icon=":material/download:")
 derecha.download_button("Plantilla CSV", key="importar_plantilla_csv", data=hoja.plantilla_csv().encode(),

@@ -65,10 +65,14 @@ class FilaRevisada:
     lugar: str = ""                  # «Caraz · Caraz» o vacío
     problemas: list[str] = field(default_factory=list)
     avisos: list[str] = field(default_factory=list)
-    codigo: str | None = None        # el que tendrá al importarse
     codigo_leido: str = ""           # el de la columna «Código», si vino
     referencia: str = ""             # el n.º de ficha
     registro: dict | None = None     # columnas de `propuestas` (solo si no hay problemas)
+
+    @property
+    def codigo(self) -> str | None:
+        """El código que tendrá al importarse."""
+        return self.registro.get("codigo") if self.registro else None
 
 
 @dataclass
@@ -76,7 +80,6 @@ class Revision:
     archivo: str
     sha256: str
     hoja: str | None
-    columnas: dict[str, str]         # campo → encabezado leído
     problemas: list[str]             # del archivo entero
     avisos: list[str]
     filas: list[FilaRevisada]
@@ -110,10 +113,9 @@ def revisar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, aho
     try:
         tabla = hoja.leer(contenido, nombre)
     except hoja.HojaIlegible as error:
-        return Revision(nombre, sha, None, {}, [str(error)], [], [])
+        return Revision(nombre, sha, None, [str(error)], [], [])
     columnas, problemas, avisos = _columnas(tabla)
-    revision = Revision(nombre, sha, tabla.hoja, {c: tabla.encabezados[i] for c, i in columnas.items()},
-                        tabla.problemas + problemas, tabla.avisos + avisos, [])
+    revision = Revision(nombre, sha, tabla.hoja, tabla.problemas + problemas, tabla.avisos + avisos, [])
     if revision.problemas:
         return revision
     if len(tabla.filas) > hoja.MAXIMO_FILAS:
@@ -308,7 +310,7 @@ def _revisar_fila(numero: int, valores: dict, contexto: _Contexto) -> FilaRevisa
     try:
         limpio = validar_formulario(datos, ejes=contexto.proceso.ejes)
     except PropuestaInvalida as error:
-        fila.problemas += [_con_encabezado(p.campo, p.mensaje) for p in error.problemas]
+        fila.problemas += [_nombrar_columna(p.campo, p.mensaje) for p in error.problemas]
         limpio = None
     _revisar_total(valores, limpio, fila)
     fecha = _fecha_de_la_fila(valores.get("fecha"), contexto, fila)
@@ -327,7 +329,7 @@ def _revisar_fila(numero: int, valores: dict, contexto: _Contexto) -> FilaRevisa
     return fila
 
 
-def _con_encabezado(campo: str, mensaje: str) -> str:
+def _nombrar_columna(campo: str, mensaje: str) -> str:
     """«Costo estimado: …» (el formulario web) → «Costo propuesto S/: …»: cada mensaje nombra la columna."""
     etiqueta, columna = ETIQUETAS_CAMPO.get(campo), hoja.POR_CAMPO.get(campo)
     if columna is None:
@@ -668,5 +670,4 @@ def _asignar_codigos(db: Database, proceso: Proceso, revision: Revision) -> None
         if not fila.registro.get("codigo"):
             fila.registro["codigo"] = f"{proceso.codigo}-{siguiente:04d}"
             siguiente += 1
-        fila.codigo = fila.registro["codigo"]
 
