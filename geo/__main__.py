@@ -97,10 +97,15 @@ def _respaldar(argumentos) -> int:
 
 
 def _restaurar(argumentos) -> int:
+    # Restaurar es de toda la plataforma: el respaldo se revisa contra las migraciones de todos sus paquetes,
+    # que solo conoce la capa de arriba. Se importan aquí, en el borde de la línea de comandos (como en app.py);
+    # la biblioteca (`geo.db.restaurar`) las recibe como argumento y no importa nada de arriba.
+    from votacion.servicios import MIGRACIONES
+
     db = base.abrir(argumentos.db)
     carpeta = Path(argumentos.db).parent if argumentos.db else base.ruta_configurada().parent
     previa = carpeta / "respaldos" / f"antes-de-restaurar-{base.ahora():%Y%m%d-%H%M%S}.db"
-    base.restaurar(db, argumentos.origen, copia_previa=previa)
+    base.restaurar(db, argumentos.origen, copia_previa=previa, migraciones=MIGRACIONES)
     print(f"Base restaurada desde {argumentos.origen}. Copia de la base anterior: {previa}.")
     return 0
 

@@ -3,7 +3,7 @@
 `geo` es la base de la cadena de dependencias (geo ← propuestas ← votacion ← paginas),
 así que aquí vive lo que todos los paquetes comparten para guardar datos:
 
-- `abrir(ruta)`: una conexión nueva (WAL, busy timeout, claves foráneas). Se abre una por
+- `abrir(ruta)`: una conexión nueva (WAL, busy timeout, claves foráneas, `synchronous=FULL`). Se abre una por
   cada ejecución de la página; nunca se guarda una conexión entre hilos de Streamlit.
 - `escritura(db)`: la única vía de escritura: `BEGIN IMMEDIATE` (toma el candado de
   escritura antes de leer, así un leer-y-luego-escribir no pierde carreras) y `ROLLBACK`
@@ -19,12 +19,12 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 RAIZ = Path(__file__).resolve().parent.parent
 RUTA_POR_DEFECTO = RAIZ / "datos" / "plataforma.db"
@@ -47,6 +47,11 @@ def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
 
     `isolation_level=None`: sqlite3 no abre transacciones implícitas; las abre
     `escritura()` (o `db.atomic()` de sqlite-utils dentro de ella, como punto de guardado).
+
+    `synchronous=FULL`: cada `COMMIT` espera a que el WAL esté en el disco (fsync) antes de volver. Con
+    `NORMAL` (lo usual con WAL) un corte de luz puede perder las últimas escrituras confirmadas, y una
+    papeleta cuyo recibo ya se mostró no puede perderse. Cuesta un fsync por escritura (medido en
+    `benchmarks/carga_taller.py`; ver el README).
     """
     if memoria:
         conexion = sqlite3.connect(":memory:", isolation_level=None)
@@ -64,7 +69,7 @@ def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
             ) from error
     conexion.execute(f"PRAGMA busy_timeout={ESPERA_CANDADO_MS}")
     conexion.execute("PRAGMA foreign_keys=ON")
-    conexion.execute("PRAGMA synchronous=NORMAL")
+    conexion.execute("PRAGMA synchronous=FULL")
     return Database(conexion, execute_plugins=False)
 
 
@@ -186,8 +191,14 @@ def respaldar(db: Database, destino: str | Path) -> Path:
     return destino
 
 
-def revisar_respaldo(ruta: str | Path) -> list[str]:
-    """Problemas que impiden restaurar el archivo (vacío si sirve): cabecera, integridad, esquema."""
+def revisar_respaldo(ruta: str | Path, migraciones: Sequence[Migrations]) -> list[str]:
+    """Problemas que impiden restaurar el archivo (vacío si sirve): cabecera, integridad y esquema.
+
+    El esquema (tablas, índices, triggers y vistas) debe ser exactamente el que crean las `migraciones` que el
+    respaldo dice tener aplicadas: un trigger de más (p. ej. uno que anula en silencio las papeletas de una
+    propuesta), uno de menos o uno cambiado basta para rechazarlo. `migraciones` son todos los conjuntos de la
+    plataforma, en el orden en que se aplican (`votacion.servicios.MIGRACIONES`).
+    """
     ruta = Path(ruta)
     with open(ruta, "rb") as archivo:
         if archivo.read(16) != CABECERA_SQLITE:
@@ -197,27 +208,79 @@ def revisar_respaldo(ruta: str | Path) -> list[str]:
         try:
             integridad = [fila[0] for fila in conexion.execute("PRAGMA integrity_check").fetchall()]
             tablas = {fila[0] for fila in conexion.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            conjuntos = ({fila[0] for fila in conexion.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
-                         if "_sqlite_migrations" in tablas else set())
+            aplicadas: dict[str, list[str]] = {}
+            if "_sqlite_migrations" in tablas:
+                for conjunto, nombre in conexion.execute("SELECT migration_set, name FROM _sqlite_migrations "
+                                                         "ORDER BY rowid"):
+                    aplicadas.setdefault(conjunto, []).append(nombre)
+            esquema_respaldo = esquema(conexion)
         finally:
             conexion.close()
     except sqlite3.DatabaseError as error:
         return [f"«{ruta.name}» está dañado: {error}."]
-    problemas = []
     if integridad != ["ok"]:
-        problemas.append(f"La revisión de integridad falló: {'; '.join(integridad[:3])}.")
-    if not {"eventos", "importaciones"} <= tablas or "geo" not in conjuntos:
-        problemas.append(f"«{ruta.name}» es una base SQLite, pero no de esta plataforma (faltan sus tablas).")
+        return [f"La revisión de integridad falló: {'; '.join(integridad[:3])}."]
+    if not {"eventos", "importaciones"} <= tablas or "geo" not in aplicadas:
+        return [f"«{ruta.name}» es una base SQLite, pero no de esta plataforma (faltan sus tablas)."]
+    referencia, problemas = _esquema_de_referencia(aplicadas, migraciones)
+    return problemas or _comparar_esquemas(esquema_respaldo, referencia)
+
+
+def esquema(conexion: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(tipo, nombre) → SQL (espacios normalizados) de cada tabla, índice, trigger y vista, sin los internos de
+    SQLite (`sqlite_…`)."""
+    return {(tipo, nombre): " ".join((sql or "").split()) for tipo, nombre, sql in conexion.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")}
+
+
+def _esquema_de_referencia(aplicadas: dict[str, list[str]],
+                           migraciones: Sequence[Migrations]) -> tuple[dict[tuple[str, str], str], list[str]]:
+    """El esquema que crean, en una base en memoria, las migraciones que el respaldo dice tener aplicadas."""
+    problemas = [f"El respaldo tiene migraciones del conjunto «{c}», que esta versión de la plataforma no conoce."
+                 for c in aplicadas if c not in {m.name for m in migraciones}]
+    referencia = abrir(memoria=True)
+    try:
+        for conjunto in migraciones:
+            todas = [m.name for m in conjunto.pending(referencia)]
+            hechas = aplicadas.get(conjunto.name, [])
+            desconocidas = [n for n in hechas if n not in todas]
+            if desconocidas:
+                problemas.append(f"El respaldo viene de una versión más nueva de la plataforma: la migración "
+                                 f"«{desconocidas[0]}» del conjunto «{conjunto.name}» no existe en esta.")
+            elif hechas != todas[:len(hechas)]:
+                problemas.append(f"Las migraciones del conjunto «{conjunto.name}» del respaldo no siguen el orden de "
+                                 f"la plataforma: {', '.join(hechas)}.")
+            elif hechas:
+                conjunto.apply(referencia, stop_before=todas[len(hechas)] if len(hechas) < len(todas) else None)
+        return esquema(referencia.conn), problemas
+    finally:
+        referencia.close()
+
+
+NOMBRES_DE_TIPO = {"table": "la tabla", "index": "el índice", "trigger": "el trigger", "view": "la vista"}
+
+
+def _comparar_esquemas(respaldo: dict[tuple[str, str], str], referencia: dict[tuple[str, str], str]) -> list[str]:
+    problemas = []
+    for clave in sorted(respaldo.keys() | referencia.keys()):
+        que = f"{NOMBRES_DE_TIPO.get(clave[0], clave[0])} «{clave[1]}»"
+        if clave not in referencia:
+            problemas.append(f"El respaldo trae {que}, que las migraciones no crean: {respaldo[clave][:160]}")
+        elif clave not in respaldo:
+            problemas.append(f"Al respaldo le falta {que}, que crean las migraciones.")
+        elif respaldo[clave] != referencia[clave]:
+            problemas.append(f"En el respaldo, {que} no es el que crean las migraciones: {respaldo[clave][:160]}")
     return problemas
 
 
-def restaurar(db: Database, origen: str | Path, *, copia_previa: str | Path) -> None:
+def restaurar(db: Database, origen: str | Path, *, copia_previa: str | Path, migraciones: Sequence[Migrations]) -> None:
     """Reemplaza el contenido de la base viva por el del respaldo, tras guardar una copia previa.
 
-    Usa la API de respaldo en sentido inverso: la base viva queda con las páginas del respaldo
-    en una sola operación bajo candado; las conexiones abiertas ven el contenido nuevo.
+    Antes revisa el respaldo (`revisar_respaldo`): si algo no cuadra, no toca nada. Usa la API de respaldo en
+    sentido inverso: la base viva queda con las páginas del respaldo en una sola operación bajo candado; las
+    conexiones abiertas ven el contenido nuevo.
     """
-    problemas = revisar_respaldo(origen)
+    problemas = revisar_respaldo(origen, migraciones)
     if problemas:
         raise ErrorAlmacen("No se restauró nada: " + " ".join(problemas))
     respaldar(db, copia_previa)

@@ -9,6 +9,7 @@ from geo import db as base
 from geo.acceso import Accion
 from geo.db import Evento, escritura, registrar_evento
 from paginas import comun
+from votacion.servicios import MIGRACIONES
 
 actor = comun.exigir_pagina(Accion.RESPALDAR)
 st.title("Respaldo")
@@ -37,7 +38,7 @@ if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disab
         origen.write_bytes(subido.getvalue())
         previa = comun.ruta_db().parent / "respaldos" / f"antes-de-restaurar-{geo.ahora():%Y%m%d-%H%M%S}.db"
         try:
-            base.restaurar(db, origen, copia_previa=previa)
+            base.restaurar(db, origen, copia_previa=previa, migraciones=MIGRACIONES)
         except base.ErrorAlmacen as error:
             st.error(comun.texto_plano(str(error)))
         else:

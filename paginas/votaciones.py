@@ -140,7 +140,7 @@ st.subheader("Auditoría", anchor=False)
 if st.button("Verificar la cadena de huellas", key="vot_verificar", icon=":material/verified:"):
     with comun.conexion() as db:
         problemas = servicios.verificar_cadena(db, votacion.id)
-        total = len(almacen.cadena(db, votacion.id))
+        total = almacen.eslabones(db, votacion.id)
     if problemas:
         comun.mostrar_problemas(problemas, "¡La cadena de papeletas no cuadra!")
     else:

@@ -20,6 +20,7 @@ from propuestas import participantes, servicios
 from propuestas.modelo import DatosInvalidos, Estado
 from tests.conftest import (ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, RAIZ, filas,
                             registrar_propuesta)
+from votacion.servicios import MIGRACIONES
 
 CLAVE = "una contraseña larga"
 PARTICIPANTE = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
@@ -281,10 +282,10 @@ def test_respaldo_y_restauracion_dejan_los_mismos_datos(db_proceso, tmp_path):
     db_proceso.conn.backup(vivo.conn)
     registrar_propuesta(vivo)
     copia = respaldar(vivo, tmp_path / "respaldo.db")
-    assert revisar_respaldo(copia) == []
+    assert revisar_respaldo(copia, MIGRACIONES) == []
     registrar_propuesta(vivo)
     assert filas(vivo, "propuestas") == 2
-    restaurar(vivo, copia, copia_previa=tmp_path / "previa.db")
+    restaurar(vivo, copia, copia_previa=tmp_path / "previa.db", migraciones=MIGRACIONES)
     assert filas(vivo, "propuestas") == 1 and vivo.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert filas(geo.abrir(tmp_path / "previa.db"), "propuestas") == 2
 
@@ -303,7 +304,7 @@ def test_restaurar_un_archivo_ajeno_no_cambia_nada(db_proceso, tmp_path, conteni
     db_proceso.conn.backup(vivo.conn)
     antes = filas(vivo, "eventos")
     with pytest.raises(geo.ErrorAlmacen, match=mensaje):
-        restaurar(vivo, ajeno, copia_previa=tmp_path / "previa.db")
+        restaurar(vivo, ajeno, copia_previa=tmp_path / "previa.db", migraciones=MIGRACIONES)
     assert filas(vivo, "eventos") == antes
 
 
@@ -313,7 +314,7 @@ def test_respaldo_por_linea_de_comandos(db_proceso, tmp_path):
         db_proceso.conn.backup(base.conn)
     resultado = subprocess.run([sys.executable, "-m", "geo", "--db", str(vivo), "respaldar", str(tmp_path / "r.db")],
                                capture_output=True, text=True, cwd=RAIZ, timeout=60)
-    assert resultado.returncode == 0 and revisar_respaldo(tmp_path / "r.db") == []
+    assert resultado.returncode == 0 and revisar_respaldo(tmp_path / "r.db", MIGRACIONES) == []
     restaurado = subprocess.run([sys.executable, "-m", "geo", "--db", str(vivo), "restaurar", str(tmp_path / "r.db")],
                                 capture_output=True, text=True, cwd=RAIZ, timeout=60)
     assert restaurado.returncode == 0 and "Copia de la base anterior" in restaurado.stdout

@@ -10,6 +10,7 @@ from geo.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import participantes, servicios
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, FACILITADORA, INDICADORES, LIMITES, filas
+from votacion.servicios import MIGRACIONES
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -112,7 +113,7 @@ def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado
         pagina.get_by_role("button", name="Descargar respaldo").click()
     archivo = tmp_path / "respaldo.db"
     descarga.value.save_as(archivo)
-    assert geo.db.revisar_respaldo(archivo) == []
+    assert geo.db.revisar_respaldo(archivo, MIGRACIONES) == []
 
     nueva = tmp_path / "nueva"
     nueva.mkdir()

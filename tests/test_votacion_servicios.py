@@ -127,8 +127,8 @@ def test_no_se_vota_en_pausa_ni_cerrada(base, estado, mensaje):
     votacion.cambiar_estado(db, abierta.id, estado, actor=FACILITADORA, ahora=AHORA_VOTO)
     with pytest.raises(VotacionCerrada, match=mensaje):
         votacion.emitir(db, abierta.id, Papeleta((codigos[0],)), actor=participante(db), ahora=AHORA_VOTO)
-    if estado == EstadoVotacion.CERRADA:
-        with pytest.raises(VotacionInvalida, match="no pasa a"):
+    if estado == EstadoVotacion.CERRADA:  # reabrir se puede, pero solo con motivo (va al acta)
+        with pytest.raises(VotacionInvalida, match="Para reabrir una votación cerrada escriba el motivo"):
             votacion.cambiar_estado(db, abierta.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=AHORA_VOTO)
 
 
@@ -298,7 +298,7 @@ def test_cadena_de_huellas_detecta_una_papeleta_alterada(base):
         db.execute("UPDATE papeletas SET contenido = ? WHERE id = 2", ['{"elegidas": ["PP27-0001"]}'])
     with pytest.raises(sqlite3.IntegrityError, match="no se borran"):
         db.execute("DELETE FROM papeletas WHERE id = 2")
-    db.execute("DROP TRIGGER papeletas_inmutables")  # alguien con acceso al archivo, saltándose la app
+    db.execute("DROP TRIGGER papeletas_sin_cambios")  # alguien con acceso al archivo, saltándose la app
     db.execute("UPDATE papeletas SET contenido = ? WHERE id = 2", ['{"elegidas": ["PP27-0001"]}'])
     problemas = votacion.verificar_cadena(db, abierta.id)
     assert len(problemas) == 1 and "La papeleta 2" in problemas[0] and "alterada" in problemas[0]

@@ -1,27 +1,36 @@
 """Tablas de votaciones y papeletas (sqlite-utils, migraciones propias).
 
 Garantías que da el esquema y no solo el código:
-- una sola papeleta vigente por persona y votación (índice único parcial): el doble voto es imposible
-  aunque dos celulares emitan en el mismo milisegundo;
-- las papeletas no se borran ni se reescriben: cambiar el voto marca la anterior como reemplazada
-  y agrega otra; la cadena de huellas (SHA-256) enlaza cada papeleta con la anterior.
+- las papeletas son de solo agregar (ningún UPDATE ni DELETE): cambiar el voto agrega otra papeleta que dice a
+  cuál reemplaza; la vigente de cada persona es la última suya en la cadena, así que el doble voto no existe;
+- cada papeleta nueva se engancha al último eslabón de su votación y, si cambia un voto, a la última papeleta
+  de esa persona (trigger); no entra ninguna si la votación no la acepta en su estado;
+- al cierre definitivo se anota el ancla (cabeza y eslabones) y el resultado congelado, en una tabla de solo
+  agregar; reabrir queda anotado con su motivo;
+- la configuración y las propuestas de la papeleta no cambian después de abrir; ocultar (moderación) una
+  propuesta que está en una votación en curso exige retirarla de esa votación.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-from votacion.modelo import Canal, Elegible, EstadoVotacion, TipoPapeleta, Votacion
+from geo.db import secreto_de_codigos
+from votacion import cadena
+from votacion.modelo import Elegible, EstadoVotacion, TipoPapeleta, Votacion
 
 migraciones = Migrations("votacion")
 
 
 @migraciones()
 def crear_votaciones(db: Database) -> None:
-    tipos = ", ".join(f"'{t.value}'" for t in TipoPapeleta)
-    estados = ", ".join(f"'{e.value}'" for e in EstadoVotacion)
-    canales = ", ".join(f"'{c.value}'" for c in Canal)
+    # Valores escritos tal cual (antes salían de los enum): una migración hace siempre lo mismo, aunque el
+    # enum crezca después (el estado «conteo» llegó con su propia migración, `conteo_de_papel`).
+    tipos = "'aprobacion', 'puntos', 'ranking', 'presupuesto'"
+    estados = "'preparada', 'abierta', 'pausada', 'cerrada'"
+    canales = "'celular', 'papel'"
     db.executescript(f"""
         CREATE TABLE votaciones (
             id INTEGER PRIMARY KEY,
@@ -132,6 +141,186 @@ def acuerdos_del_taller(db: Database) -> None:
     """)
 
 
+@migraciones(transactional=False)
+def conteo_de_papel(db: Database) -> None:
+    """Estado «conteo» (celulares cerrados, solo se digita papel). El CHECK del estado es parte del CREATE TABLE:
+    se reconstruye la tabla con las mismas filas, su índice y su trigger, como indica SQLite para cambiar una
+    restricción (claves foráneas apagadas mientras se copia, revisadas antes de confirmar)."""
+    if db.conn.in_transaction:
+        raise RuntimeError("conteo_de_papel reconstruye la tabla votaciones: se aplica fuera de una transacción.")
+    columnas = ("id, proceso_id, nombre, tipo, techo_centimos, regla, max_opciones, puntos_total, puntos_maximo, "
+                "peso_participacion, peso_tecnico, modalidad, lugar, quien_vota, abre_en, cierra_en, estado, "
+                "resultados_visibles, creada_en, actualizada_en, abierta_en, cerrada_en, cuenta_hasta")
+    db.execute("PRAGMA foreign_keys=OFF")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if "'conteo'" not in db.execute("SELECT sql FROM sqlite_master WHERE name = 'votaciones'").fetchone()[0]:
+                _ejecutar_guion(db, f"""
+                    CREATE TABLE votaciones_con_conteo (
+                        id INTEGER PRIMARY KEY,
+                        proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+                        nombre TEXT NOT NULL,
+                        tipo TEXT NOT NULL CHECK (tipo IN ('aprobacion', 'puntos', 'ranking', 'presupuesto')),
+                        techo_centimos INTEGER NOT NULL CHECK (techo_centimos > 0),
+                        regla TEXT NOT NULL,
+                        max_opciones INTEGER NOT NULL, puntos_total INTEGER NOT NULL, puntos_maximo INTEGER NOT NULL,
+                        peso_participacion INTEGER NOT NULL, peso_tecnico INTEGER NOT NULL,
+                        modalidad TEXT NOT NULL CHECK (modalidad IN ('taller', 'en_linea')),
+                        lugar TEXT NOT NULL DEFAULT '',
+                        quien_vota TEXT NOT NULL CHECK (quien_vota IN ('registrados', 'asistentes')),
+                        abre_en TEXT, cierra_en TEXT,
+                        estado TEXT NOT NULL CHECK (estado IN ('preparada', 'abierta', 'pausada', 'conteo', 'cerrada')),
+                        resultados_visibles INTEGER NOT NULL DEFAULT 0 CHECK (resultados_visibles IN (0, 1)),
+                        creada_en TEXT NOT NULL, actualizada_en TEXT NOT NULL, abierta_en TEXT, cerrada_en TEXT,
+                        cuenta_hasta TEXT,
+                        CHECK (peso_participacion + peso_tecnico = 100)
+                    );
+                    INSERT INTO votaciones_con_conteo ({columnas}) SELECT {columnas} FROM votaciones;
+                    DROP TABLE votaciones;
+                    ALTER TABLE votaciones_con_conteo RENAME TO votaciones;
+                    CREATE INDEX votaciones_proceso ON votaciones (proceso_id, id);
+                    CREATE TRIGGER votaciones_sin_borrado BEFORE DELETE ON votaciones
+                        BEGIN SELECT RAISE(ABORT, 'las votaciones no se borran'); END;
+                """)
+            huerfanas = db.execute("PRAGMA foreign_key_check").fetchall()
+            if huerfanas:
+                raise sqlite3.IntegrityError(f"conteo_de_papel dejaría referencias rotas: {huerfanas[:3]}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.execute("PRAGMA foreign_keys=ON")
+
+
+@migraciones()
+def cadena_anclada(db: Database) -> None:
+    """Papeletas de solo agregar (la vigente es la última de cada persona), eslabones de formato 2 (se recalculan
+    con solo el `.pb`) con sello, ancla y resultado congelado al cierre, reaperturas con motivo, retiros de
+    propuestas, y la configuración y la papeleta fijas desde que se abre la votación."""
+    _ejecutar_guion(db, """
+        ALTER TABLE papeletas ADD COLUMN formato INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE papeletas ADD COLUMN reemplaza TEXT;
+        ALTER TABLE papeletas ADD COLUMN compromiso TEXT;
+        ALTER TABLE papeletas ADD COLUMN sal TEXT;
+        ALTER TABLE papeletas ADD COLUMN sello TEXT;
+    """)
+    clave = clave_de_sellos(db)  # las papeletas que ya estaban se sellan tal como están, una sola vez
+    for papeleta_id, huella in db.execute("SELECT id, huella FROM papeletas").fetchall():
+        db.execute("UPDATE papeletas SET sello = ? WHERE id = ?", [cadena.sello(clave, huella), papeleta_id])
+    _ejecutar_guion(db, f"""
+        DROP TRIGGER papeletas_inmutables;
+        DROP TRIGGER papeletas_reemplazo_unico;
+        DROP INDEX papeletas_una_vigente;
+        CREATE INDEX papeletas_por_votante ON papeletas (votacion_id, votante, id);
+        CREATE UNIQUE INDEX papeletas_reemplazada_una_vez ON papeletas (reemplaza) WHERE reemplaza IS NOT NULL;
+        CREATE TRIGGER papeletas_sin_cambios BEFORE UPDATE ON papeletas
+            BEGIN SELECT RAISE(ABORT, 'las papeletas no se modifican: cambiar el voto agrega otra papeleta'); END;
+        CREATE TRIGGER papeletas_al_final_de_la_cadena BEFORE INSERT ON papeletas BEGIN
+            SELECT RAISE(ABORT, 'las papeletas nuevas son de formato 2, con compromiso y sello')
+            WHERE new.formato != 2 OR new.compromiso IS NULL OR new.sello IS NULL;
+            SELECT RAISE(ABORT, 'la papeleta no sigue al último eslabón de la cadena de su votación')
+            WHERE new.huella_anterior IS NOT coalesce((SELECT huella FROM papeletas WHERE votacion_id =
+                new.votacion_id ORDER BY id DESC LIMIT 1), '{cadena.ORIGEN}');
+            SELECT RAISE(ABORT, 'un cambio de voto reemplaza a la última papeleta de la misma persona')
+            WHERE new.reemplaza IS NOT (SELECT huella FROM papeletas WHERE votacion_id = new.votacion_id
+                AND votante = new.votante ORDER BY id DESC LIMIT 1);
+            SELECT RAISE(ABORT, 'la votación no recibe papeletas en su estado')
+            WHERE NOT EXISTS (SELECT 1 FROM votaciones v WHERE v.id = new.votacion_id AND (v.estado = 'abierta'
+                OR (new.canal = 'papel' AND v.estado IN ('pausada', 'conteo'))));
+        END;
+
+        CREATE TABLE cierres (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            cerrada_en TEXT NOT NULL, cerrada_por TEXT NOT NULL,
+            eslabones INTEGER NOT NULL CHECK (eslabones >= 0),
+            cabeza TEXT NOT NULL CHECK (length(cabeza) = 64),
+            eleccion TEXT NOT NULL CHECK (json_valid(eleccion)),
+            archivo_pb TEXT NOT NULL,
+            huella_pb TEXT NOT NULL CHECK (length(huella_pb) = 64),
+            problemas TEXT NOT NULL CHECK (json_valid(problemas)),
+            sello TEXT NOT NULL
+        );
+        CREATE INDEX cierres_votacion ON cierres (votacion_id, id);
+        CREATE TRIGGER cierres_sin_cambios BEFORE UPDATE ON cierres
+            BEGIN SELECT RAISE(ABORT, 'un cierre no se modifica: se reabre la votación con motivo'); END;
+        CREATE TRIGGER cierres_sin_borrado BEFORE DELETE ON cierres
+            BEGIN SELECT RAISE(ABORT, 'los cierres no se borran'); END;
+
+        CREATE TABLE reaperturas (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            cierre_id INTEGER REFERENCES cierres (id),
+            hacia TEXT NOT NULL CHECK (hacia IN ('abierta', 'conteo')),
+            motivo TEXT NOT NULL CHECK (length(motivo) BETWEEN 10 AND 500),
+            reabierta_en TEXT NOT NULL, reabierta_por TEXT NOT NULL
+        );
+        CREATE INDEX reaperturas_votacion ON reaperturas (votacion_id, id);
+        CREATE TRIGGER reaperturas_sin_cambios BEFORE UPDATE ON reaperturas
+            BEGIN SELECT RAISE(ABORT, 'las reaperturas no se modifican'); END;
+        CREATE TRIGGER reaperturas_sin_borrado BEFORE DELETE ON reaperturas
+            BEGIN SELECT RAISE(ABORT, 'las reaperturas no se borran'); END;
+
+        CREATE TABLE retiros (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            propuesta_id INTEGER NOT NULL REFERENCES propuestas (id),
+            motivo TEXT NOT NULL CHECK (length(motivo) BETWEEN 5 AND 500),
+            retirada_en TEXT NOT NULL, retirada_por TEXT NOT NULL,
+            UNIQUE (votacion_id, propuesta_id)
+        );
+        CREATE TRIGGER retiros_sin_cambios BEFORE UPDATE ON retiros
+            BEGIN SELECT RAISE(ABORT, 'los retiros no se modifican'); END;
+        CREATE TRIGGER retiros_sin_borrado BEFORE DELETE ON retiros
+            BEGIN SELECT RAISE(ABORT, 'los retiros no se borran'); END;
+        CREATE TRIGGER retiros_antes_del_cierre BEFORE INSERT ON retiros
+            WHEN (SELECT estado FROM votaciones WHERE id = new.votacion_id) = 'cerrada'
+              OR NOT EXISTS (SELECT 1 FROM votacion_propuestas WHERE votacion_id = new.votacion_id
+                             AND propuesta_id = new.propuesta_id)
+            BEGIN SELECT RAISE(ABORT, 'solo se retira una propuesta de la papeleta de una votación no cerrada'); END;
+
+        CREATE TRIGGER propuestas_oculta_se_retira BEFORE UPDATE OF oculta_en ON propuestas
+            WHEN new.oculta_en IS NOT NULL AND old.oculta_en IS NULL AND EXISTS (
+                SELECT 1 FROM votacion_propuestas vp JOIN votaciones v ON v.id = vp.votacion_id
+                WHERE vp.propuesta_id = new.id AND v.estado != 'cerrada' AND NOT EXISTS (
+                    SELECT 1 FROM retiros r WHERE r.votacion_id = vp.votacion_id AND r.propuesta_id = new.id))
+            BEGIN SELECT RAISE(ABORT,
+                'la propuesta está en una votación en curso: ocultarla exige retirarla de esa votación'); END;
+        CREATE TRIGGER votaciones_configuracion_fija BEFORE UPDATE OF proceso_id, tipo, techo_centimos, regla,
+            max_opciones, puntos_total, puntos_maximo, peso_participacion, peso_tecnico, quien_vota ON votaciones
+            WHEN old.estado != 'preparada'
+            BEGIN SELECT RAISE(ABORT, 'la configuración de una votación no cambia después de abrirla'); END;
+        CREATE TRIGGER votacion_propuestas_fijas_al_agregar BEFORE INSERT ON votacion_propuestas
+            WHEN (SELECT estado FROM votaciones WHERE id = new.votacion_id) != 'preparada'
+            BEGIN SELECT RAISE(ABORT, 'las propuestas de la papeleta no cambian después de abrir'); END;
+        CREATE TRIGGER votacion_propuestas_fijas_al_cambiar BEFORE UPDATE ON votacion_propuestas
+            WHEN (SELECT estado FROM votaciones WHERE id = old.votacion_id) != 'preparada'
+            BEGIN SELECT RAISE(ABORT, 'las propuestas de la papeleta no cambian después de abrir'); END;
+        CREATE TRIGGER votacion_propuestas_fijas_al_quitar BEFORE DELETE ON votacion_propuestas
+            WHEN (SELECT estado FROM votaciones WHERE id = old.votacion_id) != 'preparada'
+            BEGIN SELECT RAISE(ABORT, 'las propuestas de la papeleta no cambian después de abrir'); END;
+    """)
+
+
+def _ejecutar_guion(db: Database, guion: str) -> None:
+    """Varias sentencias, una por una, dentro de la transacción en curso (`executescript` confirmaría antes)."""
+    sentencia = ""
+    for linea in guion.splitlines(keepends=True):
+        sentencia += linea
+        if sqlite3.complete_statement(sentencia):
+            db.execute(sentencia)
+            sentencia = ""
+    if sentencia.strip():
+        raise ValueError(f"Sentencia SQL incompleta en la migración: {sentencia[:80]!r}")
+
+
+def clave_de_sellos(db: Database) -> bytes:
+    """La clave de los sellos de la cadena: derivada del secreto de la instalación (fuera de la base)."""
+    return cadena.sello(secreto_de_codigos(db), "sellos de la cadena de papeletas").encode()
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -186,13 +375,18 @@ def miniatura(db: Database, foto_id: int) -> bytes | None:
     return fila[0] if fila else None
 
 
+# la papeleta vigente de cada persona es la última suya en la cadena (ninguna columna dice «reemplazada»)
+ES_LA_ULTIMA = ("NOT EXISTS (SELECT 1 FROM papeletas s WHERE s.votacion_id = b.votacion_id AND s.votante = b.votante "
+                "AND s.id > b.id)")
+
+
 def vigentes(db: Database, votacion_id: int) -> list[dict]:
     """Papeletas que cuentan (la última de cada persona), en orden de emisión, con el distrito de quien votó."""
-    cursor = db.execute("""
+    cursor = db.execute(f"""
         SELECT b.id, b.votante, b.participante_id, b.canal, b.taller_id, b.serie, b.contenido, b.emitida_en,
                b.recibo, b.huella, pa.ubigeo
         FROM papeletas b LEFT JOIN participantes pa ON pa.id = b.participante_id
-        WHERE b.votacion_id = ? AND b.reemplazada_en IS NULL ORDER BY b.id""", [votacion_id])
+        WHERE b.votacion_id = ? AND {ES_LA_ULTIMA} ORDER BY b.id""", [votacion_id])
     columnas = [d[0] for d in cursor.description]
     filas = [dict(zip(columnas, f)) for f in cursor.fetchall()]
     for fila in filas:
@@ -201,8 +395,9 @@ def vigentes(db: Database, votacion_id: int) -> list[dict]:
 
 
 def vigente_de(db: Database, votacion_id: int, votante: str) -> dict | None:
+    """La última papeleta de esa persona en la votación (la que cuenta), o None si no votó."""
     cursor = db.execute("SELECT id, contenido, recibo, emitida_en, huella FROM papeletas WHERE votacion_id = ? "
-                        "AND votante = ? AND reemplazada_en IS NULL", [votacion_id, votante])
+                        "AND votante = ? ORDER BY id DESC LIMIT 1", [votacion_id, votante])
     fila = cursor.fetchone()
     if fila is None:
         return None
@@ -216,37 +411,57 @@ def ultima_huella(db: Database, votacion_id: int) -> str | None:
     return fila[0] if fila else None
 
 
-def cadena(db: Database, votacion_id: int) -> list[dict]:
-    """Todas las papeletas (también las reemplazadas), en orden, para verificar la cadena de huellas."""
-    cursor = db.execute("SELECT * FROM papeletas WHERE votacion_id = ? ORDER BY id", [votacion_id])
+def cadena_de(db: Database, votacion_id: int) -> list[dict]:
+    """Todas las papeletas (también las reemplazadas), en orden de la cadena, con el distrito de quien votó y si
+    cuenta (`vigente`: es la última de esa persona)."""
+    cursor = db.execute(f"""
+        SELECT b.*, pa.ubigeo, {ES_LA_ULTIMA} AS vigente
+        FROM papeletas b LEFT JOIN participantes pa ON pa.id = b.participante_id
+        WHERE b.votacion_id = ? ORDER BY b.id""", [votacion_id])
     columnas = [d[0] for d in cursor.description]
     return [dict(zip(columnas, f)) for f in cursor.fetchall()]
 
 
+def eslabones(db: Database, votacion_id: int) -> int:
+    return db.execute("SELECT count(*) FROM papeletas WHERE votacion_id = ?", [votacion_id]).fetchone()[0]
+
+
+def emisiones_anotadas(db: Database, votacion_id: int) -> int:
+    """Cuántas papeletas dice el registro de eventos que se agregaron a la cadena (votar, cambiar el voto, papel)."""
+    return db.execute("""
+        SELECT coalesce(sum(CASE WHEN accion = 'digitar_papeletas' THEN json_extract(despues, '$.papeletas')
+                                 ELSE 1 END), 0)
+        FROM eventos WHERE objeto_tipo = 'votacion' AND objeto_id = ? AND accion IN ('votar', 'cambiar_voto',
+        'digitar_papeletas')""", [str(votacion_id)]).fetchone()[0]
+
+
 def version(db: Database, votacion_id: int) -> tuple:
-    """Cambia con cada papeleta, cambio de estado o de una propuesta (para no recontar si nada cambió)."""
+    """Cambia con cada papeleta, cambio de estado, retiro o cambio de una propuesta (para no recontar si nada
+    cambió)."""
     return tuple(db.execute("""
-        SELECT (SELECT count(*) FROM papeletas WHERE votacion_id = ?),
-               (SELECT actualizada_en || estado || resultados_visibles FROM votaciones WHERE id = ?),
+        SELECT (SELECT count(*) FROM papeletas WHERE votacion_id = :v),
+               (SELECT actualizada_en || estado || resultados_visibles FROM votaciones WHERE id = :v),
                (SELECT max(p.actualizada_en) FROM propuestas p JOIN votacion_propuestas vp ON vp.propuesta_id = p.id
-                WHERE vp.votacion_id = ?)""", [votacion_id, votacion_id, votacion_id]).fetchone())
+                WHERE vp.votacion_id = :v),
+               (SELECT count(*) FROM retiros WHERE votacion_id = :v),
+               (SELECT count(*) FROM cierres WHERE votacion_id = :v)""", {"v": votacion_id}).fetchone())
 
 
 def en_vivo(db: Database, votacion_id: int) -> dict:
     """Lo que el proyector cuenta: personas unidas, papeletas vigentes (por canal) y ambas por distrito."""
-    unidos, papeletas, celular = db.execute("""
+    unidos, papeletas, celular = db.execute(f"""
         SELECT (SELECT count(*) FROM presencias WHERE votacion_id = :v),
-               (SELECT count(*) FROM papeletas WHERE votacion_id = :v AND reemplazada_en IS NULL),
-               (SELECT count(*) FROM papeletas WHERE votacion_id = :v AND reemplazada_en IS NULL
-                AND canal = 'celular')""", {"v": votacion_id}).fetchone()
+               (SELECT count(*) FROM papeletas b WHERE b.votacion_id = :v AND {ES_LA_ULTIMA}),
+               (SELECT count(*) FROM papeletas b WHERE b.votacion_id = :v AND {ES_LA_ULTIMA}
+                AND b.canal = 'celular')""", {"v": votacion_id}).fetchone()
     por_distrito: dict[str, dict] = {}
     for ubigeo, cuantos in db.execute("""
             SELECT coalesce(pa.ubigeo, ''), count(*) FROM presencias pr JOIN participantes pa
             ON pa.id = pr.participante_id WHERE pr.votacion_id = ? GROUP BY 1""", [votacion_id]).fetchall():
         por_distrito.setdefault(ubigeo, {"unidos": 0, "papeletas": 0})["unidos"] = cuantos
-    for ubigeo, cuantos in db.execute("""
+    for ubigeo, cuantos in db.execute(f"""
             SELECT coalesce(pa.ubigeo, ''), count(*) FROM papeletas b LEFT JOIN participantes pa
-            ON pa.id = b.participante_id WHERE b.votacion_id = ? AND b.reemplazada_en IS NULL GROUP BY 1""",
+            ON pa.id = b.participante_id WHERE b.votacion_id = ? AND {ES_LA_ULTIMA} GROUP BY 1""",
             [votacion_id]).fetchall():
         por_distrito.setdefault(ubigeo, {"unidos": 0, "papeletas": 0})["papeletas"] = cuantos
     return {"unidos": unidos, "papeletas": papeletas, "celular": celular, "papel": papeletas - celular,
@@ -259,8 +474,7 @@ def asistencia(db: Database, votacion_id: int) -> list[dict]:
     cursor = db.execute("""
         SELECT pa.id, coalesce(nullif(pa.organizacion, ''), '') AS organizacion, pa.tipo, coalesce(pa.ubigeo, '') AS ubigeo,
                max(a.participante_id IS NOT NULL) AS anotada, max(pr.participante_id IS NOT NULL) AS unida,
-               EXISTS (SELECT 1 FROM papeletas b WHERE b.votacion_id = :v AND b.participante_id = pa.id
-                       AND b.reemplazada_en IS NULL) AS voto
+               EXISTS (SELECT 1 FROM papeletas b WHERE b.votacion_id = :v AND b.participante_id = pa.id) AS voto
         FROM participantes pa
         LEFT JOIN asistencias a ON a.participante_id = pa.id AND a.votacion_id = :v
         LEFT JOIN presencias pr ON pr.participante_id = pa.id AND pr.votacion_id = :v
@@ -274,3 +488,32 @@ def acuerdos(db: Database, votacion_id: int) -> list[dict]:
     """Los acuerdos vigentes (no retirados) de la votación, en el orden en que se anotaron."""
     return [dict(f) for f in db["acuerdos"].rows_where("votacion_id = ? AND retirado_en IS NULL", [votacion_id],
                                                        order_by="id")]
+
+
+def retiros(db: Database, votacion_id: int) -> dict[str, dict]:
+    """código → retiro (motivo, hora y quién) de las propuestas retiradas de la votación, en el orden del retiro."""
+    cursor = db.execute("""
+        SELECT p.codigo, p.titulo, r.motivo, r.retirada_en, r.retirada_por FROM retiros r
+        JOIN propuestas p ON p.id = r.propuesta_id WHERE r.votacion_id = ? ORDER BY r.id""", [votacion_id])
+    return {f[0]: {"codigo": f[0], "titulo": f[1], "motivo": f[2], "retirada_en": f[3], "retirada_por": f[4]}
+            for f in cursor.fetchall()}
+
+
+def votaciones_con(db: Database, propuesta_id: int) -> list[Votacion]:
+    """Las votaciones no cerradas que tienen la propuesta en su papeleta y no la retiraron."""
+    cursor = db.execute("""
+        SELECT v.* FROM votaciones v JOIN votacion_propuestas vp ON vp.votacion_id = v.id
+        WHERE vp.propuesta_id = ? AND v.estado != 'cerrada' AND NOT EXISTS (
+            SELECT 1 FROM retiros r WHERE r.votacion_id = v.id AND r.propuesta_id = vp.propuesta_id)
+        ORDER BY v.id""", [propuesta_id])
+    columnas = [d[0] for d in cursor.description]
+    return [de_fila(dict(zip(columnas, f))) for f in cursor.fetchall()]
+
+
+def cierres(db: Database, votacion_id: int) -> list[dict]:
+    """Los cierres definitivos de la votación, el primero primero (más de uno si se reabrió)."""
+    return [dict(f) for f in db["cierres"].rows_where("votacion_id = ?", [votacion_id], order_by="id")]
+
+
+def reaperturas(db: Database, votacion_id: int) -> list[dict]:
+    return [dict(f) for f in db["reaperturas"].rows_where("votacion_id = ?", [votacion_id], order_by="id")]

@@ -37,12 +37,41 @@ class EstadoVotacion(enum.Enum):
     PREPARADA = "preparada"
     ABIERTA = "abierta"
     PAUSADA = "pausada"
-    CERRADA = "cerrada"
+    CONTEO = "conteo"      # celulares cerrados: solo se digitan las papeletas de papel
+    CERRADA = "cerrada"    # cierre definitivo: el resultado no cambia salvo que se reabra con motivo
 
     @property
     def etiqueta(self) -> str:
         return {"preparada": "En preparación", "abierta": "Abierta", "pausada": "En pausa",
-                "cerrada": "Cerrada"}[self.value]
+                "conteo": "Conteo de papel", "cerrada": "Cerrada"}[self.value]
+
+    @property
+    def acepta_celular(self) -> bool:
+        return self == EstadoVotacion.ABIERTA
+
+    @property
+    def acepta_papel(self) -> bool:
+        """El papel se digita mientras la votación está abierta, en pausa o en conteo; nunca tras el cierre."""
+        return self in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA, EstadoVotacion.CONTEO)
+
+    @property
+    def en_curso(self) -> bool:
+        """Ni en preparación ni cerrada: lo que pase ahora (papeletas, retiros) cambia el resultado."""
+        return self in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA, EstadoVotacion.CONTEO)
+
+
+# El ciclo de una votación. Desde «cerrada» solo se sale reabriendo, con motivo (queda en el acta).
+TRANSICIONES: dict[EstadoVotacion, frozenset[EstadoVotacion]] = {
+    EstadoVotacion.PREPARADA: frozenset({EstadoVotacion.ABIERTA}),
+    EstadoVotacion.ABIERTA: frozenset({EstadoVotacion.PAUSADA, EstadoVotacion.CONTEO, EstadoVotacion.CERRADA}),
+    EstadoVotacion.PAUSADA: frozenset({EstadoVotacion.ABIERTA, EstadoVotacion.CONTEO, EstadoVotacion.CERRADA}),
+    EstadoVotacion.CONTEO: frozenset({EstadoVotacion.ABIERTA, EstadoVotacion.CERRADA}),
+    EstadoVotacion.CERRADA: frozenset({EstadoVotacion.CONTEO, EstadoVotacion.ABIERTA}),
+}
+
+
+def es_reapertura(desde: EstadoVotacion, hacia: EstadoVotacion) -> bool:
+    return desde == EstadoVotacion.CERRADA and hacia != EstadoVotacion.CERRADA
 
 
 class Canal(enum.Enum):
@@ -249,6 +278,7 @@ class LineaPapel:
     serie: str | None               # número impreso en la papeleta, si se digitó
     papeleta: Papeleta | None = None
     problemas: list[str] = field(default_factory=list)
+    avisos: list[str] = field(default_factory=list)    # no impiden guardarla (p. ej. una marca que ya no cuenta)
 
 
 def leer_papeletas_de_papel(texto: str, votacion: Votacion, elegibles: dict[str, Elegible]) -> list[LineaPapel]:

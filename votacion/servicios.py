@@ -2,36 +2,52 @@
 
 Cada escritura es una transacción `BEGIN IMMEDIATE` (vía `geo.db.escritura`) que vuelve a leer el
 estado de la votación adentro: cerrar y votar al mismo tiempo no deja pasar un voto tardío, y dos
-celulares con el mismo código no dejan dos papeletas vigentes (además lo impide el índice único).
+celulares con el mismo código no dejan dos papeletas vigentes (cuenta la última de cada persona en la
+cadena; un trigger exige que cada cambio de voto reemplace justo a esa última).
+
+Ciclo: preparada → abierta ⇄ pausada → conteo de papel (celulares cerrados) → cerrada (definitiva). Al cerrar
+se anotan el ancla de la cadena y el resultado congelado; después nada lo cambia salvo reabrir con motivo.
 """
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import json
 import math
+import secrets
 import sqlite3
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sqlite_utils import Database
 
+from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
 from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema
+from propuestas import almacen as propuestas_almacen
 from propuestas import servicios as propuestas_servicios
+from propuestas.deliberacion import almacen as deliberacion_almacen
+from propuestas.deliberacion import servicios as deliberacion
+from propuestas.deliberacion.modelo import validar_motivo
 from propuestas.hoja import neutralizar
 from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
 from propuestas.modelo import Estado, NoEncontrada, formatear_fecha, formatear_soles
-from votacion import almacen, ordinales, pabulib, reglas
-from votacion.modelo import (REGLAS_MES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
+from votacion import almacen, cadena, ordinales, pabulib, reglas
+from votacion.modelo import (REGLAS_MES, TRANSICIONES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
                              PapeletaInvalida, TipoPapeleta, Votacion, VotacionCerrada, VotacionInvalida,
-                             leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta, validar_votacion)
+                             es_reapertura, leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta,
+                             validar_votacion)
 
-ORIGEN_CADENA = "0" * 64
+ORIGEN_CADENA = cadena.ORIGEN
+# Los conjuntos de migraciones de la plataforma, en el orden en que `preparar` los aplica: con ellos se arma el
+# esquema de referencia contra el que se revisa un respaldo antes de restaurarlo.
+MIGRACIONES = (territorio_almacen.migraciones, propuestas_almacen.migraciones, deliberacion_almacen.migraciones,
+               almacen.migraciones)
 
 
 def preparar(db: Database) -> None:
@@ -143,7 +159,9 @@ def listar(db: Database, proceso_id: int) -> list[Votacion]:
 
 
 def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
-    return almacen.elegibles(db, votacion_id)
+    """Las propuestas que se pueden marcar (las de la papeleta menos las retiradas), en su orden."""
+    retiros = almacen.retiros(db, votacion_id)
+    return {c: e for c, e in almacen.elegibles(db, votacion_id).items() if c not in retiros}
 
 
 def fotos_de_la_papeleta(db: Database, votacion_id: int) -> dict[str, int]:
@@ -161,17 +179,22 @@ def miniatura(db: Database, foto_id: int) -> bytes | None:
 
 def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, actor: Actor, ahora: dt.datetime,
                    motivo: str = "") -> Votacion:
-    """Abrir, pausar, reanudar o cerrar. Abrir exige la fase de priorización; cerrar es definitivo."""
+    """Abrir, pausar, reanudar, pasar al conteo de papel, cerrar o reabrir (tabla `TRANSICIONES`).
+
+    Abrir exige la fase de priorización. Cerrar es definitivo: anota el ancla de la cadena y congela el resultado
+    (el `.pb` publicado y lo que se cuenta). Reabrir una votación cerrada exige un motivo, que va al acta.
+    """
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    permitidos = {EstadoVotacion.PREPARADA: {EstadoVotacion.ABIERTA},
-                  EstadoVotacion.ABIERTA: {EstadoVotacion.PAUSADA, EstadoVotacion.CERRADA},
-                  EstadoVotacion.PAUSADA: {EstadoVotacion.ABIERTA, EstadoVotacion.CERRADA},
-                  EstadoVotacion.CERRADA: set()}
+    motivo = " ".join((motivo or "").split())
     with escritura(db):
         votacion = obtener(db, votacion_id)
-        if hacia not in permitidos[votacion.estado]:
+        if hacia not in TRANSICIONES[votacion.estado]:
             raise VotacionInvalida([Problema("estado", f"Una votación «{votacion.estado.etiqueta.lower()}» no pasa a "
                                                        f"«{hacia.etiqueta.lower()}».")])
+        reabre = es_reapertura(votacion.estado, hacia)
+        if reabre and not 10 <= len(motivo) <= 500:
+            raise VotacionInvalida([Problema("motivo", f"Para reabrir una votación cerrada escriba el motivo (de 10 a "
+                                                       f"500 caracteres; tiene {len(motivo)}): queda en el acta.")])
         if hacia == EstadoVotacion.ABIERTA:
             proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
             permiso = proceso.permite(Accion.VOTAR, propuestas_servicios.fecha_local(ahora))
@@ -183,11 +206,45 @@ def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, act
             cambios["abierta_en"] = marca(ahora)
         if hacia == EstadoVotacion.CERRADA:
             cambios["cerrada_en"] = marca(ahora)
+        if reabre:
+            cambios["cerrada_en"] = None
         db["votaciones"].update(votacion_id, cambios)
-        registrar_evento(db, Evento(actor.etiqueta, f"votacion_{hacia.value}", "votacion", votacion_id,
-                                    {"estado": votacion.estado.value}, {"estado": hacia.value, "motivo": motivo}),
+        despues = {"estado": hacia.value, "motivo": motivo}
+        if hacia == EstadoVotacion.CERRADA:
+            despues.update(_anclar(db, obtener(db, votacion_id), actor=actor, ahora=ahora))
+        if reabre:
+            ultimo = (almacen.cierres(db, votacion_id) or [{}])[-1]
+            db["reaperturas"].insert({"votacion_id": votacion_id, "cierre_id": ultimo.get("id"), "hacia": hacia.value,
+                                      "motivo": motivo, "reabierta_en": marca(ahora),
+                                      "reabierta_por": actor.etiqueta})
+        registrar_evento(db, Evento(actor.etiqueta, "votacion_reabierta" if reabre else f"votacion_{hacia.value}",
+                                    "votacion", votacion_id, {"estado": votacion.estado.value}, despues),
                          momento=ahora)
     return obtener(db, votacion_id)
+
+
+def _anclar(db: Database, votacion: Votacion, *, actor: Actor, ahora: dt.datetime) -> dict:
+    """Al cierre definitivo: el ancla de la cadena, el resultado congelado (la elección y su `.pb`) y lo que dijo la
+    verificación de la cadena en ese momento, en una fila sellada de solo agregar."""
+    problemas = verificar_cadena(db, votacion.id)
+    eleccion = _eleccion_viva(db, votacion)
+    archivo_pb = pabulib.escribir(eleccion)
+    fila = {"votacion_id": votacion.id, "cerrada_en": marca(ahora), "cerrada_por": actor.etiqueta,
+            "eslabones": int(eleccion.meta[cadena.META_ESLABONES]), "cabeza": eleccion.meta[cadena.META_CABEZA],
+            "eleccion": json.dumps(dataclasses.asdict(eleccion), ensure_ascii=False),  # en su orden: el .pb sale igual
+            "archivo_pb": archivo_pb,
+            "huella_pb": hashlib.sha256(archivo_pb.encode("utf-8")).hexdigest(),
+            "problemas": cadena.json_canonico(problemas)}
+    fila["sello"] = _sello_del_cierre(db, fila)
+    db["cierres"].insert(fila)
+    return {"cabeza": fila["cabeza"], "eslabones": fila["eslabones"], "huella_pb": fila["huella_pb"],
+            "problemas_de_la_cadena": problemas}
+
+
+def _sello_del_cierre(db: Database, fila: dict) -> str:
+    datos = [fila[c] for c in ("votacion_id", "cerrada_en", "eslabones", "cabeza", "huella_pb", "eleccion",
+                               "problemas")]
+    return cadena.sello(almacen.clave_de_sellos(db), cadena.json_canonico(datos))
 
 
 def mostrar_resultados(db: Database, votacion_id: int, visibles: bool, *, actor: Actor, ahora: dt.datetime) -> None:
@@ -377,11 +434,13 @@ class Recibo:
 
 
 def por_que_no_se_vota(votacion: Votacion, ahora: dt.datetime) -> str | None:
-    """None si se puede votar ahora; si no, el motivo para la persona."""
+    """None si se puede votar por celular ahora; si no, el motivo para la persona."""
     if votacion.estado == EstadoVotacion.PREPARADA:
         return "La votación todavía no se abrió."
     if votacion.estado == EstadoVotacion.PAUSADA:
         return "La votación está en pausa; la facilitación la reanudará en un momento."
+    if votacion.estado == EstadoVotacion.CONTEO:
+        return "La votación por celular ya cerró: ahora se cuentan las papeletas de papel."
     if votacion.estado == EstadoVotacion.CERRADA:
         return "La votación ya se cerró: no se reciben más papeletas."
     if votacion.abre_en and ahora < dt.datetime.fromisoformat(votacion.abre_en):
@@ -400,7 +459,9 @@ def emitir(db: Database, votacion_id: int, papeleta: Papeleta, *, actor: Actor, 
     """Emite (o cambia) la papeleta de un agente participante desde su celular.
 
     Se valida entera adentro de la transacción; si es idéntica a la vigente no se guarda otra (un
-    celular que reintenta tras perder la señal no vota dos veces) y devuelve el mismo recibo.
+    celular que reintenta tras perder la señal no vota dos veces) y devuelve el mismo recibo. Cambiar el
+    voto agrega un eslabón que reemplaza al anterior (nada se reescribe). Al volver, la papeleta ya está en
+    el disco (`synchronous=FULL`): el recibo que se muestra no se pierde aunque se corte la luz.
     """
     exigir(actor, Accion.VOTAR)
     if actor.participante_id is None:
@@ -417,38 +478,42 @@ def emitir(db: Database, votacion_id: int, papeleta: Papeleta, *, actor: Actor, 
             raise SinPermiso("En esta votación votan solo quienes registraron su asistencia al taller: acérquese a "
                              "la mesa de facilitación.")
         limpia = validar_papeleta(votacion, almacen.elegibles(db, votacion_id), papeleta)
+        retiradas = almacen.retiros(db, votacion_id)
+        if any(c in retiradas for c in limpia.elegidas):
+            raise PapeletaInvalida([Problema("elegidas", f"{c} fue retirada de la votación ({retiradas[c]['motivo']})"
+                                                         ": quítela de su papeleta.")
+                                    for c in limpia.elegidas if c in retiradas])
         votante = f"participante:{actor.participante_id}"
         vigente = almacen.vigente_de(db, votacion_id, votante)
         if vigente and vigente["contenido"] == limpia.contenido():
             return Recibo(vigente["recibo"], vigente["emitida_en"], cambio=False, repetida=True)
-        if vigente:
-            db.execute("UPDATE papeletas SET reemplazada_en = ? WHERE id = ?", [momento_iso(ahora), vigente["id"]])
-        fila = _insertar_papeleta(db, votacion, votante=votante, participante_id=actor.participante_id,
-                                  canal=Canal.CELULAR, papeleta=limpia, ahora=ahora)
+        fila = _insertar_papeleta(db, votacion, almacen.clave_de_sellos(db), votante=votante,
+                                  participante_id=actor.participante_id, canal=Canal.CELULAR, papeleta=limpia,
+                                  ahora=ahora, reemplaza=vigente["huella"] if vigente else None)
         registrar_evento(db, Evento(actor.etiqueta, "cambiar_voto" if vigente else "votar", "votacion", votacion_id,
                                     {"recibo": vigente["recibo"]} if vigente else None,
                                     {"recibo": fila["recibo"], "canal": Canal.CELULAR.value}), momento=ahora)
     return Recibo(fila["recibo"], fila["emitida_en"], cambio=vigente is not None, repetida=False)
 
 
-def _insertar_papeleta(db: Database, votacion: Votacion, *, votante: str, participante_id: int | None, canal: Canal,
-                       papeleta: Papeleta, ahora: dt.datetime, lote_id: int | None = None,
-                       serie: str | None = None) -> dict:
-    datos = {"votacion_id": votacion.id, "votante": votante, "participante_id": participante_id,
-             "canal": canal.value, "taller_id": votacion.id if votacion.es_taller else None, "lote_id": lote_id,
-             "serie": serie, "contenido": papeleta.contenido(), "emitida_en": momento_iso(ahora)}
+def _insertar_papeleta(db: Database, votacion: Votacion, clave: bytes, *, votante: str, participante_id: int | None,
+                       canal: Canal, papeleta: Papeleta, ahora: dt.datetime, lote_id: int | None = None,
+                       serie: str | None = None, reemplaza: str | None = None) -> dict:
+    """Agrega un eslabón de formato 2 al final de la cadena de la votación (ver `votacion.cadena`)."""
+    contenido, emitida_en, sal = papeleta.contenido(), momento_iso(ahora), secrets.token_hex(16)
+    privado = cadena.compromiso({"votante": votante, "participante_id": participante_id, "lote_id": lote_id,
+                                 "serie": serie, "emitida_en": emitida_en}, sal)
+    taller_id = votacion.id if votacion.es_taller else None
     anterior = almacen.ultima_huella(db, votacion.id) or ORIGEN_CADENA
-    huella = huella_de(anterior, datos)
-    fila = {**datos, "contenido": json.dumps(datos["contenido"], ensure_ascii=False), "huella_anterior": anterior,
-            "huella": huella, "recibo": recibo_de(huella)}
+    huella = cadena.huella_formato_2(anterior, reemplaza, cadena.resumen(
+        cadena.publico(votacion.id, canal.value, taller_id, contenido, privado)))
+    fila = {"votacion_id": votacion.id, "votante": votante, "participante_id": participante_id, "canal": canal.value,
+            "taller_id": taller_id, "lote_id": lote_id, "serie": serie,
+            "contenido": json.dumps(contenido, ensure_ascii=False), "emitida_en": emitida_en,
+            "huella_anterior": anterior, "huella": huella, "recibo": recibo_de(huella), "formato": 2,
+            "reemplaza": reemplaza, "compromiso": privado, "sal": sal, "sello": cadena.sello(clave, huella)}
     db["papeletas"].insert(fila)
     return fila
-
-
-def huella_de(anterior: str, datos: dict) -> str:
-    """SHA-256 de la huella anterior y los datos de la papeleta en JSON canónico (claves ordenadas)."""
-    texto = anterior + "\n" + json.dumps(datos, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(texto.encode()).hexdigest()
 
 
 def mi_papeleta(db: Database, votacion_id: int, *, actor: Actor) -> tuple[Papeleta, str] | None:
@@ -460,28 +525,38 @@ def mi_papeleta(db: Database, votacion_id: int, *, actor: Actor) -> tuple[Papele
 
 
 def revisar_papel(db: Database, votacion_id: int, texto: str) -> list[LineaPapel]:
-    """Vista previa de un lote de papeletas de papel: cada línea con su papeleta o sus problemas."""
+    """Vista previa de un lote de papeletas de papel: cada línea con su papeleta o sus problemas.
+
+    Una papeleta de papel marcada antes de que se retirara una propuesta es válida: esa marca no cuenta (aviso)."""
     votacion = obtener(db, votacion_id)
     lineas = leer_papeletas_de_papel(texto, votacion, almacen.elegibles(db, votacion_id))
     usadas = {f[0] for f in db.execute("SELECT serie FROM papeletas WHERE votacion_id = ? AND serie IS NOT NULL",
                                        [votacion_id])}
+    retiradas = almacen.retiros(db, votacion_id)
     for linea in lineas:
         if linea.serie in usadas:
             linea.problemas.append(f"la papeleta N.º {linea.serie} ya se digitó antes.")
             linea.papeleta = None
+        if linea.papeleta:
+            linea.avisos.extend(f"{c} fue retirada de la votación: esa marca no cuenta."
+                                for c in linea.papeleta.elegidas if c in retiradas)
     return lineas
 
 
 def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, ahora: dt.datetime) -> int:
     """Guarda un lote de papeletas de papel, todo o nada; devuelve cuántas se guardaron.
 
-    Cuentan igual que las del celular y quedan marcadas como papel, con el taller y el lote.
+    Cuentan igual que las del celular y quedan marcadas como papel, con el taller y el lote. Se digitan con la
+    votación abierta, en pausa o en conteo de papel; nunca después del cierre definitivo.
     """
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     with escritura(db):
         votacion = obtener(db, votacion_id)
         if votacion.estado == EstadoVotacion.PREPARADA:
             raise VotacionCerrada("La votación todavía no se abrió: las papeletas de papel se digitan después.")
+        if not votacion.estado.acepta_papel:
+            raise VotacionCerrada("La votación ya se cerró: no se digitan más papeletas de papel y su resultado no "
+                                  "cambia. Si faltó contar papel, reábrala con el motivo (queda en el acta).")
         huella_texto = hashlib.sha256("\n".join(l.strip() for l in texto.strip().splitlines()).encode()).hexdigest()
         repetido = db.execute("SELECT id, digitado_en FROM lotes_papel WHERE votacion_id = ? AND huella_texto = ?",
                               [votacion_id, huella_texto]).fetchone()
@@ -497,8 +572,9 @@ def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, a
         lote_id = db["lotes_papel"].insert({"votacion_id": votacion_id, "huella_texto": huella_texto,
                                             "papeletas": len(lineas), "digitado_por": actor.etiqueta,
                                             "digitado_en": marca(ahora)}).last_pk
+        clave = almacen.clave_de_sellos(db)
         for linea in lineas:
-            _insertar_papeleta(db, votacion, votante=f"papel:{lote_id}:{linea.numero}", participante_id=None,
+            _insertar_papeleta(db, votacion, clave, votante=f"papel:{lote_id}:{linea.numero}", participante_id=None,
                                canal=Canal.PAPEL, papeleta=linea.papeleta, ahora=ahora, lote_id=lote_id,
                                serie=linea.serie)
         registrar_evento(db, Evento(actor.etiqueta, "digitar_papeletas", "votacion", votacion_id, None,
@@ -507,27 +583,149 @@ def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, a
     return len(lineas)
 
 
+# --- retirar propuestas de la papeleta (moderación) ---------------------------------------------
+
+def retirar_propuesta(db: Database, votacion_id: int, codigo: str, motivo: str, *, actor: Actor,
+                      ahora: dt.datetime) -> None:
+    """Retira una propuesta de la papeleta de una votación no cerrada: sus marcas dejan de contar (las papeletas ya
+    emitidas siguen valiendo para las demás), quien vota la ve retirada con el motivo, y el proyector, los
+    resultados, el acta y el `.pb` lo dicen."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    motivo = " ".join(validar_motivo(motivo).split())
+    with escritura(db):
+        votacion = obtener(db, votacion_id)
+        fila = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigo]).fetchone()
+        if fila is None or codigo not in almacen.elegibles(db, votacion_id):
+            raise NoEncontrada(f"{codigo} no está en la papeleta de la votación {votacion_id}.")
+        _retirar(db, votacion, fila[0], codigo, motivo, actor=actor, ahora=ahora)
+
+
+def ocultar_propuesta(db: Database, propuesta_id: int, motivo: str, *, actor: Actor, ahora: dt.datetime) -> list[str]:
+    """Moderación: oculta la propuesta y, en la misma transacción y con el mismo motivo, la retira de cada votación
+    no cerrada donde está (una votación cerrada no cambia). Devuelve los nombres de esas votaciones."""
+    exigir(actor, Accion.MODERAR)
+    motivo = " ".join(validar_motivo(motivo).split())
+    with escritura(db):
+        fila = db.execute("SELECT codigo FROM propuestas WHERE id = ?", [propuesta_id]).fetchone()
+        if fila is None:
+            raise NoEncontrada(f"No existe la propuesta {propuesta_id}.")
+        en_curso = almacen.votaciones_con(db, propuesta_id)
+        for votacion in en_curso:
+            _retirar(db, votacion, propuesta_id, fila[0], motivo, actor=actor, ahora=ahora)
+        deliberacion.ocultar(db, "propuesta", propuesta_id, motivo, actor=actor, ahora=ahora)
+    return [v.nombre for v in en_curso]
+
+
+def _retirar(db: Database, votacion: Votacion, propuesta_id: int, codigo: str, motivo: str, *, actor: Actor,
+             ahora: dt.datetime) -> None:
+    if votacion.estado == EstadoVotacion.CERRADA:
+        raise VotacionCerrada("La votación ya se cerró: su resultado no cambia. Reábrala con motivo si hace falta.")
+    if codigo in almacen.retiros(db, votacion.id):
+        raise VotacionInvalida([Problema("propuestas", f"{codigo} ya se retiró de esta votación.")])
+    db["retiros"].insert({"votacion_id": votacion.id, "propuesta_id": propuesta_id, "motivo": motivo,
+                          "retirada_en": marca(ahora), "retirada_por": actor.etiqueta})
+    db["votaciones"].update(votacion.id, {"actualizada_en": marca(ahora)})
+    registrar_evento(db, Evento(actor.etiqueta, "retirar_de_la_votacion", "votacion", votacion.id, None,
+                                {"propuesta": codigo, "motivo": motivo}), momento=ahora)
+
+
+def retiradas(db: Database, votacion_id: int) -> list[dict]:
+    """Las propuestas retiradas de la votación (código, título, motivo, hora), en el orden en que se retiraron."""
+    return list(almacen.retiros(db, votacion_id).values())
+
+
+def reaperturas(db: Database, votacion_id: int) -> list[dict]:
+    """Cada vez que se reabrió la votación cerrada: hacia qué estado, motivo, hora y quién."""
+    return almacen.reaperturas(db, votacion_id)
+
+
+# --- verificar ------------------------------------------------------------------------------
+
 def verificar_cadena(db: Database, votacion_id: int) -> list[str]:
-    """Recalcula la cadena de huellas; devuelve los problemas (vacío si nadie alteró una papeleta)."""
-    problemas, anterior = [], ORIGEN_CADENA
-    for fila in almacen.cadena(db, votacion_id):
-        datos = {c: fila[c] for c in ("votacion_id", "votante", "participante_id", "canal", "taller_id", "lote_id",
-                                      "serie", "emitida_en")}
-        datos["contenido"] = json.loads(fila["contenido"])
+    """Recalcula la cadena de huellas y la compara con sus sellos, con el ancla de cada cierre y con el registro de
+    eventos; devuelve los problemas (vacío si nadie alteró, anuló, quitó ni agregó una papeleta por fuera)."""
+    votacion = obtener(db, votacion_id)
+    filas = almacen.cadena_de(db, votacion_id)
+    clave = almacen.clave_de_sellos(db)
+    problemas, anterior, ultima_de, sin_sello = [], ORIGEN_CADENA, {}, []
+    for fila in filas:
         if fila["huella_anterior"] != anterior:
             problemas.append(f"La papeleta {fila['id']} no sigue a la anterior en la cadena.")
-        if huella_de(fila["huella_anterior"], datos) != fila["huella"]:
+        if _huella_recalculada(fila, ultima_de.get(fila["votante"])) != fila["huella"] \
+                or fila["recibo"] != recibo_de(fila["huella"]):
             problemas.append(f"La papeleta {fila['id']} ({fila['recibo']}) fue alterada: su huella no coincide.")
+        if fila["sello"] != cadena.sello(clave, fila["huella"]):
+            sin_sello.append(fila)
+        ultima_de[fila["votante"]] = fila["huella"]
         anterior = fila["huella"]
+    if sin_sello and len(sin_sello) == len(filas):
+        problemas.append("Ningún sello de la cadena corresponde a la clave de esta instalación: la cadena se "
+                         "reescribió sin la clave, o la base viene de otra instalación sin su archivo «.secreto».")
+    else:
+        problemas.extend(f"La papeleta {f['id']} ({f['recibo']}) no tiene un sello válido: se escribió sin la clave "
+                         "de esta instalación." for f in sin_sello)
+    problemas.extend(_revisar_anclas(db, votacion, [f["huella"] for f in filas]))
+    anotadas = almacen.emisiones_anotadas(db, votacion_id)
+    if anotadas != len(filas):
+        problemas.append(f"El registro de eventos anota {anotadas} papeletas emitidas y la cadena tiene {len(filas)}: "
+                         + ("faltan papeletas." if anotadas > len(filas) else "hay papeletas que nadie emitió."))
+    return problemas
+
+
+def _huella_recalculada(fila: dict, ultima_del_votante: str | None) -> str | None:
+    contenido = json.loads(fila["contenido"])
+    if fila["formato"] == 1:
+        datos = {c: fila[c] for c in ("votacion_id", "votante", "participante_id", "canal", "taller_id", "lote_id",
+                                      "serie", "emitida_en")}
+        return cadena.huella_formato_1(fila["huella_anterior"], {**datos, "contenido": contenido})
+    privado = {c: fila[c] for c in ("votante", "participante_id", "lote_id", "serie", "emitida_en")}
+    if fila["reemplaza"] != ultima_del_votante or cadena.compromiso(privado, fila["sal"] or "") != fila["compromiso"]:
+        return None
+    publico = cadena.publico(fila["votacion_id"], fila["canal"], fila["taller_id"], contenido, fila["compromiso"])
+    return cadena.huella_formato_2(fila["huella_anterior"], fila["reemplaza"], cadena.resumen(publico))
+
+
+def _revisar_anclas(db: Database, votacion: Votacion, huellas: list[str]) -> list[str]:
+    """Cada cierre anotó cabeza y eslabones: la cadena de hoy debe empezar igual; y tras el cierre definitivo
+    (sin reabrir) no debe tener ni una papeleta más."""
+    problemas = []
+    cierres = almacen.cierres(db, votacion.id)
+    reabiertos = {r["cierre_id"] for r in almacen.reaperturas(db, votacion.id)}
+    for cierre in cierres:
+        cuando, n = _cuando(cierre["cerrada_en"]), cierre["eslabones"]
+        if cierre["sello"] != _sello_del_cierre(db, cierre):
+            problemas.append(f"El cierre del {cuando} fue alterado: su sello no coincide.")
+        if len(huellas) < n:
+            problemas.append(f"Al cierre del {cuando} la cadena tenía {n} papeletas y ahora tiene {len(huellas)}: "
+                             "faltan papeletas.")
+        elif (huellas[n - 1] if n else ORIGEN_CADENA) != cierre["cabeza"]:
+            problemas.append(f"La cadena ya no es la que se anotó al cierre del {cuando} (cabeza "
+                             f"{cierre['cabeza'][:16]}…, {n} papeletas): alguien la reescribió.")
+    if votacion.estado == EstadoVotacion.CERRADA and cierres and cierres[-1]["id"] not in reabiertos \
+            and len(huellas) > cierres[-1]["eslabones"]:
+        problemas.append(f"Hay {len(huellas) - cierres[-1]['eslabones']} papeletas después del cierre definitivo.")
     return problemas
 
 
 # --- contar ---------------------------------------------------------------------------------
 
 def eleccion_de(db: Database, votacion: Votacion) -> pabulib.Eleccion:
-    """La votación como elección pabulib: lo que se publica y lo que cuenta la app (la misma cosa)."""
-    elegibles = almacen.elegibles(db, votacion.id)
-    papeletas = almacen.vigentes(db, votacion.id)
+    """La votación como elección pabulib: lo que se publica y lo que cuenta la app (la misma cosa).
+
+    Cerrada, es la que se congeló al cierre definitivo: después nada la cambia."""
+    if votacion.estado == EstadoVotacion.CERRADA:
+        cierres = almacen.cierres(db, votacion.id)
+        if cierres:
+            return _eleccion_de_json(cierres[-1]["eleccion"])
+    return _eleccion_viva(db, votacion)
+
+
+def _eleccion_viva(db: Database, votacion: Votacion) -> pabulib.Eleccion:
+    """La elección de ahora: papeletas vigentes (sin las marcas de propuestas retiradas) y la cadena entera."""
+    retiros = almacen.retiros(db, votacion.id)
+    elegibles = {c: e for c, e in almacen.elegibles(db, votacion.id).items() if c not in retiros}
+    filas = almacen.cadena_de(db, votacion.id)
+    papeletas = [f for f in filas if f["vigente"]]
     proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
     meta = {"description": f"{proceso.nombre} — {votacion.nombre}", "country": "Perú",
             "unit": f"Provincia {proceso.provincia} (ubigeo)", "instance": proceso.codigo,
@@ -544,15 +742,66 @@ def eleccion_de(db: Database, votacion: Votacion) -> pabulib.Eleccion:
         meta["max_sum_cost"] = pabulib._texto(votacion.techo_centimos / 100)
     if papeletas:
         meta.update(date_begin=papeletas[0]["emitida_en"][:10], date_end=max(p["emitida_en"] for p in papeletas)[:10])
+    eslabones = _eslabones_publicos(filas)
+    ancla = cadena.ancla_de([f["huella"] for f in filas])
+    meta.update({cadena.META_CABEZA: ancla.cabeza, cadena.META_ESLABONES: str(ancla.eslabones)})
+    reemplazadas = " ".join(cadena.texto_de_reemplazada(e) for f, e in zip(filas, eslabones) if not f["vigente"])
+    if reemplazadas:
+        meta[cadena.META_REEMPLAZADAS] = reemplazadas
+    if retiros:
+        meta[cadena.META_RETIRADAS] = ",".join(retiros)
+        meta.update({f"retiro_{c}": f"{r['retirada_en']} {r['motivo']}" for c, r in retiros.items()})
     proyectos = [pabulib.Proyecto(e.codigo, e.costo_centimos / 100, e.titulo,
                                   {"district": e.distrito or "", "ubigeo": e.ubigeo or "",
                                    "puntaje_tecnico": "" if e.puntaje_tecnico is None else f"{e.puntaje_tecnico:g}"})
                  for e in elegibles.values()]
-    puntos = [tuple(p["contenido"]["puntos"]) for p in papeletas] if votacion.tipo == TipoPapeleta.PUNTOS else None
-    return pabulib.Eleccion(meta, proyectos, [p["recibo"] for p in papeletas],
-                            [tuple(p["contenido"]["elegidas"]) for p in papeletas], puntos,
-                            [{"ubigeo": p["ubigeo"] or "", "canal": p["canal"],
-                              "taller": str(p["taller_id"] or "")} for p in papeletas])
+    votos = [_voto_contado(f, e, retiros, votacion.tipo) for f, e in zip(filas, eslabones) if f["vigente"]]
+    return pabulib.Eleccion(meta, proyectos, [f["recibo"] for f in papeletas], [v[0] for v in votos],
+                            [v[1] for v in votos] if votacion.tipo == TipoPapeleta.PUNTOS else None,
+                            [v[2] for v in votos])
+
+
+def _eslabones_publicos(filas: list[dict]) -> list[cadena.Eslabon]:
+    """Cada papeleta como se publica su eslabón; a quién reemplaza, para las de formato 1, sale del orden."""
+    eslabones, ultima_de = [], {}
+    for fila in filas:
+        reemplaza = fila["reemplaza"] if fila["formato"] == 2 else ultima_de.get(fila["votante"])
+        resumen = None
+        if fila["formato"] == 2:
+            resumen = cadena.resumen(cadena.publico(fila["votacion_id"], fila["canal"], fila["taller_id"],
+                                                    json.loads(fila["contenido"]), fila["compromiso"]))
+        eslabones.append(cadena.Eslabon(fila["formato"], fila["huella_anterior"], fila["huella"], reemplaza, resumen,
+                                        fila["recibo"] if fila["vigente"] else None))
+        ultima_de[fila["votante"]] = fila["huella"]
+    return eslabones
+
+
+def _voto_contado(fila: dict, eslabon: cadena.Eslabon, retiros: dict, tipo: TipoPapeleta) -> tuple:
+    """(elegidas que cuentan, sus puntos, datos del voto en el `.pb`): sin las marcas de propuestas retiradas; lo
+    emitido completo va en `emitida` (lo cubre la huella)."""
+    contenido = json.loads(fila["contenido"])
+    elegidas, puntos = contenido["elegidas"], contenido.get("puntos")
+    pares = list(zip(elegidas, puntos if puntos is not None else [None] * len(elegidas)))
+    quedan = [(c, p) for c, p in pares if c not in retiros]
+    emitida = "" if len(quedan) == len(pares) else ",".join(c if p is None else f"{c}={p}" for c, p in pares)
+    datos = {"ubigeo": fila["ubigeo"] or "", "canal": fila["canal"], "taller": str(fila["taller_id"] or ""),
+             "formato": str(fila["formato"]), "huella_anterior": fila["huella_anterior"], "huella": fila["huella"],
+             "reemplaza": eslabon.reemplaza or "", "compromiso": fila["compromiso"] or "", "emitida": emitida}
+    return (tuple(c for c, _ in quedan), tuple(p for _, p in quedan) if tipo == TipoPapeleta.PUNTOS else None,
+            datos)
+
+
+def _eleccion_de_json(texto: str) -> pabulib.Eleccion:
+    datos = json.loads(texto)
+    return pabulib.Eleccion(datos["meta"], [pabulib.Proyecto(**p) for p in datos["proyectos"]], datos["votantes"],
+                            [tuple(p) for p in datos["papeletas"]],
+                            None if datos["puntos"] is None else [tuple(p) for p in datos["puntos"]],
+                            datos["datos_votos"])
+
+
+def ancla_de(eleccion: pabulib.Eleccion) -> cadena.Ancla:
+    """El ancla que lleva la elección: la anotada al cierre definitivo si está cerrada; si no, la de ahora."""
+    return cadena.Ancla(eleccion.meta[cadena.META_CABEZA], int(eleccion.meta[cadena.META_ESLABONES]))
 
 
 @dataclass
@@ -741,7 +990,8 @@ def exportar_pb(db: Database, votacion_id: int, *, actor: Actor) -> str:
     votacion = obtener(db, votacion_id)
     if not puede_ver_resultados(votacion, actor):
         raise SinPermiso("El archivo de papeletas se publica al cerrar la votación.")
-    return pabulib.escribir(eleccion_de(db, votacion))
+    cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
+    return cierres[-1]["archivo_pb"] if cierres else pabulib.escribir(eleccion_de(db, votacion))
 
 
 CABECERA_CSV = ("rango", "codigo", "titulo", "distrito", "ubigeo", "costo_soles", "votos", "puntaje",
