@@ -43,7 +43,7 @@ if not votaciones:
     st.page_link("paginas/votaciones.py", label="Crear la votación del taller", icon=":material/add:")
     st.stop()
 nombres_votacion = {v.id: f"{v.nombre} (n.º {v.id})" for v in votaciones}
-activas = [v.id for v in votaciones if v.estado in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA)]
+activas = [v.id for v in votaciones if v.estado.en_curso]
 votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get,
                            key="consola_votacion", index=list(nombres_votacion).index(activas[0]) if activas else 0)
 with comun.conexion() as db:

@@ -1,5 +1,6 @@
 """Controles de una votación que comparten «Votaciones y papeletas» y la consola del taller: abrir, pausar,
-reanudar y cerrar (con confirmación), y mostrar u ocultar los resultados en vivo."""
+reanudar, cerrar los celulares para contar el papel, el cierre definitivo (con confirmación), reabrir una
+votación cerrada (con motivo, que va al acta) y mostrar u ocultar los resultados en vivo."""
 import streamlit as st
 
 import geo
@@ -9,12 +10,18 @@ from propuestas.modelo import ErrorPropuestas
 from votacion import servicios
 from votacion.modelo import EstadoVotacion, Votacion, VotacionCerrada
 
+CONTAR_PAPEL = (EstadoVotacion.CONTEO, "Cerrar los celulares y contar el papel", ":material/edit_note:")
+CERRAR = (EstadoVotacion.CERRADA, "Cerrar la votación (definitivo)", ":material/stop:")
+# Los botones de cada estado: las transiciones de `votacion.modelo.TRANSICIONES`, salvo reabrir (abajo, con motivo)
 ACCIONES = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votación", ":material/play_arrow:")],
-            EstadoVotacion.ABIERTA: [(EstadoVotacion.PAUSADA, "Pausar", ":material/pause:"),
-                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
-            EstadoVotacion.PAUSADA: [(EstadoVotacion.ABIERTA, "Reanudar", ":material/play_arrow:"),
-                                     (EstadoVotacion.CERRADA, "Cerrar la votación", ":material/stop:")],
+            EstadoVotacion.ABIERTA: [(EstadoVotacion.PAUSADA, "Pausar", ":material/pause:"), CONTAR_PAPEL, CERRAR],
+            EstadoVotacion.PAUSADA: [(EstadoVotacion.ABIERTA, "Reanudar", ":material/play_arrow:"), CONTAR_PAPEL,
+                                     CERRAR],
+            EstadoVotacion.CONTEO: [(EstadoVotacion.ABIERTA, "Volver a abrir los celulares", ":material/play_arrow:"),
+                                    CERRAR],
             EstadoVotacion.CERRADA: []}
+REABRIR = {EstadoVotacion.CONTEO: "Para contar papeletas de papel que faltaron (los celulares siguen cerrados)",
+           EstadoVotacion.ABIERTA: "Para volver a recibir votos por celular"}
 
 
 def ejecutar(funcion, aviso: str) -> None:
@@ -32,9 +39,12 @@ def ejecutar(funcion, aviso: str) -> None:
 
 def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
     acciones = ACCIONES[votacion.estado]
+    if votacion.estado == EstadoVotacion.CONTEO:
+        st.info("Conteo de papel: los celulares ya no votan. Digite las papeletas de papel y, al terminar, haga el "
+                "cierre definitivo: desde ahí el resultado no cambia.", icon=":material/edit_note:")
     if acciones:
         botones = st.columns(len(acciones) + 1)
-        confirmar = botones[-1].checkbox("Confirmo el cierre (no se puede reabrir)",
+        confirmar = botones[-1].checkbox("Confirmo el cierre definitivo (solo se reabre con motivo, que va al acta)",
                                          key=f"vot_confirmar_{votacion.id}") \
             if any(h == EstadoVotacion.CERRADA for h, _, _ in acciones) else True
         for boton, (hacia, etiqueta, icono) in zip(botones, acciones):
@@ -45,6 +55,8 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                     ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
                                                                           ahora=geo.ahora()),
                              f"La votación quedó «{hacia.etiqueta.lower()}».")
+    if votacion.estado == EstadoVotacion.CERRADA:
+        _reabrir(votacion, actor)
     if votacion.estado != EstadoVotacion.CERRADA:
         mostrar = st.toggle("Mostrar los resultados en vivo (también al público y en el proyector)",
                             value=votacion.resultados_visibles, key=f"vot_visibles_{votacion.id}")
@@ -52,3 +64,15 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
             ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
                                                              ahora=geo.ahora()),
                      "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
+
+
+def _reabrir(votacion: Votacion, actor: Actor) -> None:
+    """Reabrir una votación cerrada: solo con motivo; la reapertura (motivo y hora) queda en el acta."""
+    with st.expander("Reabrir la votación (con motivo; queda en el acta)", icon=":material/lock_open:"):
+        hacia = st.radio("Reabrir", list(REABRIR), format_func=REABRIR.get, key=f"vot_reabrir_hacia_{votacion.id}",
+                         label_visibility="collapsed")
+        motivo = st.text_area("Motivo (al menos 10 caracteres)", key=f"vot_reabrir_motivo_{votacion.id}", height=80)
+        if st.button("Reabrir", key=f"vot_reabrir_{votacion.id}", icon=":material/lock_open:"):
+            ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=geo.ahora(),
+                                                         motivo=motivo),
+                     f"La votación se reabrió: quedó «{hacia.etiqueta.lower()}».")

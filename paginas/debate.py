@@ -11,6 +11,7 @@ from propuestas import deliberacion, servicios
 from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
 from propuestas.modelo import MESES, Estado, ErrorPropuestas, Propuesta
 from propuestas.servicios import HORA_PERU
+from votacion import servicios as votacion_servicios
 
 # Íconos Material que trae Streamlit (se sirven con la app, sin internet; los emojis dependen del equipo).
 ICONOS = {Postura.A_FAVOR: ":material/thumb_up:", Postura.EN_CONTRA: ":material/thumb_down:",
@@ -34,6 +35,16 @@ def ejecutar(accion, mensaje: str, **argumentos) -> None:
             return
     comun.avisar(mensaje)
     st.rerun()
+
+
+def avisar_retiro(propuesta_id: int) -> None:
+    """Ocultar una propuesta que está en una votación en curso la retira de esa votación: se dice antes."""
+    with comun.conexion() as db:
+        en_curso = votacion_servicios.votaciones_en_curso_con(db, propuesta_id)
+    if en_curso:
+        st.warning("Está en la papeleta de " + ", ".join(f"«{comun.texto_plano(n)}»" for n in en_curso)
+                   + ": ocultarla la retira de esa votación con el mismo motivo (quienes votan lo ven y sus marcas "
+                     "dejan de contar).", icon=":material/how_to_vote:")
 
 
 def mostrar(propuesta: Propuesta, actor: Actor) -> None:
@@ -205,9 +216,10 @@ def _facilitacion(propuesta: Propuesta, vista, actor: Actor) -> None:
                 with st.form("debate_ocultar_propuesta"):
                     motivo = st.text_input("Motivo para ocultar la propuesta (lo verá el público)",
                                            key="debate_ocultar_propuesta_motivo")
+                    avisar_retiro(propuesta.id)
                     if st.form_submit_button("Ocultar la propuesta"):
-                        ejecutar(deliberacion.ocultar, "Propuesta ocultada.", objeto="propuesta",
-                                 objeto_id=propuesta.id, motivo=motivo, actor=actor)
+                        ejecutar(votacion_servicios.ocultar_propuesta, "Propuesta ocultada.",
+                                 propuesta_id=propuesta.id, motivo=motivo, actor=actor)
         if puede(actor, Accion.FUSIONAR) and propuesta.estado.value in ABSORBIBLES:
             _fusionar(propuesta, actor)
 

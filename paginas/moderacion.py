@@ -3,8 +3,9 @@ import streamlit as st
 
 from geo.acceso import Accion
 from paginas import comun
-from paginas.debate import cuando, ejecutar
+from paginas.debate import avisar_retiro, cuando, ejecutar
 from propuestas import deliberacion, servicios
+from votacion import servicios as votacion_servicios
 
 actor = comun.exigir_pagina(Accion.MODERAR)
 st.title("Moderación")
@@ -32,10 +33,16 @@ for pendiente in pendientes:
         st.caption("Motivos: " + comun.texto_plano(", ".join(pendiente.categorias))
                    + (f" — {comun.texto_plano(pendiente.detalles)}" if pendiente.detalles else ""))
         motivo = st.text_input("Motivo de la decisión (el de ocultar lo verá el público)", key=f"motivo_{clave}")
+        if pendiente.objeto == "propuesta" and not pendiente.oculto:
+            avisar_retiro(pendiente.objeto_id)
         izquierda, derecha = st.columns(2)
         if not pendiente.oculto and izquierda.button("Ocultar", key=f"ocultar_{clave}", type="primary"):
-            ejecutar(deliberacion.ocultar, "Ocultado; los reportes quedaron resueltos.", objeto=pendiente.objeto,
-                     objeto_id=pendiente.objeto_id, motivo=motivo, actor=actor)
+            if pendiente.objeto == "propuesta":  # la retira también de la votación en curso, con el mismo motivo
+                ejecutar(votacion_servicios.ocultar_propuesta, "Ocultada; los reportes quedaron resueltos.",
+                         propuesta_id=pendiente.objeto_id, motivo=motivo, actor=actor)
+            else:
+                ejecutar(deliberacion.ocultar, "Ocultado; los reportes quedaron resueltos.", objeto=pendiente.objeto,
+                         objeto_id=pendiente.objeto_id, motivo=motivo, actor=actor)
         if derecha.button("Descartar los reportes", key=f"descartar_{clave}"):
             ejecutar(deliberacion.descartar_reportes, "Reportes descartados.", objeto=pendiente.objeto,
                      objeto_id=pendiente.objeto_id, motivo=motivo, actor=actor)

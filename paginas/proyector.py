@@ -1,7 +1,9 @@
 """Proyector del taller (`proyector?taller=ID`): pantalla completa, letra grande y alto contraste.
 
 Muestra el QR para unirse, los contadores en vivo (personas unidas, papeletas, por distrito), la cuenta
-regresiva y, cuando la facilitación los revela (o al cerrar), los resultados: ranking, techo y mapa.
+regresiva y, cuando la facilitación los revela (o al cerrar), los resultados: ranking, techo y mapa. Al cierre
+definitivo, el ancla de la cadena (cabeza y eslabones: la misma del acta y del `.pb`, para fotografiarla); y
+siempre, las propuestas retiradas de la votación con su motivo.
 Se actualiza solo (un fragmento cada segundo, sin recargar la página ni el mapa) y es público: si se
 recarga la pestaña del proyector en pleno taller no hace falta volver a entrar; por eso muestra solo lo
 que ya es público.
@@ -32,7 +34,7 @@ def elegir(db) -> int | None:
         return int(pedido)
     proceso = propuestas_servicios.proceso_actual(db)
     votaciones = servicios.listar(db, proceso.id) if proceso else []
-    activas = [v for v in votaciones if v.estado in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA)]
+    activas = [v for v in votaciones if v.estado.en_curso]
     candidatas = activas or votaciones
     return candidatas[0].id if candidatas else None
 
@@ -70,6 +72,19 @@ def contadores(vivo: dict, nombres: dict[str, str]) -> str:
             f"</div>{tabla}")
 
 
+def ancla_html(ancla) -> str:
+    """La cabeza de la cadena en 4 grupos, grande y en letra de máquina: se compara con el acta y con el .pb."""
+    return (f'<div class="pz-nota" aria-label="Ancla de la cadena" style="margin-top:0.4em">Cadena de papeletas al '
+            f'cierre: <b>{ancla.eslabones}</b> eslabones · cabeza <code style="font-size:1.1em">'
+            f'{html.escape(ancla.cabeza_en_grupos)}</code> (la misma del acta y del archivo .pb)</div>')
+
+
+def retiros_html(retiradas: list[dict]) -> str:
+    return "".join(f'<div class="pz-nota" style="color:#8a1c00">Retirada de la votación: <b>'
+                   f"{html.escape(r['codigo'])}</b> {html.escape(r['titulo'])} — {html.escape(r['motivo'])}. "
+                   "Sus marcas no cuentan.</div>" for r in retiradas)
+
+
 def unirse(url: str) -> str:
     corta = url.split("://", 1)[-1]
     return (f'<div aria-label="Cómo unirse">{pantalla.qr_imagen(url)}<div class="pz-url">{html.escape(corta)}'
@@ -100,6 +115,8 @@ def en_vivo() -> None:
             st.warning(comun.texto_plano(str(error)))
             return
         vivo = servicios.en_vivo(db, votacion_id)
+        retiradas = servicios.retiradas(db, votacion_id)
+        ancla = servicios.ancla(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else None
         revelar = servicios.puede_ver_resultados(votacion, PUBLICO)
         resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
         importacion = territorio_almacen.ultima_importacion(db, "limites")
@@ -114,7 +131,7 @@ def en_vivo() -> None:
     figuras = formas(ruta, importacion["id"]) if importacion else None
     if resultado is None:
         izquierda, derecha = st.columns([3, 2], gap="large")
-        izquierda.html(f'<div class="pz">{contadores(vivo, nombres)}</div>')
+        izquierda.html(f'<div class="pz">{contadores(vivo, nombres)}{retiros_html(retiradas)}</div>')
         if figuras:
             valores = {u: d["papeletas"] for u, d in vivo["por_distrito"].items() if u}
             mapa = pantalla.mapa_svg(figuras, valores, texto_valor=papeletas_texto,
@@ -135,7 +152,8 @@ def en_vivo() -> None:
         f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
         + pantalla.barra_del_techo(resultado, alto_px=34, letra="0.75em")
         + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
-           if resultado.votantes else "<p>Aún no hay papeletas.</p>") + "</div>")
+           if resultado.votantes else "<p>Aún no hay papeletas.</p>")
+        + retiros_html(retiradas) + (ancla_html(ancla) if ancla else "") + "</div>")
     if figuras:
         montos: dict[str, float] = {}
         for fila in financiadas:

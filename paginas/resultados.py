@@ -63,11 +63,16 @@ with comun.conexion() as db:
         st.warning(comun.texto_plano(str(error)))
         st.stop()
     vigente = territorio.cargar_territorio(db)
+    retiradas = servicios.retiradas(db, votacion_id)
 archivo_pb = pabulib.escribir(resultado.eleccion)  # lo mismo que exportar_pb, sin volver a leer la base
 votacion = resultado.votacion
 
 if votacion.estado != EstadoVotacion.CERRADA:
     st.warning(f"Resultados parciales: la votación está «{votacion.estado.etiqueta.lower()}».")
+for retiro in retiradas:
+    st.warning(f"{retiro['codigo']} ({comun.texto_plano(retiro['titulo'])}) fue retirada de la votación: "
+               f"{comun.texto_plano(retiro['motivo'])}. Sus marcas no cuentan; las papeletas valen para las demás.",
+               icon=":material/block:")
 canales = ", ".join(f"{n} por {c}" for c, n in sorted(resultado.por_canal.items())) or "ninguna"
 st.markdown(f"**{comun.texto_plano(votacion.nombre)}** · papeletas: **{resultado.votantes}** ({canales}) · "
             f"techo {formatear_soles(votacion.techo_centimos)}")
@@ -148,7 +153,11 @@ st.caption("Votantes: según el distrito con que se registró cada agente partic
 
 st.subheader("Verificar", anchor=False)
 st.markdown("Cualquiera puede recontar con el archivo publicado: `python -m votacion contar votacion.pb` "
-            "imprime las propuestas financiadas, en orden. Cada papeleta figura con su recibo.")
+            "recalcula la cadena de huellas y, si cuadra, imprime las propuestas financiadas, en orden. Cada "
+            "papeleta figura con su recibo.")
+ancla = servicios.ancla_de(resultado.eleccion)
+st.caption(("Ancla anotada al cierre" if votacion.estado == EstadoVotacion.CERRADA else "Cadena ahora")
+           + f": {ancla.eslabones} eslabones; cabeza `{ancla.cabeza_en_grupos}` (la del acta y la del proyector).")
 descarga_pb, descarga_csv = st.columns(2)
 descarga_pb.download_button("Papeletas (.pb, pabulib)", archivo_pb.encode("utf-8"), f"votacion_{votacion.id}.pb",
                             mime="text/plain", key="resultados_pb")

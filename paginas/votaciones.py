@@ -1,5 +1,6 @@
-"""Votaciones y papeletas (facilitación): crear la votación, abrir / pausar / cerrar, asistencia,
-digitar papeletas de papel con vista previa, verificar la cadena y publicar los archivos."""
+"""Votaciones y papeletas (facilitación): crear la votación, abrir / pausar / contar el papel / cerrar / reabrir,
+asistencia, digitar papeletas de papel con vista previa (solo en los estados que las aceptan), verificar la cadena y
+publicar los archivos."""
 import datetime as dt
 
 import streamlit as st
@@ -89,6 +90,7 @@ with comun.conexion() as db:
     votacion = servicios.obtener(db, votacion_id)
     elegibles = servicios.elegibles(db, votacion_id)
     vigentes = almacen.vigentes(db, votacion_id)
+    retiradas = servicios.retiradas(db, votacion_id)
 st.markdown(f"**{votacion.estado.etiqueta}** · {votacion.tipo.etiqueta} · {len(elegibles)} propuestas · techo "
             f"{formatear_soles(votacion.techo_centimos)} · regla: {comun.texto_plano(REGLAS[votacion.regla])}")
 columnas = st.columns(3)
@@ -100,6 +102,9 @@ st.markdown(f"Enlace para votar: `{enlace}`")
 
 control.estado_y_resultados(votacion, actor)
 st.page_link("paginas/resultados.py", label="Ver resultados", query_params={"votacion": str(votacion.id)})
+for retiro in retiradas:
+    st.warning(f"{retiro['codigo']} ({comun.texto_plano(retiro['titulo'])}) fue retirada de la votación: "
+               f"{comun.texto_plano(retiro['motivo'])}. Sus marcas no cuentan.", icon=":material/block:")
 
 if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CERRADA:
     st.subheader("Asistencia", anchor=False)
@@ -111,7 +116,10 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
         control.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
                  f"Asistencia registrada: {etiquetas[persona]}.")
 
-if votacion.estado != EstadoVotacion.PREPARADA:
+if votacion.estado == EstadoVotacion.CERRADA:
+    st.caption("La votación está cerrada: no se digitan más papeletas de papel. Si faltó contar papel, reábrala "
+               "con el motivo (queda en el acta).")
+if votacion.estado.acepta_papel:
     st.subheader("Papeletas de papel", anchor=False)
     # cada lote guardado estrena caja (otra clave): lo ya guardado no queda escrito ni se vuelve a revisar
     lotes = st.session_state.get(f"vot_papel_lotes_{votacion.id}", 0)
@@ -124,9 +132,11 @@ if votacion.estado != EstadoVotacion.PREPARADA:
         with comun.conexion() as db:
             lineas = servicios.revisar_papel(db, votacion.id, texto)
         malas = [linea for linea in lineas if linea.problemas]
+        avisos = any(linea.avisos for linea in lineas)  # la columna solo aparece si hay algo que avisar
         st.dataframe([{"Línea": linea.numero, "N.º": linea.serie or "",
                        "Papeleta": ", ".join(linea.papeleta.elegidas) if linea.papeleta else "",
-                       "Problemas": "; ".join(linea.problemas)} for linea in lineas],
+                       "Problemas": "; ".join(linea.problemas),
+                       **({"Avisos": "; ".join(linea.avisos)} if avisos else {})} for linea in lineas],
                      hide_index=True, width="stretch", key="vot_papel_vista")
         if malas:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
@@ -137,6 +147,10 @@ if votacion.estado != EstadoVotacion.PREPARADA:
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes  # solo se llega aquí si falló: la caja sigue
 
 st.subheader("Auditoría", anchor=False)
+with comun.conexion() as db:
+    ancla = servicios.ancla(db, votacion.id)
+st.caption(("Ancla anotada al cierre" if votacion.estado == EstadoVotacion.CERRADA else "Cadena ahora")
+           + f": {ancla.eslabones} papeletas (incluidas las reemplazadas); cabeza `{ancla.cabeza_en_grupos}`.")
 if st.button("Verificar la cadena de huellas", key="vot_verificar", icon=":material/verified:"):
     with comun.conexion() as db:
         problemas = servicios.verificar_cadena(db, votacion.id)

@@ -29,7 +29,7 @@ def elegir_votacion(db) -> int | None:
         return int(pedido)
     proceso = propuestas_servicios.proceso_actual(db)
     votaciones = [v for v in servicios.listar(db, proceso.id)
-                  if v.estado in (EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA)] if proceso else []
+                  if v.estado.en_curso] if proceso else []
     if not votaciones:
         return None
     if len(votaciones) == 1:
@@ -68,6 +68,7 @@ with comun.conexion() as db:
     except NoEncontrada:
         votacion = None
     elegibles = servicios.elegibles(db, votacion.id) if votacion else {}
+    retiradas = servicios.retiradas(db, votacion.id) if votacion else []
     mia = servicios.mi_papeleta(db, votacion.id, actor=actor) if votacion else None
     fotos = servicios.fotos_de_la_papeleta(db, votacion.id) if votacion else {}
 if votacion is None:
@@ -102,6 +103,10 @@ motivo = servicios.por_que_no_se_vota(votacion, geo.ahora())
 if mia:
     st.success(f"Su voto está registrado. Recibo: **{mia[1]}**" +
                ("" if motivo else " · Puede cambiarlo hasta el cierre; vale el último."))
+for retiro in retiradas:  # quien ya la había marcado lo sabe: su papeleta vale para las demás
+    st.warning(f"**{retiro['codigo']}** ({comun.texto_plano(retiro['titulo'])}) fue retirada de la votación: "
+               f"{comun.texto_plano(retiro['motivo'])}. Ya no se puede elegir y sus marcas no cuentan; lo demás de "
+               "su papeleta sigue valiendo.", icon=":material/block:")
 if motivo:
     st.warning(motivo)
     if votacion.estado == EstadoVotacion.CERRADA:
@@ -129,8 +134,8 @@ if f"{clave}_iniciada" not in st.session_state:  # la primera vez, lo marcado es
             st.session_state[f"{clave}_{codigo}"] = puntos.get(codigo, 0)
     if votacion.tipo == TipoPapeleta.RANKING:
         for puesto in range(votacion.max_opciones):
-            st.session_state[f"{clave}_puesto_{puesto}"] = (anterior.elegidas[puesto] if anterior
-                                                           and puesto < len(anterior.elegidas) else NINGUNA)
+            vigentes = [c for c in anterior.elegidas if c in elegibles] if anterior else []  # sin las retiradas
+            st.session_state[f"{clave}_puesto_{puesto}"] = vigentes[puesto] if puesto < len(vigentes) else NINGUNA
 
 
 @st.cache_data(max_entries=500, show_spinner=False)

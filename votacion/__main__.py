@@ -3,7 +3,10 @@
 
 Con un pabulib `.pb` imprime los proyectos financiados, uno por línea, en el orden en que la regla
 los eligió; las reglas de orden (schulze, borda, copeland, irv) sirven para un .pb ordinal y
-financian en su orden. Con un PrefLib (`.soc`, `.soi`, `.toc`, `.toi`) imprime el orden completo,
+financian en su orden. Si el `.pb` lo publicó esta plataforma, antes recalcula su cadena de huellas
+(cada papeleta, a cuál reemplaza, la cabeza y la cantidad de eslabones) y dice en la salida de errores
+si cuadra y cuál es la cabeza, para compararla con la del acta y la del proyector; si no cuadra, no
+cuenta y sale con 1 (salvo `--sin-verificar`). Con un PrefLib (`.soc`, `.soi`, `.toc`, `.toi`) imprime el orden completo,
 `id<TAB>nombre`, la ganadora primero. Los empates y cómo se resolvieron van a la salida de errores
 (la salida normal queda para máquinas).
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from votacion import ordinales, pabulib, preflib, reglas
+from votacion import cadena, ordinales, pabulib, preflib, reglas
 
 ERRORES_DE_ENTRADA = (pabulib.ArchivoInvalido, reglas.ReglaDesconocida, ordinales.ReglaNoAplicable,
                       ordinales.PerfilInvalido)
@@ -41,6 +44,8 @@ def _agregar_contar(ordenes) -> None:
     contar.add_argument("archivo")
     contar.add_argument("--regla", choices=[*reglas.REGLAS_PB, *ordinales.REGLAS_ORDEN],
                         help="Regla de conteo; en un .pb, sin ella se usa la de META «rule».")
+    contar.add_argument("--sin-verificar", action="store_true",
+                        help="Cuenta aunque la cadena de huellas del .pb no cuadre (para estudiar un archivo alterado).")
     contar.set_defaults(ejecutar=_contar)
 
 
@@ -52,6 +57,8 @@ def _contar(opciones) -> int:
         empates = ordenamiento.empates
     else:
         eleccion = pabulib.leer(opciones.archivo)
+        if not _verificar_cadena(eleccion) and not opciones.sin_verificar:
+            return 1
         regla = opciones.regla or eleccion.meta.get("rule")
         motor = ordinales if regla in ordinales.REGLAS_ORDEN else reglas
         resultado = motor.contar(eleccion, regla)
@@ -61,6 +68,22 @@ def _contar(opciones) -> int:
               file=sys.stderr)
     print("\n".join(lineas))
     return 0
+
+
+def _verificar_cadena(eleccion: pabulib.Eleccion) -> bool:
+    """Recalcula la cadena del .pb y lo dice en la salida de errores; False si no cuadra."""
+    verificacion = cadena.verificar_pb(eleccion)
+    if verificacion is None:
+        print("# el archivo no trae cadena de huellas: se cuenta tal cual.", file=sys.stderr)
+        return True
+    ancla, problemas = verificacion
+    if problemas:
+        print("Error: la cadena de papeletas del archivo no cuadra; no se cuenta:",
+              *(f"- {p}" for p in problemas), sep="\n", file=sys.stderr)
+        return False
+    print(f"# cadena verificada: {ancla.eslabones} eslabones, cabeza {ancla.cabeza} (compárela con la del acta y "
+          "la del proyector)", file=sys.stderr)
+    return True
 
 
 def _agregar_exportar(ordenes) -> None:

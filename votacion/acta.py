@@ -2,8 +2,10 @@
 
 Proceso y votación, fecha y lugar, facilitación, asistencia por organización y por distrito, método y regla
 con sus parámetros, tabla de resultados y barra del techo, mapa del monto financiado por distrito, empates y
-cómo se resolvieron, acuerdos y compromisos, espacio para las firmas de los agentes participantes y un
-bloque de verificación (huella SHA-256 del archivo de papeletas y cómo recontarlo).
+cómo se resolvieron, las propuestas retiradas de la votación (con su motivo), cada reapertura tras un cierre (con
+su motivo y hora), acuerdos y compromisos, espacio para las firmas de los agentes participantes y un bloque de
+verificación: huella SHA-256 del archivo de papeletas, el ancla de la cadena (cabeza y eslabones anotados al
+cierre) y cómo recontarlo.
 
 Volver a generarla da el mismo archivo, byte por byte: la fecha del PDF es la del cierre (o la apertura) de la
 votación, no la de hoy.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 from sqlite_utils import Database
 
@@ -20,7 +23,7 @@ from geo.acceso import SISTEMA
 from geo.pdf import Documento
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import formatear_fecha, formatear_soles, formatear_soles_corto
-from votacion import servicios
+from votacion import almacen, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
 VERDES = ((27, 94, 32), (46, 125, 50), (56, 142, 60), (67, 160, 71), (76, 175, 80), (102, 187, 106))
@@ -34,6 +37,10 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     asistencia = servicios.asistencia_del_taller(db, votacion_id, actor=SISTEMA)
     acuerdos = servicios.acuerdos(db, votacion_id)
     archivo_pb = servicios.exportar_pb(db, votacion_id, actor=SISTEMA)
+    ancla = servicios.ancla_de(resultado.eleccion)
+    retiradas = servicios.retiradas(db, votacion_id)
+    reaperturas = servicios.reaperturas(db, votacion_id)
+    cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
     territorio = territorio_servicios.cargar_territorio(db)
     facilitacion = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(
         "SELECT DISTINCT actor FROM eventos WHERE objeto_tipo = 'votacion' AND objeto_id = ?", [str(votacion_id)])
@@ -77,6 +84,15 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
         doc.parrafo(f"Primera sin financiar: {primera['codigo']} — {primera['motivo']}")
     doc.parrafo("Empates: " + ("; ".join(f"entre {', '.join(e.entre)} se eligió {e.elegido} ({e.criterio})"
                                          for e in resultado.oficial.empates) or "no hubo."))
+    if retiradas:
+        doc.parrafo("Propuestas retiradas de la votación (sus marcas no cuentan; cada papeleta vale para las demás): "
+                    + "; ".join(f"{r['codigo']} {r['titulo']}, el {_cuando(r['retirada_en'])} — motivo: {r['motivo']}"
+                                for r in retiradas) + ".")
+    if reaperturas:
+        doc.parrafo("Reaperturas después del cierre: " + "; ".join(
+            f"el {_cuando(r['reabierta_en'])} se reabrió para "
+            f"{'contar papel' if r['hacia'] == EstadoVotacion.CONTEO.value else 'votar por celular'} — motivo: "
+            f"{r['motivo']}" for r in reaperturas) + ".")
     if territorio and territorio.distritos:
         doc.titulo("Monto financiado por distrito")
         montos: dict[str, float] = {}
@@ -103,12 +119,27 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     doc.pdf.set_font("courier", "", 8)
     doc.pdf.cell(0, 5, huella, new_x="LMARGIN", new_y="NEXT")
     doc.pdf.set_font(doc.familia, "", 9)
+    doc.parrafo(("Cadena de papeletas anotada al cierre" if cierres else "Cadena de papeletas ahora (parcial)")
+                + f": {ancla.eslabones} eslabones (incluidas las papeletas reemplazadas); cabeza:")
+    doc.pdf.set_font("courier", "", 8)
+    doc.pdf.cell(0, 5, ancla.cabeza, new_x="LMARGIN", new_y="NEXT")
+    doc.pdf.set_font(doc.familia, "", 9)
+    if cierres:
+        problemas = json.loads(cierres[-1]["problemas"])
+        doc.parrafo("Al cierre se verificó la cadena (huellas, sellos y registro de eventos): "
+                    + ("íntegra." if not problemas else "¡NO cuadraba! " + " ".join(problemas)))
     doc.parrafo("Cualquiera puede recontar: descargue el .pb de «Resultados de la votación» (o: python -m votacion "
                 f"exportar --votacion {votacion.id} --formato pb --salida votacion_{votacion.id}.pb), compruebe la "
                 f"huella (sha256sum votacion_{votacion.id}.pb) y cuente con: python -m votacion contar "
-                f"votacion_{votacion.id}.pb — imprime las propuestas financiadas en orden. Cada papeleta figura con "
-                "su recibo.")
+                f"votacion_{votacion.id}.pb — recalcula la cadena con solo ese archivo, dice su cabeza (debe ser la "
+                "de arriba y la que mostró el proyector) e imprime las propuestas financiadas en orden. Cada papeleta "
+                "figura con su recibo.")
     return doc.salida()
+
+
+def _cuando(iso: str) -> str:
+    local = dt.datetime.fromisoformat(iso).astimezone(propuestas_servicios.HORA_PERU)
+    return f"{formatear_fecha(local.date())} a las {local:%H:%M}"
 
 
 def _abierta_en(db: Database, votacion_id: int) -> str | None:

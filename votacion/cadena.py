@@ -120,7 +120,7 @@ def verificar(eslabones: list[Eslabon], ancla: Ancla) -> list[str]:
     if len(eslabones) != ancla.eslabones:
         problemas.append(f"La cadena tiene {len(eslabones)} eslabones y el ancla dice {ancla.eslabones}.")
     if cabeza != ancla.cabeza:
-        problemas.append(f"La cadena termina en {_corta(cabeza)} y el ancla dice {_corta(ancla.cabeza)}.")
+        problemas.append(f"La cadena termina en {cabeza} y el ancla dice {ancla.cabeza}.")
     problemas.extend(_revisar_reemplazos(orden))
     return problemas
 

@@ -616,6 +616,11 @@ def ocultar_propuesta(db: Database, propuesta_id: int, motivo: str, *, actor: Ac
     return [v.nombre for v in en_curso]
 
 
+def votaciones_en_curso_con(db: Database, propuesta_id: int) -> list[str]:
+    """Los nombres de las votaciones no cerradas de cuya papeleta se retiraría la propuesta al ocultarla."""
+    return [v.nombre for v in almacen.votaciones_con(db, propuesta_id)]
+
+
 def _retirar(db: Database, votacion: Votacion, propuesta_id: int, codigo: str, motivo: str, *, actor: Actor,
              ahora: dt.datetime) -> None:
     if votacion.estado == EstadoVotacion.CERRADA:
@@ -800,8 +805,20 @@ def _eleccion_de_json(texto: str) -> pabulib.Eleccion:
 
 
 def ancla_de(eleccion: pabulib.Eleccion) -> cadena.Ancla:
-    """El ancla que lleva la elección: la anotada al cierre definitivo si está cerrada; si no, la de ahora."""
+    """El ancla que lleva una elección (la congelada al cierre, o la de ahora)."""
     return cadena.Ancla(eleccion.meta[cadena.META_CABEZA], int(eleccion.meta[cadena.META_ESLABONES]))
+
+
+def ancla(db: Database, votacion_id: int) -> cadena.Ancla:
+    """Cabeza y eslabones de la cadena: los anotados en el cierre definitivo si la votación está cerrada (lo que
+    muestran el proyector y el acta, y lleva el `.pb`); si no, los de ahora."""
+    votacion = obtener(db, votacion_id)
+    cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
+    if cierres:
+        return cadena.Ancla(cierres[-1]["cabeza"], cierres[-1]["eslabones"])
+    filas = db.execute("SELECT huella FROM papeletas WHERE votacion_id = ? ORDER BY id DESC LIMIT 1",
+                       [votacion_id]).fetchall()
+    return cadena.Ancla(filas[0][0] if filas else ORIGEN_CADENA, almacen.eslabones(db, votacion_id))
 
 
 @dataclass

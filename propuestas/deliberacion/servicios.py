@@ -6,6 +6,7 @@ servidor, escribe en una sola transacción y deja un evento.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -256,7 +257,12 @@ def _cambiar_visibilidad(db: Database, objeto: str, objeto_id: int, motivo: str,
             cambios["oculto_por"] = actor.etiqueta if ocultar else None
         else:
             cambios["actualizada_en"] = marca(ahora)  # cambia la versión del listado: sale o vuelve al mapa
-        db[tabla].update(objeto_id, cambios)
+        try:
+            db[tabla].update(objeto_id, cambios)
+        except sqlite3.IntegrityError as error:
+            # la votación pone esta regla (trigger): una propuesta en una votación en curso se oculta retirándola
+            # de esa votación, con `votacion.servicios.ocultar_propuesta`
+            raise NoPermitido(f"No se ocultó: {error}.") from error
         _moderacion(db, objeto, objeto_id, "ocultar" if ocultar else "restablecer", motivo, actor, ahora)
         if ocultar:
             _resolver_reportes(db, objeto, objeto_id, "ocultado", actor, ahora)
