@@ -1,5 +1,8 @@
-"""Fallas: matar el proceso a mitad de escrituras concurrentes, disco lleno, base de solo lectura."""
+"""Fallas: matar el proceso a mitad de escrituras concurrentes, disco lleno, base de solo lectura, y que una
+papeleta esté en el disco (fsync) antes de mostrar su recibo."""
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,3 +62,47 @@ def test_disco_lleno_da_mensaje_claro_y_no_deja_nada(db_archivo):
                 registrar_evento(db_archivo, Evento("x", "llenar", "cosa", n, despues={"relleno": "ñ" * 500}),
                                  momento=AHORA)
     assert db_archivo.execute("SELECT count(*) FROM eventos").fetchone()[0] == antes
+
+
+EMISOR = """
+import datetime as dt, os, sys, geo
+from geo.acceso import Actor, Rol
+from votacion import servicios
+from votacion.modelo import Papeleta
+db = geo.abrir(sys.argv[1])  # como cada ejecución de la página de votar (comun.conexion)
+ahora = dt.datetime.fromisoformat(sys.argv[5])
+primera, segunda = (Actor(Rol.PARTICIPANTE, "participante", participante_id=int(p)) for p in sys.argv[3].split(","))
+# otra persona vota antes: el WAL ya existe (al crearlo o reiniciarlo SQLite lo sincroniza aunque sea NORMAL)
+servicios.emitir(db, int(sys.argv[2]), Papeleta((sys.argv[4],)), actor=primera, ahora=ahora)
+os.write(1, b"EMITIR\\n")
+recibo = servicios.emitir(db, int(sys.argv[2]), Papeleta((sys.argv[4],)), actor=segunda, ahora=ahora)
+os.write(1, f"RECIBO {recibo.recibo}\\n".encode())
+"""
+
+
+def test_la_papeleta_esta_en_el_disco_antes_de_mostrar_el_recibo(tmp_path, _plantilla_viables):
+    """Con WAL y `synchronous=NORMAL` un COMMIT no hace fsync: un corte de luz perdía papeletas cuyo recibo ya se
+    había mostrado. Se mira con strace que entre el pedido y el recibo haya un fsync del WAL."""
+    if not shutil.which("strace"):
+        pytest.skip("falta strace (.ci/run lo instala)")
+    from tests.conftest import copiar_viables
+    from tests.test_votacion_servicios import AHORA_VOTO, crear, participante
+
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    with geo.abrir(ruta) as db:
+        abierta = crear(db)
+        personas = ",".join(str(participante(db, nombre).participante_id) for nombre in ("Rosa Huamán", "Elena Ríos"))
+    traza = tmp_path / "traza.txt"
+    corrida = subprocess.run(["strace", "-f", "-y", "-e", "trace=fsync,fdatasync,write", "-o", str(traza),
+                              sys.executable, "-c", EMISOR, str(ruta), str(abierta.id), personas,
+                              _plantilla_viables[1][0], AHORA_VOTO.isoformat()],
+                             cwd=RAIZ, capture_output=True, text=True, timeout=120)
+    assert corrida.returncode == 0, corrida.stderr
+    recibo = re.search(r"RECIBO (\S+)", corrida.stdout).group(1)
+    lineas = traza.read_text().splitlines()
+    pedido = next(i for i, l in enumerate(lineas) if "write(1" in l and "EMITIR" in l)
+    mostrado = next(i for i, l in enumerate(lineas) if "write(1" in l and "RECIBO" in l)
+    sincronizados = [l for l in lineas[pedido:mostrado] if re.search(r"f(data)?sync\(\d+<[^>]*-wal>\) = 0", l)]
+    assert sincronizados, "emitir devolvió el recibo sin fsync del WAL: un corte de luz puede perder la papeleta"
+    with geo.abrir(ruta) as db:
+        assert db.execute("SELECT count(*) FROM papeletas WHERE recibo = ?", [recibo]).fetchone()[0] == 1

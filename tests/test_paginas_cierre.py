@@ -1,0 +1,142 @@
+"""Lo que se ve del ciclo de la votación y de los retiros (AppTest desde app.py): la caja de papel solo cuando se
+acepta papel, conteo / cierre / reapertura desde la consola, moderación que retira de la votación, la papeleta que
+muestra la retirada y el proyector al cierre con el ancla de la cadena."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+import geo
+from geo.acceso import Actor, Rol
+from propuestas import deliberacion, participantes
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import Fase, PeriodoFase
+from tests.conftest import FACILITADORA, copiar_viables
+from tests.test_paginas_propuestas import _app
+from tests.test_paginas_propuestas import _textos as _textos_con_formato
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion, Papeleta
+
+ADMIN_CLI = Actor(Rol.ADMINISTRADOR, "admin", cuenta_id=1)
+MOTIVO = "Llegó la caja de papeletas de la mesa 3 sin contar"
+
+
+def _textos(app):
+    return _textos_con_formato(app).replace("**", "")
+
+
+@pytest.fixture
+def ruta(tmp_path, monkeypatch, _plantilla_viables):
+    """La base con 6 viables y la priorización corrida a hoy (se abre con la hora real, como en el taller)."""
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    hoy = propuestas_servicios.fecha_local(geo.ahora())
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        inicio = proceso.periodo(Fase.PRIORIZACION).inicio
+        fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
+                      if p.fase == Fase.PRIORIZACION else
+                      PeriodoFase(p.fase, p.inicio - dt.timedelta(days=200), p.fin - dt.timedelta(days=200))
+                      if p.fin < inicio else
+                      PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
+        propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN_CLI,
+                                                ahora=geo.ahora())
+    return ruta
+
+
+def _votacion(ruta, estado="abierta", votos=()):
+    caminos = {"preparada": [], "abierta": ["abierta"], "pausada": ["abierta", "pausada"],
+               "conteo": ["abierta", "conteo"], "cerrada": ["abierta", "cerrada"]}
+    with geo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, techo_centimos=60_000_000),
+                                         actor=FACILITADORA, ahora=geo.ahora())
+        for i, elegidas in enumerate(votos):
+            if i == 0:
+                votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+            votacion.emitir(db, creada.id, Papeleta(tuple(elegidas)), actor=_participante(db, i), ahora=geo.ahora())
+        for paso in caminos[estado][1 if votos else 0:]:
+            votacion.cambiar_estado(db, creada.id, EstadoVotacion(paso), actor=FACILITADORA, ahora=geo.ahora())
+    return creada.id
+
+
+def _participante(db, i):
+    proceso = propuestas_servicios.proceso_actual(db)
+    pid, _ = participantes.registrar_participante(db, proceso.id, {"nombre": f"Persona número {i}", "tipo": "joven",
+                                                                   "ubigeo": "021201", "consentimiento": True},
+                                                  actor=FACILITADORA, ahora=geo.ahora())
+    return Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
+
+
+@pytest.mark.parametrize("estado", ["preparada", "abierta", "pausada", "conteo", "cerrada"])
+def test_la_caja_de_papel_solo_aparece_si_la_votacion_acepta_papel(ruta, estado):
+    votacion_id = _votacion(ruta, estado)
+    app = _app("paginas/votaciones.py", FACILITADORA)
+    cajas = [t for t in app.text_area if t.key == f"vot_papel_{votacion_id}"]
+    assert bool(cajas) == (estado in ("abierta", "pausada", "conteo"))
+    if estado == "cerrada":
+        assert "La votación está cerrada: no se digitan más papeletas de papel" in _textos(app)
+
+
+def test_la_consola_pasa_al_conteo_cierra_y_reabre_con_motivo(ruta):
+    votacion_id = _votacion(ruta, votos=[["PP27-0001"]])
+    app = _app("paginas/consola.py", FACILITADORA)
+    app.button(key=f"vot_conteo_{votacion_id}").click().run()
+    assert "La votación quedó «conteo de papel»" in _textos(app)
+    assert "Conteo de papel: los celulares ya no votan" in _textos(app)
+    app.checkbox(key=f"vot_confirmar_{votacion_id}").check().run()
+    app.button(key=f"vot_cerrada_{votacion_id}").click().run()
+    assert "La votación quedó «cerrada»" in _textos(app)
+    app.text_area(key=f"vot_reabrir_motivo_{votacion_id}").input("porque sí").run()
+    app.button(key=f"vot_reabrir_{votacion_id}").click().run()
+    assert "Para reabrir una votación cerrada escriba el motivo" in " ".join(e.value for e in app.error)
+    app.text_area(key=f"vot_reabrir_motivo_{votacion_id}").input(MOTIVO).run()
+    app.button(key=f"vot_reabrir_{votacion_id}").click().run()
+    assert "La votación se reabrió: quedó «conteo de papel»" in _textos(app)
+    with geo.abrir(ruta) as db:
+        assert [r["motivo"] for r in votacion.reaperturas(db, votacion_id)] == [MOTIVO]
+
+
+def test_moderacion_oculta_la_propuesta_y_la_retira_de_la_votacion_abierta(ruta):
+    """Una propuesta ocultada por moderación seguía en la papeleta abierta, en el ranking y en los resultados."""
+    votacion_id = _votacion(ruta, votos=[["PP27-0001", "PP27-0002"], ["PP27-0002"], ["PP27-0003"]])
+    with geo.abrir(ruta) as db:
+        propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = 'PP27-0002'").fetchone()[0]
+        deliberacion.reportar(db, "propuesta", propuesta_id, "datos_personales", actor=_participante(db, 9),
+                              origen="prueba", ahora=geo.ahora())
+    app = _app("paginas/moderacion.py", FACILITADORA)
+    assert "ocultarla la retira de esa votación con el mismo motivo" in _textos(app)
+    app.text_input(key=f"motivo_propuesta_{propuesta_id}").input("Publica el DNI de una vecina").run()
+    app.button(key=f"ocultar_propuesta_{propuesta_id}").click().run()
+    assert not app.error, app.error
+    with geo.abrir(ruta) as db:
+        resultado = votacion.resultados(db, votacion_id, actor=FACILITADORA)
+    assert "PP27-0002" not in [f["codigo"] for f in resultado.filas] and resultado.votantes == 3
+
+
+def test_la_papeleta_muestra_la_propuesta_retirada_y_ya_no_la_ofrece(ruta):
+    votacion_id = _votacion(ruta)
+    with geo.abrir(ruta) as db:
+        rosa = _participante(db, 1)
+        votacion.retirar_propuesta(db, votacion_id, "PP27-0002", "La municipalidad ya la financió", actor=FACILITADORA,
+                                   ahora=geo.ahora())
+    app = _app("paginas/votar.py", rosa, votacion=str(votacion_id))
+    assert "PP27-0002 (" in _textos(app) and "fue retirada de la votación: La municipalidad ya la financió" in _textos(app)
+    claves = {c.key for c in app.checkbox}
+    assert f"votar_{votacion_id}_PP27-0001" in claves and f"votar_{votacion_id}_PP27-0002" not in claves
+
+
+def test_el_proyector_al_cierre_muestra_el_ancla_y_los_retiros(ruta):
+    votacion_id = _votacion(ruta, votos=[["PP27-0001", "PP27-0002"], ["PP27-0003"]])
+    with geo.abrir(ruta) as db:
+        votacion.retirar_propuesta(db, votacion_id, "PP27-0002", "La municipalidad ya la financió", actor=FACILITADORA,
+                                   ahora=geo.ahora())
+        votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+        ancla = votacion.ancla(db, votacion_id)
+    app = _app("paginas/proyector.py", taller=str(votacion_id))
+    contenido = " ".join(h.proto.body for h in app.get("html"))
+    assert "Resultado final" in contenido and ancla.eslabones == 2
+    assert f"<b>2</b> eslabones · cabeza <code" in contenido and ancla.cabeza_en_grupos in contenido
+    assert "Retirada de la votación: <b>PP27-0002</b>" in contenido and "La municipalidad ya la financió" in contenido
