@@ -107,13 +107,14 @@ def test_moderacion_oculta_la_propuesta_y_la_retira_de_la_votacion_abierta(ruta)
         deliberacion.reportar(db, "propuesta", propuesta_id, "datos_personales", actor=_participante(db, 9),
                               origen="prueba", ahora=geo.ahora())
     app = _app("paginas/moderacion.py", FACILITADORA)
-    assert "ocultarla la retira de esa votación con el mismo motivo" in _textos(app)
+    antes = _textos(app)
     app.text_input(key=f"motivo_propuesta_{propuesta_id}").input("Publica el DNI de una vecina").run()
     app.button(key=f"ocultar_propuesta_{propuesta_id}").click().run()
     assert not app.error, app.error
     with geo.abrir(ruta) as db:
         resultado = votacion.resultados(db, votacion_id, actor=FACILITADORA)
     assert "PP27-0002" not in [f["codigo"] for f in resultado.filas] and resultado.votantes == 3
+    assert "ocultarla la retira de esa votación con el mismo motivo" in antes  # se avisó antes de ocultar
 
 
 def test_la_papeleta_muestra_la_propuesta_retirada_y_ya_no_la_ofrece(ruta):

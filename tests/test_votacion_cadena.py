@@ -16,7 +16,7 @@ import geo
 from geo.acceso import PUBLICO
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables, filas
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
-from votacion import almacen, cadena, pabulib
+from votacion import almacen, pabulib
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta, TipoPapeleta
 
@@ -100,28 +100,33 @@ def test_quitar_las_ultimas_papeletas_se_detecta(db_viables, cerrar):
         assert "Al cierre del 14 de febrero de 2027 a las 10:01 la cadena tenía 8 papeletas y ahora tiene 6" in problemas
 
 
+def _sha256(texto):
+    return hashlib.sha256(texto.encode()).hexdigest()
+
+
+def _json(datos):
+    return json.dumps(datos, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _recalcular_sin_clave(db, votacion_id, papeleta_id, contenido):
-    """(c) Reescribe una papeleta y recalcula toda la cadena desde ahí (huellas y recibos) con las fórmulas
-    públicas, como haría quien tiene el archivo de la base pero no la clave de los sellos."""
-    columnas = {c[1] for c in db.execute("PRAGMA table_info(papeletas)")}
+    """(c) Reescribe una papeleta y recalcula toda la cadena desde ahí (huellas, recibos y a cuál reemplaza) con las
+    fórmulas públicas (ver `votacion.cadena`), como haría quien tiene el archivo de la base pero no la clave."""
     db.execute("UPDATE papeletas SET contenido = ? WHERE id = ?", [json.dumps(contenido), papeleta_id])
     anterior, ultima_de = None, {}
     for fila in [dict(f) for f in db.query("SELECT * FROM papeletas WHERE votacion_id = ? ORDER BY id",
                                             [votacion_id])]:
-        fila["huella_anterior"] = anterior or fila["huella_anterior"]
+        anterior = anterior or fila["huella_anterior"]
+        cambios = {"huella_anterior": anterior}
         if fila.get("formato") == 2:
-            fila["reemplaza"] = ultima_de.get(fila["votante"])
-            publico = cadena.publico(fila["votacion_id"], fila["canal"], fila["taller_id"],
-                                     json.loads(fila["contenido"]), fila["compromiso"])
-            huella = cadena.huella_formato_2(fila["huella_anterior"], fila["reemplaza"], cadena.resumen(publico))
+            cambios["reemplaza"] = ultima_de.get(fila["votante"])
+            publico = {"votacion_id": fila["votacion_id"], "canal": fila["canal"], "taller_id": fila["taller_id"],
+                       "contenido": json.loads(fila["contenido"]), "compromiso": fila["compromiso"]}
+            huella = _sha256(f"v2\n{anterior}\n{cambios['reemplaza'] or ''}\n{_sha256(_json(publico))}")
         else:
             datos = {c: fila[c] for c in ("votacion_id", "votante", "participante_id", "canal", "taller_id",
                                           "lote_id", "serie", "emitida_en")}
-            huella = cadena.huella_formato_1(fila["huella_anterior"], {**datos, "contenido": json.loads(fila["contenido"])})
-        cambios = {"huella_anterior": fila["huella_anterior"], "huella": huella,
-                   "recibo": f"{huella[:4]}-{huella[4:8]}-{huella[8:12]}".upper()}
-        if "reemplaza" in columnas:
-            cambios["reemplaza"] = fila["reemplaza"]
+            huella = _sha256(anterior + "\n" + _json({**datos, "contenido": json.loads(fila["contenido"])}))
+        cambios.update(huella=huella, recibo=f"{huella[:4]}-{huella[4:8]}-{huella[8:12]}".upper())
         db["papeletas"].update(fila["id"], cambios)
         anterior = huella
         ultima_de[fila["votante"]] = huella
@@ -182,18 +187,20 @@ def test_el_recuento_de_afuera_recalcula_la_cadena_con_solo_el_pb(db_viables, tm
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
     _votar(db, abierta, codigos)
     _cerrar(db, abierta)
-    ancla = votacion.ancla(db, abierta.id)
+    cabeza = db.execute("SELECT huella FROM papeletas ORDER BY id DESC LIMIT 1").fetchone()[0]
     archivo = tmp_path / "votacion.pb"
     archivo.write_text(votacion.exportar_pb(db, abierta.id, actor=PUBLICO), encoding="utf-8")
     salida = subprocess.run([sys.executable, "-m", "votacion", "contar", str(archivo)], capture_output=True, text=True,
                             cwd=RAIZ)
     assert salida.returncode == 0, salida.stderr
-    assert f"# cadena verificada: 8 eslabones, cabeza {ancla.cabeza}" in salida.stderr
+    assert f"# cadena verificada: 8 eslabones, cabeza {cabeza}" in salida.stderr
     assert salida.stdout.split() == _financiadas(db, abierta.id)
 
 
 def _alterar(texto: str, como: str) -> str:
     """Lo que alguien haría con el .pb publicado para cambiar el resultado sin que se note."""
+    from votacion import cadena
+
     lineas = texto.splitlines()
     votos = lineas.index("VOTES") + 2
     campos = lineas[votos].split(";")
@@ -279,6 +286,10 @@ def test_una_base_de_main_sigue_dando_el_mismo_resultado(tmp_path):
 
 # --- respaldos: el esquema debe ser exactamente el de las migraciones --------------------------------
 
+def _esquema(db):
+    return sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=str)
+
+
 PLANTADOS = {
     "trigger_de_mas": ("CREATE TRIGGER anular_pp27_0001 AFTER INSERT ON papeletas WHEN new.contenido LIKE "
                        "'%PP27-0001%' BEGIN SELECT 1; END", "el trigger «anular_pp27_0001»"),
@@ -301,7 +312,7 @@ def test_un_respaldo_con_el_esquema_alterado_no_se_restaura(tmp_path, _plantilla
         votacion.emitir(db, abierta.id, Papeleta((_plantilla_viables[1][0],)), actor=participante(db),
                         ahora=AHORA_VOTO)
         geo.db.respaldar(db, tmp_path / "respaldo.db")
-        antes = (geo.db.esquema(db.conn), filas(db, "papeletas"), filas(db, "eventos"))
+        antes = (_esquema(db), filas(db, "papeletas"), filas(db, "eventos"))
     sentencia, mensaje = PLANTADOS[plantado]
     with sqlite3.connect(tmp_path / "respaldo.db") as respaldo:
         respaldo.executescript(sentencia)
@@ -310,7 +321,7 @@ def test_un_respaldo_con_el_esquema_alterado_no_se_restaura(tmp_path, _plantilla
     assert salida.returncode == 1
     assert "No se restauró nada" in salida.stderr and mensaje in salida.stderr, salida.stderr
     with geo.abrir(vivo) as db:
-        assert (geo.db.esquema(db.conn), filas(db, "papeletas"), filas(db, "eventos")) == antes
+        assert (_esquema(db), filas(db, "papeletas"), filas(db, "eventos")) == antes
     assert not (tmp_path / "respaldos").exists()  # ni siquiera la copia previa
 
 

@@ -112,6 +112,9 @@ def test_despues_del_cierre_nada_cambia_el_resultado(db_viables):
     _votar_muchos(db, abierta, codigos)
     _cerrar(db, abierta.id)
     antes = _publicado(db, abierta.id)
+    db.execute("UPDATE propuestas SET titulo = 'Otro título', distrito = 'Otro' WHERE codigo = ?", [codigos[1]])
+    db.execute("UPDATE participantes SET ubigeo = '021208'")
+    assert _publicado(db, abierta.id) == antes
     with pytest.raises(VotacionCerrada):
         votacion.emitir(db, abierta.id, Papeleta((codigos[5],)), actor=participante(db, "Llegó tarde"),
                         ahora=AHORA_VOTO + 90 * SEGUNDO)
@@ -120,8 +123,6 @@ def test_despues_del_cierre_nada_cambia_el_resultado(db_viables):
                                    ahora=AHORA_VOTO)
     assert votacion.ocultar_propuesta(db, _id(db, codigos[0]), "Contiene datos personales", actor=FACILITADORA,
                                       ahora=AHORA_VOTO) == []  # se oculta, pero no sale de una votación cerrada
-    db.execute("UPDATE propuestas SET titulo = 'Otro título', distrito = 'Otro' WHERE codigo = ?", [codigos[1]])
-    db.execute("UPDATE participantes SET ubigeo = '021208'")
     assert _publicado(db, abierta.id) == antes
     for sentencia in (f"UPDATE votaciones SET techo_centimos = 1 WHERE id = {abierta.id}",
                       f"UPDATE votaciones SET regla = 'greedy-no-skip' WHERE id = {abierta.id}",
