@@ -44,8 +44,9 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                 "cierre definitivo: desde ahí el resultado no cambia.", icon=":material/edit_note:")
     if acciones:
         botones = st.columns(len(acciones) + 1)
-        confirmar = botones[-1].checkbox("Confirmo el cierre definitivo (solo se reabre con motivo, que va al acta)",
-                                         key=f"vot_confirmar_{votacion.id}") \
+        confirmar = botones[-1].checkbox("Confirmo el cierre definitivo", key=f"vot_confirmar_{votacion.id}",
+                                         help="Después no se reciben más papeletas (ni de papel) y el resultado no "
+                                              "cambia; solo se reabre con un motivo, que va al acta.") \
             if any(h == EstadoVotacion.CERRADA for h, _, _ in acciones) else True
         for boton, (hacia, etiqueta, icono) in zip(botones, acciones):
             if boton.button(etiqueta, key=f"vot_{hacia.value}_{votacion.id}", icon=icono):

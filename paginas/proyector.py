@@ -75,8 +75,8 @@ def contadores(vivo: dict, nombres: dict[str, str]) -> str:
 def ancla_html(ancla) -> str:
     """La cabeza de la cadena en 4 grupos, grande y en letra de máquina: se compara con el acta y con el .pb."""
     return (f'<div class="pz-nota" aria-label="Ancla de la cadena" style="margin-top:0.4em">Cadena de papeletas al '
-            f'cierre: <b>{ancla.eslabones}</b> eslabones · cabeza <code style="font-size:1.1em">'
-            f'{html.escape(ancla.cabeza_en_grupos)}</code> (la misma del acta y del archivo .pb)</div>')
+            f'cierre: <b>{ancla.eslabones}</b> eslabones · cabeza (la misma del acta y del archivo .pb):'
+            f'<code style="display:block;font-size:1.1em">{html.escape(ancla.cabeza_en_grupos)}</code></div>')
 
 
 def retiros_html(retiradas: list[dict]) -> str:

@@ -245,7 +245,7 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     fabi.get_by_text("Cadena íntegra: 6 papeletas (incluidas las reemplazadas), ninguna alterada.").wait_for(
         timeout=30_000)
     _listo(fabi)
-    fabi.get_by_text("Confirmo el cierre (no se puede reabrir)").click()
+    fabi.get_by_text("Confirmo el cierre definitivo").click()
     _listo(fabi)
     fabi.get_by_role("button", name="Cerrar la votación").click()
     fabi.get_by_text("La votación quedó «cerrada».").wait_for(timeout=30_000)
