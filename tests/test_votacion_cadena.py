@@ -264,7 +264,14 @@ def test_una_base_de_main_sigue_dando_el_mismo_resultado(tmp_path):
     shutil.copy(MUESTRA / "base_de_main.db", ruta)
     esperado = json.loads((MUESTRA / "base_de_main.json").read_text(encoding="utf-8"))
     db = geo.abrir(ruta)
+    votaciones = [dict(f) for f in db.query("SELECT * FROM votaciones ORDER BY id")]
     votacion.preparar(db)
+    # la tabla votaciones se reconstruyó (el CHECK del estado acepta «conteo») con las mismas filas y su trigger
+    assert [{k: f[k] for k in votaciones[0]} for f in db.query("SELECT * FROM votaciones ORDER BY id")] == votaciones
+    assert "'conteo'" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'votaciones'").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError, match="las votaciones no se borran"):
+        db.execute("DELETE FROM votaciones")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     for votacion_id, antes in esperado.items():
         votacion_id = int(votacion_id)
         assert _financiadas(db, votacion_id) == antes["financiadas"]
