@@ -6,8 +6,8 @@ los eligió; las reglas de orden (schulze, borda, copeland, irv) sirven para un 
 financian en su orden. Si el `.pb` lo publicó esta plataforma, antes recalcula su cadena de huellas
 (cada papeleta, a cuál reemplaza, la cabeza y la cantidad de eslabones) y dice en la salida de errores
 si cuadra y cuál es la cabeza, para compararla con la del acta y la del proyector; si no cuadra, no
-cuenta y sale con 1 (salvo `--sin-verificar`). Con un PrefLib (`.soc`, `.soi`, `.toc`, `.toi`) imprime el orden completo,
-`id<TAB>nombre`, la ganadora primero. Los empates y cómo se resolvieron van a la salida de errores
+cuenta y sale con 1 (salvo `--sin-verificar`). Con un PrefLib (`.soc`, `.soi`, `.toc`, `.toi`) imprime
+el orden completo, `id<TAB>nombre`, la ganadora primero. Los empates y cómo se resolvieron van a la salida de errores
 (la salida normal queda para máquinas).
 """
 from __future__ import annotations
@@ -45,7 +45,8 @@ def _agregar_contar(ordenes) -> None:
     contar.add_argument("--regla", choices=[*reglas.REGLAS_PB, *ordinales.REGLAS_ORDEN],
                         help="Regla de conteo; en un .pb, sin ella se usa la de META «rule».")
     contar.add_argument("--sin-verificar", action="store_true",
-                        help="Cuenta aunque la cadena de huellas del .pb no cuadre (para estudiar un archivo alterado).")
+                        help="Cuenta aunque la cadena de huellas del .pb no cuadre (para estudiar un archivo "
+                             "alterado).")
     contar.set_defaults(ejecutar=_contar)
 
 

@@ -74,7 +74,8 @@ def crear(carpeta: Path) -> None:
             "financiadas": resultado.oficial.elegidos,
             "recibos": [p["recibo"] for p in almacen.vigentes(db, votacion.id)],
             "papeletas": [p["contenido"] for p in almacen.vigentes(db, votacion.id)],
-            "eslabones": db.execute("SELECT count(*) FROM papeletas WHERE votacion_id = ?", [votacion.id]).fetchone()[0],
+            "eslabones": db.execute("SELECT count(*) FROM papeletas WHERE votacion_id = ?",
+                                    [votacion.id]).fetchone()[0],
             "reemplazadas": db.execute("SELECT count(*) FROM papeletas WHERE votacion_id = ? AND reemplazada_en IS NOT "
                                        "NULL", [votacion.id]).fetchone()[0]}
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
