@@ -141,3 +141,13 @@ def test_el_proyector_al_cierre_muestra_el_ancla_y_los_retiros(ruta):
     assert "Resultado final" in contenido and ancla.eslabones == 2
     assert "<b>2</b> eslabones · cabeza" in contenido and ancla.cabeza_en_grupos in contenido
     assert "Retirada de la votación: <b>PP27-0002</b>" in contenido and "La municipalidad ya la financió" in contenido
+
+
+def test_los_botones_de_cada_estado_son_las_transiciones_del_ciclo():
+    """La consola ofrece exactamente lo que permite la tabla del ciclo (reabrir va aparte, con su motivo)."""
+    from paginas import control
+    from votacion.modelo import TRANSICIONES
+
+    for estado, destinos in TRANSICIONES.items():
+        botones = {hacia for hacia, _, _ in control.ACCIONES[estado]}
+        assert botones | (set(control.REABRIR) if estado == EstadoVotacion.CERRADA else set()) == destinos, estado
