@@ -74,8 +74,7 @@ def _contar(opciones) -> int:
 def _verificar_cadena(eleccion: pabulib.Eleccion) -> bool:
     """Recalcula la cadena del .pb y lo dice en la salida de errores; False si no cuadra."""
     verificacion = cadena.verificar_pb(eleccion)
-    if verificacion is None:
-        print("# el archivo no trae cadena de huellas: se cuenta tal cual.", file=sys.stderr)
+    if verificacion is None:  # un .pb de otra fuente (pabulib.org): se cuenta tal cual, como siempre
         return True
     ancla, problemas = verificacion
     if problemas:

@@ -478,15 +478,15 @@ def emitir(db: Database, votacion_id: int, papeleta: Papeleta, *, actor: Actor, 
             raise SinPermiso("En esta votación votan solo quienes registraron su asistencia al taller: acérquese a "
                              "la mesa de facilitación.")
         limpia = validar_papeleta(votacion, almacen.elegibles(db, votacion_id), papeleta)
+        votante = f"participante:{actor.participante_id}"
+        vigente = almacen.vigente_de(db, votacion_id, votante)
+        if vigente and vigente["contenido"] == limpia.contenido():
+            return Recibo(vigente["recibo"], vigente["emitida_en"], cambio=False, repetida=True)
         retiradas = almacen.retiros(db, votacion_id)
         if any(c in retiradas for c in limpia.elegidas):
             raise PapeletaInvalida([Problema("elegidas", f"{c} fue retirada de la votación ({retiradas[c]['motivo']})"
                                                          ": quítela de su papeleta.")
                                     for c in limpia.elegidas if c in retiradas])
-        votante = f"participante:{actor.participante_id}"
-        vigente = almacen.vigente_de(db, votacion_id, votante)
-        if vigente and vigente["contenido"] == limpia.contenido():
-            return Recibo(vigente["recibo"], vigente["emitida_en"], cambio=False, repetida=True)
         fila = _insertar_papeleta(db, votacion, almacen.clave_de_sellos(db), votante=votante,
                                   participante_id=actor.participante_id, canal=Canal.CELULAR, papeleta=limpia,
                                   ahora=ahora, reemplaza=vigente["huella"] if vigente else None)
