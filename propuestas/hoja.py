@@ -104,16 +104,31 @@ PREFIJO_CRITERIO = "Técnico: "
 
 
 def neutralizar(valor):
-    """Texto que empieza como fórmula → con apóstrofo delante (los números y None pasan igual). Vale para todo
-    archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las revisiones."""
-    if isinstance(valor, str) and valor[:1] in FORMULA:
+    """Texto que una hoja de cálculo tomaría por fórmula → con apóstrofo delante (los números y None pasan igual).
+    Vale para todo archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las
+    revisiones. Es inyectiva: `sin_apostrofo(neutralizar(t)) == t` para todo texto, también para el que ya
+    empieza con apóstrofo («'=1» sale como «''=1» y vuelve como «'=1»)."""
+    if isinstance(valor, str) and es_formula(valor.lstrip("'")):
         return "'" + valor
     return valor
 
 
 def sin_apostrofo(texto: str) -> str:
-    """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1» (un apóstrofo ante otro texto se queda)."""
-    return texto[1:] if texto[:1] == "'" and texto[1:2] in FORMULA else texto
+    """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1»; un apóstrofo ante otro texto se queda."""
+    return texto[1:] if texto[:1] == "'" and es_formula(texto.lstrip("'")) else texto
+
+
+def es_formula(texto: str) -> bool:
+    """¿Empieza como fórmula? `= + - @`, también de ancho completo («＝») u otras variantes que Unicode
+    equipara (NFKC), tabulación o retorno de carro; sin importar los caracteres invisibles (ancho cero, marcas
+    de dirección, BOM) ni los espacios que haya delante, que algunas hojas de cálculo descartan."""
+    for caracter in texto:
+        if caracter in FORMULA:
+            return True
+        if caracter.isspace() or unicodedata.category(caracter) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", caracter)[:1] in FORMULA
+    return False
 
 
 def normalizar(texto) -> str:

@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.acceso import PUBLICO, SinPermiso
 from geo.db import ErrorAlmacen
@@ -383,6 +385,57 @@ def test_exportar_e_importar_da_las_mismas_propuestas(db_viables, db_proceso, fo
     assert despues[codigos[2]]["titulo"] == "=1+1 título que parece fórmula"  # el apóstrofo no se queda pegado
     assert despues[codigos[2]]["cui"] == "2456789" and despues[codigos[2]]["edad_0_11"] == 45
     assert despues[codigos[2]]["profundidad"] == "Completa"
+
+
+PELIGROSOS = {"igual": "=1+1", "mas": "+1+1", "menos": "-1+1", "arroba": "@SUMA(A1)", "tabulacion": "\t=1",
+              "retorno": "\r=1", "igual_ancho_completo": "＝HYPERLINK(\"http://malo.example\")",
+              "mas_ancho_completo": "＋1", "menos_ancho_completo": "－1", "arroba_ancho_completo": "＠SUMA(A1)",
+              "igual_pequeno": "﹦1", "ancho_cero": "\u200b=1+1", "union_ancho_cero": "\u200d\u2060=1",
+              "bom": "\ufeff+1", "marca_de_direccion": "\u200e\u202e@A1", "espacio_delante": " =1",
+              "ancho_cero_y_ancho_completo": "\u200b＝1"}
+
+
+@pytest.mark.parametrize("texto", PELIGROSOS.values(), ids=PELIGROSOS.keys())
+def test_toda_la_familia_de_formulas_se_neutraliza(texto):
+    assert hoja.neutralizar(texto) == "'" + texto
+    assert hoja.sin_apostrofo(hoja.neutralizar(texto)) == texto
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | st.sampled_from(list(PELIGROSOS.values())).map(lambda t: "'" * 2 + t) | st.just("'hola"))
+def test_neutralizar_y_quitar_el_apostrofo_es_ida_y_vuelta(texto):
+    neutralizado = hoja.neutralizar(texto)
+    assert hoja.sin_apostrofo(neutralizado) == texto
+    assert neutralizado == texto or neutralizado == "'" + texto
+
+
+TITULOS_DIFICILES = ["＝HYPERLINK(\"http://malo.example\",\"clic\") agua", "\u200b=1+1 título con ancho cero",
+                     "'=1' es como se escribe la fórmula", "'Agua para todos' en Huata", "'+ agua, + vida' campaña"]
+
+
+@pytest.mark.parametrize("formato", ["xlsx", "csv"])
+def test_formulas_disfrazadas_y_apostrofos_legitimos_sobreviven_exportar_e_importar(db_viables, db_proceso,
+                                                                                     formato):
+    origen, codigos = db_viables
+    for codigo, titulo in zip(codigos, TITULOS_DIFICILES):
+        origen.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [titulo, codigo])
+    lista = exportar.lista_priorizada(origen, propuestas_servicios.proceso_actual(origen).id, actor=ADMIN,
+                                      con_datos_personales=True)
+    archivo = exportar.exportar(lista, formato)
+    celdas = leer_exportacion(archivo, formato)
+    for titulo in TITULOS_DIFICILES[:3]:
+        assert "'" + titulo in celdas  # lo que parece fórmula sale con apóstrofo
+    proceso_id = propuestas_servicios.proceso_actual(db_proceso).id
+    importar.importar(db_proceso, proceso_id, archivo, f"lista.{formato}", actor=FACILITADORA, ahora=TABLA_TIEMPO)
+    vuelta = exportar.lista_priorizada(db_proceso, proceso_id, actor=ADMIN, con_datos_personales=True)
+    assert sorted(f["titulo"] for f in vuelta.filas if f["titulo"] in TITULOS_DIFICILES) == sorted(TITULOS_DIFICILES)
+
+
+def leer_exportacion(contenido: bytes, formato: str) -> set:
+    if formato == "csv":
+        return {c for fila in csv.reader(io.StringIO(contenido.decode("utf-8-sig")), delimiter=";") for c in fila}
+    from openpyxl import load_workbook
+    return {c for fila in load_workbook(io.BytesIO(contenido)).worksheets[0].iter_rows(values_only=True) for c in fila}
 
 
 # --- plantilla y línea de comandos -------------------------------------------------------------
