@@ -6,8 +6,9 @@ Arma cada archivo malo (nunca se guardan en el repositorio) y lo lee en un inté
 memoria pico (`ru_maxrss`) además del tiempo: la foto PNG de 13,000 × 13,000 píxeles que sube el público, un
 .xlsx con una cadena compartida de 90 MB y otro de 400 MB, un .xlsx de 450,000 filas que declara 3
 (`<dimension>`), y un CSV de 10 MB de líneas vacías. La memoria pico incluye lo que pesa importar la
-aplicación (≈ 120 a 190 MB). Los tiempos son de CPU del proceso (la máquina puede estar ocupada). Luego, los dos lados en un archivo normal: una hoja de 5,000 fichas × 37 columnas con
-textos largos, leída entera y solo su recorrido acotado (lo que agrega la revisión de límites).
+aplicación (≈ 120 a 190 MB). Los tiempos son de CPU del proceso (la máquina puede estar ocupada). Luego, los
+dos lados en un archivo normal: una hoja de 5,000 fichas con las columnas de la plantilla y textos largos,
+leída entera y solo su recorrido acotado (lo que agrega la revisión de límites).
 """
 from __future__ import annotations
 

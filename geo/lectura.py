@@ -308,9 +308,10 @@ def _exigir_coordenadas_del_peru(capa, campos: dict[str, str], crs_origen: str, 
         puntos = shapely.get_coordinates(capa.geometry.iloc[posicion])
         x, y = next((x, y) for x, y in puntos if not (PERU["oeste"] <= x <= PERU["este"]
                                                       and PERU["sur"] <= y <= PERU["norte"]))
-        problemas.append(Problema("coordenadas", f"Tiene un vértice en ({x:.6g}, {y:.6g}) (longitud, latitud), "
-                                                 "fuera del Perú; los demás distritos sí están en el Perú. Corrija ese "
-                                                 "vértice.", _elemento(capa, campos, posicion)))
+        problemas.append(Problema(
+            "coordenadas", f"Tiene un vértice en ({x:.6g}, {y:.6g}) (longitud, latitud), fuera del Perú; los demás "
+                           "distritos sí están en el Perú. Corrija ese vértice.",
+            _elemento(capa, campos, posicion)))
     raise ImportacionInvalida(nombre, problemas)
 
 

@@ -112,7 +112,7 @@ PREFIJO_CRITERIO = "Técnico: "
 
 
 def neutralizar(valor):
-    """Texto que una hoja de cálculo tomaría por fórmula → con apóstrofo delante (los números y None pasan igual).
+    """Texto que una hoja de cálculo tomaría por fórmula → con apóstrofo delante (números y None pasan igual).
     Vale para todo archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las
     revisiones. Es inyectiva: `sin_apostrofo(neutralizar(t)) == t` para todo texto, también para el que ya
     empieza con apóstrofo («'=1» sale como «''=1» y vuelve como «'=1»)."""
@@ -382,8 +382,8 @@ class _Recorrido:
     def _inicio(self, etiqueta: str, atributos: dict) -> None:
         self.elementos += 1
         if self.elementos > MAXIMO_ELEMENTOS:
-            raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_ELEMENTOS:,} elementos XML; es demasiado grande "
-                               "para una hoja de fichas. Copie solo las fichas a un libro nuevo.")
+            raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_ELEMENTOS:,} elementos XML; es demasiado "
+                               "grande para una hoja de fichas. Copie solo las fichas a un libro nuevo.")
         nombre = etiqueta.rpartition(" ")[2]
         if nombre in ("c", "si", "is"):
             self.en_celda, self.largo = True, 0
