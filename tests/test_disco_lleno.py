@@ -108,8 +108,30 @@ def test_con_el_disco_lleno_proponer_dice_la_causa_sin_la_ruta_del_servidor(base
     errores = " ".join(e.value for e in app.error).replace("\\", "")
     assert "El disco está lleno; no se guardó nada" in errores
     assert str(disco) not in _textos(app) and "plataforma.db" not in _textos(app)
+    assert app.text_input(key="f_titulo").value == "Canal de riego para Huata"  # el formulario sigue, con lo escrito
     with geo.abrir(base_llena) as db:  # nada a medias
         assert db.execute("SELECT count(*) FROM propuestas").fetchone()[0] == 1
+
+
+def test_servidor_real_con_el_disco_lleno_en_chromium(base_llena, disco, tmp_path, chromium):
+    """El servidor de verdad (`streamlit run`, un hilo por ejecución) y Chromium: se lee, y al escribir se ve la
+    causa sin la ruta; el formulario sigue con lo escrito."""
+    from tests import navegador
+
+    with navegador.servidor({"PLATAFORMA_DB": str(base_llena)}, tmp_path / "servidor.log") as url:
+        pagina = chromium.pagina(412, 915)  # un celular
+        pagina.goto(url + "/propuestas")
+        pagina.get_by_text("1 propuesta", exact=True).wait_for(timeout=60_000)
+        pagina.goto(url + "/proponer")
+        titulo = pagina.get_by_role("textbox", name="Título de la propuesta")
+        titulo.fill("Canal de riego para Huata")
+        titulo.press("Tab")  # al salir del campo se guarda el borrador
+        pagina.get_by_text("El disco está lleno; no se guardó nada").first.wait_for(timeout=60_000)
+        assert titulo.input_value() == "Canal de riego para Huata"
+        assert str(disco) not in pagina.inner_text("body")
+        navegador.capturar(pagina, "disco_lleno_proponer")
+        pagina.context.close()
+    assert not chromium.externas and not chromium.errores
 
 
 def test_arrancar_con_el_disco_lleno_lee_y_solo_rechaza_escrituras(disco):
