@@ -3,9 +3,9 @@
     python benchmarks/entradas.py
 
 Arma cada archivo malo (nunca se guardan en el repositorio) y lo lee en un intérprete nuevo, para medir su
-memoria pico (`ru_maxrss`) además del tiempo: la foto PNG de 13,000 × 13,000 píxeles que sube el público, un
-.xlsx con una cadena compartida de 90 MB y otro de 400 MB, un .xlsx de 450,000 filas que declara 3
-(`<dimension>`), y un CSV de 10 MB de líneas vacías. La memoria pico incluye lo que pesa importar la
+memoria pico (VmHWM, la del intérprete nuevo) además del tiempo: la foto PNG de 13,000 × 13,000 píxeles que
+sube el público, un .xlsx con una cadena compartida de 90 MB y otro de 400 MB, un .xlsx de 450,000 filas que
+declara 3 (`<dimension>`), y un CSV de 10 MB de líneas vacías. La memoria pico incluye lo que pesa importar la
 aplicación (≈ 120 a 190 MB). Los tiempos son de CPU del proceso (la máquina puede estar ocupada). Luego, los
 dos lados en un archivo normal: una hoja de 5,000 fichas con las columnas de la plantilla y textos largos,
 leída entera y solo su recorrido acotado (lo que agrega la revisión de límites).
@@ -23,7 +23,7 @@ RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ))
 
 MEDIR = """
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {raiz!r})
 from propuestas import hoja
 from propuestas.fotos import preparar_foto
@@ -38,7 +38,8 @@ try:
     resultado = "aceptado"
 except (hoja.HojaIlegible, DatosInvalidos) as error:
     resultado = "rechazado: " + str(error).replace("Revise los datos:", "").strip()
-print(f"{{time.process_time() - inicio:.2f}}\\t{{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}}\\t"
+pico_kb = int(next(linea for linea in open("/proc/self/status") if linea.startswith("VmHWM")).split()[1])
+print(f"{{time.process_time() - inicio:.2f}}\\t{{pico_kb / 1024:.0f}}\\t"
       f"{{resultado[:110]}}")
 """
 

@@ -350,22 +350,31 @@ def _titulos_de_hojas(libro) -> dict[str, str]:
 
 
 class _Recorrido:
-    """Cuenta, mientras expat lee, lo que openpyxl tendría que guardar; lanza HojaIlegible al pasar un límite."""
+    """Cuenta, mientras expat lee, lo que openpyxl tendría que guardar; lanza HojaIlegible al pasar un límite.
+
+    Va por cada etiqueta del libro (cientos de miles en una hoja llena): los nombres sin espacio de nombres y los
+    números de columna se recuerdan en diccionarios, y el fin de etiqueta solo se escucha en hojas y cadenas."""
+
+    CONTENEDORES = frozenset({"c", "si", "is"})  # su texto se suma aunque venga en varios trozos o elementos
 
     def __init__(self, nombre: str, titulos: dict[str, str]):
         self.nombre, self.titulos = nombre, titulos
         self.bytes = self.elementos = self.celdas = 0
         self.combinadas: dict[str, list[str]] = {}
+        self.locales: dict[str, str] = {}    # «http://…/main c» → «c»
+        self.columnas: dict[str, int] = {}   # «AB12» → 28
 
     def leer(self, libro, parte) -> None:
         self.parte, self.es_hoja = parte.filename, parte.filename.startswith("xl/worksheets/")
         self.filas = self.fila = self.columna = self.largo = 0
-        self.en_celda = False  # dentro de <c>, <si> o <is>: su texto se suma aunque venga en varios trozos
+        self.en_celda = False
         lector = _expat().ParserCreate(namespace_separator=" ")
         lector.buffer_text = True
+        lector.buffer_size = 65_536
         lector.StartDoctypeDeclHandler = self._doctype
         lector.StartElementHandler = self._inicio
-        lector.EndElementHandler = self._fin
+        if self.es_hoja or parte.filename.endswith("sharedStrings.xml"):
+            lector.EndElementHandler = self._fin
         lector.CharacterDataHandler = self._texto
         with libro.open(parte) as archivo:
             while trozo := archivo.read(65_536):
@@ -379,39 +388,56 @@ class _Recorrido:
         raise HojaIlegible(f"«{self.nombre}» trae una declaración DOCTYPE (entidades XML), que Excel no escribe; "
                            "no se abre. Guárdelo de nuevo desde Excel como «Libro de Excel (.xlsx)» o como CSV.")
 
+    def _local(self, etiqueta: str) -> str:
+        nombre = self.locales.get(etiqueta)
+        if nombre is None:
+            nombre = self.locales[etiqueta] = etiqueta.rpartition(" ")[2]
+        return nombre
+
     def _inicio(self, etiqueta: str, atributos: dict) -> None:
         self.elementos += 1
         if self.elementos > MAXIMO_ELEMENTOS:
             raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_ELEMENTOS:,} elementos XML; es demasiado "
                                "grande para una hoja de fichas. Copie solo las fichas a un libro nuevo.")
-        nombre = etiqueta.rpartition(" ")[2]
-        if nombre in ("c", "si", "is"):
+        nombre = self._local(etiqueta)
+        if nombre in self.CONTENEDORES:
             self.en_celda, self.largo = True, 0
         elif not self.en_celda:
             self.largo = 0
         if not self.es_hoja:
             return
-        if nombre == "row":
+        if nombre == "c":
+            self.celdas += 1
+            if self.celdas > MAXIMO_CELDAS:
+                raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_CELDAS:,} celdas; el máximo por archivo "
+                                   f"es {MAXIMO_FILAS:,} fichas. Divídalo en varios archivos.")
+            referencia = atributos.get("r")
+            self.columna = self._columna(referencia) if referencia else self.columna + 1
+            if self.columna > MAXIMO_COLUMNAS:
+                raise HojaIlegible(_demasiadas_columnas(self.nombre, self.titulos.get(self.parte, self.parte),
+                                                        self.fila, self.columna))
+        elif nombre == "row":
             self.filas += 1
             numero = atributos.get("r", "")
             self.fila, self.columna = (int(numero) if numero.isdigit() else self.fila + 1), 0
             if max(self.filas, self.fila) > LIMITE_FILAS:
                 raise HojaIlegible(_demasiadas_filas(self.nombre, self.titulos.get(self.parte, self.parte)))
-        elif nombre == "c":
-            self.celdas += 1
-            if self.celdas > MAXIMO_CELDAS:
-                raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_CELDAS:,} celdas; el máximo por archivo "
-                                   f"es {MAXIMO_FILAS:,} fichas. Divídalo en varios archivos.")
-            letras = re.match(r"[A-Za-z]*", atributos.get("r", "")).group()
-            self.columna = _numero_de_columna(letras) if letras else self.columna + 1
-            if self.columna > MAXIMO_COLUMNAS:
-                raise HojaIlegible(_demasiadas_columnas(self.nombre, self.titulos.get(self.parte, self.parte),
-                                                        self.fila, self.columna))
         elif nombre == "mergeCell":
             self.combinadas.setdefault(self.parte, []).append(atributos.get("ref", ""))
 
+    def _columna(self, referencia: str) -> int:
+        """«AB12» → 28 (las letras; sin letras, 0)."""
+        letras = referencia.rstrip("0123456789")
+        numero = self.columnas.get(letras)
+        if numero is None:
+            numero = 0
+            for letra in letras.upper()[:8]:
+                numero = numero * 26 + ord(letra) - 64
+            self.columnas[letras] = numero
+        return numero
+
     def _fin(self, etiqueta: str) -> None:
-        if etiqueta.rpartition(" ")[2] in ("c", "si", "is"):
+        if self._local(etiqueta) in self.CONTENEDORES:
             self.en_celda = False
 
     def _texto(self, datos: str) -> None:
@@ -423,13 +449,6 @@ class _Recorrido:
             raise HojaIlegible(f"«{self.nombre}» tiene un texto de más de {LARGO_MAXIMO_CELDA:,} caracteres (en "
                                f"{donde}), más de lo que cabe en una celda de Excel. Revise ese texto o guarde el "
                                "libro de nuevo desde Excel.")
-
-
-def _numero_de_columna(letras: str) -> int:
-    numero = 0
-    for letra in letras.upper()[:8]:
-        numero = numero * 26 + ord(letra) - 64
-    return numero
 
 
 def _demasiadas_filas(nombre: str, hoja: str | None) -> str:
