@@ -163,7 +163,7 @@ def _abrir_para_leer(ruta: Path, error: BaseException) -> Database:
     if wal.exists() and wal.stat().st_size > 0:
         raise ErrorAlmacen(DISCO_LLENO) from error
     try:
-        conexion = sqlite3.connect(f"file:{ruta}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        conexion = sqlite3.connect(ruta.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, isolation_level=None)
         conexion.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as otro:
         raise ErrorAlmacen(DISCO_LLENO) from otro
