@@ -113,11 +113,13 @@ def test_con_el_disco_lleno_proponer_dice_la_causa_sin_la_ruta_del_servidor(base
         assert db.execute("SELECT count(*) FROM propuestas").fetchone()[0] == 1
 
 
-def test_servidor_real_con_el_disco_lleno_en_chromium(base_llena, disco, tmp_path, chromium):
+def test_servidor_real_con_el_disco_lleno_en_chromium(base_llena, disco, tmp_path, request):
     """El servidor de verdad (`streamlit run`, un hilo por ejecución) y Chromium: se lee, y al escribir se ve la
     causa sin la ruta; el formulario sigue con lo escrito."""
     from tests import navegador
 
+    navegador.exigir_chromium()
+    chromium = request.getfixturevalue("chromium")
     with navegador.servidor({"PLATAFORMA_DB": str(base_llena)}, tmp_path / "servidor.log") as url:
         pagina = chromium.pagina(412, 915)  # un celular
         pagina.goto(url + "/propuestas")
