@@ -10,15 +10,24 @@ así que aquí vive lo que todos los paquetes comparten para guardar datos:
   ante cualquier error, de modo que una falla no deja filas a medias.
 - `registrar_evento(...)`: fila en `eventos`, tabla de solo agregar (triggers impiden
   modificarla o borrarla).
+
+La base guarda DNI y celulares: la base, su WAL y su SHM (SQLite les da los permisos de la base), los
+respaldos y el secreto se crean con permisos 0600 (solo el usuario del servidor), y una base ya existente
+con permisos más abiertos se cierra al abrirla. Con el disco lleno, solo fallan las escrituras, con la causa
+correcta y sin la ruta del servidor (la ruta va al registro del servidor, no a quien usa la página).
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
+import logging
 import os
 import secrets
+import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +44,13 @@ ESPERA_CANDADO_MS = 15_000
 
 class ErrorAlmacen(Exception):
     """La base de datos no se pudo abrir o escribir; el mensaje dice por qué en castellano."""
+
+
+DISCO_LLENO = ("El disco está lleno; no se guardó nada. Lo que ya estaba guardado sigue a salvo: avise a quien "
+               "administra la plataforma para que libere espacio en el servidor.")
+ESPACIO_MINIMO = 1024 * 1024  # bytes libres por debajo de los cuales una falla de E/S se atribuye al disco lleno
+PERMISOS = 0o600
+_registro = logging.getLogger(__name__)
 
 
 def ruta_configurada() -> Path:
@@ -58,19 +74,108 @@ def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
     else:
         ruta = Path(ruta or ruta_configurada())
         try:
-            ruta.parent.mkdir(parents=True, exist_ok=True)
+            _crear_privada(ruta)
             conexion = sqlite3.connect(str(ruta), isolation_level=None,
                                        timeout=ESPERA_CANDADO_MS / 1000)
             conexion.execute("PRAGMA journal_mode=WAL")
         except (OSError, sqlite3.Error) as error:
-            raise ErrorAlmacen(
-                f"No se pudo abrir la base de datos «{ruta}»: {error}. "
-                "Revise que la carpeta exista y tenga permiso de escritura."
-            ) from error
+            _registro.error("No se pudo abrir la base de datos %s: %s", ruta, error)
+            if not _es_disco_lleno(error, ruta):
+                raise ErrorAlmacen(f"No se pudo abrir la base de datos ({_causa(error)}). Avise a quien administra "
+                                   "la plataforma: revise que la carpeta de la base exista y se pueda escribir en "
+                                   "ella (la ruta está en el registro del servidor).") from error
+            return _abrir_para_leer(ruta, error)
     conexion.execute(f"PRAGMA busy_timeout={ESPERA_CANDADO_MS}")
     conexion.execute("PRAGMA foreign_keys=ON")
     conexion.execute("PRAGMA synchronous=FULL")
     return Database(conexion, execute_plugins=False)
+
+
+_guardia: tuple[str, sqlite3.Connection] | None = None
+
+
+def mantener_abierta(ruta: str | Path) -> None:
+    """Deja una conexión abierta, sin uso, a la base del servidor mientras viva el proceso.
+
+    Cuando se cierra la última conexión, SQLite borra el WAL y el SHM; la siguiente página que abre la base tiene
+    que crear el SHM otra vez, y con el disco lleno no puede: ninguna página abriría, ni para leer. Con esta
+    conexión quieta, el SHM sigue ahí y solo fallan las escrituras. No abre transacciones (no traba a nadie ni
+    detiene los checkpoints). Una sola por proceso: otra ruta reemplaza a la anterior.
+    """
+    global _guardia
+    ruta = str(Path(ruta).resolve())
+    if _guardia and _guardia[0] == ruta:
+        return
+    soltar_guardia()
+    conexion = sqlite3.connect(ruta, isolation_level=None, check_same_thread=False,
+                               timeout=ESPERA_CANDADO_MS / 1000)
+    conexion.execute("SELECT count(*) FROM sqlite_master").fetchone()  # abre el WAL y el SHM
+    _guardia = (ruta, conexion)
+
+
+def soltar_guardia() -> None:
+    """Cierra la conexión de `mantener_abierta` (al restaurar en pruebas, o para desmontar un disco)."""
+    global _guardia
+    if _guardia:
+        _guardia[1].close()
+        _guardia = None
+
+
+def _crear_privada(ruta: Path) -> None:
+    """La carpeta (0700 si es nueva) y el archivo de la base con permisos 0600 antes de que SQLite lo cree con 0644;
+    SQLite da al WAL y al SHM los permisos de la base. Una base existente más abierta se cierra (y su WAL/SHM)."""
+    ruta.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PERMISOS))
+    except FileExistsError:
+        for archivo in (ruta, ruta.with_name(ruta.name + "-wal"), ruta.with_name(ruta.name + "-shm")):
+            privar(archivo)
+
+
+def privar(archivo: Path) -> None:
+    """Deja `archivo` en 0600 si tiene permisos para el grupo u otros (si es de otro usuario, no se puede: se deja)."""
+    try:
+        if stat.S_IMODE(os.stat(archivo).st_mode) & 0o077:
+            os.chmod(archivo, PERMISOS)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
+def _es_disco_lleno(error: BaseException, ruta: Path | None) -> bool:
+    """¿La falla es por falta de espacio? SQLITE_FULL o ENOSPC lo dicen; una falla de E/S (el SHM que no puede
+    crecer) con el disco sin espacio, también."""
+    nombre = getattr(error, "sqlite_errorname", "") or ""
+    if nombre == "SQLITE_FULL" or getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in str(error):
+        return True
+    if ruta is None or not (nombre.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or isinstance(error, OSError)):
+        return False
+    try:
+        return shutil.disk_usage(ruta.parent).free < ESPACIO_MINIMO
+    except OSError:
+        return False
+
+
+def _causa(error: BaseException) -> str:
+    """El motivo sin rutas del servidor (un OSError trae el nombre del archivo)."""
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+
+
+def _abrir_para_leer(ruta: Path, error: BaseException) -> Database:
+    """Con el disco lleno y nadie con la base abierta, SQLite no puede crear el SHM del WAL y no abre ni para leer.
+    Si el WAL está vacío (todo está en la base), se abre inmutable: se lee lo mismo, y `escritura()` rechaza con
+    el mensaje del disco lleno. Con un WAL con datos no: leer sin él mostraría datos viejos."""
+    wal = ruta.with_name(ruta.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ErrorAlmacen(DISCO_LLENO) from error
+    try:
+        conexion = sqlite3.connect(ruta.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, isolation_level=None)
+        conexion.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as otro:
+        raise ErrorAlmacen(DISCO_LLENO) from otro
+    conexion.execute("PRAGMA foreign_keys=ON")
+    db = Database(conexion, execute_plugins=False)
+    db.solo_lectura = DISCO_LLENO
+    return db
 
 
 @contextlib.contextmanager
@@ -79,6 +184,8 @@ def escritura(db: Database) -> Iterator[Database]:
 
     Anidada dentro de otra escritura se vuelve un punto de guardado (`db.atomic()`).
     """
+    if getattr(db, "solo_lectura", None):
+        raise ErrorAlmacen(db.solo_lectura)
     if db.conn.in_transaction:
         with db.atomic():
             yield db
@@ -86,13 +193,13 @@ def escritura(db: Database) -> Iterator[Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        raise ErrorAlmacen(_explicar(error)) from error
+        raise ErrorAlmacen(_explicar(error, db)) from error
     try:
         yield db
     except sqlite3.OperationalError as error:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
-        raise ErrorAlmacen(_explicar(error)) from error
+        raise ErrorAlmacen(_explicar(error, db)) from error
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
@@ -102,18 +209,29 @@ def escritura(db: Database) -> Iterator[Database]:
     except sqlite3.Error as error:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
-        raise ErrorAlmacen(_explicar(error)) from error
+        raise ErrorAlmacen(_explicar(error, db)) from error
 
 
-def _explicar(error: sqlite3.Error) -> str:
+def _explicar(error: sqlite3.Error, db: Database | None = None) -> str:
     texto = str(error).lower()
     if "readonly" in texto or "read-only" in texto:
         return "La base de datos está en modo de solo lectura; no se guardó nada."
-    if "disk is full" in texto or "full" in texto:
-        return "El disco está lleno; no se guardó nada. Libere espacio y vuelva a intentar."
+    if _es_disco_lleno(error, _ruta_de(db)):
+        return DISCO_LLENO
     if "locked" in texto or "busy" in texto:
         return "La base de datos está ocupada por otra escritura; no se guardó nada. Intente de nuevo."
     return f"No se pudo escribir en la base de datos ({error}); no se guardó nada."
+
+
+def _ruta_de(db: Database | None) -> Path | None:
+    """El archivo de la base (None si está en memoria)."""
+    if db is None:
+        return None
+    try:
+        archivo = next((f[2] for f in db.execute("PRAGMA database_list").fetchall() if f[1] == "main"), "")
+    except sqlite3.Error:
+        return None
+    return Path(archivo) if archivo else None
 
 
 def ahora() -> dt.datetime:
@@ -179,8 +297,10 @@ CABECERA_SQLITE = b"SQLite format 3\x00"
 def respaldar(db: Database, destino: str | Path) -> Path:
     """Copia consistente de la base (API de respaldo en línea de SQLite), aun con escrituras en curso."""
     destino = Path(destino)
-    destino.parent.mkdir(parents=True, exist_ok=True)
+    destino.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporal = destino.with_name(destino.name + ".parcial")
+    temporal.unlink(missing_ok=True)  # de un respaldo que se cortó
+    os.close(os.open(temporal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PERMISOS))  # 0600: trae DNI y celulares
     copia = sqlite3.connect(str(temporal))
     try:
         db.conn.backup(copia)
@@ -310,11 +430,30 @@ def secreto_de_codigos(db: Database) -> bytes:
     if not archivo_base:
         return _SECRETO_EN_MEMORIA
     ruta = Path(archivo_base).with_name(Path(archivo_base).name + ".secreto")
-    if not ruta.exists():
-        try:
-            descriptor = os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return ruta.read_bytes()
+    if not ruta.exists() or ruta.stat().st_size == 0:  # vacío: lo dejó una escritura cortada, nunca se usó
+        _crear_secreto(ruta)
+    privar(ruta)
+    return ruta.read_bytes()
+
+
+def _crear_secreto(ruta: Path) -> None:
+    """Escribe el secreto entero en un temporal 0600 y recién entonces le da su nombre: con el disco lleno no queda
+    un secreto vacío (con el que se emitirían códigos). Si otro proceso lo creó antes, vale el suyo."""
+    temporal = ruta.with_name(f"{ruta.name}.{secrets.token_hex(4)}.parcial")
+    try:
+        descriptor = os.open(temporal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PERMISOS)
         with os.fdopen(descriptor, "wb") as archivo:
             archivo.write(secrets.token_bytes(32))
-    return ruta.read_bytes()
+            archivo.flush()
+            os.fsync(archivo.fileno())
+        if ruta.exists() and ruta.stat().st_size == 0:
+            ruta.unlink()
+        os.link(temporal, ruta)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        _registro.error("No se pudo crear el secreto %s: %s", ruta, error)
+        raise ErrorAlmacen(DISCO_LLENO if _es_disco_lleno(error, ruta) else
+                           f"No se pudo crear el secreto de los códigos ({_causa(error)}).") from error
+    finally:
+        temporal.unlink(missing_ok=True)

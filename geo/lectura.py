@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import unicodedata
 import zipfile
@@ -35,6 +36,13 @@ CAMPOS_NOMBRE_CCPP = ("nombre", "nomccpp", "nombccpp", "nom_ccpp", "centro_pobla
 CAMPOS_LAT = ("lat", "latitud", "latitude", "y")
 CAMPOS_LON = ("lon", "longitud", "longitude", "lng", "x")
 CAMPOS_TIPO_CCPP = ("tipo", "area", "ambito")
+# Lo plausible para un distrito del Perú, en grados (el país va de -81.3 a -68.7 de longitud y de -18.4 a -0.04 de
+# latitud), con un margen: fuera de esto, el archivo está en otro sistema de coordenadas o tiene un vértice roto.
+PERU = {"oeste": -82.0, "este": -68.0, "sur": -19.0, "norte": 0.5}
+# Los sistemas en que suelen venir los límites del Perú en metros: UTM 17, 18 y 19 Sur (WGS 84 y PSAD56).
+CRS_DEL_PERU = {"EPSG:32718": "WGS 84 / UTM zona 18 Sur", "EPSG:32717": "WGS 84 / UTM zona 17 Sur",
+                "EPSG:32719": "WGS 84 / UTM zona 19 Sur", "EPSG:24878": "PSAD56 / UTM zona 18 Sur",
+                "EPSG:24877": "PSAD56 / UTM zona 17 Sur", "EPSG:24879": "PSAD56 / UTM zona 19 Sur"}
 
 
 @dataclass
@@ -95,7 +103,10 @@ def leer_limites(ruta: str | Path, *, provincia: str = PROVINCIA_POR_DEFECTO,
     capa = _abrir_capa(ruta, contenido, formato, nombre)
     avisos: list[Problema] = []
     campos = _detectar_campos(capa, nombre)
+    _exigir_coordenadas_finitas(capa, campos, nombre)
     capa, crs_origen = _llevar_a_wgs84(capa, crs, nombre, avisos)
+    _exigir_coordenadas_finitas(capa, campos, nombre)  # otra vez: reproyectar un vértice desmesurado da infinito
+    _exigir_coordenadas_del_peru(capa, campos, crs_origen, nombre)
     lectura = LecturaLimites(archivo=nombre, provincia=provincia, sha256=_sha256(contenido),
                              distritos=[], avisos=avisos, campos=campos, crs_origen=crs_origen)
     lectura.distritos = _construir_distritos(capa, campos, provincia, nombre, lectura)
@@ -152,8 +163,11 @@ def _abrir_capa(ruta: Path, contenido: bytes, formato: str, nombre: str):
 
     try:
         if formato == "geojson":
-            _revisar_geojson(contenido, nombre)
-            return gpd.read_file(ruta, engine="pyogrio")
+            declara_crs = _revisar_geojson(contenido, nombre)
+            capa = gpd.read_file(ruta, engine="pyogrio")
+            # GDAL toma en grados WGS84 todo GeoJSON sin «crs» (RFC 7946); aquí «sin crs» queda como no declarado,
+            # para revisar si de verdad son grados (un GeoJSON en UTM sin «crs» es un error común).
+            return capa if declara_crs else capa.set_crs(None, allow_override=True)
         if formato == "zip":
             miembro = _shapefile_en_zip(ruta, nombre)
             return gpd.read_file(f"/vsizip/{ruta.resolve()}/{miembro}", engine="pyogrio")
@@ -165,9 +179,10 @@ def _abrir_capa(ruta: Path, contenido: bytes, formato: str, nombre: str):
             "archivo", f"No se pudo leer como {formato.upper()}: {error}")]) from error
 
 
-def _revisar_geojson(contenido: bytes, nombre: str) -> None:
+def _revisar_geojson(contenido: bytes, nombre: str) -> bool:
+    """Revisa el JSON antes de dárselo a GDAL; devuelve si declara su sistema de coordenadas («crs»)."""
     try:
-        datos = json.loads(contenido.decode("utf-8-sig"))
+        datos = json.loads(contenido.decode("utf-8-sig"), parse_constant=_constante_no_valida)
     except UnicodeDecodeError as error:
         raise ImportacionInvalida(nombre, [Problema(
             "codificación", f"El GeoJSON no está en UTF-8 (byte {error.start}).")]) from error
@@ -175,6 +190,12 @@ def _revisar_geojson(contenido: bytes, nombre: str) -> None:
         raise ImportacionInvalida(nombre, [Problema(
             "formato", f"No es JSON válido: {error.msg} (línea {error.lineno}, "
                        f"columna {error.colno}).")]) from error
+    except ValueError as error:  # NaN o Infinity
+        raise ImportacionInvalida(nombre, [Problema("coordenadas", str(error))]) from None
+    except RecursionError:
+        raise ImportacionInvalida(nombre, [Problema(
+            "formato", "El JSON tiene corchetes o llaves anidados cientos de niveles; un GeoJSON de distritos "
+                       "tiene a lo más seis. El archivo está dañado o no es GeoJSON.")]) from None
     tipo = datos.get("type") if isinstance(datos, dict) else None
     if tipo not in ("FeatureCollection", "Feature"):
         raise ImportacionInvalida(nombre, [Problema(
@@ -182,6 +203,13 @@ def _revisar_geojson(contenido: bytes, nombre: str) -> None:
     if tipo == "FeatureCollection" and not datos.get("features"):
         raise ImportacionInvalida(nombre, [Problema(
             "features", "La FeatureCollection no tiene ningún elemento.")])
+    return datos.get("crs") is not None
+
+
+def _constante_no_valida(texto: str):
+    raise ValueError(f"El GeoJSON tiene «{texto}» donde va un número; no es JSON válido (suele ser un vértice "
+                     "sin coordenada). Corríjalo o expórtelo de nuevo (QGIS: Vectorial › Geometría › Comprobar "
+                     "validez).")
 
 
 def _shapefile_en_zip(ruta: Path, nombre: str) -> str:
@@ -244,25 +272,111 @@ def _detectar_campos(capa, nombre: str) -> dict[str, str]:
     return campos
 
 
+def _exigir_coordenadas_finitas(capa, campos: dict[str, str], nombre: str) -> None:
+    """Un vértice NaN o infinito no es un lugar: se rechaza nombrando el elemento (shapely fallaría después)."""
+    import numpy as np
+
+    malos = [posicion for posicion, geometria in enumerate(capa.geometry)
+             if geometria is not None and not np.isfinite(shapely.get_coordinates(geometria)).all()]
+    if malos:
+        raise ImportacionInvalida(nombre, [Problema(
+            "coordenadas", "Tiene una coordenada que no es un número finito (NaN, infinito, o desmesurada como "
+                           "1e300, que al reproyectar da infinito). Corrija ese vértice.",
+            _elemento(capa, campos, posicion)) for posicion in malos[:10]])
+
+
+def _elemento(capa, campos: dict[str, str], posicion: int) -> str:
+    fila = capa.iloc[posicion]
+    return f"elemento {posicion + 1} ({_texto(fila.get(campos.get('nombre', ''))) or 'sin nombre'})"
+
+
+def _exigir_coordenadas_del_peru(capa, campos: dict[str, str], crs_origen: str, nombre: str) -> None:
+    """Ya en grados WGS84, todo vértice debe caer en el Perú (con margen); si no, dice qué elemento, o, si nada
+    cae en el Perú, qué sistema de coordenadas parece tener el archivo."""
+    limites = capa.geometry.bounds
+    con_geometria = capa.geometry.notna() & ~capa.geometry.is_empty  # las vacías se informan después, una por una
+    fuera = con_geometria & ~((limites.minx >= PERU["oeste"]) & (limites.maxx <= PERU["este"])
+                              & (limites.miny >= PERU["sur"]) & (limites.maxy <= PERU["norte"]))
+    if not fuera.any():
+        return
+    if fuera[con_geometria].all():
+        oeste, sur, este, norte = capa.geometry.total_bounds
+        raise ImportacionInvalida(nombre, [Problema("crs", _explicar_fuera_del_peru(
+            oeste, sur, este, norte, crs_origen, capa.attrs.get("crs_declarado", True)))])
+    problemas = []
+    for posicion in [i for i, malo in enumerate(fuera) if malo][:10]:
+        puntos = shapely.get_coordinates(capa.geometry.iloc[posicion])
+        x, y = next((x, y) for x, y in puntos if not (PERU["oeste"] <= x <= PERU["este"]
+                                                      and PERU["sur"] <= y <= PERU["norte"]))
+        problemas.append(Problema(
+            "coordenadas", f"Tiene un vértice en ({x:.6g}, {y:.6g}) (longitud, latitud), fuera del Perú; los demás "
+                           "distritos sí están en el Perú. Corrija ese vértice.",
+            _elemento(capa, campos, posicion)))
+    raise ImportacionInvalida(nombre, problemas)
+
+
+def _explicar_fuera_del_peru(oeste: float, sur: float, este: float, norte: float, crs_origen: str,
+                             declarado: bool) -> str:
+    rango = f"x de {_corto(oeste)} a {_corto(este)}, y de {_corto(sur)} a {_corto(norte)}"
+    if not declarado:
+        causa = ("El archivo no declara sistema de coordenadas (falta «crs» en el GeoJSON o el .prj del Shapefile) "
+                 f"y sus coordenadas ({rango}) ")
+        causa += "no son grados." if max(abs(oeste), abs(este)) > 180 or max(abs(sur), abs(norte)) > 90 else \
+            "caen fuera del Perú."
+    else:
+        causa = f"Con el sistema que declara ({crs_origen}), sus coordenadas ({rango}) caen fuera del Perú."
+    candidato = _crs_que_cae_en_el_peru(oeste, sur, este, norte)
+    if candidato:
+        pista = (f" Parecen estar en {candidato} ({CRS_DEL_PERU[candidato]}): indíquelo en «Sistema de "
+                 f"coordenadas» (o --crs {candidato}), o expórtelo en EPSG:4326 desde QGIS.")
+    elif PERU["oeste"] <= sur <= norte <= PERU["este"] and PERU["sur"] <= oeste <= este <= PERU["norte"]:
+        pista = " La latitud y la longitud parecen intercambiadas: en GeoJSON va primero la longitud."
+    else:
+        pista = (" Indique su sistema de coordenadas (para Áncash suele ser EPSG:32718, UTM zona 18 Sur, o "
+                 "EPSG:32717) o expórtelo en EPSG:4326 desde QGIS.")
+    return causa + " Se esperan grados del Perú (longitud de -82 a -68, latitud de -19 a 0.5)." + pista
+
+
+def _corto(numero: float) -> str:
+    """-77.5743, 8,974,950 (metros) o 1e+300: legible en un mensaje."""
+    return f"{numero:,.0f}" if 1_000 <= abs(numero) < 1e12 else f"{numero:.6g}"
+
+
+def _crs_que_cae_en_el_peru(oeste: float, sur: float, este: float, norte: float) -> str | None:
+    """El primero de los sistemas habituales del Perú con el que esas coordenadas caen en el Perú."""
+    from pyproj import Transformer
+
+    if not all(map(math.isfinite, (oeste, sur, este, norte))):
+        return None
+    for crs in CRS_DEL_PERU:
+        transformador = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        lon, lat = transformador.transform([oeste, este, oeste, este], [sur, sur, norte, norte])
+        if all(PERU["oeste"] <= x <= PERU["este"] for x in lon) and all(PERU["sur"] <= y <= PERU["norte"] for y in lat):
+            return crs
+    return None
+
+
 def _llevar_a_wgs84(capa, crs: str | None, nombre: str, avisos: list[Problema]):
     geometrias = capa.geometry[capa.geometry.notna() & ~capa.geometry.is_empty]
     if geometrias.empty:
         raise ImportacionInvalida(nombre, [Problema("geometría", "Ningún elemento tiene geometría.")])
     oeste, sur, este, norte = geometrias.total_bounds
     en_grados = -180 <= oeste <= este <= 180 and -90 <= sur <= norte <= 90
+    limites = geometrias.bounds
+    alguno_en_el_peru = ((limites.minx >= PERU["oeste"]) & (limites.maxx <= PERU["este"])
+                         & (limites.miny >= PERU["sur"]) & (limites.maxy <= PERU["norte"])).any()
+    declarado = capa.crs is not None
     if capa.crs is None:
         if crs:
             capa = _asignar_crs(capa, crs, nombre)
-        elif en_grados:
-            avisos.append(Problema("crs", "El archivo no declara sistema de coordenadas; sus "
-                                   "coordenadas están en grados y se asumió WGS84 (EPSG:4326)."))
+        elif en_grados or alguno_en_el_peru:  # con alguno en el Perú, lo que sobra es un vértice roto (se dice cuál)
+            if not nombre.lower().endswith((".geojson", ".json")):  # en un GeoJSON, WGS84 es lo que dice el estándar
+                avisos.append(Problema("crs", "El archivo no declara sistema de coordenadas; sus "
+                                       "coordenadas están en grados y se asumió WGS84 (EPSG:4326)."))
             capa = capa.set_crs(4326)
         else:
-            raise ImportacionInvalida(nombre, [Problema(
-                "crs", f"El archivo no declara sistema de coordenadas (falta el .prj) y sus "
-                       f"coordenadas (x de {oeste:.0f} a {este:.0f}, y de {sur:.0f} a {norte:.0f}) "
-                       "no están en grados. Indique el sistema, p. ej. EPSG:32718 (UTM zona 18 Sur) "
-                       "para Áncash.")])
+            raise ImportacionInvalida(nombre, [Problema("crs", _explicar_fuera_del_peru(
+                oeste, sur, este, norte, "", declarado=False))])
     crs_origen = capa.crs.to_string()
     if capa.crs.to_epsg() != 4326:
         try:
@@ -271,6 +385,7 @@ def _llevar_a_wgs84(capa, crs: str | None, nombre: str, avisos: list[Problema]):
             raise ImportacionInvalida(nombre, [Problema(
                 "crs", f"No se pudo reproyectar de {crs_origen} a EPSG:4326: {error}")]) from error
         avisos.append(Problema("crs", f"Se reproyectó de {crs_origen} a WGS84 (EPSG:4326)."))
+    capa.attrs["crs_declarado"] = declarado or bool(crs)
     return capa, crs_origen
 
 

@@ -43,6 +43,8 @@ def preparar_aplicacion(ruta: str) -> dict:
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
     with contextlib.closing(geo.abrir(ruta)) as db:
         votacion_servicios.preparar(db)
+    geo.mantener_abierta(ruta)  # con el disco lleno, que solo fallen las escrituras (ver geo.db)
+    with contextlib.closing(geo.abrir(ruta)) as db:
         origen = os.environ.get("PLATAFORMA_LIMITES")
         if origen:
             try:
@@ -59,9 +61,13 @@ def archivo_de_arranque() -> Path:
 
 
 def marcar_arranque() -> None:
+    """Sin espacio en disco no se puede marcar: la página no se recargará sola tras un reinicio, pero abre."""
     archivo = archivo_de_arranque()
-    archivo.parent.mkdir(parents=True, exist_ok=True)
-    archivo.write_text(secrets.token_hex(8))
+    try:
+        archivo.parent.mkdir(parents=True, exist_ok=True)
+        archivo.write_text(secrets.token_hex(8))
+    except OSError:
+        pass
 
 
 VIGIA = """<script>

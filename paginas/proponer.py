@@ -42,7 +42,7 @@ def guardar() -> None:
     with comun.conexion() as db:
         try:
             servicios.guardar_borrador(db, clave_borrador(db), datos_del_formulario(), ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
+        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:  # disco lleno: el formulario sigue
             st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in getattr(error, "problemas", [])} or \
                 {"borrador": str(error)}
 
@@ -202,7 +202,7 @@ if subida is not None and st.session_state.get(CLAVE_FOTO) != subida.file_id:
         try:
             servicios.adjuntar_foto(db, clave_borrador(db), subida.getvalue(), subida.name, actor=actor,
                                     ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
+        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
             comun.mostrar_error(error)
         else:
             st.session_state[CLAVE_FOTO] = subida.file_id
@@ -228,7 +228,7 @@ if st.button("Registrar propuesta", type="primary", key="proponer_registrar", di
         except PropuestaInvalida as error:
             st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in error.problemas}
             st.rerun()
-        except (ErrorPropuestas, SinPermiso) as error:
+        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
             comun.mostrar_error(error)
         else:
             for campo in CAMPOS:

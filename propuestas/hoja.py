@@ -23,6 +23,14 @@ MAXIMO_BYTES = 10_000_000
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # lo que una hoja de cálculo tomaría por el comienzo de una fórmula
 MAXIMO_FILAS = 5_000
 FILAS_PARA_BUSCAR_ENCABEZADO = 15
+# Límites de lectura, revisados mientras se lee (un .xlsx de 10 MB puede descomprimirse en gigas):
+LIMITE_FILAS = MAXIMO_FILAS + 1_000   # filas por hoja, aun vacías con formato (el número de fila también)
+MAXIMO_COLUMNAS = 1_000               # la plantilla tiene 37; Excel admite 16,384
+MAXIMO_CELDAS = 500_000               # en todo el libro: la plantilla llena tiene 5,000 × 37
+LARGO_MAXIMO_CELDA = 32_767           # caracteres: el máximo que Excel deja escribir en una celda
+MAXIMO_XML = 100_000_000              # bytes de XML descomprimido en todo el libro
+MAXIMO_ELEMENTOS = 1_500_000          # etiquetas XML en todo el libro (celdas, valores, cadenas, estilos…)
+MAXIMO_PARTES = 2_000                 # archivos dentro del .xlsx
 
 
 @dataclass(frozen=True)
@@ -104,16 +112,31 @@ PREFIJO_CRITERIO = "Técnico: "
 
 
 def neutralizar(valor):
-    """Texto que empieza como fórmula → con apóstrofo delante (los números y None pasan igual). Vale para todo
-    archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las revisiones."""
-    if isinstance(valor, str) and valor[:1] in FORMULA:
+    """Texto que una hoja de cálculo tomaría por fórmula → con apóstrofo delante (números y None pasan igual).
+    Vale para todo archivo que la plataforma da para abrir en Excel: la lista priorizada, los resultados y las
+    revisiones. Es inyectiva: `sin_apostrofo(neutralizar(t)) == t` para todo texto, también para el que ya
+    empieza con apóstrofo («'=1» sale como «''=1» y vuelve como «'=1»)."""
+    if isinstance(valor, str) and es_formula(valor.lstrip("'")):
         return "'" + valor
     return valor
 
 
 def sin_apostrofo(texto: str) -> str:
-    """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1» (un apóstrofo ante otro texto se queda)."""
-    return texto[1:] if texto[:1] == "'" and texto[1:2] in FORMULA else texto
+    """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1»; un apóstrofo ante otro texto se queda."""
+    return texto[1:] if texto[:1] == "'" and es_formula(texto.lstrip("'")) else texto
+
+
+def es_formula(texto: str) -> bool:
+    """¿Empieza como fórmula? `= + - @`, también de ancho completo («＝») u otras variantes que Unicode
+    equipara (NFKC), tabulación o retorno de carro; sin importar los caracteres invisibles (ancho cero, marcas
+    de dirección, BOM) ni los espacios que haya delante, que algunas hojas de cálculo descartan."""
+    for caracter in texto:
+        if caracter in FORMULA:
+            return True
+        if caracter.isspace() or unicodedata.category(caracter) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", caracter)[:1] in FORMULA
+    return False
 
 
 def normalizar(texto) -> str:
@@ -174,8 +197,14 @@ def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
     csv.field_size_limit(MAXIMO_BYTES)
     lecturas = []
     for separador in (";", ",", "\t"):  # el que da el encabezado con más columnas conocidas
+        filas = []
         try:
-            filas = list(enumerate(csv.reader(io.StringIO(texto, newline=""), delimiter=separador), start=1))
+            for numero, fila in enumerate(csv.reader(io.StringIO(texto, newline=""), delimiter=separador), start=1):
+                if numero > LIMITE_FILAS:
+                    raise HojaIlegible(_demasiadas_filas(nombre, None))
+                if len(fila) > MAXIMO_COLUMNAS:
+                    raise HojaIlegible(_demasiadas_columnas(nombre, None, numero, len(fila)))
+                filas.append((numero, fila))
         except csv.Error as error:
             raise HojaIlegible(f"«{nombre}» no se puede leer como CSV ({error}); revise las comillas o guárdelo "
                                "de nuevo desde Excel.") from None
@@ -184,30 +213,31 @@ def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
 
 
 def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
+    """Primero el recorrido acotado del libro entero (`_recorrer_xlsx`); solo si pasa, openpyxl lee los valores
+    en modo de solo lectura (fila por fila, sin armar el libro en memoria) y sin creer en `<dimension>`."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet.cell_range import CellRange
 
+    combinadas = _recorrer_xlsx(contenido, nombre)
     try:
-        # primero sin cargar las celdas: una hoja con formato hasta la fila un millón tardaría minutos
-        for hoja in load_workbook(io.BytesIO(contenido), read_only=True).worksheets:
-            if (hoja.max_row or 0) > MAXIMO_FILAS + 1_000:
-                raise HojaIlegible(f"La hoja «{hoja.title}» de «{nombre}» llega hasta la fila {hoja.max_row:,} "
-                                   "(con formato aunque esté vacía). Copie solo las filas con fichas a un libro nuevo.")
-        libro = load_workbook(io.BytesIO(contenido), data_only=True)
-    except HojaIlegible:
-        raise
+        libro = load_workbook(io.BytesIO(contenido), read_only=True, data_only=True)
+        try:
+            for hoja in libro.worksheets:
+                hoja.reset_dimensions()  # que lea todas las filas y columnas, no las que declara el archivo
+                filas = [(numero, [_valor(c) for c in fila])
+                         for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)]
+                tabla = _con_encabezado(nombre, hoja.title, filas, [])
+                if tabla.encabezados:
+                    if len(libro.worksheets) > 1:
+                        tabla.avisos.append(f"Se leyó la hoja «{hoja.title}»; las otras {len(libro.worksheets) - 1} "
+                                            "hojas del libro no se importan.")
+                    _marcar_combinadas(tabla, [CellRange(r) for r in combinadas.get(hoja._worksheet_path, [])])
+                    return tabla
+        finally:
+            libro.close()
     except Exception as error:  # un .xlsx dañado falla en zipfile, XML u openpyxl según dónde esté el daño
         raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({type(error).__name__}). Guárdelo de "
                            "nuevo como «Libro de Excel (.xlsx)» o como CSV.") from None
-    for hoja in libro.worksheets:
-        filas = [(numero, [_valor(c) for c in fila])
-                 for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)]
-        tabla = _con_encabezado(nombre, hoja.title, filas, [])
-        if tabla.encabezados:
-            if len(libro.worksheets) > 1:
-                tabla.avisos.append(f"Se leyó la hoja «{hoja.title}»; las otras {len(libro.worksheets) - 1} hojas "
-                                    "del libro no se importan.")
-            _marcar_combinadas(tabla, hoja)
-            return tabla
     raise HojaIlegible(f"Ninguna hoja de «{nombre}» tiene una fila de encabezado reconocible (Título, Problema, "
                        "Qué se propone…). Use la plantilla de importación.")
 
@@ -237,16 +267,16 @@ def _con_encabezado(nombre: str, hoja: str | None, filas: list[tuple[int, list]]
     return Tabla(nombre, hoja, encabezados, numero, datos, avisos)
 
 
-def _marcar_combinadas(tabla: Tabla, hoja) -> None:
+def _marcar_combinadas(tabla: Tabla, rangos) -> None:
     """Celdas combinadas: en el encabezado impiden importar; en los datos, cada fila tocada tiene problema."""
-    for rango in hoja.merged_cells.ranges:
+    for rango in rangos:
         if rango.max_row < tabla.numero_encabezado:
             continue  # un título combinado encima del encabezado no molesta
         if rango.min_row <= tabla.numero_encabezado:
             tabla.problemas.append(f"El encabezado tiene celdas combinadas ({rango.coord}): cada columna necesita "
                                    "su propio título. Sepárelas (Inicio → Combinar y centrar).")
             continue
-        for numero in range(rango.min_row, rango.max_row + 1):
+        for numero in range(rango.min_row, min(rango.max_row, LIMITE_FILAS) + 1):
             tabla.combinadas.setdefault(numero, rango.coord)
 
 
@@ -256,6 +286,188 @@ def _texto(celda) -> str:
 
 def campo_de_encabezado(encabezado: str) -> str | None:
     return ALIAS.get(normalizar(encabezado))
+
+
+# --- Excel acotado --------------------------------------------------------------------------------
+# Un .xlsx es un zip de archivos XML. Antes de que openpyxl lo abra, cada parte XML se recorre en streaming (expat,
+# de a 64 KB, sin guardar los textos) contando bytes, etiquetas, filas, columnas, celdas y el largo de cada texto;
+# al pasar un límite se deja de leer y se rechaza, diga lo que diga el archivo sobre sí mismo (`<dimension>`,
+# tamaños del zip). Sin DTD (la «bomba de entidades» queda fuera).
+
+def _recorrer_xlsx(contenido: bytes, nombre: str) -> dict[str, list[str]]:
+    """Revisa los límites del libro entero; devuelve los rangos combinados de cada hoja (por su parte)."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenido)) as libro:
+            partes = libro.infolist()
+            if len(partes) > MAXIMO_PARTES:
+                raise HojaIlegible(f"«{nombre}» contiene {len(partes):,} archivos; un libro de Excel normal tiene "
+                                   "unas decenas. Guárdelo de nuevo como «Libro de Excel (.xlsx)» o como CSV.")
+            declarado = sum(p.file_size for p in partes)
+            if declarado > MAXIMO_XML:
+                raise HojaIlegible(_demasiado_grande(nombre, declarado))
+            recorrido = _Recorrido(nombre, _titulos_de_hojas(libro))
+            for parte in partes:
+                if parte.filename.endswith((".xml", ".rels")):
+                    recorrido.leer(libro, parte)
+            return recorrido.combinadas
+    except HojaIlegible:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
+            _expat().ExpatError) as error:
+        raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({type(error).__name__}). Guárdelo de "
+                           "nuevo como «Libro de Excel (.xlsx)» o como CSV.") from None
+
+
+def _expat():
+    from xml.parsers import expat
+    return expat
+
+
+def _titulos_de_hojas(libro) -> dict[str, str]:
+    """Parte de cada hoja («xl/worksheets/sheet1.xml») → su título, para nombrarla en los mensajes."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        hojas = libro.getinfo("xl/workbook.xml")
+        relaciones = libro.getinfo("xl/_rels/workbook.xml.rels")
+        if max(hojas.file_size, relaciones.file_size) > 5_000_000:
+            return {}
+        hojas, relaciones = libro.read(hojas), libro.read(relaciones)
+        if b"<!DOCTYPE" in hojas + relaciones:
+            return {}
+        destinos = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(relaciones)}
+        titulos = {}
+        for hoja in ET.fromstring(hojas).findall(".//{*}sheet"):
+            identificador = next((v for k, v in hoja.attrib.items() if k.endswith("}id")), None)
+            destino = destinos.get(identificador, "")
+            titulos[destino.lstrip("/") if destino.startswith("/") else "xl/" + destino] = hoja.get("name", "")
+        return titulos
+    except (KeyError, ET.ParseError):
+        return {}
+
+
+class _Recorrido:
+    """Cuenta, mientras expat lee, lo que openpyxl tendría que guardar; lanza HojaIlegible al pasar un límite.
+
+    Va por cada etiqueta del libro (cientos de miles en una hoja llena): los nombres sin espacio de nombres y los
+    números de columna se recuerdan en diccionarios, y el fin de etiqueta solo se escucha en hojas y cadenas."""
+
+    CONTENEDORES = frozenset({"c", "si", "is"})  # su texto se suma aunque venga en varios trozos o elementos
+
+    def __init__(self, nombre: str, titulos: dict[str, str]):
+        self.nombre, self.titulos = nombre, titulos
+        self.bytes = self.elementos = self.celdas = 0
+        self.combinadas: dict[str, list[str]] = {}
+        self.locales: dict[str, str] = {}    # «http://…/main c» → «c»
+        self.columnas: dict[str, int] = {}   # «AB12» → 28
+
+    def leer(self, libro, parte) -> None:
+        self.parte, self.es_hoja = parte.filename, parte.filename.startswith("xl/worksheets/")
+        self.filas = self.fila = self.columna = self.largo = 0
+        self.en_celda = False
+        lector = _expat().ParserCreate(namespace_separator=" ")
+        lector.buffer_text = True
+        lector.buffer_size = 65_536
+        lector.StartDoctypeDeclHandler = self._doctype
+        lector.StartElementHandler = self._inicio
+        if self.es_hoja or parte.filename.endswith("sharedStrings.xml"):
+            lector.EndElementHandler = self._fin
+        lector.CharacterDataHandler = self._texto
+        with libro.open(parte) as archivo:
+            while trozo := archivo.read(65_536):
+                self.bytes += len(trozo)
+                if self.bytes > MAXIMO_XML:
+                    raise HojaIlegible(_demasiado_grande(self.nombre, self.bytes))
+                lector.Parse(trozo, False)
+        lector.Parse(b"", True)
+
+    def _doctype(self, *_) -> None:
+        raise HojaIlegible(f"«{self.nombre}» trae una declaración DOCTYPE (entidades XML), que Excel no escribe; "
+                           "no se abre. Guárdelo de nuevo desde Excel como «Libro de Excel (.xlsx)» o como CSV.")
+
+    def _local(self, etiqueta: str) -> str:
+        nombre = self.locales.get(etiqueta)
+        if nombre is None:
+            nombre = self.locales[etiqueta] = etiqueta.rpartition(" ")[2]
+        return nombre
+
+    def _inicio(self, etiqueta: str, atributos: dict) -> None:
+        self.elementos += 1
+        if self.elementos > MAXIMO_ELEMENTOS:
+            raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_ELEMENTOS:,} elementos XML; es demasiado "
+                               "grande para una hoja de fichas. Copie solo las fichas a un libro nuevo.")
+        nombre = self._local(etiqueta)
+        if nombre in self.CONTENEDORES:
+            self.en_celda, self.largo = True, 0
+        elif not self.en_celda:
+            self.largo = 0
+        if not self.es_hoja:
+            return
+        if nombre == "c":
+            self.celdas += 1
+            if self.celdas > MAXIMO_CELDAS:
+                raise HojaIlegible(f"«{self.nombre}» tiene más de {MAXIMO_CELDAS:,} celdas; el máximo por archivo "
+                                   f"es {MAXIMO_FILAS:,} fichas. Divídalo en varios archivos.")
+            referencia = atributos.get("r")
+            self.columna = self._columna(referencia) if referencia else self.columna + 1
+            if self.columna > MAXIMO_COLUMNAS:
+                raise HojaIlegible(_demasiadas_columnas(self.nombre, self.titulos.get(self.parte, self.parte),
+                                                        self.fila, self.columna))
+        elif nombre == "row":
+            self.filas += 1
+            numero = atributos.get("r", "")
+            self.fila, self.columna = (int(numero) if numero.isdigit() else self.fila + 1), 0
+            if max(self.filas, self.fila) > LIMITE_FILAS:
+                raise HojaIlegible(_demasiadas_filas(self.nombre, self.titulos.get(self.parte, self.parte)))
+        elif nombre == "mergeCell":
+            self.combinadas.setdefault(self.parte, []).append(atributos.get("ref", ""))
+
+    def _columna(self, referencia: str) -> int:
+        """«AB12» → 28 (las letras; sin letras, 0)."""
+        letras = referencia.rstrip("0123456789")
+        numero = self.columnas.get(letras)
+        if numero is None:
+            numero = 0
+            for letra in letras.upper()[:8]:
+                numero = numero * 26 + ord(letra) - 64
+            self.columnas[letras] = numero
+        return numero
+
+    def _fin(self, etiqueta: str) -> None:
+        if self._local(etiqueta) in self.CONTENEDORES:
+            self.en_celda = False
+
+    def _texto(self, datos: str) -> None:
+        self.largo += len(datos)
+        if self.largo > LARGO_MAXIMO_CELDA:
+            donde = (f"la hoja «{self.titulos.get(self.parte, self.parte)}», fila {self.fila:,}" if self.es_hoja
+                     else "las cadenas de texto del libro" if self.parte.endswith("sharedStrings.xml")
+                     else f"«{self.parte}»")
+            raise HojaIlegible(f"«{self.nombre}» tiene un texto de más de {LARGO_MAXIMO_CELDA:,} caracteres (en "
+                               f"{donde}), más de lo que cabe en una celda de Excel. Revise ese texto o guarde el "
+                               "libro de nuevo desde Excel.")
+
+
+def _demasiadas_filas(nombre: str, hoja: str | None) -> str:
+    """`hoja` None: un CSV."""
+    donde, vacias = (f"La hoja «{hoja}» de «{nombre}»", "las vacías con formato") if hoja else (f"«{nombre}»",
+                                                                                             "las vacías")
+    return (f"{donde} tiene más de {LIMITE_FILAS:,} filas (cuentan también {vacias}); el máximo por archivo es "
+            f"{MAXIMO_FILAS:,} fichas. Copie solo las filas con fichas a un archivo nuevo o divídalo.")
+
+
+def _demasiadas_columnas(nombre: str, hoja: str | None, fila: int, columnas: int) -> str:
+    donde = f"la hoja «{hoja}» de «{nombre}»" if hoja else f"«{nombre}»"
+    return (f"La fila {fila:,} de {donde} llega a la columna {columnas:,}; la hoja de fichas tiene "
+            f"{len(COLUMNAS)} y el máximo es {MAXIMO_COLUMNAS:,}. Borre las columnas sobrantes.")
+
+
+def _demasiado_grande(nombre: str, bytes_: int) -> str:
+    return (f"«{nombre}» descomprimido pasa de {bytes_ / 1e6:,.0f} MB; el máximo es {MAXIMO_XML / 1e6:,.0f} MB "
+            "(una hoja de fichas ocupa unos pocos). Copie solo las fichas a un libro nuevo o guárdelo como CSV.")
 
 
 # --- plantillas --------------------------------------------------------------------------------

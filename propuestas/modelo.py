@@ -163,7 +163,7 @@ def formatear_fecha(fecha: dt.date) -> str:
 
 def validar_proceso(proceso: Proceso) -> Proceso:
     problemas: list[Problema] = []
-    nombre = limpiar(proceso.nombre)
+    nombre = limpiar_linea(proceso.nombre)
     if not 5 <= len(nombre) <= 120:
         problemas.append(Problema("nombre", f"El nombre tiene {len(nombre)} caracteres; debe tener entre 5 y 120."))
     if not re.fullmatch(r"[A-Z0-9]{2,8}", proceso.codigo or ""):
@@ -183,7 +183,7 @@ def validar_proceso(proceso: Proceso) -> Proceso:
                                       f"({formatear_fecha(anterior.fin)})."))
     if proceso.techo_centimos <= 0:
         problemas.append(Problema("techo", "El techo presupuestal debe ser mayor que cero."))
-    ejes = tuple(dict.fromkeys(limpiar(e) for e in proceso.ejes if limpiar(e)))
+    ejes = tuple(dict.fromkeys(limpiar_linea(e) for e in proceso.ejes if limpiar_linea(e)))
     if not ejes:
         problemas.append(Problema("ejes", "Indique al menos un eje u objetivo del PDLC."))
     if any(len(e) > 160 for e in ejes):
@@ -253,6 +253,15 @@ def limpiar(texto: str | None) -> str:
     """NFC, sin espacios en los extremos y sin caracteres de control (salvo saltos de línea)."""
     texto = unicodedata.normalize("NFC", str(texto or ""))
     return "".join(c for c in texto if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
+def limpiar_linea(texto: str | None) -> str:
+    """Para los campos de una sola línea (título, nombre, organización, contacto…): como `limpiar`, pero todo
+    salto de línea, tabulación, carácter de control o separador de línea o de párrafo (U+2028, U+2029, U+0085)
+    se vuelve un espacio, y varios espacios seguidos, uno. Un título pegado con saltos desde un documento queda
+    en una línea, como se verá en la papeleta, el proyector, el acta y el archivo .pb."""
+    texto = unicodedata.normalize("NFC", str(texto or ""))
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in texto).split())
 
 
 MONTO_MAXIMO_SOLES = 100_000_000_000
@@ -330,6 +339,8 @@ FRANJAS_EDAD = {"0_11": "0 a 11 años", "12_17": "12 a 17 años", "18_29": "18 a
                 "30_59": "30 a 59 años", "60_mas": "60 años a más"}
 CAMPOS_BENEFICIARIOS = ("directos_mujeres", "directos_hombres", "indirectos", *(f"edad_{f}" for f in FRANJAS_EDAD))
 
+UNA_LINEA = frozenset({"titulo", "proponente_nombre", "organizacion", "contacto", "servicio_publico",
+                       "indicador_brecha"})
 LARGOS = {  # campo: (mínimo, máximo) en caracteres
     "titulo": (10, 120), "problema": (20, 3000), "propuesta": (20, 3000), "proponente_nombre": (2, 120),
     "organizacion": (2, 160), "contacto": (6, 120), "objetivo": (20, 2000), "servicio_publico": (3, 200),
@@ -415,7 +426,7 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
             problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: se esperaba texto y llegó "
                                              f"{type(datos.get(campo)).__name__}."))
             continue
-        texto = limpiar(datos.get(campo))
+        texto = (limpiar_linea if campo in UNA_LINEA else limpiar)(datos.get(campo))
         limpio[campo] = texto or None
         if not texto:
             if campo in OBLIGATORIOS[profundidad]:
@@ -454,7 +465,7 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
     if profundidad == "organizacion" and not (limpio["beneficiarios"]["directos_mujeres"]
                                               + limpio["beneficiarios"]["directos_hombres"]):
         problemas.append(Problema("directos_mujeres", "Beneficiarios directos: indique cuántas mujeres y hombres."))
-    cui = limpiar(datos.get("cui"))
+    cui = limpiar_linea(datos.get("cui"))
     if cui and not re.fullmatch(r"\d{7}", cui):
         problemas.append(Problema("cui", f"CUI: «{cui}» no es válido; el Código Único de Inversiones tiene 7 dígitos."))
     limpio["cui"] = cui or None

@@ -19,7 +19,7 @@ from geo.acceso import Accion, Actor, Rol, exigir, puede
 from geo.cuentas import DemasiadosIntentos, ErrorCuenta, Sesion, anotar_intento, limitar_intentos
 from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
 from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar
+from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar_linea
 
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10
@@ -43,13 +43,13 @@ def huella(codigo: str, secreto: bytes) -> str:
 
 def validar_participante(datos: dict) -> dict:
     problemas = []
-    nombre = limpiar(datos.get("nombre")) if isinstance(datos.get("nombre"), (str, type(None))) else ""
+    nombre = limpiar_linea(datos.get("nombre")) if isinstance(datos.get("nombre"), (str, type(None))) else ""
     if not 2 <= len(nombre) <= 120:
         problemas.append(Problema("nombre", f"El nombre tiene {len(nombre)} caracteres; debe tener entre 2 y 120."))
     tipo = datos.get("tipo") if isinstance(datos.get("tipo"), str) else None
     if tipo not in TIPOS:
         problemas.append(Problema("tipo", f"El tipo {tipo!r} no es válido; elija organización, joven o ciudadano."))
-    organizacion = limpiar(str(datos.get("organizacion") or "")) or None
+    organizacion = limpiar_linea(str(datos.get("organizacion") or "")) or None
     if tipo == "organizacion" and not organizacion:
         problemas.append(Problema("organizacion", "Indique la organización a la que representa."))
     if organizacion and len(organizacion) > 160:

@@ -72,6 +72,34 @@ def db_con_territorio(db):
     return db
 
 
+@pytest.fixture
+def en_otro_proceso(tmp_path):
+    """Corre `codigo` en un intérprete nuevo y devuelve (lo que imprimió, su memoria pico en MB): para las
+    «bombas» (fotos, hojas de cálculo) que deben rechazarse sin llevar el servidor a gigas (el pico es VmHWM, el
+    de este intérprete; `ru_maxrss` arrastra el de pytest a través de exec). La memoria virtual
+    queda topada en 2 GB: si una bomba se cuela, termina en MemoryError y no se come la máquina."""
+    import subprocess
+    import sys
+    import textwrap
+
+    def correr(codigo: str) -> tuple[str, float]:
+        guion = tmp_path / "en_otro_proceso.py"
+        guion.write_text("import resource, sys\n"
+                         "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))\n"
+                         # VmHWM y no ru_maxrss: este se hereda a través de exec (sería el pico de pytest)
+                         "PICO_KB = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))"
+                         ".split()[1])\n"
+                         f"sys.path.insert(0, {str(RAIZ)!r})\n" + textwrap.dedent(codigo) +
+                         "\nprint('PICO_MB', PICO_KB() / 1024)\n",
+                         encoding="utf-8")
+        proceso = subprocess.run([sys.executable, str(guion)], capture_output=True, text=True, cwd=RAIZ, timeout=900)
+        assert proceso.returncode == 0, proceso.stderr[-2000:]
+        salida, _, pico = proceso.stdout.rpartition("PICO_MB ")
+        return salida, float(pico)
+
+    return correr
+
+
 def filas(db, tabla: str) -> int:
     return db.execute(f"SELECT count(*) FROM {tabla}").fetchone()[0]
 

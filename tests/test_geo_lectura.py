@@ -257,3 +257,51 @@ def test_centros_poblados_sin_columnas(tmp_path):
     with pytest.raises(ImportacionInvalida, match="Falta la columna codigo") as error:
         leer_centros_poblados(ruta)
     assert "Falta la columna lat" in _mensajes(error)
+
+
+# --- coordenadas que no son del Perú -----------------------------------------------------------------
+
+def test_geojson_en_utm_sin_crs_se_rechaza_y_con_el_crs_sugerido_se_acepta(huaylas, tmp_path):
+    datos = json.loads(huaylas.to_crs(32718).to_json())
+    datos.pop("crs")
+    ruta = tmp_path / "utm.geojson"
+    ruta.write_text(json.dumps(datos))
+    with pytest.raises(ImportacionInvalida, match="no son grados") as error:
+        leer_limites(ruta)
+    assert "Parecen estar en EPSG:32718 (WGS 84 / UTM zona 18 Sur)" in _mensajes(error)
+    leida = leer_limites(ruta, crs="EPSG:32718")
+    assert [d.nombre for d in leida.distritos] == DIEZ
+    assert shapely.hausdorff_distance(leida.distritos[0].geometria, huaylas.geometry[0]) < 1e-6
+
+
+def test_geojson_con_crs_declarado_en_utm_se_reproyecta(huaylas, tmp_path):
+    assert [d.nombre for d in leer_limites(_geojson(tmp_path, huaylas.to_crs(32718))).distritos] == DIEZ
+
+
+@pytest.mark.parametrize("mover, mensaje", [
+    (lambda x, y: (x + 100, y + 50), "caen fuera del Perú"),
+    (lambda x, y: (y, x), "La latitud y la longitud parecen intercambiadas"),
+    (lambda x, y: (x * 1e5, y * 1e5), "no son grados"),
+], ids=["otro_pais", "lat_lon_intercambiadas", "ni_grados"])
+def test_coordenadas_fuera_del_peru_se_rechazan(huaylas, tmp_path, mover, mensaje):
+    capa = huaylas.copy()
+    capa["geometry"] = capa.geometry.transform(lambda puntos: [mover(x, y) for x, y in puntos])
+    with pytest.raises(ImportacionInvalida, match=mensaje) as error:
+        leer_limites(_geojson(tmp_path, capa))
+    assert "Se esperan grados del Perú" in _mensajes(error)
+
+
+def test_crs_declarado_equivocado_cae_fuera_del_peru(huaylas, tmp_path):
+    capa = huaylas.to_crs(32718).set_crs(32618, allow_override=True)  # zona 18 Norte en vez de Sur
+    with pytest.raises(ImportacionInvalida, match=r"Con el sistema que declara \(EPSG:32618\).*fuera del Perú"):
+        leer_limites(_geojson(tmp_path, capa))
+
+
+def test_vertice_desmesurado_en_utm_se_rechaza_nombrando_el_distrito(huaylas, tmp_path):
+    datos = json.loads(huaylas.to_crs(32718).to_json())
+    datos["features"][2]["geometry"]["coordinates"][0][3] = [1e300, 9_000_000.0]
+    ruta = tmp_path / "utm.geojson"
+    ruta.write_text(json.dumps(datos))
+    with pytest.raises(ImportacionInvalida, match="no es un número finito") as error:
+        leer_limites(ruta)
+    assert "elemento 3 (Huata)" in _mensajes(error)

@@ -58,6 +58,37 @@ def _enorme(ruta):
         archivo.truncate(50 * 1024 * 1024)
 
 
+def _geojson_cambiado(cambio):
+    """El GeoJSON real de Huaylas con un cambio en su texto o en su JSON (para los archivos malos)."""
+    import json
+
+    def preparar(ruta):
+        datos = json.loads(LIMITES.read_text(encoding="utf-8"))
+        ruta.write_text(cambio(datos) if callable(cambio) else cambio, encoding="utf-8")
+    return preparar
+
+
+def _en_utm_sin_crs(datos):
+    import json
+
+    import geopandas as gpd
+    utm = json.loads(gpd.read_file(LIMITES).to_crs(32718).to_json())
+    utm.pop("crs")  # lo que deja un programa que exporta en metros sin declarar el sistema
+    return json.dumps(utm)
+
+
+def _con_vertice(x, y):
+    def cambio(datos):
+        import json
+        datos["features"][0]["geometry"]["coordinates"][0][3] = [x, y]
+        return json.dumps(datos).replace('"__NaN__"', "NaN")
+    return cambio
+
+
+def _anidado(datos):
+    return '{"type": "FeatureCollection", "features": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+
+
 @pytest.mark.parametrize("nombre, preparar, mensaje", [
     ("malo.geojson", lambda r: r.write_text('{"type": "FeatureCollection", "features": ['), "No es JSON válido"),
     ("vacio.geojson", lambda r: r.write_bytes(b""), "vacío"),
@@ -65,7 +96,13 @@ def _enorme(ruta):
     ("puntos.geojson", _puntos_en_vez_de_poligonos, "se esperan polígonos"),
     ("sin_prj.zip", _shapefile_sin_prj_en_utm, "no declara sistema de coordenadas"),
     ("enorme.geojson", _enorme, "el máximo es 30 MB"),
-], ids=["json-roto", "vacio", "kml", "puntos", "shp-sin-prj", "50-mb"])
+    ("utm.geojson", _geojson_cambiado(_en_utm_sin_crs), "no son grados.* Parecen estar en EPSG:32718"),
+    ("vertice.geojson", _geojson_cambiado(_con_vertice(1e300, -8.95)),
+     r"elemento 1 \(Caraz\) · coordenadas: Tiene un vértice en \(1e\+300, -8.95\)"),
+    ("nan.geojson", _geojson_cambiado(_con_vertice("__NaN__", -8.95)), "tiene «NaN» donde va un número"),
+    ("anidado.geojson", _geojson_cambiado(_anidado), "anidados cientos de niveles"),
+], ids=["json-roto", "vacio", "kml", "puntos", "shp-sin-prj", "50-mb", "utm-sin-crs", "vertice-1e300", "nan",
+        "anidado"])
 def test_importacion_fallida_deja_la_base_igual(db, tmp_path, nombre, preparar, mensaje):
     servicios.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
     antes = _foto(db)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.acceso import PUBLICO, SinPermiso
 from geo.db import ErrorAlmacen
@@ -383,6 +385,205 @@ def test_exportar_e_importar_da_las_mismas_propuestas(db_viables, db_proceso, fo
     assert despues[codigos[2]]["titulo"] == "=1+1 título que parece fórmula"  # el apóstrofo no se queda pegado
     assert despues[codigos[2]]["cui"] == "2456789" and despues[codigos[2]]["edad_0_11"] == 45
     assert despues[codigos[2]]["profundidad"] == "Completa"
+
+
+PELIGROSOS = {"igual": "=1+1", "mas": "+1+1", "menos": "-1+1", "arroba": "@SUMA(A1)", "tabulacion": "\t=1",
+              "retorno": "\r=1", "igual_ancho_completo": "＝HYPERLINK(\"http://malo.example\")",
+              "mas_ancho_completo": "＋1", "menos_ancho_completo": "－1", "arroba_ancho_completo": "＠SUMA(A1)",
+              "igual_pequeno": "﹦1", "ancho_cero": "\u200b=1+1", "union_ancho_cero": "\u200d\u2060=1",
+              "bom": "\ufeff+1", "marca_de_direccion": "\u200e\u202e@A1", "espacio_delante": " =1",
+              "ancho_cero_y_ancho_completo": "\u200b＝1"}
+
+
+@pytest.mark.parametrize("texto", PELIGROSOS.values(), ids=PELIGROSOS.keys())
+def test_toda_la_familia_de_formulas_se_neutraliza(texto):
+    assert hoja.neutralizar(texto) == "'" + texto
+    assert hoja.sin_apostrofo(hoja.neutralizar(texto)) == texto
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | st.text(alphabet="'=+-@ \t\r＝＋\u200b\ufeffAb", max_size=6)
+       | st.tuples(st.text(alphabet="'", min_size=1, max_size=3), st.sampled_from(list(PELIGROSOS.values()))).map(
+           "".join))
+def test_neutralizar_y_quitar_el_apostrofo_es_ida_y_vuelta(texto):
+    """También para lo que ya empieza con apóstrofo: «'=1» (un texto legítimo) vuelve como «'=1»."""
+    neutralizado = hoja.neutralizar(texto)
+    assert hoja.sin_apostrofo(neutralizado) == texto
+    assert neutralizado == texto or neutralizado == "'" + texto
+
+
+TITULOS_DIFICILES = ["＝HYPERLINK(\"http://malo.example\",\"clic\") agua", "\u200b=1+1 título con ancho cero",
+                     "'=1' es como se escribe la fórmula", "'Agua para todos' en Huata", "'+ agua, + vida' campaña"]
+
+
+@pytest.mark.parametrize("formato", ["xlsx", "csv"])
+def test_formulas_disfrazadas_y_apostrofos_legitimos_sobreviven_exportar_e_importar(db_viables, db_proceso,
+                                                                                     formato):
+    origen, codigos = db_viables
+    for codigo, titulo in zip(codigos, TITULOS_DIFICILES):
+        origen.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [titulo, codigo])
+    lista = exportar.lista_priorizada(origen, propuestas_servicios.proceso_actual(origen).id, actor=ADMIN,
+                                      con_datos_personales=True)
+    archivo = exportar.exportar(lista, formato)
+    celdas = leer_exportacion(archivo, formato)
+    for titulo in TITULOS_DIFICILES[:3]:
+        assert "'" + titulo in celdas  # lo que parece fórmula sale con apóstrofo
+    proceso_id = propuestas_servicios.proceso_actual(db_proceso).id
+    importar.importar(db_proceso, proceso_id, archivo, f"lista.{formato}", actor=FACILITADORA, ahora=TABLA_TIEMPO)
+    vuelta = exportar.lista_priorizada(db_proceso, proceso_id, actor=ADMIN, con_datos_personales=True)
+    assert sorted(f["titulo"] for f in vuelta.filas if f["titulo"] in TITULOS_DIFICILES) == sorted(TITULOS_DIFICILES)
+
+
+def leer_exportacion(contenido: bytes, formato: str) -> set:
+    if formato == "csv":
+        return {c for fila in csv.reader(io.StringIO(contenido.decode("utf-8-sig")), delimiter=";") for c in fila}
+    from openpyxl import load_workbook
+    return {c for fila in load_workbook(io.BytesIO(contenido)).worksheets[0].iter_rows(values_only=True) for c in fila}
+
+
+# --- bombas: archivos que se rechazan sin leerlos enteros --------------------------------------------
+# Se generan aquí (nunca se suben al repositorio). Un .xlsx es un zip de XML: se escribe a mano, en streaming.
+
+XLSX_TIPOS = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+              '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+              '<Default Extension="xml" ContentType="application/xml"/>'
+              '<Override PartName="/xl/workbook.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+              '<Override PartName="/xl/worksheets/sheet1.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+              '<Override PartName="/xl/sharedStrings.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX_PARTES = {
+    "[Content_Types].xml": XLSX_TIPOS,
+    "_rels/.rels": ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{XLSX_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                    '</Relationships>'),
+    "xl/workbook.xml": (f'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                        f'xmlns:r="{XLSX_REL}"><sheets><sheet name="Fichas" sheetId="1" r:id="rId1"/></sheets>'
+                        '</workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{XLSX_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+}
+XLSX_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+XLSX_ENCABEZADO = b"".join(b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (letra, titulo.encode())
+                           for letra, titulo in zip((b"A", b"B", b"C"), ("Título", "Problema", "Distrito")))
+
+
+def xlsx_a_mano(filas_xml, cadenas=(b"",), dimension=b"A1:C2") -> bytes:
+    """Un .xlsx mínimo y válido; `filas_xml` y `cadenas` (el texto de la única cadena compartida) son trozos."""
+    import zipfile
+
+    salida = io.BytesIO()
+    with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as libro:
+        for nombre, texto in XLSX_PARTES.items():
+            libro.writestr(nombre, texto)
+        with libro.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as hoja_:
+            hoja_.write(b"<worksheet " + XLSX_MAIN + b'><dimension ref="' + dimension + b'"/><sheetData>'
+                        b'<row r="1">' + XLSX_ENCABEZADO + b"</row>")
+            for trozo in filas_xml:
+                hoja_.write(trozo)
+            hoja_.write(b"</sheetData></worksheet>")
+        with libro.open("xl/sharedStrings.xml", "w", force_zip64=True) as cadenas_:
+            cadenas_.write(b"<sst " + XLSX_MAIN + b"><si><t>")
+            for trozo in cadenas:
+                cadenas_.write(trozo)
+            cadenas_.write(b"</t></si></sst>")
+    return salida.getvalue()
+
+
+def xlsx_con_cadena_enorme(caracteres: int) -> bytes:
+    return xlsx_a_mano([b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+                       (b"A" * 1_000_000 for _ in range(caracteres // 1_000_000)))
+
+
+def filas_xml(desde: int, hasta: int, basura_en: int | None = None):
+    """Filas de tres celdas numéricas, de a 10 000; en `basura_en`, XML roto (para saber hasta dónde se leyó)."""
+    for inicio in range(desde, hasta + 1, 10_000):
+        yield b"".join((b"<<<roto" if n == basura_en else b"") +
+                       b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1</v></c><c r="C%d"><v>2</v></c></row>'
+                       % (n, n, n, n, n) for n in range(inicio, min(inicio + 10_000, hasta + 1)))
+
+
+LEER_EN_OTRO_PROCESO = """
+from propuestas import hoja
+try:
+    tabla = hoja.leer(open({ruta!r}, "rb").read(), {nombre!r})
+    print("LEÍDA", len(tabla.filas), "filas")
+except hoja.HojaIlegible as error:
+    print("RECHAZADA", error)
+"""
+
+
+@pytest.mark.parametrize("caracteres, mensaje", [
+    (90_000_000, "tiene un texto de más de 32,767 caracteres (en las cadenas de texto del libro)"),
+    (400_000_000, "descomprimido pasa de 400 MB; el máximo es 100 MB"),
+], ids=["90_mb_se_corta_al_leer", "400_mb_por_el_tamano_descomprimido"])
+def test_xlsx_con_una_cadena_compartida_enorme_se_rechaza_sin_cargarla(caracteres, mensaje, tmp_path,
+                                                                       en_otro_proceso):
+    ruta = tmp_path / "cadena.xlsx"
+    ruta.write_bytes(xlsx_con_cadena_enorme(caracteres))
+    assert ruta.stat().st_size < hoja.MAXIMO_BYTES
+    salida, pico_mb = en_otro_proceso(LEER_EN_OTRO_PROCESO.format(ruta=str(ruta), nombre="cadena.xlsx"))
+    assert salida.startswith("RECHAZADA «cadena.xlsx»") and mensaje in salida, salida
+    assert pico_mb < 400
+
+
+def test_xlsx_de_450_mil_filas_con_dimension_mentirosa_se_rechaza_sin_leerlas(tmp_path, en_otro_proceso):
+    ruta = tmp_path / "filas.xlsx"
+    ruta.write_bytes(xlsx_a_mano(filas_xml(2, 450_000), dimension=b"A1:C3"))  # dice 3 filas
+    salida, pico_mb = en_otro_proceso(LEER_EN_OTRO_PROCESO.format(ruta=str(ruta), nombre="filas.xlsx"))
+    assert "RECHAZADA La hoja «Fichas» de «filas.xlsx» tiene más de 6,000 filas" in salida, salida
+    assert pico_mb < 400
+
+
+def test_xlsx_deja_de_leerse_al_pasar_el_limite_de_filas(db_proceso):
+    """Lo que viene después de la fila 6,001 ni se mira: ahí hay XML roto y el mensaje es el de las filas."""
+    contenido = xlsx_a_mano(filas_xml(2, 20_000, basura_en=6_100), dimension=b"A1:C3")
+    revision = revisar(db_proceso, contenido, "fichas.xlsx")
+    assert revision.problemas == [hoja._demasiadas_filas("fichas.xlsx", "Fichas")]
+
+
+@pytest.mark.parametrize("fila, mensaje", [
+    (b'<row r="9000000"><c r="A9000000"><v>1</v></c></row>', "tiene más de 6,000 filas"),
+    (b'<row r="2"><c r="XFD2"><v>1</v></c></row>', "llega a la columna 16,384"),
+    (b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + b"x" * 40_000 + b"</t></is></c></row>",
+     "un texto de más de 32,767 caracteres (en la hoja «Fichas», fila 2)"),
+    (b"".join(b'<row r="%d">' % n + b'<c t="n"><v>1</v></c>' * 200 + b"</row>" for n in range(2, 2_600)),
+     "tiene más de 500,000 celdas"),
+], ids=["numero_de_fila_enorme", "ultima_columna", "texto_en_linea", "demasiadas_celdas"])
+def test_xlsx_acotado_en_filas_columnas_celdas_y_textos(db_proceso, fila, mensaje):
+    revision = revisar(db_proceso, xlsx_a_mano([fila]), "fichas.xlsx")
+    assert any(mensaje in p for p in revision.problemas), revision.problemas
+
+
+def test_xlsx_con_entidades_xml_no_se_abre(db_proceso):
+    risa = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "' + b"j" * 1000 + b'">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    import zipfile
+    original, salida = zipfile.ZipFile(io.BytesIO(xlsx_a_mano([]))), io.BytesIO()
+    with zipfile.ZipFile(salida, "w") as nuevo:
+        for nombre in original.namelist():
+            datos = original.read(nombre)
+            nuevo.writestr(nombre, risa + datos.replace(b"<t></t>", b"<t>&b;</t>")
+                           if nombre == "xl/sharedStrings.xml" else datos)
+    revision = revisar(db_proceso, salida.getvalue(), "fichas.xlsx")
+    assert any("declaración DOCTYPE" in p for p in revision.problemas), revision.problemas
+
+
+@pytest.mark.parametrize("contenido, mensaje", [
+    (b"T\xc3\xadtulo;Problema\n" + b"\n" * 9_000_000, "«lineas.csv» tiene más de 6,000 filas"),
+    (b"T\xc3\xadtulo;Problema\n" + b"a;b\n" * 2_000_000, "«lineas.csv» tiene más de 6,000 filas"),
+    (b"T\xc3\xadtulo;Problema\n" + b";" * 5_000_000 + b"\n", "llega a la columna 5,000,001"),
+], ids=["lineas_vacias", "filas", "columnas"])
+def test_csv_acotado_mientras_se_lee(contenido, mensaje, tmp_path, en_otro_proceso):
+    ruta = tmp_path / "lineas.csv"
+    ruta.write_bytes(contenido)
+    salida, pico_mb = en_otro_proceso(LEER_EN_OTRO_PROCESO.format(ruta=str(ruta), nombre="lineas.csv"))
+    assert salida.startswith("RECHAZADA") and mensaje in salida, salida
+    assert pico_mb < 400
 
 
 # --- plantilla y línea de comandos -------------------------------------------------------------

@@ -144,3 +144,39 @@ def test_soles_cortos_para_los_mapas(centimos, texto):
     from propuestas.modelo import formatear_soles_corto
 
     assert formatear_soles_corto(centimos) == texto
+
+
+# --- campos de una línea ------------------------------------------------------------------------
+
+SALTOS = {"salto": "\n", "crlf": "\r\n", "retorno": "\r", "tabulacion": "\t", "vertical": "\v", "pagina": "\f",
+          "nel": "\x85", "separador_de_linea": "\u2028", "separador_de_parrafo": "\u2029", "separador_de_archivo": "\x1c",
+          "varios": " \n\t\u2028 "}
+
+
+@pytest.mark.parametrize("salto", SALTOS.values(), ids=SALTOS.keys())
+def test_campos_de_una_linea_quedan_en_una_linea(salto):
+    from propuestas.modelo import UNA_LINEA
+
+    datos = {**DATOS_JOVEN, "titulo": f"Losa deportiva{salto}para{salto}Cashapampa{salto}",
+             "proponente_nombre": f"Rosa{salto}Huamán", "proponente_tipo": "organizacion",
+             "organizacion": f"Club{salto}Juvenil", "servicio_publico": f"Deporte{salto}y recreación",
+             "problema": "Los jóvenes no tienen dónde jugar.\nLos niños juegan en la carretera."}
+    limpio = validar_formulario(datos, ejes=("Eje",))
+    assert limpio["titulo"] == "Losa deportiva para Cashapampa"
+    assert limpio["proponente_nombre"] == "Rosa Huamán" and limpio["organizacion"] == "Club Juvenil"
+    assert all(c.isprintable() for campo in UNA_LINEA if limpio.get(campo) for c in limpio[campo])
+    assert "\n" in limpio["problema"]  # los textos largos conservan sus párrafos
+
+
+def test_nombre_de_participante_y_de_proceso_en_una_linea():
+    import dataclasses
+
+    from propuestas import participantes
+
+    limpio = participantes.validar_participante({"nombre": "Rosa\u2028Huamán\r\nTorres", "tipo": "organizacion",
+                                                 "organizacion": "Junta\nvecinal", "consentimiento": True})
+    assert (limpio["nombre"], limpio["organizacion"]) == ("Rosa Huamán Torres", "Junta vecinal")
+    proceso = validar_proceso(dataclasses.replace(proceso_sugerido("0212", dt.date(2026, 12, 1)),
+                                                  nombre="Presupuesto\nParticipativo 2027",
+                                                  ejes=("Agua\ny saneamiento",)))
+    assert (proceso.nombre, proceso.ejes) == ("Presupuesto Participativo 2027", ("Agua y saneamiento",))

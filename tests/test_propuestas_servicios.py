@@ -234,3 +234,67 @@ def test_buscar_por_distrito_estado_y_juveniles(db_proceso):
 def test_sugerencia_de_brecha_desde_los_indicadores(db_proceso):
     assert servicios.sugerencia_brecha(db_proceso, "021201") == 0  # Caraz: la menor pobreza
     assert servicios.sugerencia_brecha(db_proceso, "021210") == 3  # Yuracmarca: de las mayores
+
+
+def png_enorme(ancho: int, alto: int) -> bytes:
+    """PNG válido de `ancho` × `alto` píxeles negros (RGB): 13000 × 13000 pesa ~2 MB comprimido."""
+    import struct
+    import zlib
+
+    def trozo(tipo: bytes, datos: bytes) -> bytes:
+        return struct.pack(">I", len(datos)) + tipo + datos + struct.pack(">I", zlib.crc32(tipo + datos))
+
+    compresor, fila = zlib.compressobj(1), b"\0" * (1 + ancho * 3)
+    idat = b"".join(compresor.compress(fila * 100) for _ in range(alto // 100))
+    idat += compresor.compress(fila * (alto % 100)) + compresor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + trozo(b"IHDR", struct.pack(">IIBBBBB", ancho, alto, 8, 2, 0, 0, 0))
+            + trozo(b"IDAT", idat) + trozo(b"IEND", b""))
+
+
+def test_foto_de_13000_por_13000_pixeles_se_rechaza_sin_decodificarla(db_proceso, tmp_path, en_otro_proceso):
+    """La bomba de píxeles que sube el público sin cuenta: 169 megapíxeles en unos pocos MB."""
+    contenido = png_enorme(13_000, 13_000)
+    assert len(contenido) < 8 * 1024 * 1024
+    ruta = tmp_path / "bomba.png"
+    ruta.write_bytes(contenido)
+    salida, pico_mb = en_otro_proceso(f"""
+        from propuestas.fotos import preparar_foto
+        from propuestas.modelo import DatosInvalidos
+        try:
+            preparar_foto(open({str(ruta)!r}, "rb").read(), "bomba.png")
+            print("ACEPTADA")
+        except DatosInvalidos as error:
+            print("RECHAZADA", error.problemas[0].mensaje)
+    """)
+    assert salida.startswith("RECHAZADA «bomba.png» mide 13,000 × 13,000 píxeles (169 megapíxeles); el máximo "
+                             "es 25 megapíxeles"), salida
+    assert pico_mb < 400
+    proceso = servicios.proceso_actual(db_proceso)
+    clave = servicios.crear_borrador(db_proceso, proceso.id, actor=PUBLICO, ahora=HOY_REGISTRO)
+    antes = _foto(db_proceso)
+    with pytest.raises(DatosInvalidos, match="169 megapíxeles"):
+        servicios.adjuntar_foto(db_proceso, clave, contenido, "bomba.png", actor=PUBLICO, ahora=HOY_REGISTRO)
+    assert _foto(db_proceso) == antes
+
+
+@pytest.mark.parametrize("formato", ["JPEG", "PNG", "WEBP"])
+def test_foto_de_mas_de_25_megapixeles_que_no_es_jpeg_se_rechaza_y_un_jpeg_grande_se_reduce(formato):
+    from propuestas.fotos import preparar_foto
+
+    salida = io.BytesIO()
+    Image.new("RGB", (6000, 4500), "green").save(salida, formato)  # 27 megapíxeles
+    if formato == "JPEG":  # se decodifica ya reducido a la mitad (3000 × 2250) y se acepta
+        assert preparar_foto(salida.getvalue(), "camara.jpg")[1:] == (1600, 1200)
+    else:
+        with pytest.raises(DatosInvalidos, match="mide 6,000 × 4,500 píxeles"):
+            preparar_foto(salida.getvalue(), f"captura.{formato.lower()}")
+
+
+def test_foto_girada_por_exif_sigue_derecha():
+    from propuestas.fotos import preparar_foto
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # girar 90° a la derecha al mostrar
+    salida = io.BytesIO()
+    Image.new("RGB", (3200, 1600), "blue").save(salida, "JPEG", exif=exif)
+    assert preparar_foto(salida.getvalue(), "girada.jpg")[1:] == (800, 1600)

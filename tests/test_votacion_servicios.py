@@ -447,3 +447,32 @@ def test_exportar_desde_la_base_y_recontar_por_linea_de_comandos(tmp_path, _plan
     mala = subprocess.run([sys.executable, "-m", "votacion", "exportar", "--votacion", "999", "--db", str(ruta)],
                           capture_output=True, text=True, cwd=RAIZ)
     assert mala.returncode == 1 and "No existe la votación 999" in mala.stderr
+
+
+def test_titulo_con_saltos_de_linea_no_rompe_el_pb_publicado(base, tmp_path):
+    """Un título pegado con saltos de línea queda en una línea al registrarse; el .pb publicado se recuenta."""
+    from propuestas.modelo import Estado
+    from tests.conftest import DATOS_JOVEN, EVALUADORA, HOY_EVALUACION, registrar_propuesta
+
+    db, codigos = base
+    datos = {**DATOS_JOVEN, "titulo": "Canal de riego\r\npara\u2028Huaylas\ny Caraz", "lat": -9.0485, "lon": -77.8046}
+    nueva = registrar_propuesta(db, datos)
+    assert nueva.titulo == "Canal de riego para Huaylas y Caraz"
+    propuestas_servicios.transicionar(db, nueva.codigo, Estado.ADMITIDA, actor=EVALUADORA, ahora=HOY_EVALUACION)
+    propuestas_servicios.evaluar(db, nueva.codigo, actor=EVALUADORA, puntajes=dict.fromkeys(
+        ("alineamiento", "brecha", "beneficiarios", "madurez", "cofinanciamiento", "equidad"), 2),
+        costo_validado="S/ 90,000", viable=True, notas="", ahora=HOY_EVALUACION)
+    abierta = crear(db, nombre="Taller de\nCaraz", lugar="Plaza\r\nde Armas", techo_centimos=60_000_000)
+    assert (abierta.nombre, abierta.lugar) == ("Taller de Caraz", "Plaza de Armas")
+    votacion.emitir(db, abierta.id, Papeleta((nueva.codigo, codigos[0])), actor=participante(db),
+                    ahora=AHORA_VOTO)
+    votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=AHORA_VOTO)
+    archivo = tmp_path / "votacion.pb"
+    archivo.write_text(votacion.exportar_pb(db, abierta.id, actor=PUBLICO), encoding="utf-8")
+    salida = subprocess.run([sys.executable, "-m", "votacion", "contar", str(archivo)], capture_output=True,
+                            text=True, cwd=RAIZ)
+    assert salida.returncode == 0, salida.stderr
+    assert nueva.codigo in salida.stdout.split()
+    fila = next(linea for linea in archivo.read_text(encoding="utf-8").splitlines()
+                if linea.startswith(nueva.codigo + ";"))
+    assert fila.split(";")[2] == "Canal de riego para Huaylas y Caraz"

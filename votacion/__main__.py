@@ -60,8 +60,12 @@ def _contar(opciones) -> int:
         eleccion = pabulib.leer(opciones.archivo)
         if not _verificar_cadena(eleccion) and not opciones.sin_verificar:
             return 1
-        regla = opciones.regla or eleccion.meta.get("rule")
+        regla = opciones.regla or eleccion.meta.get("rule", "").strip() or None
         motor = ordinales if regla in ordinales.REGLAS_ORDEN else reglas
+        if not eleccion.votantes and regla in (*reglas.REGLAS_PB, *ordinales.REGLAS_ORDEN):
+            # como la app: sin papeletas no se financia nada, con cualquier regla (MES dividiría entre cero)
+            print("# el archivo no tiene votos: no se financia ningún proyecto.", file=sys.stderr)
+            return 0
         resultado = motor.contar(eleccion, regla)
         lineas, empates = resultado.elegidos, resultado.empates
     for empate in empates:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, formatear_soles, limpiar
+from propuestas.modelo import DatosInvalidos, formatear_soles, limpiar_linea
 
 
 class TipoPapeleta(enum.Enum):
@@ -157,7 +157,7 @@ class Votacion:
 
 def validar_votacion(votacion: Votacion) -> Votacion:
     problemas = []
-    nombre = limpiar(votacion.nombre)
+    nombre = limpiar_linea(votacion.nombre)
     if not 5 <= len(nombre) <= 120:
         problemas.append(Problema("nombre", "El nombre debe tener entre 5 y 120 caracteres."))
     if votacion.regla not in REGLAS_POR_TIPO[votacion.tipo]:
@@ -185,7 +185,7 @@ def validar_votacion(votacion: Votacion) -> Votacion:
         problemas.append(Problema("cierra_en", "El cierre debe ser después de la apertura."))
     if problemas:
         raise VotacionInvalida(problemas)
-    return Votacion(**{**votacion.__dict__, "nombre": nombre, "lugar": limpiar(votacion.lugar)})
+    return Votacion(**{**votacion.__dict__, "nombre": nombre, "lugar": limpiar_linea(votacion.lugar)})
 
 
 @dataclass(frozen=True)
