@@ -1,4 +1,5 @@
 """Roles y permisos, cuentas del equipo, códigos de acceso, datos personales y respaldo."""
+import ast
 import datetime as dt
 import itertools
 import json
@@ -20,7 +21,7 @@ from geo.sesiones import SesionTerminada
 from geo.db import listar_eventos, respaldar, restaurar, revisar_respaldo
 from propuestas import participantes, servicios
 from propuestas.modelo import DatosInvalidos, Estado
-from tests.conftest import (ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, RAIZ, filas,
+from tests.conftest import (ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, RAIZ, abrir_sesion, filas,
                             registrar_propuesta)
 
 CLAVE = "una contraseña larga"
@@ -364,27 +365,46 @@ def test_tarjetas_pdf_ocho_por_hoja():
 
 # --- páginas: por URL sin el rol, solo el motivo ------------------------------------------------
 
-PAGINAS_RESTRINGIDAS = {"paginas/evaluar.py": "admitir", "paginas/procesos.py": "administrar procesos",
-                        "paginas/territorio.py": "importar el territorio", "paginas/cuentas.py": "gestionar cuentas",
-                        "paginas/respaldo.py": "respaldar", "paginas/participantes.py": "registrar participantes"}
+def _paginas_del_menu() -> list[tuple[str, Accion]]:
+    """(ruta, acción) de cada página del menú, leídas de app.py: ninguna página nueva queda sin probar."""
+    arbol = ast.parse((RAIZ / "app.py").read_text(encoding="utf-8"))
+    return [(nodo.elts[0].value, Accion[nodo.elts[3].attr]) for nodo in ast.walk(arbol)
+            if isinstance(nodo, ast.Tuple) and len(nodo.elts) == 4 and isinstance(nodo.elts[0], ast.Constant)
+            and str(nodo.elts[0].value).startswith("paginas/")]
 
 
-@pytest.mark.parametrize("actor", [None, PARTICIPANTE, EVALUADORA], ids=["publico", "participante", "evaluadora"])
-@pytest.mark.parametrize("pagina", list(PAGINAS_RESTRINGIDAS))
-def test_pagina_restringida_por_url_muestra_solo_el_motivo(tmp_path, monkeypatch, pagina, actor):
+# «Votar» no se cierra al público: ahí mismo se escribe el código (el QR del taller lleva a esa página)
+RESTRINGIDAS = [(ruta, accion) for ruta, accion in _paginas_del_menu()
+                if not puede(PUBLICO, accion) and accion != Accion.VOTAR]
+ACTORES = {"publico": PUBLICO, "participante": PARTICIPANTE, "evaluadora": EVALUADORA, "facilitadora": FACILITADORA,
+           "administracion": ADMIN}
+
+
+def test_las_paginas_restringidas_son_todas_las_del_equipo():
+    assert {ruta for ruta, _ in RESTRINGIDAS} == {
+        "paginas/evaluar.py", "paginas/moderacion.py", "paginas/importar.py", "paginas/consola.py",
+        "paginas/votaciones.py", "paginas/participantes.py", "paginas/procesos.py", "paginas/territorio.py",
+        "paginas/cuentas.py", "paginas/respaldo.py"}
+
+
+@pytest.mark.parametrize("quien", list(ACTORES))
+@pytest.mark.parametrize("pagina, accion", RESTRINGIDAS, ids=[r.removeprefix("paginas/") for r, _ in RESTRINGIDAS])
+def test_pagina_restringida_por_url_muestra_solo_el_motivo(tmp_path, monkeypatch, pagina, accion, quien):
+    """Cada página del equipo, abierta por su URL por cada rol: sin el permiso, solo «Sin acceso» y el motivo."""
     monkeypatch.setenv("PLATAFORMA_DB", str(tmp_path / "p.db"))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    actor = ACTORES[quien]
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
-    if actor:
-        app.session_state["sesion"] = Sesion(actor, geo.ahora(), geo.ahora())
+    app.session_state["sesion_token"] = abrir_sesion(tmp_path / "p.db", actor)
     app.run()
     app.switch_page(pagina).run()
-    if actor == EVALUADORA and pagina == "paginas/evaluar.py":
-        assert app.title[0].value == "Evaluación técnica"
+    assert not app.exception, app.exception
+    if puede(actor, accion):
+        assert app.title and app.title[0].value != "Sin acceso"
         return
     assert [t.value for t in app.title] == ["Sin acceso"]
-    assert PAGINAS_RESTRINGIDAS[pagina] in app.error[0].value
-    assert not app.dataframe and not app.text_input and not app.button
+    assert accion.descripcion in app.error[0].value
+    assert not app.dataframe and not app.text_input and not app.button and not app.selectbox
 
 
 # --- respaldo ---------------------------------------------------------------------------------
