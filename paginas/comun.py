@@ -197,7 +197,7 @@ fetch(%s, {method: "POST", body: %s, credentials: "same-origin", cache: "no-stor
 def cookie_del_navegador() -> str | None:
     """El token que trae la cookie de este navegador (del saludo del websocket), o None (también en AppTest,
     que no tiene navegador)."""
-    valor = st.context.cookies.get(cookie.NOMBRE)
+    valor = st.context.cookies.get(cookie.nombre())
     return valor if isinstance(valor, str) and valor else None
 
 

@@ -25,7 +25,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-NOMBRE = "plataforma_sesion"
+PREFIJO = "plataforma_sesion"
 VIDA_DE_LA_COOKIE = 7 * 24 * 3600
 VIDA_DE_UNA_ENTREGA = 60.0
 RUTA = "/sesion/cookie"
@@ -89,11 +89,19 @@ async def entregar(request):
     base = _base_url()
     camino = f"/{base}" if base else "/"
     if entrega.token is None:
-        respuesta.delete_cookie(NOMBRE, path=camino, httponly=True, samesite="lax")
+        respuesta.delete_cookie(nombre(), path=camino, httponly=True, samesite="lax")
     else:
-        respuesta.set_cookie(NOMBRE, entrega.token, max_age=VIDA_DE_LA_COOKIE, path=camino, httponly=True,
+        respuesta.set_cookie(nombre(), entrega.token, max_age=VIDA_DE_LA_COOKIE, path=camino, httponly=True,
                              samesite="lax", secure=request.url.scheme == "https")
     return respuesta
+
+
+def nombre() -> str:
+    """`plataforma_sesion_<puerto>`: las cookies no distinguen puertos, y dos instancias en la misma computadora
+    (la base real y la de demostración) no deben pisarse la sesión."""
+    from streamlit import config
+
+    return f"{PREFIJO}_{config.get_option('server.port') or 8501}"
 
 
 def _base_url() -> str:

@@ -15,7 +15,7 @@ st.title("Entrar")
 comun.mostrar_aviso()
 
 if actor != PUBLICO:
-    st.success(f"Entró como {comun.texto_plano(actor.nombre)} ({actor.rol.etiqueta}). La sesión sigue aunque "
+    st.success(f"Entró como {comun.texto_plano(actor.nombre)}, {actor.rol.etiqueta}. La sesión sigue aunque "
                "recargue la página o abra otra pestaña de este navegador; «Salir» la cierra.")
     if sesion.debe_cambiar_contrasena:
         st.warning("Su cuenta es nueva: la contraseña inicial la eligió otra persona. **Cámbiela antes de seguir**; "

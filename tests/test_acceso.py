@@ -407,6 +407,39 @@ def test_pagina_restringida_por_url_muestra_solo_el_motivo(tmp_path, monkeypatch
     assert not app.dataframe and not app.text_input and not app.button and not app.selectbox
 
 
+# --- al público, roles y no nombres de usuario ----------------------------------------------------
+
+def test_la_historia_publica_de_una_ficha_dice_el_rol_y_no_el_usuario(db_proceso, tmp_path, monkeypatch):
+    """Antes: la historia de una ficha mostraba a cualquiera «administrador:ana» (el usuario para entrar)."""
+    cuentas.crear_cuenta(db_proceso, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
+    ana = cuentas.iniciar_sesion(db_proceso, usuario="ana", contrasena=CLAVE, origen="ip:1", ahora=HOY_REGISTRO).actor
+    codigo = registrar_propuesta(db_proceso).codigo
+    servicios.transicionar(db_proceso, codigo, Estado.ADMITIDA, actor=ana, ahora=HOY_REGISTRO)
+    assert filas(db_proceso, "transiciones") == 2 and ana.etiqueta == "administrador:ana"  # adentro, la cuenta
+    ruta = tmp_path / "p.db"
+    with sqlite3.connect(ruta) as destino:
+        db_proceso.conn.backup(destino)
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    app.query_params["propuesta"] = codigo
+    app.run()
+    app.switch_page("paginas/propuestas.py").run()
+    assert not app.exception, app.exception
+    historia = next(d.value for d in app.dataframe if "Quién" in d.value.columns)
+    assert list(historia["Quién"]) == ["público", "administración"]
+    visible = " ".join(str(d.value.to_dict()) for d in app.dataframe) + " ".join(m.value for m in app.markdown)
+    assert "ana" not in re.findall(r"[a-zñ]+", visible) and "administrador:" not in visible
+
+
+@pytest.mark.parametrize("autor, visto", [("facilitador:fabi", "Facilitación"), ("administrador:ana", "Administración"),
+                                          ("evaluador:eva", "Equipo técnico")], ids=["fabi", "ana", "eva"])
+def test_los_argumentos_del_equipo_muestran_su_rol(autor, visto):
+    from propuestas.deliberacion.servicios import nombre_publico
+    assert nombre_publico({"participante_id": None, "autor": autor}) == visto
+
+
 # --- respaldo ---------------------------------------------------------------------------------
 
 def test_respaldo_y_restauracion_dejan_los_mismos_datos(db_proceso, tmp_path):

@@ -60,7 +60,7 @@ def crear_equipo(db) -> None:
     cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                          actor=LINEA_DE_COMANDOS, ahora=AHORA)
     cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
-                         actor=ADMIN, ahora=AHORA)
+                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
 
 
 @pytest.fixture(scope="module")
