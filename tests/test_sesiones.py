@@ -170,3 +170,96 @@ def test_registrar_una_propuesta_con_la_sesion_vencida_no_la_registra_como_publi
         propuestas_servicios.registrar(db_proceso, clave, actor=rosa.actor, ahora=HOY_REGISTRO + dt.timedelta(hours=3))
     assert propuestas_servicios.registrar(db_proceso, clave, actor=rosa.actor,
                                           ahora=HOY_REGISTRO + dt.timedelta(hours=1)).participante_id == pid
+
+
+# --- páginas (AppTest desde app.py) -------------------------------------------------------------
+
+@pytest.fixture
+def base_con_proceso(db_proceso, tmp_path, monkeypatch):
+    """La base de `db_proceso` en un archivo, como la usa la app."""
+    import sqlite3
+    ruta = tmp_path / "p.db"
+    with sqlite3.connect(ruta) as destino:
+        db_proceso.conn.backup(destino)
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    return ruta
+
+
+def _app(pagina=None, token=None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import RAIZ
+    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
+    if token:
+        app.session_state["sesion_token"] = token
+    app.run()
+    if pagina:
+        app.switch_page(pagina).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _textos(app):
+    return " ".join(str(e.value) for e in [*app.title, *app.markdown, *app.warning, *app.error, *app.success,
+                                           *app.info, *app.caption]).replace("\\", "")
+
+
+def test_la_cuenta_nueva_va_a_cambiar_su_contrasena_antes_de_cualquier_pagina(base_con_proceso):
+    """Antes: «la persona la cambia al entrar», pero nada la hacía cambiarla."""
+    import geo
+    with geo.abrir(base_con_proceso) as db:
+        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
+        ana = cuentas.iniciar_sesion(db, usuario="ana", contrasena=CLAVE, origen="local", ahora=geo.ahora()).actor
+        cuentas.crear_cuenta(db, usuario="fito", nombre="Adolfo Vega", rol=Rol.FACILITADOR,
+                             contrasena="clave inicial larga", actor=ana, ahora=geo.ahora())
+        fito = cuentas.iniciar_sesion(db, usuario="fito", contrasena="clave inicial larga", origen="local",
+                                      ahora=geo.ahora())
+    app = _app("paginas/participantes.py", fito.token)
+    assert [t.value for t in app.title] == ["Entrar"] and "Cámbiela antes de seguir" in _textos(app)
+    app.switch_page("paginas/entrar.py").run()  # como el navegador, que ya quedó en /entrar
+    app.text_input(key="entrar_actual").input("clave inicial larga")
+    cambiar = "FormSubmitter:entrar_cambiar_contrasena-Cambiar contraseña"
+    app.text_input(key="entrar_nueva").input("qwertyuiop")
+    app.button(key=cambiar).click().run()
+    assert "fácil de adivinar" in _textos(app)
+    app.text_input(key="entrar_nueva").input("mi frase propia y larga")
+    app.button(key=cambiar).click().run()
+    assert "Contraseña cambiada" in _textos(app)
+    app.switch_page("paginas/participantes.py").run()
+    assert [t.value for t in app.title] == ["Participantes y códigos de acceso"]
+
+
+def test_emitir_un_codigo_nuevo_no_borra_de_la_pagina_las_tarjetas_sin_imprimir(base_con_proceso):
+    """Antes: «Emitir código nuevo» reemplazaba la lista de tarjetas recién emitidas (que se mostraban una vez)."""
+    import geo
+    from tests.conftest import FACILITADORA, abrir_sesion
+    app = _app("paginas/participantes.py", abrir_sesion(base_con_proceso, FACILITADORA))
+    for nombre in ("Rosa Huamán", "Juan Pérez"):
+        app.text_input(key="participante_nombre").input(nombre)
+        app.selectbox(key="participante_tipo").select("joven")
+        app.checkbox(key="participante_consentimiento").check()
+        app.button(key="FormSubmitter:participantes_nuevo-Registrar y emitir código").click().run()
+    assert [f for f in app.dataframe[0].value["Participante"]] == ["Rosa Huamán", "Juan Pérez"]
+    codigos = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
+    app.selectbox(key="participantes_elegido").select_index(0).run()  # Rosa perdió su tarjeta
+    app.button(key="participantes_reemitir").click().run()
+    pendientes = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
+    assert pendientes["Juan Pérez"] == codigos["Juan Pérez"] and pendientes["Rosa Huamán"] != codigos["Rosa Huamán"]
+    with geo.abrir(base_con_proceso) as db:
+        assert participantes.entrar_con_codigo(db, codigos["Juan Pérez"], origen="local", ahora=geo.ahora())
+        assert participantes.tarjetas_sin_usar(db, 1, actor=FACILITADORA) == [("Rosa Huamán", pendientes["Rosa Huamán"])]
+    assert "Reimprimir tarjetas sin usar" in " ".join(e.label for e in app.expander)
+
+
+def test_sin_ip_cada_pestana_no_es_un_origen_nuevo(base_con_proceso):
+    """Antes: sin IP (esta computadora, o un proxy), cada websocket nuevo era otro origen: los límites no servían."""
+    import geo
+    for _ in range(3):
+        app = _app("paginas/entrar.py")
+        app.text_input(key="entrar_codigo_texto").input("AAAAA-AAAAA")
+        app.button(key="FormSubmitter:entrar_codigo-Entrar con mi código").click().run()
+        assert "no es válido" in _textos(app)
+    with geo.abrir(base_con_proceso) as db:
+        assert db.execute("SELECT DISTINCT origen FROM intentos_acceso").fetchall() == [("local",)]
