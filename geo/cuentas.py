@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+from dataclasses import replace
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -170,9 +171,8 @@ def iniciar_sesion(db: Database, *, usuario: str, contrasena: str, origen: str, 
                 db["cuentas"].update(cuenta["id"], {"hash": HASHER.hash(contrasena)})
             anotar_intento(db, origen, "contrasena", True, ahora, cuenta=usuario)
             actor = Actor(Rol(cuenta["rol"]), cuenta["usuario"], cuenta_id=cuenta["id"])
-            sesion = sesiones.crear(db, actor, ahora=ahora)
-            sesion = Sesion(sesion.actor, sesion.iniciada_en, sesion.vence_en, sesion.token,
-                            debe_cambiar_contrasena=bool(cuenta["debe_cambiar_contrasena"]))
+            sesion = replace(sesiones.crear(db, actor, ahora=ahora),
+                             debe_cambiar_contrasena=bool(cuenta["debe_cambiar_contrasena"]))
             registrar_evento(db, Evento(actor.etiqueta, "iniciar_sesion", "cuenta", cuenta["id"], None,
                                         {"sesion": sesion.actor.sesion_id}), momento=ahora)
     if error:
