@@ -166,3 +166,19 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
     expect(otra.get_by_role("button", name="Votar")).to_have_count(0)
     with geo.abrir(ruta) as db:
         assert filas(db, "papeletas") == antes
+
+
+def test_inventar_x_forwarded_for_no_da_intentos_nuevos(app, limpio):
+    """Antes: desde 127.0.0.1 el servidor creía `X-Forwarded-For` y cada valor inventado era un origen nuevo."""
+    url, ruta, _, _ = app
+    for numero in range(3):
+        pagina = limpio.pagina()
+        pagina.context.set_extra_http_headers({"X-Forwarded-For": f"10.9.{numero}.1"})
+        pagina.goto(f"{url}/entrar")
+        pagina.get_by_label("Código de acceso (está en su tarjeta)").fill("AAAAA-AAAAA")
+        pagina.get_by_role("button", name="Entrar con mi código").click()
+        pagina.get_by_text(re.compile("no es válido o fue revocado")).wait_for(timeout=30_000)
+        pagina.context.close()
+    with geo.abrir(ruta) as db:
+        origenes = [o for (o,) in db.execute("SELECT origen FROM intentos_acceso WHERE exito = 0 AND tipo = 'codigo'")]
+    assert origenes[-3:] == ["reenviado-sin-proxy"] * 3
