@@ -24,7 +24,8 @@ if actor != PUBLICO:
         with st.form("entrar_cambiar_contrasena"):
             st.subheader("Cambiar contraseña", anchor=False)
             actual = st.text_input("Contraseña actual", type="password", key="entrar_actual")
-            nueva = st.text_input("Contraseña nueva (al menos 10 caracteres)", type="password", key="entrar_nueva")
+            nueva = st.text_input("Contraseña nueva (10 caracteres o más; una frase de varias palabras sirve)",
+                                  type="password", key="entrar_nueva")
             if st.form_submit_button("Cambiar contraseña"):
                 with comun.conexion() as db:
                     try:
