@@ -2,11 +2,16 @@
 
 Todas las páginas son alcanzables por URL (cada una revisa el rol en el servidor y, si no
 corresponde, dice por qué); el menú lateral muestra solo las que el rol puede usar.
+
+`streamlit run app.py` encuentra aquí `app = st.App(...)` y sirve la app con Starlette: importa este
+archivo una vez como módulo (rama `else`), con la ruta propia que pone y borra la cookie de sesión
+(paginas/cookie.py); después corre este mismo archivo como guion (`__main__`) en cada ejecución de cada
+navegador: el marco y el menú. `AppTest.from_file("app.py")` también lo corre como guion.
 """
 import streamlit as st
 
 from geo.acceso import PUBLICO, Accion, puede
-from paginas import comun
+from paginas import comun, cookie
 
 MENU = {
     "Participar": [
@@ -36,25 +41,35 @@ MENU = {
     ],
 }
 
-st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
-comun.preparar_aplicacion(str(comun.ruta_db()))
-actor = comun.actor_actual()
-paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
-           for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
-navegacion = st.navigation(list(paginas.values()), position="hidden")
-proyector = navegacion.url_path == "proyector"  # pantalla completa: sin menú lateral
-if not proyector:
-    with st.sidebar:
-        for grupo, entradas in MENU.items():
-            visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
-            if visibles:
-                st.caption(grupo)
-                for ruta, titulo in visibles:
-                    st.page_link(paginas[ruta], label=titulo)
-        st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
-taller = st.query_params.get("taller", "")
-if taller.isdigit() and navegacion.url_path in ("", "inicio"):
-    # el QR del taller (`/?taller=ID`) abre la papeleta aunque sea la primera página que carga el celular
-    st.switch_page(paginas["paginas/votar.py"], query_params={"taller": taller})
-comun.avisar_si_es_demo()
-navegacion.run()
+if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
+    app = st.App(__file__, routes=cookie.rutas())
+else:  # cada ejecución: el marco
+    st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
+    comun.preparar_aplicacion(str(comun.ruta_db()))
+    sesion = comun.sesion_actual()
+    actor = sesion.actor if sesion else PUBLICO
+    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
+               for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
+    navegacion = st.navigation(list(paginas.values()), position="hidden")
+    proyector = navegacion.url_path == "proyector"  # pantalla completa: sin menú lateral
+    if not proyector:
+        with st.sidebar:
+            for grupo, entradas in MENU.items():
+                visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
+                if visibles:
+                    st.caption(grupo)
+                    for ruta, titulo in visibles:
+                        st.page_link(paginas[ruta], label=titulo)
+            st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
+            comun.llevar_cookie()
+    else:
+        comun.llevar_cookie()
+    comun.avisar_sesion_terminada(navegacion.url_path)
+    if sesion and sesion.debe_cambiar_contrasena and navegacion.url_path != "entrar":
+        st.switch_page(paginas["paginas/entrar.py"])  # la contraseña inicial la eligió otra persona: se cambia primero
+    taller = st.query_params.get("taller", "")
+    if taller.isdigit() and navegacion.url_path in ("", "inicio"):
+        # el QR del taller (`/?taller=ID`) abre la papeleta aunque sea la primera página que carga el celular
+        st.switch_page(paginas["paginas/votar.py"], query_params={"taller": taller})
+    comun.avisar_si_es_demo()
+    navegacion.run()

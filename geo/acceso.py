@@ -95,6 +95,7 @@ class Actor:
     nombre: str
     cuenta_id: int | None = None
     participante_id: int | None = None
+    sesion_id: int | None = None  # la sesión del navegador (geo.sesiones); None en la línea de comandos
 
     @property
     def etiqueta(self) -> str:
@@ -105,6 +106,18 @@ class Actor:
             return f"participante:{self.participante_id}"
         return f"{self.rol.value}:{self.nombre}" if self.rol == Rol.ADMINISTRADOR else "publico"
 
+
+def rol_publico(etiqueta: str) -> str:
+    """Lo que el público ve de quien hizo algo: el rol, nunca el usuario («administrador:ana» → «administración»).
+
+    `etiqueta` es `Actor.etiqueta` tal como quedó guardada (historia de una ficha, autor de un argumento).
+    """
+    rol = etiqueta.partition(":")[0]
+    return PUBLICO_POR_ROL.get(rol, "público")
+
+
+PUBLICO_POR_ROL = {"administrador": "administración", "facilitador": "facilitación", "evaluador": "equipo técnico",
+                   "participante": "agente participante", "publico": "público", "sistema": "sistema"}
 
 PUBLICO = Actor(Rol.PUBLICO, "público")
 LINEA_DE_COMANDOS = Actor(Rol.ADMINISTRADOR, "línea de comandos")

@@ -208,3 +208,33 @@ def crear_cuentas(db: Database) -> None:
         CREATE INDEX intentos_origen ON intentos_acceso (origen, tipo, ocurrido_en);
         """
     )
+
+
+@migraciones()
+def crear_sesiones(db: Database) -> None:
+    """Sesiones en el servidor (la cookie lleva el token; aquí solo su huella), intentos de contraseña por
+    cuenta y origen, y el cambio obligatorio de la contraseña inicial de una cuenta nueva."""
+    db.executescript(
+        """
+        CREATE TABLE sesiones (
+            id INTEGER PRIMARY KEY,
+            huella TEXT NOT NULL UNIQUE CHECK (length(huella) = 64),
+            rol TEXT NOT NULL,
+            cuenta_id INTEGER REFERENCES cuentas (id),
+            participante_id INTEGER,
+            iniciada_en TEXT NOT NULL,
+            ultima_actividad_en TEXT NOT NULL,
+            vence_en TEXT NOT NULL,
+            revocada_en TEXT,
+            motivo TEXT,
+            CHECK ((cuenta_id IS NULL) <> (participante_id IS NULL)),
+            CHECK ((revocada_en IS NULL) = (motivo IS NULL))
+        );
+        CREATE INDEX sesiones_cuenta ON sesiones (cuenta_id) WHERE cuenta_id IS NOT NULL;
+        CREATE INDEX sesiones_participante ON sesiones (participante_id) WHERE participante_id IS NOT NULL;
+        ALTER TABLE intentos_acceso ADD COLUMN cuenta TEXT;
+        CREATE INDEX intentos_cuenta ON intentos_acceso (cuenta, origen, ocurrido_en) WHERE cuenta IS NOT NULL;
+        ALTER TABLE cuentas ADD COLUMN debe_cambiar_contrasena INTEGER NOT NULL DEFAULT 0
+            CHECK (debe_cambiar_contrasena IN (0, 1));
+        """
+    )

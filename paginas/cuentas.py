@@ -12,7 +12,9 @@ comun.mostrar_aviso()
 with comun.conexion() as db:
     lista = cuentas.listar_cuentas(db, actor)
 st.dataframe([{"Usuario": c["usuario"], "Nombre": c["nombre"], "Rol": Rol(c["rol"]).etiqueta,
-               "Creada": c["creada_en"][:10], "Estado": "desactivada" if c["desactivada_en"] else "activa"}
+               "Creada": c["creada_en"][:10],
+               "Estado": "desactivada" if c["desactivada_en"] else "debe cambiar su contraseña inicial"
+               if c["debe_cambiar_contrasena"] else "activa"}
               for c in lista], hide_index=True, width="stretch")
 
 st.subheader("Nueva cuenta", anchor=False)
@@ -21,8 +23,8 @@ with st.form("cuentas_nueva"):
     nombre = st.text_input("Nombre completo", key="cuentas_nombre")
     rol = st.selectbox("Rol", [Rol.FACILITADOR, Rol.EVALUADOR, Rol.ADMINISTRADOR], format_func=lambda r: r.etiqueta,
                        key="cuentas_rol")
-    contrasena = st.text_input("Contraseña inicial (la persona la cambia al entrar)", type="password",
-                               key="cuentas_contrasena")
+    contrasena = st.text_input("Contraseña inicial (al entrar por primera vez, la persona debe cambiarla)",
+                               type="password", key="cuentas_contrasena")
     if st.form_submit_button("Crear cuenta", type="primary"):
         with comun.conexion() as db:
             try:
@@ -41,6 +43,11 @@ if activas:
                            key="cuentas_desactivar")
     if st.button("Desactivar", key="cuentas_desactivar_boton"):
         with comun.conexion() as db:
-            cuentas.desactivar_cuenta(db, elegida["id"], actor=actor, ahora=geo.ahora())
-        comun.avisar(f"Cuenta «{elegida['usuario']}» desactivada (no se borra; queda en el historial).")
-        st.rerun()
+            try:
+                cuentas.desactivar_cuenta(db, elegida["id"], actor=actor, ahora=geo.ahora())
+            except (cuentas.ErrorCuenta, SinPermiso) as error:
+                comun.mostrar_error(error)
+            else:
+                comun.avisar(f"Cuenta «{elegida['usuario']}» desactivada (no se borra; queda en el historial). Sus "
+                             "sesiones abiertas se cerraron.")
+                st.rerun()

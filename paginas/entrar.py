@@ -9,20 +9,23 @@ from geo.acceso import PUBLICO
 from paginas import comun
 from propuestas import participantes
 
-actor = comun.actor_actual()
+sesion = comun.sesion_actual()
+actor = sesion.actor if sesion else PUBLICO
 st.title("Entrar")
-vencida = st.session_state.pop(comun.CLAVE_SESION_VENCIDA, None)
-if vencida:
-    st.warning(vencida)
 comun.mostrar_aviso()
 
 if actor != PUBLICO:
-    st.success(f"Entró como {comun.texto_plano(actor.nombre)} ({actor.rol.etiqueta}).")
+    st.success(f"Entró como {comun.texto_plano(actor.nombre)}, {actor.rol.etiqueta}. La sesión sigue aunque "
+               "recargue la página o abra otra pestaña de este navegador; «Salir» la cierra.")
+    if sesion.debe_cambiar_contrasena:
+        st.warning("Su cuenta es nueva: la contraseña inicial la eligió otra persona. **Cámbiela antes de seguir**; "
+                   "hasta entonces no puede usar las demás páginas.", icon=":material/key:")
     if actor.cuenta_id is not None:
         with st.form("entrar_cambiar_contrasena"):
             st.subheader("Cambiar contraseña", anchor=False)
             actual = st.text_input("Contraseña actual", type="password", key="entrar_actual")
-            nueva = st.text_input("Contraseña nueva (al menos 10 caracteres)", type="password", key="entrar_nueva")
+            nueva = st.text_input("Contraseña nueva (10 caracteres o más; una frase de varias palabras sirve)",
+                                  type="password", key="entrar_nueva")
             if st.form_submit_button("Cambiar contraseña"):
                 with comun.conexion() as db:
                     try:
@@ -30,7 +33,8 @@ if actor != PUBLICO:
                     except (cuentas.ErrorCuenta, cuentas.SinPermiso) as error:
                         comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
                     else:
-                        st.success("Contraseña cambiada.")
+                        comun.avisar("Contraseña cambiada. Las otras sesiones de su cuenta se cerraron.")
+                        st.rerun()
     if st.button("Salir", key="entrar_salir"):
         comun.cerrar_sesion()
         st.rerun()
@@ -76,7 +80,7 @@ with equipo:
             with comun.conexion() as db:
                 try:
                     sesion = cuentas.iniciar_sesion(db, usuario=usuario, contrasena=contrasena, origen=comun.origen(),
-                                                    ahora=geo.ahora())
+                                                    ahora=geo.ahora(), cookie_previa=comun.cookie_del_navegador())
                 except cuentas.ErrorCuenta as error:
                     st.error(comun.texto_plano(str(error)))
                 else:

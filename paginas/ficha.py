@@ -1,6 +1,7 @@
 """Piezas de interfaz de una propuesta: la ficha pública y el desglose de la evaluación técnica."""
 import streamlit as st
 
+from geo.acceso import rol_publico
 from paginas.comun import texto_plano
 from propuestas.modelo import FRANJAS_EDAD, MADUREZ, PUNTAJE_MAXIMO, TIPOS_INTERVENCION, TIPOS_PROPONENTE, formatear_soles
 from propuestas.servicios import Ficha
@@ -56,7 +57,7 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
         mostrar_desglose(ficha)
     st.subheader("Historia", anchor=False)
     st.dataframe([{"Fecha": h["ocurrido_en"][:16].replace("T", " "), "De": h["desde"].replace("_", " "),
-                   "A": h["hacia"].replace("_", " "), "Quién": h["actor"], "Motivo": h["motivo"] or ""}
+                   "A": h["hacia"].replace("_", " "), "Quién": rol_publico(h["actor"]), "Motivo": h["motivo"] or ""}
                   for h in ficha.historial], hide_index=True, width="stretch")
 
 
@@ -69,6 +70,6 @@ def mostrar_desglose(ficha: Ficha) -> None:
     st.metric("Puntaje técnico", f"{evaluacion['puntaje']:.2f} / 100")
     st.dataframe(filas, hide_index=True, width="stretch", key=f"desglose_{ficha.propuesta.codigo}")
     viable = {None: "sin decidir", 1: "viable", 0: "no viable"}[evaluacion["viable"]]
-    st.caption(f"Evaluó {texto_plano(evaluacion['evaluador'])} el {evaluacion['creada_en'][:10]} · "
+    st.caption(f"Evaluó el equipo técnico el {evaluacion['creada_en'][:10]} · "
                f"costo validado {formatear_soles(evaluacion['costo_validado_centimos'])} · {viable}"
                + (f" · {texto_plano(evaluacion['notas'])}" if evaluacion["notas"] else ""))

@@ -5,7 +5,7 @@ import geo
 from geo import servicios
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
-from geo.acceso import Accion
+from geo.acceso import Accion, rol_publico
 from propuestas.modelo import formatear_fecha, formatear_soles
 
 st.title("Planificación participativa de Huaylas")
@@ -44,7 +44,7 @@ else:
         f"Provincia **{comun.texto_plano(territorio.nombre_provincia())}** ({territorio.provincia}): "
         + ", ".join(comun.texto_plano(d.nombre) for d in territorio.distritos) + ".")
     st.caption(f"Límites importados de «{comun.texto_plano(limites['archivo'])}» el "
-               f"{limites['importado_en'][:10]} por {comun.texto_plano(limites['actor'])}.")
+               f"{limites['importado_en'][:10]} por {rol_publico(limites['actor'])}.")
     st.page_link("paginas/mapa.py", label="Ver el mapa del territorio")
 
 st.subheader("Proceso participativo")

@@ -26,12 +26,13 @@ st.caption(comun.texto_plano(proceso.nombre))
 
 tarjetas = st.session_state.get(CLAVE_TARJETAS)
 if tarjetas:
-    st.success("Códigos emitidos. **Se muestran una sola vez**: descargue e imprima las tarjetas ahora.")
+    st.success("Códigos emitidos en esta tanda: descargue e imprima las tarjetas. Mientras nadie use una tarjeta, "
+               "se puede volver a imprimir igual desde «Reimprimir tarjetas sin usar».")
     st.dataframe([{"Participante": n, "Código": c} for n, c in tarjetas], hide_index=True)
     st.download_button("Descargar tarjetas (PDF, 8 por hoja A4)", key="participantes_pdf", mime="application/pdf",
                        data=participantes.tarjetas_pdf(tarjetas, proceso=proceso.nombre, url_base=comun.url_publica()),
                        file_name="tarjetas-de-acceso.pdf")
-    if st.button("Listo, ya las guardé", key="participantes_listo"):
+    if st.button("Listo, ya las imprimí", key="participantes_listo"):
         del st.session_state[CLAVE_TARJETAS]
         st.rerun()
 
@@ -70,19 +71,43 @@ st.dataframe([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIP
              hide_index=True, width="stretch")
 if not lista:
     st.stop()
+
+with comun.conexion() as db:
+    sin_usar = participantes.tarjetas_sin_usar(db, proceso.id, actor=actor)
+with st.expander(f"Reimprimir tarjetas sin usar ({len(sin_usar)})"):
+    st.caption("Las tarjetas que nadie usó todavía se reimprimen con el mismo código (la impresora falló, se "
+               "cerró la página antes de imprimir). Una tarjeta ya usada no se reimprime: si se perdió, emita un "
+               "código nuevo para esa persona.")
+    if sin_usar:
+        st.download_button(f"Descargar las {len(sin_usar)} tarjetas sin usar (PDF)", key="participantes_reimprimir",
+                           data=participantes.tarjetas_pdf(sin_usar, proceso=proceso.nombre,
+                                                           url_base=comun.url_publica()),
+                           mime="application/pdf", file_name="tarjetas-sin-usar.pdf")
+
 elegido = st.selectbox("Participante", lista, format_func=lambda p: f"{p['id']} — {p['nombre']}",
                        key="participantes_elegido")
+st.caption("«Emitir código nuevo» es para una tarjeta perdida: solo la tarjeta anterior de esta persona deja de "
+           "valer (y su sesión abierta se cierra); las de las demás no cambian.")
 izquierda, derecha = st.columns(2)
-if izquierda.button("Emitir código nuevo (revoca el anterior)", key="participantes_reemitir"):
+if izquierda.button("Emitir código nuevo para esta persona", key="participantes_reemitir"):
     with comun.conexion() as db:
-        codigo = participantes.reemitir_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
-    st.session_state[CLAVE_TARJETAS] = [(elegido["nombre"], codigo)]
-    st.rerun()
+        try:
+            codigo = participantes.reemitir_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
+        except (ErrorPropuestas, SinPermiso) as error:
+            comun.mostrar_error(error)
+        else:  # se suma a las de la tanda sin imprimir: no las reemplaza
+            anteriores = [t for t in st.session_state.get(CLAVE_TARJETAS) or [] if t[0] != elegido["nombre"]]
+            st.session_state[CLAVE_TARJETAS] = [*anteriores, (elegido["nombre"], codigo)]
+            st.rerun()
 if derecha.button("Revocar código", key="participantes_revocar"):
     with comun.conexion() as db:
-        participantes.revocar_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
-    comun.avisar(f"Código de {elegido['nombre']} revocado.")
-    st.rerun()
+        try:
+            participantes.revocar_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
+        except (ErrorPropuestas, SinPermiso) as error:
+            comun.mostrar_error(error)
+        else:
+            comun.avisar(f"Código de {elegido['nombre']} revocado; si tenía la plataforma abierta, su sesión se cerró.")
+            st.rerun()
 
 if puede(actor, Accion.VER_DATOS_PERSONALES):
     st.subheader("Datos personales (Ley 29733)", anchor=False)
@@ -95,6 +120,10 @@ if puede(actor, Accion.VER_DATOS_PERSONALES):
                            key="participantes_confirma_borrar")
     if st.button("Borrar datos personales", key="participantes_borrar", disabled=not confirma):
         with comun.conexion() as db:
-            participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=geo.ahora())
-        comun.avisar(f"Datos personales del participante {elegido['id']} borrados.")
-        st.rerun()
+            try:
+                participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=geo.ahora())
+            except (ErrorPropuestas, SinPermiso) as error:
+                comun.mostrar_error(error)
+            else:
+                comun.avisar(f"Datos personales del participante {elegido['id']} borrados.")
+                st.rerun()

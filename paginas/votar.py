@@ -181,6 +181,8 @@ def emitir() -> None:
     """Callback de «Votar»: emite antes de que se vuelva a dibujar la papeleta, que así ya trae el recibo (o qué
     corregir) en la misma vuelta. La sesión se revisa de nuevo aquí (pudo vencer mientras marcaba)."""
     quien = comun.actor_actual()
+    if st.session_state.get(comun.CLAVE_SESION_TERMINADA):
+        return  # la sesión terminó mientras marcaba: la papeleta vuelve a dibujar la página entera, con el aviso
     with comun.conexion() as db:
         try:
             recibo = servicios.emitir(db, votacion.id, lo_marcado(), actor=quien, ahora=geo.ahora())
@@ -200,6 +202,8 @@ def emitir() -> None:
 def papeleta() -> None:
     """Las tarjetas y el botón: marcar una tarjeta vuelve a correr solo esto, no toda la página (en un taller
     de 60 celulares el servidor lo agradece)."""
+    if st.session_state.get(comun.CLAVE_SESION_TERMINADA):
+        st.rerun()  # toda la página: el marco dice por qué terminó la sesión y ofrece entrar de nuevo
     if votacion.tipo == TipoPapeleta.RANKING:
         opciones = [NINGUNA, *elegibles]
         nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {NINGUNA: NINGUNA}

@@ -1,8 +1,16 @@
 """Agentes participantes de un proceso: registro con consentimiento (Ley 29733), códigos de acceso,
-ingreso con código, y exportar o borrar sus datos personales.
+ingreso con código (abre una sesión en el servidor, `geo.sesiones`), y exportar o borrar sus datos personales.
 
-Los códigos tienen 10 caracteres de un alfabeto sin caracteres ambiguos (31 símbolos: 49,5 bits)
-y se guardan solo como huella HMAC-SHA256 con una clave que no está en la base.
+Los códigos tienen 10 caracteres de un alfabeto sin caracteres ambiguos (31 símbolos: 31¹⁰ ≈ 8,2 × 10¹⁴,
+49,5 bits) y se buscan por su huella HMAC-SHA256 con una clave que no está en la base. Mientras nadie los
+usó, se guardan además cifrados con esa misma clave (para reimprimir una tarjeta que no llegó a imprimirse);
+al primer ingreso, o al revocarlos, el cifrado se borra y queda solo la huella. Quien robe solo la base no
+puede leerlos ni probarlos sin conexión.
+
+Adivinar: cada origen (la IP) tiene a lo más 20 fallos cada 15 minutos; con 1 000 códigos vigentes, cada
+intento acierta con probabilidad 1 000 / 31¹⁰ ≈ 1,2 × 10⁻¹²: aun 250 celulares probando sin parar
+(480 000 intentos al día) tardarían unos 4 600 años en tener una chance de 1 en 2. No hay un límite
+global: uno así dejaría afuera a todos por culpa de una sola persona.
 """
 from __future__ import annotations
 
@@ -15,16 +23,17 @@ import secrets
 
 from sqlite_utils import Database
 
+from geo import sesiones
 from geo.acceso import Accion, Actor, Rol, exigir, puede
-from geo.cuentas import DemasiadosIntentos, ErrorCuenta, Sesion, anotar_intento, limitar_intentos
+from geo.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
 from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
+from geo.sesiones import Sesion
 from geo.modelo import Problema
 from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar_linea
 
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10
 TIPOS = {"organizacion": "Agente participante de una organización", "joven": "Joven", "ciudadano": "Ciudadana o ciudadano"}
-INTENTOS_GLOBALES = 300
 
 
 def generar_codigo() -> str:
@@ -75,6 +84,7 @@ def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor:
     exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
     limpio = validar_participante(datos)
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         if not db.execute("SELECT 1 FROM procesos WHERE id = ?", [proceso_id]).fetchone():
             raise NoEncontrada(f"No existe el proceso {proceso_id}.")
         participante_id = db["participantes"].insert({**limpio, "proceso_id": proceso_id, "consentimiento_en": marca(ahora),
@@ -86,10 +96,15 @@ def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor:
 
 
 def reemitir_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> str:
-    """Revoca el código vigente y emite otro (para una tarjeta perdida)."""
+    """Revoca el código vigente de esta persona (y cierra sus sesiones) y le emite otro (tarjeta perdida).
+
+    Las tarjetas de las demás personas no cambian.
+    """
     exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         _exigir_participante(db, participante_id)
+        sesiones.revocar_de_participante(db, participante_id, sesiones.CODIGO_REEMITIDO, ahora=ahora)
         codigo = _emitir(db, participante_id, ahora)
         registrar_evento(db, Evento(actor.etiqueta, "reemitir_codigo", "participante", participante_id, None, None),
                          momento=ahora)
@@ -97,40 +112,79 @@ def reemitir_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: 
 
 
 def revocar_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+    """El código vigente deja de valer y las sesiones abiertas con él se cierran en el acto."""
     exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         _exigir_participante(db, participante_id)
-        db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
-                   [marca(ahora), participante_id])
+        _revocar_codigos(db, participante_id, ahora)
+        sesiones.revocar_de_participante(db, participante_id, sesiones.CODIGO_REVOCADO, ahora=ahora)
         registrar_evento(db, Evento(actor.etiqueta, "revocar_codigo", "participante", participante_id, None, None),
                          momento=ahora)
 
 
+def _revocar_codigos(db: Database, participante_id: int, ahora: dt.datetime) -> None:
+    db.execute("UPDATE codigos_acceso SET revocado_en = ?, cifrado = NULL WHERE participante_id = ? "
+               "AND revocado_en IS NULL", [marca(ahora), participante_id])
+
+
 def _emitir(db: Database, participante_id: int, ahora: dt.datetime) -> str:
-    db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
-               [marca(ahora), participante_id])
+    _revocar_codigos(db, participante_id, ahora)
     secreto = secreto_de_codigos(db)
     while True:
         codigo = generar_codigo()
         if not db.execute("SELECT 1 FROM codigos_acceso WHERE huella = ?", [huella(codigo, secreto)]).fetchone():
             break
     db["codigos_acceso"].insert({"participante_id": participante_id, "huella": huella(codigo, secreto),
-                                 "emitido_en": marca(ahora)})
+                                 "emitido_en": marca(ahora), "cifrado": cifrar(codigo, secreto)})
     return codigo
 
 
+def cifrar(codigo: str, secreto: bytes) -> str:
+    """El código cifrado para reimprimir su tarjeta: un número al azar (16 bytes) y el código XOR
+    HMAC-SHA256(clave, «tarjeta:» + número), que es un flujo de cifrado con HMAC como función pseudoaleatoria."""
+    numero = secrets.token_bytes(16)
+    claro = normalizar_codigo(codigo).encode()
+    flujo = hmac.new(secreto, b"tarjeta:" + numero, hashlib.sha256).digest()
+    return (numero + bytes(a ^ b for a, b in zip(claro, flujo))).hex()
+
+
+def descifrar(cifrado: str, secreto: bytes) -> str:
+    crudo = bytes.fromhex(cifrado)
+    numero, oculto = crudo[:16], crudo[16:]
+    flujo = hmac.new(secreto, b"tarjeta:" + numero, hashlib.sha256).digest()
+    claro = bytes(a ^ b for a, b in zip(oculto, flujo)).decode()
+    return f"{claro[:5]}-{claro[5:]}"
+
+
+def tarjetas_sin_usar(db: Database, proceso_id: int, *, actor: Actor,
+                      participantes: list[int] | None = None) -> list[tuple[str, str]]:
+    """(nombre, código) de las tarjetas vigentes que nadie usó todavía, para reimprimirlas iguales.
+
+    Con `participantes`, solo las de esas personas (un lote). Una tarjeta ya usada no se reimprime: si se
+    perdió, se emite un código nuevo para esa persona (y solo el de ella deja de valer).
+    """
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    secreto = secreto_de_codigos(db)
+    filas = db.execute("""
+        SELECT p.id, p.nombre, c.cifrado FROM codigos_acceso c JOIN participantes p ON p.id = c.participante_id
+        WHERE p.proceso_id = ? AND c.revocado_en IS NULL AND c.usado_en IS NULL AND c.cifrado IS NOT NULL
+          AND p.datos_borrados_en IS NULL ORDER BY p.id""", [proceso_id]).fetchall()
+    return [(nombre, descifrar(cifrado, secreto)) for pid, nombre, cifrado in filas
+            if participantes is None or pid in participantes]
+
+
 def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datetime) -> Sesion:
-    """Ingreso de un participante con su código; los intentos fallidos se limitan por origen y en total."""
+    """Ingreso de un participante con su código: abre una sesión en el servidor (su token va a la cookie).
+
+    Solo se frena el origen que falla mucho (`limitar_intentos`: la IP, que quien ataca no renueva gratis);
+    no hay un tope global, así que los fallos de otros nunca dejan afuera a quien trae un código válido.
+    """
     error: ErrorCuenta | None = None
     with escritura(db):
         limitar_intentos(db, origen, "codigo", ahora)
-        desde = marca(ahora - dt.timedelta(minutes=15))
-        (globales,) = db.execute("SELECT count(*) FROM intentos_acceso WHERE tipo = 'codigo' AND exito = 0 AND "
-                                 "ocurrido_en > ?", [desde]).fetchone()
-        if globales >= INTENTOS_GLOBALES:
-            raise DemasiadosIntentos("Hay demasiados intentos fallidos en este momento; espere unos minutos.")
         fila = db.execute("""
-            SELECT p.id, p.proceso_id FROM codigos_acceso c JOIN participantes p ON p.id = c.participante_id
+            SELECT p.id, c.id FROM codigos_acceso c JOIN participantes p ON p.id = c.participante_id
             WHERE c.huella = ? AND c.revocado_en IS NULL AND p.datos_borrados_en IS NULL""",
                           [huella(codigo, secreto_de_codigos(db))]).fetchone()
         anotar_intento(db, origen, "codigo", fila is not None, ahora)
@@ -138,12 +192,15 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
             error = ErrorCuenta(f"El código «{(codigo or '').strip()[:20]}» no es válido o fue revocado. Revise su "
                                 "tarjeta; si la perdió, pida otra a la mesa de registro.")
         else:
+            db.execute("UPDATE codigos_acceso SET usado_en = coalesce(usado_en, ?), cifrado = NULL WHERE id = ?",
+                       [marca(ahora), fila[1]])
             actor = Actor(Rol.PARTICIPANTE, f"participante {fila[0]}", participante_id=fila[0])
-            registrar_evento(db, Evento(actor.etiqueta, "entrar_con_codigo", "participante", fila[0], None, None),
-                             momento=ahora)
+            sesion = sesiones.crear(db, actor, ahora=ahora)
+            registrar_evento(db, Evento(actor.etiqueta, "entrar_con_codigo", "participante", fila[0], None,
+                                        {"sesion": sesion.actor.sesion_id}), momento=ahora)
     if error:
         raise error
-    return Sesion(actor, ahora, ahora)
+    return sesion
 
 
 def listar_participantes(db: Database, proceso_id: int, *, actor: Actor) -> list[dict]:
@@ -180,13 +237,14 @@ def borrar_datos_personales(db: Database, participante_id: int, *, actor: Actor,
     exigir(actor, Accion.VER_DATOS_PERSONALES)
     seudonimo = f"Participante {participante_id}"
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         _exigir_participante(db, participante_id)
         db.execute("UPDATE participantes SET nombre = ?, dni = NULL, telefono = NULL, datos_borrados_en = ? "
                    "WHERE id = ?", [seudonimo, marca(ahora), participante_id])
         db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL "
                    "WHERE participante_id = ?", [seudonimo, participante_id])
-        db.execute("UPDATE codigos_acceso SET revocado_en = ? WHERE participante_id = ? AND revocado_en IS NULL",
-                   [marca(ahora), participante_id])
+        _revocar_codigos(db, participante_id, ahora)
+        sesiones.revocar_de_participante(db, participante_id, sesiones.DATOS_BORRADOS, ahora=ahora)
         registrar_evento(db, Evento(actor.etiqueta, "borrar_datos_personales", "participante", participante_id,
                                     None, {"seudonimo": seudonimo}), momento=ahora)
 

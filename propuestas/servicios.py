@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
+from geo import sesiones
 from geo import servicios as territorio_servicios
 from geo.acceso import PUBLICO, Accion, Actor, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
@@ -257,6 +258,7 @@ def posibles_duplicados(db: Database, proceso_id: int, datos: dict, punto: Punto
 def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> Propuesta:
     """Valida el borrador completo y lo registra con código, distrito y centro poblado."""
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         fila = _borrador_editable(db, clave)
         proceso = obtener_proceso(db, fila["proceso_id"])
         exigir(actor, Accion.PROPONER, proceso)
@@ -304,6 +306,7 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, moti
                  ahora: dt.datetime, fusionada_con: str | None = None) -> Propuesta:
     """Un paso del ciclo de vida según la tabla de transiciones; deja quién, cuándo y por qué."""
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         fila = _exigir_propuesta(db, codigo)
         exigir(actor, PERMISO_TRANSICION[hacia], almacen.fila_a_propuesta(fila))
         desde = Estado(fila["estado"])
@@ -361,6 +364,7 @@ def evaluar(db: Database, codigo: str, *, actor: Actor, puntajes: dict[str, int]
     """Guarda una evaluación (la última vale) y, si se decide, pasa a viable / no viable."""
     exigir(actor, Accion.EVALUAR)
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         fila = _exigir_propuesta(db, codigo)
         proceso = obtener_proceso(db, fila["proceso_id"])
         _exigir_fase(proceso, Accion.EVALUAR, ahora)

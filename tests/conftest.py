@@ -211,3 +211,24 @@ def texto_de_pdf(contenido: bytes, carpeta: Path) -> str:
     ruta = carpeta / "documento.pdf"
     ruta.write_bytes(contenido)
     return subprocess.run(["pdftotext", "-layout", str(ruta), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def abrir_sesion(ruta, actor, ahora=None) -> str | None:
+    """Una sesión real en la base de `ruta` para `actor` (y su cuenta, si aún no existe); devuelve el token que la
+    página toma de la cookie (None para el público, que no tiene sesión). Para AppTest:
+    `app.session_state["sesion_token"] = abrir_sesion(ruta, actor)`."""
+    from geo import sesiones
+    from geo.db import escritura, marca
+
+    if actor.cuenta_id is None and actor.participante_id is None:
+        return None
+    momento = ahora or geo.ahora()
+    with geo.abrir(ruta) as base:
+        servicios.preparar(base)
+        with escritura(base):
+            if actor.cuenta_id is not None and not base.execute("SELECT 1 FROM cuentas WHERE id = ?",
+                                                                [actor.cuenta_id]).fetchone():
+                base["cuentas"].insert({"id": actor.cuenta_id, "usuario": actor.nombre, "nombre": actor.nombre.title(),
+                                        "rol": actor.rol.value, "hash": "sin contraseña", "creada_en": marca(momento),
+                                        "actualizada_en": marca(momento)})
+            return sesiones.crear(base, actor, ahora=momento).token

@@ -147,7 +147,7 @@ def capturar(pagina, nombre: str) -> Path:
 
 
 def entrar(pagina, url: str, usuario: str, contrasena: str) -> None:
-    """Entra con usuario y contraseña por la página Entrar (la sesión vive mientras no se recargue)."""
+    """Entra con usuario y contraseña por la página Entrar (la sesión sigue al recargar y en otras pestañas)."""
     import re
 
     pagina.goto(url + "/entrar")

@@ -17,7 +17,7 @@ def test_aplicar_migraciones_dos_veces_no_cambia_nada(db):
     almacen.aplicar_migraciones(db)
     assert db.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall() == antes
     assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == esquema
-    assert [n for (n,) in antes] == ["crear_eventos", "crear_territorio", "crear_cuentas"]
+    assert [n for (n,) in antes] == ["crear_eventos", "crear_territorio", "crear_cuentas", "crear_sesiones"]
 
 
 def test_migracion_que_falla_se_revierte_y_queda_pendiente(db):

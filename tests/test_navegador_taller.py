@@ -66,10 +66,12 @@ def _listo(pagina):
 
 
 def _votar_desde_el_qr(celular, url, votacion_id, codigo, elegidas, *, sin_wifi_al_votar=False, captura=None):
-    """Abre el enlace del QR como primera página, escribe su código, marca y vota; devuelve el recibo."""
-    celular.goto(f"{url}/?taller={votacion_id}")
-    celular.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo.lower().replace("-", " "))
-    celular.get_by_role("button", name="Entrar y votar").click()
+    """Abre el enlace del QR como primera página, escribe su código (si aún no entró), marca y vota; devuelve el
+    recibo."""
+    if codigo:
+        celular.goto(f"{url}/?taller={votacion_id}")
+        celular.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo.lower().replace("-", " "))
+        celular.get_by_role("button", name="Entrar y votar").click()
     celular.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
     expect(celular).to_have_url(re.compile(rf"/votar\?taller={votacion_id}$"))
     _listo(celular)
@@ -184,7 +186,8 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
 def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantilla_viables, limpio):
     """kill -9 al servidor con un voto emitido y otro a medio marcar: al volver a arrancar (mismo puerto) las
     páginas se recargan solas (`comun.vigilar_reinicio`), el proyector sigue contando, el voto emitido sigue con
-    su recibo y la cadena está íntegra; quien estaba marcando vuelve a escribir su código y vota."""
+    su recibo y la cadena está íntegra; quien estaba marcando sigue adentro (su sesión vive en la base y su
+    cookie en el celular) y vota sin volver a escribir su código."""
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     codigos = list(_plantilla_viables[1])
     with geo.abrir(ruta) as db:
@@ -212,17 +215,18 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
         celular_juan.get_by_role("button", name="Entrar y votar").click()
         celular_juan.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
 
+        celular_juan.evaluate("window.antes_del_reinicio = true")
         navegador.detener(servidor, signal.SIGKILL)
         servidor, _ = navegador.arrancar(entorno, registro, puerto=puerto)
 
-        # nadie toca nada: la página de Juan nota que el servidor es otro, se recarga sola y le vuelve a pedir
-        # el código (la sesión vivía en el servidor caído); el proyector también se recarga y sigue contando
-        celular_juan.get_by_label("Código de acceso (está en su tarjeta)").wait_for(timeout=30_000)
-        _votar_desde_el_qr(celular_juan, url, creada.id, juan, [codigos[1]])
+        # nadie toca nada: la página de Juan nota que el servidor es otro y se recarga sola; la sesión vive en la
+        # base y la cookie en el celular: sigue adentro, sin volver a escribir el código; el proyector también se
+        # recarga y sigue contando
+        celular_juan.wait_for_function("() => !window.antes_del_reinicio", timeout=30_000)
+        _votar_desde_el_qr(celular_juan, url, creada.id, None, [codigos[1]])
+        assert celular_juan.get_by_label("Código de acceso (está en su tarjeta)").count() == 0
         expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("2", timeout=15_000)
         celular_rosa.goto(f"{url}/?taller={creada.id}")
-        celular_rosa.get_by_label("Código de acceso (está en su tarjeta)").fill(rosa)
-        celular_rosa.get_by_role("button", name="Entrar y votar").click()
         celular_rosa.get_by_text(f"Su voto está registrado. Recibo: {recibo}").wait_for(timeout=30_000)
     finally:
         navegador.detener(servidor)

@@ -60,7 +60,7 @@ def crear_equipo(db) -> None:
     cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                          actor=LINEA_DE_COMANDOS, ahora=AHORA)
     cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
-                         actor=ADMIN, ahora=AHORA)
+                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
 
 
 @pytest.fixture(scope="module")
@@ -196,10 +196,10 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
                             " return m.scrollWidth <= m.clientWidth; }"), "la papeleta no cabe en 390 px"
     assert [v["recibo"] for v in _vigentes_de(ruta, votacion_id, rosa_id)] == [recibo_rosa]
 
-    # recargar pierde la sesión (así es Streamlit): vuelve a entrar y ve su voto con el mismo recibo
+    # recargar no la saca (la sesión vive en el servidor y la cookie en el celular): ve su voto con el mismo recibo
     celular.reload()
-    _entrar_desde_el_enlace(celular, url, votacion_id, rosa)
     celular.get_by_text(f"Su voto está registrado. Recibo: {recibo_rosa}").wait_for(timeout=30_000)
+    assert celular.get_by_label("Código de acceso (está en su tarjeta)").count() == 0
     for codigo in codigos:
         casilla = expect(_casilla(celular, votacion_id, codigo).get_by_role("checkbox"))
         casilla.to_be_checked() if codigo in codigos[:3] else casilla.not_to_be_checked()

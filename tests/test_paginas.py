@@ -4,8 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import servicios
-from geo.cuentas import Sesion
-from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, RAIZ
+from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, RAIZ, abrir_sesion
 
 PAGINAS = ("paginas/inicio.py", "paginas/mapa.py", "paginas/territorio.py", "paginas/proponer.py",
            "paginas/propuestas.py", "paginas/evaluar.py", "paginas/procesos.py", "paginas/participantes.py",
@@ -32,7 +31,7 @@ def base_con_territorio(base_vacia):
 def _app(pagina=None, actor=ADMIN):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     if actor is not None:
-        app.session_state["sesion"] = Sesion(actor, geo.ahora(), geo.ahora())
+        app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
     app.run()
     if pagina:
         app.switch_page(pagina).run()

@@ -6,10 +6,10 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import servicios as territorio
-from geo.cuentas import Sesion
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
-from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, EVALUADORA, INDICADORES, LIMITES, RAIZ
+from tests.conftest import (ADMIN, AHORA, CENTROS, DATOS_JOVEN, EVALUADORA, INDICADORES, LIMITES, RAIZ,
+                            abrir_sesion)
 
 HOY = servicios.fecha_local(geo.ahora())
 INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
@@ -46,7 +46,7 @@ def _registrar(ruta, momento, **cambios):
 def _app(pagina, actor=None, **parametros):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     if actor is not None:
-        app.session_state["sesion"] = Sesion(actor, geo.ahora(), geo.ahora())
+        app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
     for clave, valor in parametros.items():
         app.query_params[clave] = valor
     app.run()

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
+from geo import sesiones
 from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema
@@ -275,9 +276,11 @@ def registrar_asistencia(db: Database, votacion_id: int, participante_id: int, *
 
 
 def _exigir_del_proceso(db: Database, participante_id: int, votacion: Votacion) -> None:
-    fila = db.execute("SELECT proceso_id FROM participantes WHERE id = ?", [participante_id]).fetchone()
+    fila = db.execute("SELECT proceso_id, datos_borrados_en FROM participantes WHERE id = ?", [participante_id]).fetchone()
     if fila is None or fila[0] != votacion.proceso_id:
         raise SinPermiso("Su código de acceso es de otro proceso participativo: no vota en esta votación.")
+    if fila[1]:
+        raise sesiones.SesionTerminada(sesiones.DATOS_BORRADOS)
 
 
 # --- taller en vivo -------------------------------------------------------------------------
@@ -296,6 +299,7 @@ def unirse(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.datetime) 
     if actor.participante_id is None:
         return False
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         votacion = obtener(db, votacion_id)
         _exigir_del_proceso(db, actor.participante_id, votacion)
         nueva = db.execute("INSERT OR IGNORE INTO presencias (votacion_id, participante_id, unida_en) VALUES (?, ?, ?)",
@@ -467,6 +471,7 @@ def emitir(db: Database, votacion_id: int, papeleta: Papeleta, *, actor: Actor, 
     if actor.participante_id is None:
         raise SinPermiso("Para votar entre con su código de acceso de agente participante.")
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         votacion = obtener(db, votacion_id)
         motivo = por_que_no_se_vota(votacion, ahora)
         if motivo:
@@ -551,6 +556,7 @@ def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, a
     """
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
         votacion = obtener(db, votacion_id)
         if votacion.estado == EstadoVotacion.PREPARADA:
             raise VotacionCerrada("La votación todavía no se abrió: las papeletas de papel se digitan después.")

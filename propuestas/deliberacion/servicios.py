@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import Accion, Actor, Permiso, Rol, exigir, puede
+from geo.acceso import Accion, Actor, Permiso, Rol, exigir, puede, rol_publico
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import almacen as almacen_propuestas
@@ -434,10 +434,10 @@ def _a_argumento(fila: dict, actor: Actor, moderador: bool, mios: set[int]) -> A
 
 
 def nombre_publico(fila: dict) -> str:
-    """Nombre y primera inicial del apellido (y la organización): lo justo para saber quién habla."""
-    if fila.get("participante_id") is None:
-        rol, _, nombre = fila["autor"].partition(":")
-        return f"{Rol(rol).etiqueta.capitalize()} ({nombre})" if rol in {r.value for r in Rol} else fila["autor"]
+    """Nombre y primera inicial del apellido (y la organización): lo justo para saber quién habla; del equipo,
+    solo su rol («Facilitación»)."""
+    if fila.get("participante_id") is None:  # el equipo: su rol, nunca su usuario
+        return rol_publico(fila["autor"]).capitalize()
     if fila.get("participante_borrado_en"):
         return f"Participante {fila['participante_id']}"
     partes = (fila.get("participante_nombre") or "").split()
