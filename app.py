@@ -51,7 +51,7 @@ if not proyector:
                 st.caption(grupo)
                 for ruta, titulo in visibles:
                     st.page_link(paginas[ruta], label=titulo)
-        st.caption("Público" if actor == PUBLICO else f"{actor.nombre} · {actor.rol.etiqueta}")
+        st.caption("Público" if actor == PUBLICO else f"{comun.texto_plano(actor.nombre)} · {actor.rol.etiqueta}")
 taller = st.query_params.get("taller", "")
 if taller.isdigit() and navegacion.url_path in ("", "inicio"):
     # el QR del taller (`/?taller=ID`) abre la papeleta aunque sea la primera página que carga el celular
