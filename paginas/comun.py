@@ -197,10 +197,13 @@ def texto_plano(texto: object) -> str:
 
     Cómo: cada signo de puntuación ASCII se escapa con `\\` (CommonMark lo permite para todos y el navegador
     no muestra la barra), se pone `CORTE` donde remark haría un reemplazo, y cada salto de línea es un salto
-    visible (sin sangría, que sería un bloque de código).
+    visible dentro de un solo párrafo (sin sangría, que sería un bloque de código). Lo prueban, widget por widget
+    y en Chromium, tests/test_navegador_texto.py; si cambia la versión de Streamlit, córrala antes que nada.
     """
-    texto = "" if texto is None else str(texto)
-    lineas = texto.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    texto = "" if texto is None else str(texto).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not texto:
+        return ""
+    lineas = texto.split("\n")
     return "  \n".join(_linea(linea.strip(" \t")) for linea in lineas)
 
 
