@@ -11,6 +11,7 @@ import pytest
 
 import geo
 from geo import cuentas
+from geo import servicios as territorio
 from geo.acceso import LINEA_DE_COMANDOS, SISTEMA, Rol
 from propuestas import servicios
 from propuestas.deliberacion import servicios as deliberacion
@@ -157,11 +158,19 @@ def test_titulo_hostil_en_el_mapa_y_en_el_boton_que_abre_la_ficha(instancia, vig
 
 
 def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
-    url, _, _ = instancia
+    url, ruta, _ = instancia
     pagina, _ = vigilado
+    with geo.abrir(ruta) as db:
+        con_html = next(d for d in territorio.cargar_territorio(db).distritos if d.nombre == HOSTILES["html"])
+    punto = con_html.geometria.representative_point()
     pagina.goto(f"{url}/mapa")
-    marco, _ = navegador.esperar_mapa(pagina, 10)
+    marco, frame = navegador.esperar_mapa(pagina, 10)
     _listo(pagina)
+    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [punto.y, punto.x])
+    marco.locator("#map_div").hover(position={"x": x, "y": y})  # el tooltip de folium (HTML escapado)
+    expect(marco.locator(".leaflet-tooltip")).to_have_text(HOSTILES["html"], use_inner_text=True, timeout=30_000)
+    hostil.revisar(pagina, [HOSTILES["html"]])
     pagina.get_by_role("combobox", name="Distrito", exact=True).click()
     pagina.get_by_role("option", name=DISTRITOS[0], exact=True).click()
     pagina.get_by_role("heading", name=DISTRITOS[0]).wait_for(timeout=60_000)

@@ -161,3 +161,25 @@ def test_la_matriz_de_criterios_y_el_distrito_elegido_tambien(base_hostil):
     mapa = _app("paginas/mapa.py")
     mapa.selectbox(key="distrito_elegido").set_value("021201").run()
     _revisar_pagina(mapa, [HOSTILES["imagen"], HOSTILES["enlace"], HOSTILES["icono"]])
+
+
+# --- los PDF no leen Markdown: el texto va crudo y nada se vuelve enlace -------------------------
+
+def test_los_pdf_imprimen_el_texto_hostil_tal_cual_y_sin_enlaces(base_hostil, tmp_path):
+    import geo
+    from geo import servicios as territorio
+    from propuestas import exportar
+    from tests.conftest import texto_de_pdf
+    from votacion import acta
+
+    with geo.abrir(os.environ["PLATAFORMA_DB"]) as db:
+        del_acta = acta.acta_pdf(db, base_hostil["cerrada"])
+        lista = exportar.exportar(exportar.lista_priorizada(db, 1, votacion_id=base_hostil["cerrada"]), "pdf",
+                                  territorio.cargar_territorio(db))
+    for contenido in (del_acta, lista):
+        assert b"/Annot" not in contenido and b"/URI" not in contenido  # ningún enlace
+    texto = hostil.plano(texto_de_pdf(del_acta, tmp_path))
+    for esperado in (f"PP27 {HOSTILES['imagen']}", f"Votación: Taller {HOSTILES['enlace']} (n.º",
+                     f"Lugar: {HOSTILES['www']}."):  # en las tablas el texto se parte en renglones
+        assert hostil.plano(esperado) in texto
+    assert hostil.plano(f"PP27 {HOSTILES['imagen']}") in hostil.plano(texto_de_pdf(lista, tmp_path))
