@@ -295,7 +295,8 @@ class Pestana:
         if tipo == "exception":
             self.errores.append(f"{contenido.type}: {contenido.message}")
         elif tipo == "alert" and contenido.format == contenido.ERROR:
-            self.errores.append(re.sub(r"\\(.)", r"\1", contenido.body))  # sin los escapes de `texto_plano`
+            # sin los escapes ni los cortes (`:small[]`) de `texto_plano`
+            self.errores.append(re.sub(r"\\(.)", r"\1", contenido.body.replace(":small[]", "")))
         identificador = getattr(contenido, "id", "")
         if identificador:
             self._en_curso[identificador] = elemento

@@ -5,7 +5,9 @@ import contextlib
 import json
 import os
 import secrets
+import re
 import socket
+import string
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,7 +101,7 @@ def conexion() -> Iterator[Database]:
     try:
         db = geo.abrir(ruta_db())
     except geo.ErrorAlmacen as error:
-        st.error(str(error))
+        st.error(texto_plano(str(error)))
         st.stop()
     try:
         yield db
@@ -166,10 +168,55 @@ def sin_territorio() -> None:
     st.page_link("paginas/territorio.py", label="Ir a Territorio")
 
 
-def texto_plano(texto: str) -> str:
-    """Texto de usuario como texto plano dentro de markdown (sin HTML ni formato)."""
-    especiales = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{c}" if c in especiales else c for c in texto)
+# --- texto de usuario en la interfaz ----------------------------------------------------------
+#
+# En Streamlit 1.67 casi todo lo que dibuja texto lo lee como Markdown (GFM con remark): st.markdown,
+# caption, title/header/subheader, error/warning/info/success, toast, help=, las etiquetas de todos los
+# widgets (button, download_button, link_button, page_link, popover, expander, tabs, checkbox, toggle,
+# radio, selectbox, text_input…), las opciones de radio, pills, segmented_control y select_slider, los
+# valores de st.metric y las celdas de st.table. Las etiquetas admiten un Markdown «limitado» que igual
+# deja pasar imágenes (`![](http://…)`: el navegador de cada visitante las pide afuera) y enlaces.
+# No leen Markdown: las opciones de selectbox y multiselect (`format_func`), st.dataframe/data_editor,
+# st.text, st.code y el valor de los text_input.
+
+_PUNTUACION_ASCII = frozenset(string.punctuation)
+CORTE = ":small[]"
+"""Un `:small[]` vacío: para Streamlit es un <span> sin contenido, que no se ve ni se copia pero parte el
+texto en dos. Hace falta porque remark hace reemplazos *después* de leer el Markdown, sobre el texto ya sin
+escapes: enlaces automáticos (`www.`, `http://`, correos), emojis (`:smile:`), íconos (`:material/…:`), el
+logo (`:streamlit:`) y flechas (` -> ` se vuelve «→»). Un escape no los detiene; el corte sí."""
+_DONDE_CORTAR = re.compile(r"(?<=[:@])|(?i:(?<=www)(?=\.))|(?<=-)(?=[->])|(?<=<)(?=[-=])|(?<=[>~])(?==)")
+
+
+def texto_plano(texto: object) -> str:
+    """Texto de usuario (o un mensaje que lo cite) listo para cualquier lugar que Streamlit lea como Markdown:
+    se ve y se copia tal cual, sin formato, enlaces, imágenes, HTML, LaTeX, colores, íconos ni emojis.
+
+    Úsela para todo texto variable en st.markdown/caption/encabezados/avisos, en `label=`, `help=`, en las
+    opciones de st.radio (`format_func`), en st.metric y dentro de marcado propio (`f"**{texto_plano(t)}**"`).
+    Recorte antes (`texto_plano(titulo[:60])`), nunca después. Donde no se lee Markdown (opciones de
+    selectbox y multiselect, st.dataframe, st.text, st.code, valores de text_input) va el texto crudo: ahí
+    los escapes se verían como `\\`. En HTML propio (`st.html`, folium) va `html.escape`; en los PDF, crudo.
+
+    Cómo: cada signo de puntuación ASCII se escapa con `\\` (CommonMark lo permite para todos y el navegador
+    no muestra la barra), se pone `CORTE` donde remark haría un reemplazo, y cada salto de línea es un salto
+    visible dentro de un solo párrafo (sin sangría, que sería un bloque de código). Lo prueban, widget por widget
+    y en Chromium, tests/test_navegador_texto.py; si cambia la versión de Streamlit, córrala antes que nada.
+    """
+    texto = "" if texto is None else str(texto).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not texto:
+        return ""
+    lineas = texto.split("\n")
+    return "  \n".join(_linea(linea.strip(" \t")) for linea in lineas)
+
+
+def _linea(linea: str) -> str:
+    """Una línea escapada y cortada; la vacía lleva un `CORTE` para no cerrar el párrafo (todo el texto queda en
+    uno solo y cabe dentro de marcado propio como `**…**`, `> …` o `- …`)."""
+    if not linea:
+        return CORTE
+    return CORTE.join("".join(f"\\{c}" if c in _PUNTUACION_ASCII else c for c in trozo)
+                      for trozo in _DONDE_CORTAR.split(linea))
 
 
 
@@ -291,7 +338,7 @@ def exigir_pagina(accion: Accion) -> Actor:
     permiso = puede(actor, accion)
     if not permiso:
         st.title("Sin acceso")
-        st.error(permiso.motivo)
+        st.error(texto_plano(permiso.motivo))
         if actor == PUBLICO:
             st.page_link("paginas/entrar.py", label="Entrar con su cuenta o código")
         st.stop()

@@ -64,9 +64,9 @@ elif propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor
             inicial = anterior.get(criterio.clave, sugerida if criterio.clave == "brecha" and sugerida is not None else 0)
             ayuda = criterio.descripcion + (f" Sugerido por la pobreza del distrito: {sugerida}."
                                             if criterio.clave == "brecha" and sugerida is not None else "")
-            puntajes[criterio.clave] = st.select_slider(f"{criterio.nombre} (peso {criterio.peso})",
-                                                        options=list(range(PUNTAJE_MAXIMO + 1)), value=inicial,
-                                                        help=ayuda, key=f"evaluar_{codigo}_{criterio.clave}")
+            puntajes[criterio.clave] = st.select_slider(
+                f"{comun.texto_plano(criterio.nombre)} (peso {criterio.peso})", options=list(range(PUNTAJE_MAXIMO + 1)),
+                value=inicial, help=comun.texto_plano(ayuda), key=f"evaluar_{codigo}_{criterio.clave}")
         costo = st.text_input("Costo validado (S/)", value="" if propuesta.costo_centimos is None
                               else f"{propuesta.costo_centimos / 100:,.2f}",
                               key=f"evaluar_{codigo}_costo")

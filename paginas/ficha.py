@@ -8,7 +8,7 @@ from propuestas.servicios import Ficha
 
 
 def parrafos(texto: str | None) -> str:
-    return texto_plano(texto or "—").replace("\n", "  \n")
+    return texto_plano(texto or "—")
 
 
 def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:

@@ -103,7 +103,7 @@ if clave and st.session_state.get(CLAVE_CARGADO) != clave:
         try:
             guardado = servicios.leer_borrador(db, clave)
         except NoEncontrada as error:
-            st.warning(str(error))
+            st.warning(comun.texto_plano(str(error)))
             del st.query_params["borrador"]
             guardado = None
     if guardado and guardado["_estado"] != "borrador":

@@ -108,7 +108,8 @@ valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width
 punto = mapa.punto_desde_clic(valor, "last_object_clicked")
 if punto is not None and filas:
     cercana = min(filas, key=lambda f: distancia_m(punto, Punto(f["lat"], f["lon"])))
-    if st.button(f"Abrir {cercana['codigo']}: {cercana['titulo'][:60]}", key="propuestas_abrir_mapa"):
+    if st.button(f"Abrir {cercana['codigo']}: {comun.texto_plano(cercana['titulo'][:60])}",
+                 key="propuestas_abrir_mapa"):
         st.query_params["propuesta"] = cercana["codigo"]
         st.rerun()
 

@@ -84,7 +84,7 @@ if resultado.votantes == 0:
     st.stop()
 
 st.subheader("El techo presupuestal", anchor=False)
-st.markdown(barra_del_techo(resultado), unsafe_allow_html=True)
+st.html(barra_del_techo(resultado))  # HTML propio con el texto escapado: no pasa por Markdown
 primera = resultado.primera_no_financiada
 st.markdown(f"Financiadas: **{sum(f['financiada'] for f in resultado.filas)}** por "
             f"{formatear_soles(votacion.techo_centimos - resultado.sobrante_centimos)}; sobran "

@@ -43,6 +43,24 @@ def chromium():
         instancia.cerrar()
 
 
+@pytest.fixture(autouse=True)
+def _nada_sale_de_127(request):
+    """Guardia de toda prueba de navegador: ningún pedido sale de 127.0.0.1 (Chromium los aborta y los anota; aquí
+    se vuelven una falla), ni por la app ni por un texto de usuario leído como Markdown o HTML; y ningún error de
+    JavaScript en la página."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    chromium = request.getfixturevalue("chromium")
+    chromium.externas.clear()
+    chromium.errores.clear()
+    yield
+    externas, chromium.externas[:] = list(chromium.externas), []
+    errores, chromium.errores[:] = list(chromium.errores), []
+    assert externas == [], f"el navegador pidió fuera de 127.0.0.1: {externas}"
+    assert errores == [], f"errores de JavaScript en la página: {errores}"
+
+
 @pytest.fixture
 def db():
     base = geo.abrir(memoria=True)

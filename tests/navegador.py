@@ -49,10 +49,10 @@ def _puerto_libre() -> int:
 
 
 def arrancar(entorno: dict[str, str], registro: Path, espera: float = 90,
-             puerto: int | None = None) -> tuple[subprocess.Popen, str]:
+             puerto: int | None = None, guion: Path = RAIZ / "app.py") -> tuple[subprocess.Popen, str]:
     """Arranca la app en 127.0.0.1:<puerto> (uno libre si no se dice) y espera a que responda: (proceso, URL)."""
     puerto = puerto or _puerto_libre()
-    orden = [sys.executable, "-m", "streamlit", "run", str(RAIZ / "app.py"), "--server.address", "127.0.0.1",
+    orden = [sys.executable, "-m", "streamlit", "run", str(guion), "--server.address", "127.0.0.1",
              "--server.port", str(puerto), "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"]
     salida = open(registro, "a")
@@ -89,9 +89,9 @@ def detener(proceso: subprocess.Popen, senal: int = signal.SIGTERM) -> None:
 
 
 @contextlib.contextmanager
-def servidor(entorno: dict[str, str], registro: Path, espera: float = 90):
+def servidor(entorno: dict[str, str], registro: Path, espera: float = 90, guion: Path = RAIZ / "app.py"):
     """Arranca la app en 127.0.0.1:<puerto libre> y entrega su URL; la detiene al salir."""
-    proceso, url = arrancar(entorno, registro, espera)
+    proceso, url = arrancar(entorno, registro, espera, guion=guion)
     try:
         yield url
     finally:

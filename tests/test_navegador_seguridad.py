@@ -1,4 +1,10 @@
-"""Seguridad vista en Chromium: páginas por URL sin el rol, texto malicioso como texto, respaldo restaurado."""
+"""Seguridad vista en Chromium: páginas por URL sin el rol, texto hostil como texto en cada página que muestra
+texto de usuario (públicas y del equipo), respaldo restaurado.
+
+La base lleva texto hostil en cada campo que la app muestra (ver `tests/hostil.py`); cada página se revisa como
+la vería un visitante: nada se pide fuera de 127.0.0.1 (guardia de `conftest.py`), no se ejecuta JavaScript
+inyectado, no hay imágenes ni enlaces salidos de lo escrito, no se ven barras de escapes y cada texto se lee tal
+cual se escribió."""
 import re
 
 import pytest
@@ -6,63 +12,59 @@ import pytest
 import geo
 from geo import cuentas
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Rol
-from propuestas import participantes, servicios
-from tests import navegador
-from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, FACILITADORA, INDICADORES, LIMITES, filas
+from geo.acceso import LINEA_DE_COMANDOS, SISTEMA, Rol
+from propuestas import servicios
+from propuestas.deliberacion import servicios as deliberacion
+from tests import hostil, navegador
+from tests.conftest import AHORA, filas
+from tests.hostil import BLOQUES, CLAVE, HOSTILES, NOMBRES, TODOS
+from votacion import servicios as votacion_servicios
 from votacion.servicios import MIGRACIONES
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
-CLAVE = "una contraseña larga"
-MALICIOSO = "<img src=x onerror=alert(1)>"
-HOY = servicios.fecha_local(geo.ahora())
-
-
-def _base(ruta, *, con_datos: bool):
-    with geo.abrir(ruta) as db:
-        servicios.preparar(db)
-        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
-                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
-        if not con_datos:
-            return None
-        for archivo in (LIMITES, INDICADORES, CENTROS):
-            territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
-        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor=ADMIN, ahora=AHORA)
-        clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=geo.ahora())
-        servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, "titulo": MALICIOSO, "problema": MALICIOSO * 2},
-                                   ahora=geo.ahora())
-        servicios.registrar(db, clave, actor=ADMIN, ahora=geo.ahora())
-        _, codigo = participantes.registrar_participante(
-            db, proceso.id, {"nombre": "Rosa Huamán", "tipo": "joven", "consentimiento": True}, actor=FACILITADORA,
-            ahora=AHORA)
-        return codigo
+TITULO = HOSTILES["imagen"]  # el de PP27-0001
+DISTRITOS = [HOSTILES[n] for n in NOMBRES[:10]]
 
 
 @pytest.fixture(scope="module")
 def instancia(tmp_path_factory):
     carpeta = tmp_path_factory.mktemp("seguridad")
-    codigo = _base(carpeta / "plataforma.db", con_datos=True)
-    with navegador.servidor({"PLATAFORMA_DB": str(carpeta / "plataforma.db")}, carpeta / "streamlit.log") as url:
-        yield url, carpeta / "plataforma.db", codigo
+    ruta = carpeta / "plataforma.db"
+    datos = hostil.crear_base_hostil(ruta)
+    with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
+        yield url, ruta, datos
 
 
 @pytest.fixture
 def vigilado(chromium):
     """Página de Chromium que anota todo diálogo de JavaScript (alert) que se abra."""
-    chromium.externas.clear()
-    chromium.errores.clear()
     pagina = chromium.pagina()
     dialogos = []
     pagina.on("dialog", lambda d: (dialogos.append(d.message), d.dismiss()))
     yield pagina, dialogos
     assert dialogos == [], "se ejecutó JavaScript inyectado"
-    assert chromium.externas == [] and chromium.errores == []
+
+
+def _listo(pagina):
+    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def _esperar_texto(pagina, texto: str) -> None:
+    """Espera a que `texto` se vea en la página (con los espacios y saltos de línea como sea)."""
+    pagina.wait_for_function("t => document.body.innerText.replace(/\\s+/g, ' ').includes(t)", arg=hostil.plano(texto),
+                             timeout=60_000)
+
+
+def _ficha(ruta, codigo):
+    with geo.abrir(ruta) as db:
+        return servicios.obtener(db, codigo, actor=SISTEMA)
 
 
 def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vigilado):
-    url, _, codigo = instancia
+    url, _, datos = instancia
+    codigo = datos["accesos"][0]
     pagina, _ = vigilado
     pagina.goto(f"{url}/entrar?codigo={codigo}")
     expect(pagina.get_by_label("Código de acceso (está en su tarjeta)")).to_have_value(codigo)
@@ -75,33 +77,214 @@ def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vi
         pagina.goto(f"{url}/{ruta}")
         pagina.get_by_role("heading", name="Sin acceso").wait_for(timeout=30_000)
         expect(pagina.get_by_text(re.compile("hace falta otro rol"))).to_have_count(1)
-        pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
+        _listo(pagina)
         assert pagina.locator("[data-testid=stDataFrame], form, input[type=file]").count() == 0
     navegador.capturar(pagina, "sin_acceso")
 
 
-def test_titulo_malicioso_se_ve_como_texto_en_lista_mapa_y_ficha(instancia, vigilado):
+# --- texto hostil, página por página -------------------------------------------------------------
+
+PROCESO = f"PP27 {HOSTILES['imagen']}"
+
+
+@pytest.mark.parametrize("ruta, esperados", [
+    ("inicio", [PROCESO, HOSTILES["enlace"], *DISTRITOS, f"límites {HOSTILES['imagen']} {HOSTILES['www']}.geojson"]),
+    ("propuestas", [PROCESO, "17 propuestas"]),
+    ("deliberacion", [PROCESO]),
+], ids=["inicio", "propuestas", "deliberacion"])
+def test_texto_hostil_se_lee_tal_cual_en_las_paginas_publicas(instancia, vigilado, ruta, esperados):
     url, _, _ = instancia
-    pagina, dialogos = vigilado
+    pagina, _ = vigilado
+    pagina.goto(f"{url}/{ruta}")
+    _esperar_texto(pagina, esperados[0])
+    if ruta != "inicio":
+        marco, _ = navegador.esperar_mapa(pagina, 10)
+        expect(marco.locator(".etiqueta-distrito span")).to_have_text(DISTRITOS, ignore_case=False,
+                                                                     use_inner_text=True)
+    _listo(pagina)
+    hostil.revisar(pagina, esperados)
+    navegador.capturar(pagina, f"hostil_{ruta}")
+
+
+def test_texto_hostil_en_la_ficha_con_su_deliberacion(instancia, vigilado):
+    url, ruta, _ = instancia
+    pagina, _ = vigilado
+    ficha = _ficha(ruta, "PP27-0001")
+    p = ficha.propuesta
+    pagina.goto(f"{url}/propuestas?propuesta=PP27-0001")
+    pagina.get_by_role("heading", name=f"PP27-0001 · {TITULO}").wait_for(timeout=60_000)
+    pagina.get_by_text("Todos los argumentos", exact=False).wait_for(timeout=60_000)
+    _listo(pagina)
+    visibles = [HOSTILES[n] for n in NOMBRES if n != NOMBRES[2]]  # el 3.º argumento está oculto
+    hostil.revisar(pagina, [
+        f"PP27-0001 · {TITULO}", p.distrito, f"cerca de {p.centro_poblado.title()}", PROCESO,
+        f"Motivo del estado: {p.motivo_estado}", p.problema, p.propuesta, p.objetivo,
+        f"Propone: {p.proponente_nombre} (Organización) — {p.organizacion}", *visibles, f"{BLOQUES}\n{TODOS}",
+        f"Ocultado por moderación: {HOSTILES['url']}",
+        f"{TODOS}\n{BLOQUES}", HOSTILES["correo"], HOSTILES["imagen"], HOSTILES["enlace"], HOSTILES["www"]])
+    navegador.capturar(pagina, "hostil_ficha")
+
+
+def test_ficha_ocultada_muestra_su_motivo_como_texto(instancia, vigilado):
+    url, _, _ = instancia
+    pagina, _ = vigilado
+    pagina.goto(f"{url}/propuestas?propuesta=PP27-0017")
+    pagina.get_by_text("Propuesta ocultada por moderación", exact=False).wait_for(timeout=60_000)
+    _listo(pagina)
+    hostil.revisar(pagina, [f"Propuesta ocultada por moderación: {HOSTILES['imagen']}"])
+
+
+def test_titulo_hostil_en_el_mapa_y_en_el_boton_que_abre_la_ficha(instancia, vigilado):
+    """El clic en un punto del mapa abre su popup (texto, no HTML) y pone un botón oficial con el título."""
+    url, ruta, _ = instancia
+    pagina, _ = vigilado
     pagina.set_viewport_size({"width": 1366, "height": 1400})  # el mapa entero a la vista, como al tocarlo
     pagina.goto(f"{url}/propuestas")
-    pagina.get_by_text("1 propuesta", exact=True).wait_for(timeout=30_000)
-    marco = pagina.frame_locator(navegador.IFRAME_MAPA).first
-    marco.locator(".punto-propuesta").wait_for(timeout=30_000)
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-    marco.locator(".punto-propuesta").last.click()
+    marco, _ = navegador.esperar_mapa(pagina, 10)
+    puntos = marco.locator(".punto-propuesta, .marker-cluster")
+    puntos.first.wait_for(timeout=60_000)
+    _listo(pagina)
+    marco.locator(".punto-propuesta").first.wait_for(timeout=60_000)
+    marco.locator(".punto-propuesta").first.click()
     popup = marco.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)
-    navegador.capturar(pagina, "popup_malicioso")
-    expect(popup).to_contain_text(MALICIOSO)
-    assert popup.locator("img").count() == 0
-    pagina.goto(f"{url}/propuestas?propuesta=PP27-0001")
-    pagina.get_by_role("heading", name=f"PP27-0001 · {MALICIOSO}").wait_for(timeout=30_000)
-    assert pagina.locator("[data-testid=stMain] img[src='x']").count() == 0
-    pagina.get_by_text(MALICIOSO * 2).wait_for(timeout=30_000)
-    pagina.wait_for_timeout(500)
-    navegador.capturar(pagina, "ficha_texto_malicioso")
+    titulo = popup.locator("strong").inner_text()
+    assert titulo in HOSTILES.values()
+    boton = pagina.get_by_role("button", name=re.compile(r"^Abrir PP27-\d{4}: "))
+    boton.wait_for(timeout=60_000)
+    _listo(pagina)
+    assert hostil.plano(boton.inner_text()).endswith(hostil.plano(titulo[:60]))
+    hostil.revisar(pagina, [titulo])
+    navegador.capturar(pagina, "hostil_popup_y_boton")
 
+
+def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
+    url, ruta, _ = instancia
+    pagina, _ = vigilado
+    with geo.abrir(ruta) as db:
+        con_html = next(d for d in territorio.cargar_territorio(db).distritos if d.nombre == HOSTILES["html"])
+    punto = con_html.geometria.representative_point()
+    pagina.goto(f"{url}/mapa")
+    marco, frame = navegador.esperar_mapa(pagina, 10)
+    _listo(pagina)
+    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [punto.y, punto.x])
+    marco.locator("#map_div").hover(position={"x": x, "y": y})  # el tooltip de folium (HTML escapado)
+    expect(marco.locator(".leaflet-tooltip")).to_have_text(HOSTILES["html"], use_inner_text=True, timeout=30_000)
+    hostil.revisar(pagina, [HOSTILES["html"]])
+    pagina.get_by_role("combobox", name="Distrito", exact=True).click()
+    pagina.get_by_role("option", name=DISTRITOS[0], exact=True).click()
+    pagina.get_by_role("heading", name=DISTRITOS[0]).wait_for(timeout=60_000)
+    _listo(pagina)
+    hostil.revisar(pagina, [DISTRITOS[0], f"provincia {HOSTILES['enlace']} · {HOSTILES['icono']}"])
+
+
+def test_texto_hostil_en_los_resultados_y_el_proyector(instancia, vigilado):
+    url, ruta, datos = instancia
+    pagina, _ = vigilado
+    with geo.abrir(ruta) as db:
+        resultado = votacion_servicios.resultados(db, datos["cerrada"], actor=SISTEMA)
+    titulos = {f["codigo"]: f["titulo"] for f in resultado.filas}
+    listados = [titulos[c] for c in [*resultado.oficial.elegidos, *resultado.comparacion.elegidos]]
+    nombre = f"Taller {HOSTILES['enlace']}"
+    pagina.goto(f"{url}/resultados?votacion={datos['cerrada']}")
+    pagina.get_by_text("¿Por qué no se financió?", exact=False).wait_for(timeout=60_000)
+    _listo(pagina)
+    hostil.revisar(pagina, [nombre, *listados])
+    navegador.capturar(pagina, "hostil_resultados")
+
+    pagina.goto(f"{url}/proyector?taller={datos['cerrada']}")
+    pagina.get_by_text("Resultado final").wait_for(timeout=60_000)
+    ranking = [f["titulo"] for f in resultado.filas[:8]]
+    hostil.revisar(pagina, [nombre, HOSTILES["www"], *ranking])
+    navegador.capturar(pagina, "hostil_proyector")
+
+
+def test_texto_hostil_en_la_papeleta_del_celular(instancia, vigilado):
+    url, ruta, datos = instancia
+    pagina, _ = vigilado
+    pagina.set_viewport_size({"width": 390, "height": 844})
+    with geo.abrir(ruta) as db:
+        elegibles = votacion_servicios.elegibles(db, datos["abierta"])
+    pagina.goto(f"{url}/votar")
+    pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(datos["accesos"][1])
+    pagina.get_by_role("button", name="Entrar y votar").click()
+    pagina.get_by_test_id("stCheckbox").nth(len(elegibles) - 1).wait_for(timeout=60_000)
+    _listo(pagina)
+    hostil.revisar(pagina, [f"Taller {HOSTILES['correo']}", *(e.titulo for e in elegibles.values()),
+                            *(e.distrito for e in elegibles.values())])
+    navegador.capturar(pagina, "hostil_papeleta")
+
+
+def test_texto_hostil_en_las_paginas_del_equipo(instancia, vigilado):
+    url, ruta, datos = instancia
+    pagina, _ = vigilado
+    navegador.entrar(pagina, url, "ana", CLAVE)
+    hostil.revisar(pagina)
+    with geo.abrir(ruta) as db:
+        pendientes, ocultos = deliberacion.cola_de_moderacion(db, 1, actor=SISTEMA)
+    paginas = {
+        "Moderación": [*(p.texto for p in pendientes), HOSTILES["www"], *(o["texto"] for o in ocultos),
+                       HOSTILES["url"], HOSTILES["imagen"]],
+        "Taller en vivo (consola)": [f"{HOSTILES[n]} — {HOSTILES['www']} · {HOSTILES['icono']}"
+                                     for n in hostil.ACUERDOS],
+        "Votaciones y papeletas": [PROCESO],
+        "Participantes y códigos": [PROCESO],
+        "Procesos participativos": [],
+        "Cuentas del equipo": [],
+    }
+    for titulo, esperados in paginas.items():
+        navegador.ir_a(pagina, titulo)
+        pagina.get_by_role("heading", name=re.compile(titulo.split(" ")[0])).first.wait_for(timeout=60_000)
+        _listo(pagina)
+        if esperados:
+            _esperar_texto(pagina, esperados[0])
+        hostil.revisar(pagina, esperados)
+        navegador.capturar(pagina, f"hostil_equipo_{titulo.split(' ')[0].lower()}")
+
+    # la matriz de criterios (nombre y ayuda del criterio los escribe la administración)
+    navegador.ir_a(pagina, "Evaluación técnica")
+    _listo(pagina)
+    pagina.get_by_role("combobox", name="Propuesta", exact=True).click()
+    pagina.get_by_role("option", name=re.compile("^PP27-0016")).click()
+    pagina.get_by_text("Matriz de criterios").wait_for(timeout=60_000)
+    _listo(pagina)
+    criterio = pagina.get_by_test_id("stSlider").filter(has_text=HOSTILES["enlace"])
+    criterio.get_by_test_id("stTooltipHoverTarget").hover()
+    pagina.get_by_test_id("stTooltipContent").wait_for(timeout=30_000)
+    admitida = _ficha(ruta, "PP27-0016").propuesta
+    hostil.revisar(pagina, [f"{admitida.titulo} · {admitida.distrito}", HOSTILES["enlace"], HOSTILES["www"]])
+    navegador.capturar(pagina, "hostil_matriz")
+
+
+def test_texto_hostil_en_archivos_subidos(instancia, vigilado, tmp_path):
+    """Lo que trae un archivo subido (hoja de fichas, límites) se muestra en la revisión como texto."""
+    from tests.test_importar import BUENA, como_xlsx
+
+    url, ruta, _ = instancia
+    pagina, _ = vigilado
+    navegador.entrar(pagina, url, "ana", CLAVE)
+    fichas = [{**BUENA, "N.º de ficha": f"H-{n}", "Título": HOSTILES[nombre], "Problema": TODOS,
+               "Distrito": "Ninguno", "Centro poblado": HOSTILES["www"]} for n, nombre in enumerate(NOMBRES)]
+    hoja = tmp_path / "fichas-hostiles.xlsx"
+    hoja.write_bytes(como_xlsx(fichas))
+    navegador.ir_a(pagina, "Importar propuestas")
+    pagina.locator("input[type=file]").set_input_files(str(hoja))
+    pagina.get_by_text(re.compile("No se importará nada")).wait_for(timeout=60_000)
+    _listo(pagina)
+    hostil.revisar(pagina, [HOSTILES[n] for n in NOMBRES])
+    navegador.capturar(pagina, "hostil_importar")
+
+    navegador.ir_a(pagina, "Territorio (importar límites)")
+    pagina.locator("input[type=file]").set_input_files(str(ruta.parent / "limites.geojson"))
+    pagina.get_by_text(re.compile("Vista previa de")).wait_for(timeout=60_000)
+    navegador.esperar_mapa(pagina, 10)
+    _listo(pagina)
+    hostil.revisar(pagina, DISTRITOS)
+    navegador.capturar(pagina, "hostil_territorio")
+
+
+# --- respaldo ------------------------------------------------------------------------------------
 
 def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado, tmp_path):
     url, ruta, _ = instancia
@@ -117,7 +300,10 @@ def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado
 
     nueva = tmp_path / "nueva"
     nueva.mkdir()
-    _base(nueva / "plataforma.db", con_datos=False)
+    with geo.abrir(nueva / "plataforma.db") as db:
+        servicios.preparar(db)
+        cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
     with navegador.servidor({"PLATAFORMA_DB": str(nueva / "plataforma.db")}, nueva / "streamlit.log") as url_nueva:
         navegador.entrar(pagina, url_nueva, "ana", CLAVE)
         navegador.ir_a(pagina, "Respaldo")
@@ -126,7 +312,7 @@ def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado
         pagina.get_by_role("button", name="Restaurar").click()
         pagina.get_by_text("Base restaurada").wait_for(timeout=30_000)
         pagina.goto(f"{url_nueva}/propuestas?propuesta=PP27-0001")
-        pagina.get_by_role("heading", name=f"PP27-0001 · {MALICIOSO}").wait_for(timeout=30_000)
+        pagina.get_by_role("heading", name=f"PP27-0001 · {TITULO}").wait_for(timeout=30_000)
     with geo.abrir(ruta) as original, geo.abrir(nueva / "plataforma.db") as restaurada:
         for tabla in ("propuestas", "participantes", "codigos_acceso", "distritos", "centros_poblados"):
             assert filas(restaurada, tabla) == filas(original, tabla), tabla

@@ -181,7 +181,7 @@ def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
     app = _app("paginas/resultados.py", votacion=str(abierta.id))
     textos = _textos(app)
     assert "papeletas: 5 (5 por celular)" in textos
-    barra = next(m.value for m in app.markdown if "Techo presupuestal" in m.value)
+    barra = next(h.proto.body for h in app.get("html") if "Techo presupuestal" in h.proto.body)
     assert "&lt;img src=x onerror=alert(1)&gt;" in barra and "<img" not in barra
     assert "Primera sin financiar" in textos and "No alcanza" in textos
     tabla = app.dataframe[0].value
