@@ -5,13 +5,14 @@ corresponde, dice por qué); el menú lateral muestra solo las que el rol puede 
 
 `streamlit run app.py` encuentra aquí `app = st.App(...)` y sirve la app con Starlette: importa este
 archivo una vez como módulo (rama `else`), con la ruta propia que pone y borra la cookie de sesión
-(paginas/cookie.py); después corre este mismo archivo como guion (`__main__`) en cada ejecución de cada
-navegador: el marco y el menú. `AppTest.from_file("app.py")` también lo corre como guion.
+(paginas/cookie.py) y el middleware que pone la página en castellano (paginas/idioma.py); después corre
+este mismo archivo como guion (`__main__`) en cada ejecución de cada navegador: el marco y el menú.
+`AppTest.from_file("app.py")` también lo corre como guion.
 """
 import streamlit as st
 
 from geo.acceso import PUBLICO, Accion, puede
-from paginas import comun, cookie
+from paginas import comun, cookie, idioma
 
 MENU = {
     "Participar": [
@@ -42,7 +43,9 @@ MENU = {
 }
 
 if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
-    app = st.App(__file__, routes=cookie.rutas())
+    from starlette.middleware import Middleware
+
+    app = st.App(__file__, routes=cookie.rutas(), middleware=[Middleware(idioma.Castellano)])
 else:  # cada ejecución: el marco
     st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
     comun.preparar_aplicacion(str(comun.ruta_db()))

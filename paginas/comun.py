@@ -219,6 +219,15 @@ def _linea(linea: str) -> str:
                       for trozo in _DONDE_CORTAR.split(linea))
 
 
+def tabla(filas: list[dict], *, vacia: str, **opciones):
+    """`st.dataframe` en castellano: sin filas, el mensaje `vacia` (Streamlit dibujaría una tabla que dice «empty»);
+    un dato que falta se ve «—» (no «None»). Devuelve lo que devuelve `st.dataframe` (None si no hubo tabla)."""
+    if not filas:
+        st.caption(vacia)
+        return None
+    opciones = {"hide_index": True, "width": "stretch", "placeholder": "—", **opciones}
+    return st.dataframe(filas, **opciones)
+
 
 def mostrar_problemas(mensajes: list[str], titulo: str = "Revise estos datos:") -> None:
     """Resumen de problemas arriba del formulario (cada campo muestra además el suyo)."""

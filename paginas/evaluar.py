@@ -28,7 +28,8 @@ if not filas:
 
 titulos = {f["codigo"]: f"{f['codigo']} — {f['titulo'][:70]} ({f['distrito']}, {f['estado'].replace('_', ' ')})"
            for f in filas}
-codigo = st.selectbox("Propuesta", list(titulos), format_func=titulos.get, key="evaluar_codigo")
+codigo = st.selectbox("Propuesta", list(titulos), format_func=titulos.get, key="evaluar_codigo",
+                      placeholder="Elija una propuesta")
 with comun.conexion() as db:
     la_ficha = servicios.obtener(db, codigo)
     sugerida = servicios.sugerencia_brecha(db, la_ficha.propuesta.ubigeo)

@@ -28,7 +28,8 @@ tarjetas = st.session_state.get(CLAVE_TARJETAS)
 if tarjetas:
     st.success("Códigos emitidos en esta tanda: descargue e imprima las tarjetas. Mientras nadie use una tarjeta, "
                "se puede volver a imprimir igual desde «Reimprimir tarjetas sin usar».")
-    st.dataframe([{"Participante": n, "Código": c} for n, c in tarjetas], hide_index=True)
+    comun.tabla([{"Participante": n, "Código": c} for n, c in tarjetas], vacia="No se emitió ningún código.",
+                width="content")
     st.download_button("Descargar tarjetas (PDF, 8 por hoja A4)", key="participantes_pdf", mime="application/pdf",
                        data=participantes.tarjetas_pdf(tarjetas, proceso=proceso.nombre, url_base=comun.url_publica()),
                        file_name="tarjetas-de-acceso.pdf")
@@ -40,10 +41,11 @@ distritos = {d.ubigeo: d.nombre for d in vigente.distritos} if vigente else {}
 with st.form("participantes_nuevo"):
     st.subheader("Registrar participante", anchor=False)
     nombre = st.text_input("Nombre completo", key="participante_nombre")
-    tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo")
+    tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo",
+                        placeholder="Elija un tipo")
     organizacion = st.text_input("Organización (si representa a una)", key="participante_organizacion")
     ubigeo = st.selectbox("Distrito", [None, *distritos], format_func=lambda u: "—" if u is None else distritos[u],
-                          key="participante_distrito")
+                          key="participante_distrito", placeholder="Elija un distrito")
     dni = st.text_input("DNI (opcional, para verificar; no se publica)", key="participante_dni")
     telefono = st.text_input("Celular (opcional; no se publica)", key="participante_telefono")
     consentimiento = st.checkbox("La persona consiente el tratamiento de sus datos personales para este proceso "
@@ -64,11 +66,11 @@ with st.form("participantes_nuevo"):
 with comun.conexion() as db:
     lista = participantes.listar_participantes(db, proceso.id, actor=actor)
 st.subheader(f"Registrados ({len(lista)})", anchor=False)
-st.dataframe([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIPOS[p["tipo"]],
-               "Organización": p["organizacion"] or "", "Distrito": distritos.get(p["ubigeo"], ""),
-               "DNI": p["dni"] or "", "Celular": p["telefono"] or "",
-               "Código": "vigente" if p["codigo_vigente"] else "sin código"} for p in lista],
-             hide_index=True, width="stretch")
+comun.tabla([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIPOS[p["tipo"]],
+              "Organización": p["organizacion"] or "", "Distrito": distritos.get(p["ubigeo"], ""),
+              "DNI": p["dni"] or "", "Celular": p["telefono"] or "",
+              "Código": "vigente" if p["codigo_vigente"] else "sin código"} for p in lista],
+            vacia="Todavía no hay agentes participantes registrados en este proceso.")
 if not lista:
     st.stop()
 
@@ -85,7 +87,7 @@ with st.expander(f"Reimprimir tarjetas sin usar ({len(sin_usar)})"):
                            mime="application/pdf", file_name="tarjetas-sin-usar.pdf")
 
 elegido = st.selectbox("Participante", lista, format_func=lambda p: f"{p['id']} — {p['nombre']}",
-                       key="participantes_elegido")
+                       key="participantes_elegido", placeholder="Elija a la persona")
 st.caption("«Emitir código nuevo» es para una tarjeta perdida: solo la tarjeta anterior de esta persona deja de "
            "valer (y su sesión abierta se cierra); las de las demás no cambian.")
 izquierda, derecha = st.columns(2)

@@ -53,7 +53,9 @@ if codigo:
             st.warning("Ocultada por moderación (solo su autor y la facilitación la ven): "
                        + comun.texto_plano(la_ficha.propuesta.oculta_motivo))
         ficha.mostrar_ficha(la_ficha, foto)
-        st.caption(f"Enlace para compartir: `propuestas?propuesta={la_ficha.propuesta.codigo}`")
+        st.caption("Enlace para compartir (cópielo):")
+        st.code(f"{comun.url_publica()}/propuestas?propuesta={la_ficha.propuesta.codigo}", language=None,
+                wrap_lines=True)
         propuesta = la_ficha.propuesta
         with st.popover("Reportar esta propuesta", key="propuesta_reportar"):
             debate.reportar("propuesta", propuesta.id, actor)

@@ -17,12 +17,11 @@ from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido,
                         distancia_m)
 from propuestas import almacen
 from propuestas.fotos import preparar_foto
-from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
+from propuestas.modelo import (HORA_PERU, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
                                Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado, similitud,
                                soles_a_centimos, sugerir_puntaje_brecha, validar_formulario, validar_proceso,
                                validar_transicion)
 
-HORA_PERU = dt.timezone(dt.timedelta(hours=-5), "PET")
 MAXIMO_BORRADOR_BYTES = 200_000
 RADIO_DUPLICADOS_M = 1000
 SIMILITUD_DUPLICADO = 0.3

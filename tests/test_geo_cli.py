@@ -54,7 +54,9 @@ def test_importar_y_ubicar_con_la_base(tmp_path):
     assert _geo("ubicar", "-9.0485", "-77.8046", db=db).stderr.startswith("Error: Aún no hay límites")
     resultado = _geo("importar", str(LIMITES), "--provincia", "0212", db=db)
     assert resultado.returncode == 0 and "10 aceptados" in resultado.stdout
-    assert "435 aceptados" in _geo("importar", str(CENTROS), db=db).stdout
+    assert resultado.stdout.startswith("Importados los límites distritales de «huaylas_distritos.geojson»")  # no «limites»
+    centros = _geo("importar", str(CENTROS), db=db).stdout
+    assert centros.startswith("Importados los centros poblados de") and "435 aceptados" in centros
     assert _geo("ubicar", "-9.0485", "-77.8046", db=db).stdout == "021201\tCaraz\n"
 
 
