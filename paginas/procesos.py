@@ -20,9 +20,12 @@ with comun.conexion() as db:
 provincia = vigente.provincia if vigente else territorio.provincia_configurada()
 
 if procesos:
-    comun.tabla([{"Código": p.codigo, "Nombre": p.nombre, "Actual": "sí" if p.es_actual else "",
+    comun.tabla([{"Código": p.codigo, "N.º": p.id, "Nombre": p.nombre, "Actual": "sí" if p.es_actual else "",
                   "Fase hoy": (p.fase_en(hoy).etiqueta if p.fase_en(hoy) else "fuera de fechas"),
                   "Techo": formatear_soles(p.techo_centimos)} for p in procesos], vacia="Todavía no hay procesos.")
+    actual = next((p for p in procesos if p.es_actual), procesos[0])
+    st.caption("Por línea de comandos, el proceso se indica con su código (o su n.º): "
+               f"`python -m propuestas exportar --proceso {actual.codigo} --formato xlsx --salida priorizadas.xlsx`")
     elegido = st.selectbox("Proceso actual", procesos, index=next((i for i, p in enumerate(procesos) if p.es_actual), 0),
                            format_func=lambda p: f"{p.codigo} — {p.nombre}", key="procesos_actual",
                            placeholder="Elija un proceso")

@@ -104,6 +104,10 @@ columnas[1].metric("Por celular", sum(v["canal"] == "celular" for v in vigentes)
 columnas[2].metric("De papel", sum(v["canal"] == "papel" for v in vigentes))
 enlace = f"{comun.url_publica()}/votar?votacion={votacion.id}"
 st.markdown(f"Enlace para votar: `{enlace}`")
+st.caption(f"Por línea de comandos es la votación n.º {votacion.id} del proceso {proceso.codigo}: "
+           f"`python -m votacion exportar --votacion {votacion.id} --formato acta --salida acta.pdf` · "
+           f"`python -m propuestas exportar --proceso {proceso.codigo} --votacion {votacion.id} --formato xlsx "
+           "--salida priorizadas.xlsx`")
 
 control.estado_y_resultados(votacion, actor)
 st.page_link("paginas/resultados.py", label="Ver resultados", query_params={"votacion": str(votacion.id)})

@@ -113,6 +113,23 @@ def obtener_proceso(db: Database, proceso_id: int) -> Proceso:
     return proceso
 
 
+def buscar_proceso(db: Database, referencia: str | int) -> Proceso:
+    """El proceso por el código que muestra la app (`PP27`, sin importar mayúsculas) o por su número (n.º, el id).
+
+    Primero el código (un código puede ser solo cifras); si no existe, dice cuáles hay, para copiar uno.
+    """
+    texto = str(referencia).strip()
+    procesos = almacen.listar_procesos(db)
+    elegido = next((p for p in procesos if p.codigo == texto.upper()), None)
+    if elegido is None and texto.isdigit():
+        elegido = next((p for p in procesos if p.id == int(texto)), None)
+    if elegido is None:
+        hay = ", ".join(f"{p.codigo} (n.º {p.id}{', el actual' if p.es_actual else ''})" for p in procesos)
+        raise NoEncontrada(f"No existe el proceso {texto or '(vacío)'}. "
+                           + (f"Procesos de esta base: {hay}." if hay else "Esta base aún no tiene procesos."))
+    return elegido
+
+
 def _resumen_proceso(fila: dict) -> dict:
     return {k: (json.loads(v) if k in ("fases", "ejes", "criterios") else v) for k, v in fila.items()
             if k not in ("creado_en", "actualizado_en")}
