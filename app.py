@@ -51,22 +51,20 @@ else:  # cada ejecución: el marco
     comun.preparar_aplicacion(str(comun.ruta_db()))
     sesion = comun.sesion_actual()
     actor = sesion.actor if sesion else PUBLICO
-    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
-               for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
-    navegacion = st.navigation(list(paginas.values()), position="hidden")
-    proyector = navegacion.url_path == "proyector"  # pantalla completa: sin menú lateral
-    if not proyector:
+    # El menú es el de Streamlit (en el celular se cierra solo al elegir); lista solo lo que el rol puede usar, y las
+    # demás páginas siguen alcanzables por URL (ocultas del menú), donde cada una dice por qué no corresponde.
+    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio",
+                             visibility="visible" if puede(actor, accion) else "hidden")
+               for grupo in MENU.values() for ruta, titulo, url, accion in grupo}
+    secciones = {grupo: [paginas[ruta] for ruta, *_ in entradas] for grupo, entradas in MENU.items()}
+    navegacion = st.navigation(secciones, position="sidebar", expanded=True)
+    if navegacion.url_path == "proyector":  # pantalla completa: sin menú lateral (la misma página, sin el menú)
+        navegacion = st.navigation(secciones, position="hidden")
+        comun.llevar_cookie()
+    else:
         with st.sidebar:
-            for grupo, entradas in MENU.items():
-                visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
-                if visibles:
-                    st.caption(grupo)
-                    for ruta, titulo in visibles:
-                        st.page_link(paginas[ruta], label=titulo)
             st.caption("Público" if actor == PUBLICO else f"{comun.texto_plano(actor.nombre)} · {actor.rol.etiqueta}")
             comun.llevar_cookie()
-    else:
-        comun.llevar_cookie()
     comun.avisar_sesion_terminada(navegacion.url_path)
     if sesion and sesion.debe_cambiar_contrasena and navegacion.url_path != "entrar":
         st.switch_page(paginas["paginas/entrar.py"])  # la contraseña inicial la eligió otra persona: se cambia primero

@@ -137,7 +137,7 @@ try:
     error_punto = None
 except ErrorGeo as error:
     punto, error_punto = None, str(error)
-figura = mapa.mapa_distritos(vigente, prefijo=comun.prefijo_static(), alto=380)
+figura = mapa.mapa_distritos(vigente, centros=centros, prefijo=comun.prefijo_static(), alto=380)
 valor = st_folium(figura, key="proponer_mapa", height=380, use_container_width=True, returned_objects=["last_clicked"],
                   feature_group_to_add=mapa_propuestas.capa_punto(punto, "Su propuesta"))
 clic = mapa.punto_desde_clic(valor)

@@ -171,6 +171,11 @@ def listar(db: Database, proceso_id: int) -> list[Votacion]:
     return almacen.listar(db, proceso_id)
 
 
+def abierta_para_votar(db: Database, proceso_id: int) -> Votacion | None:
+    """La votación del proceso que recibe papeletas por celular ahora (la más reciente, si hubiera varias)."""
+    return next((v for v in almacen.listar(db, proceso_id) if v.estado.acepta_celular), None)
+
+
 def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
     """Las propuestas que se pueden marcar (las de la papeleta menos las retiradas), en su orden."""
     retiros = almacen.retiros(db, votacion_id)
