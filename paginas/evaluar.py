@@ -13,20 +13,8 @@ EN_CURSO = [Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION
             Estado.NO_VIABLE.value, Estado.NO_ADMITIDA.value]
 VIABILIDAD = {None: "Aún no decido", True: "Viable", False: "No viable"}
 QUEDA = {None: "en evaluación", True: "viable", False: "no viable"}
-# El selector guarda en el navegador la *etiqueta* de la opción, y la etiqueta lleva el estado: al admitir o evaluar,
-# el navegador seguía mostrando «registrada» y, al enviar el formulario, devolvía una etiqueta que ya no existía;
-# Streamlit volvía entonces a la primera propuesta y el formulario enviado no se guardaba. Por eso la propuesta en
-# pantalla la guarda la página (CLAVE_ELEGIDA) y el selector se repone desde ahí en cada ejecución.
-CLAVE_SELECTOR = "evaluar_codigo"
-CLAVE_ELEGIDA = "evaluar_elegida"
 CLAVE_NO_ADMITIR = "evaluar_no_admitir_pendiente"  # (código, motivo) que esperan la confirmación
 CLAVE_GUARDADA = "evaluar_guardada"  # (código, mensaje) tras guardar una evaluación
-
-
-def recordar_eleccion(codigos: list[str]) -> None:
-    """Cuando la persona elige otra propuesta en el selector (antes de la ejecución)."""
-    if st.session_state.get(CLAVE_SELECTOR) in codigos:
-        st.session_state[CLAVE_ELEGIDA] = st.session_state[CLAVE_SELECTOR]
 
 
 def pasar(codigo: str, destino: Estado, motivo: str) -> None:
@@ -57,11 +45,8 @@ if not filas:
 
 titulos = {f["codigo"]: f"{f['codigo']} — {f['titulo'][:70]} ({f['distrito']}, {f['estado'].replace('_', ' ')})"
            for f in filas}
-if st.session_state.get(CLAVE_ELEGIDA) not in titulos:
-    st.session_state[CLAVE_ELEGIDA] = next(iter(titulos))
-st.session_state[CLAVE_SELECTOR] = st.session_state[CLAVE_ELEGIDA]
-codigo = st.selectbox("Propuesta", list(titulos), format_func=titulos.get, key=CLAVE_SELECTOR,
-                      on_change=recordar_eleccion, args=(list(titulos),))
+# la etiqueta lleva el estado, que cambia al admitir o evaluar: el selector estable no salta a otra propuesta
+codigo = comun.selector_estable("Propuesta", titulos, clave="evaluar_codigo")
 with comun.conexion() as db:
     la_ficha = servicios.obtener(db, codigo)
     sugerida = servicios.sugerencia_brecha(db, la_ficha.propuesta.ubigeo)

@@ -73,7 +73,7 @@ def test_evaluar_varias_propuestas_seguidas_las_guarda_todas(app, chromium):
         _elegir(pagina, codigo)
         pagina.get_by_role("button", name="Admitir", exact=True).click()
         pagina.get_by_text(f"{codigo} quedó admitida").wait_for(timeout=30_000)
-        expect(selector).to_have_value(re.compile(f"^{codigo} — .*, admitida\\)$"))  # el estado real, no «registrada»
+        expect(selector).to_have_value(re.compile(f"^{codigo} — .*, admitida\\)$"))  # el real, no «registrada»
         if numero == 0:
             navegador.capturar(pagina, "evaluar_admitida_escritorio")
         pagina.get_by_text("Viable", exact=True).click()
