@@ -97,7 +97,9 @@ def test_no_admitir_pide_confirmacion_y_administracion_la_reabre(app, chromium):
     _elegir(celular, "PP27-0004")
     celular.get_by_label("Motivo (obligatorio para no admitir)").fill("No es competencia de la municipalidad.")
     celular.get_by_role("button", name="No admitir…").click()
-    celular.get_by_text(re.compile("¿No admitir PP27-0004?")).wait_for(timeout=30_000)
+    pregunta = celular.get_by_text(re.compile("¿No admitir PP27-0004?"))
+    pregunta.wait_for(timeout=30_000)
+    celular.get_by_role("button", name="Cancelar").scroll_into_view_if_needed()
     navegador.capturar(celular, "evaluar_confirmar_no_admitir_celular")
     with geo.abrir(ruta) as db:
         assert servicios.obtener(db, "PP27-0004").propuesta.estado == Estado.REGISTRADA  # aún no

@@ -16,6 +16,7 @@ from votacion.modelo import EstadoVotacion
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
 CONSENTIMIENTO = re.compile("La persona (consiente|acepta)")
 
@@ -36,18 +37,31 @@ def app(tmp_path_factory, _plantilla_viables):
         yield url, ruta
 
 
+def _listo(pagina) -> None:
+    """Espera a que la página termine de ejecutarse (mientras corre, conviven elementos viejos y nuevos)."""
+    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
+
+
 def _elegir(zona, etiqueta: str, opcion: str) -> None:
+    """Elige una opción como una persona; si la lista se cerró (la consola se refresca sola), lo intenta otra vez."""
     selector = zona.get_by_role("combobox", name=etiqueta, exact=True)
-    selector.click()
-    selector.fill(opcion)
-    zona.page.get_by_role("option", name=opcion, exact=True).click()
-    selector.blur()
+    for _ in range(5):
+        selector.click()
+        selector.fill(opcion)
+        try:
+            zona.page.get_by_role("option", name=opcion, exact=True).click(timeout=5_000)
+        except PlaywrightTimeout:
+            selector.press("Escape")
+            continue
+        selector.blur()
+        break
     expect(selector).to_have_value(opcion)
 
 
 def _personas(ruta) -> dict[str, tuple]:
     with geo.abrir(ruta) as db:
-        return {f[0]: f[1:] for f in db.execute("SELECT nombre, organizacion, ubigeo, dni, telefono FROM participantes")}
+        filas = db.execute("SELECT nombre, organizacion, ubigeo, dni, telefono FROM participantes")
+        return {f[0]: f[1:] for f in filas}
 
 
 def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium):
@@ -55,6 +69,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     pagina = chromium.pagina(ancho=1280, alto=800)
     navegador.entrar(pagina, url, "fabi", CLAVE)
     navegador.ir_a(pagina, "Participantes y códigos")
+    _listo(pagina)
     formulario = pagina.get_by_test_id("stForm").filter(has_text="Registrar participante")
     nombre = formulario.get_by_label("Nombre completo", exact=True)
     organizacion = formulario.get_by_label("Organización (si representa a una)", exact=True)
@@ -69,6 +84,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y emitir código").click()
     pagina.get_by_text("Códigos emitidos").wait_for(timeout=30_000)
+    _listo(pagina)
     for campo in (nombre, organizacion, dni, celular):  # la siguiente persona empieza en blanco
         expect(campo).to_have_value("")
     expect(formulario.get_by_role("combobox", name="Distrito", exact=True)).to_have_value("")
@@ -81,6 +97,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y emitir código").click()
     pagina.get_by_text(re.compile("El DNI «1234» no es válido")).first.wait_for(timeout=30_000)
+    _listo(pagina)
     expect(nombre).to_have_value("Juan Pérez")  # con un error, lo escrito se queda
     expect(dni).to_have_value("1234")
     expect(consentimiento).to_be_checked()
@@ -97,13 +114,14 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     url, ruta = app
     with geo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
-        for nombre, organizacion in (("Elena Quispe", "Club de madres"), ("Pedro Sánchez", "Club de madres")):
-            participantes.registrar_participante(db, proceso.id, {
-                "nombre": nombre, "tipo": "organizacion", "organizacion": organizacion, "ubigeo": "021201",
-                "consentimiento": True}, actor=FACILITADORA, ahora=geo.ahora())
+        pedro = [participantes.registrar_participante(db, proceso.id, {
+            "nombre": nombre, "tipo": "organizacion", "organizacion": "Club de madres", "ubigeo": "021201",
+            "consentimiento": True}, actor=FACILITADORA, ahora=geo.ahora())[0]
+            for nombre in ("Elena Quispe", "Pedro Sánchez")][-1]
     pagina = chromium.pagina(ancho=390, alto=844)
     navegador.entrar(pagina, url, "ana", CLAVE)
     navegador.ir_a(pagina, "Participantes y códigos")
+    _listo(pagina)
     barra = pagina.get_by_test_id("stSidebar")
     if barra.get_attribute("data-collapsed") == "false":  # en el celular el menú puede quedar abierto encima
         barra.get_by_test_id("stSidebarCollapseButton").locator("button").click()
@@ -112,16 +130,22 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     selector.fill("Pedro")
     selector.press("Enter")
     expect(selector).to_have_value(re.compile(r"— Pedro Sánchez$"))
-    formulario = pagina.get_by_test_id("stForm").filter(has_text="Guardar la corrección")
-    formulario.get_by_label("Nombre completo", exact=True).fill("Pedro Sánchez Milla")
-    formulario.get_by_label("Organización (si representa a una)", exact=True).fill("Comunidad campesina de Huaylas")
-    formulario.get_by_role("button", name="Guardar la corrección").click()
+    campo = {c: pagina.locator(f".st-key-corregir_{pedro}_{c}").locator("input, textarea")
+             for c in ("nombre", "organizacion", "motivo")}
+    expect(campo["nombre"]).to_have_value("Pedro Sánchez", timeout=30_000)  # su formulario ya se dibujó
+    _listo(pagina)  # y el de la persona anterior ya no está
+    formulario = pagina.get_by_test_id("stForm").filter(has=campo["nombre"])
+    guardar = formulario.get_by_role("button", name="Guardar la corrección")
+    campo["nombre"].fill("Pedro Sánchez Milla")
+    campo["organizacion"].fill("Comunidad campesina de Huaylas")
+    guardar.click()
     pagina.get_by_text(re.compile("El motivo tiene 0 caracteres")).first.wait_for(timeout=30_000)
-    formulario.get_by_label(re.compile("^Motivo de la corrección")).fill("Se registró con la organización de otra persona.")
-    formulario.get_by_role("button", name="Guardar la corrección").click()
+    _listo(pagina)
+    campo["motivo"].fill("Se registró con la organización de otra persona.")
+    guardar.click()
     pagina.get_by_text("Datos de Pedro Sánchez Milla corregidos.").wait_for(timeout=30_000)
     expect(selector).to_have_value(re.compile(r"— Pedro Sánchez Milla$"))  # la misma persona, con su nombre nuevo
-    expect(formulario.get_by_label(re.compile("^Motivo de la corrección"))).to_have_value("")
+    expect(campo["motivo"]).to_have_value("")
     pagina.get_by_text("Datos de Pedro Sánchez Milla corregidos.").scroll_into_view_if_needed()
     navegador.capturar(pagina, "participantes_corregidos_celular")
     personas = _personas(ruta)
@@ -135,6 +159,7 @@ def test_consola_registra_dos_personas_seguidas_sin_heredar_datos(app, chromium)
     pagina = chromium.pagina(ancho=1280, alto=800)
     navegador.entrar(pagina, url, "fabi", CLAVE)
     navegador.ir_a(pagina, "Taller en vivo (consola)")
+    _listo(pagina)
     pagina.get_by_role("tab", name="Llegó sin tarjeta: registrar").click()
     formulario = pagina.get_by_test_id("stForm").filter(has_text="Registrar y dar su código")
     nombre = formulario.get_by_label("Nombre y apellidos", exact=True)
@@ -146,6 +171,7 @@ def test_consola_registra_dos_personas_seguidas_sin_heredar_datos(app, chromium)
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y dar su código").click()
     pagina.get_by_text(re.compile("Lucía Torres quedó registrada")).wait_for(timeout=30_000)
+    _listo(pagina)
     expect(nombre).to_have_value("")
     expect(organizacion).to_have_value("")
     expect(consentimiento).not_to_be_checked()
