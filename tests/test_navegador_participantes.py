@@ -171,6 +171,7 @@ def test_consola_registra_dos_personas_seguidas_sin_heredar_datos(app, chromium)
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y dar su código").click()
     pagina.get_by_text(re.compile("Lucía Torres quedó registrada")).wait_for(timeout=30_000)
+    expect(pagina.get_by_test_id("stCode")).to_contain_text(re.compile(r"^[2-9A-Z]{5}-[2-9A-Z]{5}$"))  # su código
     _listo(pagina)
     expect(nombre).to_have_value("")
     expect(organizacion).to_have_value("")
