@@ -39,8 +39,9 @@ def app(tmp_path_factory):
                                 ahora=registro + dt.timedelta(minutes=numero))
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)
+        # por la línea de comandos: una cuenta creada desde la página debe cambiar antes su contraseña inicial
         cuentas.crear_cuenta(db, usuario="eva", nombre="Eva Cadillo", rol=Rol.EVALUADOR, contrasena=CLAVE,
-                             actor=ADMIN, ahora=AHORA)
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta
 
