@@ -241,6 +241,28 @@ def problema_en(campo: str, clave_estado: str) -> None:
         st.error(texto_plano(mensaje))
 
 
+def selector_estable(etiqueta: str, opciones: dict, *, clave: str, placeholder: str = "Elija una opción"):
+    """Un `st.selectbox` (opciones: valor → etiqueta) cuya elección sobrevive a que cambie su etiqueta.
+
+    El navegador guarda la *etiqueta* elegida, no el valor: si la etiqueta cambia (el estado de una propuesta al
+    admitirla, el nombre corregido de una persona), el navegador sigue mostrando la vieja y, en la próxima acción,
+    la devuelve; Streamlit no la encuentra y vuelve a la primera opción sin avisar (y el formulario enviado se
+    pierde o se aplica a otra). Por eso la elección vive en `<clave>_elegida` y el selector se repone desde allí
+    en cada ejecución, con lo que el navegador recibe también la etiqueta nueva.
+    """
+    elegida = f"{clave}_elegida"
+    if st.session_state.get(elegida) not in opciones:
+        st.session_state[elegida] = next(iter(opciones))
+    st.session_state[clave] = st.session_state[elegida]
+    return st.selectbox(etiqueta, list(opciones), format_func=opciones.get, key=clave, placeholder=placeholder,
+                        on_change=_recordar_eleccion, args=(clave, list(opciones)))
+
+
+def _recordar_eleccion(clave: str, valores: list) -> None:
+    if st.session_state.get(clave) in valores:
+        st.session_state[f"{clave}_elegida"] = st.session_state[clave]
+
+
 # --- sesión y permisos ------------------------------------------------------------------------
 # La sesión vive en el servidor (geo.sesiones) y el navegador guarda su token en una cookie (paginas/cookie.py):
 # sobrevive a recargar la página y a abrir otra pestaña. `CLAVE_TOKEN` lo guarda también en la sesión de Streamlit

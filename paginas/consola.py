@@ -23,6 +23,12 @@ def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
         return acta.acta_pdf(db, votacion_id)
 
 
+# Tras registrar bien a quien llegó sin tarjeta, el formulario vuelve vacío (con un error, lo escrito se queda).
+# Quitar las claves no basta: el navegador conserva lo escrito y lo manda con la siguiente persona.
+CLAVE_VACIAR_REGISTRO = "consola_vaciar_registro"
+REGISTRO_VACIO = {"consola_nombre": "", "consola_tipo": next(iter(participantes.TIPOS)), "consola_organizacion": "",
+                  "consola_distrito": None, "consola_consentimiento": False}
+
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Taller en vivo")
 comun.vigilar_reinicio()
@@ -126,6 +132,8 @@ if votacion.estado != EstadoVotacion.CERRADA:
                                                                        ahora=geo.ahora()),
                              f"Asistencia anotada: {etiquetas[persona]}.")
     with sin_tarjeta:
+        if st.session_state.pop(CLAVE_VACIAR_REGISTRO, False):
+            st.session_state.update(REGISTRO_VACIO)  # antes de dibujarlo: la siguiente persona no hereda nada
         with st.form("consola_registro", clear_on_submit=False):
             nombre = st.text_input("Nombre y apellidos", key="consola_nombre")
             tipo = st.selectbox("Participa como", list(participantes.TIPOS), format_func=participantes.TIPOS.get,
@@ -146,8 +154,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
                         comun.mostrar_error(error)
                     else:
                         st.session_state["consola_codigo_nuevo"] = (nombre, codigo)
-                        for clave in ("consola_nombre", "consola_organizacion", "consola_consentimiento"):
-                            st.session_state.pop(clave, None)
+                        st.session_state[CLAVE_VACIAR_REGISTRO] = True
                         st.rerun()
         nuevo = st.session_state.get("consola_codigo_nuevo")
         if nuevo:

@@ -1,5 +1,5 @@
-"""Participantes y códigos: registrar agentes participantes, imprimir tarjetas con QR, revocar,
-y (administración) exportar o borrar datos personales."""
+"""Participantes y códigos: registrar agentes participantes, imprimir tarjetas con QR, revocar, corregir sus datos
+(con motivo), y (administración) exportar o borrar datos personales."""
 import json
 
 import streamlit as st
@@ -12,6 +12,56 @@ from propuestas import participantes, servicios
 from propuestas.modelo import ErrorPropuestas
 
 CLAVE_TARJETAS = "participantes_tarjetas"
+CLAVE_VACIAR = "participantes_vaciar"  # tras registrar bien: el formulario vuelve vacío para la siguiente persona
+VACIO = {"participante_nombre": "", "participante_tipo": next(iter(participantes.TIPOS)), "participante_organizacion": "",
+         "participante_distrito": None, "participante_dni": "", "participante_telefono": "",
+         "participante_consentimiento": False}
+CLAVE_CORREGIDO = "participantes_corregido"  # (id, mensaje) tras guardar una corrección
+
+
+def corregir(persona: dict, distritos: dict) -> None:
+    """Rectificación: el formulario empieza con lo registrado y se envía solo lo que cambió, con el motivo."""
+    pid = persona["id"]
+    if persona["datos_borrados_en"]:
+        st.caption("Sus datos personales se borraron (Ley 29733): no hay datos que corregir.")
+        return
+    corregido = st.session_state.pop(CLAVE_CORREGIDO, None)
+    if corregido and corregido[0] == pid:
+        st.session_state[f"corregir_{pid}_motivo"] = ""
+    actuales = {"nombre": persona["nombre"], "tipo": persona["tipo"], "organizacion": persona["organizacion"] or "",
+                "ubigeo": persona["ubigeo"] if persona["ubigeo"] in distritos else None,
+                "dni": persona["dni"] or "", "telefono": persona["telefono"] or ""}
+    ubigeos = [None, *distritos]
+    with st.form(f"participantes_corregir_{pid}"):
+        nuevos = {
+            "nombre": st.text_input("Nombre completo", value=actuales["nombre"], key=f"corregir_{pid}_nombre"),
+            "tipo": st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get,
+                                 index=list(participantes.TIPOS).index(actuales["tipo"]), key=f"corregir_{pid}_tipo",
+                                 placeholder="Elija un tipo"),
+            "organizacion": st.text_input("Organización (si representa a una)", value=actuales["organizacion"],
+                                          key=f"corregir_{pid}_organizacion"),
+            "ubigeo": st.selectbox("Distrito", ubigeos, format_func=lambda u: "—" if u is None else distritos[u],
+                                   index=ubigeos.index(actuales["ubigeo"]), key=f"corregir_{pid}_distrito",
+                                   placeholder="Elija un distrito"),
+            "dni": st.text_input("DNI (no se publica)", value=actuales["dni"], key=f"corregir_{pid}_dni"),
+            "telefono": st.text_input("Celular (no se publica)", value=actuales["telefono"],
+                                      key=f"corregir_{pid}_telefono"),
+        }
+        motivo = st.text_area("Motivo de la corrección (obligatorio; queda registrado)", key=f"corregir_{pid}_motivo")
+        if st.form_submit_button("Guardar la corrección"):
+            with comun.conexion() as db:
+                try:
+                    participantes.rectificar_participante(
+                        db, pid, {c: v for c, v in nuevos.items() if v != actuales[c]}, motivo=motivo, actor=actor,
+                        ahora=geo.ahora())
+                except (ErrorPropuestas, SinPermiso) as error:
+                    comun.mostrar_error(error)
+                else:
+                    st.session_state[CLAVE_CORREGIDO] = (pid, f"Datos de {nuevos['nombre'].strip()} corregidos.")
+                    st.rerun()
+    if corregido and corregido[0] == pid:
+        st.success(corregido[1], icon=":material/check_circle:")
+
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_PARTICIPANTES)
 st.title("Participantes y códigos de acceso")
@@ -38,14 +88,16 @@ if tarjetas:
         st.rerun()
 
 distritos = {d.ubigeo: d.nombre for d in vigente.distritos} if vigente else {}
+if st.session_state.pop(CLAVE_VACIAR, False):
+    st.session_state.update(VACIO)  # antes de dibujar el formulario (si hubo un error, lo escrito se queda)
 with st.form("participantes_nuevo"):
     st.subheader("Registrar participante", anchor=False)
     nombre = st.text_input("Nombre completo", key="participante_nombre")
     tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo",
                         placeholder="Elija un tipo")
     organizacion = st.text_input("Organización (si representa a una)", key="participante_organizacion")
-    ubigeo = st.selectbox("Distrito", [None, *distritos], format_func=lambda u: "—" if u is None else distritos[u],
-                          key="participante_distrito", placeholder="Elija un distrito")
+    ubigeo = st.selectbox("Distrito", list(distritos), format_func=distritos.get, index=None,
+                          placeholder="Elija el distrito (opcional)", key="participante_distrito")
     dni = st.text_input("DNI (opcional, para verificar; no se publica)", key="participante_dni")
     telefono = st.text_input("Celular (opcional; no se publica)", key="participante_telefono")
     consentimiento = st.checkbox("La persona consiente el tratamiento de sus datos personales para este proceso "
@@ -61,6 +113,7 @@ with st.form("participantes_nuevo"):
                 comun.mostrar_error(error)
             else:
                 st.session_state[CLAVE_TARJETAS] = [*(st.session_state.get(CLAVE_TARJETAS) or []), (nombre.strip(), codigo)]
+                st.session_state[CLAVE_VACIAR] = True
                 st.rerun()
 
 with comun.conexion() as db:
@@ -86,8 +139,10 @@ with st.expander(f"Reimprimir tarjetas sin usar ({len(sin_usar)})"):
                                                            url_base=comun.url_publica()),
                            mime="application/pdf", file_name="tarjetas-sin-usar.pdf")
 
-elegido = st.selectbox("Participante", lista, format_func=lambda p: f"{p['id']} — {p['nombre']}",
-                       key="participantes_elegido", placeholder="Elija a la persona")
+por_id = {p["id"]: p for p in lista}
+# la etiqueta lleva el nombre, que puede corregirse: el selector estable no salta a otra persona
+elegido = por_id[comun.selector_estable("Participante", {i: f"{i} — {p['nombre']}" for i, p in por_id.items()},
+                                        clave="participantes_elegido")]
 st.caption("«Emitir código nuevo» es para una tarjeta perdida: solo la tarjeta anterior de esta persona deja de "
            "valer (y su sesión abierta se cierra); las de las demás no cambian.")
 izquierda, derecha = st.columns(2)
@@ -110,6 +165,9 @@ if derecha.button("Revocar código", key="participantes_revocar"):
         else:
             comun.avisar(f"Código de {elegido['nombre']} revocado; si tenía la plataforma abierta, su sesión se cerró.")
             st.rerun()
+
+st.subheader("Corregir sus datos", anchor=False)
+corregir(elegido, distritos)
 
 if puede(actor, Accion.VER_DATOS_PERSONALES):
     st.subheader("Datos personales (Ley 29733)", anchor=False)

@@ -239,8 +239,17 @@ TRANSICIONES: dict[Estado, frozenset[Estado]] = {
     Estado.EN_EVALUACION: frozenset({Estado.VIABLE, Estado.NO_VIABLE, Estado.FUSIONADA, Estado.RETIRADA}),
     Estado.VIABLE: frozenset({Estado.PRIORIZADA, Estado.FUSIONADA, Estado.RETIRADA}),
     Estado.PRIORIZADA: frozenset({Estado.EN_ACTA}),
+    # reabrir una no admitida (un clic equivocado rechazaba para siempre la propuesta de una comunidad): vuelve a
+    # la cola de admisión y el equipo decide de nuevo; solo administración y con motivo (ver `REABRIR`)
+    Estado.NO_ADMITIDA: frozenset({Estado.REGISTRADA}),
 }
 REQUIEREN_MOTIVO = frozenset({Estado.NO_ADMITIDA, Estado.NO_VIABLE, Estado.RETIRADA, Estado.FUSIONADA})
+REABRIR = (Estado.NO_ADMITIDA, Estado.REGISTRADA)
+
+
+def requiere_motivo(desde: Estado, hacia: Estado) -> bool:
+    """Los pasos negativos y reabrir piden un motivo (registrar una propuesta nueva, no)."""
+    return hacia in REQUIEREN_MOTIVO or (desde, hacia) == REABRIR
 
 
 def validar_transicion(desde: Estado, hacia: Estado, motivo: str | None, fusionada_con: str | None) -> str:
@@ -249,8 +258,9 @@ def validar_transicion(desde: Estado, hacia: Estado, motivo: str | None, fusiona
         raise TransicionNoPermitida(desde, hacia)
     motivo = limpiar(motivo or "")
     problemas = []
-    if hacia in REQUIEREN_MOTIVO and len(motivo) < 5:
-        problemas.append(Problema("motivo", f"Pasar a «{hacia.etiqueta}» requiere un motivo (al menos 5 caracteres)."))
+    if requiere_motivo(desde, hacia) and len(motivo) < 5:
+        problemas.append(Problema("motivo", f"Pasar de «{desde.etiqueta}» a «{hacia.etiqueta}» requiere un motivo "
+                                            "(al menos 5 caracteres)."))
     if len(motivo) > 2000:
         problemas.append(Problema("motivo", f"El motivo tiene {len(motivo)} caracteres; el máximo es 2000."))
     if hacia == Estado.FUSIONADA and not fusionada_con:

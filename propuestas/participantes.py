@@ -1,5 +1,6 @@
 """Agentes participantes de un proceso: registro con consentimiento (Ley 29733), códigos de acceso,
-ingreso con código (abre una sesión en el servidor, `geo.sesiones`), y exportar o borrar sus datos personales.
+ingreso con código (abre una sesión en el servidor, `geo.sesiones`), corregir sus datos (con motivo), y exportar
+o borrar sus datos personales.
 
 Los códigos tienen 10 caracteres de un alfabeto sin caracteres ambiguos (31 símbolos: 31¹⁰ ≈ 8,2 × 10¹⁴,
 49,5 bits) y se buscan por su huella HMAC-SHA256 con una clave que no está en la base. Mientras nadie los
@@ -29,7 +30,7 @@ from geo.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
 from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
 from geo.sesiones import Sesion
 from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar_linea
+from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar, limpiar_linea
 
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10
@@ -50,7 +51,8 @@ def huella(codigo: str, secreto: bytes) -> str:
     return hmac.new(secreto, normalizar_codigo(codigo).encode(), hashlib.sha256).hexdigest()
 
 
-def validar_participante(datos: dict) -> dict:
+def validar_participante(datos: dict, *, exigir_consentimiento: bool = True) -> dict:
+    """Los datos de una persona, limpios; al corregirlos no se pide de nuevo el consentimiento (ya consta)."""
     problemas = []
     nombre = limpiar_linea(datos.get("nombre")) if isinstance(datos.get("nombre"), (str, type(None))) else ""
     if not 2 <= len(nombre) <= 120:
@@ -69,7 +71,7 @@ def validar_participante(datos: dict) -> dict:
     telefono = re.sub(r"[\s-]", "", str(datos.get("telefono") or "")).removeprefix("+51") or None
     if telefono and not re.fullmatch(r"9\d{8}", telefono):
         problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
-    if datos.get("consentimiento") is not True:
+    if exigir_consentimiento and datos.get("consentimiento") is not True:
         problemas.append(Problema("consentimiento", "Hace falta el consentimiento para tratar sus datos personales "
                                                     "(Ley 29733)."))
     if problemas:
@@ -93,6 +95,54 @@ def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor:
         registrar_evento(db, Evento(actor.etiqueta, "registrar_participante", "participante", participante_id, None,
                                     {"tipo": limpio["tipo"], "ubigeo": limpio["ubigeo"]}), momento=ahora)
     return participante_id, codigo
+
+
+CAMPOS_RECTIFICABLES = ("nombre", "tipo", "organizacion", "ubigeo", "dni", "telefono")
+# En los eventos (que no se borran) van enmascarados: si luego se borran sus datos, no quedan allí (Ley 29733).
+PERSONALES = ("nombre", "dni", "telefono")
+
+
+def rectificar_participante(db: Database, participante_id: int, cambios: dict, *, motivo: str, actor: Actor,
+                            ahora: dt.datetime) -> dict:
+    """Corrige datos de un participante (derecho de rectificación) con la misma validación que al registrarlo.
+
+    `cambios` trae solo los campos a corregir. El evento guarda el motivo y, de cada campo corregido, el valor
+    anterior y el nuevo (nombre, DNI y celular, enmascarados). Nada se borra: la persona sigue siendo la misma.
+    """
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    corregibles = ", ".join(CAMPOS_RECTIFICABLES)
+    problemas = [Problema(campo, f"El campo «{campo}» no se corrige aquí; se corrigen: {corregibles}.")
+                 for campo in sorted(set(cambios) - set(CAMPOS_RECTIFICABLES))]
+    motivo = limpiar(motivo if isinstance(motivo, str) else "")
+    if not 5 <= len(motivo) <= 2000:
+        problemas.append(Problema("motivo", f"El motivo tiene {len(motivo)} caracteres; debe tener entre 5 y 2000."))
+    with escritura(db):
+        sesiones.exigir_vigente(db, actor, ahora=ahora)
+        actual = _exigir_participante(db, participante_id)
+        if actual["datos_borrados_en"]:
+            raise DatosInvalidos([Problema("participante", f"Los datos personales del participante {participante_id} "
+                                                           "se borraron (Ley 29733): no hay datos que corregir.")])
+        try:
+            limpio = validar_participante({**{c: actual[c] for c in CAMPOS_RECTIFICABLES}, **cambios},
+                                          exigir_consentimiento=False)
+        except DatosInvalidos as error:
+            problemas += error.problemas
+            limpio = actual
+        corregidos = {c: limpio[c] for c in CAMPOS_RECTIFICABLES if limpio[c] != actual[c]}
+        if not problemas and not corregidos:
+            problemas.append(Problema("cambios", "No hay nada que corregir: los datos son iguales a los registrados."))
+        if problemas:
+            raise DatosInvalidos(problemas)
+        db["participantes"].update(participante_id, corregidos)
+        registrar_evento(db, Evento(actor.etiqueta, "rectificar_participante", "participante", participante_id,
+                                    {c: _para_evento(c, actual[c]) for c in corregidos},
+                                    {**{c: _para_evento(c, v) for c, v in corregidos.items()}, "motivo": motivo}),
+                         momento=ahora)
+    return {**actual, **corregidos}
+
+
+def _para_evento(campo: str, valor: str | None) -> str | None:
+    return _enmascarar(valor) if campo in PERSONALES else valor
 
 
 def reemitir_codigo(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> str:

@@ -17,10 +17,10 @@ from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido,
                         distancia_m)
 from propuestas import almacen
 from propuestas.fotos import preparar_foto
-from propuestas.modelo import (HORA_PERU, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
-                               Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado, similitud,
-                               soles_a_centimos, sugerir_puntaje_brecha, validar_formulario, validar_proceso,
-                               validar_transicion)
+from propuestas.modelo import (HORA_PERU, REABRIR, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada,
+                               PeriodoFase, Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado,
+                               similitud, soles_a_centimos, sugerir_puntaje_brecha, validar_formulario,
+                               validar_proceso, validar_transicion)
 
 MAXIMO_BORRADOR_BYTES = 200_000
 RADIO_DUPLICADOS_M = 1000
@@ -324,11 +324,12 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, moti
     with escritura(db):
         sesiones.exigir_vigente(db, actor, ahora=ahora)
         fila = _exigir_propuesta(db, codigo)
-        exigir(actor, PERMISO_TRANSICION[hacia], almacen.fila_a_propuesta(fila))
         desde = Estado(fila["estado"])
+        exigir(actor, permiso_de_transicion(desde, hacia), almacen.fila_a_propuesta(fila))
         motivo = validar_transicion(desde, hacia, motivo, fusionada_con)
-        cambios = {"estado": hacia.value, f"{hacia.value}_en": marca(ahora), "actualizada_en": marca(ahora),
-                   "motivo_estado": motivo or None}
+        cambios = {"estado": hacia.value, "actualizada_en": marca(ahora), "motivo_estado": motivo or None}
+        if (desde, hacia) != REABRIR:  # reabrir no cambia la fecha de registro (orden de la lista, exportaciones)
+            cambios[f"{hacia.value}_en"] = marca(ahora)
         if hacia == Estado.FUSIONADA:
             sobreviviente = _exigir_propuesta(db, fusionada_con)
             if sobreviviente["id"] == fila["id"] or sobreviviente["proceso_id"] != fila["proceso_id"]:
@@ -340,9 +341,10 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, moti
             cambios["sobreviviente_id"] = sobreviviente["id"]
         db["propuestas"].update(fila["id"], cambios)
         _anotar_transicion(db, fila["id"], desde, hacia, actor, motivo, ahora)
-        registrar_evento(db, Evento(actor.etiqueta, f"propuesta_{hacia.value}", "propuesta", fila["id"],
-                                    {"estado": desde.value}, {"estado": hacia.value, "motivo": motivo,
-                                                              "fusionada_con": fusionada_con}), momento=ahora)
+        evento = EVENTO_DEL_PASO.get((desde, hacia), f"propuesta_{hacia.value}")
+        registrar_evento(db, Evento(actor.etiqueta, evento, "propuesta", fila["id"], {"estado": desde.value},
+                                    {"estado": hacia.value, "motivo": motivo, "fusionada_con": fusionada_con}),
+                         momento=ahora)
     return obtener(db, codigo).propuesta
 
 
@@ -353,6 +355,23 @@ PERMISO_TRANSICION = {
     Estado.PRIORIZADA: Accion.ADMINISTRAR_PROCESOS, Estado.EN_ACTA: Accion.ADMINISTRAR_PROCESOS,
     Estado.BORRADOR: Accion.ADMINISTRAR_PROCESOS,
 }
+# Pasos cuyo permiso no lo da el destino: reabrir una no admitida es de administración, no de quien admite.
+PERMISO_DEL_PASO = {REABRIR: Accion.ADMINISTRAR_PROCESOS}
+EVENTO_DEL_PASO = {REABRIR: "reabrir_propuesta"}
+
+
+def permiso_de_transicion(desde: Estado, hacia: Estado) -> Accion:
+    """La acción que exige pasar de `desde` a `hacia` (la misma que consultan las páginas para mostrar el botón)."""
+    return PERMISO_DEL_PASO.get((desde, hacia), PERMISO_TRANSICION[hacia])
+
+
+def reabrir(db: Database, codigo: str, *, motivo: str, actor: Actor, ahora: dt.datetime) -> Propuesta:
+    """Devuelve una propuesta no admitida a «registrada» para decidir de nuevo su admisión (administración).
+
+    El motivo, quién y cuándo quedan en la historia de la ficha y en el registro de eventos.
+    """
+    exigir(actor, PERMISO_DEL_PASO[REABRIR])
+    return transicionar(db, codigo, Estado.REGISTRADA, actor=actor, motivo=motivo, ahora=ahora)
 
 
 def _anotar_transicion(db, propuesta_id, desde, hacia, actor: Actor, motivo, ahora) -> None:

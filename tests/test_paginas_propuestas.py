@@ -174,6 +174,47 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
         assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.VIABLE
 
 
+def test_no_admitir_pide_confirmacion_con_el_motivo(base):
+    _, momento = _crear_proceso(base, Fase.EVALUACION)
+    _registrar(base, momento + dt.timedelta(days=1))
+    app = _app("paginas/evaluar.py", EVALUADORA)
+    app.button(key="evaluar_no_admitida").click().run()  # sin motivo: lo dice y no pregunta
+    assert "requiere un motivo" in _errores(app) and not app.warning
+    app.text_area(key="evaluar_PP27-0001_motivo_admision").input("No es competencia de la municipalidad.")
+    app.button(key="evaluar_no_admitida").click().run()
+    assert "¿No admitir PP27-0001?" in _textos(app) and "No es competencia de la municipalidad." in _textos(app)
+    app.button(key="evaluar_no_admitida_cancelar").click().run()
+    assert not app.warning and app.text_area(key="evaluar_PP27-0001_motivo_admision").value  # lo escrito queda
+    with geo.abrir(base) as db:
+        assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.REGISTRADA
+    app.button(key="evaluar_no_admitida").click().run()
+    app.button(key="evaluar_no_admitida_confirmar").click().run()
+    assert "PP27-0001 quedó no admitida" in _textos(app)
+    assert not [b for b in app.button if b.key == "evaluar_reabrir"]  # reabrir es de administración
+    with geo.abrir(base) as db:
+        propuesta = servicios.obtener(db, "PP27-0001").propuesta
+    assert (propuesta.estado, propuesta.motivo_estado) == (Estado.NO_ADMITIDA, "No es competencia de la municipalidad.")
+
+
+def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base):
+    _, momento = _crear_proceso(base, Fase.EVALUACION)
+    _registrar(base, momento + dt.timedelta(days=1))
+    with geo.abrir(base) as db:
+        servicios.transicionar(db, "PP27-0001", Estado.NO_ADMITIDA, actor=EVALUADORA, motivo="Fuera de competencia",
+                               ahora=momento + dt.timedelta(days=2))
+    app = _app("paginas/evaluar.py", ADMIN)
+    app.button(key="evaluar_reabrir").click().run()
+    assert "requiere un motivo" in _errores(app)
+    app.text_area(key="evaluar_PP27-0001_motivo_reabrir").input("Se marcó por error: sí es competencia.")
+    app.button(key="evaluar_reabrir").click().run()
+    assert "PP27-0001 se reabrió" in _textos(app)
+    assert app.selectbox(key="evaluar_codigo").value == "PP27-0001" and app.button(key="evaluar_admitida")
+    historia = _app("paginas/propuestas.py", propuesta="PP27-0001").dataframe[-1].value
+    assert historia[["De", "A", "Motivo"]].values.tolist()[-2:] == [
+        ["registrada", "no admitida", "Fuera de competencia"],
+        ["no admitida", "registrada", "Se marcó por error: sí es competencia."]]
+
+
 def test_crear_y_editar_proceso(base):
     app = _app("paginas/procesos.py", ADMIN)
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()

@@ -68,6 +68,14 @@ def test_las_transiciones_negativas_requieren_motivo(hacia):
         validar_transicion(Estado.REGISTRADA, hacia, " ", "PP27-0001")
 
 
+def test_reabrir_una_no_admitida_vuelve_a_registrada_y_requiere_motivo():
+    assert validar_transicion(Estado.NO_ADMITIDA, Estado.REGISTRADA, " Clic equivocado ", None) == "Clic equivocado"
+    with pytest.raises(DatosInvalidos, match="de «no admitida» a «registrada» requiere un motivo"):
+        validar_transicion(Estado.NO_ADMITIDA, Estado.REGISTRADA, "", None)
+    with pytest.raises(TransicionNoPermitida, match="puede pasar a: registrada"):
+        validar_transicion(Estado.NO_ADMITIDA, Estado.ADMITIDA, "Clic equivocado", None)  # se decide de nuevo
+
+
 def test_fusionar_requiere_la_sobreviviente():
     with pytest.raises(DatosInvalidos, match="sobrevive"):
         validar_transicion(Estado.REGISTRADA, Estado.FUSIONADA, "Son la misma losa", None)

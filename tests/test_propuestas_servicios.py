@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from geo.acceso import PUBLICO
+from geo.acceso import PUBLICO, SinPermiso
 from PIL import Image
 
 from geo.db import listar_eventos
@@ -179,6 +179,66 @@ def test_transicion_no_permitida_no_cambia_nada(db_proceso):
     with pytest.raises(TransicionNoPermitida, match="«registrada» no puede pasar a «viable»"):
         servicios.transicionar(db_proceso, "PP27-0001", Estado.VIABLE, actor=ADMIN, ahora=HOY_REGISTRO)
     assert _foto(db_proceso) == antes
+
+
+def _no_admitida(db) -> str:
+    codigo = registrar_propuesta(db).codigo
+    servicios.transicionar(db, codigo, Estado.NO_ADMITIDA, actor=EVALUADORA, motivo="No es competencia municipal",
+                           ahora=HOY_EVALUACION)
+    return codigo
+
+
+def test_administracion_reabre_una_no_admitida_con_motivo_evento_e_historia(db_proceso):
+    codigo = _no_admitida(db_proceso)
+    registrada_en = servicios.obtener(db_proceso, codigo).propuesta.registrada_en
+    reabierta = servicios.reabrir(db_proceso, codigo, motivo="Se marcó por error", actor=ADMIN,
+                                  ahora=HOY_EVALUACION + dt.timedelta(hours=1))
+    assert reabierta.estado == Estado.REGISTRADA and reabierta.motivo_estado == "Se marcó por error"
+    assert reabierta.registrada_en == registrada_en  # reabrir no la mueve en la lista ni cambia su fecha de registro
+    ficha = servicios.obtener(db_proceso, codigo)
+    assert [(h["desde"], h["hacia"], h["actor"], h["motivo"]) for h in ficha.historial[-2:]] == [
+        ("registrada", "no_admitida", "evaluador:evaluadora", "No es competencia municipal"),
+        ("no_admitida", "registrada", "administrador:admin", "Se marcó por error")]
+    evento = listar_eventos(db_proceso, objeto_tipo="propuesta", limite=1)[0]
+    assert (evento["accion"], evento["actor"], evento["antes"], evento["despues"]["estado"],
+            evento["despues"]["motivo"]) == ("reabrir_propuesta", "administrador:admin", {"estado": "no_admitida"},
+                                             "registrada", "Se marcó por error")
+    servicios.transicionar(db_proceso, codigo, Estado.ADMITIDA, actor=EVALUADORA, ahora=HOY_EVALUACION)
+    assert servicios.obtener(db_proceso, codigo).propuesta.estado == Estado.ADMITIDA
+
+
+@pytest.mark.parametrize("actor, motivo, error", [
+    (EVALUADORA, "Se marcó por error", SinPermiso),
+    (FACILITADORA, "Se marcó por error", SinPermiso),
+    (ADMIN, "  ", DatosInvalidos),
+], ids=["equipo-tecnico", "facilitacion", "sin-motivo"])
+def test_reabrir_sin_permiso_o_sin_motivo_no_cambia_nada(db_proceso, actor, motivo, error):
+    codigo = _no_admitida(db_proceso)
+    antes = list(db_proceso.conn.iterdump())
+    with pytest.raises(error):
+        servicios.reabrir(db_proceso, codigo, motivo=motivo, actor=actor, ahora=HOY_EVALUACION)
+    with pytest.raises(error):  # el permiso se revisa en el servidor también por el camino genérico
+        servicios.transicionar(db_proceso, codigo, Estado.REGISTRADA, motivo=motivo, actor=actor, ahora=HOY_EVALUACION)
+    assert list(db_proceso.conn.iterdump()) == antes
+
+
+@pytest.mark.parametrize("estado", [Estado.REGISTRADA, Estado.ADMITIDA], ids=lambda e: e.value)
+def test_solo_se_reabre_una_no_admitida(db_proceso, estado):
+    codigo = registrar_propuesta(db_proceso).codigo
+    if estado == Estado.ADMITIDA:
+        servicios.transicionar(db_proceso, codigo, Estado.ADMITIDA, actor=EVALUADORA, ahora=HOY_EVALUACION)
+    antes = list(db_proceso.conn.iterdump())
+    with pytest.raises(TransicionNoPermitida, match=f"«{estado.etiqueta}» no puede pasar a «registrada»"):
+        servicios.reabrir(db_proceso, codigo, motivo="Se marcó por error", actor=ADMIN, ahora=HOY_EVALUACION)
+    assert list(db_proceso.conn.iterdump()) == antes
+
+
+def test_una_no_admitida_no_se_admite_sin_reabrirla(db_proceso):
+    codigo = _no_admitida(db_proceso)
+    antes = list(db_proceso.conn.iterdump())
+    with pytest.raises(TransicionNoPermitida, match="puede pasar a: registrada"):
+        servicios.transicionar(db_proceso, codigo, Estado.ADMITIDA, actor=ADMIN, ahora=HOY_EVALUACION)
+    assert list(db_proceso.conn.iterdump()) == antes
 
 
 def test_fusionar_apunta_a_la_sobreviviente(db_proceso):

@@ -243,7 +243,9 @@ def test_emitir_un_codigo_nuevo_no_borra_de_la_pagina_las_tarjetas_sin_imprimir(
         app.button(key="FormSubmitter:participantes_nuevo-Registrar y emitir código").click().run()
     assert [f for f in app.dataframe[0].value["Participante"]] == ["Rosa Huamán", "Juan Pérez"]
     codigos = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
-    app.selectbox(key="participantes_elegido").select_index(0).run()  # Rosa perdió su tarjeta
+    with geo.abrir(base_con_proceso) as db:
+        (rosa,) = db.execute("SELECT id FROM participantes WHERE nombre = 'Rosa Huamán'").fetchone()
+    app.selectbox(key="participantes_elegido").set_value(rosa).run()  # Rosa perdió su tarjeta
     app.button(key="participantes_reemitir").click().run()
     pendientes = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
     assert pendientes["Juan Pérez"] == codigos["Juan Pérez"] and pendientes["Rosa Huamán"] != codigos["Rosa Huamán"]
