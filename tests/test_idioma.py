@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import streamlit
 
-from paginas import idioma
 from tests.conftest import ADMIN, RAIZ
 
 PAGINAS = sorted((RAIZ / "paginas").glob("*.py"))
@@ -76,6 +75,8 @@ def test_el_limite_que_anuncia_el_boton_es_el_de_la_app(tmp_path, monkeypatch, p
 
 
 def test_el_html_de_cada_pagina_dice_que_es_castellano_y_trae_el_guion_antes_que_streamlit():
+    from paginas import idioma
+
     original = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
     guion = idioma.etiqueta_del_guion("")
     html = idioma.en_castellano(original, guion)
@@ -91,4 +92,6 @@ def test_el_html_de_cada_pagina_dice_que_es_castellano_y_trae_el_guion_antes_que
     ("/_stcore/health", False), ("/app/static/plataforma/idioma.js", False), ("/favicon.png", False),
 ], ids=["raiz", "pagina", "con-base", "js", "salud", "estatico", "icono"])
 def test_solo_se_tocan_las_paginas(ruta, es_pagina):
+    from paginas import idioma
+
     assert idioma._es_pagina(ruta) == es_pagina
