@@ -226,7 +226,8 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     distritos = [v["texto"] for v in visibles if "distrito" in v["tipo"]]
     pueblos = [v["texto"] for v in visibles if "pueblo" in v["tipo"]]
     assert len(distritos) >= 8 and pueblos, (distritos, pueblos)  # y pueblos de referencia con su nombre
-    frame.evaluate("() => { window.map.setZoom(12.5); }")  # de cerca: los nombres de los centros poblados
+    # de cerca (alrededor de Caraz; el centro de la provincia es cordillera): los nombres de los centros poblados
+    frame.evaluate("() => { window.map.setView([-9.0485, -77.8046], 12.5, {animate: false}); }")
     frame.wait_for_function("() => [...document.querySelectorAll('.etiqueta-centro')]"
                             ".some(e => !e.classList.contains('etiqueta-oculta'))", timeout=30_000)
     assert _se_pisan(frame.evaluate(ETIQUETAS_VISIBLES)) == []
