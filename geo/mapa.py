@@ -271,18 +271,25 @@ class Etiquetas(MacroElement):
                 etiquetas.forEach(function (etiqueta) {
                     var elemento = etiqueta.marcador.getElement();
                     if (!elemento) return;
-                    var texto = elemento.querySelector("span");
+                    var texto = elemento.querySelector("span"), punto = elemento.querySelector("i");
                     var mostrar = zoom >= etiqueta.desde;
-                    elemento.classList.remove("etiqueta-oculta");
+                    elemento.classList.remove("etiqueta-oculta", "punto-oculto");
+                    // el punto de un pueblo principal tampoco tapa un nombre ya puesto: si chocaría, se oculta
+                    // con su nombre (el centro poblado sigue en su capa); si no, ocupa su lugar aunque su nombre no
+                    // quepa
+                    var cajaPunto = punto ? punto.getBoundingClientRect() : null;
+                    var puntoLibre = !cajaPunto || !puestas.some(function (otra) { return choca(cajaPunto, otra); });
                     if (mostrar) {
                         var caja = texto.getBoundingClientRect();
                         var adentro = caja.right > marco.left && caja.left < marco.right &&
                                       caja.bottom > marco.top && caja.top < marco.bottom;
                         // fuera del mapa no se muestra (al moverlo se vuelve a decidir)
-                        mostrar = adentro && !puestas.some(function (otra) { return choca(caja, otra); });
+                        mostrar = adentro && puntoLibre && !puestas.some(function (otra) { return choca(caja, otra); });
                         if (mostrar) puestas.push(caja);
                     }
                     if (!mostrar) elemento.classList.add("etiqueta-oculta");
+                    if (!puntoLibre) elemento.classList.add("punto-oculto");
+                    else if (cajaPunto) puestas.push(cajaPunto);
                 });
             }
             mapa.on("zoomend moveend resize", ordenar);

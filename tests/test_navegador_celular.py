@@ -58,11 +58,19 @@ BUSCAR_INGLES = """(frases) => {
     }
     return hallados;
 }"""
-# Cajas de las etiquetas del mapa que se ven (las que chocarían quedan ocultas), y de la provincia y el mapa
-ETIQUETAS_VISIBLES = """() => [...document.querySelectorAll(".etiqueta-distrito, .etiqueta-pueblo, .etiqueta-centro")]
-    .filter(e => !e.classList.contains("etiqueta-oculta"))
-    .map(e => { const c = e.querySelector("span").getBoundingClientRect();
-                return {texto: e.textContent, tipo: e.className, x0: c.left, y0: c.top, x1: c.right, y1: c.bottom}; })"""
+# Cajas de las etiquetas del mapa que se ven (las que chocarían quedan ocultas) y de los puntos de los pueblos
+# principales (el cuadradito negro tampoco puede tapar un nombre), y de la provincia y el mapa
+ETIQUETAS_VISIBLES = """() => {
+    const caja = (e, texto, tipo) => { const c = e.getBoundingClientRect();
+                                       return {texto, tipo, x0: c.left, y0: c.top, x1: c.right, y1: c.bottom}; };
+    const marcadores = [...document.querySelectorAll(".etiqueta-distrito, .etiqueta-pueblo, .etiqueta-centro")];
+    return [
+        ...marcadores.filter(e => !e.classList.contains("etiqueta-oculta"))
+            .map(e => caja(e.querySelector("span"), e.textContent, e.className)),
+        ...marcadores.filter(e => e.querySelector("i") && !e.classList.contains("punto-oculto"))
+            .map(e => caja(e.querySelector("i"), `punto de ${e.textContent}`, "punto")),
+    ];
+}"""
 PROVINCIA_EN_EL_MAPA = """() => {
     let limites = null;
     window.map.eachLayer(c => { if (c.feature && c.feature.geometry.type.endsWith("Polygon")) {
