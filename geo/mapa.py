@@ -169,7 +169,7 @@ def _capa_centros(centros: list[CentroPoblado]) -> folium.GeoJson:
     """Una sola capa GeoJSON sobre canvas: miles de puntos sin costo por marcador en Python."""
     coleccion = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-         "properties": {"nombre": html.escape(c.nombre.title()), "pueblo": c.tipo == "urbano"}}
+         "properties": {"nombre": html.escape(_nombre_visible(c.nombre)), "pueblo": c.tipo == "urbano"}}
         for c in centros]}
     return folium.GeoJson(
         coleccion, name=f"Centros poblados ({len(centros)})",
@@ -178,6 +178,11 @@ def _capa_centros(centros: list[CentroPoblado]) -> folium.GeoJson:
         tooltip=folium.GeoJsonTooltip(fields=["nombre"], labels=False),
         style_function=lambda _: {}, highlight_function=None,
     )
+
+
+def _nombre_visible(nombre: str) -> str:
+    """«HUARIPAMPA» (así viene del INEI) se lee «Huaripampa»; un nombre que ya trae minúsculas queda tal cual."""
+    return nombre.title() if nombre.isupper() else nombre
 
 
 class Leyenda(MacroElement):
