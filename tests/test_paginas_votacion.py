@@ -16,13 +16,13 @@ from propuestas.modelo import Fase, PeriodoFase
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables
 from tests.test_paginas_propuestas import _app, _errores
 from tests.test_paginas_propuestas import _textos as _textos_con_formato
+from votacion import almacen
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion, Papeleta
 
 
 def _textos(app):
     return _textos_con_formato(app).replace("**", "")
-from votacion import almacen
-from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion, Papeleta
 
 
 @pytest.fixture

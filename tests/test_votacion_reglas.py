@@ -1,10 +1,8 @@
 """Reglas de conteo: instancias reales de pabulib (ganadores conocidos) y pabutools como oráculo."""
 import math
 import random
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
