@@ -28,7 +28,7 @@ from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
 from geo import sesiones
 from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
-from geo.db import Evento, escritura, marca, registrar_evento
+from geo.db import Evento, escritura, lectura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import almacen as propuestas_almacen
 from propuestas import servicios as propuestas_servicios
@@ -335,6 +335,15 @@ def asistencia_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> di
     return {"personas": len(personas), "votaron": sum(bool(p["voto"]) for p in personas),
             "por_organizacion": dict(sorted(por_organizacion.items(), key=lambda kv: (-kv[1]["personas"], kv[0]))),
             "por_distrito": dict(sorted(por_distrito.items(), key=lambda kv: (-kv[1]["personas"], kv[0])))}
+
+
+def tablero_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> dict:
+    """Lo que la consola muestra en vivo, leído de una sola vez (la misma foto de la base): la votación, los
+    contadores del proyector (`en_vivo`) y la asistencia. Así «personas unidas» y «Asistencia» no se contradicen."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with lectura(db):
+        return {"votacion": obtener(db, votacion_id), "vivo": almacen.en_vivo(db, votacion_id),
+                "asistencia": asistencia_del_taller(db, votacion_id, actor=actor)}
 
 
 def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor: Actor,
