@@ -18,6 +18,7 @@ import json
 
 from sqlite_utils import Database
 
+from geo import cuentas
 from geo import servicios as territorio_servicios
 from geo.acceso import SISTEMA
 from geo.pdf import Documento
@@ -42,9 +43,11 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     reaperturas = servicios.reaperturas(db, votacion_id)
     cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
     territorio = territorio_servicios.cargar_territorio(db)
-    facilitacion = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(
+    usuarios = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(
         "SELECT DISTINCT actor FROM eventos WHERE objeto_tipo = 'votacion' AND objeto_id = ?", [str(votacion_id)])
         if actor.startswith(("facilitador:", "administrador:"))})
+    nombres = cuentas.nombres_de_usuarios(db, usuarios)  # el acta nombra a personas, no a usuarios
+    facilitacion = sorted(nombres.get(u, u) for u in usuarios)
     momento = dt.datetime.fromisoformat(votacion.cerrada_en or _abierta_en(db, votacion_id)
                                         or "2000-01-01T00:00:00+00:00")
 
@@ -113,27 +116,24 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     doc.titulo("Firmas de los agentes participantes")
     doc.tabla(["Nombre", "Organización", "DNI", "Firma"], [["", "", "", ""]] * FIRMAS, (55, 55, 25, 45), alto=9)
 
-    doc.titulo("Verificación")
     huella = hashlib.sha256(archivo_pb.encode("utf-8")).hexdigest()
-    doc.parrafo(f"Archivo de papeletas publicado: votacion_{votacion.id}.pb (formato pabulib), SHA-256:")
-    doc.pdf.set_font("courier", "", 8)
-    doc.pdf.cell(0, 5, huella, new_x="LMARGIN", new_y="NEXT")
-    doc.pdf.set_font(doc.familia, "", 9)
-    doc.parrafo(("Cadena de papeletas anotada al cierre" if cierres else "Cadena de papeletas ahora (parcial)")
-                + f": {ancla.eslabones} eslabones (incluidas las papeletas reemplazadas); cabeza:")
-    doc.pdf.set_font("courier", "", 8)
-    doc.pdf.cell(0, 5, ancla.cabeza, new_x="LMARGIN", new_y="NEXT")
-    doc.pdf.set_font(doc.familia, "", 9)
+    verificacion = [
+        ("parrafo", f"Archivo de papeletas publicado: votacion_{votacion.id}.pb (formato pabulib), SHA-256:"),
+        ("maquina", huella),
+        ("parrafo", ("Cadena de papeletas anotada al cierre" if cierres else "Cadena de papeletas ahora (parcial)")
+         + f": {ancla.eslabones} eslabones (incluidas las papeletas reemplazadas); cabeza:"),
+        ("maquina", ancla.cabeza)]
     if cierres:
         problemas = json.loads(cierres[-1]["problemas"])
-        doc.parrafo("Al cierre se verificó la cadena (huellas, sellos y registro de eventos): "
-                    + ("íntegra." if not problemas else "¡NO cuadraba! " + " ".join(problemas)))
-    doc.parrafo("Cualquiera puede recontar: descargue el .pb de «Resultados de la votación» (o: python -m votacion "
-                f"exportar --votacion {votacion.id} --formato pb --salida votacion_{votacion.id}.pb), compruebe la "
-                f"huella (sha256sum votacion_{votacion.id}.pb) y cuente con: python -m votacion contar "
-                f"votacion_{votacion.id}.pb — recalcula la cadena con solo ese archivo, dice su cabeza (debe ser la "
-                "de arriba y la que mostró el proyector) e imprime las propuestas financiadas en orden. Cada papeleta "
-                "figura con su recibo.")
+        verificacion.append(("parrafo", "Al cierre se verificó la cadena (huellas, sellos y registro de eventos): "
+                             + ("íntegra." if not problemas else "¡NO cuadraba! " + " ".join(problemas))))
+    verificacion.append(("parrafo", "Cualquiera puede recontar: descargue el .pb de «Resultados de la votación» (o: "
+                         f"python -m votacion exportar --votacion {votacion.id} --formato pb --salida "
+                         f"votacion_{votacion.id}.pb), compruebe la huella (sha256sum votacion_{votacion.id}.pb) y "
+                         f"cuente con: python -m votacion contar votacion_{votacion.id}.pb — recalcula la cadena con "
+                         "solo ese archivo, dice su cabeza (debe ser la de arriba y la que mostró el proyector) e "
+                         "imprime las propuestas financiadas en orden. Cada papeleta figura con su recibo."))
+    doc.seccion_junta("Verificación", verificacion)  # se fotografía y se copia: en una sola página
     return doc.salida()
 
 
