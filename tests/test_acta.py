@@ -107,12 +107,12 @@ TITULOS_ACTA = ("Asistencia", "Método", "Resultados", "Monto financiado por dis
 
 
 def test_el_acta_no_deja_paginas_huerfanas_ni_titulos_al_pie(cerrada, tmp_path):
-    """Con 1 a 30 acuerdos el acta pasa de 2 a 3 páginas: ninguna página queda con un par de renglones sueltos
+    """Con 1 a 45 acuerdos el acta gana páginas: ninguna página queda con un par de renglones sueltos
     («figura con su recibo.»), ningún título queda solo al pie, y la verificación va entera en una página."""
     db, _, abierta = cerrada
     ruta = tmp_path / "documento.pdf"
     paginas_vistas = set()
-    for numero in range(2, 31):
+    for numero in range(2, 46):
         votacion.anotar_acuerdo(db, abierta.id, f"Acuerdo número {numero} del taller sobre obras y plazos",
                                 "Municipalidad de Caraz", "marzo de 2027", actor=FACILITADORA, ahora=AHORA_VOTO)
         texto = texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path)
@@ -124,6 +124,6 @@ def test_el_acta_no_deja_paginas_huerfanas_ni_titulos_al_pie(cerrada, tmp_path):
             assert renglones[-1] not in TITULOS_ACTA, f"{numero} acuerdos: «{renglones[-1]}» quedó al pie"
         verificacion = next(r for r in paginas if "Verificación" in r)
         assert any("figura con su recibo." in renglon for renglon in verificacion), f"{numero} acuerdos"
-    assert paginas_vistas >= {2, 3}
+    assert len(paginas_vistas) >= 2, paginas_vistas  # se cruzó al menos un salto de página
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(ruta), str(tmp_path / "ultima")], check=True)
-    assert len(list(tmp_path.glob("ultima-*.png"))) == 3
+    assert len(list(tmp_path.glob("ultima-*.png"))) == len(paginas)

@@ -97,12 +97,11 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
             f"{'contar papel' if r['hacia'] == EstadoVotacion.CONTEO.value else 'votar por celular'} — motivo: "
             f"{r['motivo']}" for r in reaperturas) + ".")
     if territorio and territorio.distritos:
-        doc.titulo("Monto financiado por distrito")
         montos: dict[str, float] = {}
         for fila in resultado.filas:
             if fila["financiada"]:
                 montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto,
+        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, titulo="Monto financiado por distrito",
                  nota="Más oscuro, más monto financiado en el distrito de la propuesta; gris: nada.")
 
     doc.titulo("Acuerdos y compromisos")
@@ -113,7 +112,7 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     else:
         doc.parrafo("No se registraron acuerdos.")
 
-    doc.titulo("Firmas de los agentes participantes")
+    doc.titulo("Firmas de los agentes participantes", reserva=3 * 9 + 2)  # con el encabezado y dos filas
     doc.tabla(["Nombre", "Organización", "DNI", "Firma"], [["", "", "", ""]] * FIRMAS, (55, 55, 25, 45), alto=9)
 
     huella = hashlib.sha256(archivo_pb.encode("utf-8")).hexdigest()
