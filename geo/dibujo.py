@@ -61,11 +61,6 @@ def color_de(valor: float | None, maximo: float) -> str:
     return ESCALA[min(len(ESCALA) - 1, int(len(ESCALA) * valor / maximo - 1e-9))]
 
 
-def oscuro(color: str) -> bool:
-    """Sobre los dos azules más oscuros el texto va en blanco (el proyector; los PDF ya usan `texto_sobre`)."""
-    return color in ESCALA[3:]
-
-
 # --- contraste (WCAG 2) ---------------------------------------------------------------------------------------
 
 def luminancia(color: str | tuple[int, int, int]) -> float:
