@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from geo import almacen, lectura
+from geo import almacen, lectura, sesiones
 from geo.acceso import SISTEMA, Accion, Actor, exigir
-from geo.db import Evento, escritura, marca, registrar_evento
+from geo.db import Evento, marca, registrar_evento
 from geo.lectura import LecturaLimites, LecturaTabla
 from geo.modelo import (CentroPoblado, Importacion, ImportacionInvalida, Problema, Punto, SinTerritorio,
                         Territorio)
@@ -73,7 +73,7 @@ def importar(db: Database, ruta: str | Path, *, tipo: str | None = None, provinc
     leida = analizar(db, ruta, tipo=tipo, provincia=provincia, nombre=nombre, crs=crs)
     importacion = Importacion(tipo=tipo, provincia=provincia, archivo=leida.archivo, sha256=leida.sha256,
                               importado_en=marca(ahora), actor=actor.etiqueta, informe=leida.informe())
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = almacen.ultima_importacion(db, tipo)
         if anterior and anterior["provincia"] != provincia and tipo != "limites":
             raise ImportacionInvalida(leida.archivo, [Problema(

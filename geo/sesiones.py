@@ -12,9 +12,11 @@ foránea, y quien cambia su estado (propuestas.participantes) revoca sus sesione
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
@@ -107,6 +109,18 @@ def exigir_vigente(db: Database, actor: Actor, *, ahora: dt.datetime, para_cambi
         raise SesionTerminada(motivo)
     if fila["debe_cambiar_contrasena"] and not para_cambiar_contrasena:
         raise SinPermiso("Antes de seguir, cambie la contraseña inicial de su cuenta (en «Entrar / mi cuenta»).")
+
+
+@contextlib.contextmanager
+def escritura_de(db: Database, actor: Actor, *, ahora: dt.datetime) -> Iterator[Database]:
+    """La transacción de escritura de un caso de uso de `actor`: empieza revisando que su sesión siga viva.
+
+    Así una cuenta desactivada, un código revocado o una sesión cerrada se detienen en su próxima acción,
+    aunque su navegador siga abierto, y sin carrera entre la revisión y la escritura.
+    """
+    with escritura(db):
+        exigir_vigente(db, actor, ahora=ahora)
+        yield db
 
 
 def cerrar(db: Database, token: str, *, ahora: dt.datetime) -> None:

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
+from geo import sesiones
 from geo.acceso import Accion, Actor, exigir
-from geo.db import Evento, escritura, marca, registrar_evento
+from geo.db import Evento, marca, registrar_evento
 from geo.modelo import CentroPoblado, ErrorGeo, Punto, Territorio
 from propuestas import almacen, hoja, servicios
 from propuestas.modelo import (ETIQUETAS_CAMPO, MADUREZ, MESES, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
@@ -159,7 +160,7 @@ def importar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, ac
     permiso = proceso.permite(Accion.IMPORTAR_PROPUESTAS, servicios.fecha_local(ahora))
     if not permiso:
         raise AccionFueraDeFase(permiso.motivo)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         revision = revisar(db, proceso_id, contenido, nombre, ahora=ahora)
         if not revision.es_importable:
             raise ImportacionRechazada(revision)

@@ -66,10 +66,10 @@ def validar_participante(datos: dict, *, exigir_consentimiento: bool = True) -> 
     if organizacion and len(organizacion) > 160:
         problemas.append(Problema("organizacion", f"La organización tiene {len(organizacion)} caracteres; máximo 160."))
     dni = re.sub(r"\s", "", str(datos.get("dni") or "")) or None
-    if dni and not re.fullmatch(r"\d{8}", dni):
+    if dni and not re.fullmatch(r"[0-9]{8}", dni):
         problemas.append(Problema("dni", f"El DNI «{dni}» no es válido; tiene 8 dígitos."))
     telefono = re.sub(r"[\s-]", "", str(datos.get("telefono") or "")).removeprefix("+51") or None
-    if telefono and not re.fullmatch(r"9\d{8}", telefono):
+    if telefono and not re.fullmatch(r"9[0-9]{8}", telefono):
         problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
     if exigir_consentimiento and datos.get("consentimiento") is not True:
         problemas.append(Problema("consentimiento", "Hace falta el consentimiento para tratar sus datos personales "

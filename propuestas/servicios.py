@@ -59,7 +59,7 @@ def proceso_sugerido(provincia: str, hoy: dt.date) -> Proceso:
 def crear_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.datetime) -> Proceso:
     exigir(actor, Accion.ADMINISTRAR_PROCESOS)
     proceso = validar_proceso(proceso)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         if db.execute("SELECT 1 FROM procesos WHERE codigo = ?", [proceso.codigo]).fetchone():
             raise DatosInvalidos([Problema("codigo", f"Ya existe un proceso con el código {proceso.codigo}.")])
         _exigir_base_coherente(db, es_demo=proceso.es_demo)
@@ -77,7 +77,7 @@ def crear_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.dat
 def actualizar_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.datetime) -> Proceso:
     exigir(actor, Accion.ADMINISTRAR_PROCESOS)
     proceso = validar_proceso(proceso)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener_proceso(db, proceso.id)
         fila = {**almacen.proceso_a_fila(proceso), "codigo": anterior.codigo, "actualizado_en": marca(ahora)}
         db["procesos"].update(proceso.id, fila)
@@ -89,7 +89,7 @@ def actualizar_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: d
 
 def marcar_actual(db: Database, proceso_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
     exigir(actor, Accion.ADMINISTRAR_PROCESOS)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = almacen.proceso_actual(db)
         obtener_proceso(db, proceso_id)
         db.execute("UPDATE procesos SET es_actual = 0 WHERE es_actual = 1")
@@ -139,7 +139,7 @@ def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven",
     exigir(actor, Accion.PROPONER, proceso)
     _exigir_fase(proceso, Accion.PROPONER, ahora)
     clave = secrets.token_urlsafe(18)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         propuesta_id = db["propuestas"].insert({
             "proceso_id": proceso.id, "estado": Estado.BORRADOR.value, "clave_borrador": clave,
             "borrador": json.dumps({"profundidad": profundidad}), "profundidad": profundidad,
@@ -190,7 +190,7 @@ def _borrador_editable(db: Database, clave: str) -> dict:
 def adjuntar_foto(db: Database, clave: str, contenido: bytes, nombre: str, *, actor: Actor, ahora: dt.datetime) -> None:
     exigir(actor, Accion.PROPONER)
     jpeg, ancho, alto = preparar_foto(contenido, nombre)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _borrador_editable(db, clave)
         db["fotos"].insert({"propuesta_id": fila["id"], "contenido": jpeg, "tipo": "image/jpeg", "ancho": ancho,
                             "alto": alto, "subida_en": marca(ahora)})

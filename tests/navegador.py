@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 RAIZ = Path(__file__).resolve().parent.parent
 CAPTURAS = RAIZ / "capturas"
@@ -166,4 +167,12 @@ def ir_a(pagina, titulo: str) -> None:
         abrir.first.click()
         enlace.wait_for(state="visible", timeout=10_000)
         pagina.wait_for_timeout(400)  # la animación del menú
+    destino = urlparse(urljoin(pagina.url, enlace.get_attribute("href") or "")).path
     enlace.click()
+    # Hasta que la página nueva termina de dibujarse, la anterior sigue en pantalla (marcada «stale»):
+    # un `input[type=file]` buscado antes de tiempo sería el de la página de la que se sale.
+    pagina.wait_for_url(lambda u: urlparse(u).path == destino, wait_until="commit", timeout=60_000)
+    pagina.wait_for_function(
+        "() => document.querySelector('.stApp[data-test-script-state=notRunning]')"
+        " && !document.querySelector('[data-testid=stElementContainer][data-stale=true]')",
+        timeout=60_000)

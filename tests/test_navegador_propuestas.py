@@ -78,10 +78,11 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
     elegir = pagina.get_by_role("combobox", name="Propone", exact=True)
     elegir.click()
     elegir.fill("Joven")
-    elegir.press("Enter")
+    pagina.get_by_role("option", name=re.compile("^Joven")).first.click()  # no Enter: en una máquina cargada la lista
+    expect(elegir).to_have_value(re.compile("^Joven"), timeout=30_000)  # filtrada aún no existe
     _escribir(pagina, "Nombre (se publica con la propuesta)", "Yeni Vásquez")
     pagina.get_by_role("button", name="Registrar propuesta").click()
-    pagina.get_by_text(re.compile(r"PP27-0001 quedó registrada en el distrito de Huata")).wait_for(timeout=30_000)
+    pagina.get_by_text(re.compile(r"PP27-0001 quedó registrada en el distrito de Huata")).wait_for(timeout=60_000)
     navegador.capturar(pagina, "proponer_registrada_celular")
 
     escritorio = chromium.pagina(ancho=1366, alto=1200)

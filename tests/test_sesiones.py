@@ -1,17 +1,21 @@
 """Sesiones en el servidor: vencen, se revocan, y cada caso de uso sensible las revisa en su transacción."""
+import ast
 import datetime as dt
 import json
 
 import pytest
 
 from geo import cuentas, sesiones
+from geo import servicios as territorio
 from geo.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
 from geo.db import listar_eventos
 from geo.sesiones import SesionTerminada
 from propuestas import participantes
+from propuestas.deliberacion import servicios as deliberacion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Estado
-from tests.conftest import ADMIN, AHORA, DATOS_JOVEN, HOY_PRIORIZACION, HOY_REGISTRO, filas, registrar_propuesta
+from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, HOY_PRIORIZACION, HOY_REGISTRO, LIMITES, RAIZ, filas,
+                            registrar_propuesta)
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta
 
@@ -92,6 +96,49 @@ def test_una_facilitadora_desactivada_ya_no_registra_ni_emite_codigos(equipo):
     assert (filas(equipo, "participantes"), filas(equipo, "codigos_acceso"), filas(equipo, "eventos")) == antes
     with pytest.raises(cuentas.ErrorCuenta, match="incorrectos"):
         entrar(equipo, "fabi", AHORA + 2 * MINUTO)
+
+
+def test_una_cuenta_desactivada_no_abre_votaciones_ni_modera_ni_importa(db_viables):
+    """Antes: solo algunos casos de uso revisaban la sesión; abrir una votación, anotar un acuerdo, ocultar una
+    propuesta, importar límites o cambiar el proceso actual seguían funcionando desde el navegador abierto de una
+    cuenta desactivada."""
+    equipo, codigos = db_viables
+    for usuario, nombre in (("ana", "Ana Ríos"), ("beto", "Beto Paz")):
+        cuentas.crear_cuenta(equipo, usuario=usuario, nombre=nombre, rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
+                             actor=LINEA_DE_COMANDOS, ahora=AHORA)
+    propuesta = propuestas_servicios.obtener(equipo, codigos[0], actor=ADMIN).propuesta
+    proceso = propuestas_servicios.proceso_actual(equipo)
+    creada = votacion.crear_votacion(equipo, votacion.nueva_votacion(equipo, proceso.id), actor=ADMIN, ahora=AHORA)
+    beto = entrar(equipo, "beto").actor
+    cuentas.desactivar_cuenta(equipo, beto.cuenta_id, actor=entrar(equipo, "ana").actor, ahora=AHORA + MINUTO)
+    tablas = ("votaciones", "propuestas", "moderaciones", "importaciones", "eventos")
+    antes = [filas(equipo, tabla) for tabla in tablas]
+    intentos = [
+        lambda: votacion.cambiar_estado(equipo, creada.id, EstadoVotacion.ABIERTA, actor=beto, ahora=AHORA + MINUTO),
+        lambda: votacion.anotar_acuerdo(equipo, creada.id, "Un acuerdo", "Beto", actor=beto, ahora=AHORA + MINUTO),
+        lambda: deliberacion.ocultar(equipo, "propuesta", propuesta.id, "publicidad", actor=beto, ahora=AHORA + MINUTO),
+        lambda: territorio.importar(equipo, LIMITES, actor=beto, ahora=AHORA + MINUTO),
+        lambda: propuestas_servicios.marcar_actual(equipo, proceso.id, actor=beto, ahora=AHORA + MINUTO),
+    ]
+    for intento in intentos:
+        with pytest.raises(SesionTerminada, match="desactivó su cuenta"):
+            intento()
+    assert [filas(equipo, tabla) for tabla in tablas] == antes
+
+
+def test_todo_caso_de_uso_que_escribe_por_alguien_revisa_su_sesion():
+    """Guarda: una función que recibe `actor` y abre una escritura la abre con `sesiones.escritura_de` (o llama
+    a `exigir_vigente`); si no, una cuenta desactivada podría seguir haciéndolo desde su navegador abierto."""
+    faltan = []
+    for archivo in sorted(p for carpeta in ("geo", "propuestas", "votacion") for p in (RAIZ / carpeta).rglob("*.py")):
+        for funcion in ast.walk(ast.parse(archivo.read_text(encoding="utf-8"))):
+            if not isinstance(funcion, ast.FunctionDef):
+                continue
+            argumentos = {a.arg for a in funcion.args.args + funcion.args.kwonlyargs}
+            codigo = ast.unparse(funcion)
+            if "actor" in argumentos and "escritura(" in codigo and "exigir_vigente(" not in codigo:
+                faltan.append(f"{archivo.relative_to(RAIZ)}::{funcion.name}")
+    assert faltan == []
 
 
 def test_una_cuenta_nueva_debe_cambiar_su_contrasena_antes_de_hacer_algo(equipo):

@@ -86,7 +86,7 @@ def crear_votacion(db: Database, votacion: Votacion, codigos: list[str] | None =
     """Crea la votación en preparación con sus propuestas (por defecto, las viables)."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     votacion = validar_votacion(replace(votacion, estado=EstadoVotacion.PREPARADA, id=None))
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
         codigos = propuestas_viables(db, votacion.proceso_id) if codigos is None else codigos
         fila = {**almacen.a_fila(votacion), "creada_en": marca(ahora), "actualizada_en": marca(ahora)}
@@ -102,7 +102,7 @@ def actualizar_votacion(db: Database, votacion: Votacion, codigos: list[str] | N
     """Cambia la configuración y las propuestas; solo en preparación (después las reglas no cambian)."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     votacion = validar_votacion(votacion)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener(db, votacion.id)
         if anterior.estado != EstadoVotacion.PREPARADA:
             raise VotacionInvalida([Problema("estado", "La votación ya se abrió: su configuración y sus propuestas "
@@ -187,7 +187,7 @@ def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, act
     """
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     motivo = " ".join((motivo or "").split())
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         votacion = obtener(db, votacion_id)
         if hacia not in TRANSICIONES[votacion.estado]:
             raise VotacionInvalida([Problema("estado", f"Una votación «{votacion.estado.etiqueta.lower()}» no pasa a "
@@ -251,7 +251,7 @@ def _sello_del_cierre(db: Database, fila: dict) -> str:
 def mostrar_resultados(db: Database, votacion_id: int, visibles: bool, *, actor: Actor, ahora: dt.datetime) -> None:
     """Publica (o esconde) los resultados en vivo antes del cierre; al cerrar siempre son públicos."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         obtener(db, votacion_id)
         db["votaciones"].update(votacion_id, {"resultados_visibles": int(visibles), "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "resultados_visibles", "votacion", votacion_id, None,
@@ -262,7 +262,7 @@ def registrar_asistencia(db: Database, votacion_id: int, participante_id: int, *
                          ahora: dt.datetime) -> bool:
     """Anota a la persona en la asistencia del taller; False si ya estaba."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         votacion = obtener(db, votacion_id)
         _exigir_del_proceso(db, participante_id, votacion)
         try:
@@ -353,7 +353,7 @@ def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor
     from propuestas import participantes
 
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         votacion = obtener(db, votacion_id)
         if votacion.estado == EstadoVotacion.CERRADA:
             raise VotacionCerrada("La votación ya se cerró: no se registra a nadie más en este taller.")
@@ -380,7 +380,7 @@ def detener_cuenta(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.da
 
 
 def _poner_cuenta(db: Database, votacion_id: int, hasta: str | None, *, actor: Actor, ahora: dt.datetime) -> None:
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener(db, votacion_id).cuenta_hasta
         db["votaciones"].update(votacion_id, {"cuenta_hasta": hasta, "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "cuenta_regresiva", "votacion", votacion_id,
@@ -408,7 +408,7 @@ def anotar_acuerdo(db: Database, votacion_id: int, texto: str, responsable: str,
         problemas.append(Problema("plazo", f"El plazo tiene {len(plazo)} caracteres; máximo 60."))
     if problemas:
         raise VotacionInvalida(problemas)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         obtener(db, votacion_id)
         acuerdo_id = db["acuerdos"].insert({"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
                                             "plazo": plazo, "anotado_en": marca(ahora),
@@ -423,7 +423,7 @@ def retirar_acuerdo(db: Database, acuerdo_id: int, motivo: str, *, actor: Actor,
     motivo = " ".join((motivo or "").split())
     if len(motivo) < 3:
         raise VotacionInvalida([Problema("motivo", "Indique por qué se retira el acuerdo.")])
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = db.execute("SELECT votacion_id, retirado_en FROM acuerdos WHERE id = ?", [acuerdo_id]).fetchone()
         if fila is None or fila[1]:
             raise NoEncontrada(f"No hay un acuerdo vigente n.º {acuerdo_id}.")
@@ -572,7 +572,7 @@ def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, a
         if not votacion.estado.acepta_papel:
             raise VotacionCerrada("La votación ya se cerró: no se digitan más papeletas de papel y su resultado no "
                                   "cambia. Si faltó contar papel, reábrala con el motivo (queda en el acta).")
-        huella_texto = hashlib.sha256("\n".join(l.strip() for l in texto.strip().splitlines()).encode()).hexdigest()
+        huella_texto = hashlib.sha256("\n".join(linea.strip() for linea in texto.strip().splitlines()).encode()).hexdigest()
         repetido = db.execute("SELECT id, digitado_en FROM lotes_papel WHERE votacion_id = ? AND huella_texto = ?",
                               [votacion_id, huella_texto]).fetchone()
         if repetido:
@@ -607,7 +607,7 @@ def retirar_propuesta(db: Database, votacion_id: int, codigo: str, motivo: str, 
     resultados, el acta y el `.pb` lo dicen."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     motivo = " ".join(validar_motivo(motivo).split())
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         votacion = obtener(db, votacion_id)
         fila = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigo]).fetchone()
         if fila is None or codigo not in almacen.elegibles(db, votacion_id):
@@ -620,7 +620,7 @@ def ocultar_propuesta(db: Database, propuesta_id: int, motivo: str, *, actor: Ac
     no cerrada donde está (una votación cerrada no cambia). Devuelve los nombres de esas votaciones."""
     exigir(actor, Accion.MODERAR)
     motivo = " ".join(validar_motivo(motivo).split())
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = db.execute("SELECT codigo FROM propuestas WHERE id = ?", [propuesta_id]).fetchone()
         if fila is None:
             raise NoEncontrada(f"No existe la propuesta {propuesta_id}.")

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
+from geo import sesiones
 from geo.acceso import Accion, Actor, Permiso, Rol, exigir, puede, rol_publico
-from geo.db import Evento, escritura, marca, registrar_evento
+from geo.db import Evento, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import almacen as almacen_propuestas
 from propuestas import servicios as propuestas_servicios
@@ -88,7 +89,7 @@ def argumentar(db: Database, codigo: str, texto: str, postura: str | Postura, *,
     """Publica un argumento (o una respuesta a un argumento principal). Devuelve su id."""
     exigir(actor, Accion.COMENTAR)
     limpio, postura = validar_argumento(texto, postura)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         _exigir_debate(db, fila, actor, Accion.COMENTAR, ahora)
         if responde_a is not None:
@@ -123,21 +124,21 @@ def _exigir_padre(db: Database, fila: dict, padre_id: int) -> None:
 
 def apoyar(db: Database, codigo: str, *, actor: Actor, ahora: dt.datetime) -> bool:
     """Un apoyo por participante y propuesta. Apoyar dos veces no cambia nada (devuelve False)."""
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         _exigir_debate(db, fila, actor, Accion.APOYAR, ahora)
         return _poner_apoyo(db, "propuesta", fila["id"], fila["codigo"], actor, ahora)
 
 
 def retirar_apoyo(db: Database, codigo: str, *, actor: Actor, ahora: dt.datetime) -> bool:
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         _exigir_debate(db, fila, actor, Accion.APOYAR, ahora)
         return _quitar_apoyo(db, "propuesta", fila["id"], fila["codigo"], actor, ahora)
 
 
 def apoyar_argumento(db: Database, argumento_id: int, *, actor: Actor, ahora: dt.datetime) -> bool:
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         argumento, fila = _argumento(db, argumento_id)
         _exigir_debate(db, fila, actor, Accion.APOYAR, ahora)
         if argumento["oculto_en"]:
@@ -148,7 +149,7 @@ def apoyar_argumento(db: Database, argumento_id: int, *, actor: Actor, ahora: dt
 
 
 def retirar_apoyo_argumento(db: Database, argumento_id: int, *, actor: Actor, ahora: dt.datetime) -> bool:
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         _, fila = _argumento(db, argumento_id)
         _exigir_debate(db, fila, actor, Accion.APOYAR, ahora)
         return _quitar_apoyo(db, "argumento", argumento_id, fila["codigo"], actor, ahora)
@@ -198,7 +199,7 @@ def reportar(db: Database, objeto: str, objeto_id: int, categoria: str, detalle:
     exigir(actor, Accion.REPORTAR)
     categoria, detalle = validar_reporte(categoria, detalle)
     quien = actor.etiqueta if actor.rol != Rol.PUBLICO else f"publico:{origen}"
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         proceso_id = _proceso_del_objeto(db, objeto, objeto_id)
         if db.execute("SELECT 1 FROM reportes WHERE objeto = ? AND objeto_id = ? AND reportado_por = ? "
                       "AND resuelto_en IS NULL", [objeto, objeto_id, quien]).fetchone():
@@ -246,7 +247,7 @@ def _cambiar_visibilidad(db: Database, objeto: str, objeto_id: int, motivo: str,
                          *, ocultar: bool) -> None:
     exigir(actor, Accion.MODERAR)
     motivo = validar_motivo(motivo)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         _proceso_del_objeto(db, objeto, objeto_id)
         tabla, columna_en, columna_motivo = TABLAS[objeto]
         oculto = bool(db.execute(f"SELECT {columna_en} FROM {tabla} WHERE id = ?", [objeto_id]).fetchone()[0])
@@ -273,7 +274,7 @@ def descartar_reportes(db: Database, objeto: str, objeto_id: int, motivo: str, *
     """Los reportes pendientes no proceden: se cierran (no se borran). Devuelve cuántos."""
     exigir(actor, Accion.MODERAR)
     motivo = validar_motivo(motivo)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         _proceso_del_objeto(db, objeto, objeto_id)
         cantidad = _resolver_reportes(db, objeto, objeto_id, "descartado", actor, ahora)
         if not cantidad:
@@ -335,7 +336,7 @@ def fusionar(db: Database, absorbidas: list[str], sobreviviente: str, motivo: st
         raise DatosInvalidos([Problema("absorbidas", "Elija al menos una propuesta para fusionar.")])
     if sobreviviente in absorbidas:
         raise DatosInvalidos([Problema("absorbidas", f"{sobreviviente} no puede fusionarse consigo misma.")])
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         for codigo in absorbidas:
             propuestas_servicios.transicionar(db, codigo, Estado.FUSIONADA, actor=actor, motivo=motivo, ahora=ahora,
                                               fusionada_con=sobreviviente)
@@ -348,7 +349,7 @@ def escribir_sintesis(db: Database, codigo: str, texto: str, *, actor: Actor, ah
     if not 10 <= len(limpio) <= 5000:
         raise DatosInvalidos([Problema("sintesis", f"La síntesis tiene {len(limpio):,} caracteres; debe tener entre "
                                                    "10 y 5,000.")])
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         sintesis_id = db["sintesis"].insert({"propuesta_id": fila["id"], "texto": limpio, "autor": actor.etiqueta,
                                              "escrita_en": marca(ahora)}).last_pk
@@ -361,7 +362,7 @@ def cerrar_deliberacion(db: Database, codigo: str, motivo: str = "", *, actor: A
     motivo = limpiar(motivo) if isinstance(motivo, str) else ""
     if len(motivo) > 500:
         raise DatosInvalidos([Problema("motivo", f"El motivo tiene {len(motivo):,} caracteres; el máximo es 500.")])
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         if fila["deliberacion_cerrada_en"]:
             raise NoPermitido(f"La deliberación sobre {codigo} ya está cerrada.")
@@ -373,7 +374,7 @@ def cerrar_deliberacion(db: Database, codigo: str, motivo: str = "", *, actor: A
 def reabrir_deliberacion(db: Database, codigo: str, motivo: str, *, actor: Actor, ahora: dt.datetime) -> None:
     exigir(actor, Accion.MODERAR)
     motivo = validar_motivo(motivo)
-    with escritura(db):
+    with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
         if not fila["deliberacion_cerrada_en"]:
             raise NoPermitido(f"La deliberación sobre {codigo} está abierta.")
