@@ -156,3 +156,13 @@ def test_cada_azul_de_la_escala_lleva_un_texto_que_se_lee(territorio, tmp_path):
     pagina, palabras = _palabras_del_mapa(pdf, tmp_path, "Monto por distrito", "Más oscuro, más monto.")
     assert len([t for _, t in palabras if t == "mil"]) == len(valores), "faltan montos en el mapa"
     assert _contrastes_bajos(pdf, tmp_path, pagina, palabras) == []
+
+
+def test_la_barra_del_techo_del_acta_se_lee(cerrada, tmp_path):
+    """Los códigos en los tramos verdes de la barra del techo contrastan al menos 4.5 a 1 con su verde (el blanco
+    sobre los verdes claros daba menos de 3.5 a 1)."""
+    pdf = _acta(*cerrada)
+    pagina, palabras = _palabras_del_mapa(pdf, tmp_path, "Resultados", "Financiado S/")
+    codigos = [(caja, t) for caja, t in palabras if t.startswith("PP27-")]
+    assert len(codigos) >= 4, palabras
+    assert _contrastes_bajos(pdf, tmp_path, pagina, codigos) == []

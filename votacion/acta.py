@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from geo import cuentas
 from geo import servicios as territorio_servicios
 from geo.acceso import SISTEMA
+from geo.dibujo import texto_sobre
 from geo.pdf import Documento
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import formatear_fecha, formatear_soles, formatear_soles_corto
@@ -154,11 +155,12 @@ def _barra(doc: Documento, resultado) -> None:
     pdf.set_font(doc.familia, "", 6)
     for i, fila in enumerate(f for f in resultado.filas if f["financiada"]):
         parte = ancho * fila["costo_centimos"] / techo
-        pdf.set_fill_color(*VERDES[i % len(VERDES)])
+        verde = VERDES[i % len(VERDES)]
+        pdf.set_fill_color(*verde)
         pdf.set_draw_color(255)
         pdf.rect(x, y, parte, alto, style="DF")
         if parte > 14:
-            pdf.set_text_color(255)
+            pdf.set_text_color(0 if texto_sobre(verde) == "#000000" else 255)  # 4.5 a 1 o más con su verde
             pdf.set_xy(x, y)
             pdf.cell(parte, alto, doc.texto(fila["codigo"]), align="C")
         x += parte
