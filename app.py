@@ -60,7 +60,8 @@ else:  # cada ejecución: el marco
                     st.caption(grupo)
                     for ruta, titulo in visibles:
                         st.page_link(paginas[ruta], label=titulo)
-            st.caption("Público" if actor == PUBLICO else f"{comun.texto_plano(actor.nombre)} · {actor.rol.etiqueta}")
+            st.caption("Público" if actor == PUBLICO else
+                       f"{comun.texto_plano(comun.nombre_de(actor))} · {actor.rol.etiqueta}")
             comun.llevar_cookie()
     else:
         comun.llevar_cookie()

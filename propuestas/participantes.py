@@ -25,7 +25,7 @@ import secrets
 from sqlite_utils import Database
 
 from geo import sesiones
-from geo.acceso import Accion, Actor, Rol, exigir, puede
+from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
 from geo.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
 from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
 from geo.sesiones import Sesion
@@ -251,6 +251,16 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
     if error:
         raise error
     return sesion
+
+
+def nombre_propio(db: Database, actor: Actor) -> str:
+    """El nombre de quien entró con su código, solo para mostrárselo a esa misma persona («Rosa Huamán», no
+    «participante 1»)."""
+    if actor.participante_id is None:
+        raise SinPermiso("Solo un agente participante con su código tiene nombre propio aquí.")
+    fila = db.execute("SELECT nombre FROM participantes WHERE id = ? AND datos_borrados_en IS NULL",
+                      [actor.participante_id]).fetchone()
+    return fila[0] if fila and fila[0] else actor.nombre
 
 
 def listar_participantes(db: Database, proceso_id: int, *, actor: Actor) -> list[dict]:

@@ -189,7 +189,7 @@ def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
     assert list(tabla["Financiada"][:2]) == [True, True]
     assert "Con la comparación entran" in textos
     assert "Partes Iguales (MES) con completado add1" in textos
-    assert "Sus 3 votantes" in textos or "Sus 2 votantes" in textos
+    assert "personas que la eligieron" in textos or "Le faltó poco" in textos
     assert app.dataframe[1].value.shape[0] >= 10
     assert [b.label for b in app.get("download_button")] == ["Papeletas (.pb, pabulib)", "Resultados (.csv)",
                                                               "Excel (.xlsx)", "CSV (;)", "GeoJSON (QGIS)",
