@@ -63,7 +63,8 @@ else:  # cada ejecución: el marco
         comun.llevar_cookie()
     else:
         with st.sidebar:
-            st.caption("Público" if actor == PUBLICO else f"{comun.texto_plano(actor.nombre)} · {actor.rol.etiqueta}")
+            st.caption("Público" if actor == PUBLICO else
+                       f"{comun.texto_plano(comun.nombre_de(actor))} · {actor.rol.etiqueta}")
             comun.llevar_cookie()
     comun.avisar_sesion_terminada(navegacion.url_path)
     if sesion and sesion.debe_cambiar_contrasena and navegacion.url_path != "entrar":

@@ -223,6 +223,22 @@ def listar_cuentas(db: Database, actor: Actor) -> list[dict]:
                                                              "debe_cambiar_contrasena", order_by="usuario")]
 
 
+def nombres_de_usuarios(db: Database, usuarios: list[str]) -> dict[str, str]:
+    """usuario → nombre de la persona, de las cuentas que existen: los documentos y los saludos nombran a personas,
+    no a usuarios («Fabiola Milla», no «fabi»)."""
+    if not usuarios:
+        return {}
+    marcas = ", ".join("?" for _ in usuarios)
+    return {usuario: nombre for usuario, nombre in db.execute(
+        f"SELECT usuario, nombre FROM cuentas WHERE usuario IN ({marcas})", list(usuarios)).fetchall() if nombre}
+
+
+def nombre_de(db: Database, actor: Actor) -> str:
+    """El nombre de la persona de la cuenta de `actor` (su usuario si la cuenta no existe)."""
+    fila = db.execute("SELECT nombre FROM cuentas WHERE id = ?", [actor.cuenta_id]).fetchone()
+    return fila[0] if fila and fila[0] else actor.nombre
+
+
 def desactivar_cuenta(db: Database, cuenta_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
     """Desactiva una cuenta (no se borra) y cierra en el acto sus sesiones abiertas."""
     exigir(actor, Accion.GESTIONAR_CUENTAS)

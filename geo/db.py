@@ -212,6 +212,21 @@ def escritura(db: Database) -> Iterator[Database]:
         raise ErrorAlmacen(_explicar(error, db)) from error
 
 
+@contextlib.contextmanager
+def lectura(db: Database) -> Iterator[Database]:
+    """Varias consultas que ven la misma foto de la base (`BEGIN` diferido … `COMMIT`): lo que se escriba entre
+    una y otra no se cuela a medias. Dentro de otra transacción ya hay una foto: no abre otra."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
 def _explicar(error: sqlite3.Error, db: Database | None = None) -> str:
     texto = str(error).lower()
     if "readonly" in texto or "read-only" in texto:

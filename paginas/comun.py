@@ -21,6 +21,7 @@ from geo.acceso import PUBLICO, Accion, Actor, puede
 from geo.modelo import ErrorGeo, ImportacionInvalida
 from geo.sesiones import Sesion
 from paginas import cookie
+from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from votacion import servicios as votacion_servicios
 
@@ -309,6 +310,17 @@ def actor_actual() -> Actor:
     """Quién usa la app: cuenta del equipo, participante con código o público (revisado en la base)."""
     sesion = sesion_actual()
     return sesion.actor if sesion else PUBLICO
+
+
+def nombre_de(actor: Actor) -> str:
+    """Cómo se llama quien entró, para saludarle y mostrarle con quién entró: el nombre de la persona, no su usuario
+    ni su número de participante. Es texto de usuario: se muestra con `texto_plano`."""
+    if actor.cuenta_id is None and actor.participante_id is None:
+        return actor.nombre
+    with conexion() as db:
+        if actor.cuenta_id is not None:
+            return cuentas.nombre_de(db, actor)
+        return participantes.nombre_propio(db, actor)
 
 
 def iniciar(sesion: Sesion) -> None:

@@ -76,9 +76,10 @@ st.caption(f"Los celulares entran con el QR del proyector o escribiendo `{enlace
 
 @st.fragment(run_every=2)
 def contadores() -> None:
+    """Contadores y asistencia de una sola lectura, cada 2 segundos: nunca dicen cosas distintas."""
     with comun.conexion() as db:
-        vivo = servicios.en_vivo(db, votacion_id)
-        actualizada = servicios.obtener(db, votacion_id)
+        tablero = servicios.tablero_del_taller(db, votacion_id, actor=actor)
+    vivo, actualizada, resumen = tablero["vivo"], tablero["votacion"], tablero["asistencia"]
     restantes = (None if actualizada.estado == EstadoVotacion.CERRADA else
                  servicios.segundos_restantes(actualizada, geo.ahora()))
     columnas = st.columns(4)
@@ -86,39 +87,28 @@ def contadores() -> None:
     columnas[1].metric("Papeletas", vivo["papeletas"])
     columnas[2].metric("De papel", vivo["papel"])
     columnas[3].metric("Cuenta regresiva", "—" if restantes is None else f"{restantes // 60:02d}:{restantes % 60:02d}")
+    st.subheader("Asistencia", anchor=False)
+    st.markdown(f"**{resumen['personas']}** personas en el taller (anotadas en la mesa o unidas desde su celular); "
+                f"**{resumen['votaron']}** ya votaron.")
+    if not resumen["personas"]:
+        st.caption("Aún no hay nadie: aparecen aquí al unirse con el QR o al anotarlas en la mesa.")
+        return
+    por_organizacion, por_distrito = st.columns(2)
+    with por_organizacion:
+        comun.tabla([{"Organización": o, "Personas": d["personas"], "Votaron": d["votaron"]}
+                     for o, d in resumen["por_organizacion"].items()], vacia="Aún no hay nadie.",
+                    key="consola_por_organizacion")
+    with por_distrito:
+        comun.tabla([{"Distrito": o, "Personas": d["personas"], "Votaron": d["votaron"]}
+                     for o, d in resumen["por_distrito"].items()], vacia="Aún no hay nadie.",
+                    key="consola_por_distrito")
 
 
 contadores()
 
-if votacion.estado != EstadoVotacion.CERRADA:
-    st.subheader("Cuenta regresiva", anchor=False)
-    st.caption("Se ve grande en el proyector. Solo avisa: la votación se cierra con el botón de arriba.")
-    minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
-    cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
-    if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
-        control.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor,
-                                                             ahora=geo.ahora()),
-                         f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
-    if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
-        control.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
-                         "Cuenta regresiva quitada.")
-
-st.subheader("Asistencia", anchor=False)
 with comun.conexion() as db:
-    resumen = servicios.asistencia_del_taller(db, votacion_id, actor=actor)
     personas = participantes.listar_participantes(db, proceso_id, actor=actor)
     distritos = territorio.nombres_de_distritos(db)
-st.markdown(f"**{resumen['personas']}** personas en el taller (anotadas en la mesa o unidas desde su celular); "
-            f"**{resumen['votaron']}** ya votaron.")
-por_organizacion, por_distrito = st.columns(2)
-with por_organizacion:
-    comun.tabla([{"Organización": o, "Personas": d["personas"], "Votaron": d["votaron"]}
-                 for o, d in resumen["por_organizacion"].items()], vacia="Aún no hay asistencia registrada.",
-                key="consola_por_organizacion")
-with por_distrito:
-    comun.tabla([{"Distrito": o, "Personas": d["personas"], "Votaron": d["votaron"]}
-                 for o, d in resumen["por_distrito"].items()], vacia="Aún no hay asistencia registrada.",
-                key="consola_por_distrito")
 
 if votacion.estado != EstadoVotacion.CERRADA:
     etiquetas = {p["id"]: f"{p['nombre']} ({p.get('organizacion') or participantes.TIPOS[p['tipo']]})"
@@ -161,6 +151,19 @@ if votacion.estado != EstadoVotacion.CERRADA:
             st.success(f"{comun.texto_plano(nuevo[0])} quedó registrada o registrado, con asistencia. Dígale o "
                        "anótele su código (se muestra solo esta vez):")
             st.code(nuevo[1], language=None)
+
+if votacion.estado != EstadoVotacion.CERRADA:
+    st.subheader("Cuenta regresiva", anchor=False)
+    st.caption("Se ve grande en el proyector. Solo avisa: la votación se cierra con el botón de arriba.")
+    minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
+    cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
+    if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
+        control.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor,
+                                                             ahora=geo.ahora()),
+                         f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
+    if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
+        control.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
+                         "Cuenta regresiva quitada.")
 
 st.subheader("Acta del taller", anchor="acta")
 with comun.conexion() as db:

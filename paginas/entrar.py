@@ -43,8 +43,9 @@ st.title("Entrar")
 comun.mostrar_aviso()
 
 if actor != PUBLICO:
-    st.success(f"Entró como {comun.texto_plano(actor.nombre)}, {actor.rol.etiqueta}. La sesión sigue aunque "
-               "recargue la página o abra otra pestaña de este navegador; «Salir» la cierra.")
+    usuario = f" (usuario {comun.texto_plano(actor.nombre)})" if actor.cuenta_id is not None else ""
+    st.success(f"Entró como {comun.texto_plano(comun.nombre_de(actor))}{usuario}, {actor.rol.etiqueta}. La sesión "
+               "sigue aunque recargue la página o abra otra pestaña de este navegador; «Salir» la cierra.")
     if sesion.debe_cambiar_contrasena:
         st.warning("Su cuenta es nueva: la contraseña inicial la eligió otra persona. **Cámbiela antes de seguir**; "
                    "hasta entonces no puede usar las demás páginas.", icon=":material/key:")
@@ -115,6 +116,6 @@ with equipo:
                     st.error(comun.texto_plano(str(error)))
                 else:
                     comun.iniciar(sesion)
-                    comun.avisar(f"Bienvenida o bienvenido, {sesion.actor.nombre}.")
+                    comun.avisar(f"Bienvenida o bienvenido, {comun.nombre_de(sesion.actor)}.")
                     volver_a_la_propuesta()
                     st.rerun()

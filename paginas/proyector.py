@@ -20,11 +20,13 @@ from geo.acceso import PUBLICO, SISTEMA, Accion
 from geo.dibujo import Dibujo, dibujo_de
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import NoEncontrada, formatear_soles, formatear_soles_corto
+from propuestas.modelo import NoEncontrada, formatear_soles_corto
 from votacion import almacen, servicios
 from votacion.modelo import EstadoVotacion, TipoPapeleta
 
 FILAS_RANKING = 8
+LETRA_MAPA = 30  # px de diseño (a 1920×1080): más de 1/40 del alto, como toda la letra del proyector
+SE_PUEDE_UNIR = (EstadoVotacion.PREPARADA, EstadoVotacion.ABIERTA, EstadoVotacion.PAUSADA)
 
 
 def elegir(db) -> int | None:
@@ -54,22 +56,31 @@ def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.Res
         return servicios.resultados(db, votacion_id, actor=SISTEMA, comparar=False)
 
 
+def soles(centimos: int) -> str:
+    """Soles enteros («S/ 850,000»): en el proyector los céntimos solo ocupan lugar."""
+    return f"S/ {round(centimos / 100):,}"
+
+
 def papeletas_texto(valor: float | None) -> str:
     cuantas = int(valor or 0)
     return "" if not cuantas else f"{cuantas} papeleta" + ("" if cuantas == 1 else "s")
 
 
-def contadores(vivo: dict, nombres: dict[str, str]) -> str:
+def contadores(vivo: dict) -> str:
     canales = f"{vivo['celular']} por celular · {vivo['papel']} de papel" if vivo["papel"] else "por celular"
+    return (f'<div class="pz-numeros"><div class="pz-numero"><b>{vivo["unidos"]}</b>personas unidas</div>'
+            f'<div class="pz-numero"><b>{vivo["papeletas"]}</b>papeletas<div class="pz-nota">{canales}</div></div>'
+            "</div>")
+
+
+def contadores_por_distrito(vivo: dict, nombres: dict[str, str]) -> str:
+    """Sin mapa (no se importaron límites): la tabla de unidos y papeletas por distrito."""
     filas = "".join(f"<tr><td>{html.escape(nombres.get(u, u) or 'Sin distrito')}</td>"
                     f"<td>{d['unidos']}</td><td>{d['papeletas']}</td></tr>"
                     for u, d in sorted(vivo["por_distrito"].items(), key=lambda kv: (-kv[1]["papeletas"],
                                                                                        -kv[1]["unidos"], kv[0])))
-    tabla = (f'<table class="pz-distritos"><tr><td><b>Distrito</b></td><td><b>Unidos</b></td>'
-             f'<td><b>Papeletas</b></td></tr>{filas}</table>') if filas else ""
-    return (f'<div class="pz-numeros"><div class="pz-numero"><b>{vivo["unidos"]}</b>personas unidas</div>'
-            f'<div class="pz-numero"><b>{vivo["papeletas"]}</b>papeletas<div class="pz-nota">{canales}</div></div>'
-            f"</div>{tabla}")
+    return (f'<table class="pz-distritos"><tr><td><b>Distrito</b></td><td><b>Unidos</b></td>'
+            f'<td><b>Papeletas</b></td></tr>{filas}</table>') if filas else ""
 
 
 def ancla_html(ancla) -> str:
@@ -103,10 +114,32 @@ if votacion_id is None:
     st.stop()
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def mapa(ruta: str, importacion_id: int, valores: tuple, que: str, ancho: int, alto: int) -> str:
+    """El mapa SVG (colores y rótulos sin pisarse) se rehace solo si cambió algún valor, no cada segundo."""
+    figuras = formas(ruta, importacion_id)
+    texto, titulo = ((papeletas_texto, "Papeletas por distrito de quien votó") if que == "papeletas" else
+                     (formatear_soles_corto, "Monto financiado por distrito"))
+    return pantalla.mapa_svg(figuras, dict(valores), texto_valor=texto, titulo=titulo, ancho=ancho, alto=alto,
+                             letra=LETRA_MAPA)
+
+
+def no_financiada(resultado) -> str:
+    """Por qué no se financió la primera que no alcanzó, en palabras: «Puesto 5, PP27-0029: no se financia…»."""
+    primera = resultado.primera_no_financiada
+    if primera is None or not resultado.votantes:
+        return ""
+    return (f'<div class="pz-motivo">Puesto {primera["rango"]}, {html.escape(primera["codigo"])}: no se financia. '
+            f'{html.escape(primera.get("motivo") or "")}</div>')
+
+
 @st.fragment(run_every=1)
 def en_vivo() -> None:
     """Todo lo que cambia: estado, reloj, contadores y resultados. Un segundo por vuelta: el reloj no salta;
-    lo que no cambió vuelve igual y el navegador no lo redibuja (el mapa es SVG, no un iframe)."""
+    lo que no cambió vuelve igual y el navegador no lo redibuja (el mapa es SVG, no un iframe).
+
+    Todo cabe en la pantalla sin desplazarse (1920×1080 o 1280×720: la letra y las cajas se miden en vw/vh):
+    mientras se pueda votar, el QR y su dirección siguen a la vista, también tras revelar los resultados."""
     ruta = str(comun.ruta_db())
     with comun.conexion() as db:
         try:
@@ -123,49 +156,59 @@ def en_vivo() -> None:
         nombres = territorio.nombres_de_distritos(db)
     restantes = servicios.segundos_restantes(votacion, geo.ahora())
     cerrada = votacion.estado == EstadoVotacion.CERRADA
+    se_une = votacion.estado in SE_PUEDE_UNIR
     estado = (f'<span class="pz-estado pz-{votacion.estado.value}">{votacion.estado.etiqueta}</span>'
               + html.escape(votacion.lugar))
     cabeza, reloj = st.columns([5, 1], vertical_alignment="center")
     cabeza.html(f'<div class="pz"><p class="pz-nombre">{html.escape(votacion.nombre)}</p>{estado}</div>')
     reloj.html(f'<div class="pz">{pantalla.reloj(None if cerrada else restantes)}</div>')
-    figuras = formas(ruta, importacion["id"]) if importacion else None
+    hay_mapa = importacion is not None and formas(ruta, importacion["id"]) is not None
+    enlace = comun.url_del_taller(votacion.id)
     if resultado is None:
-        izquierda, derecha = st.columns([3, 2], gap="large")
-        izquierda.html(f'<div class="pz">{contadores(vivo, nombres)}{retiros_html(retiradas)}</div>')
-        if figuras:
-            valores = {u: d["papeletas"] for u, d in vivo["por_distrito"].items() if u}
-            mapa = pantalla.mapa_svg(figuras, valores, texto_valor=papeletas_texto,
-                                     titulo="Papeletas por distrito de quien votó", alto_maximo="52vh")
-            izquierda.html(f'<div class="pz">{mapa}<div class="pz-nota">Papeletas por distrito de quien votó (las '
-                           "de papel no tienen distrito).</div></div>")
-        derecha.html(f'<div class="pz">{unirse(comun.url_del_taller(votacion.id))}</div>')
+        izquierda, derecha = st.columns([3, 2], gap="medium")
+        tabla = "" if hay_mapa else contadores_por_distrito(vivo, nombres)
+        izquierda.html(f'<div class="pz">{contadores(vivo)}{tabla}{retiros_html(retiradas)}</div>')
+        if hay_mapa:
+            valores = tuple(sorted((u, d["papeletas"]) for u, d in vivo["por_distrito"].items() if u))
+            izquierda.html(f'<div class="pz">{mapa(ruta, importacion["id"], valores, "papeletas", 1060, 600)}'
+                           '<div class="pz-nota">Papeletas por distrito de quien votó (las de papel no tienen '
+                           "distrito).</div></div>")
+        if se_une:
+            derecha.html(f'<div class="pz pz-unirse-grande">{unirse(enlace)}</div>')
         return
-    izquierda, derecha = st.columns([3, 2], gap="large")
+    financiadas = [f for f in resultado.filas if f["financiada"]]
+    usado = votacion.techo_centimos - resultado.sobrante_centimos
     titulo = "Resultado final" if cerrada else "Resultados en vivo (parciales)"
     etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
                 {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos"}.get(votacion.tipo, "Votos"))
-    financiadas = [f for f in resultado.filas if f["financiada"]]
-    usado = votacion.techo_centimos - resultado.sobrante_centimos
-    resumen = (f"{len(financiadas)} financiadas por {formatear_soles(usado)} de "
-               f"{formatear_soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
-    izquierda.html(
-        f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
-        + pantalla.barra_del_techo(resultado, alto_px=34, letra="0.75em")
-        + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
-           if resultado.votantes else "<p>Aún no hay papeletas.</p>")
-        + retiros_html(retiradas) + (ancla_html(ancla) if ancla else "") + "</div>")
-    if figuras:
-        montos: dict[str, float] = {}
-        for fila in financiadas:
-            montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        mapa = pantalla.mapa_svg(figuras, montos, texto_valor=formatear_soles_corto, titulo="Monto financiado por distrito",
-                                 alto_maximo="62vh")
-        derecha.html(f'<div class="pz">{mapa}<div class="pz-nota">Monto financiado por distrito de la propuesta.'
-                     "</div></div>")
-    if not cerrada:
-        # quien llega tarde todavía puede unirse: el QR sigue, más chico
-        derecha.html(f'<div class="pz" style="max-width:14em;margin:auto">'
-                     f'{contadores(vivo | {"por_distrito": {}}, {})}{unirse(comun.url_del_taller(votacion.id))}</div>')
+    resumen = (f"{len(financiadas)} financiadas por {soles(usado)} de {soles(votacion.techo_centimos)} · "
+               f"{resultado.votantes} papeletas")
+    ranking = (f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
+               + pantalla.barra_del_techo(resultado, alto="1.4em", letra="0.75em")
+               + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
+                  + no_financiada(resultado) if resultado.votantes else "<p>Aún no hay papeletas.</p>")
+               + retiros_html(retiradas) + "</div>")
+    montos: dict[str, float] = {}
+    for fila in financiadas:
+        montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
+    nota_mapa = '<div class="pz-nota">Monto financiado por distrito de la propuesta.</div>'
+    if se_une:  # quien llega tarde todavía puede unirse: el QR sigue a la vista
+        izquierda, centro, derecha = st.columns([5, 4, 3], gap="small")
+        izquierda.html(ranking)
+        if hay_mapa:
+            centro.html(f'<div class="pz">{mapa(ruta, importacion["id"], tuple(sorted(montos.items())), "montos", 620, 800)}'
+                        f"{nota_mapa}</div>")
+        derecha.html(f'<div class="pz pz-unirse-chico">{unirse(enlace)}{contadores(vivo)}</div>')
+        return
+    izquierda, derecha = st.columns([3, 2], gap="medium")
+    izquierda.html(ranking)
+    if hay_mapa:
+        derecha.html(f'<div class="pz">{mapa(ruta, importacion["id"], tuple(sorted(montos.items())), "montos", 740, 640)}'
+                     f"{nota_mapa}</div>")
+    if ancla:
+        derecha.html(f'<div class="pz">{ancla_html(ancla)}</div>')
+    elif not cerrada:
+        derecha.html(f'<div class="pz">{contadores(vivo)}</div>')
 
 
 en_vivo()

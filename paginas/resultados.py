@@ -127,8 +127,7 @@ else:
     st.markdown("Las dos reglas financian lo mismo.")
 
 st.subheader("¿Por qué no se financió? (Partes Iguales)", anchor=False)
-st.caption("Con Partes Iguales cada votante recibe la misma parte del techo y solo paga propuestas que eligió; "
-           "una propuesta se financia si quienes la eligieron juntan su costo.")
+st.caption(comun.texto_plano(resultado.explicacion_mes))
 for fila in resultado.filas:
     if fila["motivo_mes"]:
         st.markdown(f"- **{comun.texto_plano(fila['codigo'])}** {comun.texto_plano(fila['titulo'][:60])}: "

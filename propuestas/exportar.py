@@ -243,14 +243,13 @@ def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
          "" if f["puntaje_combinado"] is None else f"{f['puntaje_combinado']:.1f}", f["financiada"] or ""]
         for f in lista.filas], (10, 56, 24, 24, 12, 16, 14, 24))
     if territorio is not None and territorio.distritos:
-        doc.titulo("Dónde están")
         montos: dict[str, float] = {}
         for fila in lista.filas:
             if fila["financiada"] == "sí" and fila["ubigeo"]:
                 montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + 100 * fila["costo_soles"]
         puntos = [(f["lat"], f["lon"], str(f["rango"])) for f in lista.filas[:40]
                   if f["lat"] is not None and f["lon"] is not None]
-        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, puntos=puntos,
+        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, puntos=puntos, titulo="Dónde están",
                  nota="Cada punto es una propuesta con su número de orden (las 40 primeras); los distritos, más "
                       "oscuros cuanto más se financia en ellos.")
     return doc.salida()

@@ -25,7 +25,7 @@ import secrets
 from sqlite_utils import Database
 
 from geo import sesiones
-from geo.acceso import Accion, Actor, Rol, exigir, puede
+from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
 from geo.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
 from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
 from geo.sesiones import Sesion
@@ -66,10 +66,10 @@ def validar_participante(datos: dict, *, exigir_consentimiento: bool = True) -> 
     if organizacion and len(organizacion) > 160:
         problemas.append(Problema("organizacion", f"La organización tiene {len(organizacion)} caracteres; máximo 160."))
     dni = re.sub(r"\s", "", str(datos.get("dni") or "")) or None
-    if dni and not re.fullmatch(r"\d{8}", dni):
+    if dni and not re.fullmatch(r"[0-9]{8}", dni):
         problemas.append(Problema("dni", f"El DNI «{dni}» no es válido; tiene 8 dígitos."))
     telefono = re.sub(r"[\s-]", "", str(datos.get("telefono") or "")).removeprefix("+51") or None
-    if telefono and not re.fullmatch(r"9\d{8}", telefono):
+    if telefono and not re.fullmatch(r"9[0-9]{8}", telefono):
         problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
     if exigir_consentimiento and datos.get("consentimiento") is not True:
         problemas.append(Problema("consentimiento", "Hace falta el consentimiento para tratar sus datos personales "
@@ -251,6 +251,16 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
     if error:
         raise error
     return sesion
+
+
+def nombre_propio(db: Database, actor: Actor) -> str:
+    """El nombre de quien entró con su código, solo para mostrárselo a esa misma persona («Rosa Huamán», no
+    «participante 1»)."""
+    if actor.participante_id is None:
+        raise SinPermiso("Solo un agente participante con su código tiene nombre propio aquí.")
+    fila = db.execute("SELECT nombre FROM participantes WHERE id = ? AND datos_borrados_en IS NULL",
+                      [actor.participante_id]).fetchone()
+    return fila[0] if fila and fila[0] else actor.nombre
 
 
 def listar_participantes(db: Database, proceso_id: int, *, actor: Actor) -> list[dict]:

@@ -61,6 +61,26 @@ def _nada_sale_de_127(request):
     assert errores == [], f"errores de JavaScript en la página: {errores}"
 
 
+# Sin el selector de archivos del sistema, Streamlit descarga con un enlace común (lo que Playwright ve).
+SIN_SELECTOR_DE_ARCHIVOS = "window.showSaveFilePicker = async () => { throw new Error('sin selector'); };"
+
+
+@pytest.fixture
+def limpio(chromium):
+    """Fábrica de páginas que además falla si se abrió un diálogo (un alert inyectado); lo demás (nada sale de
+    127.0.0.1, ningún error de JavaScript) lo vigila `_nada_sale_de_127` en toda prueba con navegador."""
+    dialogos = []
+
+    def pagina(ancho=1366, alto=900):
+        nueva = chromium.pagina(ancho=ancho, alto=alto)
+        nueva.on("dialog", lambda d: (dialogos.append(d.message), d.dismiss()))
+        nueva.add_init_script(SIN_SELECTOR_DE_ARCHIVOS)
+        return nueva
+
+    yield pagina
+    assert dialogos == [], "se ejecutó JavaScript inyectado"
+
+
 @pytest.fixture
 def db():
     base = geo.abrir(memoria=True)
@@ -132,6 +152,20 @@ DATOS_JOVEN = {
     "proponente_tipo": "joven", "proponente_nombre": "Rosa Huamán", "contacto": "987654321",
     "lat": -9.0485, "lon": -77.8046,
 }
+
+
+@pytest.fixture
+def base_app(tmp_path, monkeypatch):
+    """Base en archivo con el territorio de Huaylas para AppTest (la app la abre por PLATAFORMA_DB)."""
+    from propuestas import servicios as propuestas_servicios
+    ruta = tmp_path / "plataforma.db"
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    with geo.abrir(ruta) as db:
+        propuestas_servicios.preparar(db)
+        for archivo in (LIMITES, INDICADORES, CENTROS):
+            servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
+    return ruta
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from geo.db import listar_eventos, respaldar, restaurar, revisar_respaldo
 from propuestas import participantes, servicios
 from propuestas.modelo import DatosInvalidos, Estado
 from tests.conftest import (ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, RAIZ, abrir_sesion, filas,
-                            registrar_propuesta)
+                            registrar_propuesta, texto_de_pdf)
 from votacion.servicios import MIGRACIONES
 
 CLAVE = "una contraseña larga"
@@ -357,11 +357,15 @@ def test_exportar_y_borrar_datos_personales(db_proceso):
         participantes.entrar_con_codigo(db_proceso, codigo, origen="ip:1", ahora=AHORA)
 
 
-def test_tarjetas_pdf_ocho_por_hoja():
-    tarjetas = [(f"Persona {i} Ñuñoa ✨", participantes.generar_codigo()) for i in range(9)]
+def test_tarjetas_pdf_ocho_por_hoja(tmp_path):
+    """Nueve tarjetas: ocho en la primera hoja, la novena sola en la segunda, cada una con su código."""
+    tarjetas = [(f"Persona {i} Ñuñoa", participantes.generar_codigo()) for i in range(9)]
     pdf = participantes.tarjetas_pdf(tarjetas, proceso="PP 2027", url_base="http://192.168.1.10:8501")
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + \
-        pdf.count(b"/Type /Page ") >= 2
+    hojas = texto_de_pdf(pdf, tmp_path).split("\f")
+    hojas = [hoja for hoja in hojas if hoja.strip()]
+    assert len(hojas) == 2
+    assert [sum(f"Persona {i} Ñuñoa" in hoja for i in range(9)) for hoja in hojas] == [8, 1]
+    assert all(codigo in hojas[i // 8] for i, (_, codigo) in enumerate(tarjetas))
 
 
 # --- páginas: por URL sin el rol, solo el motivo ------------------------------------------------

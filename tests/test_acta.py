@@ -82,3 +82,48 @@ def test_la_linea_de_comandos_da_la_misma_acta(cerrada, tmp_path):
                              cwd=RAIZ, capture_output=True, text=True, timeout=120)
     assert corrida.returncode == 0, corrida.stderr
     assert salida.read_bytes() == acta.acta_pdf(db, abierta.id)  # otro proceso, otro día: el mismo archivo
+
+
+def test_el_acta_nombra_a_la_persona_que_facilito_y_no_su_usuario(db_viables, tmp_path):
+    from geo import cuentas
+    from geo.acceso import LINEA_DE_COMANDOS, Actor, Rol
+
+    db, codigos = db_viables
+    cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena="una contraseña larga",
+                         actor=LINEA_DE_COMANDOS, ahora=AHORA_VOTO)
+    fabi = Actor(Rol.FACILITADOR, "fabi", cuenta_id=cuentas.crear_cuenta(
+        db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena="una contraseña larga",
+        actor=LINEA_DE_COMANDOS, ahora=AHORA_VOTO))
+    abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
+    _votar_muchos(db, abierta, codigos)
+    votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=fabi, ahora=AHORA_VOTO + 60 * SEGUNDO)
+    texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path).split())
+    assert "Facilitación: Fabiola Milla, facilitadora." in texto  # «facilitadora»: la de las pruebas, sin cuenta
+    assert "fabi." not in texto and "fabi," not in texto
+
+
+TITULOS_ACTA = ("Asistencia", "Método", "Resultados", "Monto financiado por distrito", "Acuerdos y compromisos",
+                "Firmas de los agentes participantes", "Verificación")
+
+
+def test_el_acta_no_deja_paginas_huerfanas_ni_titulos_al_pie(cerrada, tmp_path):
+    """Con 1 a 45 acuerdos el acta gana páginas: ninguna página queda con un par de renglones sueltos
+    («figura con su recibo.»), ningún título queda solo al pie, y la verificación va entera en una página."""
+    db, _, abierta = cerrada
+    ruta = tmp_path / "documento.pdf"
+    paginas_vistas = set()
+    for numero in range(2, 46):
+        votacion.anotar_acuerdo(db, abierta.id, f"Acuerdo número {numero} del taller sobre obras y plazos",
+                                "Municipalidad de Caraz", "marzo de 2027", actor=FACILITADORA, ahora=AHORA_VOTO)
+        texto = texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path)
+        paginas = [[linea.strip() for linea in pagina.splitlines() if linea.strip()]
+                   for pagina in texto.split("\f") if pagina.strip()]
+        paginas_vistas.add(len(paginas))
+        for numero_pagina, renglones in enumerate(paginas, start=1):
+            assert len(renglones) >= 5, f"{numero} acuerdos: la página {numero_pagina} solo tiene {renglones}"
+            assert renglones[-1] not in TITULOS_ACTA, f"{numero} acuerdos: «{renglones[-1]}» quedó al pie"
+        verificacion = next(r for r in paginas if "Verificación" in r)
+        assert any("figura con su recibo." in renglon for renglon in verificacion), f"{numero} acuerdos"
+    assert len(paginas_vistas) >= 2, paginas_vistas  # se cruzó al menos un salto de página
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(ruta), str(tmp_path / "ultima")], check=True)
+    assert len(list(tmp_path.glob("ultima-*.png"))) == len(paginas)

@@ -9,7 +9,7 @@ from propuestas import deliberacion, participantes
 from propuestas import servicios
 from propuestas.deliberacion.modelo import (Argumento, Postura, destacados, equilibrio, espera_para_publicar,
                                             hay_desacuerdo, validar_argumento)
-from propuestas.modelo import DatosInvalidos, Estado
+from propuestas.modelo import DatosInvalidos, Estado, NoEncontrada
 from tests.conftest import (ADMIN, DATOS_JOVEN, EVALUADORA, FACILITADORA, HOY_EVALUACION, HOY_REGISTRO, filas,
                             registrar_propuesta)
 
@@ -287,9 +287,11 @@ def test_fusion_falla_entera_si_una_no_puede(debate):
     db, codigo, *_ = debate
     otra = registrar_propuesta(db).codigo
     antes = [dict(f) for f in db["propuestas"].rows]
-    with pytest.raises(Exception):
+    eventos = filas(db, "eventos")
+    with pytest.raises(NoEncontrada, match="No existe la propuesta 'NO-EXISTE'"):
         deliberacion.fusionar(db, [otra, "NO-EXISTE"], codigo, "Duplicadas", actor=FACILITADORA, ahora=HOY_REGISTRO)
-    assert [dict(f) for f in db["propuestas"].rows] == antes
+    assert [dict(f) for f in db["propuestas"].rows] == antes  # `otra` no quedó fusionada a medias
+    assert filas(db, "eventos") == eventos
 
 
 def test_sintesis_y_cierre_de_la_deliberacion(debate):

@@ -2,6 +2,7 @@
 tipos equivocados. Cada una termina en un mensaje en castellano del tipo esperado, nunca en una
 excepción cualquiera, y una falla no cambia la base."""
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,11 +67,23 @@ def test_puntos_con_cualquier_cosa(lat, lon):
                        VALORES))
 def test_participante_con_cualquier_cosa(datos):
     try:
-        participantes.validar_participante(datos)
+        limpio = participantes.validar_participante(datos)
     except DatosInvalidos as error:
         assert all(p.mensaje for p in error.problemas)
     except (AttributeError, TypeError) as error:  # tipos imposibles desde un formulario
         pytest.fail(f"{type(error).__name__}: {error}")
+    else:  # aceptado: una línea de texto por campo, DNI de 8 dígitos, celular de 9 que empieza con 9
+        assert datos.get("consentimiento") is True and limpio["tipo"] in participantes.TIPOS
+        assert 2 <= len(limpio["nombre"]) <= 120 and "\n" not in limpio["nombre"]
+        assert limpio["dni"] is None or re.fullmatch("[0-9]{8}", limpio["dni"])
+        assert limpio["telefono"] is None or re.fullmatch("9[0-9]{8}", limpio["telefono"])
+
+
+def test_dni_y_celular_solo_con_cifras_comunes():
+    """`\\d` también acepta cifras arábigo-índicas o de ancho completo: un DNI así no existe en RENIEC."""
+    for campo, valor in (("dni", "٤٥٦٧٨٩٠١"), ("dni", "４５６７８９０１"), ("telefono", "9８７６５４３２１")):
+        with pytest.raises(DatosInvalidos, match=campo.upper() if campo == "dni" else "celular"):
+            participantes.validar_participante({"nombre": "Rosa", "tipo": "joven", "consentimiento": True, campo: valor})
 
 
 @RAPIDO
@@ -87,9 +100,11 @@ def test_archivos_con_cualquier_contenido(tmp_path_factory, contenido):
     ruta.write_bytes(contenido)
     for leer in (leer_limites, leer_indicadores, leer_centros_poblados):
         try:
-            leer(ruta)
+            leido = leer(ruta)
         except ImportacionInvalida as error:
             assert error.problemas and "archivo.geojson" in str(error)
+        else:  # bytes al azar no son límites de Huaylas ni una tabla con sus filas
+            pytest.fail(f"{leer.__name__} aceptó {contenido[:40]!r}: {leido!r:.200}")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

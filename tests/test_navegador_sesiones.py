@@ -44,14 +44,6 @@ def app(tmp_path_factory, _plantilla_viables):
         yield url, ruta, creada.id, personas
 
 
-@pytest.fixture
-def limpio(chromium):
-    chromium.externas.clear()
-    chromium.errores.clear()
-    yield chromium
-    assert chromium.externas == [] and chromium.errores == []
-
-
 def _listo(pagina):
     pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
 
@@ -69,10 +61,10 @@ def _esperar_cookie(pagina):
     raise AssertionError("la cookie de sesión no llegó al navegador")
 
 
-def test_el_equipo_sigue_dentro_al_recargar_y_en_otra_pestana_y_salir_la_cierra(app, limpio):
+def test_el_equipo_sigue_dentro_al_recargar_y_en_otra_pestana_y_salir_la_cierra(app, chromium):
     """Antes: recargar o abrir un enlace en otra pestaña dejaba al equipo en «Sin acceso… entró como público»."""
     url, _, _, _ = app
-    pagina = limpio.pagina()
+    pagina = chromium.pagina()
     navegador.entrar(pagina, url, "ana", CLAVE)
     cookie = _esperar_cookie(pagina)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"] and cookie["expires"] > 0
@@ -98,15 +90,16 @@ def test_el_equipo_sigue_dentro_al_recargar_y_en_otra_pestana_y_salir_la_cierra(
     navegador.capturar(otra, "sesion_equipo_tras_salir")
 
 
-def test_el_navegador_abierto_de_una_facilitadora_desactivada_ya_no_registra(app, limpio):
+def test_el_navegador_abierto_de_una_facilitadora_desactivada_ya_no_registra(app, chromium):
     """Antes: con la cuenta ya desactivada, su navegador abierto registró a una persona y emitió un código."""
     url, ruta, _, _ = app
-    pagina = limpio.pagina()
+    pagina = chromium.pagina()
     navegador.entrar(pagina, url, "fabi", CLAVE)
     _esperar_cookie(pagina)
     navegador.ir_a(pagina, "Participantes y códigos")
-    pagina.get_by_label("Nombre completo").fill("Persona Nueva Registrada")
-    pagina.get_by_text("La persona consiente").click()
+    nuevo = pagina.get_by_test_id("stForm").filter(has=pagina.get_by_role("button", name="Registrar y emitir código"))
+    nuevo.get_by_label("Nombre completo").fill("Persona Nueva Registrada")  # (la otra es la de «Corregir sus datos»)
+    nuevo.get_by_text("La persona consiente").click()
     with geo.abrir(ruta) as db:
         (fabi,) = db.execute("SELECT id FROM cuentas WHERE usuario = 'fabi'").fetchone()
         cuentas.desactivar_cuenta(db, fabi, actor=ADMIN, ahora=geo.ahora())
@@ -127,12 +120,12 @@ def test_el_navegador_abierto_de_una_facilitadora_desactivada_ya_no_registra(app
     ("Juan Pérez", "revocar", "Su código de acceso fue revocado"),
     ("Elena Quispe", "borrar", "se dio de baja"),
 ], ids=["codigo-revocado", "participante-borrado"])
-def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(app, limpio, persona, quitar, motivo):
+def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(app, chromium, persona, quitar, motivo):
     """Antes: un código revocado o un participante borrado seguían votando desde el celular que ya había entrado;
     y recargar la papeleta pedía otra vez el código."""
     url, ruta, votacion_id, personas = app
     pid, codigo = personas[persona]
-    celular = limpio.pagina(390, 844)
+    celular = chromium.pagina(390, 844)
     celular.goto(f"{url}/?taller={votacion_id}")
     celular.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
     celular.get_by_role("button", name="Entrar y votar").click()
@@ -168,11 +161,11 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
         assert filas(db, "papeletas") == antes
 
 
-def test_inventar_x_forwarded_for_no_da_intentos_nuevos(app, limpio):
+def test_inventar_x_forwarded_for_no_da_intentos_nuevos(app, chromium):
     """Antes: desde 127.0.0.1 el servidor creía `X-Forwarded-For` y cada valor inventado era un origen nuevo."""
     url, ruta, _, _ = app
     for numero in range(3):
-        pagina = limpio.pagina()
+        pagina = chromium.pagina()
         pagina.context.set_extra_http_headers({"X-Forwarded-For": f"10.9.{numero}.1"})
         pagina.goto(f"{url}/entrar")
         pagina.get_by_label("Código de acceso (está en su tarjeta)").fill("AAAAA-AAAAA")

@@ -15,7 +15,7 @@ from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import AHORA, FACILITADORA, copiar_viables
-from tests.test_navegador_votacion import CLAVE, RECIBO, _priorizacion_hoy, crear_equipo, limpio  # noqa: F401
+from tests.test_navegador_votacion import CLAVE, RECIBO, _priorizacion_hoy, crear_equipo
 from votacion import almacen
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion

@@ -38,7 +38,6 @@ PIXELES_SIN_PINTAR = """(puntos) => puntos.filter(([ubigeo, lat, lon]) => {
     const alfa = lienzo._ctx.getImageData(Math.round(p.x * escala), Math.round(p.y * escala), 1, 1).data[3];
     return alfa === 0;
 }).map(([ubigeo]) => ubigeo)"""
-SIN_SELECTOR_DE_ARCHIVOS = "window.showSaveFilePicker = async () => { throw new Error('sin selector'); };"
 
 
 def _priorizacion_hoy(db) -> None:
@@ -86,25 +85,6 @@ def app(tmp_path_factory, _plantilla_viables):
                                            ("Elena Quispe", "021206"))]
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta, creada.id, codigos, personas
-
-
-@pytest.fixture
-def limpio(chromium):
-    """Al final: ninguna petición a internet, ningún error de JavaScript y ningún diálogo (alert) inyectado."""
-    chromium.externas.clear()
-    chromium.errores.clear()
-    dialogos = []
-
-    def pagina(ancho=1366, alto=900):
-        nueva = chromium.pagina(ancho=ancho, alto=alto)
-        nueva.on("dialog", lambda d: (dialogos.append(d.message), d.dismiss()))
-        nueva.add_init_script(SIN_SELECTOR_DE_ARCHIVOS)
-        return nueva
-
-    yield pagina
-    assert dialogos == [], "se ejecutó JavaScript inyectado"
-    assert chromium.externas == [], "la app pidió recursos de internet"
-    assert chromium.errores == [], "errores de JavaScript en la página"
 
 
 def _listo(pagina):
@@ -157,7 +137,7 @@ def _tabla_como_csv(pagina, tabla) -> str:
     CSV» de Streamlit, en castellano: static/plataforma/idioma.js).
 
     Chromium ofrecería el selector de archivos del sistema, que sin pantalla nunca responde; la página se
-    abrió con `SIN_SELECTOR_DE_ARCHIVOS` y Streamlit descarga entonces con un enlace común."""
+    abrió con `conftest.SIN_SELECTOR_DE_ARCHIVOS` y Streamlit descarga entonces con un enlace común."""
     tabla.hover()
     with pagina.expect_download() as descarga:
         tabla.get_by_role("button", name="Descargar como CSV").click()

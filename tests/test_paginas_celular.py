@@ -155,7 +155,7 @@ def test_la_lista_para_crear_una_votacion_muestra_el_costo_que_usara_la_papeleta
 
 @pytest.mark.parametrize("pagina, actor, vacia", [
     ("paginas/participantes.py", FACILITADORA, "Todavía no hay agentes participantes registrados en este proceso."),
-    ("paginas/consola.py", FACILITADORA, "Aún no hay asistencia registrada."),
+    ("paginas/consola.py", FACILITADORA, "Aún no hay nadie: aparecen aquí al unirse con el QR o al anotarlas"),
 ], ids=["participantes", "consola"])
 def test_una_tabla_sin_filas_lo_dice_en_castellano(base_votacion, pagina, actor, vacia):
     """Antes: una tabla vacía, que Streamlit dibuja con la palabra «empty»."""

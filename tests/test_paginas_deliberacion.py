@@ -1,9 +1,9 @@
 """Páginas de deliberación (ficha, moderación, resumen) con AppTest desde app.py."""
 import geo
 from geo.acceso import PUBLICO, Actor, Rol
-from propuestas import deliberacion, participantes, servicios
+from propuestas import deliberacion, participantes
 from tests.conftest import FACILITADORA
-from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos, base  # noqa: F401
+from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos
 from propuestas.modelo import Fase
 
 
@@ -20,8 +20,8 @@ def _preparar(ruta):
     return propuesta.codigo, *actores
 
 
-def test_participante_publica_argumento_y_apoya_desde_la_ficha(base):
-    codigo, rosa, _ = _preparar(base)
+def test_participante_publica_argumento_y_apoya_desde_la_ficha(base_app):
+    codigo, rosa, _ = _preparar(base_app)
     app = _app("paginas/propuestas.py", rosa, propuesta=codigo)
     app.radio(key="postura_nuevo_0").set_value(deliberacion.Postura.EN_CONTRA)
     app.text_area(key="texto_nuevo_0").input("<b>Ya hay</b> una losa **cerca**")
@@ -36,8 +36,8 @@ def test_participante_publica_argumento_y_apoya_desde_la_ficha(base):
     assert app.button(key="debate_retirar_apoyo")
 
 
-def test_argumento_demasiado_largo_conserva_el_texto(base):
-    codigo, rosa, _ = _preparar(base)
+def test_argumento_demasiado_largo_conserva_el_texto(base_app):
+    codigo, rosa, _ = _preparar(base_app)
     app = _app("paginas/propuestas.py", rosa, propuesta=codigo)
     largo = "palabra " * 2500
     app.text_area(key="texto_nuevo_0").input(largo)
@@ -46,9 +46,9 @@ def test_argumento_demasiado_largo_conserva_el_texto(base):
     assert app.text_area(key="texto_nuevo_0").value == largo
 
 
-def test_publico_ve_conteos_y_motivo_pero_no_puede_argumentar(base):
-    codigo, rosa, juan = _preparar(base)
-    with geo.abrir(base) as db:
+def test_publico_ve_conteos_y_motivo_pero_no_puede_argumentar(base_app):
+    codigo, rosa, juan = _preparar(base_app)
+    with geo.abrir(base_app) as db:
         ahora = geo.ahora()
         deliberacion.argumentar(db, codigo, "Buen proyecto", "a_favor", actor=rosa, ahora=ahora)
         malo = deliberacion.argumentar(db, codigo, "Insulto grosero", "en_contra", actor=juan, ahora=ahora)
@@ -60,9 +60,9 @@ def test_publico_ve_conteos_y_motivo_pero_no_puede_argumentar(base):
     assert not [f for f in app.get("form") if "argumentar" in str(f.proto)]
 
 
-def test_facilitadora_oculta_desde_la_ficha_y_la_cola_queda_vacia(base):
-    codigo, rosa, juan = _preparar(base)
-    with geo.abrir(base) as db:
+def test_facilitadora_oculta_desde_la_ficha_y_la_cola_queda_vacia(base_app):
+    codigo, rosa, juan = _preparar(base_app)
+    with geo.abrir(base_app) as db:
         malo = deliberacion.argumentar(db, codigo, "Insulto grosero", "en_contra", actor=juan, ahora=geo.ahora())
         deliberacion.reportar(db, "argumento", malo, "ofensivo", actor=rosa, origen="x", ahora=geo.ahora())
     app = _app("paginas/moderacion.py", FACILITADORA)
@@ -73,16 +73,16 @@ def test_facilitadora_oculta_desde_la_ficha_y_la_cola_queda_vacia(base):
     assert "Reportes pendientes (0)" in textos and "Oculto ahora (1)" in textos
 
 
-def test_moderacion_exige_rol(base):
-    _preparar(base)
+def test_moderacion_exige_rol(base_app):
+    _preparar(base_app)
     for actor in (None, Actor(Rol.PARTICIPANTE, "p", participante_id=1)):
         app = _app("paginas/moderacion.py", actor)
         assert "Sin acceso" in [t.value for t in app.title]
 
 
-def test_resumen_de_deliberacion(base):
-    codigo, rosa, juan = _preparar(base)
-    with geo.abrir(base) as db:
+def test_resumen_de_deliberacion(base_app):
+    codigo, rosa, juan = _preparar(base_app)
+    with geo.abrir(base_app) as db:
         deliberacion.argumentar(db, codigo, "A favor", "a_favor", actor=rosa, ahora=geo.ahora())
         deliberacion.apoyar(db, codigo, actor=juan, ahora=geo.ahora())
     app = _app("paginas/deliberacion.py", PUBLICO)

@@ -6,7 +6,7 @@ from propuestas import servicios
 from propuestas.modelo import Fase
 from tests.conftest import FACILITADORA
 from tests.test_importar import BUENA, como_csv, como_xlsx
-from tests.test_paginas_propuestas import _app, _crear_proceso, _textos, base  # noqa: F401 (fixture)
+from tests.test_paginas_propuestas import _app, _crear_proceso, _textos
 
 SIN_FECHA = {**BUENA, "Fecha de registro": ""}
 
@@ -19,8 +19,8 @@ def _subir(app, nombre: str, contenido: bytes):
     return app
 
 
-def test_el_publico_y_los_participantes_no_entran(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_el_publico_y_los_participantes_no_entran(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/importar.py")
     assert app.title[0].value == "Sin acceso" and not app.file_uploader
     participante = Actor(Rol.PARTICIPANTE, "Rosa", participante_id=1)
@@ -28,8 +28,8 @@ def test_el_publico_y_los_participantes_no_entran(base):
     assert app.title[0].value == "Sin acceso"
 
 
-def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/importar.py", actor=FACILITADORA)
     assert [b.label for b in app.get("download_button")][:2] == ["Plantilla Excel (con listas desplegables)",
                                                                   "Plantilla CSV"]
@@ -45,12 +45,12 @@ def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base):
     tabla = app.dataframe[0].value
     assert list(tabla["Fila"]) == [2, 3, 4] and "«Huaraz» no es un distrito" in tabla["Problemas"].iloc[1]
     assert not [b for b in app.button if b.key == "importar_confirmar"]
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         assert db.execute("SELECT count(*) FROM propuestas").fetchone() == (0,)
 
 
-def test_sin_problemas_importa_todas_y_vacia_el_cargador(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_sin_problemas_importa_todas_y_vacia_el_cargador(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/importar.py", actor=FACILITADORA)
     buenas = [SIN_FECHA, {**SIN_FECHA, "N.º de ficha": "F-2", "Título": "Riego tecnificado en Cochamarca"}]
     _subir(app, "fichas.csv", como_csv(buenas))
@@ -60,6 +60,6 @@ def test_sin_problemas_importa_todas_y_vacia_el_cargador(base):
     assert not app.exception, app.exception
     assert "Se importaron 2 propuestas de «fichas.csv»: PP27-0001 a PP27-0002" in _textos(app).replace("\\", "")
     assert app.file_uploader[0].value is None  # listo para el siguiente lote
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         proceso = servicios.proceso_actual(db)
         assert servicios.contar(db, proceso.id) == 2

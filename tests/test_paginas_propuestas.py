@@ -1,31 +1,17 @@
 """Páginas de procesos, proponer, propuestas y evaluación, con AppTest desde app.py."""
 import datetime as dt
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
-from geo import servicios as territorio
 from paginas.comun import CORTE, texto_plano
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
-from tests.conftest import (ADMIN, AHORA, CENTROS, DATOS_JOVEN, EVALUADORA, INDICADORES, LIMITES, RAIZ,
+from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, RAIZ,
                             abrir_sesion)
 
 HOY = servicios.fecha_local(geo.ahora())
 INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
-
-
-@pytest.fixture
-def base(tmp_path, monkeypatch):
-    ruta = tmp_path / "plataforma.db"
-    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
-    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
-        servicios.preparar(db)
-        for archivo in (LIMITES, INDICADORES, CENTROS):
-            territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
-    return ruta
 
 
 def _crear_proceso(ruta, fase_hoy: Fase):
@@ -76,8 +62,8 @@ def _llenar_joven(app):
     return app
 
 
-def test_proponer_de_principio_a_fin_con_centro_poblado(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _llenar_joven(_app("paginas/proponer.py"))
     assert app.query_params["borrador"], "el borrador debe ir en el enlace"
     app.selectbox(key="proponer_centro").set_value("0212060001").run()
@@ -85,13 +71,13 @@ def test_proponer_de_principio_a_fin_con_centro_poblado(base):
     app.button(key="proponer_registrar").click().run()
     assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in _textos(app)
     assert "borrador" not in app.query_params and app.text_input(key="f_titulo").value in ("", None)
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001")
     assert (ficha.propuesta.ubigeo, ficha.propuesta.centro_poblado) == ("021206", "PAMPAROMAS")
 
 
-def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/proponer.py")
     app.text_input(key="f_titulo").input("Losa").run()
     app.text_input(key="f_lat").input("-12.05").run()
@@ -102,12 +88,12 @@ def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base):
     assert "fuera de los distritos de la provincia Huaylas" in errores
     assert "El problema: falta completarlo." in errores
     assert app.text_input(key="f_titulo").value == "Losa"
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         assert servicios.buscar(db, 1) == []
 
 
-def test_el_borrador_se_recupera_con_su_enlace(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_el_borrador_se_recupera_con_su_enlace(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/proponer.py")
     app.text_input(key="f_titulo").input("Canal de riego para Huata").run()
     clave = app.query_params["borrador"]
@@ -116,21 +102,21 @@ def test_el_borrador_se_recupera_con_su_enlace(base):
     assert "Recuperamos su borrador" in _textos(nueva)
 
 
-def test_enlace_de_borrador_inventado(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_enlace_de_borrador_inventado(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/proponer.py", borrador="no-existe")
     assert "No se encontró ese borrador" in _textos(app)
 
 
-def test_proponer_fuera_de_fase_dice_cuando(base):
-    _crear_proceso(base, Fase.EVALUACION)
+def test_proponer_fuera_de_fase_dice_cuando(base_app):
+    _crear_proceso(base_app, Fase.EVALUACION)
     app = _app("paginas/proponer.py")
     assert "No se pueden registrar propuestas: la fase actual es «Evaluación técnica»" in _textos(app)
     assert not app.text_input
 
 
-def test_proponer_formulario_completo_pide_los_campos_del_planificador(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_proponer_formulario_completo_pide_los_campos_del_planificador(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     app = _app("paginas/proponer.py")
     app.radio(key="f_profundidad").set_value("organizacion").run()
     _llenar_joven(app)
@@ -140,10 +126,10 @@ def test_proponer_formulario_completo_pide_los_campos_del_planificador(base):
     assert "«mil soles» no es un monto en soles" in errores and "Madurez (Invierte.pe): elija una opción." in errores
 
 
-def test_lista_filtra_y_abre_la_ficha_con_texto_escapado(base):
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
-    _registrar(base, momento, titulo="<b>Losa</b> [clic](javascript:alert(1))")
-    _registrar(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614,
+def test_lista_filtra_y_abre_la_ficha_con_texto_escapado(base_app):
+    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
+    _registrar(base_app, momento, titulo="<b>Losa</b> [clic](javascript:alert(1))")
+    _registrar(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614,
                propuesta="Instalar la red de agua y un reservorio.")
     app = _app("paginas/propuestas.py")
     assert "**2 propuestas**" in _textos(app)
@@ -154,14 +140,14 @@ def test_lista_filtra_y_abre_la_ficha_con_texto_escapado(base):
     assert titulo == f"PP27-0001 · {texto_plano('<b>Losa</b> [clic](javascript:alert(1))')}"
 
 
-def test_ficha_inexistente(base):
-    _crear_proceso(base, Fase.REGISTRO)
+def test_ficha_inexistente(base_app):
+    _crear_proceso(base_app, Fase.REGISTRO)
     assert "No existe la propuesta 'XX-1'" in _textos(_app("paginas/propuestas.py", propuesta="XX-1"))
 
 
-def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
-    _, momento = _crear_proceso(base, Fase.EVALUACION)
-    _registrar(base, momento + dt.timedelta(days=1))
+def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base_app):
+    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
+    _registrar(base_app, momento + dt.timedelta(days=1))
     app = _app("paginas/evaluar.py", EVALUADORA)
     app.button(key="evaluar_admitida").click().run()
     assert "PP27-0001 quedó admitida" in _textos(app)
@@ -170,13 +156,13 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base):
     app.button(key="FormSubmitter:evaluar_formulario_PP27-0001-Guardar evaluación").click().run()
     assert not app.exception
     assert app.metric[0].value == "25.00 / 100"  # alineamiento 3 de 3 (peso 25); Caraz: brecha sugerida 0
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.VIABLE
 
 
-def test_no_admitir_pide_confirmacion_con_el_motivo(base):
-    _, momento = _crear_proceso(base, Fase.EVALUACION)
-    _registrar(base, momento + dt.timedelta(days=1))
+def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
+    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
+    _registrar(base_app, momento + dt.timedelta(days=1))
     app = _app("paginas/evaluar.py", EVALUADORA)
     app.button(key="evaluar_no_admitida").click().run()  # sin motivo: lo dice y no pregunta
     assert "requiere un motivo" in _errores(app) and not app.warning
@@ -185,21 +171,21 @@ def test_no_admitir_pide_confirmacion_con_el_motivo(base):
     assert "¿No admitir PP27-0001?" in _textos(app) and "No es competencia de la municipalidad." in _textos(app)
     app.button(key="evaluar_no_admitida_cancelar").click().run()
     assert not app.warning and app.text_area(key="evaluar_PP27-0001_motivo_admision").value  # lo escrito queda
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.REGISTRADA
     app.button(key="evaluar_no_admitida").click().run()
     app.button(key="evaluar_no_admitida_confirmar").click().run()
     assert "PP27-0001 quedó no admitida" in _textos(app)
     assert not [b for b in app.button if b.key == "evaluar_reabrir"]  # reabrir es de administración
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         propuesta = servicios.obtener(db, "PP27-0001").propuesta
     assert (propuesta.estado, propuesta.motivo_estado) == (Estado.NO_ADMITIDA, "No es competencia de la municipalidad.")
 
 
-def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base):
-    _, momento = _crear_proceso(base, Fase.EVALUACION)
-    _registrar(base, momento + dt.timedelta(days=1))
-    with geo.abrir(base) as db:
+def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base_app):
+    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
+    _registrar(base_app, momento + dt.timedelta(days=1))
+    with geo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.NO_ADMITIDA, actor=EVALUADORA, motivo="Fuera de competencia",
                                ahora=momento + dt.timedelta(days=2))
     app = _app("paginas/evaluar.py", ADMIN)
@@ -215,29 +201,29 @@ def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base):
         ["no admitida", "registrada", "Se marcó por error: sí es competencia."]]
 
 
-def test_crear_y_editar_proceso(base):
+def test_crear_y_editar_proceso(base_app):
     app = _app("paginas/procesos.py", ADMIN)
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "Proceso PP27 creado" in _textos(app)
     app.selectbox(key="procesos_editar").select_index(1).run()
     app.text_input(key="proceso_techo_PP27").input("2.500.000,00")
     app.button(key="FormSubmitter:procesos_formulario_PP27-Guardar cambios").click().run()
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         assert servicios.proceso_actual(db).techo_centimos == 250_000_000
 
 
-def test_proceso_con_pesos_que_no_suman_100(base):
+def test_proceso_con_pesos_que_no_suman_100(base_app):
     app = _app("paginas/procesos.py", ADMIN)
     app.text_input(key="proceso_techo_nuevo").input("mil")
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "«mil» no es un monto" in _errores(app)
 
 
-def test_la_autora_retira_su_propuesta_desde_la_ficha(base):
+def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
     from geo.acceso import Actor, Rol
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
+    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
     autora = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         db.execute("INSERT INTO participantes (id, proceso_id, nombre, tipo, consentimiento_en, registrado_en) "
                    "VALUES (1, 1, 'Rosa', 'joven', '2026-11-24', '2026-11-24')")
         clave = servicios.crear_borrador(db, 1, actor=autora, ahora=momento)
@@ -247,15 +233,15 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base):
     app = _app("paginas/propuestas.py", autora, propuesta="PP27-0001")
     app.text_area(key="retirar_motivo").input("Ya la resolvió la comunidad con faena.")
     app.button(key="FormSubmitter:propuestas_retirar-Retirar mi propuesta").click().run()
-    with geo.abrir(base) as db:
+    with geo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001")
     assert ficha.propuesta.estado == Estado.RETIRADA and ficha.historial[-1]["actor"] == "participante:1"
 
 
-def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base):
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
-    _registrar(base, momento)
-    with geo.abrir(base) as db:
+def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base_app):
+    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
+    _registrar(base_app, momento)
+    with geo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=momento)
     app = _app("paginas/evaluar.py", EVALUADORA)
     assert not app.select_slider
@@ -263,11 +249,11 @@ def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base):
         _textos(app)
 
 
-def test_la_lista_ve_una_propuesta_nueva_sin_reiniciar(base):
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
-    _registrar(base, momento)
+def test_la_lista_ve_una_propuesta_nueva_sin_reiniciar(base_app):
+    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
+    _registrar(base_app, momento)
     app = _app("paginas/propuestas.py")
     assert "**1 propuesta**" in _textos(app)
-    _registrar(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
+    _registrar(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
     app.run()
     assert "**2 propuestas**" in _textos(app)

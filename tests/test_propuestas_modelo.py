@@ -51,10 +51,28 @@ def test_proceso_con_fechas_superpuestas_y_pesos_que_no_suman_100():
     assert "Los pesos suman 90" in str(error.value)
 
 
+# Los pasos permitidos, escritos a mano (no leídos de TRANSICIONES: una tabla cambiada por error debe fallar aquí).
+PASOS_PERMITIDOS = {
+    ("borrador", "registrada"), ("borrador", "retirada"),
+    ("registrada", "admitida"), ("registrada", "no_admitida"), ("registrada", "fusionada"), ("registrada", "retirada"),
+    ("admitida", "en_evaluacion"), ("admitida", "fusionada"), ("admitida", "retirada"),
+    ("en_evaluacion", "viable"), ("en_evaluacion", "no_viable"), ("en_evaluacion", "fusionada"),
+    ("en_evaluacion", "retirada"),
+    ("viable", "priorizada"), ("viable", "fusionada"), ("viable", "retirada"),
+    ("priorizada", "en_acta"),
+    ("no_admitida", "registrada"),
+}
+
+
+def test_la_tabla_de_transiciones_es_la_escrita_a_mano():
+    assert {(desde.value, hacia.value) for desde, destinos in TRANSICIONES.items() for hacia in destinos} \
+        == PASOS_PERMITIDOS
+
+
 @pytest.mark.parametrize("desde", list(Estado), ids=lambda e: e.value)
 @pytest.mark.parametrize("hacia", list(Estado), ids=lambda e: e.value)
 def test_cada_par_de_estados_sigue_la_tabla(desde, hacia):
-    permitido = hacia in TRANSICIONES.get(desde, frozenset())
+    permitido = (desde.value, hacia.value) in PASOS_PERMITIDOS
     if permitido:
         assert validar_transicion(desde, hacia, "motivo suficiente", "PP27-0001") == "motivo suficiente"
     else:

@@ -211,19 +211,19 @@ def _alterar(texto: str, como: str) -> str:
         lineas[votos] = ";".join(campos)
     elif como == "quitar_un_voto":
         del lineas[votos]
-        lineas = [f"num_votes;{int(l.split(';')[1]) - 1}" if l.startswith("num_votes;") else l for l in lineas]
+        lineas = [f"num_votes;{int(x.split(';')[1]) - 1}" if x.startswith("num_votes;") else x for x in lineas]
     elif como == "anular_un_voto":  # pasarlo a «reemplazado», con su huella y su resumen correctos
         del lineas[votos]
-        meta = dict(l.split(";", 1) for l in lineas[2:lineas.index("PROJECTS")])
+        meta = dict(x.split(";", 1) for x in lineas[2:lineas.index("PROJECTS")])
         publico = cadena.publico(int(meta["votacion_id"]), campos[3], int(campos[4]),
                                  {"elegidas": campos[1].split(",")}, campos[9])
         reemplazada = ":".join(["2", campos[6], "", cadena.resumen(publico), campos[7]])
         if "cadena_reemplazadas" in meta:
-            lineas = [l + " " + reemplazada if l.startswith("cadena_reemplazadas;") else l for l in lineas]
+            lineas = [x + " " + reemplazada if x.startswith("cadena_reemplazadas;") else x for x in lineas]
         else:
             lineas.insert(lineas.index("PROJECTS"), f"cadena_reemplazadas;{reemplazada}")
     elif como == "otra_cabeza":
-        lineas = [l[:-1] + ("0" if l[-1] != "0" else "1") if l.startswith("cadena_cabeza;") else l for l in lineas]
+        lineas = [x[:-1] + ("0" if x[-1] != "0" else "1") if x.startswith("cadena_cabeza;") else x for x in lineas]
     return "\n".join(lineas) + "\n"
 
 

@@ -203,7 +203,7 @@ def test_ocultar_una_propuesta_de_la_votacion_abierta_la_retira_y_sus_marcas_dej
     assert salida.returncode == 0 and "# cadena verificada" in salida.stderr, salida.stderr
     assert salida.stdout.split() == resultado.oficial.elegidos
     texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path).split())
-    assert f"Propuestas retiradas de la votación (sus marcas no cuentan" in texto and motivo in texto
+    assert "Propuestas retiradas de la votación (sus marcas no cuentan" in texto and motivo in texto
 
 
 def test_ocultar_sin_retirar_de_la_votacion_en_curso_no_se_puede(db_viables):

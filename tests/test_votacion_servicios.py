@@ -18,6 +18,7 @@ from geo.acceso import PUBLICO, Actor, Rol, SinPermiso
 from geo.db import listar_eventos
 from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import formatear_soles
 from tests.conftest import FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, copiar_viables, filas
 from votacion import almacen, ordinales, pabulib, reglas
 from votacion import servicios as votacion
@@ -313,6 +314,82 @@ def _votar_muchos(db, abierta, codigos):
                         ahora=AHORA_VOTO + i * SEGUNDO)
 
 
+def test_partes_iguales_en_palabras_de_taller_con_tres_votantes(base):
+    """3 personas y un techo de S/ 850,000: la parte que creció con add1 (S/ 349,999, más que 850,000 ÷ 3) se
+    explica una vez, con su porqué; a la que le faltó «S/ 1.00» se le dice lo que de verdad la dejó afuera (el techo
+    que queda y su costo); a la otra, cuánto juntaba quien la eligió, cuánto cuesta y en qué puso su parte."""
+    db, codigos = base
+    abierta = crear(db, techo_centimos=85_000_000, regla="greedy")
+    for i, elegidas in enumerate([(0, 1), (0, 1, 2), (3, 4, 5)]):
+        votacion.emitir(db, abierta.id, Papeleta(tuple(codigos[k] for k in elegidas)),
+                        actor=participante(db, f"Votante {i}"), ahora=AHORA_VOTO + i * SEGUNDO)
+    resultado = votacion.resultados(db, abierta.id, actor=FACILITADORA)
+    assert resultado.comparacion.elegidos == [codigos[1], codigos[0], codigos[5], codigos[4]]  # S/ 750,000
+    motivos = {f["codigo"]: f["motivo_mes"] for f in resultado.filas if f["motivo_mes"]}
+    assert motivos == {
+        codigos[2]: "La única persona que la eligió juntaba S/ 74,999.00 de los S/ 200,000.00 que cuesta: lo demás "
+                    f"de su parte ya lo había puesto en {codigos[0]} y {codigos[1]}.",
+        codigos[3]: "Le faltó poco: con partes apenas más grandes quien la eligió la pagaba, pero lo financiado "
+                    "pasaría el techo: quedan S/ 100,000.00 sin asignar y cuesta S/ 150,000.00."}
+    assert resultado.explicacion_mes == (
+        "Con Partes Iguales el techo (S/ 850,000.00) se reparte por igual entre las 3 personas que votaron: "
+        "S/ 283,333.33 cada una. Cada persona paga con su parte solo propuestas que eligió, a medias con quienes "
+        "también las eligieron; una propuesta se financia si quienes la eligieron juntan su costo. Como así sobraba "
+        "techo, todas las partes crecieron por igual, hasta S/ 349,999.00 cada una, mientras lo financiado cupiera en "
+        "el techo (sumadas pasan el techo, pero lo que de verdad se gasta no lo pasa).")
+    # con Partes Iguales como regla oficial, el motivo oficial es la misma frase (no «ver la explicación de MES»)
+    oficial_mes = crear(db, techo_centimos=85_000_000, regla="equalshares/add1")
+    for i, elegidas in enumerate([(0, 1), (0, 1, 2), (3, 4, 5)]):
+        votacion.emitir(db, oficial_mes.id, Papeleta(tuple(codigos[k] for k in elegidas)),
+                        actor=participante(db, f"Votante MES {i}"), ahora=AHORA_VOTO + i * SEGUNDO)
+    en_vivo = votacion.resultados(db, oficial_mes.id, actor=FACILITADORA, comparar=False)
+    assert {f["codigo"]: f["motivo"] for f in en_vivo.filas if not f["financiada"]} == motivos
+
+
+PATRONES_MES = [re.compile(p) for p in (
+    r"Nadie la eligió\.",
+    r"(La única persona que la eligió juntaba|Las (?P<n>\d+) personas que la eligieron juntaban) S/ (?P<junta>[\d,.]+) "
+    r"de los S/ (?P<costo>[\d,.]+) que cuesta(: lo demás de su parte ya lo había?n? puesto en (?P<en>.+)|; .+)\.",
+    r"Le faltó poco: con partes apenas más grandes (quien la eligió la pagaba|quienes la eligieron la pagaban), pero "
+    r"lo financiado pasaría el techo: quedan S/ (?P<queda>[\d,.]+) sin asignar y cuesta S/ (?P<costo>[\d,.]+)\.")]
+
+
+@pytest.mark.parametrize("ruta", sorted((RAIZ.parent / "shared" / "pabulib").glob("*.pb")), ids=lambda r: r.stem)
+def test_partes_iguales_explica_cada_no_financiada_de_los_casos_reales(ruta):
+    """En los casos reales de pabulib (84 a 2818 votantes): cada frase es una de las de taller y sus números
+    cuadran con el conteo: lo que juntaban es menos que el costo, en qué pusieron su parte son financiadas que
+    también eligieron, y «le faltó poco» solo si con partes un paso más grandes se financiaba y el total pasaba el
+    techo. La parte de cada persona no aparece en ninguna frase (la dice la explicación, una vez)."""
+    perfil = reglas.perfil_de(pabulib.leer(ruta))
+    resultado = reglas.mes_add1(perfil)
+    indice = {p: j for j, p in enumerate(perfil.ids)}
+    siguiente = reglas.mes(perfil, presupuesto_por_votante=int(resultado.detalle["presupuesto_por_votante"]) + 1)
+    motivos = votacion.motivos_partes_iguales(perfil, resultado)
+    assert set(motivos) == set(perfil.ids) - set(resultado.elegidos)
+    parte = formatear_soles(round(resultado.detalle["presupuesto_por_votante"] * 100))
+    for codigo, frase in motivos.items():
+        j = indice[codigo]
+        encaje = next((p.fullmatch(frase) for p in PATRONES_MES if p.fullmatch(frase)), None)
+        assert encaje, frase
+        assert parte not in frase
+        numeros = {k: float(v.replace(",", "")) for k, v in encaje.groupdict().items()
+                   if v and k in ("junta", "costo", "queda")}
+        if "costo" in numeros:
+            assert numeros["costo"] == pytest.approx(perfil.costos[j])
+        if "junta" in numeros:
+            assert numeros["junta"] < perfil.costos[j]
+            assert int(encaje["n"] or 1) == perfil.votos[j]
+        if encaje.groupdict().get("en"):
+            for otra in encaje["en"].split(" y "):
+                assert otra in resultado.elegidos
+                assert set(perfil.apoyantes[indice[otra]]) & set(perfil.apoyantes[j])
+        if frase.startswith("Le faltó poco"):
+            assert codigo in siguiente.elegidos and siguiente.costo_total > perfil.presupuesto
+            assert numeros["queda"] == pytest.approx(perfil.presupuesto - resultado.costo_total, abs=0.01)
+    explicacion = votacion.explicar_partes_iguales(resultado, perfil.presupuesto, perfil.votantes)
+    assert f"entre las {perfil.votantes} personas que votaron" in explicacion and f"hasta {parte} cada una" in explicacion
+
+
 def test_resultados_oficial_comparacion_y_explicaciones(base):
     db, codigos = base
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
@@ -331,13 +408,11 @@ def test_resultados_oficial_comparacion_y_explicaciones(base):
     assert primera["motivo"] == "No alcanza: cuando le tocó quedaban S/ 50,000.00 y cuesta S/ 80,000.00."
     assert resultado.sobrante_centimos == 5_000_000
     sin_mes = [f for f in resultado.filas if not f["financiada_comparacion"] and f["votos"]]
-    assert sin_mes and all(f["motivo_mes"].startswith(f"Sus {f['votos']} votantes") for f in sin_mes)
+    assert sin_mes and all(re.match(rf"(Las {f['votos']} personas que la eligieron|Le faltó poco)", f["motivo_mes"])
+                           for f in sin_mes), [f["motivo_mes"] for f in sin_mes]
     parte = resultado.comparacion.detalle["presupuesto_por_votante"]
-    faltan = [f for f in sin_mes if "juntaban" in f["motivo_mes"]]
-    assert faltan
-    for fila in faltan:  # cuánto les faltaba y cuál era la parte de cada uno (subida por add1)
-        assert re.search(r"les faltaban S/ [\d,]+\.\d\d \(a cada votante le tocaba la misma parte del techo, "
-                         rf"S/ {parte:,.2f}\)", fila["motivo_mes"]), fila["motivo_mes"]
+    assert f"hasta {formatear_soles(round(parte * 100))} cada una" in resultado.explicacion_mes
+    assert not any(formatear_soles(round(parte * 100)) in f["motivo_mes"] for f in sin_mes)
     assert next(f for f in resultado.filas if f["votos"] == 0)["motivo_mes"] == "Nadie la eligió."
     distritos = resultado.por_distrito
     assert distritos["021201"]["votantes_pct"] == pytest.approx(50.0)

@@ -18,8 +18,10 @@ import json
 
 from sqlite_utils import Database
 
+from geo import cuentas
 from geo import servicios as territorio_servicios
 from geo.acceso import SISTEMA
+from geo.dibujo import texto_sobre
 from geo.pdf import Documento
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import formatear_fecha, formatear_soles, formatear_soles_corto
@@ -42,9 +44,11 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     reaperturas = servicios.reaperturas(db, votacion_id)
     cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
     territorio = territorio_servicios.cargar_territorio(db)
-    facilitacion = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(
+    usuarios = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(
         "SELECT DISTINCT actor FROM eventos WHERE objeto_tipo = 'votacion' AND objeto_id = ?", [str(votacion_id)])
         if actor.startswith(("facilitador:", "administrador:"))})
+    nombres = cuentas.nombres_de_usuarios(db, usuarios)  # el acta nombra a personas, no a usuarios
+    facilitacion = sorted(nombres.get(u, u) for u in usuarios)
     momento = dt.datetime.fromisoformat(votacion.cerrada_en or _abierta_en(db, votacion_id)
                                         or "2000-01-01T00:00:00+00:00")
 
@@ -94,12 +98,11 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
             f"{'contar papel' if r['hacia'] == EstadoVotacion.CONTEO.value else 'votar por celular'} — motivo: "
             f"{r['motivo']}" for r in reaperturas) + ".")
     if territorio and territorio.distritos:
-        doc.titulo("Monto financiado por distrito")
         montos: dict[str, float] = {}
         for fila in resultado.filas:
             if fila["financiada"]:
                 montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto,
+        doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, titulo="Monto financiado por distrito",
                  nota="Más oscuro, más monto financiado en el distrito de la propuesta; gris: nada.")
 
     doc.titulo("Acuerdos y compromisos")
@@ -110,30 +113,27 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     else:
         doc.parrafo("No se registraron acuerdos.")
 
-    doc.titulo("Firmas de los agentes participantes")
+    doc.titulo("Firmas de los agentes participantes", reserva=3 * 9 + 2)  # con el encabezado y dos filas
     doc.tabla(["Nombre", "Organización", "DNI", "Firma"], [["", "", "", ""]] * FIRMAS, (55, 55, 25, 45), alto=9)
 
-    doc.titulo("Verificación")
     huella = hashlib.sha256(archivo_pb.encode("utf-8")).hexdigest()
-    doc.parrafo(f"Archivo de papeletas publicado: votacion_{votacion.id}.pb (formato pabulib), SHA-256:")
-    doc.pdf.set_font("courier", "", 8)
-    doc.pdf.cell(0, 5, huella, new_x="LMARGIN", new_y="NEXT")
-    doc.pdf.set_font(doc.familia, "", 9)
-    doc.parrafo(("Cadena de papeletas anotada al cierre" if cierres else "Cadena de papeletas ahora (parcial)")
-                + f": {ancla.eslabones} eslabones (incluidas las papeletas reemplazadas); cabeza:")
-    doc.pdf.set_font("courier", "", 8)
-    doc.pdf.cell(0, 5, ancla.cabeza, new_x="LMARGIN", new_y="NEXT")
-    doc.pdf.set_font(doc.familia, "", 9)
+    verificacion = [
+        ("parrafo", f"Archivo de papeletas publicado: votacion_{votacion.id}.pb (formato pabulib), SHA-256:"),
+        ("maquina", huella),
+        ("parrafo", ("Cadena de papeletas anotada al cierre" if cierres else "Cadena de papeletas ahora (parcial)")
+         + f": {ancla.eslabones} eslabones (incluidas las papeletas reemplazadas); cabeza:"),
+        ("maquina", ancla.cabeza)]
     if cierres:
         problemas = json.loads(cierres[-1]["problemas"])
-        doc.parrafo("Al cierre se verificó la cadena (huellas, sellos y registro de eventos): "
-                    + ("íntegra." if not problemas else "¡NO cuadraba! " + " ".join(problemas)))
-    doc.parrafo("Cualquiera puede recontar: descargue el .pb de «Resultados de la votación» (o: python -m votacion "
-                f"exportar --votacion {votacion.id} --formato pb --salida votacion_{votacion.id}.pb), compruebe la "
-                f"huella (sha256sum votacion_{votacion.id}.pb) y cuente con: python -m votacion contar "
-                f"votacion_{votacion.id}.pb — recalcula la cadena con solo ese archivo, dice su cabeza (debe ser la "
-                "de arriba y la que mostró el proyector) e imprime las propuestas financiadas en orden. Cada papeleta "
-                "figura con su recibo.")
+        verificacion.append(("parrafo", "Al cierre se verificó la cadena (huellas, sellos y registro de eventos): "
+                             + ("íntegra." if not problemas else "¡NO cuadraba! " + " ".join(problemas))))
+    verificacion.append(("parrafo", "Cualquiera puede recontar: descargue el .pb de «Resultados de la votación» (o: "
+                         f"python -m votacion exportar --votacion {votacion.id} --formato pb --salida "
+                         f"votacion_{votacion.id}.pb), compruebe la huella (sha256sum votacion_{votacion.id}.pb) y "
+                         f"cuente con: python -m votacion contar votacion_{votacion.id}.pb — recalcula la cadena con "
+                         "solo ese archivo, dice su cabeza (debe ser la de arriba y la que mostró el proyector) e "
+                         "imprime las propuestas financiadas en orden. Cada papeleta figura con su recibo."))
+    doc.seccion_junta("Verificación", verificacion)  # se fotografía y se copia: en una sola página
     return doc.salida()
 
 
@@ -155,11 +155,12 @@ def _barra(doc: Documento, resultado) -> None:
     pdf.set_font(doc.familia, "", 6)
     for i, fila in enumerate(f for f in resultado.filas if f["financiada"]):
         parte = ancho * fila["costo_centimos"] / techo
-        pdf.set_fill_color(*VERDES[i % len(VERDES)])
+        verde = VERDES[i % len(VERDES)]
+        pdf.set_fill_color(*verde)
         pdf.set_draw_color(255)
         pdf.rect(x, y, parte, alto, style="DF")
         if parte > 14:
-            pdf.set_text_color(255)
+            pdf.set_text_color(0 if texto_sobre(verde) == "#000000" else 255)  # 4.5 a 1 o más con su verde
             pdf.set_xy(x, y)
             pdf.cell(parte, alto, doc.texto(fila["codigo"]), align="C")
         x += parte

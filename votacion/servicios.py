@@ -28,7 +28,7 @@ from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
 from geo import sesiones
 from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
-from geo.db import Evento, escritura, marca, registrar_evento
+from geo.db import Evento, escritura, lectura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import almacen as propuestas_almacen
 from propuestas import servicios as propuestas_servicios
@@ -352,6 +352,15 @@ def asistencia_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> di
     return {"personas": len(personas), "votaron": sum(bool(p["voto"]) for p in personas),
             "por_organizacion": dict(sorted(por_organizacion.items(), key=lambda kv: (-kv[1]["personas"], kv[0]))),
             "por_distrito": dict(sorted(por_distrito.items(), key=lambda kv: (-kv[1]["personas"], kv[0])))}
+
+
+def tablero_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> dict:
+    """Lo que la consola muestra en vivo, leído de una sola vez (la misma foto de la base): la votación, los
+    contadores del proyector (`en_vivo`) y la asistencia. Así «personas unidas» y «Asistencia» no se contradicen."""
+    exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    with lectura(db):
+        return {"votacion": obtener(db, votacion_id), "vivo": almacen.en_vivo(db, votacion_id),
+                "asistencia": asistencia_del_taller(db, votacion_id, actor=actor)}
 
 
 def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor: Actor,
@@ -857,6 +866,7 @@ class ResultadoVotacion:
     por_distrito: dict[str, dict]     # ubigeo → % del presupuesto (oficial y MES), % de votantes, % de población
     entran: list[str] = field(default_factory=list)   # financiadas por la comparación y no por la oficial
     salen: list[str] = field(default_factory=list)    # financiadas por la oficial y no por la comparación
+    explicacion_mes: str = ""  # cómo reparte Partes Iguales, con los números de esta votación
 
     @property
     def sobrante_centimos(self) -> int:
@@ -917,6 +927,12 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
         orden = sorted(perfil.ids, key=lambda p: (-puntaje[indice[p]], perfil.costos[indice[p]],
                                                   -perfil.votos[indice[p]], indice[p]))
     proyectos = {p.id: p for p in eleccion.proyectos}
+    motivos_mes = (motivos_partes_iguales(perfil, mes_final) if n and (comparar or votacion.regla in REGLAS_MES)
+                   else {})
+
+    def motivo_mes(j: int) -> str:
+        return motivos_mes.get(perfil.ids[j], "Nadie la eligió.")
+
     filas, restante, detenida_en = [], votacion.techo_centimos, None
     for rango, codigo in enumerate(orden, start=1):
         j, proyecto = indice[codigo], proyectos[codigo]
@@ -930,11 +946,12 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
         if fila["financiada"]:
             restante -= costo
         else:
-            fila["motivo"] = _motivo_oficial(votacion, fila, restante, detenida_en)
+            fila["motivo"] = (motivo_mes(j) if votacion.regla in REGLAS_MES else
+                              _motivo_oficial(votacion, fila, restante, detenida_en))
             if votacion.regla == "greedy-no-skip" and detenida_en is None and fila["votos"]:
                 detenida_en = codigo
-        fila["motivo_mes"] = (None if not comparar or codigo in financiadas_mes else
-                              _motivo_mes(perfil, j, mes_final, indice, proyectos))
+        fila["motivo_mes"] = (None if (not comparar and votacion.regla not in REGLAS_MES)
+                              or codigo in financiadas_mes else motivo_mes(j))
         filas.append(fila)
     cubiertos = {}
     for resultado in (oficial, comparacion):
@@ -946,7 +963,19 @@ def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: d
     return ResultadoVotacion(votacion, eleccion, oficial, comparacion, filas, n, canales, cubiertos,
                              _equidad_por_distrito(eleccion, oficial, comparacion, poblacion or {}),
                              entran=[p for p in comparacion.elegidos if p not in financiadas],
-                             salen=[p for p in oficial.elegidos if p not in financiadas_cmp])
+                             salen=[p for p in oficial.elegidos if p not in financiadas_cmp],
+                             explicacion_mes=explicar_partes_iguales(mes_final, perfil.presupuesto, n))
+
+
+def _con_partes_mas_grandes(perfil: reglas.Perfil, mes_final: reglas.Resultado) -> set[str] | None:
+    """Si add1 hizo crecer las partes: lo que MES financiaría además con el paso siguiente (que ya no cabe en el
+    techo). Para decir «le faltó poco» solo de esas, y no «le faltaba S/ 1.00»."""
+    if "rondas_add1" not in mes_final.detalle or "presupuesto_por_votante" not in mes_final.detalle:
+        return None
+    siguiente = reglas.mes(perfil, presupuesto_por_votante=math.floor(mes_final.detalle["presupuesto_por_votante"]) + 1)
+    if siguiente.costo_total <= perfil.presupuesto * (1 + reglas.TOLERANCIA):
+        return None
+    return set(siguiente.elegidos) - set(mes_final.elegidos)
 
 
 def _numero(texto: str | None) -> float | None:
@@ -954,8 +983,6 @@ def _numero(texto: str | None) -> float | None:
 
 
 def _motivo_oficial(votacion: Votacion, fila: dict, restante: int, detenida_en: str | None) -> str:
-    if votacion.regla in REGLAS_MES:
-        return "No alcanzó con Partes Iguales: ver la explicación de MES."
     if not fila["votos"] and not (votacion.regla == "prioridad-combinada" and votacion.peso_tecnico and fila["combinado"]):
         return "Nadie la eligió."
     if detenida_en:
@@ -964,32 +991,68 @@ def _motivo_oficial(votacion: Votacion, fila: dict, restante: int, detenida_en: 
             f"{formatear_soles(fila['costo_centimos'])}.")
 
 
+def motivos_partes_iguales(perfil: reglas.Perfil, resultado: reglas.Resultado) -> dict[str, str]:
+    """Código → por qué Partes Iguales (`resultado`, de MES o MES+add1) no la financió, para cada no financiada."""
+    indice = {pid: j for j, pid in enumerate(perfil.ids)}
+    con_mas = _con_partes_mas_grandes(perfil, resultado)
+    financiadas = set(resultado.elegidos)
+    return {pid: _motivo_mes(perfil, j, resultado, indice, con_mas) for j, pid in enumerate(perfil.ids)
+            if pid not in financiadas}
+
+
 def _motivo_mes(perfil: reglas.Perfil, j: int, mes_final: reglas.Resultado, indice: dict,
-                proyectos: dict) -> str:
-    """La frase de «por qué no se financió» con Partes Iguales: cuánto juntaban sus votantes y en qué gastaron."""
+                con_mas: set[str] | None = None) -> str:
+    """Por qué Partes Iguales no financió la propuesta `j`, en palabras de taller: cuánto juntaban quienes la
+    eligieron, cuánto cuesta y en qué ya habían gastado su parte; o, si le faltó poco (con partes un paso más
+    grandes se pagaba: `con_mas`, lo que financia MES con ellas), que no cabe en lo que queda del techo.
+
+    La parte de cada persona no se dice aquí: la explica una sola vez `explicar_partes_iguales`."""
     votos = int(perfil.votos[j])
     if votos == 0:
         return "Nadie la eligió."
-    saldo = mes_final.detalle.get("saldo_apoyantes", {}).get(perfil.ids[j], 0.0)
+    codigo, costo = perfil.ids[j], float(perfil.costos[j])
+    saldos = mes_final.detalle.get("saldo_apoyantes")
+    if saldos is None:  # add1-comparison eligió «más votados»: no hubo reparto en partes
+        return "Ganó el reparto por más votados (más votantes lo preferían): ver el motivo de la regla oficial."
+    saldo = saldos.get(codigo, 0.0)
+    una = votos == 1
+    if con_mas is not None and codigo in con_mas:
+        restante = max(perfil.presupuesto - mes_final.costo_total, 0.0)
+        return (f"Le faltó poco: con partes apenas más grandes {'quien la eligió la pagaba' if una else 'quienes la eligieron la pagaban'}"
+                f", pero lo financiado pasaría el techo: quedan {_soles(restante)} sin asignar y cuesta {_soles(costo)}.")
+    quienes = "La única persona que la eligió" if una else f"Las {votos} personas que la eligieron"
+    if saldo >= costo * (1 - reglas.TOLERANCIA):
+        return (f"{quienes} {'podía' if una else 'podían'} pagarla, pero otras propuestas daban más por cada sol; "
+                "al final ya no cabía en el techo.")
     apoyan = np.zeros(perfil.votantes, dtype=bool)
     apoyan[perfil.apoyantes[j]] = True
-    gastos = sorted(((int(apoyan[perfil.apoyantes[indice[k]]].sum()), k) for k in mes_final.elegidos),
-                    reverse=True)
-    en_que = [k for cuantos, k in gastos[:2] if cuantos]
-    quienes = "Su único votante" if votos == 1 else f"Sus {votos} votantes"
-    costo = perfil.costos[j]
-    if saldo < costo:
-        # la parte de cada votante es la del techo subida por add1: se dice, para que «les faltaban S/ 3»
-        # no parezca un error de redondeo
-        parte = mes_final.detalle.get("presupuesto_por_votante")
-        frase = (f"{quienes} {'juntaba' if votos == 1 else 'juntaban'} S/ {saldo:,.2f} de los S/ {costo:,.2f} que "
-                 f"cuesta: {'le faltaban' if votos == 1 else 'les faltaban'} S/ {costo - saldo:,.2f}"
-                 + (f" (a cada votante le tocaba la misma parte del techo, S/ {parte:,.2f})" if parte else ""))
-    else:
-        frase = f"{quienes} {'podía' if votos == 1 else 'podían'} pagarla, pero otras propuestas daban más por cada sol"
+    compartidas = sorted(((int(apoyan[perfil.apoyantes[indice[k]]].sum()), -indice[k], k) for k in mes_final.elegidos),
+                         reverse=True)
+    en_que = [k for cuantos, _, k in compartidas[:2] if cuantos]
+    frase = (f"{quienes} {'juntaba' if una else 'juntaban'} {_soles(saldo)} de los {_soles(costo)} que cuesta")
     if en_que:
-        frase += "; ya habían usado su parte en " + " y ".join(en_que)
-    return frase + "."
+        return frase + f": lo demás de su parte ya lo {'había' if una else 'habían'} puesto en " + " y ".join(en_que) + "."
+    return frase + ("; su parte no alcanza." if una else "; son pocas personas para lo que cuesta.")
+
+
+def explicar_partes_iguales(resultado: reglas.Resultado, presupuesto: float, votantes: int) -> str:
+    """Cómo reparte Partes Iguales, con los números de esta votación (la parte inicial y, si creció, hasta cuánto)."""
+    if "presupuesto_por_votante" not in resultado.detalle or not votantes:
+        return ""
+    inicial, final = presupuesto / votantes, resultado.detalle["presupuesto_por_votante"]
+    frase = (f"Con Partes Iguales el techo ({_soles(presupuesto)}) se reparte por igual entre las {votantes} "
+             f"personas que votaron: {_soles(inicial)} cada una. Cada persona paga con su parte solo propuestas "
+             "que eligió, a medias con quienes también las eligieron; una propuesta se financia si quienes la "
+             "eligieron juntan su costo.")
+    if final > inicial * (1 + reglas.TOLERANCIA):
+        frase += (f" Como así sobraba techo, todas las partes crecieron por igual, hasta {_soles(final)} cada una, "
+                  "mientras lo financiado cupiera en el techo (sumadas pasan el techo, pero lo que de verdad se gasta "
+                  "no lo pasa).")
+    return frase
+
+
+def _soles(monto: float) -> str:
+    return formatear_soles(round(monto * 100))
 
 
 def _equidad_por_distrito(eleccion: pabulib.Eleccion, oficial: reglas.Resultado, comparacion: reglas.Resultado,
