@@ -220,8 +220,12 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     pagina = celular()
     pagina.goto(f"{url}/mapa")
     marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)
-    frame.wait_for_function("() => document.querySelector('.etiqueta-pueblo')", timeout=30_000)
     _listo(pagina)
+    # la primera respuesta del mapa hace que Streamlit lo vuelva a dibujar (folium cambia sus nombres internos): se
+    # espera a que el que queda tenga sus nombres puestos
+    frame.wait_for_function("() => window.map && document.querySelectorAll('.etiqueta-distrito:not(.etiqueta-oculta)')"
+                            ".length >= 8 && document.querySelector('.etiqueta-pueblo:not(.etiqueta-oculta)')",
+                            timeout=30_000)
     _sin_desplazamiento_lateral(pagina)
     caja = frame.evaluate(PROVINCIA_EN_EL_MAPA)
     ancho, alto = (caja["x1"] - caja["x0"]) / caja["ancho"], (caja["y1"] - caja["y0"]) / caja["alto"]
@@ -235,9 +239,12 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     pueblos = [v["texto"] for v in visibles if "pueblo" in v["tipo"]]
     assert len(distritos) >= 8 and pueblos, (distritos, pueblos)  # y pueblos de referencia con su nombre
     # de cerca (alrededor de Caraz; el centro de la provincia es cordillera): los nombres de los centros poblados
-    frame.evaluate("() => { window.map.setView([-9.0485, -77.8046], 12.5, {animate: false}); }")
-    frame.wait_for_function("() => [...document.querySelectorAll('.etiqueta-centro')]"
-                            ".some(e => !e.classList.contains('etiqueta-oculta'))", timeout=30_000)
+    # (si el mapa se volvió a dibujar entre tanto, se vuelve a acercar)
+    frame.wait_for_function("""() => {
+        if (!window.map) return false;
+        if (window.map.getZoom() < 12) window.map.setView([-9.0485, -77.8046], 12.5, {animate: false});
+        return [...document.querySelectorAll('.etiqueta-centro')].some(e => !e.classList.contains('etiqueta-oculta'));
+    }""", timeout=30_000, polling=500)
     assert _se_pisan(frame.evaluate(ETIQUETAS_VISIBLES)) == []
     pagina.reload()
     navegador.esperar_mapa(pagina, etiquetas=10)
