@@ -270,6 +270,7 @@ class Etiquetas(MacroElement):
             }
             function ordenar() {
                 var zoom = mapa.getZoom(), marco = mapa.getContainer().getBoundingClientRect(), puestas = [];
+                if (!marco.width || !marco.height) return;  // el marco aún no se ve: se decide al tener tamaño
                 mapa.getContainer().querySelectorAll(".leyenda-mapa").forEach(function (leyenda) {
                     puestas.push(leyenda.getBoundingClientRect());
                 });
@@ -298,6 +299,7 @@ class Etiquetas(MacroElement):
                 });
             }
             mapa.on("zoomend moveend resize", ordenar);
+            if (window.ResizeObserver) new ResizeObserver(function () { ordenar(); }).observe(mapa.getContainer());
             mapa.whenReady(function () { setTimeout(ordenar, 0); });
             window.ordenarEtiquetas = ordenar;
         })();

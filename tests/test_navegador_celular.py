@@ -71,6 +71,8 @@ ETIQUETAS_VISIBLES = """() => {
             .map(e => caja(e.querySelector("i"), `punto de ${e.textContent}`, "punto")),
     ];
 }"""
+NOMBRES_PUESTOS = """() => window.map && document.querySelectorAll('.etiqueta-distrito:not(.etiqueta-oculta)').length >= 8
+    && document.querySelector('.etiqueta-pueblo:not(.etiqueta-oculta)')"""
 PROVINCIA_EN_EL_MAPA = """() => {
     let limites = null;
     window.map.eachLayer(c => { if (c.feature && c.feature.geometry.type.endsWith("Polygon")) {
@@ -223,9 +225,7 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     _listo(pagina)
     # la primera respuesta del mapa hace que Streamlit lo vuelva a dibujar (folium cambia sus nombres internos): se
     # espera a que el que queda tenga sus nombres puestos
-    frame.wait_for_function("() => window.map && document.querySelectorAll('.etiqueta-distrito:not(.etiqueta-oculta)')"
-                            ".length >= 8 && document.querySelector('.etiqueta-pueblo:not(.etiqueta-oculta)')",
-                            timeout=30_000)
+    frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)
     _sin_desplazamiento_lateral(pagina)
     caja = frame.evaluate(PROVINCIA_EN_EL_MAPA)
     ancho, alto = (caja["x1"] - caja["x0"]) / caja["ancho"], (caja["y1"] - caja["y0"]) / caja["alto"]
@@ -247,8 +247,11 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     }""", timeout=30_000, polling=500)
     assert _se_pisan(frame.evaluate(ETIQUETAS_VISIBLES)) == []
     pagina.reload()
-    navegador.esperar_mapa(pagina, etiquetas=10)
+    _, frame = navegador.esperar_mapa(pagina, etiquetas=10)
+    _listo(pagina)
+    frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # al recargar, los nombres también se ven
     _capturar_entera(pagina, "celular_mapa")
+    frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # y tras cambiar el alto de la pantalla
 
 
 def test_la_leyenda_de_la_coropleta_no_tapa_el_mapa_del_celular(app, celular):
