@@ -1,4 +1,4 @@
-"""Plataforma de planificación participativa — MCLCP Huaylas. Solo enruta y prepara el marco.
+"""Plataforma de planificación participativa de una MCLCP provincial. Solo enruta y prepara el marco.
 
 Todas las páginas son alcanzables por URL (cada una revisa el rol en el servidor y, si no
 corresponde, dice por qué); el menú lateral muestra solo las que el rol puede usar.
@@ -44,8 +44,8 @@ MENU = {
 if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
     app = st.App(__file__, routes=cookie.rutas())
 else:  # cada ejecución: el marco
-    st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
     comun.preparar_aplicacion(str(comun.ruta_db()))
+    st.set_page_config(page_title=f"Planificación participativa · {comun.mesa()}", layout="wide")
     sesion = comun.sesion_actual()
     actor = sesion.actor if sesion else PUBLICO
     paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
