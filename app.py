@@ -1,4 +1,4 @@
-"""Plataforma de planificación participativa — MCLCP Huaylas. Solo enruta y prepara el marco.
+"""Plataforma de planificación participativa de una MCLCP provincial. Solo enruta y prepara el marco.
 
 Todas las páginas son alcanzables por URL (cada una revisa el rol en el servidor y, si no
 corresponde, dice por qué); el menú lateral muestra solo las que el rol puede usar.
@@ -47,8 +47,8 @@ if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
 
     app = st.App(__file__, routes=cookie.rutas(), middleware=[Middleware(idioma.Castellano)])
 else:  # cada ejecución: el marco
-    st.set_page_config(page_title="Planificación participativa · MCLCP Huaylas", layout="wide")
     comun.preparar_aplicacion(str(comun.ruta_db()))
+    st.set_page_config(page_title=f"Planificación participativa · {comun.mesa()}", layout="wide")
     sesion = comun.sesion_actual()
     actor = sesion.actor if sesion else PUBLICO
     # El menú es el de Streamlit (en el celular se cierra solo al elegir); lista solo lo que el rol puede usar, y las

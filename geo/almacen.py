@@ -149,6 +149,16 @@ def nombres_de_distritos(db: Database) -> dict[str, str]:
                            [vigente["id"]]).fetchall())
 
 
+def nombre_de_la_provincia(db: Database) -> str | None:
+    """El nombre de la provincia de los límites vigentes (el que traen sus distritos), sin leer geometrías."""
+    vigente = ultima_importacion(db, "limites")
+    if vigente is None:
+        return None
+    nombres = [f[0] for f in db.execute("SELECT DISTINCT provincia FROM distritos WHERE importacion_id = ? "
+                                        "AND provincia != '' ORDER BY provincia", [vigente["id"]]).fetchall()]
+    return ", ".join(nombres) or vigente["provincia"]
+
+
 def cargar_distritos(db: Database, importacion_id: int) -> list[Distrito]:
     return [
         Distrito(ubigeo=f["ubigeo"], nombre=f["nombre"], provincia=f["provincia"],

@@ -17,13 +17,13 @@ ROJO = (200, 40, 40)
 class Documento:
     """Un A4 vertical con márgenes de 15 mm y DejaVu Sans si está instalada (si no, Helvetica en Latin-1)."""
 
-    def __init__(self, titulo: str, fecha: dt.datetime):
+    def __init__(self, titulo: str, fecha: dt.datetime, *, autor: str):
         from fpdf import FPDF
 
         self.pdf = FPDF(format="A4")
         self.pdf.set_creation_date(fecha)
         self.pdf.set_title(titulo)
-        self.pdf.set_author("MCLCP Huaylas")
+        self.pdf.set_author(autor)
         self.unicode = (FUENTES / "DejaVuSans.ttf").exists() and (FUENTES / "DejaVuSans-Bold.ttf").exists()
         if self.unicode:
             self.pdf.add_font("dejavu", "", str(FUENTES / "DejaVuSans.ttf"))

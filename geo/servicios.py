@@ -180,6 +180,16 @@ def nombres_de_distritos(db: Database) -> dict[str, str]:
     return almacen.nombres_de_distritos(db)
 
 
+def nombre_de_la_provincia(db: Database) -> str | None:
+    """La provincia del territorio importado (None sin límites): títulos y autoría de los documentos la usan."""
+    return almacen.nombre_de_la_provincia(db)
+
+
+def mesa_de(nombre_provincia: str | None) -> str:
+    """«MCLCP Huaylas» para la provincia importada; sin territorio, solo «MCLCP»."""
+    return f"MCLCP {nombre_provincia}" if nombre_provincia else "MCLCP"
+
+
 def datos_de_distritos(db: Database) -> dict[str, dict]:
     """Indicadores vigentes por ubigeo (vacío si no se importaron)."""
     vigente = almacen.ultima_importacion(db, "indicadores")

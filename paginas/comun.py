@@ -55,6 +55,17 @@ def preparar_aplicacion(ruta: str) -> dict:
     return resultado
 
 
+def provincia() -> str | None:
+    """El nombre de la provincia del territorio importado (None si aún no hay límites)."""
+    with conexion() as db:
+        return servicios.nombre_de_la_provincia(db)
+
+
+def mesa() -> str:
+    """«MCLCP Huaylas», o la provincia que se haya importado: nada del código dice qué provincia es."""
+    return servicios.mesa_de(provincia())
+
+
 def archivo_de_arranque() -> Path:
     """`static/datos/arranque_<puerto>.txt`: cambia cada vez que arranca este servidor (uno por puerto)."""
     return mapa.CARPETA_STATIC / "datos" / f"arranque_{st.get_option('server.port') or 8501}.txt"

@@ -8,10 +8,12 @@ from propuestas import servicios as propuestas_servicios
 from geo.acceso import Accion, rol_publico
 from propuestas.modelo import formatear_fecha, formatear_soles
 
-st.title("Planificación participativa de Huaylas")
+provincia = comun.provincia()
+st.title(f"Planificación participativa de {comun.texto_plano(provincia)}" if provincia else "Planificación participativa")
 st.markdown(
     "Plataforma de la **Mesa de Concertación para la Lucha contra la Pobreza (MCLCP)** de la "
-    "provincia de Huaylas. Aquí las organizaciones de la sociedad civil y las y los jóvenes:\n\n"
+    + (f"provincia de {comun.texto_plano(provincia)}" if provincia else "provincia") +
+    ". Aquí las organizaciones de la sociedad civil y las y los jóvenes:\n\n"
     "1. **Proponen** proyectos ubicados en el mapa de los distritos;\n"
     "2. **Deliberan**: argumentos a favor y en contra, apoyos;\n"
     "3. **Priorizan** en talleres, votando desde el celular;\n"

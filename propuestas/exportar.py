@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from geo import servicios as territorio_servicios
 from geo.acceso import SISTEMA, Accion, Actor, exigir
 from propuestas import hoja, servicios
 from propuestas.hoja import neutralizar
@@ -232,7 +233,8 @@ def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
 
     fecha = dt.datetime.combine(lista.proceso.fases[0].inicio, dt.time(), tzinfo=dt.timezone.utc) \
         if lista.proceso.fases else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-    doc = Documento(f"Lista priorizada — {lista.proceso.nombre}", fecha)
+    doc = Documento(f"Lista priorizada — {lista.proceso.nombre}", fecha,
+                    autor=territorio_servicios.mesa_de(territorio.nombre_provincia() if territorio else None))
     doc.titulo("Método")
     for que, valor in lista.metodo:
         doc.parrafo(f"{que}: {valor}")

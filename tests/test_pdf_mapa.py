@@ -149,7 +149,7 @@ def test_cada_azul_de_la_escala_lleva_un_texto_que_se_lee(territorio, tmp_path):
     valores = {u: float(i) for i, u in enumerate(ubigeos, start=1) if i > 1}  # el primero, sin monto (gris)
     maximo = max(valores.values())
     assert {color_de(valores.get(u), maximo) for u in ubigeos} == {*ESCALA, SIN_DATOS}
-    doc = Documento("Mapa de prueba", dt.datetime(2026, 12, 4, 10, 0))
+    doc = Documento("Mapa de prueba", dt.datetime(2026, 12, 4, 10, 0), autor="MCLCP Huaylas")
     doc.mapa(territorio, valores, texto_valor=lambda v: f"{v:.0f} mil" if v else "", titulo="Monto por distrito",
              nota="Más oscuro, más monto.")
     pdf = doc.salida()

@@ -52,7 +52,8 @@ def acta_pdf(db: Database, votacion_id: int) -> bytes:
     momento = dt.datetime.fromisoformat(votacion.cerrada_en or _abierta_en(db, votacion_id)
                                         or "2000-01-01T00:00:00+00:00")
 
-    doc = Documento("Acta del taller de priorización", momento)
+    doc = Documento("Acta del taller de priorización", momento,
+                    autor=territorio_servicios.mesa_de(territorio.nombre_provincia() if territorio else None))
     doc.parrafo(f"Mesa de Concertación para la Lucha contra la Pobreza — {proceso.nombre}")
     local = momento.astimezone(propuestas_servicios.HORA_PERU)
     estado = ("cerrada el " if votacion.estado == EstadoVotacion.CERRADA else
