@@ -1,6 +1,7 @@
 """Línea de comandos de votación: `python -m votacion contar ARCHIVO [--regla R]` y
-`python -m votacion exportar --votacion N [--formato pb|csv|acta] [--salida RUTA] [--db RUTA]` (N: el «n.º» que
-muestra la página «Votaciones y papeletas»).
+`python -m votacion exportar --votacion N [--formato pb|csv|acta] [--salida RUTA] [--db RUTA]`.
+
+N es el «n.º» de la votación que muestra la página «Votaciones y papeletas».
 
 Con un pabulib `.pb` imprime los proyectos financiados, uno por línea, en el orden en que la regla
 los eligió; las reglas de orden (schulze, borda, copeland, irv) sirven para un .pb ordinal y
