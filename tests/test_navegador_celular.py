@@ -318,7 +318,7 @@ def test_ninguna_frase_en_ingles_en_las_paginas_que_recorre(app, celular, quien)
         assert pagina.evaluate("document.documentElement.lang") == "es"
         if ruta in LIMITES_DE_SUBIDA:
             expect(pagina.get_by_test_id("stFileUploaderDropzoneInstructions")).to_have_text(
-                re.compile(rf"^{LIMITES_DE_SUBIDA[ruta]}\b"))
+                re.compile(rf"^{LIMITES_DE_SUBIDA[ruta]}\b"), timeout=30_000)
         for marco in pagina.frames:  # la página y sus marcos (el mapa)
             encontrados = marco.evaluate(BUSCAR_INGLES, list(FRASES_EN_INGLES.items()))
             if encontrados:
