@@ -5,13 +5,14 @@ corresponde, dice por qué); el menú lateral muestra solo las que el rol puede 
 
 `streamlit run app.py` encuentra aquí `app = st.App(...)` y sirve la app con Starlette: importa este
 archivo una vez como módulo (rama `else`), con la ruta propia que pone y borra la cookie de sesión
-(paginas/cookie.py); después corre este mismo archivo como guion (`__main__`) en cada ejecución de cada
-navegador: el marco y el menú. `AppTest.from_file("app.py")` también lo corre como guion.
+(paginas/cookie.py) y el middleware que pone la página en castellano (paginas/idioma.py); después corre
+este mismo archivo como guion (`__main__`) en cada ejecución de cada navegador: el marco y el menú.
+`AppTest.from_file("app.py")` también lo corre como guion.
 """
 import streamlit as st
 
 from geo.acceso import PUBLICO, Accion, puede
-from paginas import comun, cookie
+from paginas import comun, cookie, idioma
 
 MENU = {
     "Participar": [
@@ -42,29 +43,29 @@ MENU = {
 }
 
 if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
-    app = st.App(__file__, routes=cookie.rutas())
+    from starlette.middleware import Middleware
+
+    app = st.App(__file__, routes=cookie.rutas(), middleware=[Middleware(idioma.Castellano)])
 else:  # cada ejecución: el marco
     comun.preparar_aplicacion(str(comun.ruta_db()))
     st.set_page_config(page_title=f"Planificación participativa · {comun.mesa()}", layout="wide")
     sesion = comun.sesion_actual()
     actor = sesion.actor if sesion else PUBLICO
-    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio")
-               for grupo in MENU.values() for ruta, titulo, url, _ in grupo}
-    navegacion = st.navigation(list(paginas.values()), position="hidden")
-    proyector = navegacion.url_path == "proyector"  # pantalla completa: sin menú lateral
-    if not proyector:
+    # El menú es el de Streamlit (en el celular se cierra solo al elegir); lista solo lo que el rol puede usar, y las
+    # demás páginas siguen alcanzables por URL (ocultas del menú), donde cada una dice por qué no corresponde.
+    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio",
+                             visibility="visible" if puede(actor, accion) else "hidden")
+               for grupo in MENU.values() for ruta, titulo, url, accion in grupo}
+    secciones = {grupo: [paginas[ruta] for ruta, *_ in entradas] for grupo, entradas in MENU.items()}
+    navegacion = st.navigation(secciones, position="sidebar", expanded=True)
+    if navegacion.url_path == "proyector":  # pantalla completa: sin menú lateral (la misma página, sin el menú)
+        navegacion = st.navigation(secciones, position="hidden")
+        comun.llevar_cookie()
+    else:
         with st.sidebar:
-            for grupo, entradas in MENU.items():
-                visibles = [(ruta, titulo) for ruta, titulo, _, accion in entradas if puede(actor, accion)]
-                if visibles:
-                    st.caption(grupo)
-                    for ruta, titulo in visibles:
-                        st.page_link(paginas[ruta], label=titulo)
             st.caption("Público" if actor == PUBLICO else
                        f"{comun.texto_plano(comun.nombre_de(actor))} · {actor.rol.etiqueta}")
             comun.llevar_cookie()
-    else:
-        comun.llevar_cookie()
     comun.avisar_sesion_terminada(navegacion.url_path)
     if sesion and sesion.debe_cambiar_contrasena and navegacion.url_path != "entrar":
         st.switch_page(paginas["paginas/entrar.py"])  # la contraseña inicial la eligió otra persona: se cambia primero

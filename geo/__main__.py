@@ -118,7 +118,7 @@ def _importar(argumentos) -> int:
     informe = registro["informe"]
     aceptados = informe["aceptados"]
     cantidad = len(aceptados) if isinstance(aceptados, list) else aceptados
-    print(f"Importado {registro['tipo']} de «{registro['archivo']}» para la provincia "
+    print(f"Importados {servicios.NOMBRES_TIPO[registro['tipo']]} de «{registro['archivo']}» para la provincia "
           f"{registro['provincia']}: {cantidad} aceptados, {informe['fuera_de_provincia']} fuera de la provincia.")
     for aviso in informe["avisos"]:
         print(f"Aviso: {aviso}")

@@ -49,6 +49,11 @@ class Accion(enum.Enum):
     def descripcion(self) -> str:
         return DESCRIPCIONES[self]
 
+    @property
+    def no_se_puede(self) -> str:
+        """«No se pueden registrar propuestas», «No se puede votar»: el verbo concuerda con lo que se hace."""
+        return f"No se {'pueden' if self in _OBJETO_PLURAL else 'puede'} {self.descripcion}"
+
 
 DESCRIPCIONES = {
     Accion.VER: "ver las propuestas públicas", Accion.PROPONER: "registrar propuestas",
@@ -64,6 +69,13 @@ DESCRIPCIONES = {
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
 }
+
+_OBJETO_PLURAL = frozenset({
+    Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.RETIRAR_PROPUESTA, Accion.ADMITIR,
+    Accion.EVALUAR, Accion.FUSIONAR, Accion.GESTIONAR_VOTACIONES, Accion.GESTIONAR_PARTICIPANTES,
+    Accion.IMPORTAR_PROPUESTAS, Accion.VER_DATOS_PERSONALES, Accion.ADMINISTRAR_PROCESOS, Accion.GESTIONAR_CUENTAS,
+})
+"""Acciones cuya descripción lleva un objeto en plural («registrar propuestas»): «se pueden», no «se puede»."""
 
 _EQUIPO = {Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.REPORTAR}
 PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {

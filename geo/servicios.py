@@ -20,6 +20,9 @@ from geo.modelo import (CentroPoblado, Importacion, ImportacionInvalida, Problem
                         Territorio)
 
 TIPOS = ("limites", "indicadores", "centros_poblados")
+NOMBRES_TIPO = {"limites": "los límites distritales", "indicadores": "los indicadores por distrito",
+                "centros_poblados": "los centros poblados"}
+"""Cada tipo de importación dicho para una persona (`limites` no lleva tilde: es un identificador)."""
 
 
 def provincia_configurada() -> str:

@@ -231,6 +231,15 @@ def _linea(linea: str) -> str:
                       for trozo in _DONDE_CORTAR.split(linea))
 
 
+def tabla(filas: list[dict], *, vacia: str, **opciones):
+    """`st.dataframe` en castellano: sin filas, el mensaje `vacia` (Streamlit dibujaría una tabla que dice «empty»);
+    un dato que falta se ve «—» (no «None»). Devuelve lo que devuelve `st.dataframe` (None si no hubo tabla)."""
+    if not filas:
+        st.caption(vacia)
+        return None
+    opciones = {"hide_index": True, "width": "stretch", "placeholder": "—", **opciones}
+    return st.dataframe(filas, **opciones)
+
 
 def mostrar_problemas(mensajes: list[str], titulo: str = "Revise estos datos:") -> None:
     """Resumen de problemas arriba del formulario (cada campo muestra además el suyo)."""
@@ -244,7 +253,7 @@ def problema_en(campo: str, clave_estado: str) -> None:
         st.error(texto_plano(mensaje))
 
 
-def selector_estable(etiqueta: str, opciones: dict, *, clave: str):
+def selector_estable(etiqueta: str, opciones: dict, *, clave: str, placeholder: str = "Elija una opción"):
     """Un `st.selectbox` (opciones: valor → etiqueta) cuya elección sobrevive a que cambie su etiqueta.
 
     El navegador guarda la *etiqueta* elegida, no el valor: si la etiqueta cambia (el estado de una propuesta al
@@ -257,7 +266,7 @@ def selector_estable(etiqueta: str, opciones: dict, *, clave: str):
     if st.session_state.get(elegida) not in opciones:
         st.session_state[elegida] = next(iter(opciones))
     st.session_state[clave] = st.session_state[elegida]
-    return st.selectbox(etiqueta, list(opciones), format_func=opciones.get, key=clave,
+    return st.selectbox(etiqueta, list(opciones), format_func=opciones.get, key=clave, placeholder=placeholder,
                         on_change=_recordar_eleccion, args=(clave, list(opciones)))
 
 

@@ -41,7 +41,8 @@ if not procesos:
     st.stop()
 nombres_proceso = {p.id: p.nombre for p in procesos}
 proceso_id = st.selectbox("Proceso", list(nombres_proceso), format_func=nombres_proceso.get, key="consola_proceso",
-                          index=list(nombres_proceso).index(actual.id) if actual and actual.id in nombres_proceso else 0)
+                          index=list(nombres_proceso).index(actual.id) if actual and actual.id in nombres_proceso else 0,
+                          placeholder="Elija un proceso")
 with comun.conexion() as db:
     votaciones = servicios.listar(db, proceso_id)
 if not votaciones:
@@ -51,7 +52,8 @@ if not votaciones:
 nombres_votacion = {v.id: f"{v.nombre} (n.º {v.id})" for v in votaciones}
 activas = [v.id for v in votaciones if v.estado.en_curso]
 votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get,
-                           key="consola_votacion", index=list(nombres_votacion).index(activas[0]) if activas else 0)
+                           key="consola_votacion", index=list(nombres_votacion).index(activas[0]) if activas else 0,
+                           placeholder="Elija una votación")
 with comun.conexion() as db:
     votacion = servicios.obtener(db, votacion_id)
     elegibles = servicios.elegibles(db, votacion_id)
@@ -92,12 +94,14 @@ def contadores() -> None:
         st.caption("Aún no hay nadie: aparecen aquí al unirse con el QR o al anotarlas en la mesa.")
         return
     por_organizacion, por_distrito = st.columns(2)
-    por_organizacion.dataframe([{"Organización": o, "Personas": d["personas"], "Votaron": d["votaron"]}
-                                for o, d in resumen["por_organizacion"].items()],
-                               hide_index=True, width="stretch", key="consola_por_organizacion")
-    por_distrito.dataframe([{"Distrito": o, "Personas": d["personas"], "Votaron": d["votaron"]}
-                            for o, d in resumen["por_distrito"].items()],
-                           hide_index=True, width="stretch", key="consola_por_distrito")
+    with por_organizacion:
+        comun.tabla([{"Organización": o, "Personas": d["personas"], "Votaron": d["votaron"]}
+                     for o, d in resumen["por_organizacion"].items()], vacia="Aún no hay nadie.",
+                    key="consola_por_organizacion")
+    with por_distrito:
+        comun.tabla([{"Distrito": o, "Personas": d["personas"], "Votaron": d["votaron"]}
+                     for o, d in resumen["por_distrito"].items()], vacia="Aún no hay nadie.",
+                    key="consola_por_distrito")
 
 
 contadores()
@@ -123,7 +127,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
         with st.form("consola_registro", clear_on_submit=False):
             nombre = st.text_input("Nombre y apellidos", key="consola_nombre")
             tipo = st.selectbox("Participa como", list(participantes.TIPOS), format_func=participantes.TIPOS.get,
-                                key="consola_tipo")
+                                key="consola_tipo", placeholder="Elija cómo participa")
             organizacion = st.text_input("Organización (si representa a una)", key="consola_organizacion")
             ubigeo = st.selectbox("Distrito donde vive", list(distritos), format_func=distritos.get, index=None,
                                   placeholder="Elija el distrito", key="consola_distrito")

@@ -5,24 +5,25 @@ import geo
 from geo import cuentas
 from geo.acceso import Accion, Rol, SinPermiso
 from paginas import comun
+from propuestas.modelo import formatear_momento
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_CUENTAS)
 st.title("Cuentas del equipo")
 comun.mostrar_aviso()
 with comun.conexion() as db:
     lista = cuentas.listar_cuentas(db, actor)
-st.dataframe([{"Usuario": c["usuario"], "Nombre": c["nombre"], "Rol": Rol(c["rol"]).etiqueta,
-               "Creada": c["creada_en"][:10],
-               "Estado": "desactivada" if c["desactivada_en"] else "debe cambiar su contraseña inicial"
-               if c["debe_cambiar_contrasena"] else "activa"}
-              for c in lista], hide_index=True, width="stretch")
+comun.tabla([{"Usuario": c["usuario"], "Nombre": c["nombre"], "Rol": Rol(c["rol"]).etiqueta,
+              "Creada (hora del Perú)": formatear_momento(c["creada_en"]),
+              "Estado": "desactivada" if c["desactivada_en"] else "debe cambiar su contraseña inicial"
+              if c["debe_cambiar_contrasena"] else "activa"}
+             for c in lista], vacia="Todavía no hay cuentas del equipo.")
 
 st.subheader("Nueva cuenta", anchor=False)
 with st.form("cuentas_nueva"):
     usuario = st.text_input("Usuario (minúsculas, sin espacios)", key="cuentas_usuario")
     nombre = st.text_input("Nombre completo", key="cuentas_nombre")
     rol = st.selectbox("Rol", [Rol.FACILITADOR, Rol.EVALUADOR, Rol.ADMINISTRADOR], format_func=lambda r: r.etiqueta,
-                       key="cuentas_rol")
+                       key="cuentas_rol", placeholder="Elija un rol")
     contrasena = st.text_input("Contraseña inicial (al entrar por primera vez, la persona debe cambiarla)",
                                type="password", key="cuentas_contrasena")
     if st.form_submit_button("Crear cuenta", type="primary"):
@@ -40,7 +41,7 @@ activas = [c for c in lista if not c["desactivada_en"] and c["id"] != actor.cuen
 if activas:
     st.subheader("Desactivar una cuenta", anchor=False)
     elegida = st.selectbox("Cuenta", activas, format_func=lambda c: f"{c['usuario']} — {c['nombre']}",
-                           key="cuentas_desactivar")
+                           key="cuentas_desactivar", placeholder="Elija una cuenta")
     if st.button("Desactivar", key="cuentas_desactivar_boton"):
         with comun.conexion() as db:
             try:

@@ -157,7 +157,7 @@ def _restablecer(argumento: Argumento, actor: Actor) -> None:
 def reportar(objeto: str, objeto_id: int, actor: Actor) -> None:
     with st.form(f"reportar_{objeto}_{objeto_id}"):
         categoria = st.selectbox("¿Qué pasa?", list(MOTIVOS_REPORTE), format_func=MOTIVOS_REPORTE.get,
-                                 key=f"reporte_categoria_{objeto}_{objeto_id}")
+                                 key=f"reporte_categoria_{objeto}_{objeto_id}", placeholder="Elija un motivo")
         detalle = st.text_input("Detalle (opcional)", key=f"reporte_detalle_{objeto}_{objeto_id}")
         if st.form_submit_button("Enviar a la facilitación"):
             ejecutar(deliberacion.reportar, "Gracias: la facilitación revisará su reporte.", objeto=objeto,

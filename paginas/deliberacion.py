@@ -29,14 +29,14 @@ columnas[2].metric("Propuestas con debate", f"{resumen.totales['propuestas_con_d
 
 def tabla(filas: list[dict], clave: str) -> None:
     enlace = comun.url_pagina("propuestas") + "?propuesta="
-    st.dataframe([{"Propuesta": enlace + f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"],
-                   "A favor": f["a_favor"], "En contra": f["en_contra"], "Observaciones": f["observacion"],
-                   "Apoyos": f["apoyos"], "Equilibrio": f["equilibrio"]} for f in filas],
-                 hide_index=True, width="stretch", key=clave,
-                 column_config={"Propuesta": st.column_config.LinkColumn(display_text=r"propuesta=(.*)$"),
-                                "Equilibrio": st.column_config.ProgressColumn(
-                                    min_value=0, max_value=1, format="%.2f",
-                                    help="1 = tantos argumentos a favor como en contra; 0 = todos de un lado.")})
+    comun.tabla([{"Propuesta": enlace + f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"],
+                  "A favor": f["a_favor"], "En contra": f["en_contra"], "Observaciones": f["observacion"],
+                  "Apoyos": f["apoyos"], "Equilibrio": f["equilibrio"]} for f in filas],
+                vacia="Todavía no hay propuestas con argumentos o apoyos.", key=clave,
+                column_config={"Propuesta": st.column_config.LinkColumn(display_text=r"propuesta=(.*)$"),
+                               "Equilibrio": st.column_config.ProgressColumn(
+                                   min_value=0, max_value=1, format="%.2f",
+                                   help="1 = tantos argumentos a favor como en contra; 0 = todos de un lado.")})
 
 
 st.subheader("Las más debatidas", anchor=False)
@@ -53,15 +53,16 @@ else:
     st.caption("Ninguna por ahora.")
 
 st.subheader("Participación por distrito", anchor=False)
-medida = st.selectbox("Colorear según", list(MEDIDAS), format_func=MEDIDAS.get, key="deliberacion_medida")
+medida = st.selectbox("Colorear según", list(MEDIDAS), format_func=MEDIDAS.get, key="deliberacion_medida",
+                      placeholder="Elija una medida")
 datos = {u: {MEDIDAS[m]: v.get(m) for m in MEDIDAS} for u, v in resumen.por_distrito.items() if u}
 figura = mapa.mapa_distritos(vigente, datos=datos, indicador=MEDIDAS[medida], prefijo=comun.prefijo_static(), alto=480)
 st_folium(figura, key="deliberacion_mapa", height=480, use_container_width=True, returned_objects=[])
 nombres = {d.ubigeo: d.nombre for d in vigente.distritos}
-st.dataframe([{"Distrito": nombres.get(u, "Sin distrito registrado" if not u else u), **{MEDIDAS[m]: v.get(m)
-                                                                                        for m in MEDIDAS},
-               "Población": v.get("poblacion")} for u, v in sorted(resumen.por_distrito.items())],
-             hide_index=True, width="stretch", key="deliberacion_distritos")
+comun.tabla([{"Distrito": nombres.get(u, "Sin distrito registrado" if not u else u), **{MEDIDAS[m]: v.get(m)
+                                                                                       for m in MEDIDAS},
+              "Población": v.get("poblacion")} for u, v in sorted(resumen.por_distrito.items())],
+            vacia="Todavía nadie argumentó ni apoyó.", key="deliberacion_distritos")
 st.caption("Participantes: personas con código que argumentaron o apoyaron, según el distrito con que se "
            "registraron. Argumentos: según el distrito de la propuesta. Población: la del archivo de indicadores "
            "importado (proyección INEI 2025 si está).")

@@ -5,9 +5,37 @@ import streamlit as st
 
 import geo
 from geo import cuentas
-from geo.acceso import PUBLICO
+from geo.acceso import PUBLICO, Accion
 from paginas import comun
 from propuestas import participantes
+from propuestas import servicios as propuestas_servicios
+from votacion import servicios as votacion_servicios
+
+
+def mostrar_que_hacer() -> None:
+    """Recién entrado con su código: a proponer o a votar (la votación abierta del proceso, si la hay), con botones
+    grandes; si hoy no se puede, dice por qué y cuándo."""
+    with comun.conexion() as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        abierta = votacion_servicios.abierta_para_votar(db, proceso.id) if proceso else None
+    if proceso is None:
+        return
+    proponer, votar = st.columns(2)
+    permiso = proceso.permite(Accion.PROPONER, propuestas_servicios.fecha_local(geo.ahora()))
+    if proponer.button("Proponer un proyecto", type="primary" if permiso and not abierta else "secondary",
+                       icon=":material/edit_note:", width="stretch", key="entrar_ir_a_proponer"):
+        st.switch_page("paginas/proponer.py")
+    if not permiso:
+        proponer.caption(comun.texto_plano(permiso.motivo))
+    if abierta is not None:
+        if votar.button(f"Votar: {comun.texto_plano(abierta.nombre)}", type="primary", icon=":material/how_to_vote:",
+                        width="stretch", wrap=True, key="entrar_ir_a_votar"):
+            st.switch_page("paginas/votar.py", query_params={"votacion": str(abierta.id)})
+    else:
+        votar.button("Votar", icon=":material/how_to_vote:", width="stretch", disabled=True, key="entrar_ir_a_votar")
+        votar.caption("Todavía no hay una votación abierta. Cuando la facilitación abra la del taller, aquí aparece "
+                      "el botón para votar.")
+
 
 sesion = comun.sesion_actual()
 actor = sesion.actor if sesion else PUBLICO
@@ -21,6 +49,8 @@ if actor != PUBLICO:
     if sesion.debe_cambiar_contrasena:
         st.warning("Su cuenta es nueva: la contraseña inicial la eligió otra persona. **Cámbiela antes de seguir**; "
                    "hasta entonces no puede usar las demás páginas.", icon=":material/key:")
+    if actor.participante_id is not None:
+        mostrar_que_hacer()
     if actor.cuenta_id is not None:
         with st.form("entrar_cambiar_contrasena"):
             st.subheader("Cambiar contraseña", anchor=False)
@@ -65,7 +95,7 @@ with participante:
                     st.error(comun.texto_plano(str(error)))
                 else:
                     comun.iniciar(sesion)
-                    comun.avisar("¡Bienvenida o bienvenido! Ya puede proponer y votar.")
+                    comun.avisar("¡Bienvenida o bienvenido! Ya puede proponer y votar: elija abajo.")
                     volver_a_la_propuesta()
                     st.rerun()
 with equipo:

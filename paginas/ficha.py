@@ -2,8 +2,10 @@
 import streamlit as st
 
 from geo.acceso import rol_publico
+from paginas import comun
 from paginas.comun import texto_plano
-from propuestas.modelo import FRANJAS_EDAD, MADUREZ, PUNTAJE_MAXIMO, TIPOS_INTERVENCION, TIPOS_PROPONENTE, formatear_soles
+from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PUNTAJE_MAXIMO, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Estado,
+                               formatear_momento, formatear_soles)
 from propuestas.servicios import Ficha
 
 
@@ -49,16 +51,36 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
                            if beneficiarios.get(f"edad_{f}"))
         if edades:
             detalles["Por edad"] = edades
-    filas = [{"Dato": k, "Valor": v} for k, v in detalles.items() if v]
-    if filas:
-        st.dataframe(filas, hide_index=True, width="stretch")
+    comun.tabla([{"Dato": k, "Valor": v} for k, v in detalles.items() if v], vacia="Sin más detalles.")
     if ficha.evaluaciones:
         st.subheader("Evaluación técnica", anchor=False)
         mostrar_desglose(ficha)
     st.subheader("Historia", anchor=False)
-    st.dataframe([{"Fecha": h["ocurrido_en"][:16].replace("T", " "), "De": h["desde"].replace("_", " "),
-                   "A": h["hacia"].replace("_", " "), "Quién": rol_publico(h["actor"]), "Motivo": h["motivo"] or ""}
-                  for h in ficha.historial], hide_index=True, width="stretch")
+    comun.tabla([{"Fecha (hora del Perú)": formatear_momento(h["ocurrido_en"]), "De": Estado(h["desde"]).etiqueta,
+                  "A": Estado(h["hacia"]).etiqueta, "Quién": rol_publico(h["actor"]), "Motivo": h["motivo"] or ""}
+                 for h in ficha.historial], vacia="Sin cambios de estado todavía.")
+
+
+def mostrar_tarjeta(fila: dict) -> None:
+    """Una propuesta de la lista, en una tarjeta que cabe en un celular (390 px) sin desplazarse de lado: código,
+    estado, título, distrito y costo, y el enlace a su ficha (dentro de la misma sesión, sin recargar)."""
+    codigo = fila["codigo"]
+    with st.container(border=True, key=f"tarjeta_{codigo}"):
+        st.markdown(f"**{codigo}** · {Estado(fila['estado']).etiqueta}  \n**{texto_plano(fila['titulo'])}**")
+        if fila.get("costo_validado_centimos") is not None:
+            costo = f"costo validado {formatear_soles(fila['costo_validado_centimos'])}"
+        elif fila.get("costo_centimos") is not None:
+            costo = f"costo estimado {formatear_soles(fila['costo_centimos'])}"
+        else:
+            costo = "sin costo estimado"
+        detalle = [texto_plano(fila["distrito"] or "sin distrito"), costo]
+        if fila.get("proponente_tipo") == "joven":
+            detalle.append("juvenil")
+        cuentas = [f"{fila[clave]} {nombre if fila[clave] == 1 else nombre + 's'}"
+                   for clave, nombre in (("apoyos", "apoyo"), ("argumentos", "argumento")) if fila.get(clave)]
+        st.caption(" · ".join(detalle + cuentas))
+        st.page_link("paginas/propuestas.py", label="Ver la propuesta", icon=":material/arrow_forward:",
+                     icon_position="right", query_params={"propuesta": codigo})
 
 
 def mostrar_desglose(ficha: Ficha) -> None:
@@ -68,7 +90,7 @@ def mostrar_desglose(ficha: Ficha) -> None:
               "Aporte": round(c.peso * evaluacion["puntajes"].get(c.clave, 0) / PUNTAJE_MAXIMO, 2)}
              for c in ficha.proceso.criterios]
     st.metric("Puntaje técnico", f"{evaluacion['puntaje']:.2f} / 100")
-    st.dataframe(filas, hide_index=True, width="stretch", key=f"desglose_{ficha.propuesta.codigo}")
+    comun.tabla(filas, vacia="El proceso no tiene criterios.", key=f"desglose_{ficha.propuesta.codigo}")
     viable = {None: "sin decidir", 1: "viable", 0: "no viable"}[evaluacion["viable"]]
     st.caption(f"Evaluó el equipo técnico el {evaluacion['creada_en'][:10]} · "
                f"costo validado {formatear_soles(evaluacion['costo_validado_centimos'])} · {viable}"

@@ -1,6 +1,7 @@
 """Importar propuestas de fichas de papel digitadas en una hoja (CSV o Excel): plantilla, revisión fila por fila
 y registro de todas juntas (o de ninguna)."""
 import contextlib
+import math
 
 import streamlit as st
 
@@ -53,7 +54,7 @@ if limites is None:
     st.stop()
 nombres = {p.id: f"{p.nombre} ({p.codigo})" for p in procesos}
 proceso_id = st.selectbox("Proceso", list(nombres), format_func=nombres.get, key="importar_proceso",
-                          index=list(nombres).index(actual.id) if actual else 0)
+                          index=list(nombres).index(actual.id) if actual else 0, placeholder="Elija un proceso")
 proceso = next(p for p in procesos if p.id == proceso_id)
 st.markdown("Digite las fichas de papel en la **plantilla** (una fila por ficha) y súbala. Primero verá una "
             "revisión fila por fila; **no se importa nada mientras alguna fila tenga problemas**. También puede "
@@ -67,7 +68,8 @@ derecha.download_button("Plantilla CSV", key="importar_plantilla_csv", data=hoja
                         file_name=f"plantilla-propuestas-{proceso.codigo}.csv", mime="text/csv",
                         icon=":material/download:")
 subido = st.file_uploader("Hoja con las fichas (.xlsx o .csv)", type=["xlsx", "csv"],
-                          key=f"importar_archivo_{st.session_state.get(CLAVE_LOTE, 0)}")
+                          key=f"importar_archivo_{st.session_state.get(CLAVE_LOTE, 0)}",
+                          max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
 if subido is None:
     st.stop()
 
@@ -109,9 +111,9 @@ if avisos:
         st.markdown("\n".join(f"- {plano(a)}" for a in avisos[:MOSTRAR * 4]))
 if revision.filas:
     with st.expander(f"Todas las filas ({len(revision.filas)})"):
-        st.dataframe([{"Fila": f.numero, "Título": f.titulo, "Dónde": f.lugar, "Código": f.codigo or "",
-                       "Problemas": " | ".join(f.problemas), "Avisos": " | ".join(f.avisos)} for f in revision.filas],
-                     hide_index=True, width="stretch", key="importar_vista")
+        comun.tabla([{"Fila": f.numero, "Título": f.titulo, "Dónde": f.lugar, "Código": f.codigo or "",
+                      "Problemas": " | ".join(f.problemas), "Avisos": " | ".join(f.avisos)} for f in revision.filas],
+                    vacia="La hoja no tiene filas.", key="importar_vista")
 st.download_button("Descargar la revisión (CSV)", importar.informe_csv(revision).encode(), mime="text/csv",
                    file_name=f"revision-{subido.name.rsplit('.', 1)[0]}.csv", key="importar_informe",
                    icon=":material/download:")

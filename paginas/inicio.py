@@ -58,8 +58,8 @@ else:
     fase = proceso.fase_en(hoy)
     st.markdown(f"**{comun.texto_plano(proceso.nombre)}** · techo presupuestal "
                 f"{formatear_soles(proceso.techo_centimos)} · {cantidad:,} propuestas registradas.")
-    st.dataframe([{"Fase": p.fase.etiqueta, "Desde": formatear_fecha(p.inicio), "Hasta": formatear_fecha(p.fin),
-                   "": "◀ ahora" if p.fase == fase else ""} for p in proceso.fases], hide_index=True, width="stretch")
+    comun.tabla([{"Fase": p.fase.etiqueta, "Desde": formatear_fecha(p.inicio), "Hasta": formatear_fecha(p.fin),
+                  "": "◀ ahora" if p.fase == fase else ""} for p in proceso.fases], vacia="El proceso no tiene fases.")
     permiso = proceso.permite(Accion.PROPONER, hoy)
     if permiso:
         st.success(f"¡El registro de propuestas está abierto! {permiso.motivo}")

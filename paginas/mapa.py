@@ -55,6 +55,6 @@ with derecha:
                  {"Dato": "Centros poblados", "Valor": str(sum(c.ubigeo == ubigeo for c in centros))}]
         filas += [{"Dato": mapa.etiqueta_indicador(columna), "Valor": mapa.formatear(valor_dato)}
                   for columna, valor_dato in datos.get(ubigeo, {}).items() if columna not in OCULTAS]
-        st.dataframe(filas, hide_index=True, width="stretch")
+        comun.tabla(filas, vacia="Sin datos de este distrito.")
 st.caption("Límites: INEI (censales, no legales). Indicadores: INEI, MINAM, PNUD, CEPLAN, MIDIS — "
            "según las columnas del archivo importado.")

@@ -36,11 +36,13 @@ def corregir(persona: dict, distritos: dict) -> None:
         nuevos = {
             "nombre": st.text_input("Nombre completo", value=actuales["nombre"], key=f"corregir_{pid}_nombre"),
             "tipo": st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get,
-                                 index=list(participantes.TIPOS).index(actuales["tipo"]), key=f"corregir_{pid}_tipo"),
+                                 index=list(participantes.TIPOS).index(actuales["tipo"]), key=f"corregir_{pid}_tipo",
+                                 placeholder="Elija un tipo"),
             "organizacion": st.text_input("Organización (si representa a una)", value=actuales["organizacion"],
                                           key=f"corregir_{pid}_organizacion"),
             "ubigeo": st.selectbox("Distrito", ubigeos, format_func=lambda u: "—" if u is None else distritos[u],
-                                   index=ubigeos.index(actuales["ubigeo"]), key=f"corregir_{pid}_distrito"),
+                                   index=ubigeos.index(actuales["ubigeo"]), key=f"corregir_{pid}_distrito",
+                                   placeholder="Elija un distrito"),
             "dni": st.text_input("DNI (no se publica)", value=actuales["dni"], key=f"corregir_{pid}_dni"),
             "telefono": st.text_input("Celular (no se publica)", value=actuales["telefono"],
                                       key=f"corregir_{pid}_telefono"),
@@ -76,7 +78,8 @@ tarjetas = st.session_state.get(CLAVE_TARJETAS)
 if tarjetas:
     st.success("Códigos emitidos en esta tanda: descargue e imprima las tarjetas. Mientras nadie use una tarjeta, "
                "se puede volver a imprimir igual desde «Reimprimir tarjetas sin usar».")
-    st.dataframe([{"Participante": n, "Código": c} for n, c in tarjetas], hide_index=True)
+    comun.tabla([{"Participante": n, "Código": c} for n, c in tarjetas], vacia="No se emitió ningún código.",
+                width="content")
     st.download_button("Descargar tarjetas (PDF, 8 por hoja A4)", key="participantes_pdf", mime="application/pdf",
                        data=participantes.tarjetas_pdf(tarjetas, proceso=proceso.nombre, url_base=comun.url_publica()),
                        file_name="tarjetas-de-acceso.pdf")
@@ -90,7 +93,8 @@ if st.session_state.pop(CLAVE_VACIAR, False):
 with st.form("participantes_nuevo"):
     st.subheader("Registrar participante", anchor=False)
     nombre = st.text_input("Nombre completo", key="participante_nombre")
-    tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo")
+    tipo = st.selectbox("Tipo", list(participantes.TIPOS), format_func=participantes.TIPOS.get, key="participante_tipo",
+                        placeholder="Elija un tipo")
     organizacion = st.text_input("Organización (si representa a una)", key="participante_organizacion")
     ubigeo = st.selectbox("Distrito", list(distritos), format_func=distritos.get, index=None,
                           placeholder="Elija el distrito (opcional)", key="participante_distrito")
@@ -115,11 +119,11 @@ with st.form("participantes_nuevo"):
 with comun.conexion() as db:
     lista = participantes.listar_participantes(db, proceso.id, actor=actor)
 st.subheader(f"Registrados ({len(lista)})", anchor=False)
-st.dataframe([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIPOS[p["tipo"]],
-               "Organización": p["organizacion"] or "", "Distrito": distritos.get(p["ubigeo"], ""),
-               "DNI": p["dni"] or "", "Celular": p["telefono"] or "",
-               "Código": "vigente" if p["codigo_vigente"] else "sin código"} for p in lista],
-             hide_index=True, width="stretch")
+comun.tabla([{"N.º": p["id"], "Nombre": p["nombre"], "Tipo": participantes.TIPOS[p["tipo"]],
+              "Organización": p["organizacion"] or "", "Distrito": distritos.get(p["ubigeo"], ""),
+              "DNI": p["dni"] or "", "Celular": p["telefono"] or "",
+              "Código": "vigente" if p["codigo_vigente"] else "sin código"} for p in lista],
+            vacia="Todavía no hay agentes participantes registrados en este proceso.")
 if not lista:
     st.stop()
 

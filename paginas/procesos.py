@@ -20,11 +20,15 @@ with comun.conexion() as db:
 provincia = vigente.provincia if vigente else territorio.provincia_configurada()
 
 if procesos:
-    st.dataframe([{"Código": p.codigo, "Nombre": p.nombre, "Actual": "sí" if p.es_actual else "",
-                   "Fase hoy": (p.fase_en(hoy).etiqueta if p.fase_en(hoy) else "fuera de fechas"),
-                   "Techo": formatear_soles(p.techo_centimos)} for p in procesos], hide_index=True, width="stretch")
+    comun.tabla([{"Código": p.codigo, "N.º": p.id, "Nombre": p.nombre, "Actual": "sí" if p.es_actual else "",
+                  "Fase hoy": (p.fase_en(hoy).etiqueta if p.fase_en(hoy) else "fuera de fechas"),
+                  "Techo": formatear_soles(p.techo_centimos)} for p in procesos], vacia="Todavía no hay procesos.")
+    actual = next((p for p in procesos if p.es_actual), procesos[0])
+    st.caption("Por línea de comandos, el proceso se indica con su código (o su n.º): "
+               f"`python -m propuestas exportar --proceso {actual.codigo} --formato xlsx --salida priorizadas.xlsx`")
     elegido = st.selectbox("Proceso actual", procesos, index=next((i for i, p in enumerate(procesos) if p.es_actual), 0),
-                           format_func=lambda p: f"{p.codigo} — {p.nombre}", key="procesos_actual")
+                           format_func=lambda p: f"{p.codigo} — {p.nombre}", key="procesos_actual",
+                           placeholder="Elija un proceso")
     if not elegido.es_actual and st.button("Marcar como actual", key="procesos_marcar"):
         with comun.conexion() as db:
             servicios.marcar_actual(db, elegido.id, actor=actor, ahora=geo.ahora())
@@ -34,7 +38,8 @@ else:
 
 opciones = [None, *procesos]
 editado = st.selectbox("Formulario", opciones, key="procesos_editar",
-                       format_func=lambda p: "Crear un proceso nuevo" if p is None else f"Editar {p.codigo} — {p.nombre}")
+                       format_func=lambda p: "Crear un proceso nuevo" if p is None else f"Editar {p.codigo} — {p.nombre}",
+                       placeholder="Elija qué hacer")
 base = editado or servicios.proceso_sugerido(provincia, hoy)
 sufijo = editado.codigo if editado else "nuevo"
 with st.form(f"procesos_formulario_{sufijo}"):

@@ -8,10 +8,10 @@ from geo import servicios as territorio
 from geo.modelo import ErrorGeo
 from paginas import comun
 from propuestas import mapa as mapa_propuestas
-from propuestas import servicios
+from propuestas import fotos, servicios
 from geo.acceso import Accion, SinPermiso, puede
 from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
-                               ErrorPropuestas, NoEncontrada, PropuestaInvalida)
+                               ErrorPropuestas, NoEncontrada, PropuestaInvalida, formatear_momento)
 
 P = "f_"
 CAMPOS = ("profundidad", "titulo", "problema", "propuesta", "lat", "lon", "proponente_tipo", "proponente_nombre",
@@ -90,10 +90,11 @@ if not puede(actor, Accion.PROPONER, proceso):
     st.warning(puede(actor, Accion.PROPONER, proceso).motivo)
     st.page_link("paginas/entrar.py", label="Entrar con su código de acceso")
     st.stop()
-st.caption(f"{comun.texto_plano(proceso.nombre)} · {comun.texto_plano(permiso.motivo)}")
-if not permiso:
-    st.warning(permiso.motivo)
+if not permiso:  # el motivo una sola vez, donde se ve
+    st.caption(comun.texto_plano(proceso.nombre))
+    st.warning(comun.texto_plano(permiso.motivo))
     st.stop()
+st.caption(f"{comun.texto_plano(proceso.nombre)} · {comun.texto_plano(permiso.motivo)}")
 st.session_state["proponer_proceso"] = proceso.id
 centros_por_codigo = {c.codigo: c for c in centros}
 
@@ -114,7 +115,7 @@ if clave and st.session_state.get(CLAVE_CARGADO) != clave:
         for campo in CAMPOS:
             st.session_state[P + campo] = guardado.get(campo)
         st.session_state[CLAVE_CARGADO] = clave
-        st.info(f"Recuperamos su borrador (guardado {guardado['_actualizada_en'][:16].replace('T', ' ')} UTC).")
+        st.info(f"Recuperamos su borrador (guardado el {formatear_momento(guardado['_actualizada_en'])}).")
 
 st.radio("Tipo de formulario", list(PROFUNDIDADES), format_func=PROFUNDIDADES.get, key=P + "profundidad",
          on_change=guardar, horizontal=True)
@@ -136,7 +137,7 @@ try:
     error_punto = None
 except ErrorGeo as error:
     punto, error_punto = None, str(error)
-figura = mapa.mapa_distritos(vigente, prefijo=comun.prefijo_static(), alto=380)
+figura = mapa.mapa_distritos(vigente, centros=centros, prefijo=comun.prefijo_static(), alto=380)
 valor = st_folium(figura, key="proponer_mapa", height=380, use_container_width=True, returned_objects=["last_clicked"],
                   feature_group_to_add=mapa_propuestas.capa_punto(punto, "Su propuesta"))
 clic = mapa.punto_desde_clic(valor)
@@ -196,7 +197,8 @@ if completo:
     texto("cui", "CUI (si ya tiene)")
     texto("sostenibilidad", "Sostenibilidad: ¿quién lo opera y mantiene?", area=True)
 
-subida = st.file_uploader("Foto (opcional)", type=["jpg", "jpeg", "png", "webp", "gif"], key="proponer_foto")
+subida = st.file_uploader("Foto (opcional)", type=["jpg", "jpeg", "png", "webp", "gif"], key="proponer_foto",
+                          max_upload_size=fotos.MAXIMO_MB)  # el límite de verdad: el botón dice «Hasta 8 MB»
 if subida is not None and st.session_state.get(CLAVE_FOTO) != subida.file_id:
     with comun.conexion() as db:
         try:

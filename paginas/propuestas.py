@@ -53,7 +53,9 @@ if codigo:
             st.warning("Ocultada por moderación (solo su autor y la facilitación la ven): "
                        + comun.texto_plano(la_ficha.propuesta.oculta_motivo))
         ficha.mostrar_ficha(la_ficha, foto)
-        st.caption(f"Enlace para compartir: `propuestas?propuesta={la_ficha.propuesta.codigo}`")
+        st.caption("Enlace para compartir (cópielo):")
+        st.code(f"{comun.url_publica()}/propuestas?propuesta={la_ficha.propuesta.codigo}", language=None,
+                wrap_lines=True)
         propuesta = la_ficha.propuesta
         with st.popover("Reportar esta propuesta", key="propuesta_reportar"):
             debate.reportar("propuesta", propuesta.id, actor)
@@ -82,28 +84,31 @@ if proceso is None:
     st.stop()
 st.caption(comun.texto_plano(proceso.nombre))
 
-columnas = st.columns([2, 2, 3])
+TARJETAS_POR_VEZ = 24
 distritos = {d.ubigeo: d.nombre for d in vigente.distritos}
+columnas = st.columns(2)
 ubigeo = columnas[0].selectbox("Distrito", [None, *distritos], format_func=lambda u: "Todos" if u is None else distritos[u],
-                               key="filtro_distrito")
-eje = columnas[1].selectbox("Eje del PDLC", [None, *proceso.ejes], format_func=lambda e: "Todos" if e is None else e,
-                            key="filtro_eje")
-estados = columnas[2].multiselect("Estado", ESTADOS_VISIBLES, format_func=lambda e: e.replace("_", " "),
-                                  key="filtro_estado", placeholder="Todos")
-columnas = st.columns([3, 1, 1])
-texto = columnas[0].text_input("Buscar", key="filtro_texto", placeholder="Palabras del título, el problema o el lugar")
-orden = columnas[1].selectbox("Ordenar", list(deliberacion.ORDENES), format_func=deliberacion.ORDENES.get,
-                              key="filtro_orden")
-juveniles = columnas[2].toggle("Propuestas juveniles", key="filtro_juveniles")
+                               key="filtro_distrito", placeholder="Elija un distrito")
+texto = columnas[1].text_input("Buscar", key="filtro_texto", placeholder="Palabras del título, el problema o el lugar")
+with st.expander("Más filtros y orden", icon=":material/tune:"):
+    columnas = st.columns(2)
+    eje = columnas[0].selectbox("Eje del PDLC", [None, *proceso.ejes], format_func=lambda e: "Todos" if e is None else e,
+                                key="filtro_eje", placeholder="Elija un eje")
+    estados = columnas[1].multiselect("Estado", ESTADOS_VISIBLES, format_func=lambda e: Estado(e).etiqueta,
+                                      key="filtro_estado", placeholder="Todos")
+    orden = columnas[0].selectbox("Ordenar", list(deliberacion.ORDENES), format_func=deliberacion.ORDENES.get,
+                                  key="filtro_orden", placeholder="Elija un orden")
+    juveniles = columnas[1].toggle("Solo propuestas juveniles", key="filtro_juveniles")
 with comun.conexion() as db:
     version = (servicios.version_del_listado(db, proceso.id), deliberacion.version(db))
+    centros = territorio.centros_poblados(db)
 filtros = (ubigeo, eje, tuple(estados), texto, juveniles, orden)
 filas, publicado = listado(str(comun.ruta_db()), proceso.id, filtros, version, comun.url_pagina("propuestas"))
 st.markdown(f"**{len(filas):,} propuesta{'' if len(filas) == 1 else 's'}**")
 
-figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace=comun.url_pagina("propuestas"),
+figura = mapa_propuestas.mapa_propuestas(vigente, filas, enlace=comun.url_pagina("propuestas"), centros=centros,
                                         prefijo=comun.prefijo_static(), publicado=publicado)
-valor = st_folium(figura, key="propuestas_mapa", height=520, use_container_width=True,
+valor = st_folium(figura, key="propuestas_mapa", height=480, use_container_width=True,
                   returned_objects=["last_object_clicked"])
 punto = mapa.punto_desde_clic(valor, "last_object_clicked")
 if punto is not None and filas:
@@ -113,14 +118,35 @@ if punto is not None and filas:
         st.query_params["propuesta"] = cercana["codigo"]
         st.rerun()
 
-tabla = st.dataframe(
-    [{"Código": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"], "Estado": f["estado"].replace("_", " "),
-      "Costo (S/)": (f["costo_centimos"] or 0) / 100 if f["costo_centimos"] is not None else None,
-      "Apoyos": f["apoyos"], "Argumentos": f["argumentos"],
-      "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else ""}
-     for f in filas],
-    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="propuestas_tabla",
-    column_config={"Costo (S/)": st.column_config.NumberColumn(format="%,.2f")})
-if tabla.selection.rows:
-    st.query_params["propuesta"] = filas[tabla.selection.rows[0]]["codigo"]
-    st.rerun()
+# La lista en tarjetas (de a tres por fila en pantalla ancha; una debajo de otra en un celular, en el mismo orden)
+mostradas = st.session_state.get("propuestas_mostradas", TARJETAS_POR_VEZ)
+visibles = filas[:mostradas]
+for inicio in range(0, len(visibles), 3):
+    for columna, fila in zip(st.columns(3), visibles[inicio:inicio + 3]):
+        with columna:
+            ficha.mostrar_tarjeta(fila)
+if len(filas) > mostradas:
+    if st.button(f"Ver {min(TARJETAS_POR_VEZ, len(filas) - mostradas)} más (quedan {len(filas) - mostradas})",
+                 key="propuestas_ver_mas", icon=":material/expand_more:"):
+        st.session_state["propuestas_mostradas"] = mostradas + TARJETAS_POR_VEZ
+        st.rerun()
+elif not filas:
+    st.info("Ninguna propuesta cumple estos filtros.")
+
+if filas:
+    with st.expander("Ver como tabla (para ordenar por columna o descargar)", icon=":material/table:"):
+        tabla = comun.tabla(
+            [{"Código": f["codigo"], "Título": f["titulo"], "Distrito": f["distrito"],
+              "Estado": Estado(f["estado"]).etiqueta,
+              "Costo estimado (S/)": f["costo_centimos"] / 100 if f["costo_centimos"] is not None else None,
+              "Costo validado (S/)": (f["costo_validado_centimos"] / 100
+                                      if f["costo_validado_centimos"] is not None else None),
+              "Apoyos": f["apoyos"], "Argumentos": f["argumentos"],
+              "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else ""}
+             for f in filas],
+            vacia="Ninguna propuesta.", on_select="rerun", selection_mode="single-row", key="propuestas_tabla",
+            column_config={"Costo estimado (S/)": st.column_config.NumberColumn(format="%,.2f"),
+                           "Costo validado (S/)": st.column_config.NumberColumn(format="%,.2f")})
+        if tabla.selection.rows:
+            st.query_params["propuesta"] = filas[tabla.selection.rows[0]]["codigo"]
+            st.rerun()

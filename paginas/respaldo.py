@@ -30,7 +30,10 @@ if st.session_state.get("respaldo_bytes"):
 st.subheader("Restaurar", anchor=False)
 st.warning("Restaurar reemplaza **todos** los datos actuales por los del respaldo. Antes se guarda una copia "
            "de la base actual en `datos/respaldos/`.")
-subido = st.file_uploader("Archivo de respaldo (.db)", key="respaldo_archivo")
+limite = st.get_option("server.maxUploadSize")
+subido = st.file_uploader("Archivo de respaldo (.db)", key="respaldo_archivo", max_upload_size=limite)
+st.caption(f"Por esta página, hasta {limite} MB. Un respaldo más grande se restaura en el servidor con "
+           "`python -m geo restaurar RUTA`.")
 confirmado = st.checkbox("Entiendo que los datos actuales se reemplazan", key="respaldo_confirmo")
 if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disabled=not confirmado):
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:

@@ -51,7 +51,8 @@ nombres = {v.id: f"{v.nombre} ({v.estado.etiqueta.lower()})" for v in visibles}
 if pedido.isdigit() and int(pedido) not in nombres:
     nombres = {int(pedido): f"Votación {pedido}", **nombres}
 votacion_id = st.selectbox("Votación", list(nombres), format_func=nombres.get, key="resultados_votacion",
-                           index=list(nombres).index(int(pedido)) if pedido.isdigit() else 0)
+                           index=list(nombres).index(int(pedido)) if pedido.isdigit() else 0,
+                           placeholder="Elija una votación")
 with comun.conexion() as db:
     try:
         if not servicios.puede_ver_resultados(servicios.obtener(db, votacion_id), actor):
@@ -97,14 +98,14 @@ for empate in resultado.oficial.empates:
                                  f"({empate.criterio})."))
 
 etiqueta_votos = {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos (posición)"}.get(votacion.tipo)
-st.dataframe([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["financiada"], "Título": f["titulo"],
+comun.tabla([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["financiada"], "Título": f["titulo"],
                "Distrito": f["distrito"],
                "Costo S/": f["costo_centimos"] / 100, "Votos": f["votos"],
                **({etiqueta_votos: f["puntaje"]} if etiqueta_votos else {}),
                "% de votantes": round(f["pct_votantes"], 1), "Puntaje técnico": f["puntaje_tecnico"],
                "Puntaje combinado": round(f["combinado"], 1)}
               for f in resultado.filas],
-             hide_index=True, width="stretch", key="resultados_tabla",
+             vacia="La votación no tiene propuestas.", key="resultados_tabla",
              column_config={"Costo S/": st.column_config.NumberColumn(format="%,.2f"),
                             "Financiada": st.column_config.CheckboxColumn()})
 
@@ -141,12 +142,13 @@ tabla = [{"Distrito": nombres_distrito.get(u, u or "sin distrito"),
           **{MEDIDAS[m]: None if v.get(m) is None else round(v[m], 1) for m in MEDIDAS}}
          for u, v in sorted(resultado.por_distrito.items())]
 if vigente:
-    medida = st.selectbox("Colorear el mapa según", list(MEDIDAS), format_func=MEDIDAS.get, key="resultados_medida")
+    medida = st.selectbox("Colorear el mapa según", list(MEDIDAS), format_func=MEDIDAS.get, key="resultados_medida",
+                          placeholder="Elija una medida")
     datos = {u: {MEDIDAS[m]: v.get(m) for m in MEDIDAS} for u, v in resultado.por_distrito.items() if u}
     figura = mapa.mapa_distritos(vigente, datos=datos, indicador=MEDIDAS[medida], prefijo=comun.prefijo_static(),
                                  alto=420)
     st_folium(figura, key="resultados_mapa", height=420, use_container_width=True, returned_objects=[])
-st.dataframe(tabla, hide_index=True, width="stretch", key="resultados_distritos")
+comun.tabla(tabla, vacia="Todavía no hay votos por distrito.", key="resultados_distritos")
 st.caption("Votantes: según el distrito con que se registró cada agente participante (las papeletas de papel no "
            "tienen distrito). Población: la del archivo de indicadores importado.")
 

@@ -7,10 +7,11 @@ from streamlit_folium import st_folium
 
 import geo
 from geo import mapa, servicios
-from geo.lectura import LecturaLimites
+from geo.lectura import MAXIMO_MB, LecturaLimites
 from geo.modelo import ErrorGeo, Territorio
 from geo.acceso import Accion, SinPermiso
 from paginas import comun
+from propuestas.modelo import formatear_momento
 
 TIPOS = {"limites": "Límites distritales (GeoJSON, Shapefile .zip, GeoPackage)",
          "indicadores": "Indicadores por distrito (CSV con columna ubigeo)",
@@ -31,7 +32,8 @@ provincia = izquierda.text_input("Provincia (ubigeo de 4 dígitos)", value=servi
                                  help="0212 = Huaylas. Los indicadores y centros poblados usan la del territorio vigente.")
 crs = derecha.text_input("Sistema de coordenadas si el archivo no lo declara (opcional)", value="",
                          placeholder="EPSG:32718", key="territorio_crs", disabled=tipo != "limites")
-subido = st.file_uploader("Archivo", type=EXTENSIONES[tipo], key=f"territorio_archivo_{tipo}")
+subido = st.file_uploader("Archivo", type=EXTENSIONES[tipo], key=f"territorio_archivo_{tipo}",
+                          max_upload_size=MAXIMO_MB)
 
 if subido is not None:
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
@@ -69,16 +71,14 @@ if subido is not None:
                 except (ErrorGeo, geo.ErrorAlmacen, SinPermiso) as error:
                     comun.mostrar_error(error)
                 else:
-                    st.success(f"Importado: «{comun.texto_plano(registro['archivo'])}» ya es el "
-                               f"{TIPOS[tipo].split(' (')[0].lower()} vigente.")
+                    st.success(f"Importados {servicios.NOMBRES_TIPO[tipo]} de "
+                               f"«{comun.texto_plano(registro['archivo'])}»: ya son los vigentes.")
 
 st.subheader("Importaciones anteriores")
 with comun.conexion() as db:
     historial = servicios.listar_importaciones(db)
-if historial:
-    st.dataframe([{"Fecha": h["importado_en"], "Tipo": h["tipo"], "Archivo": h["archivo"],
-                   "Provincia": h["provincia"], "Por": h["actor"], "SHA-256": h["sha256"][:12]}
-                  for h in historial], hide_index=True, width="stretch")
-else:
-    st.caption("Todavía no se importó nada.")
+comun.tabla([{"Fecha (hora del Perú)": formatear_momento(h["importado_en"]),
+              "Tipo": servicios.NOMBRES_TIPO[h["tipo"]].removeprefix("los "), "Archivo": h["archivo"],
+              "Provincia": h["provincia"], "Por": h["actor"], "SHA-256": h["sha256"][:12]}
+             for h in historial], vacia="Todavía no se importó nada.")
 st.markdown("Por línea de comandos: `python -m geo importar RUTA [--provincia 0212] [--crs EPSG:32718]`.")

@@ -38,9 +38,11 @@ def hora_con_zona(fecha: dt.date | None, hora: dt.time | None) -> str | None:
 with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add:"):
     nombre = st.text_input("Nombre", value=f"Taller de priorización — {proceso.nombre}"[:120], key="vot_nombre")
     izquierda, derecha = st.columns(2)
-    modalidad = izquierda.selectbox("Modalidad", list(MODALIDADES), format_func=MODALIDADES.get, key="vot_modalidad")
+    modalidad = izquierda.selectbox("Modalidad", list(MODALIDADES), format_func=MODALIDADES.get, key="vot_modalidad",
+                                    placeholder="Elija una modalidad")
     lugar = derecha.text_input("Lugar del taller", key="vot_lugar", placeholder="Local comunal de Caraz")
-    tipo = st.selectbox("Tipo de papeleta", list(TipoPapeleta), format_func=lambda t: t.etiqueta, key="vot_tipo")
+    tipo = st.selectbox("Tipo de papeleta", list(TipoPapeleta), format_func=lambda t: t.etiqueta, key="vot_tipo",
+                        placeholder="Elija un tipo")
     izquierda, derecha = st.columns(2)
     max_opciones, puntos_total, puntos_maximo = 5, 10, 10
     if tipo in (TipoPapeleta.APROBACION, TipoPapeleta.RANKING):
@@ -51,7 +53,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
         puntos_maximo = derecha.number_input("Máximo de semillas por propuesta", 1, 1000, 5, key="vot_puntos_max")
     techo = st.text_input("Techo presupuestal (S/)", value=f"{proceso.techo_centimos / 100:,.2f}", key="vot_techo")
     regla = st.selectbox("Regla de conteo oficial", REGLAS_POR_TIPO[tipo], format_func=REGLAS.get,
-                         key=f"vot_regla_{tipo.value}")
+                         key=f"vot_regla_{tipo.value}", placeholder="Elija una regla")
     peso = st.slider("Peso de la votación en el puntaje combinado (%)", 10, 100, 60, step=5, key="vot_peso",
                      help="El resto es el puntaje técnico de la evaluación. Solo lo usa la regla «prioridad "
                           "combinada», pero se muestra en todos los resultados.")
@@ -63,11 +65,13 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
         izquierda, derecha = st.columns(2)
         cierre = hora_con_zona(izquierda.date_input("Cierra el día", key="vot_cierre_dia", format="DD/MM/YYYY"),
                                derecha.time_input("a la hora", value=dt.time(13, 0), key="vot_cierre_hora"))
+    # el costo que usará la papeleta: el validado por el equipo técnico (el estimado solo si no hay validado)
     nombres = {c["codigo"]: f"{c['codigo']} — {c['titulo'][:60]} ({c['estado'].replace('_', ' ')}, "
-                            f"{formatear_soles(c['costo_centimos'])})" for c in candidatas}
-    elegidas = st.multiselect("Propuestas en la papeleta (por defecto, las viables)", list(nombres),
-                              default=[c for c in viables if c in nombres], format_func=nombres.get,
-                              key="vot_propuestas")
+                            f"{formatear_soles(c['costo_centimos'])} "
+                            f"{'validado' if c['costo_validado'] else 'estimado, sin validar'})" for c in candidatas}
+    elegidas = st.multiselect("Propuestas en la papeleta (por defecto, las viables) y el costo con que entran",
+                              list(nombres), default=[c for c in viables if c in nombres], format_func=nombres.get,
+                              key="vot_propuestas", placeholder="Elija las propuestas")
     if st.button("Crear votación", type="primary", key="vot_crear"):
         try:
             techo_centimos = soles_a_centimos(techo) or 0
@@ -85,7 +89,8 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
 if not votaciones:
     st.stop()
 nombres_votacion = {v.id: f"{v.nombre} (n.º {v.id})" for v in votaciones}  # el estado va debajo (cambia)
-votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get, key="vot_elegida")
+votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nombres_votacion.get, key="vot_elegida",
+                           placeholder="Elija una votación")
 with comun.conexion() as db:
     votacion = servicios.obtener(db, votacion_id)
     elegibles = servicios.elegibles(db, votacion_id)
@@ -99,6 +104,10 @@ columnas[1].metric("Por celular", sum(v["canal"] == "celular" for v in vigentes)
 columnas[2].metric("De papel", sum(v["canal"] == "papel" for v in vigentes))
 enlace = f"{comun.url_publica()}/votar?votacion={votacion.id}"
 st.markdown(f"Enlace para votar: `{enlace}`")
+st.caption(f"Por línea de comandos es la votación n.º {votacion.id} del proceso {proceso.codigo}: "
+           f"`python -m votacion exportar --votacion {votacion.id} --formato acta --salida acta.pdf` · "
+           f"`python -m propuestas exportar --proceso {proceso.codigo} --votacion {votacion.id} --formato xlsx "
+           "--salida priorizadas.xlsx`")
 
 control.estado_y_resultados(votacion, actor)
 st.page_link("paginas/resultados.py", label="Ver resultados", query_params={"votacion": str(votacion.id)})
@@ -111,7 +120,8 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
     with comun.conexion() as db:
         personas = participantes.listar_participantes(db, proceso.id, actor=actor)
     etiquetas = {p["id"]: f"{p['nombre']} ({p.get('organizacion') or p['tipo']})" for p in personas}
-    persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente")
+    persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente",
+                           placeholder="Elija a la persona")
     if st.button("Registrar asistencia", key="vot_registrar_asistencia") and persona:
         control.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
                  f"Asistencia registrada: {etiquetas[persona]}.")
@@ -133,11 +143,11 @@ if votacion.estado.acepta_papel:
             lineas = servicios.revisar_papel(db, votacion.id, texto)
         malas = [linea for linea in lineas if linea.problemas]
         avisos = any(linea.avisos for linea in lineas)  # la columna solo aparece si hay algo que avisar
-        st.dataframe([{"Línea": linea.numero, "N.º": linea.serie or "",
-                       "Papeleta": ", ".join(linea.papeleta.elegidas) if linea.papeleta else "",
-                       "Problemas": "; ".join(linea.problemas),
-                       **({"Avisos": "; ".join(linea.avisos)} if avisos else {})} for linea in lineas],
-                     hide_index=True, width="stretch", key="vot_papel_vista")
+        comun.tabla([{"Línea": linea.numero, "N.º": linea.serie or "",
+                      "Papeleta": ", ".join(linea.papeleta.elegidas) if linea.papeleta else "",
+                      "Problemas": "; ".join(linea.problemas),
+                      **({"Avisos": "; ".join(linea.avisos)} if avisos else {})} for linea in lineas],
+                    vacia="Escriba una línea por papeleta.", key="vot_papel_vista")
         if malas:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
         elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):

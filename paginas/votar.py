@@ -35,7 +35,8 @@ def elegir_votacion(db) -> int | None:
     if len(votaciones) == 1:
         return votaciones[0].id
     nombres = {v.id: f"{v.nombre} ({v.estado.etiqueta.lower()})" for v in votaciones}
-    return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion")
+    return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion",
+                        placeholder="Elija una votación")
 
 
 @st.cache_resource
@@ -208,7 +209,8 @@ def papeleta() -> None:
         opciones = [NINGUNA, *elegibles]
         nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {NINGUNA: NINGUNA}
         for puesto in range(votacion.max_opciones):
-            st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get, key=f"{clave}_puesto_{puesto}")
+            st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get, key=f"{clave}_puesto_{puesto}",
+                         placeholder="Elija una propuesta")
         with st.expander("Ver las propuestas"):
             for codigo in elegibles:
                 tarjeta(codigo)

@@ -1,10 +1,13 @@
 """Línea de comandos de propuestas.
 
     python -m propuestas demo --db RUTA [--propuestas 200] [--semilla 1] [--limites RUTA --centros RUTA]
-    python -m propuestas exportar --proceso ID --formato csv|xlsx|geojson|pdf [--votacion ID] [--salida RUTA]
+    python -m propuestas exportar --proceso PP27 --formato csv|xlsx|geojson|pdf [--votacion N] [--salida RUTA]
                                   [--datos-personales] [--db RUTA]
-    python -m propuestas importar ARCHIVO.csv|xlsx [--proceso ID] [--confirmar] [--informe RUTA] [--db RUTA]
-    python -m propuestas plantilla --salida RUTA.xlsx|csv [--proceso ID] [--db RUTA]
+    python -m propuestas importar ARCHIVO.csv|xlsx [--proceso PP27] [--confirmar] [--informe RUTA] [--db RUTA]
+    python -m propuestas plantilla --salida RUTA.xlsx|csv [--proceso PP27] [--db RUTA]
+
+`--proceso` acepta el código que muestra la app (PP27) o el número del proceso (la columna «N.º» de
+«Procesos participativos»); `--votacion`, el número de la votación («n.º» en «Votaciones y papeletas»).
 
 `demo` llena una base **de demostración** (marcada como tal; se niega a tocar una base con datos
 reales). Con `--limites` y `--centros` importa primero el territorio si la base no lo tiene.
@@ -29,6 +32,8 @@ from geo.acceso import LINEA_DE_COMANDOS, SinPermiso
 from propuestas import demo, exportar, hoja, importar, servicios
 from propuestas.modelo import ErrorPropuestas
 
+AYUDA_PROCESO = "código del proceso que muestra la app (p. ej. PP27) o su número (n.º)"
+
 
 def main(argv: list[str] | None = None) -> int:
     argumentos = _parser().parse_args(argv)
@@ -50,9 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("--centros", help="centros poblados a importar si la base aún no los tiene")
     orden.set_defaults(funcion=_demo)
     orden = ordenes.add_parser("exportar", help="la lista priorizada de un proceso (CSV, Excel, GeoJSON o PDF)")
-    orden.add_argument("--proceso", type=int, required=True, help="id del proceso")
+    orden.add_argument("--proceso", required=True, help=AYUDA_PROCESO)
     orden.add_argument("--formato", choices=exportar.FORMATOS, required=True)
-    orden.add_argument("--votacion", type=int, help="votación cuyo orden se usa (por defecto la cerrada más reciente)")
+    orden.add_argument("--votacion", type=numero_de_votacion,
+                       help="n.º de la votación cuyo orden se usa (por defecto la cerrada más reciente)")
     orden.add_argument("--salida", help="archivo a escribir (por defecto, la salida estándar)")
     orden.add_argument("--datos-personales", action="store_true",
                        help="incluir quién propuso y su contacto (solo para la administración; no publicar)")
@@ -60,25 +66,34 @@ def _parser() -> argparse.ArgumentParser:
     orden.set_defaults(funcion=_exportar)
     orden = ordenes.add_parser("importar", help="fichas de papel digitadas en una hoja (CSV o Excel .xlsx)")
     orden.add_argument("archivo", help="CSV o .xlsx con las columnas de la plantilla (o una exportación)")
-    orden.add_argument("--proceso", type=int, help="id del proceso (por defecto el actual)")
+    orden.add_argument("--proceso", help=AYUDA_PROCESO + " (por defecto el actual)")
     orden.add_argument("--confirmar", action="store_true", help="registrar (sin esto, solo se revisa)")
     orden.add_argument("--informe", help="escribir el informe fila por fila en este CSV")
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_importar)
     orden = ordenes.add_parser("plantilla", help="la plantilla para digitar fichas de papel")
     orden.add_argument("--salida", required=True, help="RUTA.xlsx (con listas desplegables) o RUTA.csv")
-    orden.add_argument("--proceso", type=int, help="id del proceso (por defecto el actual)")
+    orden.add_argument("--proceso", help=AYUDA_PROCESO + " (por defecto el actual)")
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_plantilla)
     return parser
 
 
-def _proceso(db, proceso_id: int | None):
-    if proceso_id is not None:
-        return servicios.obtener_proceso(db, proceso_id)
+def numero_de_votacion(texto: str) -> int:
+    """`--votacion`: el número que muestra la app (`3`, también `n.º 3`); si no es un número, lo dice en castellano."""
+    limpio = texto.strip().lower().removeprefix("n.º").removeprefix("nº").strip()
+    if not limpio.isdigit() or len(limpio) > 9:
+        raise argparse.ArgumentTypeError(f"se espera el número de la votación (el «n.º» que muestra «Votaciones y "
+                                         f"papeletas»), no «{texto}»")
+    return int(limpio)
+
+
+def _proceso(db, referencia: str | None):
+    if referencia is not None:
+        return servicios.buscar_proceso(db, referencia)
     proceso = servicios.proceso_actual(db)
     if proceso is None:
-        raise ErrorPropuestas("No hay un proceso actual; cree uno o indique --proceso ID.")
+        raise ErrorPropuestas("No hay un proceso actual; cree uno o indique --proceso CÓDIGO.")
     return proceso
 
 
@@ -141,7 +156,7 @@ def _exportar(argumentos) -> int:
 
     db = base.abrir(argumentos.db)
     votacion_servicios.preparar(db)
-    lista = exportar.lista_priorizada(db, argumentos.proceso, votacion_id=argumentos.votacion,
+    lista = exportar.lista_priorizada(db, _proceso(db, argumentos.proceso).id, votacion_id=argumentos.votacion,
                                       actor=LINEA_DE_COMANDOS, con_datos_personales=argumentos.datos_personales)
     contenido = exportar.exportar(lista, argumentos.formato, territorio.cargar_territorio(db))
     if argumentos.salida:

@@ -307,7 +307,9 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
         parametros.append(consulta_fts)
     cursor = db.execute(f"""
         SELECT p.id, p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
-               p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo
+               p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo,
+               (SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
+                AND e.costo_validado_centimos IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS costo_validado_centimos
         FROM propuestas p WHERE {' AND '.join(condiciones)}
         ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])
     columnas = [d[0] for d in cursor.description]

@@ -64,7 +64,7 @@ def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None =
     if con_datos_personales:
         exigir(actor, Accion.VER_DATOS_PERSONALES)
     proceso = servicios.obtener_proceso(db, proceso_id)
-    votacion = _votacion(db, proceso_id, votacion_id)
+    votacion = _votacion(db, proceso, votacion_id)
     resultado = votacion_servicios.resultados(db, votacion.id, actor=SISTEMA, comparar=False) if votacion else None
     por_codigo = {f["codigo"]: f for f in resultado.filas} if resultado else {}
     cursor = db.execute("""
@@ -120,13 +120,13 @@ def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
     return fila
 
 
-def _votacion(db: Database, proceso_id: int, votacion_id: int | None):
+def _votacion(db: Database, proceso: Proceso, votacion_id: int | None):
     if votacion_id is not None:
         votacion = votacion_servicios.obtener(db, votacion_id)
-        if votacion.proceso_id != proceso_id:
-            raise NoEncontrada(f"La votación {votacion_id} no es del proceso {proceso_id}.")
+        if votacion.proceso_id != proceso.id:
+            raise NoEncontrada(f"La votación n.º {votacion_id} no es del proceso {proceso.codigo} (n.º {proceso.id}).")
         return votacion
-    cerradas = [v for v in votacion_servicios.listar(db, proceso_id) if v.estado == EstadoVotacion.CERRADA]
+    cerradas = [v for v in votacion_servicios.listar(db, proceso.id) if v.estado == EstadoVotacion.CERRADA]
     return cerradas[0] if cerradas else None
 
 

@@ -18,7 +18,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from geo import mapa as mapa_base
-from geo.modelo import Punto, Territorio
+from geo.modelo import CentroPoblado, Punto, Territorio
 
 CARPETA_DATOS = mapa_base.CARPETA_STATIC / "datos"
 ARCHIVOS_GUARDADOS = 200
@@ -102,14 +102,16 @@ def _podar(carpeta: Path) -> None:
 
 
 def mapa_propuestas(territorio: Territorio, filas: list[dict], *, enlace: str, prefijo: str = "/app/static",
-                    alto: int = 520, publicado: str | None = None) -> folium.Map:
+                    alto: int = 520, publicado: str | None = None,
+                    centros: list[CentroPoblado] | None = None) -> folium.Map:
     """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. /propuestas).
 
-    `publicado`: nombre devuelto por `publicar_datos` si ya se publicaron estas filas.
+    `publicado`: nombre devuelto por `publicar_datos` si ya se publicaron estas filas. `centros`: los centros poblados
+    de referencia (pueblos principales con su nombre; todos, de cerca).
     """
     nombre = publicado if publicado and (CARPETA_DATOS / publicado).exists() else publicar_datos(filas, enlace=enlace)
     capa = CapaPropuestas(f"{prefijo.rstrip('/')}/datos/{nombre}", f"Propuestas ({len(filas)})", prefijo)
-    return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(capa,))
+    return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(capa,), centros=centros)
 
 
 def capa_punto(punto: Punto | None, etiqueta: str) -> folium.FeatureGroup:

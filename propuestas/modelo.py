@@ -148,9 +148,9 @@ class Proceso:
         proxima = next((p for p in cuando if p.inicio > fecha), None)
         actual = f"la fase actual es «{fase.etiqueta}»" if fase else "el proceso no está en ninguna fase hoy"
         if proxima:
-            return Permiso(False, f"No se puede {accion.descripcion}: {actual}. Se podrá del "
+            return Permiso(False, f"{accion.no_se_puede}: {actual}. Se podrá del "
                                   f"{formatear_fecha(proxima.inicio)} al {formatear_fecha(proxima.fin)}.")
-        return Permiso(False, f"No se puede {accion.descripcion}: {actual}, y ya no habrá otra fase que lo permita.")
+        return Permiso(False, f"{accion.no_se_puede}: {actual}, y ya no habrá otra fase que lo permita.")
 
 
 MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
@@ -159,6 +159,18 @@ MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto
 
 def formatear_fecha(fecha: dt.date) -> str:
     return f"{fecha.day} de {MESES[fecha.month - 1]} de {fecha.year}"
+
+
+HORA_PERU = dt.timezone(dt.timedelta(hours=-5), "PET")
+"""El Perú: UTC−5 todo el año (sin horario de verano). Las marcas `*_en` se guardan en UTC; se muestran en esta."""
+
+
+def formatear_momento(momento: str | dt.datetime) -> str:
+    """Una marca `*_en` (texto ISO con zona) o una hora con zona, en hora del Perú: «5 dic 2026, 10:00»."""
+    if isinstance(momento, str):
+        momento = dt.datetime.fromisoformat(momento)
+    local = momento.astimezone(HORA_PERU)
+    return f"{local.day} {MESES[local.month - 1][:3]} {local.year}, {local:%H:%M}"
 
 
 def validar_proceso(proceso: Proceso) -> Proceso:
@@ -216,7 +228,8 @@ class Estado(enum.Enum):
 
     @property
     def etiqueta(self) -> str:
-        return self.value.replace("_", " ")
+        """Como lo lee una persona («en evaluación», con su tilde); el valor es un identificador sin tildes."""
+        return {"en_evaluacion": "en evaluación"}.get(self.value, self.value.replace("_", " "))
 
 
 TRANSICIONES: dict[Estado, frozenset[Estado]] = {

@@ -17,12 +17,11 @@ from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido,
                         distancia_m)
 from propuestas import almacen
 from propuestas.fotos import preparar_foto
-from propuestas.modelo import (REABRIR, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada, PeriodoFase,
-                               Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado, similitud,
-                               soles_a_centimos, sugerir_puntaje_brecha, validar_formulario, validar_proceso,
-                               validar_transicion)
+from propuestas.modelo import (HORA_PERU, REABRIR, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada,
+                               PeriodoFase, Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado,
+                               similitud, soles_a_centimos, sugerir_puntaje_brecha, validar_formulario,
+                               validar_proceso, validar_transicion)
 
-HORA_PERU = dt.timezone(dt.timedelta(hours=-5), "PET")
 MAXIMO_BORRADOR_BYTES = 200_000
 RADIO_DUPLICADOS_M = 1000
 SIMILITUD_DUPLICADO = 0.3
@@ -112,6 +111,23 @@ def obtener_proceso(db: Database, proceso_id: int) -> Proceso:
     if proceso is None:
         raise NoEncontrada(f"No existe el proceso {proceso_id}.")
     return proceso
+
+
+def buscar_proceso(db: Database, referencia: str | int) -> Proceso:
+    """El proceso por el código que muestra la app (`PP27`, sin importar mayúsculas) o por su número (n.º, el id).
+
+    Primero el código (un código puede ser solo cifras); si no existe, dice cuáles hay, para copiar uno.
+    """
+    texto = str(referencia).strip()
+    procesos = almacen.listar_procesos(db)
+    elegido = next((p for p in procesos if p.codigo == texto.upper()), None)
+    if elegido is None and texto.isdigit():
+        elegido = next((p for p in procesos if p.id == int(texto)), None)
+    if elegido is None:
+        hay = ", ".join(f"{p.codigo} (n.º {p.id}{', el actual' if p.es_actual else ''})" for p in procesos)
+        raise NoEncontrada(f"No existe el proceso {texto or '(vacío)'}. "
+                           + (f"Procesos de esta base: {hay}." if hay else "Esta base aún no tiene procesos."))
+    return elegido
 
 
 def _resumen_proceso(fila: dict) -> dict:

@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlparse
 RAIZ = Path(__file__).resolve().parent.parent
 CAPTURAS = RAIZ / "capturas"
 IFRAME_MAPA = 'iframe[title="streamlit_folium.st_folium"]'
+AGENTE_CELULAR = ("Mozilla/5.0 (Linux; Android 13; SM-A145M) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/120.0.0.0 Mobile Safari/537.36")
 LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/")
 ARGUMENTOS_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                        "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -107,8 +109,12 @@ class Navegador:
         self.externas: list[str] = []
         self.errores: list[str] = []
 
-    def pagina(self, ancho: int = 1366, alto: int = 900):
-        contexto = self.navegador.new_context(viewport={"width": ancho, "height": alto})
+    def pagina(self, ancho: int = 1366, alto: int = 900, celular: bool = False):
+        """Una pestaña nueva (con su propio contexto: sin cookies de otra). `celular`: además se presenta como un
+        teléfono Android (agente de usuario móvil y pantalla táctil), que es lo que Streamlit mira para, p. ej.,
+        cerrar el menú lateral al elegir una página."""
+        opciones = {"user_agent": AGENTE_CELULAR, "is_mobile": True, "has_touch": True} if celular else {}
+        contexto = self.navegador.new_context(viewport={"width": ancho, "height": alto}, **opciones)
         contexto.route(lambda url: not LOCAL.match(url), self._bloquear)
         pagina = contexto.new_page()
         pagina.on("pageerror", lambda error: self.errores.append(str(error)))

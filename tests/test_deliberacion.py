@@ -136,7 +136,7 @@ def test_fuera_de_fase_dice_hasta_cuando(debate):
         deliberacion.argumentar(db, codigo, "Tarde", "a_favor", actor=rosa, ahora=priorizacion)
     # en evaluación técnica se puede argumentar pero no apoyar
     deliberacion.argumentar(db, codigo, "Aún a tiempo", "a_favor", actor=rosa, ahora=HOY_EVALUACION)
-    with pytest.raises(deliberacion.NoPermitido, match="No se puede apoyar propuestas"):
+    with pytest.raises(deliberacion.NoPermitido, match="No se pueden apoyar propuestas"):
         deliberacion.apoyar(db, codigo, actor=rosa, ahora=HOY_EVALUACION)
 
 

@@ -146,3 +146,37 @@ def test_informe_pdf_con_mapa_igual_al_regenerarlo(cerrada, tmp_path):
     assert texto.index(lista.filas[0]["codigo"]) < texto.index(lista.filas[-1]["codigo"])
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(ruta), str(tmp_path / "p")], check=True)
     assert (tmp_path / "p-1.png").stat().st_size > 5_000
+
+
+def _cli(*argumentos):
+    return subprocess.run([sys.executable, *argumentos], cwd=RAIZ, capture_output=True, text=True, timeout=120)
+
+
+def test_la_linea_de_comandos_acepta_el_codigo_del_proceso_que_muestra_la_app(cerrada, tmp_path):
+    """Antes: `--proceso PP27` fallaba con «invalid int value» y el id no se veía en ninguna página."""
+    db, _, votada = cerrada
+    proceso = propuestas_servicios.proceso_actual(db)
+    ruta_db = str(tmp_path / "plataforma.db")
+    with sqlite3.connect(ruta_db) as copia:
+        db.conn.backup(copia)
+    por_codigo = _cli("-m", "propuestas", "exportar", "--proceso", "PP27", "--formato", "csv", "--db", ruta_db)
+    por_numero = _cli("-m", "propuestas", "exportar", "--proceso", str(proceso.id), "--formato", "csv", "--db", ruta_db)
+    minusculas = _cli("-m", "propuestas", "exportar", "--proceso", "pp27", "--votacion", f"n.º {votada.id}",
+                      "--formato", "csv", "--db", ruta_db)
+    assert proceso.codigo == "PP27"
+    assert por_codigo.returncode == 0, por_codigo.stderr
+    assert por_codigo.stdout == por_numero.stdout == minusculas.stdout and por_codigo.stdout.startswith("\ufeffRango;")
+    falta = _cli("-m", "propuestas", "exportar", "--proceso", "PP99", "--formato", "csv", "--db", ruta_db)
+    assert falta.returncode == 1 and "invalid" not in falta.stderr and "Traceback" not in falta.stderr
+    assert f"No existe el proceso PP99. Procesos de esta base: PP27 (n.º {proceso.id}, el actual)." in falta.stderr
+    letras = _cli("-m", "propuestas", "exportar", "--proceso", "PP27", "--votacion", "última", "--formato", "csv",
+                  "--db", ruta_db)
+    assert letras.returncode == 2 and "invalid int value" not in letras.stderr
+    assert "se espera el número de la votación" in letras.stderr
+    plantilla = tmp_path / "plantilla.xlsx"
+    assert _cli("-m", "propuestas", "plantilla", "--proceso", "PP27", "--salida", str(plantilla), "--db",
+                ruta_db).returncode == 0 and plantilla.read_bytes()[:2] == b"PK"
+    otra = _cli("-m", "votacion", "exportar", "--votacion", "999", "--db", ruta_db)
+    assert otra.returncode == 1 and f"n.º {votada.id} «{votada.nombre}» (PP27, cerrada)" in otra.stderr
+    assert _cli("-m", "votacion", "exportar", "--votacion", f"n.º {votada.id}", "--formato", "csv", "--db",
+                ruta_db).returncode == 0

@@ -1,6 +1,8 @@
 """Línea de comandos: python -m geo importar / ubicar."""
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,7 +56,9 @@ def test_importar_y_ubicar_con_la_base(tmp_path):
     assert _geo("ubicar", "-9.0485", "-77.8046", db=db).stderr.startswith("Error: Aún no hay límites")
     resultado = _geo("importar", str(LIMITES), "--provincia", "0212", db=db)
     assert resultado.returncode == 0 and "10 aceptados" in resultado.stdout
-    assert "435 aceptados" in _geo("importar", str(CENTROS), db=db).stdout
+    assert resultado.stdout.startswith("Importados los límites distritales de «huaylas_distritos.geojson»")  # no «limites»
+    centros = _geo("importar", str(CENTROS), db=db).stdout
+    assert centros.startswith("Importados los centros poblados de") and "435 aceptados" in centros
     assert _geo("ubicar", "-9.0485", "-77.8046", db=db).stdout == "021201\tCaraz\n"
 
 
@@ -63,3 +67,19 @@ def test_importar_archivo_malo(tmp_path):
     malo.write_text("<kml></kml>")
     resultado = _geo("importar", str(malo), db=tmp_path / "p.db")
     assert resultado.returncode == 1 and "es KML" in resultado.stderr and "Traceback" not in resultado.stderr
+
+
+def test_la_instalacion_por_guion_del_readme_crea_la_cuenta_sin_teclado(tmp_path):
+    """El README muestra cómo crear la cuenta de administración desde un guion (`--contrasena-stdin`), y funciona."""
+    readme = (RAIZ / "README.md").read_text(encoding="utf-8")
+    linea = next((renglon.strip() for renglon in readme.splitlines()
+                  if "--contrasena-stdin" in renglon and renglon.startswith("printf")), None)
+    assert linea, "el README no muestra la instalación por guion con --contrasena-stdin"
+    db = tmp_path / "p.db"
+    entorno = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": str(RAIZ),
+               "PLATAFORMA_DB": str(db), "CLAVE_ADMIN": "una frase larga de instalación"}  # `python` es este
+    corrida = subprocess.run(["bash", "-c", linea], capture_output=True, text=True, cwd=RAIZ, env=entorno, timeout=120)
+    assert corrida.returncode == 0, corrida.stderr
+    assert "creada" in corrida.stdout
+    with sqlite3.connect(db) as conexion:
+        assert conexion.execute("SELECT rol FROM cuentas").fetchall() == [("administrador",)]

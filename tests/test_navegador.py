@@ -107,7 +107,8 @@ def test_importar_limites_desde_la_pagina_territorio(app_vacia, chromium):
     with geo.abrir(app_vacia.db) as db:
         assert servicios.cargar_territorio(db) is None, "la vista previa no debe guardar nada"
     pagina.get_by_role("button", name="Importar").click()
-    pagina.get_by_text("ya es el límites distritales vigente").wait_for(timeout=30_000)
+    aviso = "Importados los límites distritales de «huaylas_distritos.geojson»: ya son los vigentes."
+    pagina.get_by_text(aviso).wait_for(timeout=30_000)  # antes: «ya es el límites distritales vigente»
     with geo.abrir(app_vacia.db) as db:
         assert len(servicios.cargar_territorio(db).distritos) == 10
 

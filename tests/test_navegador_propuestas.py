@@ -66,6 +66,10 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
     navegador.clic_en(pagina, marco, frame, huata.y, huata.x)
     pagina.get_by_text(re.compile("queda en el distrito de Huata")).wait_for(timeout=30_000)
     _escribir(pagina, "¿Qué problema hay?", "En época seca las familias se quedan sin agua para tomar.")
+    # el límite de la foto es el de la app, en castellano (antes: «Upload», «60MB per file»)
+    expect(pagina.get_by_test_id("stFileUploaderDropzoneInstructions")).to_have_text(
+        re.compile(r"^Hasta 8 MB por archivo • JPG, PNG, WEBP, GIF$"))
+    expect(pagina.get_by_test_id("stFileUploaderDropzone").locator("button")).to_have_text(re.compile("Subir archivo"))
     navegador.capturar(pagina, "proponer_celular")
 
     pagina.reload()

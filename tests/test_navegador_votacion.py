@@ -133,13 +133,14 @@ def _votar(pagina, *, boton="Votar", aviso="Su voto quedó registrado") -> str:
 
 
 def _tabla_como_csv(pagina, tabla) -> str:
-    """Lo que muestra un st.dataframe (se dibuja en un canvas), con su botón «Download as CSV».
+    """Lo que muestra un st.dataframe (se dibuja en un canvas), con su botón «Descargar como CSV» (el «Download as
+    CSV» de Streamlit, en castellano: static/plataforma/idioma.js).
 
     Chromium ofrecería el selector de archivos del sistema, que sin pantalla nunca responde; la página se
     abrió con `conftest.SIN_SELECTOR_DE_ARCHIVOS` y Streamlit descarga entonces con un enlace común."""
     tabla.hover()
     with pagina.expect_download() as descarga:
-        tabla.get_by_role("button", name="Download as CSV").click()
+        tabla.get_by_role("button", name="Descargar como CSV").click()
     return open(descarga.value.path(), encoding="utf-8-sig").read()
 
 

@@ -111,7 +111,7 @@ def test_enlace_de_borrador_inventado(base_app):
 def test_proponer_fuera_de_fase_dice_cuando(base_app):
     _crear_proceso(base_app, Fase.EVALUACION)
     app = _app("paginas/proponer.py")
-    assert "No se puede registrar propuestas: la fase actual es «Evaluación técnica»" in _textos(app)
+    assert "No se pueden registrar propuestas: la fase actual es «Evaluación técnica»" in _textos(app)
     assert not app.text_input
 
 
@@ -245,7 +245,7 @@ def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base_app):
         servicios.transicionar(db, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=momento)
     app = _app("paginas/evaluar.py", EVALUADORA)
     assert not app.select_slider
-    assert "Matriz de criterios: No se puede evaluar propuestas: la fase actual es «Registro de propuestas»" in \
+    assert "Matriz de criterios: No se pueden evaluar propuestas: la fase actual es «Registro de propuestas»" in \
         _textos(app)
 
 

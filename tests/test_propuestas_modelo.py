@@ -35,7 +35,7 @@ def test_lo_que_permite_cada_fase(fecha, accion, permitido):
 
 def test_el_motivo_dice_por_que_y_hasta_cuando():
     motivo = _proceso().permite(Accion.EVALUAR, dt.date(2026, 12, 5)).motivo
-    assert motivo == ("No se puede evaluar propuestas: la fase actual es «Registro de propuestas». "
+    assert motivo == ("No se pueden evaluar propuestas: la fase actual es «Registro de propuestas». "
                       "Se podrá del 21 de enero de 2027 al 10 de febrero de 2027.")
     assert "ya no habrá otra fase" in _proceso().permite(Accion.PROPONER, dt.date(2030, 1, 1)).motivo
 

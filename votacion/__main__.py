@@ -1,5 +1,7 @@
 """Línea de comandos de votación: `python -m votacion contar ARCHIVO [--regla R]` y
-`python -m votacion exportar --votacion ID [--formato pb|csv|acta] [--salida RUTA] [--db RUTA]`.
+`python -m votacion exportar --votacion N [--formato pb|csv|acta] [--salida RUTA] [--db RUTA]`.
+
+N es el «n.º» de la votación que muestra la página «Votaciones y papeletas».
 
 Con un pabulib `.pb` imprime los proyectos financiados, uno por línea, en el orden en que la regla
 los eligió; las reglas de orden (schulze, borda, copeland, irv) sirven para un .pb ordinal y
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from propuestas.__main__ import numero_de_votacion
 from votacion import cadena, ordinales, pabulib, preflib, reglas
 
 ERRORES_DE_ENTRADA = (pabulib.ArchivoInvalido, reglas.ReglaDesconocida, ordinales.ReglaNoAplicable,
@@ -93,7 +96,8 @@ def _verificar_cadena(eleccion: pabulib.Eleccion) -> bool:
 def _agregar_exportar(ordenes) -> None:
     exportar = ordenes.add_parser("exportar", help="Escribe una votación de la base como .pb (para recontar), CSV o "
                                                    "el acta del taller en PDF.")
-    exportar.add_argument("--votacion", type=int, required=True, help="Id de la votación.")
+    exportar.add_argument("--votacion", type=numero_de_votacion, required=True,
+                          help="Número de la votación (el «n.º» que muestra «Votaciones y papeletas»).")
     exportar.add_argument("--formato", choices=["pb", "csv", "acta"], default="pb")
     exportar.add_argument("--salida", help="Archivo de salida; sin él, la salida normal.")
     exportar.add_argument("--db", help="Ruta de la base (por defecto PLATAFORMA_DB o datos/plataforma.db).")
@@ -121,7 +125,10 @@ def _exportar(opciones) -> int:
                 texto = servicios.exportar_pb(db, votacion.id, actor=LINEA_DE_COMANDOS)
             else:
                 texto = servicios.exportar_csv(servicios.resultados(db, votacion.id, actor=LINEA_DE_COMANDOS))
-    except (NoEncontrada, geo.ErrorAlmacen) as error:
+    except NoEncontrada as error:
+        print(f"Error: {error} {_votaciones_de_la_base(opciones.db)}", file=sys.stderr)
+        return 1
+    except geo.ErrorAlmacen as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     if votacion.estado != EstadoVotacion.CERRADA:
@@ -134,6 +141,20 @@ def _exportar(opciones) -> int:
     else:
         sys.stdout.buffer.write(contenido)
     return 0
+
+
+def _votaciones_de_la_base(ruta: str | None) -> str:
+    """Las votaciones que sí hay, con su número, para copiar uno."""
+    import contextlib
+
+    import geo
+    from propuestas import servicios as propuestas_servicios
+    from votacion import servicios
+
+    with contextlib.closing(geo.abrir(ruta)) as db:
+        hay = [f"n.º {v.id} «{v.nombre}» ({p.codigo}, {v.estado.etiqueta.lower()})"
+               for p in propuestas_servicios.listar_procesos(db) for v in servicios.listar(db, p.id)]
+    return f"Votaciones de esta base: {'; '.join(hay)}." if hay else "Esta base aún no tiene votaciones."
 
 
 if __name__ == "__main__":

@@ -72,13 +72,29 @@ def propuestas_viables(db: Database, proceso_id: int) -> list[str]:
                                      "AND oculta_en IS NULL ORDER BY codigo", [proceso_id, Estado.VIABLE.value])]
 
 
+COSTO_VALIDADO = """(SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
+                     AND e.costo_validado_centimos IS NOT NULL ORDER BY e.id DESC LIMIT 1)"""
+"""El último costo validado por el equipo técnico (SQL de una columna, sobre `propuestas p`): el de la papeleta."""
+
+
 def candidatas(db: Database, proceso_id: int) -> list[dict]:
-    """Propuestas que se pueden poner en una papeleta (registradas en adelante, no retiradas ni fusionadas)."""
-    cursor = db.execute("""SELECT codigo, titulo, estado, distrito, costo_centimos, puntaje_tecnico FROM propuestas
-                           WHERE proceso_id = ? AND estado NOT IN ('borrador', 'retirada', 'fusionada', 'no_admitida')
-                           AND oculta_en IS NULL ORDER BY codigo""", [proceso_id])
+    """Propuestas que se pueden poner en una papeleta (registradas en adelante, no retiradas ni fusionadas).
+
+    `costo_centimos` es el que usará la papeleta: el validado si lo hay (`costo_validado` dice si lo es), si no el
+    estimado por quien propuso.
+    """
+    cursor = db.execute(f"""SELECT codigo, titulo, estado, distrito, costo_centimos AS costo_estimado_centimos,
+                                   {COSTO_VALIDADO} AS costo_validado_centimos, puntaje_tecnico
+                            FROM propuestas p
+                            WHERE proceso_id = ? AND estado NOT IN ('borrador', 'retirada', 'fusionada', 'no_admitida')
+                            AND oculta_en IS NULL ORDER BY codigo""", [proceso_id])
     columnas = [d[0] for d in cursor.description]
-    return [dict(zip(columnas, f)) for f in cursor.fetchall()]
+    filas = [dict(zip(columnas, f)) for f in cursor.fetchall()]
+    for fila in filas:
+        fila["costo_validado"] = fila["costo_validado_centimos"] is not None
+        fila["costo_centimos"] = fila["costo_validado_centimos"] if fila["costo_validado"] else \
+            fila["costo_estimado_centimos"]
+    return filas
 
 
 def crear_votacion(db: Database, votacion: Votacion, codigos: list[str] | None = None, *, actor: Actor,
@@ -124,16 +140,12 @@ def _poner_propuestas(db: Database, votacion_id: int, proceso_id: int, codigos: 
         problemas.append(Problema("propuestas", "La papeleta necesita al menos dos propuestas; no hay ninguna "
                                                 "(¿ya se marcaron viables en la evaluación técnica?)."))
     for orden, codigo in enumerate(dict.fromkeys(codigos)):
-        fila = db.execute("SELECT id, proceso_id, estado, costo_centimos, puntaje_tecnico, oculta_en FROM propuestas "
-                          "WHERE codigo = ?", [codigo]).fetchone()
+        fila = db.execute(f"SELECT id, proceso_id, estado, coalesce({COSTO_VALIDADO}, costo_centimos), puntaje_tecnico, "
+                          "oculta_en FROM propuestas p WHERE codigo = ?", [codigo]).fetchone()
         if fila is None or fila[1] != proceso_id:
             problemas.append(Problema("propuestas", f"{codigo} no es una propuesta de este proceso."))
             continue
         propuesta_id, _, estado, costo, tecnico, oculta = fila
-        costo_validado = db.execute("SELECT costo_validado_centimos FROM evaluaciones WHERE propuesta_id = ? AND "
-                                    "costo_validado_centimos IS NOT NULL ORDER BY id DESC LIMIT 1",
-                                    [propuesta_id]).fetchone()
-        costo = costo_validado[0] if costo_validado else costo
         if estado in ("borrador", "retirada", "fusionada", "no_admitida") or oculta:
             problemas.append(Problema("propuestas", f"{codigo} está {'oculta' if oculta else estado}: no puede ir "
                                                     "en la papeleta."))
@@ -157,6 +169,11 @@ def obtener(db: Database, votacion_id: int) -> Votacion:
 
 def listar(db: Database, proceso_id: int) -> list[Votacion]:
     return almacen.listar(db, proceso_id)
+
+
+def abierta_para_votar(db: Database, proceso_id: int) -> Votacion | None:
+    """La votación del proceso que recibe papeletas por celular ahora (la más reciente, si hubiera varias)."""
+    return next((v for v in almacen.listar(db, proceso_id) if v.estado.acepta_celular), None)
 
 
 def elegibles(db: Database, votacion_id: int) -> dict[str, Elegible]:
