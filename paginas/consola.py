@@ -18,8 +18,7 @@ from votacion.modelo import REGLAS, EstadoVotacion, VotacionCerrada
 
 @st.cache_data(max_entries=8, show_spinner="Armando el acta…")
 def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
-    """El acta se rehace solo si cambió la votación o sus acuerdos (y sale igual byte a byte). Solo el cómputo: el
-    permiso lo pregunta `servicios.exigir_resultados` con el actor de la consola, antes."""
+    """Solo el cómputo (el permiso va antes): se rehace si cambió la votación o sus acuerdos; sale igual byte a byte."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         return acta.armar_acta(db, votacion_id)
 

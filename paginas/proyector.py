@@ -16,7 +16,7 @@ import streamlit as st
 import geo
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio
-from geo.acceso import PUBLICO, Accion, SinPermiso
+from geo.acceso import PUBLICO, Accion
 from geo.dibujo import Dibujo, dibujo_de
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
@@ -52,7 +52,7 @@ def formas(ruta: str, importacion_id: int) -> Dibujo | None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
     """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo.
-    Solo el cómputo: si se muestra lo decide `servicios.exigir_resultados` para el público, antes."""
+    Solo el cómputo: si se muestra lo decide antes `servicios.puede_ver_resultados` para el público."""
     with contextlib.closing(geo.abrir(ruta)) as db:
         return servicios.contar_votacion(db, votacion_id, comparar=False)
 
@@ -151,12 +151,8 @@ def en_vivo() -> None:
         vivo = servicios.en_vivo(db, votacion_id)
         retiradas = servicios.retiradas(db, votacion_id)
         ancla = servicios.ancla(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else None
-        try:  # el proyector lo ve la sala entera: muestra lo que el público puede ver, lo abra quien lo abra
-            servicios.exigir_resultados(db, votacion_id, actor=PUBLICO)
-        except SinPermiso:
-            resultado = None
-        else:
-            resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id))
+        revelar = servicios.puede_ver_resultados(votacion, PUBLICO)  # lo ve la sala: lo del público, lo abra quien sea
+        resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
         importacion = territorio_almacen.ultima_importacion(db, "limites")
         nombres = territorio.nombres_de_distritos(db)
     restantes = servicios.segundos_restantes(votacion, geo.ahora())
