@@ -14,12 +14,10 @@ import argparse
 import csv
 import getpass
 import sys
-from pathlib import Path
 
 from geo import db as base
-from geo import servicios
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, Rol
+from geo import cuentas, respaldo, servicios
+from geo.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
 from geo.lectura import leer_limites
 from geo.modelo import ErrorGeo, Punto, PuntoInvalido, Territorio
 
@@ -28,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     argumentos = _parser().parse_args(argv)
     try:
         return argumentos.funcion(argumentos)
-    except (ErrorGeo, base.ErrorAlmacen) as error:
+    except (ErrorGeo, base.ErrorAlmacen, SinPermiso) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
 
@@ -91,7 +89,8 @@ def _crear_administrador(argumentos) -> int:
 
 def _respaldar(argumentos) -> int:
     db = base.abrir(argumentos.db)
-    destino = base.respaldar(db, argumentos.destino)
+    servicios.preparar(db)  # el evento del respaldo va a `eventos`
+    destino = respaldo.respaldar(db, argumentos.destino, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
     print(f"Respaldo guardado en {destino} ({destino.stat().st_size:,} bytes).")
     return 0
 
@@ -99,13 +98,12 @@ def _respaldar(argumentos) -> int:
 def _restaurar(argumentos) -> int:
     # Restaurar es de toda la plataforma: el respaldo se revisa contra las migraciones de todos sus paquetes,
     # que solo conoce la capa de arriba. Se importan aquí, en el borde de la línea de comandos (como en app.py);
-    # la biblioteca (`geo.db.restaurar`) las recibe como argumento y no importa nada de arriba.
+    # el caso de uso (`geo.respaldo.restaurar`) las recibe como argumento y no importa nada de arriba.
     from votacion.servicios import MIGRACIONES
 
     db = base.abrir(argumentos.db)
-    carpeta = Path(argumentos.db).parent if argumentos.db else base.ruta_configurada().parent
-    previa = carpeta / "respaldos" / f"antes-de-restaurar-{base.ahora():%Y%m%d-%H%M%S}.db"
-    base.restaurar(db, argumentos.origen, copia_previa=previa, migraciones=MIGRACIONES)
+    previa = respaldo.restaurar(db, argumentos.origen, migraciones=MIGRACIONES, actor=LINEA_DE_COMANDOS,
+                                ahora=base.ahora())
     print(f"Base restaurada desde {argumentos.origen}. Copia de la base anterior: {previa}.")
     return 0
 

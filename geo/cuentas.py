@@ -171,7 +171,7 @@ def iniciar_sesion(db: Database, *, usuario: str, contrasena: str, origen: str, 
                 db["cuentas"].update(cuenta["id"], {"hash": HASHER.hash(contrasena)})
             anotar_intento(db, origen, "contrasena", True, ahora, cuenta=usuario)
             actor = Actor(Rol(cuenta["rol"]), cuenta["usuario"], cuenta_id=cuenta["id"])
-            sesion = replace(sesiones.crear(db, actor, ahora=ahora),
+            sesion = replace(sesiones.crear(db, actor=actor, ahora=ahora),
                              debe_cambiar_contrasena=bool(cuenta["debe_cambiar_contrasena"]))
             registrar_evento(db, Evento(actor.etiqueta, "iniciar_sesion", "cuenta", cuenta["id"], None,
                                         {"sesion": sesion.actor.sesion_id}), momento=ahora)
@@ -195,7 +195,7 @@ def _espera_hasta(db: Database, usuario: str, origen: str, ahora: dt.datetime) -
     return libre if libre > ahora else None
 
 
-def cambiar_contrasena(db: Database, actor: Actor, *, actual: str, nueva: str, ahora: dt.datetime) -> None:
+def cambiar_contrasena(db: Database, *, actor: Actor, actual: str, nueva: str, ahora: dt.datetime) -> None:
     """Cambia la contraseña propia; las demás sesiones de la cuenta se cierran (la de este navegador sigue)."""
     if actor.cuenta_id is None:
         raise SinPermiso("Solo las cuentas del equipo tienen contraseña.")
@@ -217,7 +217,7 @@ def cambiar_contrasena(db: Database, actor: Actor, *, actual: str, nueva: str, a
                          momento=ahora)
 
 
-def listar_cuentas(db: Database, actor: Actor) -> list[dict]:
+def listar_cuentas(db: Database, *, actor: Actor) -> list[dict]:
     exigir(actor, Accion.GESTIONAR_CUENTAS)
     return [dict(f) for f in db["cuentas"].rows_where(select="id, usuario, nombre, rol, creada_en, desactivada_en, "
                                                              "debe_cambiar_contrasena", order_by="usuario")]
@@ -233,7 +233,7 @@ def nombres_de_usuarios(db: Database, usuarios: list[str]) -> dict[str, str]:
         f"SELECT usuario, nombre FROM cuentas WHERE usuario IN ({marcas})", list(usuarios)).fetchall() if nombre}
 
 
-def nombre_de(db: Database, actor: Actor) -> str:
+def nombre_de(db: Database, *, actor: Actor) -> str:
     """El nombre de la persona de la cuenta de `actor` (su usuario si la cuenta no existe)."""
     fila = db.execute("SELECT nombre FROM cuentas WHERE id = ?", [actor.cuenta_id]).fetchone()
     return fila[0] if fila and fila[0] else actor.nombre

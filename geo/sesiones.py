@@ -61,7 +61,7 @@ def huella(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def crear(db: Database, actor: Actor, *, ahora: dt.datetime) -> Sesion:
+def crear(db: Database, *, actor: Actor, ahora: dt.datetime) -> Sesion:
     """Abre una sesión para `actor` (dentro de la transacción del ingreso) y devuelve su token, una sola vez."""
     if actor.cuenta_id is None and actor.participante_id is None:
         raise ValueError(f"Solo una cuenta o un participante abren sesión, no {actor!r}.")

@@ -330,8 +330,8 @@ def nombre_de(actor: Actor) -> str:
         return actor.nombre
     with conexion() as db:
         if actor.cuenta_id is not None:
-            return cuentas.nombre_de(db, actor)
-        return participantes.nombre_propio(db, actor)
+            return cuentas.nombre_de(db, actor=actor)
+        return participantes.nombre_propio(db, actor=actor)
 
 
 def iniciar(sesion: Sesion) -> None:

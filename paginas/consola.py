@@ -18,9 +18,9 @@ from votacion.modelo import REGLAS, EstadoVotacion, VotacionCerrada
 
 @st.cache_data(max_entries=8, show_spinner="Armando el acta…")
 def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
-    """El acta se rehace solo si cambió la votación o sus acuerdos (y sale igual byte a byte)."""
+    """Solo el cómputo (el permiso va antes): se rehace si cambió la votación o sus acuerdos; sale igual byte a byte."""
     with contextlib.closing(geo.abrir(ruta)) as db:
-        return acta.acta_pdf(db, votacion_id)
+        return acta.armar_acta(db, votacion_id)
 
 
 # Tras registrar bien a quien llegó sin tarjeta, el formulario vuelve vacío (con un error, lo escrito se queda).
@@ -199,6 +199,7 @@ with st.form("consola_acuerdo", clear_on_submit=False):
 if votacion.estado != EstadoVotacion.CERRADA:
     st.caption("El acta se puede bajar ahora (con resultados parciales); la definitiva, al cerrar la votación.")
 with comun.conexion() as db:
+    servicios.exigir_resultados(db, votacion_id, actor=actor)  # la facilitación siempre puede: no hay motivo que mostrar
     version_acta = (almacen.version(db, votacion_id), tuple(a["id"] for a in acuerdos),
                     db.execute("SELECT (SELECT count(*) FROM asistencias WHERE votacion_id = :v), (SELECT count(*) "
                                "FROM presencias WHERE votacion_id = :v)", {"v": votacion_id}).fetchone())

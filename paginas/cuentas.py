@@ -11,7 +11,7 @@ actor = comun.exigir_pagina(Accion.GESTIONAR_CUENTAS)
 st.title("Cuentas del equipo")
 comun.mostrar_aviso()
 with comun.conexion() as db:
-    lista = cuentas.listar_cuentas(db, actor)
+    lista = cuentas.listar_cuentas(db, actor=actor)
 comun.tabla([{"Usuario": c["usuario"], "Nombre": c["nombre"], "Rol": Rol(c["rol"]).etiqueta,
               "Creada (hora del Perú)": formatear_momento(c["creada_en"]),
               "Estado": "desactivada" if c["desactivada_en"] else "debe cambiar su contraseña inicial"

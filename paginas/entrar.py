@@ -60,7 +60,7 @@ if actor != PUBLICO:
             if st.form_submit_button("Cambiar contraseña"):
                 with comun.conexion() as db:
                     try:
-                        cuentas.cambiar_contrasena(db, actor, actual=actual, nueva=nueva, ahora=geo.ahora())
+                        cuentas.cambiar_contrasena(db, actor=actor, actual=actual, nueva=nueva, ahora=geo.ahora())
                     except (cuentas.ErrorCuenta, cuentas.SinPermiso) as error:
                         comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
                     else:

@@ -48,7 +48,7 @@ titulos = {f["codigo"]: f"{f['codigo']} — {f['titulo'][:70]} ({f['distrito']},
 # la etiqueta lleva el estado, que cambia al admitir o evaluar: el selector estable no salta a otra propuesta
 codigo = comun.selector_estable("Propuesta", titulos, clave="evaluar_codigo")
 with comun.conexion() as db:
-    la_ficha = servicios.obtener(db, codigo)
+    la_ficha = servicios.obtener(db, codigo, actor=actor)
     sugerida = servicios.sugerencia_brecha(db, la_ficha.propuesta.ubigeo)
 propuesta = la_ficha.propuesta
 st.markdown(f"**{comun.texto_plano(propuesta.titulo)}** · {comun.texto_plano(propuesta.distrito)} · "

@@ -16,7 +16,7 @@ import streamlit as st
 import geo
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio
-from geo.acceso import PUBLICO, SISTEMA, Accion
+from geo.acceso import PUBLICO, Accion
 from geo.dibujo import Dibujo, dibujo_de
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
@@ -51,9 +51,10 @@ def formas(ruta: str, importacion_id: int) -> Dibujo | None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
-    """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo."""
+    """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo.
+    Solo el cómputo: si se muestra lo decide antes `servicios.puede_ver_resultados` para el público."""
     with contextlib.closing(geo.abrir(ruta)) as db:
-        return servicios.resultados(db, votacion_id, actor=SISTEMA, comparar=False)
+        return servicios.contar_votacion(db, votacion_id, comparar=False)
 
 
 def soles(centimos: int) -> str:
@@ -150,7 +151,7 @@ def en_vivo() -> None:
         vivo = servicios.en_vivo(db, votacion_id)
         retiradas = servicios.retiradas(db, votacion_id)
         ancla = servicios.ancla(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else None
-        revelar = servicios.puede_ver_resultados(votacion, PUBLICO)
+        revelar = servicios.puede_ver_resultados(votacion, PUBLICO)  # lo ve la sala: lo del público, lo abra quien sea
         resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
         importacion = territorio_almacen.ultima_importacion(db, "limites")
         nombres = territorio.nombres_de_distritos(db)

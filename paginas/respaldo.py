@@ -5,9 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 import geo
-from geo import db as base
-from geo.acceso import Accion
-from geo.db import Evento, escritura, registrar_evento
+from geo import respaldo
+from geo.acceso import Accion, SinPermiso
 from paginas import comun
 from votacion.servicios import MIGRACIONES
 
@@ -18,11 +17,12 @@ st.markdown("Descargue una copia de toda la base (propuestas, evaluaciones, part
             "Guárdela fuera de esta computadora. **Contiene datos personales**: trátela con cuidado.")
 if st.button("Preparar respaldo", key="respaldo_preparar", type="primary"):
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
-        ruta = base.respaldar(db, Path(carpeta) / "respaldo.db")
-        st.session_state["respaldo_bytes"] = ruta.read_bytes()
-        with escritura(db):
-            registrar_evento(db, Evento(actor.etiqueta, "descargar_respaldo", "base", "principal", None,
-                                        {"bytes": len(st.session_state["respaldo_bytes"])}), momento=geo.ahora())
+        try:
+            ruta = respaldo.respaldar(db, Path(carpeta) / "respaldo.db", actor=actor, ahora=geo.ahora())
+        except (SinPermiso, geo.ErrorAlmacen) as error:
+            comun.mostrar_error(error)
+        else:
+            st.session_state["respaldo_bytes"] = ruta.read_bytes()
 if st.session_state.get("respaldo_bytes"):
     st.download_button("Descargar respaldo", st.session_state["respaldo_bytes"], key="respaldo_descargar",
                        file_name=f"plataforma-{geo.ahora():%Y%m%d-%H%M}.db", mime="application/vnd.sqlite3")
@@ -39,15 +39,11 @@ if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disab
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
         origen = Path(carpeta) / "subido.db"
         origen.write_bytes(subido.getvalue())
-        previa = comun.ruta_db().parent / "respaldos" / f"antes-de-restaurar-{geo.ahora():%Y%m%d-%H%M%S}.db"
         try:
-            base.restaurar(db, origen, copia_previa=previa, migraciones=MIGRACIONES)
-        except base.ErrorAlmacen as error:
+            respaldo.restaurar(db, origen, migraciones=MIGRACIONES, actor=actor, ahora=geo.ahora(), nombre=subido.name)
+        except (SinPermiso, geo.ErrorAlmacen) as error:
             st.error(comun.texto_plano(str(error)))
         else:
-            with escritura(db):
-                registrar_evento(db, Evento(actor.etiqueta, "restaurar_respaldo", "base", "principal", None,
-                                            {"archivo": subido.name, "copia_previa": previa.name}), momento=geo.ahora())
             comun.cerrar_sesion()
             comun.avisar("Base restaurada. Vuelva a entrar (las cuentas son las del respaldo).")
             st.switch_page("paginas/entrar.py")

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 import geo
 from geo import mapa
 from geo import servicios as territorio
-from geo.acceso import SISTEMA, Accion, SinPermiso, puede
+from geo.acceso import Accion, SinPermiso, puede
 from paginas import comun
 from paginas.pantalla import barra_del_techo
 from propuestas import exportar
@@ -19,19 +19,22 @@ from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
 
 @st.cache_data(max_entries=32, show_spinner="Contando…")
 def contar(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
-    """El conteo completo (con MES+add1) se rehace solo si cambió la votación (`version`): recargar es gratis."""
+    """El conteo completo (con MES+add1) se rehace solo si cambió la votación (`version`): recargar es gratis.
+    Solo el cómputo: el permiso lo pregunta `servicios.exigir_resultados` con el actor real, antes."""
     with contextlib.closing(geo.abrir(ruta)) as db:
-        return servicios.resultados(db, votacion_id, actor=SISTEMA)
+        return servicios.contar_votacion(db, votacion_id)
 
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparando los archivos…")
-def lista_priorizada(ruta: str, proceso_id: int, votacion_id: int, version: tuple) -> dict[str, bytes]:
-    """Los tres archivos de la lista priorizada (públicos: sin datos personales), rehechos si cambió la votación."""
+def lista_priorizada(ruta: str, proceso_id: int, votacion_id: int, version: tuple,
+                     _resultado: servicios.ResultadoVotacion) -> dict[str, bytes]:
+    """Los archivos de la lista priorizada (públicos: sin datos personales), rehechos si cambió la votación.
+    `_resultado` es el conteo ya hecho (y ya permitido) de esa versión; no entra en la clave."""
     with contextlib.closing(geo.abrir(ruta)) as db:
-        lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id)
+        lista = exportar.armar_lista_publica(db, proceso_id, _resultado)
         vigente = territorio.cargar_territorio(db)
     return {formato: exportar.exportar(lista, formato, vigente) for formato in exportar.FORMATOS}
 
@@ -55,8 +58,7 @@ votacion_id = st.selectbox("Votación", list(nombres), format_func=nombres.get, 
                            placeholder="Elija una votación")
 with comun.conexion() as db:
     try:
-        if not servicios.puede_ver_resultados(servicios.obtener(db, votacion_id), actor):
-            raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
+        servicios.exigir_resultados(db, votacion_id, actor=actor)
         version_actual = almacen.version(db, votacion_id)
         resultado = contar(str(comun.ruta_db()), votacion_id, version_actual)
         version_lista = (version_actual, propuestas_servicios.version_del_listado(db, resultado.votacion.proceso_id))
@@ -168,7 +170,7 @@ st.subheader("Lista priorizada para el plan y el presupuesto", anchor=False)
 st.caption("Todas las propuestas del proceso en el orden de esta votación, con su distrito, ubicación, costo, "
            "votos y puntaje técnico (con su desglose), sin datos personales. Excel trae además una hoja por "
            "distrito, los criterios con sus pesos y el método.")
-archivos = lista_priorizada(str(comun.ruta_db()), votacion.proceso_id, votacion.id, version_lista)
+archivos = lista_priorizada(str(comun.ruta_db()), votacion.proceso_id, votacion.id, version_lista, resultado)
 columnas = st.columns(4)
 for columna, (formato, etiqueta, tipo) in zip(columnas, (("xlsx", "Excel (.xlsx)", MIME_XLSX),
                                                          ("csv", "CSV (;)", "text/csv"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import SISTEMA, Accion, Actor, exigir
+from geo.acceso import Accion, Actor, exigir
 from propuestas import hoja, servicios
 from propuestas.hoja import neutralizar
 from propuestas.modelo import (CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
@@ -59,13 +59,29 @@ class ListaPriorizada:
         return [*COLUMNAS[:14], *desglose, *COLUMNAS[14:], *ficha, *personales]
 
 
-def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None = None, actor: Actor = SISTEMA,
+def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None = None, actor: Actor,
                      con_datos_personales: bool = False) -> ListaPriorizada:
+    """La lista en el orden de la votación `votacion_id` (si no, de la última cerrada del proceso).
+
+    Los datos personales piden su permiso; el orden de una votación no cerrada, el de ver sus resultados
+    (`votacion.servicios.exigir_resultados`)."""
     if con_datos_personales:
         exigir(actor, Accion.VER_DATOS_PERSONALES)
+    votacion = _votacion(db, servicios.obtener_proceso(db, proceso_id), votacion_id)
+    resultado = votacion_servicios.resultados(db, votacion.id, actor=actor, comparar=False) if votacion else None
+    return _armar(db, proceso_id, resultado, con_datos_personales)
+
+
+def armar_lista_publica(db: Database, proceso_id: int, resultado: votacion_servicios.ResultadoVotacion | None
+                        ) -> ListaPriorizada:
+    """El cómputo de `lista_priorizada` sin datos personales y sin preguntar permiso, con un conteo ya hecho:
+    lo que la página de resultados cachea después de `exigir_resultados`."""
+    return _armar(db, proceso_id, resultado, False)
+
+
+def _armar(db: Database, proceso_id: int, resultado, con_datos_personales: bool) -> ListaPriorizada:
     proceso = servicios.obtener_proceso(db, proceso_id)
-    votacion = _votacion(db, proceso, votacion_id)
-    resultado = votacion_servicios.resultados(db, votacion.id, actor=SISTEMA, comparar=False) if votacion else None
+    votacion = resultado.votacion if resultado else None
     por_codigo = {f["codigo"]: f for f in resultado.filas} if resultado else {}
     cursor = db.execute("""
         SELECT p.*,

@@ -245,7 +245,7 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
             db.execute("UPDATE codigos_acceso SET usado_en = coalesce(usado_en, ?), cifrado = NULL WHERE id = ?",
                        [marca(ahora), fila[1]])
             actor = Actor(Rol.PARTICIPANTE, f"participante {fila[0]}", participante_id=fila[0])
-            sesion = sesiones.crear(db, actor, ahora=ahora)
+            sesion = sesiones.crear(db, actor=actor, ahora=ahora)
             registrar_evento(db, Evento(actor.etiqueta, "entrar_con_codigo", "participante", fila[0], None,
                                         {"sesion": sesion.actor.sesion_id}), momento=ahora)
     if error:
@@ -253,7 +253,7 @@ def entrar_con_codigo(db: Database, codigo: str, *, origen: str, ahora: dt.datet
     return sesion
 
 
-def nombre_propio(db: Database, actor: Actor) -> str:
+def nombre_propio(db: Database, *, actor: Actor) -> str:
     """El nombre de quien entró con su código, solo para mostrárselo a esa misma persona («Rosa Huamán», no
     «participante 1»)."""
     if actor.participante_id is None:

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from geo import sesiones
 from geo import servicios as territorio_servicios
-from geo.acceso import PUBLICO, Accion, Actor, exigir, puede
+from geo.acceso import Accion, Actor, exigir, puede
 from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido, Territorio, centro_mas_cercano,
                         distancia_m)
@@ -302,7 +302,7 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
         registrar_evento(db, Evento(actor.etiqueta, "registrar_propuesta", "propuesta", fila["id"], {"estado": "borrador"},
                                     {"estado": "registrada", "codigo": codigo, "ubigeo": ubicacion.ubigeo}),
                          momento=ahora)
-    return obtener(db, codigo).propuesta
+    return obtener(db, codigo, actor=actor).propuesta
 
 
 def _ubicacion_del_borrador(db: Database, datos: dict, problemas: list[Problema]) -> Ubicacion | None:
@@ -345,7 +345,7 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, moti
         registrar_evento(db, Evento(actor.etiqueta, evento, "propuesta", fila["id"], {"estado": desde.value},
                                     {"estado": hacia.value, "motivo": motivo, "fusionada_con": fusionada_con}),
                          momento=ahora)
-    return obtener(db, codigo).propuesta
+    return obtener(db, codigo, actor=actor).propuesta
 
 
 PERMISO_TRANSICION = {
@@ -463,7 +463,7 @@ class Ficha:
     fusionadas: list[str]
 
 
-def obtener(db: Database, codigo: str, *, actor: Actor = PUBLICO) -> Ficha:
+def obtener(db: Database, codigo: str, *, actor: Actor) -> Ficha:
     """La ficha pública. Si está ocultada por moderación, solo su autor y la facilitación ven el contenido;
     los demás reciben la propuesta sin textos (la página dice «ocultada por moderación: motivo»)."""
     fila = _exigir_propuesta(db, codigo)
@@ -496,7 +496,7 @@ def contar(db: Database, proceso_id: int) -> int:
     return almacen.contar(db, proceso_id)
 
 
-def foto(db: Database, codigo: str, *, actor: Actor = PUBLICO) -> bytes | None:
+def foto(db: Database, codigo: str, *, actor: Actor) -> bytes | None:
     fila = almacen.obtener_por_codigo(db, codigo)
     if fila is None or (fila.get("oculta_en") and not puede_ver_oculta(actor, almacen.fila_a_propuesta(fila))):
         return None

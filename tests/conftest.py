@@ -283,4 +283,4 @@ def abrir_sesion(ruta, actor, ahora=None) -> str | None:
                 base["cuentas"].insert({"id": actor.cuenta_id, "usuario": actor.nombre, "nombre": actor.nombre.title(),
                                         "rol": actor.rol.value, "hash": "sin contraseña", "creada_en": marca(momento),
                                         "actualizada_en": marca(momento)})
-            return sesiones.crear(base, actor, ahora=momento).token
+            return sesiones.crear(base, actor=actor, ahora=momento).token

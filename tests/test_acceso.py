@@ -165,8 +165,8 @@ def test_cambiar_contrasena_cierra_las_otras_sesiones_de_la_cuenta(con_admin):
     otra = cuentas.iniciar_sesion(con_admin, usuario="ana", contrasena=CLAVE, origen="ip:2", ahora=AHORA)
     ana = cuentas.iniciar_sesion(con_admin, usuario="ana", contrasena=CLAVE, origen="ip:1", ahora=AHORA).actor
     with pytest.raises(ErrorCuenta, match="actual no es correcta"):
-        cuentas.cambiar_contrasena(con_admin, ana, actual="mala", nueva="otra clave larga", ahora=AHORA)
-    cuentas.cambiar_contrasena(con_admin, ana, actual=CLAVE, nueva="otra clave larga", ahora=AHORA)
+        cuentas.cambiar_contrasena(con_admin, actor=ana, actual="mala", nueva="otra clave larga", ahora=AHORA)
+    cuentas.cambiar_contrasena(con_admin, actor=ana, actual=CLAVE, nueva="otra clave larga", ahora=AHORA)
     assert cuentas.iniciar_sesion(con_admin, usuario="ana", contrasena="otra clave larga", origen="ip:1", ahora=AHORA)
     with pytest.raises(SesionTerminada, match="contraseña de su cuenta cambió"):
         sesiones.revisar(con_admin, otra.token, ahora=AHORA)
@@ -351,7 +351,7 @@ def test_exportar_y_borrar_datos_personales(db_proceso):
     participantes.borrar_datos_personales(db_proceso, pid, actor=ADMIN, ahora=AHORA)
     volcado = "\n".join(db_proceso.conn.iterdump())
     assert "12345678" not in volcado and "987654321" not in volcado and "Rosa Huamán" not in volcado
-    ficha = servicios.obtener(db_proceso, "PP27-0001")
+    ficha = servicios.obtener(db_proceso, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.proponente_nombre == f"Participante {pid}" and ficha.propuesta.estado == Estado.REGISTRADA
     with pytest.raises(ErrorCuenta):
         participantes.entrar_con_codigo(db_proceso, codigo, origen="ip:1", ahora=AHORA)

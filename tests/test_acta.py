@@ -48,8 +48,8 @@ def test_acuerdos_se_validan_y_se_retiran_sin_borrarse(cerrada):
 
 def test_acta_igual_al_regenerarla_y_con_todo_lo_que_lleva(cerrada, tmp_path):
     db, codigos, abierta = cerrada
-    primera = acta.acta_pdf(db, abierta.id)
-    assert primera[:5] == b"%PDF-" and acta.acta_pdf(db, abierta.id) == primera
+    primera = acta.acta_pdf(db, abierta.id, actor=FACILITADORA)
+    assert primera[:5] == b"%PDF-" and acta.acta_pdf(db, abierta.id, actor=FACILITADORA) == primera
     texto = texto_de_pdf(primera, tmp_path)
     ruta = tmp_path / "documento.pdf"
     pb = votacion.exportar_pb(db, abierta.id, actor=FACILITADORA)
@@ -81,7 +81,7 @@ def test_la_linea_de_comandos_da_la_misma_acta(cerrada, tmp_path):
                               "--formato", "acta", "--salida", str(salida), "--db", str(ruta_db)],
                              cwd=RAIZ, capture_output=True, text=True, timeout=120)
     assert corrida.returncode == 0, corrida.stderr
-    assert salida.read_bytes() == acta.acta_pdf(db, abierta.id)  # otro proceso, otro día: el mismo archivo
+    assert salida.read_bytes() == acta.acta_pdf(db, abierta.id, actor=FACILITADORA)  # otro proceso, otro día: el mismo archivo
 
 
 def test_el_acta_nombra_a_la_persona_que_facilito_y_no_su_usuario(db_viables, tmp_path):
@@ -97,7 +97,7 @@ def test_el_acta_nombra_a_la_persona_que_facilito_y_no_su_usuario(db_viables, tm
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
     _votar_muchos(db, abierta, codigos)
     votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=fabi, ahora=AHORA_VOTO + 60 * SEGUNDO)
-    texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path).split())
+    texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id, actor=FACILITADORA), tmp_path).split())
     assert "Facilitación: Fabiola Milla, facilitadora." in texto  # «facilitadora»: la de las pruebas, sin cuenta
     assert "fabi." not in texto and "fabi," not in texto
 
@@ -115,7 +115,7 @@ def test_el_acta_no_deja_paginas_huerfanas_ni_titulos_al_pie(cerrada, tmp_path):
     for numero in range(2, 46):
         votacion.anotar_acuerdo(db, abierta.id, f"Acuerdo número {numero} del taller sobre obras y plazos",
                                 "Municipalidad de Caraz", "marzo de 2027", actor=FACILITADORA, ahora=AHORA_VOTO)
-        texto = texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path)
+        texto = texto_de_pdf(acta.acta_pdf(db, abierta.id, actor=FACILITADORA), tmp_path)
         paginas = [[linea.strip() for linea in pagina.splitlines() if linea.strip()]
                    for pagina in texto.split("\f") if pagina.strip()]
         paginas_vistas.add(len(paginas))

@@ -243,10 +243,10 @@ def test_reportes_de_un_mismo_origen_se_limitan(debate):
 
 def test_propuesta_oculta_el_publico_ve_solo_el_motivo(debate):
     db, codigo, rosa, _ = debate
-    propuesta = servicios.obtener(db, codigo).propuesta
+    propuesta = servicios.obtener(db, codigo, actor=PUBLICO).propuesta
     deliberacion.ocultar(db, "propuesta", propuesta.id, "Contiene datos personales de terceros",
                          actor=FACILITADORA, ahora=HOY_REGISTRO)
-    publica = servicios.obtener(db, codigo).propuesta
+    publica = servicios.obtener(db, codigo, actor=PUBLICO).propuesta
     assert publica.titulo == "" and publica.oculta_motivo == "Contiene datos personales de terceros"
     assert servicios.obtener(db, codigo, actor=FACILITADORA).propuesta.titulo == DATOS_JOVEN["titulo"]
     assert servicios.buscar(db, propuesta.proceso_id) == []
@@ -269,8 +269,8 @@ def test_fusion_suma_apoyos_distintos_y_argumentos(debate):
     vista = deliberacion.deliberacion(db, codigo, actor=PUBLICO, ahora=HOY_REGISTRO)
     assert vista.apoyos == 2  # Rosa apoyó ambas: cuenta una vez
     assert [(x.id, x.propuesta) for x in vista.hilo] == [(a, duplicada)]
-    assert servicios.obtener(db, codigo).fusionadas == [duplicada]
-    assert servicios.obtener(db, duplicada).propuesta.estado == Estado.FUSIONADA
+    assert servicios.obtener(db, codigo, actor=PUBLICO).fusionadas == [duplicada]
+    assert servicios.obtener(db, duplicada, actor=PUBLICO).propuesta.estado == Estado.FUSIONADA
     # se puede responder desde la sobreviviente a un argumento que venía de la fusionada
     deliberacion.argumentar(db, codigo, "De acuerdo", "a_favor", actor=rosa, ahora=HOY_REGISTRO, responde_a=a)
     with pytest.raises(deliberacion.NoPermitido, match=f"continúe en {codigo}"):

@@ -123,4 +123,4 @@ def test_registrar_con_cualquier_cosa_no_deja_nada_a_medias(db_proceso, datos):
         assert error.problemas
         assert {t: filas(db_proceso, t) for t in ("propuestas", "transiciones", "eventos")} == antes
     else:
-        assert servicios.obtener(db_proceso, propuesta.codigo).propuesta.titulo == propuesta.titulo
+        assert servicios.obtener(db_proceso, propuesta.codigo, actor=PUBLICO).propuesta.titulo == propuesta.titulo

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from geo.acceso import SinPermiso
+from geo.acceso import PUBLICO, SinPermiso
 from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
 from tests.conftest import ADMIN, FACILITADORA, RAIZ, texto_de_pdf
@@ -36,7 +36,7 @@ def cerrada(db_viables):
 def test_orden_de_la_votacion_con_desglose_y_sin_datos_personales(cerrada):
     db, codigos, abierta = cerrada
     proceso = propuestas_servicios.proceso_actual(db)
-    lista = exportar.lista_priorizada(db, proceso.id)
+    lista = exportar.lista_priorizada(db, proceso.id, actor=PUBLICO)
     resultado = votacion.resultados(db, abierta.id, actor=FACILITADORA, comparar=False)
     assert [f["codigo"] for f in lista.filas] == [f["codigo"] for f in resultado.filas]
     assert [f["rango"] for f in lista.filas] == list(range(1, len(lista.filas) + 1))
@@ -56,7 +56,7 @@ def test_orden_de_la_votacion_con_desglose_y_sin_datos_personales(cerrada):
 
 def test_csv_con_bom_punto_y_coma_y_formulas_neutralizadas(cerrada):
     db, codigos, _ = cerrada
-    texto = exportar.a_csv(exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id))
+    texto = exportar.a_csv(exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id, actor=PUBLICO))
     assert texto.startswith("\ufeffRango;Código;Título;")
     filas = list(csv.reader(io.StringIO(texto.lstrip("\ufeff")), delimiter=";"))
     titulos = {f[1]: f[2] for f in filas[1:]}
@@ -76,7 +76,7 @@ def test_excel_se_abre_con_openpyxl_hojas_formato_y_sin_formulas(cerrada, tmp_pa
     from openpyxl import load_workbook
 
     db, codigos, _ = cerrada
-    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id)
+    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id, actor=PUBLICO)
     ruta = tmp_path / "priorizadas.xlsx"
     ruta.write_bytes(exportar.a_xlsx(lista))
     libro = load_workbook(ruta)
@@ -101,7 +101,7 @@ def test_geojson_se_abre_con_geopandas(cerrada, tmp_path):
     import geopandas
 
     db, _, _ = cerrada
-    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id)
+    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id, actor=PUBLICO)
     ruta = tmp_path / "priorizadas.geojson"
     ruta.write_text(exportar.a_geojson(lista), encoding="utf-8")
     capa = geopandas.read_file(ruta)
@@ -136,7 +136,7 @@ def test_informe_pdf_con_mapa_igual_al_regenerarlo(cerrada, tmp_path):
     from geo import servicios as territorio
 
     db, codigos, _ = cerrada
-    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id)
+    lista = exportar.lista_priorizada(db, propuestas_servicios.proceso_actual(db).id, actor=PUBLICO)
     pdf = exportar.a_pdf(lista, territorio.cargar_territorio(db))
     assert pdf[:5] == b"%PDF-" and exportar.a_pdf(lista, territorio.cargar_territorio(db)) == pdf
     texto = texto_de_pdf(pdf, tmp_path)

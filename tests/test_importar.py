@@ -76,7 +76,7 @@ def test_una_ficha_buena_se_importa_con_todo_y_deja_rastro(db_proceso):
     assert filas(db, "propuestas") == 0  # revisar no escribe
     importar.importar(db, propuestas_servicios.proceso_actual(db).id, como_csv([BUENA]), "fichas.csv",
                       actor=FACILITADORA, ahora=TABLA_TIEMPO)
-    propuesta = propuestas_servicios.obtener(db, "PP27-0001").propuesta
+    propuesta = propuestas_servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta
     assert propuesta.estado.value == "registrada" and propuesta.costo_centimos == 123_450
     assert (propuesta.distrito, propuesta.centro_poblado, propuesta.eje) == (
         "Caraz", "COCHAMARCA", "Infraestructura: agua, saneamiento, vías y energía")

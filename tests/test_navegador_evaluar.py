@@ -8,7 +8,7 @@ import pytest
 import geo
 from geo import cuentas
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Rol
+from geo.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
 from tests import navegador
@@ -84,9 +84,9 @@ def test_evaluar_varias_propuestas_seguidas_las_guarda_todas(app, chromium):
     navegador.capturar(pagina, "evaluar_guardada_escritorio")
     with geo.abrir(ruta) as db:
         for codigo in ("PP27-0001", "PP27-0002", "PP27-0003"):
-            ficha = servicios.obtener(db, codigo)
+            ficha = servicios.obtener(db, codigo, actor=PUBLICO)
             assert ficha.propuesta.estado == Estado.VIABLE and len(ficha.evaluaciones) == 1, codigo
-        assert servicios.obtener(db, "PP27-0004").propuesta.estado == Estado.REGISTRADA
+        assert servicios.obtener(db, "PP27-0004", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA
     assert chromium.externas == [] and chromium.errores == []
 
 
@@ -103,7 +103,7 @@ def test_no_admitir_pide_confirmacion_y_administracion_la_reabre(app, chromium):
     celular.get_by_role("button", name="Cancelar").scroll_into_view_if_needed()
     navegador.capturar(celular, "evaluar_confirmar_no_admitir_celular")
     with geo.abrir(ruta) as db:
-        assert servicios.obtener(db, "PP27-0004").propuesta.estado == Estado.REGISTRADA  # aún no
+        assert servicios.obtener(db, "PP27-0004", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA  # aún no
     celular.get_by_role("button", name="Sí, no admitir").click()
     celular.get_by_text("PP27-0004 quedó no admitida").wait_for(timeout=30_000)
     expect(celular.get_by_text(re.compile("administración puede reabrirla"))).to_be_visible()
@@ -122,7 +122,7 @@ def test_no_admitir_pide_confirmacion_y_administracion_la_reabre(app, chromium):
     expect(escritorio.get_by_text("Se marcó por error: sí es competencia.").first).to_be_visible()
     navegador.capturar(escritorio, "evaluar_reabierta_escritorio")
     with geo.abrir(ruta) as db:
-        ficha = servicios.obtener(db, "PP27-0004")
+        ficha = servicios.obtener(db, "PP27-0004", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.REGISTRADA
     assert [(h["desde"], h["hacia"], h["actor"]) for h in ficha.historial[-2:]] == [
         ("registrada", "no_admitida", "evaluador:eva"), ("no_admitida", "registrada", "administrador:ana")]

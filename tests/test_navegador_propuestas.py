@@ -8,7 +8,7 @@ import pytest
 import geo
 from geo import cuentas
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Rol
+from geo.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
 from propuestas import servicios
 from propuestas.modelo import Estado, Proceso
 from tests import navegador
@@ -118,7 +118,7 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
     expect(escritorio.get_by_test_id("stMetricValue").last).to_have_text(re.compile(r"^\d+\.\d\d / 100$"))
     navegador.capturar(escritorio, "evaluacion_desglose")
     with geo.abrir(ruta) as db:
-        ficha = servicios.obtener(db, "PP27-0001")
+        ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.VIABLE and ficha.propuesta.puntaje_tecnico is not None
     assert chromium.externas == [] and chromium.errores == []
 

@@ -4,6 +4,7 @@ import datetime as dt
 from streamlit.testing.v1 import AppTest
 
 import geo
+from geo.acceso import PUBLICO
 from paginas.comun import CORTE, texto_plano
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
@@ -72,7 +73,7 @@ def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
     assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in _textos(app)
     assert "borrador" not in app.query_params and app.text_input(key="f_titulo").value in ("", None)
     with geo.abrir(base_app) as db:
-        ficha = servicios.obtener(db, "PP27-0001")
+        ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert (ficha.propuesta.ubigeo, ficha.propuesta.centro_poblado) == ("021206", "PAMPAROMAS")
 
 
@@ -157,7 +158,7 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base_app):
     assert not app.exception
     assert app.metric[0].value == "25.00 / 100"  # alineamiento 3 de 3 (peso 25); Caraz: brecha sugerida 0
     with geo.abrir(base_app) as db:
-        assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.VIABLE
+        assert servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta.estado == Estado.VIABLE
 
 
 def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
@@ -172,13 +173,13 @@ def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
     app.button(key="evaluar_no_admitida_cancelar").click().run()
     assert not app.warning and app.text_area(key="evaluar_PP27-0001_motivo_admision").value  # lo escrito queda
     with geo.abrir(base_app) as db:
-        assert servicios.obtener(db, "PP27-0001").propuesta.estado == Estado.REGISTRADA
+        assert servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA
     app.button(key="evaluar_no_admitida").click().run()
     app.button(key="evaluar_no_admitida_confirmar").click().run()
     assert "PP27-0001 quedó no admitida" in _textos(app)
     assert not [b for b in app.button if b.key == "evaluar_reabrir"]  # reabrir es de administración
     with geo.abrir(base_app) as db:
-        propuesta = servicios.obtener(db, "PP27-0001").propuesta
+        propuesta = servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta
     assert (propuesta.estado, propuesta.motivo_estado) == (Estado.NO_ADMITIDA, "No es competencia de la municipalidad.")
 
 
@@ -234,7 +235,7 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
     app.text_area(key="retirar_motivo").input("Ya la resolvió la comunidad con faena.")
     app.button(key="FormSubmitter:propuestas_retirar-Retirar mi propuesta").click().run()
     with geo.abrir(base_app) as db:
-        ficha = servicios.obtener(db, "PP27-0001")
+        ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.RETIRADA and ficha.historial[-1]["actor"] == "participante:1"
 
 

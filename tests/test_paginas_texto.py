@@ -173,8 +173,8 @@ def test_los_pdf_imprimen_el_texto_hostil_tal_cual_y_sin_enlaces(base_hostil, tm
     from votacion import acta
 
     with geo.abrir(os.environ["PLATAFORMA_DB"]) as db:
-        del_acta = acta.acta_pdf(db, base_hostil["cerrada"])
-        lista = exportar.exportar(exportar.lista_priorizada(db, 1, votacion_id=base_hostil["cerrada"]), "pdf",
+        del_acta = acta.acta_pdf(db, base_hostil["cerrada"], actor=FACILITADORA)
+        lista = exportar.exportar(exportar.lista_priorizada(db, 1, votacion_id=base_hostil["cerrada"], actor=FACILITADORA), "pdf",
                                   territorio.cargar_territorio(db))
     for contenido in (del_acta, lista):
         assert b"/Annot" not in contenido and b"/URI" not in contenido  # ningún enlace

@@ -196,6 +196,22 @@ def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
                                                               "Informe (PDF)"]
 
 
+@pytest.mark.parametrize("quien", ["publico", "participante"])
+def test_resultados_de_una_votacion_abierta_sin_revelar_no_muestran_conteos_y_dicen_el_motivo(base, quien):
+    """La página no repite la regla: muestra el motivo que da el servicio (`exigir_resultados`), con el estado."""
+    ruta, codigos = base
+    abierta = _abierta(ruta, techo_centimos=60_000_000, regla="greedy")
+    votante = _participante(ruta, "Votante con celular")
+    with geo.abrir(ruta) as db:
+        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[1])), actor=votante, ahora=geo.ahora())
+    app = _app("paginas/resultados.py", votante if quien == "participante" else None, votacion=str(abierta.id))
+    textos = _textos(app)
+    assert "Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre); ahora está " \
+           "«abierta»." in textos
+    assert not app.dataframe and not app.get("download_button") and not app.get("html")
+    assert "papeletas:" not in textos and codigos[0] not in textos
+
+
 def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(base):
     """`/?taller=ID` (lo que lleva el QR) lleva a votar aunque sea la primera página que abre el celular; un
     código errado dice por qué y lo escrito queda; con el bueno aparece la papeleta y la persona cuenta

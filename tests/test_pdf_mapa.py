@@ -51,13 +51,13 @@ def cerrada(tmp_path_factory):
 
 def _informe(ruta, votacion_id, proceso_id) -> bytes:
     with geo.abrir(ruta) as db:
-        lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id)
+        lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id, actor=FACILITADORA)
         return exportar.a_pdf(lista, territorio.cargar_territorio(db))
 
 
 def _acta(ruta, votacion_id, proceso_id) -> bytes:
     with geo.abrir(ruta) as db:
-        return acta.acta_pdf(db, votacion_id)
+        return acta.acta_pdf(db, votacion_id, actor=FACILITADORA)
 
 
 def _palabras_del_mapa(pdf: bytes, carpeta, titulo: str, nota: str):

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 import geo
+from geo.acceso import PUBLICO
 from propuestas import demo, servicios
 from propuestas.modelo import DatosInvalidos, Proceso
 from tests.conftest import ADMIN, AHORA, CENTROS, LIMITES, RAIZ, filas
@@ -22,7 +23,7 @@ def test_demo_crea_propuestas_ubicadas_y_marcadas(db_con_territorio):
     assert len({p["ubigeo"] for p in propuestas}) == 10 and len({p["estado"] for p in propuestas}) >= 6
     assert servicios.es_base_demo(db_con_territorio)
     evaluada = next(p for p in propuestas if p["estado"] == "viable")
-    assert servicios.obtener(db_con_territorio, evaluada["codigo"]).evaluaciones[0]["viable"] == 1
+    assert servicios.obtener(db_con_territorio, evaluada["codigo"], actor=PUBLICO).evaluaciones[0]["viable"] == 1
 
 
 def test_misma_semilla_mismos_datos(db_con_territorio, tmp_path):

@@ -37,7 +37,7 @@ def test_registrar_ubica_distrito_y_centro_poblado(db_proceso):
     assert (propuesta.codigo, propuesta.estado, propuesta.distrito, propuesta.ubigeo) == (
         "PP27-0001", Estado.REGISTRADA, "Caraz", "021201")
     assert propuesta.centro_poblado == "CARAZ" and propuesta.es_juvenil
-    ficha = servicios.obtener(db_proceso, "PP27-0001")
+    ficha = servicios.obtener(db_proceso, "PP27-0001", actor=PUBLICO)
     assert [(h["desde"], h["hacia"]) for h in ficha.historial] == [("borrador", "registrada")]
     acciones = [e["accion"] for e in listar_eventos(db_proceso, objeto_tipo="propuesta")]
     assert acciones == ["registrar_propuesta", "crear_borrador"]
@@ -147,7 +147,7 @@ def test_ciclo_de_vida_completo_con_evaluacion(db_proceso):
                 "equidad": 3}
     servicios.evaluar(db_proceso, "PP27-0001", actor=EVALUADORA, puntajes=puntajes, costo_validado="S/ 85,000",
                       viable=True, notas="Terreno saneado.", ahora=HOY_EVALUACION)
-    ficha = servicios.obtener(db_proceso, "PP27-0001")
+    ficha = servicios.obtener(db_proceso, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.VIABLE
     assert ficha.propuesta.puntaje_tecnico == pytest.approx(25 + 25 * 2 / 3 + 15 * 2 / 3 + 15 / 3 + 10, abs=0.01)
     assert ficha.evaluaciones[0]["costo_validado_centimos"] == 8_500_000
@@ -190,12 +190,12 @@ def _no_admitida(db) -> str:
 
 def test_administracion_reabre_una_no_admitida_con_motivo_evento_e_historia(db_proceso):
     codigo = _no_admitida(db_proceso)
-    registrada_en = servicios.obtener(db_proceso, codigo).propuesta.registrada_en
+    registrada_en = servicios.obtener(db_proceso, codigo, actor=PUBLICO).propuesta.registrada_en
     reabierta = servicios.reabrir(db_proceso, codigo, motivo="Se marcó por error", actor=ADMIN,
                                   ahora=HOY_EVALUACION + dt.timedelta(hours=1))
     assert reabierta.estado == Estado.REGISTRADA and reabierta.motivo_estado == "Se marcó por error"
     assert reabierta.registrada_en == registrada_en  # reabrir no la mueve en la lista ni cambia su fecha de registro
-    ficha = servicios.obtener(db_proceso, codigo)
+    ficha = servicios.obtener(db_proceso, codigo, actor=PUBLICO)
     assert [(h["desde"], h["hacia"], h["actor"], h["motivo"]) for h in ficha.historial[-2:]] == [
         ("registrada", "no_admitida", "evaluador:evaluadora", "No es competencia municipal"),
         ("no_admitida", "registrada", "administrador:admin", "Se marcó por error")]
@@ -204,7 +204,7 @@ def test_administracion_reabre_una_no_admitida_con_motivo_evento_e_historia(db_p
             evento["despues"]["motivo"]) == ("reabrir_propuesta", "administrador:admin", {"estado": "no_admitida"},
                                              "registrada", "Se marcó por error")
     servicios.transicionar(db_proceso, codigo, Estado.ADMITIDA, actor=EVALUADORA, ahora=HOY_EVALUACION)
-    assert servicios.obtener(db_proceso, codigo).propuesta.estado == Estado.ADMITIDA
+    assert servicios.obtener(db_proceso, codigo, actor=PUBLICO).propuesta.estado == Estado.ADMITIDA
 
 
 @pytest.mark.parametrize("actor, motivo, error", [
@@ -246,8 +246,8 @@ def test_fusionar_apunta_a_la_sobreviviente(db_proceso):
     registrar_propuesta(db_proceso, {**DATOS_JOVEN, "titulo": "Losa deportiva Cashapampa (repetida)"})
     servicios.transicionar(db_proceso, "PP27-0002", Estado.FUSIONADA, actor=FACILITADORA, motivo="Es la misma losa",
                            fusionada_con="PP27-0001", ahora=HOY_REGISTRO)
-    assert servicios.obtener(db_proceso, "PP27-0002").propuesta.fusionada_con == "PP27-0001"
-    assert servicios.obtener(db_proceso, "PP27-0001").fusionadas == ["PP27-0002"]
+    assert servicios.obtener(db_proceso, "PP27-0002", actor=PUBLICO).propuesta.fusionada_con == "PP27-0001"
+    assert servicios.obtener(db_proceso, "PP27-0001", actor=PUBLICO).fusionadas == ["PP27-0002"]
     with pytest.raises(DatosInvalidos, match="debe ser otra propuesta"):
         servicios.transicionar(db_proceso, "PP27-0001", Estado.FUSIONADA, actor=ADMIN, motivo="a sí misma",
                                fusionada_con="PP27-0001", ahora=HOY_REGISTRO)

@@ -152,7 +152,7 @@ def test_una_cuenta_nueva_debe_cambiar_su_contrasena_antes_de_hacer_algo(equipo)
     codigo = registrar_propuesta(equipo).codigo
     with pytest.raises(SinPermiso, match="cambie la contraseña inicial"):
         propuestas_servicios.transicionar(equipo, codigo, Estado.ADMITIDA, actor=eva.actor, ahora=HOY_REGISTRO)
-    cuentas.cambiar_contrasena(equipo, eva.actor, actual="clave inicial larga", nueva="ahora una frase mía",
+    cuentas.cambiar_contrasena(equipo, actor=eva.actor, actual="clave inicial larga", nueva="ahora una frase mía",
                                ahora=HOY_REGISTRO)
     assert not sesiones.revisar(equipo, eva.token, ahora=HOY_REGISTRO).debe_cambiar_contrasena
     assert propuestas_servicios.transicionar(equipo, codigo, Estado.ADMITIDA, actor=eva.actor, ahora=HOY_REGISTRO)

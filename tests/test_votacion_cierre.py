@@ -44,7 +44,7 @@ def _publicado(db, votacion_id):
     """Lo que se publicó al cierre: financiadas, la huella del .pb y el acta."""
     return (votacion.resultados(db, votacion_id, actor=PUBLICO).oficial.elegidos,
             hashlib.sha256(votacion.exportar_pb(db, votacion_id, actor=PUBLICO).encode()).hexdigest(),
-            acta.acta_pdf(db, votacion_id))
+            acta.acta_pdf(db, votacion_id, actor=FACILITADORA))
 
 
 def _id(db, codigo):
@@ -202,7 +202,7 @@ def test_ocultar_una_propuesta_de_la_votacion_abierta_la_retira_y_sus_marcas_dej
                             cwd=RAIZ)
     assert salida.returncode == 0 and "# cadena verificada" in salida.stderr, salida.stderr
     assert salida.stdout.split() == resultado.oficial.elegidos
-    texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id), tmp_path).split())
+    texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id, actor=FACILITADORA), tmp_path).split())
     assert "Propuestas retiradas de la votación (sus marcas no cuentan" in texto and motivo in texto
 
 

@@ -120,7 +120,7 @@ def _exportar(opciones) -> int:
             if opciones.formato == "acta":
                 from votacion.acta import acta_pdf
 
-                texto = acta_pdf(db, votacion.id)
+                texto = acta_pdf(db, votacion.id, actor=LINEA_DE_COMANDOS)
             elif opciones.formato == "pb":
                 texto = servicios.exportar_pb(db, votacion.id, actor=LINEA_DE_COMANDOS)
             else:

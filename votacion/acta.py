@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from geo import cuentas
 from geo import servicios as territorio_servicios
-from geo.acceso import SISTEMA
+from geo.acceso import Actor
 from geo.dibujo import texto_sobre
 from geo.pdf import Documento
 from propuestas import servicios as propuestas_servicios
@@ -32,13 +32,20 @@ VERDES = ((27, 94, 32), (46, 125, 50), (56, 142, 60), (67, 160, 71), (76, 175, 8
 FIRMAS = 12
 
 
-def acta_pdf(db: Database, votacion_id: int) -> bytes:
+def acta_pdf(db: Database, votacion_id: int, *, actor: Actor) -> bytes:
+    """El acta, si `actor` puede ver los resultados de la votación (cerrada, revelados o la facilitación)."""
+    servicios.exigir_resultados(db, votacion_id, actor=actor)
+    return armar_acta(db, votacion_id)
+
+
+def armar_acta(db: Database, votacion_id: int) -> bytes:
+    """El cómputo de `acta_pdf`, sin preguntar permiso: lo que la consola cachea tras `exigir_resultados`."""
     votacion = servicios.obtener(db, votacion_id)
     proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
-    resultado = servicios.resultados(db, votacion_id, actor=SISTEMA, comparar=False)
-    asistencia = servicios.asistencia_del_taller(db, votacion_id, actor=SISTEMA)
+    resultado = servicios.contar_votacion(db, votacion_id, comparar=False)
+    asistencia = servicios.contar_asistencia(db, votacion_id)
     acuerdos = servicios.acuerdos(db, votacion_id)
-    archivo_pb = servicios.exportar_pb(db, votacion_id, actor=SISTEMA)
+    archivo_pb = servicios.archivo_pb(db, votacion_id)
     ancla = servicios.ancla_de(resultado.eleccion)
     retiradas = servicios.retiradas(db, votacion_id)
     reaperturas = servicios.reaperturas(db, votacion_id)

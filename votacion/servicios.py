@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
 from geo import sesiones
-from geo.acceso import Accion, Actor, SinPermiso, exigir, puede
+from geo.acceso import Accion, Actor, Permiso, SinPermiso, exigir, puede
 from geo.db import Evento, escritura, lectura, marca, registrar_evento
 from geo.modelo import Problema
 from propuestas import almacen as propuestas_almacen
@@ -337,6 +337,11 @@ def asistencia_del_taller(db: Database, votacion_id: int, *, actor: Actor) -> di
     """Asistencia por organización y por distrito (anotados por la facilitación o unidos por el QR) y
     cuántos de ellos ya votaron."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
+    return contar_asistencia(db, votacion_id)
+
+
+def contar_asistencia(db: Database, votacion_id: int) -> dict:
+    """El cómputo de `asistencia_del_taller`, sin preguntar permiso: para el acta (que ya lo preguntó) y nada más."""
     obtener(db, votacion_id)
     personas = almacen.asistencia(db, votacion_id)
     nombres = territorio_servicios.nombres_de_distritos(db)
@@ -877,9 +882,30 @@ class ResultadoVotacion:
         return next((f for f in self.filas if not f["financiada"]), None)
 
 
-def puede_ver_resultados(votacion: Votacion, actor: Actor) -> bool:
-    return (votacion.estado == EstadoVotacion.CERRADA or votacion.resultados_visibles
-            or puede(actor, Accion.GESTIONAR_VOTACIONES).permitido)
+def puede_ver_resultados(votacion: Votacion, actor: Actor) -> Permiso:
+    """¿Puede `actor` ver los conteos de `votacion` (resultados, `.pb`, lista priorizada, acta)? Con el motivo.
+
+    Es la única regla de visibilidad de resultados: la usan `exigir_resultados` y, para armar listas, las páginas."""
+    if votacion.estado == EstadoVotacion.CERRADA:
+        return Permiso(True, "La votación está cerrada: sus resultados son públicos.")
+    if votacion.resultados_visibles:
+        return Permiso(True, "La facilitación mostró los resultados en vivo.")
+    if puede(actor, Accion.GESTIONAR_VOTACIONES):
+        return Permiso(True, f"Permitido para {actor.rol.etiqueta}: ve los resultados antes de publicarlos.")
+    return Permiso(False, "Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre); "
+                          f"ahora está «{votacion.estado.etiqueta.lower()}».")
+
+
+def exigir_resultados(db: Database, votacion_id: int, *, actor: Actor) -> Votacion:
+    """La votación, si `actor` puede ver sus conteos; si no, `SinPermiso` con el motivo.
+
+    Cada caso de uso que entrega conteos la llama una vez; una página que cachea el cómputo (`contar_votacion`)
+    la llama antes, con el actor real."""
+    votacion = obtener(db, votacion_id)
+    permiso = puede_ver_resultados(votacion, actor)
+    if not permiso:
+        raise SinPermiso(permiso.motivo)
+    return votacion
 
 
 def resultados(db: Database, votacion_id: int, *, actor: Actor, comparar: bool = True) -> ResultadoVotacion:
@@ -888,11 +914,15 @@ def resultados(db: Database, votacion_id: int, *, actor: Actor, comparar: bool =
     `comparar=False` (el proyector, en vivo): solo la regla oficial; la comparación con MES+add1 puede pedir
     miles de rondas en un taller y se muestra en la página de resultados.
     """
+    exigir_resultados(db, votacion_id, actor=actor)
+    return contar_votacion(db, votacion_id, comparar=comparar)
+
+
+def contar_votacion(db: Database, votacion_id: int, *, comparar: bool = True) -> ResultadoVotacion:
+    """El cómputo de `resultados`, sin preguntar permiso: lo que una página cachea por versión de la votación
+    después de llamar a `exigir_resultados` con su actor."""
     votacion = obtener(db, votacion_id)
-    if not puede_ver_resultados(votacion, actor):
-        raise SinPermiso("Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre).")
-    eleccion = eleccion_de(db, votacion)
-    return contar_eleccion(votacion, eleccion, _poblacion(db), comparar=comparar)
+    return contar_eleccion(votacion, eleccion_de(db, votacion), _poblacion(db), comparar=comparar)
 
 
 def contar_eleccion(votacion: Votacion, eleccion: pabulib.Eleccion, poblacion: dict[str, float] | None = None, *,
@@ -1090,9 +1120,13 @@ def _poblacion(db: Database) -> dict[str, float]:
 
 def exportar_pb(db: Database, votacion_id: int, *, actor: Actor) -> str:
     """El archivo .pb publicado: cualquiera lo recuenta con `python -m votacion contar ARCHIVO.pb`."""
+    exigir_resultados(db, votacion_id, actor=actor)
+    return archivo_pb(db, votacion_id)
+
+
+def archivo_pb(db: Database, votacion_id: int) -> str:
+    """El cómputo de `exportar_pb`, sin preguntar permiso: el congelado al cierre o, antes, el de ahora."""
     votacion = obtener(db, votacion_id)
-    if not puede_ver_resultados(votacion, actor):
-        raise SinPermiso("El archivo de papeletas se publica al cerrar la votación.")
     cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
     return cierres[-1]["archivo_pb"] if cierres else pabulib.escribir(eleccion_de(db, votacion))
 
