@@ -106,7 +106,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     fabi.get_by_label("Usuario", exact=True).fill("fabi")
     fabi.get_by_label("Contraseña", exact=True).fill(CLAVE)
     fabi.get_by_role("button", name="Entrar", exact=True).click()
-    fabi.get_by_text("Bienvenida o bienvenido, fabi.").wait_for(timeout=30_000)
+    fabi.get_by_text("Bienvenida o bienvenido, Fabiola Milla.").wait_for(timeout=30_000)
     _listo(fabi)
     fabi.get_by_text("Herramientas de facilitación").click()
     _elegir_en_multiselect(fabi, "Propuestas duplicadas", duplicada)

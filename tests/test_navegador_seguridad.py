@@ -69,7 +69,7 @@ def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vi
     pagina.goto(f"{url}/entrar?codigo={codigo}")
     expect(pagina.get_by_label("Código de acceso (está en su tarjeta)")).to_have_value(codigo)
     pagina.get_by_role("button", name="Entrar con mi código").click()
-    pagina.get_by_text(re.compile("Entró como participante")).wait_for(timeout=30_000)
+    pagina.get_by_text(re.compile("Entró como Rosa .*agente participante")).wait_for(timeout=30_000)  # su nombre, tal cual
     menu = pagina.get_by_test_id("stSidebar")
     assert menu.get_by_role("link", name="Proponer").count() == 1
     assert menu.get_by_role("link", name="Evaluación técnica").count() == 0

@@ -70,7 +70,7 @@ def test_el_equipo_sigue_dentro_al_recargar_y_en_otra_pestana_y_salir_la_cierra(
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"] and cookie["expires"] > 0
     assert cookie["value"] not in pagina.url and pagina.evaluate("document.cookie").find(cookie["value"]) == -1
     pagina.reload()
-    pagina.get_by_text("ana · administración (secretaría técnica)").wait_for(timeout=30_000)
+    pagina.get_by_text("Ana Ríos · administración (secretaría técnica)").wait_for(timeout=30_000)
     _listo(pagina)
     navegador.capturar(pagina, "sesion_equipo_tras_recargar")
     otra = pagina.context.new_page()  # un enlace abierto en otra pestaña del mismo navegador

@@ -244,9 +244,9 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     publico.get_by_text("papeletas: 5 (3 por celular, 2 por papel)").wait_for(timeout=30_000)
     barra = publico.get_by_role("img", name="Techo presupuestal y propuestas financiadas")
     # votos: 0002 → 4, 0001 → 3, 0006 → 2; con S/ 600,000 entran 0002 y 0001 (S/ 550,000) y sobran S/ 50,000
-    expect(barra.locator(":scope > div")).to_have_text([codigos[1], codigos[0], "sobra"])
+    expect(barra.locator(":scope > div")).to_have_text(["1", "2", ""])  # el puesto en el ranking; lo gris sobra
     expect(barra.locator(":scope > div").first).to_have_attribute(
-        "title", f"{codigos[1]} — {MALICIOSO}: S/ 250,000.00")
+        "title", f"Puesto 1: {codigos[1]} — {MALICIOSO}: S/ 250,000.00")
     publico.get_by_text("Financiadas: 2 por S/ 550,000.00; sobran S/ 50,000.00.").wait_for(timeout=30_000)
     tabla = list(csv.DictReader(io.StringIO(_tabla_como_csv(publico, publico.get_by_test_id("stDataFrame").first))))
     assert [(f["Propuesta"], f["Votos"], f["Financiada"]) for f in tabla[:3]] == [
