@@ -146,8 +146,9 @@ def _capa_nombres(territorio: Territorio) -> folium.FeatureGroup:
         punto = _lugar_del_nombre(distrito.geometria)
         folium.Marker(
             [punto.y, punto.x], interactive=False, z_index_offset=1000,  # sobre los puntos de los pueblos
+            # ocultos hasta que `Etiquetas` decide cuáles caben: ningún nombre encimado se ve ni un instante
             icon=folium.DivIcon(html=f'<span>{html.escape(distrito.nombre)}</span>',
-                                class_name="etiqueta-distrito", icon_size=(0, 0)),
+                                class_name="etiqueta-distrito etiqueta-oculta", icon_size=(0, 0)),
         ).add_to(grupo)
     return grupo
 
@@ -253,7 +254,8 @@ class Etiquetas(MacroElement):
                 centros.eachLayer(function (punto) {
                     var pueblo = punto.feature.properties.pueblo;
                     var marcador = L.marker(punto.getLatLng(), {interactive: false, keyboard: false, icon: L.divIcon({
-                        className: pueblo ? "etiqueta-pueblo" : "etiqueta-centro", iconSize: [0, 0],
+                        className: (pueblo ? "etiqueta-pueblo" : "etiqueta-centro") + " etiqueta-oculta punto-oculto",
+                        iconSize: [0, 0],
                         html: (pueblo ? "<i></i>" : "") + "<span>" + punto.feature.properties.nombre + "</span>"})});
                     lugares.addLayer(marcador);
                     etiquetas.push({marcador: marcador, orden: (pueblo ? 1000 : 2000) + etiquetas.length,

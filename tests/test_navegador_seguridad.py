@@ -23,6 +23,7 @@ from votacion.servicios import MIGRACIONES
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
+PlaywrightTimeoutError = pytest.importorskip("playwright.sync_api").TimeoutError
 
 TITULO = HOSTILES["imagen"]  # el de PP27-0001
 DISTRITOS = [HOSTILES[n] for n in NOMBRES[:10]]
@@ -167,10 +168,19 @@ def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
     pagina.goto(f"{url}/mapa")
     marco, frame = navegador.esperar_mapa(pagina, 10)
     _listo(pagina)
-    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
-                          " return [p.x, p.y]; }", [punto.y, punto.x])
-    marco.locator("#map_div").hover(position={"x": x, "y": y})  # el tooltip de folium (HTML escapado)
-    expect(marco.locator(".leaflet-tooltip")).to_have_text(HOSTILES["html"], use_inner_text=True, timeout=30_000)
+    tooltip = marco.locator(".leaflet-tooltip")
+    for _ in range(3):  # si Streamlit redibujó el mapa justo entonces, se vuelve a pasar el ratón por el nuevo
+        frame = next(f for f in pagina.frames if "st_folium" in f.url)
+        frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+        x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                              " return [p.x, p.y]; }", [punto.y, punto.x])
+        marco.locator("#map_div").hover(position={"x": x, "y": y})  # el tooltip de folium (HTML escapado)
+        try:
+            tooltip.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            marco.locator("#map_div").hover(position={"x": 1, "y": 1})
+    expect(tooltip).to_have_text(HOSTILES["html"], use_inner_text=True, timeout=30_000)
     hostil.revisar(pagina, [HOSTILES["html"]])
     pagina.get_by_role("combobox", name="Distrito", exact=True).click()
     pagina.get_by_role("option", name=DISTRITOS[0], exact=True).click()
