@@ -54,7 +54,7 @@ def test_el_informe_pdf_lo_firma_la_mesa_de_la_provincia_importada(huaraz, tmp_p
         pytest.skip("falta poppler-utils (pdfinfo)")
     with geo.abrir(huaraz) as db:
         proceso = propuestas_servicios.proceso_actual(db)
-        pdf = exportar.a_pdf(exportar.lista_priorizada(db, proceso.id), territorio.cargar_territorio(db))
+        pdf = exportar.a_pdf(exportar.lista_priorizada(db, proceso.id, actor=ADMIN), territorio.cargar_territorio(db))
     archivo = tmp_path / "informe.pdf"
     archivo.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(archivo)], capture_output=True, text=True, check=True).stdout
