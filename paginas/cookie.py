@@ -25,6 +25,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from paginas.direcciones import con_base
+
 PREFIJO = "plataforma_sesion"
 VIDA_DE_LA_COOKIE = 7 * 24 * 3600
 VIDA_DE_UNA_ENTREGA = 60.0
@@ -69,8 +71,7 @@ ENTREGAS = Entregas()
 
 
 def ruta_con_base(base: str) -> str:
-    base = (base or "").strip("/")
-    return f"/{base}{RUTA}" if base else RUTA
+    return con_base(RUTA, base)
 
 
 async def entregar(request):

@@ -14,16 +14,21 @@ import streamlit as st
 from geo import mapa
 
 
+def con_base(ruta: str, base: str | None = None) -> str:
+    """`ruta` (empieza con «/») bajo `server.baseUrlPath` (o `base`, si se da): «/plataforma/app/static»."""
+    base = (st.get_option("server.baseUrlPath") if base is None else base) or ""
+    base = base.strip("/")
+    return f"/{base}{ruta}" if base else ruta
+
+
 def url_pagina(ruta: str) -> str:
-    """Ruta absoluta de una página de la app (considera `server.baseUrlPath`)."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/{ruta}" if base else f"/{ruta}"
+    """Ruta absoluta de una página de la app."""
+    return con_base(f"/{ruta}")
 
 
 def prefijo_static() -> str:
-    """URL de static/ considerando `server.baseUrlPath`."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/app/static" if base else "/app/static"
+    """URL de static/."""
+    return con_base("/app/static")
 
 
 def archivo_de_arranque() -> Path:

@@ -15,13 +15,14 @@ import hashlib
 import re
 from pathlib import Path
 
+from paginas.direcciones import con_base
+
 GUION = Path(__file__).resolve().parent.parent / "static" / "plataforma" / "idioma.js"
 
 
 def etiqueta_del_guion(base: str) -> bytes:
     """El `<script>` con la ruta servida por la app y la huella del archivo (otra versión, otra URL: sin caché vieja)."""
-    base = (base or "").strip("/")
-    prefijo = f"/{base}/app/static" if base else "/app/static"
+    prefijo = con_base("/app/static", base or "")
     huella = hashlib.sha256(GUION.read_bytes()).hexdigest()[:12]
     return f'<script src="{prefijo}/plataforma/idioma.js?v={huella}"></script>'.encode()
 
