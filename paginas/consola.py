@@ -153,17 +153,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
             st.code(nuevo[1], language=None)
 
 if votacion.estado != EstadoVotacion.CERRADA:
-    st.subheader("Cuenta regresiva", anchor=False)
-    st.caption("Se ve grande en el proyector. Solo avisa: la votación se cierra con el botón de arriba.")
-    minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
-    cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
-    if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
-        control.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor,
-                                                             ahora=geo.ahora()),
-                         f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
-    if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
-        control.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
-                         "Cuenta regresiva quitada.")
+    control.cuenta_regresiva(votacion, actor)
 
 st.subheader("Acta del taller", anchor="acta")
 with comun.conexion() as db:

@@ -77,3 +77,17 @@ def _reabrir(votacion: Votacion, actor: Actor) -> None:
             ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=geo.ahora(),
                                                          motivo=motivo),
                      f"La votación se reabrió: quedó «{hacia.etiqueta.lower()}».")
+
+
+def cuenta_regresiva(votacion: Votacion, actor: Actor) -> None:
+    """Iniciar o quitar la cuenta regresiva que se ve grande en el proyector (solo avisa; no cierra nada)."""
+    st.subheader("Cuenta regresiva", anchor=False)
+    st.caption("Se ve grande en el proyector. Solo avisa: la votación se cierra con el botón de arriba.")
+    minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
+    cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
+    if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
+        ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=geo.ahora()),
+                 f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
+    if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
+        ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
+                 "Cuenta regresiva quitada.")

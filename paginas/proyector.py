@@ -18,7 +18,7 @@ from geo import almacen as territorio_almacen
 from geo import servicios as territorio
 from geo.acceso import PUBLICO, Accion
 from geo.dibujo import Dibujo, dibujo_de
-from paginas import comun, pantalla
+from paginas import comun, pantalla, piezas_proyector as piezas
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import NoEncontrada, formatear_soles_corto
 from votacion import almacen, servicios
@@ -57,53 +57,6 @@ def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.Res
         return servicios.contar_votacion(db, votacion_id, comparar=False)
 
 
-def soles(centimos: int) -> str:
-    """Soles enteros («S/ 850,000»): en el proyector los céntimos solo ocupan lugar."""
-    return f"S/ {round(centimos / 100):,}"
-
-
-def papeletas_texto(valor: float | None) -> str:
-    cuantas = int(valor or 0)
-    return "" if not cuantas else f"{cuantas} papeleta" + ("" if cuantas == 1 else "s")
-
-
-def contadores(vivo: dict) -> str:
-    canales = f"{vivo['celular']} por celular · {vivo['papel']} de papel" if vivo["papel"] else "por celular"
-    return (f'<div class="pz-numeros"><div class="pz-numero"><b>{vivo["unidos"]}</b>personas unidas</div>'
-            f'<div class="pz-numero"><b>{vivo["papeletas"]}</b>papeletas<div class="pz-nota">{canales}</div></div>'
-            "</div>")
-
-
-def contadores_por_distrito(vivo: dict, nombres: dict[str, str]) -> str:
-    """Sin mapa (no se importaron límites): la tabla de unidos y papeletas por distrito."""
-    filas = "".join(f"<tr><td>{html.escape(nombres.get(u, u) or 'Sin distrito')}</td>"
-                    f"<td>{d['unidos']}</td><td>{d['papeletas']}</td></tr>"
-                    for u, d in sorted(vivo["por_distrito"].items(), key=lambda kv: (-kv[1]["papeletas"],
-                                                                                       -kv[1]["unidos"], kv[0])))
-    return (f'<table class="pz-distritos"><tr><td><b>Distrito</b></td><td><b>Unidos</b></td>'
-            f'<td><b>Papeletas</b></td></tr>{filas}</table>') if filas else ""
-
-
-def ancla_html(ancla) -> str:
-    """La cabeza de la cadena en 4 grupos, grande y en letra de máquina: se compara con el acta y con el .pb."""
-    return (f'<div class="pz-nota" aria-label="Ancla de la cadena" style="margin-top:0.4em">Cadena de papeletas al '
-            f'cierre: <b>{ancla.eslabones}</b> eslabones · cabeza (la misma del acta y del archivo .pb):'
-            f'<code style="display:block;font-size:1.1em">{html.escape(ancla.cabeza_en_grupos)}</code></div>')
-
-
-def retiros_html(retiradas: list[dict]) -> str:
-    return "".join(f'<div class="pz-nota" style="color:#8a1c00">Retirada de la votación: <b>'
-                   f"{html.escape(r['codigo'])}</b> {html.escape(r['titulo'])} — {html.escape(r['motivo'])}. "
-                   "Sus marcas no cuentan.</div>" for r in retiradas)
-
-
-def unirse(url: str) -> str:
-    corta = url.split("://", 1)[-1]
-    return (f'<div aria-label="Cómo unirse">{pantalla.qr_imagen(url)}<div class="pz-url">{html.escape(corta)}'
-            f'</div><div class="pz-nota" style="text-align:center">Escanee con la cámara del celular y escriba el '
-            f"código de su tarjeta. Wi-Fi del taller.</div></div>")
-
-
 comun.exigir_pagina(Accion.VER)
 st.html(pantalla.ESTILO_PROYECTOR)
 comun.vigilar_reinicio()
@@ -119,19 +72,10 @@ if votacion_id is None:
 def mapa(ruta: str, importacion_id: int, valores: tuple, que: str, ancho: int, alto: int) -> str:
     """El mapa SVG (colores y rótulos sin pisarse) se rehace solo si cambió algún valor, no cada segundo."""
     figuras = formas(ruta, importacion_id)
-    texto, titulo = ((papeletas_texto, "Papeletas por distrito de quien votó") if que == "papeletas" else
+    texto, titulo = ((piezas.papeletas_texto, "Papeletas por distrito de quien votó") if que == "papeletas" else
                      (formatear_soles_corto, "Monto financiado por distrito"))
     return pantalla.mapa_svg(figuras, dict(valores), texto_valor=texto, titulo=titulo, ancho=ancho, alto=alto,
                              letra=LETRA_MAPA)
-
-
-def no_financiada(resultado) -> str:
-    """Por qué no se financió la primera que no alcanzó, en palabras: «Puesto 5, PP27-0029: no se financia…»."""
-    primera = resultado.primera_no_financiada
-    if primera is None or not resultado.votantes:
-        return ""
-    return (f'<div class="pz-motivo">Puesto {primera["rango"]}, {html.escape(primera["codigo"])}: no se financia. '
-            f'{html.escape(primera.get("motivo") or "")}</div>')
 
 
 @st.fragment(run_every=1)
@@ -167,28 +111,28 @@ def en_vivo() -> None:
     enlace = comun.url_del_taller(votacion.id)
     if resultado is None:
         izquierda, derecha = st.columns([3, 2], gap="medium")
-        tabla = "" if hay_mapa else contadores_por_distrito(vivo, nombres)
-        izquierda.html(f'<div class="pz">{contadores(vivo)}{tabla}{retiros_html(retiradas)}</div>')
+        tabla = "" if hay_mapa else piezas.contadores_por_distrito(vivo, nombres)
+        izquierda.html(f'<div class="pz">{piezas.contadores(vivo)}{tabla}{piezas.retiros_html(retiradas)}</div>')
         if hay_mapa:
             valores = tuple(sorted((u, d["papeletas"]) for u, d in vivo["por_distrito"].items() if u))
             izquierda.html(f'<div class="pz">{mapa(ruta, importacion["id"], valores, "papeletas", 1060, 600)}'
                            '<div class="pz-nota">Papeletas por distrito de quien votó (las de papel no tienen '
                            "distrito).</div></div>")
         if se_une:
-            derecha.html(f'<div class="pz pz-unirse-grande">{unirse(enlace)}</div>')
+            derecha.html(f'<div class="pz pz-unirse-grande">{piezas.unirse(enlace)}</div>')
         return
     financiadas = [f for f in resultado.filas if f["financiada"]]
     usado = votacion.techo_centimos - resultado.sobrante_centimos
     titulo = "Resultado final" if cerrada else "Resultados en vivo (parciales)"
     etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
                 {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos"}.get(votacion.tipo, "Votos"))
-    resumen = (f"{len(financiadas)} financiadas por {soles(usado)} de {soles(votacion.techo_centimos)} · "
-               f"{resultado.votantes} papeletas")
+    resumen = (f"{len(financiadas)} financiadas por {piezas.soles(usado)} de "
+               f"{piezas.soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
     ranking = (f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
                + pantalla.barra_del_techo(resultado, alto="1.4em", letra="0.75em")
                + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
-                  + no_financiada(resultado) if resultado.votantes else "<p>Aún no hay papeletas.</p>")
-               + retiros_html(retiradas) + "</div>")
+                  + piezas.no_financiada(resultado) if resultado.votantes else "<p>Aún no hay papeletas.</p>")
+               + piezas.retiros_html(retiradas) + "</div>")
     montos: dict[str, float] = {}
     for fila in financiadas:
         montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
@@ -199,7 +143,7 @@ def en_vivo() -> None:
         if hay_mapa:
             centro.html(f'<div class="pz">{mapa(ruta, importacion["id"], tuple(sorted(montos.items())), "montos", 620, 800)}'
                         f"{nota_mapa}</div>")
-        derecha.html(f'<div class="pz pz-unirse-chico">{unirse(enlace)}{contadores(vivo)}</div>')
+        derecha.html(f'<div class="pz pz-unirse-chico">{piezas.unirse(enlace)}{piezas.contadores(vivo)}</div>')
         return
     izquierda, derecha = st.columns([3, 2], gap="medium")
     izquierda.html(ranking)
@@ -207,9 +151,9 @@ def en_vivo() -> None:
         derecha.html(f'<div class="pz">{mapa(ruta, importacion["id"], tuple(sorted(montos.items())), "montos", 740, 640)}'
                      f"{nota_mapa}</div>")
     if ancla:
-        derecha.html(f'<div class="pz">{ancla_html(ancla)}</div>')
+        derecha.html(f'<div class="pz">{piezas.ancla_html(ancla)}</div>')
     elif not cerrada:
-        derecha.html(f'<div class="pz">{contadores(vivo)}</div>')
+        derecha.html(f'<div class="pz">{piezas.contadores(vivo)}</div>')
 
 
 en_vivo()
