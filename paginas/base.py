@@ -1,4 +1,5 @@
-"""La base de datos de cada ejecución de una página: su ruta y una conexión nueva que se cierra al terminar."""
+"""La base de datos de cada ejecución de una página: su ruta, una conexión nueva que se cierra al terminar, y
+correr un caso de uso desde un botón (`ejecutar`)."""
 from __future__ import annotations
 
 import contextlib
@@ -9,7 +10,10 @@ import streamlit as st
 from sqlite_utils import Database
 
 import geo
-from paginas.texto import texto_plano
+from geo.acceso import SinPermiso
+from paginas.texto import avisar, mostrar_error, texto_plano
+from propuestas.modelo import ErrorPropuestas
+from votacion.modelo import VotacionCerrada
 
 
 def ruta_db() -> Path:
@@ -31,3 +35,16 @@ def conexion() -> Iterator[Database]:
         st.stop()
     finally:
         db.close()
+
+
+def ejecutar(caso, aviso: str, **argumentos) -> None:
+    """Corre un caso de uso —`caso(db)`, o `caso(db, **argumentos, ahora=…)` si se dan argumentos— y vuelve a
+    dibujar la página con `aviso`; si falla, muestra el motivo (y lo escrito en la página sigue ahí)."""
+    with conexion() as db:
+        try:
+            caso(db, **argumentos, ahora=geo.ahora()) if argumentos else caso(db)
+        except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
+            mostrar_error(error)
+            return
+    avisar(aviso)
+    st.rerun()

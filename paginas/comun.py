@@ -13,7 +13,7 @@ import geo
 from geo import mapa, servicios
 from geo.modelo import ErrorGeo
 from paginas.base import (
-    ruta_db, conexion,
+    ruta_db, conexion, ejecutar,
 )
 from paginas.direcciones import (
     url_pagina, prefijo_static, archivo_de_arranque, marcar_arranque, VIGIA, vigilar_reinicio, ip_de_la_red,
@@ -33,8 +33,8 @@ from votacion import servicios as votacion_servicios
 
 __all__ = [
     "CLAVE_DISTRITO_ELEGIDO", "preparar_aplicacion", "provincia", "mesa", "avisar_si_es_demo", "sin_territorio",
-    "ruta_db", "conexion", "url_pagina", "prefijo_static", "archivo_de_arranque", "marcar_arranque", "VIGIA",
-    "vigilar_reinicio", "ip_de_la_red", "LOCALES", "url_para_celulares", "url_publica", "url_del_taller",
+    "ruta_db", "conexion", "ejecutar", "url_pagina", "prefijo_static", "archivo_de_arranque", "marcar_arranque",
+    "VIGIA", "vigilar_reinicio", "ip_de_la_red", "LOCALES", "url_para_celulares", "url_publica", "url_del_taller",
     "CLAVE_TOKEN", "CLAVE_SESION_TERMINADA", "CLAVE_ENTREGA", "LLEVAR_COOKIE", "cookie_del_navegador",
     "sesion_actual", "actor_actual", "nombre_de", "iniciar", "cerrar_sesion", "olvidar_sesion", "llevar_cookie",
     "avisar_sesion_terminada", "exigir_pagina", "proxies_confiables", "origen", "mostrar_error", "CLAVE_AVISO",

@@ -118,7 +118,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
         persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, index=None,
                                placeholder="Escriba para buscar por nombre u organización", key="consola_persona")
         if st.button("Anotar asistencia", key="consola_anotar") and persona:
-            control.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor,
+            comun.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor,
                                                                        ahora=geo.ahora()),
                              f"Asistencia anotada: {etiquetas[persona]}.")
     with sin_tarjeta:
@@ -167,7 +167,7 @@ for numero, acuerdo in enumerate(acuerdos, start=1):
     with retirar.popover("Retirar"):
         motivo = st.text_input("Motivo", key=f"consola_motivo_{acuerdo['id']}")
         if st.button("Retirar el acuerdo", key=f"consola_retirar_{acuerdo['id']}"):
-            control.ejecutar(lambda db, a=acuerdo["id"], m=motivo: servicios.retirar_acuerdo(
+            comun.ejecutar(lambda db, a=acuerdo["id"], m=motivo: servicios.retirar_acuerdo(
                 db, a, m, actor=actor, ahora=geo.ahora()), "Acuerdo retirado.")
 with st.form("consola_acuerdo", clear_on_submit=False):
     texto_acuerdo = st.text_area("Acuerdo o compromiso", key="consola_acuerdo_texto", height=80)

@@ -4,11 +4,10 @@ votación cerrada (con motivo, que va al acta) y mostrar u ocultar los resultado
 import streamlit as st
 
 import geo
-from geo.acceso import Actor, SinPermiso
+from geo.acceso import Actor
 from paginas import comun
-from propuestas.modelo import ErrorPropuestas
 from votacion import servicios
-from votacion.modelo import EstadoVotacion, Votacion, VotacionCerrada
+from votacion.modelo import EstadoVotacion, Votacion
 
 CONTAR_PAPEL = (EstadoVotacion.CONTEO, "Cerrar los celulares y contar el papel", ":material/edit_note:")
 CERRAR = (EstadoVotacion.CERRADA, "Cerrar la votación (definitivo)", ":material/stop:")
@@ -22,19 +21,6 @@ ACCIONES = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votaci
             EstadoVotacion.CERRADA: []}
 REABRIR = {EstadoVotacion.CONTEO: "Para contar papeletas de papel que faltaron (los celulares siguen cerrados)",
            EstadoVotacion.ABIERTA: "Para volver a recibir votos por celular"}
-
-
-def ejecutar(funcion, aviso: str) -> None:
-    """Corre un caso de uso y vuelve a dibujar la página con `aviso`; si falla, muestra el motivo (y lo escrito
-    en la página sigue ahí)."""
-    with comun.conexion() as db:
-        try:
-            funcion(db)
-        except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
-            comun.mostrar_error(error)
-            return
-    comun.avisar(aviso)
-    st.rerun()
 
 
 def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
@@ -53,7 +39,7 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                 if hacia == EstadoVotacion.CERRADA and not confirmar:
                     st.error("Marque «Confirmo el cierre» para cerrar: después no se reciben más papeletas.")
                 else:
-                    ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
+                    comun.ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
                                                                           ahora=geo.ahora()),
                              f"La votación quedó «{hacia.etiqueta.lower()}».")
     if votacion.estado == EstadoVotacion.CERRADA:
@@ -62,7 +48,7 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
         mostrar = st.toggle("Mostrar los resultados en vivo (también al público y en el proyector)",
                             value=votacion.resultados_visibles, key=f"vot_visibles_{votacion.id}")
         if mostrar != votacion.resultados_visibles:
-            ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
+            comun.ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
                                                              ahora=geo.ahora()),
                      "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
 
@@ -74,7 +60,7 @@ def _reabrir(votacion: Votacion, actor: Actor) -> None:
                          label_visibility="collapsed")
         motivo = st.text_area("Motivo (al menos 10 caracteres)", key=f"vot_reabrir_motivo_{votacion.id}", height=80)
         if st.button("Reabrir", key=f"vot_reabrir_{votacion.id}", icon=":material/lock_open:"):
-            ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=geo.ahora(),
+            comun.ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=geo.ahora(),
                                                          motivo=motivo),
                      f"La votación se reabrió: quedó «{hacia.etiqueta.lower()}».")
 
@@ -86,8 +72,8 @@ def cuenta_regresiva(votacion: Votacion, actor: Actor) -> None:
     minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
     cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
     if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
-        ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=geo.ahora()),
                  f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
     if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
-        ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
                  "Cuenta regresiva quitada.")

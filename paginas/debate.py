@@ -1,50 +1,26 @@
 """Piezas de interfaz de la deliberación en la ficha de una propuesta: apoyos, argumentos, moderación
-y herramientas de facilitación. Toda acción llama a un caso de uso que revisa rol y fase en el servidor."""
+y (en paginas/facilitacion.py) herramientas de facilitación. Toda acción llama a un caso de uso que revisa rol y fase en el servidor."""
 import datetime as dt
 
 import streamlit as st
 
 import geo
 from geo.acceso import Accion, Actor, SinPermiso, puede
-from paginas import comun
-from propuestas import deliberacion, servicios
+from paginas import comun, facilitacion
+from propuestas import deliberacion
 from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
-from propuestas.modelo import MESES, Estado, ErrorPropuestas, Propuesta
+from propuestas.modelo import MESES, ErrorPropuestas, Propuesta
 from propuestas.servicios import HORA_PERU
-from votacion import servicios as votacion_servicios
 
 # Íconos Material que trae Streamlit (se sirven con la app, sin internet; los emojis dependen del equipo).
 ICONOS = {Postura.A_FAVOR: ":material/thumb_up:", Postura.EN_CONTRA: ":material/thumb_down:",
           Postura.OBSERVACION: ":material/chat:"}
 CLAVE_FORMULARIO = "debate_formulario_{}"
-ABSORBIBLES = {Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION.value, Estado.VIABLE.value}
 
 
 def cuando(marca: str) -> str:
     momento = dt.datetime.fromisoformat(marca).astimezone(HORA_PERU)
     return f"{momento.day} {MESES[momento.month - 1][:3]} {momento.year}, {momento:%H:%M}"
-
-
-def ejecutar(accion, mensaje: str, **argumentos) -> None:
-    """Corre un caso de uso; si sale bien, avisa y recarga; si no, muestra el motivo (lo escrito se conserva)."""
-    with comun.conexion() as db:
-        try:
-            accion(db, **argumentos, ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
-            comun.mostrar_error(error)
-            return
-    comun.avisar(mensaje)
-    st.rerun()
-
-
-def avisar_retiro(propuesta_id: int) -> None:
-    """Ocultar una propuesta que está en una votación en curso la retira de esa votación: se dice antes."""
-    with comun.conexion() as db:
-        en_curso = votacion_servicios.votaciones_en_curso_con(db, propuesta_id)
-    if en_curso:
-        st.warning("Está en la papeleta de " + ", ".join(f"«{comun.texto_plano(n)}»" for n in en_curso)
-                   + ": ocultarla la retira de esa votación con el mismo motivo (quienes votan lo ven y sus marcas "
-                     "dejan de contar).", icon=":material/how_to_vote:")
 
 
 def mostrar(propuesta: Propuesta, actor: Actor) -> None:
@@ -83,7 +59,7 @@ def mostrar(propuesta: Propuesta, actor: Actor) -> None:
         _argumento(argumento, vista, propuesta.codigo, actor, nivel=0)
     _formulario(vista, propuesta.codigo, actor)
     if puede(actor, Accion.MODERAR) or puede(actor, Accion.FUSIONAR):
-        _facilitacion(propuesta, vista, actor)
+        facilitacion.herramientas(propuesta, vista, actor)
 
 
 def _apoyo(vista: deliberacion.Deliberacion, codigo: str, actor: Actor) -> None:
@@ -91,9 +67,9 @@ def _apoyo(vista: deliberacion.Deliberacion, codigo: str, actor: Actor) -> None:
         st.caption(comun.texto_plano(vista.puede_apoyar.motivo))
     elif vista.apoyada_por_mi:
         if st.button("Retirar mi apoyo", key="debate_retirar_apoyo"):
-            ejecutar(deliberacion.retirar_apoyo, "Retiró su apoyo.", codigo=codigo, actor=actor)
+            comun.ejecutar(deliberacion.retirar_apoyo, "Retiró su apoyo.", codigo=codigo, actor=actor)
     elif st.button("Apoyar esta propuesta", icon=":material/thumb_up:", key="debate_apoyar", type="primary"):
-        ejecutar(deliberacion.apoyar, "¡Gracias! Su apoyo quedó registrado.", codigo=codigo, actor=actor)
+        comun.ejecutar(deliberacion.apoyar, "¡Gracias! Su apoyo quedó registrado.", codigo=codigo, actor=actor)
 
 
 def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int) -> None:
@@ -125,10 +101,10 @@ def _acciones(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int
         if argumento.apoyado_por_mi:
             if fila.button(f"{etiqueta} · quitar", key=f"arg_quitar_{argumento.id}",
                                   help="Retirar mi apoyo a este argumento"):
-                ejecutar(deliberacion.retirar_apoyo_argumento, "Retiró su apoyo al argumento.",
+                comun.ejecutar(deliberacion.retirar_apoyo_argumento, "Retiró su apoyo al argumento.",
                          argumento_id=argumento.id, actor=actor)
         elif fila.button(etiqueta, key=f"arg_apoyar_{argumento.id}", help="Apoyar este argumento"):
-            ejecutar(deliberacion.apoyar_argumento, "Apoyó el argumento.", argumento_id=argumento.id, actor=actor)
+            comun.ejecutar(deliberacion.apoyar_argumento, "Apoyó el argumento.", argumento_id=argumento.id, actor=actor)
     else:
         fila.caption(f"{argumento.apoyos} apoyos")
     if nivel == 0 and vista.puede_argumentar:
@@ -141,7 +117,7 @@ def _acciones(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: int
             with st.form(f"ocultar_argumento_{argumento.id}"):
                 motivo = st.text_input("Motivo (lo verá el público)", key=f"ocultar_motivo_{argumento.id}")
                 if st.form_submit_button("Ocultar el argumento"):
-                    ejecutar(deliberacion.ocultar, "Argumento ocultado; sigue guardado y la acción quedó registrada.",
+                    comun.ejecutar(deliberacion.ocultar, "Argumento ocultado; sigue guardado y la acción quedó registrada.",
                              objeto="argumento", objeto_id=argumento.id, motivo=motivo, actor=actor)
 
 
@@ -150,7 +126,7 @@ def _restablecer(argumento: Argumento, actor: Actor) -> None:
         with st.form(f"restablecer_{argumento.id}"):
             motivo = st.text_input("Motivo", key=f"restablecer_motivo_{argumento.id}")
             if st.form_submit_button("Volver a mostrar"):
-                ejecutar(deliberacion.restablecer, "El argumento se muestra otra vez.", objeto="argumento",
+                comun.ejecutar(deliberacion.restablecer, "El argumento se muestra otra vez.", objeto="argumento",
                          objeto_id=argumento.id, motivo=motivo, actor=actor)
 
 
@@ -160,7 +136,7 @@ def reportar(objeto: str, objeto_id: int, actor: Actor) -> None:
                                  key=f"reporte_categoria_{objeto}_{objeto_id}", placeholder="Elija un motivo")
         detalle = st.text_input("Detalle (opcional)", key=f"reporte_detalle_{objeto}_{objeto_id}")
         if st.form_submit_button("Enviar a la facilitación"):
-            ejecutar(deliberacion.reportar, "Gracias: la facilitación revisará su reporte.", objeto=objeto,
+            comun.ejecutar(deliberacion.reportar, "Gracias: la facilitación revisará su reporte.", objeto=objeto,
                      objeto_id=objeto_id, categoria=categoria, detalle=detalle, actor=actor, origen=comun.origen())
 
 
@@ -192,49 +168,3 @@ def _formulario(vista, codigo: str, actor: Actor, responde_a: int | None = None)
             st.session_state[CLAVE_FORMULARIO.format(sufijo)] = version + 1
             comun.avisar("Su argumento se publicó.")
             st.rerun()
-
-
-def _facilitacion(propuesta: Propuesta, vista, actor: Actor) -> None:
-    with st.expander("Herramientas de facilitación", icon=":material/groups:"):
-        if puede(actor, Accion.MODERAR):
-            with st.form("debate_sintesis"):
-                texto = st.text_area("Acuerdos del grupo (síntesis)", value=(vista.sintesis or {}).get("texto", ""),
-                                     key="debate_sintesis_texto", help="Cada versión queda guardada; se muestra la última.")
-                if st.form_submit_button("Guardar la síntesis"):
-                    ejecutar(deliberacion.escribir_sintesis, "Síntesis guardada.", codigo=propuesta.codigo,
-                             texto=texto, actor=actor)
-            with st.form("debate_cierre"):
-                motivo = st.text_input("Motivo" + (" (obligatorio para reabrir)" if vista.cerrada_en else " (opcional)"),
-                                       key="debate_cierre_motivo")
-                if vista.cerrada_en and st.form_submit_button("Reabrir la deliberación"):
-                    ejecutar(deliberacion.reabrir_deliberacion, "Deliberación reabierta.", codigo=propuesta.codigo,
-                             motivo=motivo, actor=actor)
-                if not vista.cerrada_en and st.form_submit_button("Cerrar la deliberación"):
-                    ejecutar(deliberacion.cerrar_deliberacion, "Deliberación cerrada.", codigo=propuesta.codigo,
-                             motivo=motivo, actor=actor)
-            if not propuesta.oculta_en:
-                with st.form("debate_ocultar_propuesta"):
-                    motivo = st.text_input("Motivo para ocultar la propuesta (lo verá el público)",
-                                           key="debate_ocultar_propuesta_motivo")
-                    avisar_retiro(propuesta.id)
-                    if st.form_submit_button("Ocultar la propuesta"):
-                        ejecutar(votacion_servicios.ocultar_propuesta, "Propuesta ocultada.",
-                                 propuesta_id=propuesta.id, motivo=motivo, actor=actor)
-        if puede(actor, Accion.FUSIONAR) and propuesta.estado.value in ABSORBIBLES:
-            _fusionar(propuesta, actor)
-
-
-def _fusionar(propuesta: Propuesta, actor: Actor) -> None:
-    with comun.conexion() as db:
-        otras = [f for f in servicios.buscar(db, propuesta.proceso_id, estados=sorted(ABSORBIBLES))
-                 if f["codigo"] != propuesta.codigo]
-    titulos = {f["codigo"]: f"{f['codigo']} — {f['titulo'][:60]} ({f['distrito']})" for f in otras}
-    with st.form("debate_fusionar"):
-        st.markdown(f"**Fusionar duplicados en {propuesta.codigo}** (esta propuesta sobrevive; las elegidas pasan a "
-                    "«fusionada», apuntan aquí y sus argumentos y apoyos se suman)")
-        elegidas = st.multiselect("Propuestas duplicadas", list(titulos), format_func=titulos.get,
-                                  key="debate_fusionar_codigos", placeholder="Elija una o más")
-        motivo = st.text_input("Motivo", key="debate_fusionar_motivo", placeholder="p. ej. Es la misma losa deportiva")
-        if st.form_submit_button("Fusionar"):
-            ejecutar(deliberacion.fusionar, f"Se fusionaron {', '.join(elegidas)} en {propuesta.codigo}.",
-                     absorbidas=elegidas, sobreviviente=propuesta.codigo, motivo=motivo, actor=actor)

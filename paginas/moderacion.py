@@ -3,7 +3,8 @@ import streamlit as st
 
 from geo.acceso import Accion
 from paginas import comun
-from paginas.debate import avisar_retiro, cuando, ejecutar
+from paginas.debate import cuando
+from paginas.facilitacion import avisar_retiro
 from propuestas import deliberacion, servicios
 from votacion import servicios as votacion_servicios
 
@@ -38,13 +39,13 @@ for pendiente in pendientes:
         izquierda, derecha = st.columns(2)
         if not pendiente.oculto and izquierda.button("Ocultar", key=f"ocultar_{clave}", type="primary"):
             if pendiente.objeto == "propuesta":  # la retira también de la votación en curso, con el mismo motivo
-                ejecutar(votacion_servicios.ocultar_propuesta, "Ocultada; los reportes quedaron resueltos.",
+                comun.ejecutar(votacion_servicios.ocultar_propuesta, "Ocultada; los reportes quedaron resueltos.",
                          propuesta_id=pendiente.objeto_id, motivo=motivo, actor=actor)
             else:
-                ejecutar(deliberacion.ocultar, "Ocultado; los reportes quedaron resueltos.", objeto=pendiente.objeto,
+                comun.ejecutar(deliberacion.ocultar, "Ocultado; los reportes quedaron resueltos.", objeto=pendiente.objeto,
                          objeto_id=pendiente.objeto_id, motivo=motivo, actor=actor)
         if derecha.button("Descartar los reportes", key=f"descartar_{clave}"):
-            ejecutar(deliberacion.descartar_reportes, "Reportes descartados.", objeto=pendiente.objeto,
+            comun.ejecutar(deliberacion.descartar_reportes, "Reportes descartados.", objeto=pendiente.objeto,
                      objeto_id=pendiente.objeto_id, motivo=motivo, actor=actor)
 
 st.subheader(f"Oculto ahora ({len(ocultos)})", anchor=False)
@@ -56,5 +57,5 @@ for oculto in ocultos:
         st.markdown(f"> {comun.texto_plano(oculto['texto'] or '')}")
         motivo = st.text_input("Motivo para volver a mostrarlo", key=f"motivo_restablecer_{clave}")
         if st.button("Restablecer", key=f"restablecer_{clave}"):
-            ejecutar(deliberacion.restablecer, "Se muestra otra vez.", objeto=oculto["objeto"],
+            comun.ejecutar(deliberacion.restablecer, "Se muestra otra vez.", objeto=oculto["objeto"],
                      objeto_id=oculto["objeto_id"], motivo=motivo, actor=actor)

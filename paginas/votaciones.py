@@ -83,7 +83,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
                 max_opciones=int(max_opciones), puntos_total=int(puntos_total), puntos_maximo=int(puntos_maximo),
                 peso_participacion=peso, peso_tecnico=100 - peso, modalidad=modalidad, lugar=lugar,
                 quien_vota=quien, cierra_en=cierre)
-            control.ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
+            comun.ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
                      "Votación creada, en preparación. Ábrala cuando empiece el taller.")
 
 if not votaciones:
@@ -123,7 +123,7 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
     persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente",
                            placeholder="Elija a la persona")
     if st.button("Registrar asistencia", key="vot_registrar_asistencia") and persona:
-        control.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
                  f"Asistencia registrada: {etiquetas[persona]}.")
 
 if votacion.estado == EstadoVotacion.CERRADA:
@@ -152,7 +152,7 @@ if votacion.estado.acepta_papel:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
         elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes + 1
-            control.ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
+            comun.ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
                      f"Se guardaron {len(lineas)} papeletas de papel.")
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes  # solo se llega aquí si falló: la caja sigue
 
