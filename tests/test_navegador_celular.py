@@ -71,8 +71,11 @@ ETIQUETAS_VISIBLES = """() => {
             .map(e => caja(e.querySelector("i"), `punto de ${e.textContent}`, "punto")),
     ];
 }"""
+# (y sin una animación de zoom o de paso en curso: a mitad de una, los nombres se ven escalados y se tocan)
 NOMBRES_PUESTOS = """() => window.map && document.querySelectorAll('.etiqueta-distrito:not(.etiqueta-oculta)').length >= 8
-    && document.querySelector('.etiqueta-pueblo:not(.etiqueta-oculta)')"""
+    && document.querySelector('.etiqueta-pueblo:not(.etiqueta-oculta)') && !window.map._animatingZoom
+    && !(window.map._panAnim && window.map._panAnim._inProgress)
+    && !document.querySelector('.leaflet-zoom-anim')"""
 PROVINCIA_EN_EL_MAPA = """() => {
     let limites = null;
     window.map.eachLayer(c => { if (c.feature && c.feature.geometry.type.endsWith("Polygon")) {
