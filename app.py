@@ -11,7 +11,7 @@ este mismo archivo como guion (`__main__`) en cada ejecución de cada navegador:
 """
 import streamlit as st
 
-from geo.acceso import PUBLICO, Accion, puede
+from identidad.acceso import PUBLICO, Accion, puede
 from paginas import comun, cookie, idioma
 
 MENU = {

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
-PAQUETES = ("paginas", "geo", "propuestas", "votacion")
+PAQUETES = ("nucleo", "identidad", "geo", "propuestas", "votacion", "paginas")  # de abajo hacia arriba
 INICIO, FIN = "<!-- árbol de módulos: python .ci/arbol.py --escribir -->", "<!-- fin del árbol -->"
 ANCHO, COLUMNA = 116, 26
 

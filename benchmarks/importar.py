@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import nucleo
+
 RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ))
 GEO = RAIZ.parent / "shared" / "geo"
@@ -59,9 +61,8 @@ def fichas(cantidad: int, centros, distritos: dict[str, str], hoy: dt.date) -> l
 
 
 def main() -> None:
-    import geo
     from geo import servicios as territorio
-    from geo.acceso import LINEA_DE_COMANDOS
+    from identidad.acceso import LINEA_DE_COMANDOS
     from propuestas import importar, servicios
     from tests.test_importar import como_csv, como_xlsx
 
@@ -71,7 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as carpeta:
         carpeta = Path(carpeta)
         original = base_con_propuestas(carpeta)
-        with geo.abrir(original) as db:
+        with nucleo.abrir(original) as db:
             proceso = servicios.proceso_actual(db)
             centros = territorio.centros_poblados(db)
             distritos = {d.ubigeo: d.nombre for d in territorio.cargar_territorio(db).distritos}
@@ -85,7 +86,7 @@ def main() -> None:
             for formato, contenido in (("xlsx", como_xlsx(filas)), ("csv", como_csv(filas))):
                 copia = carpeta / f"copia_{cantidad}_{formato}.db"
                 shutil.copy(original, copia)
-                with geo.abrir(copia) as db:
+                with nucleo.abrir(copia) as db:
                     inicio = time.perf_counter()
                     revision = importar.revisar(db, proceso.id, contenido, f"fichas.{formato}", ahora=ahora)
                     revisar = time.perf_counter() - inicio

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nucleo
 from votacion import pabulib, reglas  # noqa: E402
 
 
@@ -110,10 +111,9 @@ def taller_en_la_base(semilla: int) -> None:
     import datetime as dt
     import tempfile
 
-    import geo
     from geo import servicios as territorio
-    from geo.acceso import Actor, Rol
-    from propuestas import participantes
+    from identidad import participantes
+    from identidad.acceso import Actor, Rol
     from propuestas import servicios as propuestas_servicios
     from votacion import servicios
     from votacion.modelo import EstadoVotacion, Papeleta
@@ -122,7 +122,7 @@ def taller_en_la_base(semilla: int) -> None:
     admin = Actor(Rol.ADMINISTRADOR, "benchmark", cuenta_id=1)
     azar = random.Random(semilla)
     with tempfile.TemporaryDirectory() as carpeta:
-        db = geo.abrir(Path(carpeta) / "taller.db")
+        db = nucleo.abrir(Path(carpeta) / "taller.db")
         servicios.preparar(db)
         ahora = dt.datetime(2026, 12, 1, 15, tzinfo=dt.timezone.utc)
         for archivo in ("huaylas_distritos.geojson", "huaylas_distritos_datos.csv", "huaylas_centros_poblados.csv"):

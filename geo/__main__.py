@@ -15,19 +15,21 @@ import csv
 import getpass
 import sys
 
-from geo import db as base
-from geo import cuentas, respaldo, servicios
-from geo.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
+from geo import servicios
 from geo.lectura import leer_limites
-from geo.modelo import ErrorGeo, Punto, PuntoInvalido, Territorio
+from geo.modelo import Punto, PuntoInvalido, Territorio
+from identidad import cuentas, respaldo
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
+from nucleo import db as base
+from nucleo.errores import ErrorPlataforma, explicar
 
 
 def main(argv: list[str] | None = None) -> int:
     argumentos = _parser().parse_args(argv)
     try:
         return argumentos.funcion(argumentos)
-    except (ErrorGeo, base.ErrorAlmacen, SinPermiso) as error:
-        print(f"Error: {error}", file=sys.stderr)
+    except ErrorPlataforma as error:
+        print(f"Error: {explicar(error)}", file=sys.stderr)
         return 1
 
 
@@ -80,8 +82,8 @@ def _crear_administrador(argumentos) -> int:
     try:
         cuentas.crear_cuenta(db, usuario=argumentos.usuario, nombre=argumentos.nombre, rol=Rol.ADMINISTRADOR,
                              contrasena=contrasena, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
-    except cuentas.ErrorCuenta as error:
-        print(f"Error: {error}", *(f"- {p.mensaje}" for p in error.problemas), sep="\n", file=sys.stderr)
+    except ErrorPlataforma as error:
+        print(f"Error: {explicar(error)}", file=sys.stderr)
         return 1
     print(f"Cuenta de administración «{argumentos.usuario.strip().lower()}» creada.")
     return 0
@@ -98,7 +100,7 @@ def _respaldar(argumentos) -> int:
 def _restaurar(argumentos) -> int:
     # Restaurar es de toda la plataforma: el respaldo se revisa contra las migraciones de todos sus paquetes,
     # que solo conoce la capa de arriba. Se importan aquí, en el borde de la línea de comandos (como en app.py);
-    # el caso de uso (`geo.respaldo.restaurar`) las recibe como argumento y no importa nada de arriba.
+    # el caso de uso (`identidad.respaldo.restaurar`) las recibe como argumento y no importa nada de arriba.
     from votacion.servicios import MIGRACIONES
 
     db = base.abrir(argumentos.db)

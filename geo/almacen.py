@@ -1,4 +1,4 @@
-"""Tablas del territorio y de eventos (sqlite-utils): migraciones, filas ↔ dataclasses, consultas.
+"""Tablas del territorio (sqlite-utils): migraciones, filas ↔ dataclasses, consultas.
 
 Cada importación queda registrada en `importaciones` y sus filas cuelgan de ella; importar
 de nuevo no borra nada: el territorio vigente es el de la última importación de límites.
@@ -13,29 +13,6 @@ from sqlite_utils import Database, Migrations
 from geo.modelo import CentroPoblado, Distrito, Importacion, Territorio
 
 migraciones = Migrations("geo")
-
-
-@migraciones()
-def crear_eventos(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE eventos (
-            id INTEGER PRIMARY KEY,
-            ocurrido_en TEXT NOT NULL,
-            actor TEXT NOT NULL CHECK (length(actor) > 0),
-            accion TEXT NOT NULL CHECK (length(accion) > 0),
-            objeto_tipo TEXT NOT NULL,
-            objeto_id TEXT NOT NULL,
-            antes TEXT CHECK (antes IS NULL OR json_valid(antes)),
-            despues TEXT CHECK (despues IS NULL OR json_valid(despues))
-        );
-        CREATE INDEX eventos_objeto ON eventos (objeto_tipo, objeto_id);
-        CREATE TRIGGER eventos_sin_cambios BEFORE UPDATE ON eventos
-            BEGIN SELECT RAISE(ABORT, 'eventos es de solo agregar'); END;
-        CREATE TRIGGER eventos_sin_borrado BEFORE DELETE ON eventos
-            BEGIN SELECT RAISE(ABORT, 'eventos es de solo agregar'); END;
-        """
-    )
 
 
 @migraciones()
@@ -82,11 +59,11 @@ def crear_territorio(db: Database) -> None:
 
 
 def aplicar_migraciones(db: Database) -> None:
-    """Aplica las migraciones pendientes de `geo` (aplicar dos veces no hace nada)."""
+    """Aplica las migraciones pendientes del territorio (aplicar dos veces no hace nada)."""
     migraciones.apply(db)
 
 
-# --- escritura (llamar dentro de geo.db.escritura) -----------------------------------------
+# --- escritura (llamar dentro de nucleo.db.escritura) -----------------------------------------
 
 def guardar_importacion(db: Database, importacion: Importacion) -> int:
     return db["importaciones"].insert({
@@ -190,61 +167,3 @@ def cargar_territorio(db: Database) -> Territorio | None:
         return None
     return Territorio(provincia=limites["provincia"], distritos=cargar_distritos(db, limites["id"]),
                       importacion_id=limites["id"])
-
-
-@migraciones()
-def crear_cuentas(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE cuentas (
-            id INTEGER PRIMARY KEY,
-            usuario TEXT NOT NULL UNIQUE CHECK (usuario GLOB '[a-z0-9._-]*' AND length(usuario) BETWEEN 3 AND 40),
-            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 2 AND 120),
-            rol TEXT NOT NULL CHECK (rol IN ('administrador', 'facilitador', 'evaluador')),
-            hash TEXT NOT NULL,
-            fallos INTEGER NOT NULL DEFAULT 0,
-            bloqueada_hasta TEXT,
-            creada_en TEXT NOT NULL,
-            actualizada_en TEXT NOT NULL,
-            desactivada_en TEXT
-        );
-        CREATE TABLE intentos_acceso (
-            id INTEGER PRIMARY KEY,
-            origen TEXT NOT NULL,
-            tipo TEXT NOT NULL CHECK (tipo IN ('contrasena', 'codigo')),
-            exito INTEGER NOT NULL CHECK (exito IN (0, 1)),
-            ocurrido_en TEXT NOT NULL
-        );
-        CREATE INDEX intentos_origen ON intentos_acceso (origen, tipo, ocurrido_en);
-        """
-    )
-
-
-@migraciones()
-def crear_sesiones(db: Database) -> None:
-    """Sesiones en el servidor (la cookie lleva el token; aquí solo su huella), intentos de contraseña por
-    cuenta y origen, y el cambio obligatorio de la contraseña inicial de una cuenta nueva."""
-    db.executescript(
-        """
-        CREATE TABLE sesiones (
-            id INTEGER PRIMARY KEY,
-            huella TEXT NOT NULL UNIQUE CHECK (length(huella) = 64),
-            rol TEXT NOT NULL,
-            cuenta_id INTEGER REFERENCES cuentas (id),
-            participante_id INTEGER,
-            iniciada_en TEXT NOT NULL,
-            ultima_actividad_en TEXT NOT NULL,
-            vence_en TEXT NOT NULL,
-            revocada_en TEXT,
-            motivo TEXT,
-            CHECK ((cuenta_id IS NULL) <> (participante_id IS NULL)),
-            CHECK ((revocada_en IS NULL) = (motivo IS NULL))
-        );
-        CREATE INDEX sesiones_cuenta ON sesiones (cuenta_id) WHERE cuenta_id IS NOT NULL;
-        CREATE INDEX sesiones_participante ON sesiones (participante_id) WHERE participante_id IS NOT NULL;
-        ALTER TABLE intentos_acceso ADD COLUMN cuenta TEXT;
-        CREATE INDEX intentos_cuenta ON intentos_acceso (cuenta, origen, ocurrido_en) WHERE cuenta IS NOT NULL;
-        ALTER TABLE cuentas ADD COLUMN debe_cambiar_contrasena INTEGER NOT NULL DEFAULT 0
-            CHECK (debe_cambiar_contrasena IN (0, 1));
-        """
-    )

@@ -22,26 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from nucleo.errores import ErrorPlataforma, Problema
+
 TOLERANCIA_M = 50.0
 METROS_POR_GRADO_LAT = 110_574.0
 METROS_POR_GRADO_LON_ECUADOR = 111_320.0
 
 
-class ErrorGeo(Exception):
+class ErrorGeo(ErrorPlataforma):
     """Base de los errores del territorio; su texto es un mensaje para la persona usuaria."""
-
-
-@dataclass(frozen=True)
-class Problema:
-    """Un problema de un dato: en qué elemento (distrito, fila), qué campo y qué pasa."""
-
-    campo: str
-    mensaje: str
-    elemento: str = ""
-
-    def __str__(self) -> str:
-        prefijo = f"{self.elemento} · " if self.elemento else ""
-        return f"{prefijo}{self.campo}: {self.mensaje}"
 
 
 class ImportacionInvalida(ErrorGeo):
@@ -49,9 +38,8 @@ class ImportacionInvalida(ErrorGeo):
 
     def __init__(self, archivo: str, problemas: list[Problema]):
         self.archivo = archivo
-        self.problemas = list(problemas)
-        detalle = "\n".join(f"- {p}" for p in self.problemas)
-        super().__init__(f"No se importó «{archivo}»; el territorio anterior sigue igual.\n{detalle}")
+        detalle = "\n".join(f"- {p}" for p in problemas)
+        super().__init__(f"No se importó «{archivo}»; el territorio anterior sigue igual.\n{detalle}", problemas)
 
 
 class PuntoInvalido(ErrorGeo):

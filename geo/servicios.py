@@ -12,12 +12,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from geo import almacen, lectura, sesiones
-from geo.acceso import SISTEMA, Accion, Actor, exigir
-from geo.db import Evento, marca, registrar_evento
+from geo import almacen, lectura
 from geo.lectura import LecturaLimites, LecturaTabla
-from geo.modelo import (CentroPoblado, Importacion, ImportacionInvalida, Problema, Punto, SinTerritorio,
-                        Territorio)
+from geo.modelo import CentroPoblado, Importacion, ImportacionInvalida, Problema, Punto, SinTerritorio, Territorio
+from identidad import almacen as identidad_almacen
+from identidad import sesiones
+from identidad.acceso import SISTEMA, Accion, Actor, exigir
+from nucleo.db import Evento, marca, registrar_evento
 
 TIPOS = ("limites", "indicadores", "centros_poblados")
 NOMBRES_TIPO = {"limites": "los límites distritales", "indicadores": "los indicadores por distrito",
@@ -29,9 +30,20 @@ def provincia_configurada() -> str:
     """Código de provincia (4 dígitos): `PLATAFORMA_PROVINCIA`, por defecto 0212 (Huaylas)."""
     return os.environ.get("PLATAFORMA_PROVINCIA", lectura.PROVINCIA_POR_DEFECTO).strip()
 
+# Columnas de población de los indicadores, de la preferida a la de respaldo (INEI proyectada, MINAM, genérica).
+COLUMNAS_POBLACION = ("poblacion_proyectada_2025", "pob_total_2023_minam", "poblacion")
+
+
+def poblacion_por_distrito(db: Database) -> dict[str, float | None]:
+    """Ubigeo → población del distrito según sus indicadores (la primera columna de `COLUMNAS_POBLACION` con un
+    número), o None si los indicadores no la traen."""
+    return {ubigeo: next((fila[c] for c in COLUMNAS_POBLACION if isinstance(fila.get(c), (int, float))), None)
+            for ubigeo, fila in datos_de_distritos(db).items()}
+
 
 def preparar(db: Database) -> None:
-    """Aplica las migraciones de `geo` (eventos y territorio)."""
+    """Aplica las migraciones de los pisos de abajo (núcleo e identidad) y las del territorio."""
+    identidad_almacen.preparar(db)
     almacen.aplicar_migraciones(db)
 
 

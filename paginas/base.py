@@ -9,28 +9,26 @@ from pathlib import Path
 import streamlit as st
 from sqlite_utils import Database
 
-import geo
-from geo.acceso import SinPermiso
+import nucleo
+from nucleo.errores import ErrorPlataforma
 from paginas.texto import avisar, mostrar_error, texto_plano
-from propuestas.modelo import ErrorPropuestas
-from votacion.modelo import VotacionCerrada
 
 
 def ruta_db() -> Path:
-    return geo.ruta_configurada()
+    return nucleo.ruta_configurada()
 
 
 @contextlib.contextmanager
 def conexion() -> Iterator[Database]:
     """Conexión nueva para esta ejecución de la página; se cierra al terminar."""
     try:
-        db = geo.abrir(ruta_db())
-    except geo.ErrorAlmacen as error:
+        db = nucleo.abrir(ruta_db())
+    except ErrorPlataforma as error:
         st.error(texto_plano(str(error)))
         st.stop()
     try:
         yield db
-    except geo.ErrorAlmacen as error:
+    except ErrorPlataforma as error:
         st.error(texto_plano(str(error)))
         st.stop()
     finally:
@@ -42,8 +40,8 @@ def ejecutar(caso, aviso: str, **argumentos) -> None:
     dibujar la página con `aviso`; si falla, muestra el motivo (y lo escrito en la página sigue ahí)."""
     with conexion() as db:
         try:
-            caso(db, **argumentos, ahora=geo.ahora()) if argumentos else caso(db)
-        except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
+            caso(db, **argumentos, ahora=nucleo.ahora()) if argumentos else caso(db)
+        except ErrorPlataforma as error:
             mostrar_error(error)
             return
     avisar(aviso)

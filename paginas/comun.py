@@ -9,24 +9,56 @@ import os
 
 import streamlit as st
 
-import geo
+import nucleo
 from geo import mapa, servicios
-from geo.modelo import ErrorGeo
+from nucleo.errores import ErrorPlataforma
 from paginas.base import (
-    ruta_db, conexion, ejecutar,
+    conexion,
+    ejecutar,
+    ruta_db,
 )
 from paginas.direcciones import (
-    url_pagina, prefijo_static, archivo_de_arranque, marcar_arranque, VIGIA, vigilar_reinicio, ip_de_la_red,
-    LOCALES, url_para_celulares, url_publica, url_del_taller,
+    LOCALES,
+    VIGIA,
+    archivo_de_arranque,
+    ip_de_la_red,
+    marcar_arranque,
+    prefijo_static,
+    url_del_taller,
+    url_pagina,
+    url_para_celulares,
+    url_publica,
+    vigilar_reinicio,
 )
 from paginas.sesion import (
-    CLAVE_TOKEN, CLAVE_SESION_TERMINADA, CLAVE_ENTREGA, LLEVAR_COOKIE, cookie_del_navegador, sesion_actual,
-    actor_actual, nombre_de, iniciar, cerrar_sesion, olvidar_sesion, llevar_cookie, avisar_sesion_terminada,
-    exigir_pagina, proxies_confiables, origen,
+    CLAVE_ENTREGA,
+    CLAVE_SESION_TERMINADA,
+    CLAVE_TOKEN,
+    LLEVAR_COOKIE,
+    actor_actual,
+    avisar_sesion_terminada,
+    cerrar_sesion,
+    cookie_del_navegador,
+    exigir_pagina,
+    iniciar,
+    llevar_cookie,
+    nombre_de,
+    olvidar_sesion,
+    origen,
+    proxies_confiables,
+    sesion_actual,
 )
 from paginas.texto import (
-    mostrar_error, CLAVE_AVISO, avisar, mostrar_aviso, CORTE, texto_plano, tabla, mostrar_problemas, problema_en,
+    CLAVE_AVISO,
+    CORTE,
+    avisar,
+    mostrar_aviso,
+    mostrar_error,
+    mostrar_problemas,
+    problema_en,
     selector_estable,
+    tabla,
+    texto_plano,
 )
 from propuestas import servicios as propuestas_servicios
 from votacion import servicios as votacion_servicios
@@ -54,16 +86,16 @@ def preparar_aplicacion(ruta: str) -> dict:
     mapa.preparar_activos()
     marcar_arranque()
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         votacion_servicios.preparar(db)
-    geo.mantener_abierta(ruta)  # con el disco lleno, que solo fallen las escrituras (ver geo.db)
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    nucleo.mantener_abierta(ruta)  # con el disco lleno, que solo fallen las escrituras (ver nucleo.db)
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         origen = os.environ.get("PLATAFORMA_LIMITES")
         if origen:
             try:
                 resultado["importacion_inicial"] = servicios.importar_al_iniciar(
-                    db, origen, provincia=servicios.provincia_configurada(), ahora=geo.ahora())
-            except (ErrorGeo, geo.ErrorAlmacen) as error:
+                    db, origen, provincia=servicios.provincia_configurada(), ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 resultado["error_inicial"] = str(error)
     return resultado
 

@@ -5,21 +5,22 @@ import contextlib
 
 import streamlit as st
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import Accion, SinPermiso
+from identidad import participantes
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_soles
 from paginas import comun, control
-from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import ErrorPropuestas, formatear_soles
 from votacion import acta, almacen, servicios
-from votacion.modelo import REGLAS, EstadoVotacion, VotacionCerrada
+from votacion.modelo import REGLAS, EstadoVotacion
 
 
 @st.cache_data(max_entries=8, show_spinner="Armando el acta…")
 def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
     """Solo el cómputo (el permiso va antes): se rehace si cambió la votación o sus acuerdos; sale igual byte a byte."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         return acta.armar_acta(db, votacion_id)
 
 
@@ -81,7 +82,7 @@ def contadores() -> None:
         tablero = servicios.tablero_del_taller(db, votacion_id, actor=actor)
     vivo, actualizada, resumen = tablero["vivo"], tablero["votacion"], tablero["asistencia"]
     restantes = (None if actualizada.estado == EstadoVotacion.CERRADA else
-                 servicios.segundos_restantes(actualizada, geo.ahora()))
+                 servicios.segundos_restantes(actualizada, nucleo.ahora()))
     columnas = st.columns(4)
     columnas[0].metric("Personas unidas", vivo["unidos"])
     columnas[1].metric("Papeletas", vivo["papeletas"])
@@ -119,7 +120,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
                                placeholder="Escriba para buscar por nombre u organización", key="consola_persona")
         if st.button("Anotar asistencia", key="consola_anotar") and persona:
             comun.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor,
-                                                                       ahora=geo.ahora()),
+                                                                       ahora=nucleo.ahora()),
                              f"Asistencia anotada: {etiquetas[persona]}.")
     with sin_tarjeta:
         if st.session_state.pop(CLAVE_VACIAR_REGISTRO, False):
@@ -139,8 +140,8 @@ if votacion.estado != EstadoVotacion.CERRADA:
                 with comun.conexion() as db:
                     try:
                         _, codigo = servicios.registrar_en_el_taller(db, votacion.id, datos, actor=actor,
-                                                                     ahora=geo.ahora())
-                    except (ErrorPropuestas, SinPermiso, VotacionCerrada, geo.ErrorAlmacen) as error:
+                                                                     ahora=nucleo.ahora())
+                    except ErrorPlataforma as error:
                         comun.mostrar_error(error)
                     else:
                         st.session_state["consola_codigo_nuevo"] = (nombre, codigo)
@@ -168,7 +169,7 @@ for numero, acuerdo in enumerate(acuerdos, start=1):
         motivo = st.text_input("Motivo", key=f"consola_motivo_{acuerdo['id']}")
         if st.button("Retirar el acuerdo", key=f"consola_retirar_{acuerdo['id']}"):
             comun.ejecutar(lambda db, a=acuerdo["id"], m=motivo: servicios.retirar_acuerdo(
-                db, a, m, actor=actor, ahora=geo.ahora()), "Acuerdo retirado.")
+                db, a, m, actor=actor, ahora=nucleo.ahora()), "Acuerdo retirado.")
 with st.form("consola_acuerdo", clear_on_submit=False):
     texto_acuerdo = st.text_area("Acuerdo o compromiso", key="consola_acuerdo_texto", height=80)
     izquierda, derecha = st.columns(2)
@@ -178,8 +179,8 @@ with st.form("consola_acuerdo", clear_on_submit=False):
         with comun.conexion() as db:
             try:
                 servicios.anotar_acuerdo(db, votacion.id, texto_acuerdo, responsable, plazo, actor=actor,
-                                         ahora=geo.ahora())
-            except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
+                                         ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 for clave in ("consola_acuerdo_texto", "consola_acuerdo_responsable", "consola_acuerdo_plazo"):

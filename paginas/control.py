@@ -3,8 +3,8 @@ reanudar, cerrar los celulares para contar el papel, el cierre definitivo (con c
 votación cerrada (con motivo, que va al acta) y mostrar u ocultar los resultados en vivo."""
 import streamlit as st
 
-import geo
-from geo.acceso import Actor
+import nucleo
+from identidad.acceso import Actor
 from paginas import comun
 from votacion import servicios
 from votacion.modelo import EstadoVotacion, Votacion
@@ -40,7 +40,7 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                     st.error("Marque «Confirmo el cierre» para cerrar: después no se reciben más papeletas.")
                 else:
                     comun.ejecutar(lambda db, h=hacia: servicios.cambiar_estado(db, votacion.id, h, actor=actor,
-                                                                          ahora=geo.ahora()),
+                                                                          ahora=nucleo.ahora()),
                              f"La votación quedó «{hacia.etiqueta.lower()}».")
     if votacion.estado == EstadoVotacion.CERRADA:
         _reabrir(votacion, actor)
@@ -49,7 +49,7 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                             value=votacion.resultados_visibles, key=f"vot_visibles_{votacion.id}")
         if mostrar != votacion.resultados_visibles:
             comun.ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
-                                                             ahora=geo.ahora()),
+                                                             ahora=nucleo.ahora()),
                      "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
 
 
@@ -60,7 +60,7 @@ def _reabrir(votacion: Votacion, actor: Actor) -> None:
                          label_visibility="collapsed")
         motivo = st.text_area("Motivo (al menos 10 caracteres)", key=f"vot_reabrir_motivo_{votacion.id}", height=80)
         if st.button("Reabrir", key=f"vot_reabrir_{votacion.id}", icon=":material/lock_open:"):
-            comun.ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=geo.ahora(),
+            comun.ejecutar(lambda db: servicios.cambiar_estado(db, votacion.id, hacia, actor=actor, ahora=nucleo.ahora(),
                                                          motivo=motivo),
                      f"La votación se reabrió: quedó «{hacia.etiqueta.lower()}».")
 
@@ -72,8 +72,8 @@ def cuenta_regresiva(votacion: Votacion, actor: Actor) -> None:
     minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
     cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
     if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
-        comun.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=nucleo.ahora()),
                  f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
     if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
-        comun.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=nucleo.ahora()),
                  "Cuenta regresiva quitada.")

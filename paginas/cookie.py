@@ -11,7 +11,7 @@ La cookie es `HttpOnly` (JavaScript no la lee), `SameSite=Lax` (no viaja en pedi
 `Path` de la app y `Max-Age` de 7 días: la sesión misma vence en el servidor (30 minutos sin actividad
 para el equipo, 2 horas para participantes, 12 horas en total); la cookie vive un poco más solo para que
 el navegador pueda oír *por qué* ya no está adentro, y para reconocer al navegador que ya entró (ver
-`geo.cuentas.iniciar_sesion`). Lleva `Secure` cuando la app se sirve por https (detrás de un proxy con
+`identidad.cuentas.iniciar_sesion`). Lleva `Secure` cuando la app se sirve por https (detrás de un proxy con
 TLS); en el taller, la red local del Wi-Fi va por http y un navegador no guardaría una cookie `Secure`
 que llega por http: por eso no se exige.
 

@@ -1,11 +1,12 @@
 """Cuentas del equipo: crear (administración, facilitación, equipo técnico) y desactivar."""
 import streamlit as st
 
-import geo
-from geo import cuentas
-from geo.acceso import Accion, Rol, SinPermiso
+import nucleo
+from identidad import cuentas
+from identidad.acceso import Accion, Rol
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_momento
 from paginas import comun
-from propuestas.modelo import formatear_momento
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_CUENTAS)
 st.title("Cuentas del equipo")
@@ -30,8 +31,8 @@ with st.form("cuentas_nueva"):
         with comun.conexion() as db:
             try:
                 cuentas.crear_cuenta(db, usuario=usuario, nombre=nombre, rol=rol, contrasena=contrasena, actor=actor,
-                                     ahora=geo.ahora())
-            except (cuentas.ErrorCuenta, SinPermiso) as error:
+                                     ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
             else:
                 comun.avisar(f"Cuenta «{usuario.strip().lower()}» creada.")
@@ -45,8 +46,8 @@ if activas:
     if st.button("Desactivar", key="cuentas_desactivar_boton"):
         with comun.conexion() as db:
             try:
-                cuentas.desactivar_cuenta(db, elegida["id"], actor=actor, ahora=geo.ahora())
-            except (cuentas.ErrorCuenta, SinPermiso) as error:
+                cuentas.desactivar_cuenta(db, elegida["id"], actor=actor, ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 comun.avisar(f"Cuenta «{elegida['usuario']}» desactivada (no se borra; queda en el historial). Sus "

@@ -4,12 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
-import geo
-from geo.acceso import Accion, Actor, SinPermiso, puede
+import nucleo
+from identidad.acceso import Accion, Actor, puede
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import MESES
 from paginas import comun, facilitacion
 from propuestas import deliberacion
 from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
-from propuestas.modelo import MESES, ErrorPropuestas, Propuesta
+from propuestas.modelo import Propuesta
 from propuestas.servicios import HORA_PERU
 
 # Íconos Material que trae Streamlit (se sirven con la app, sin internet; los emojis dependen del equipo).
@@ -25,7 +27,7 @@ def cuando(marca: str) -> str:
 
 def mostrar(propuesta: Propuesta, actor: Actor) -> None:
     with comun.conexion() as db:
-        vista = deliberacion.deliberacion(db, propuesta.codigo, actor=actor, ahora=geo.ahora())
+        vista = deliberacion.deliberacion(db, propuesta.codigo, actor=actor, ahora=nucleo.ahora())
     st.subheader("Deliberación", anchor=False)
     comun.mostrar_aviso()
     columnas = st.columns(4)
@@ -160,9 +162,9 @@ def _formulario(vista, codigo: str, actor: Actor, responde_a: int | None = None)
         if st.form_submit_button("Publicar" if responde_a is None else "Responder", type="primary"):
             with comun.conexion() as db:
                 try:
-                    deliberacion.argumentar(db, codigo, texto, postura, actor=actor, ahora=geo.ahora(),
+                    deliberacion.argumentar(db, codigo, texto, postura, actor=actor, ahora=nucleo.ahora(),
                                             responde_a=responde_a)
-                except (ErrorPropuestas, SinPermiso) as error:
+                except ErrorPlataforma as error:
                     comun.mostrar_error(error)
                     return
             st.session_state[CLAVE_FORMULARIO.format(sufijo)] = version + 1

@@ -3,11 +3,11 @@ import re
 
 import streamlit as st
 
-import geo
-from geo import cuentas
-from geo.acceso import PUBLICO, Accion
+import nucleo
+from identidad import cuentas, participantes
+from identidad.acceso import PUBLICO, Accion
+from nucleo.errores import ErrorPlataforma
 from paginas import comun
-from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from votacion import servicios as votacion_servicios
 
@@ -21,7 +21,7 @@ def mostrar_que_hacer() -> None:
     if proceso is None:
         return
     proponer, votar = st.columns(2)
-    permiso = proceso.permite(Accion.PROPONER, propuestas_servicios.fecha_local(geo.ahora()))
+    permiso = proceso.permite(Accion.PROPONER, propuestas_servicios.fecha_local(nucleo.ahora()))
     if proponer.button("Proponer un proyecto", type="primary" if permiso and not abierta else "secondary",
                        icon=":material/edit_note:", width="stretch", key="entrar_ir_a_proponer"):
         st.switch_page("paginas/proponer.py")
@@ -60,8 +60,8 @@ if actor != PUBLICO:
             if st.form_submit_button("Cambiar contraseña"):
                 with comun.conexion() as db:
                     try:
-                        cuentas.cambiar_contrasena(db, actor=actor, actual=actual, nueva=nueva, ahora=geo.ahora())
-                    except (cuentas.ErrorCuenta, cuentas.SinPermiso) as error:
+                        cuentas.cambiar_contrasena(db, actor=actor, actual=actual, nueva=nueva, ahora=nucleo.ahora())
+                    except ErrorPlataforma as error:
                         comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
                     else:
                         comun.avisar("Contraseña cambiada. Las otras sesiones de su cuenta se cerraron.")
@@ -90,8 +90,8 @@ with participante:
         if st.form_submit_button("Entrar con mi código", type="primary"):
             with comun.conexion() as db:
                 try:
-                    sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=geo.ahora())
-                except cuentas.ErrorCuenta as error:
+                    sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=nucleo.ahora())
+                except ErrorPlataforma as error:
                     st.error(comun.texto_plano(str(error)))
                 else:
                     comun.iniciar(sesion)
@@ -111,8 +111,8 @@ with equipo:
             with comun.conexion() as db:
                 try:
                     sesion = cuentas.iniciar_sesion(db, usuario=usuario, contrasena=contrasena, origen=comun.origen(),
-                                                    ahora=geo.ahora(), cookie_previa=comun.cookie_del_navegador())
-                except cuentas.ErrorCuenta as error:
+                                                    ahora=nucleo.ahora(), cookie_previa=comun.cookie_del_navegador())
+                except ErrorPlataforma as error:
                     st.error(comun.texto_plano(str(error)))
                 else:
                     comun.iniciar(sesion)

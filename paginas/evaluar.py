@@ -2,12 +2,13 @@
 viabilidad; administración reabre una propuesta no admitida."""
 import streamlit as st
 
-import geo
+import nucleo
+from identidad.acceso import Accion, puede
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_soles
 from paginas import comun, ficha
 from propuestas import servicios
-from geo.acceso import Accion, SinPermiso, puede
-from propuestas.modelo import (PUNTAJE_MAXIMO, REABRIR, Estado, ErrorPropuestas, formatear_soles,
-                               validar_transicion)
+from propuestas.modelo import PUNTAJE_MAXIMO, REABRIR, Estado, validar_transicion
 
 EN_CURSO = [Estado.REGISTRADA.value, Estado.ADMITIDA.value, Estado.EN_EVALUACION.value, Estado.VIABLE.value,
             Estado.NO_VIABLE.value, Estado.NO_ADMITIDA.value]
@@ -20,8 +21,8 @@ CLAVE_GUARDADA = "evaluar_guardada"  # (código, mensaje) tras guardar una evalu
 def pasar(codigo: str, destino: Estado, motivo: str) -> None:
     with comun.conexion() as db:
         try:
-            servicios.transicionar(db, codigo, destino, actor=actor, motivo=motivo, ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
+            servicios.transicionar(db, codigo, destino, actor=actor, motivo=motivo, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
             return
     comun.avisar(f"{codigo} quedó {destino.etiqueta}.")
@@ -37,7 +38,7 @@ with comun.conexion() as db:
 if proceso is None:
     st.info("Todavía no hay un proceso participativo.")
     st.stop()
-permiso = proceso.permite(Accion.EVALUAR, servicios.fecha_local(geo.ahora()))
+permiso = proceso.permite(Accion.EVALUAR, servicios.fecha_local(nucleo.ahora()))
 st.caption(comun.texto_plano(permiso.motivo))
 if not filas:
     st.info("No hay propuestas registradas para evaluar.")
@@ -83,7 +84,7 @@ if propuesta.estado == Estado.REGISTRADA:
         if no_admitir.button("No admitir…", key="evaluar_no_admitida"):
             try:
                 validar_transicion(Estado.REGISTRADA, Estado.NO_ADMITIDA, motivo, None)
-            except ErrorPropuestas as error:
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 st.session_state[CLAVE_NO_ADMITIR] = (codigo, motivo)
@@ -97,8 +98,8 @@ if propuesta.estado == Estado.NO_ADMITIDA and puede(actor, servicios.permiso_de_
     if st.button("Reabrir la propuesta", key="evaluar_reabrir"):
         with comun.conexion() as db:
             try:
-                servicios.reabrir(db, codigo, motivo=motivo, actor=actor, ahora=geo.ahora())
-            except (ErrorPropuestas, SinPermiso) as error:
+                servicios.reabrir(db, codigo, motivo=motivo, actor=actor, ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 comun.avisar(f"{codigo} se reabrió: quedó registrada y espera otra vez la admisión.")
@@ -131,8 +132,8 @@ elif propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor
         with comun.conexion() as db:
             try:
                 evaluacion = servicios.evaluar(db, codigo, actor=actor, puntajes=puntajes, costo_validado=costo,
-                                               viable=viable, notas=notas, ahora=geo.ahora())
-            except (ErrorPropuestas, SinPermiso) as error:
+                                               viable=viable, notas=notas, ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 st.session_state[CLAVE_GUARDADA] = (codigo, f"Evaluación de {codigo} guardada: "

@@ -2,7 +2,7 @@
 deliberación, ocultar la propuesta (retirándola de la votación en curso, si está en una) y fusionar duplicados."""
 import streamlit as st
 
-from geo.acceso import Accion, Actor, puede
+from identidad.acceso import Accion, Actor, puede
 from paginas import comun
 from propuestas import deliberacion, servicios
 from propuestas.modelo import Estado, Propuesta

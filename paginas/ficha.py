@@ -1,11 +1,11 @@
 """Piezas de interfaz de una propuesta: la ficha pública y el desglose de la evaluación técnica."""
 import streamlit as st
 
-from geo.acceso import rol_publico
+from identidad.acceso import rol_publico
+from nucleo.formato import formatear_momento, formatear_soles
 from paginas import comun
 from paginas.comun import texto_plano
-from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PUNTAJE_MAXIMO, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Estado,
-                               formatear_momento, formatear_soles)
+from propuestas.modelo import FRANJAS_EDAD, MADUREZ, PUNTAJE_MAXIMO, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Estado
 from propuestas.servicios import Ficha
 
 

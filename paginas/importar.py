@@ -5,13 +5,12 @@ import math
 
 import streamlit as st
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import Accion, SinPermiso
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
 from paginas import comun
-from propuestas import hoja, importar
-from propuestas import servicios
-from propuestas.modelo import ErrorPropuestas
+from propuestas import hoja, importar, servicios
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOSTRAR = 50  # filas con problemas en la página; todas van en la revisión descargable
@@ -26,7 +25,7 @@ def plano(texto: str) -> str:
 @st.cache_data(max_entries=8, show_spinner=False)
 def plantilla(ruta: str, proceso_id: int, ejes: tuple[str, ...], territorio_id: int | None) -> bytes:
     """La plantilla Excel (¼ s de armar) se rehace solo si cambian los ejes del proceso o el territorio."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         return hoja.plantilla_xlsx(servicios.obtener_proceso(db, proceso_id), territorio.cargar_territorio(db),
                                    territorio.centros_poblados(db))
 
@@ -35,8 +34,8 @@ def plantilla(ruta: str, proceso_id: int, ejes: tuple[str, ...], territorio_id: 
 def revisar(ruta: str, proceso_id: int, contenido: bytes, nombre: str, version: tuple, hora: str):
     """La revisión (7 s para 5,000 filas) se rehace solo si cambian el archivo, las propuestas del proceso o la
     hora: abrir un desplegable no la repite. Importar vuelve a revisar dentro de la transacción."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
-        return importar.revisar(db, proceso_id, contenido, nombre, ahora=geo.ahora())
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
+        return importar.revisar(db, proceso_id, contenido, nombre, ahora=nucleo.ahora())
 
 
 actor = comun.exigir_pagina(Accion.IMPORTAR_PROPUESTAS)
@@ -76,7 +75,7 @@ if subido is None:
 contenido = subido.getvalue()
 with comun.conexion() as db:
     version = servicios.version_del_listado(db, proceso.id)
-revision = revisar(str(comun.ruta_db()), proceso.id, contenido, subido.name, version, f"{geo.ahora():%Y%m%d%H}")
+revision = revisar(str(comun.ruta_db()), proceso.id, contenido, subido.name, version, f"{nucleo.ahora():%Y%m%d%H}")
 listas = len(revision.filas) - len(revision.con_problemas)
 columnas = st.columns(3)
 columnas[0].metric("Filas leídas", len(revision.filas))
@@ -89,8 +88,8 @@ if not revision.es_importable:
 elif st.button(f"Importar {len(revision.filas)} propuestas", type="primary", key="importar_confirmar"):
     with comun.conexion() as db:
         try:
-            hecha = importar.importar(db, proceso.id, contenido, subido.name, actor=actor, ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
+            hecha = importar.importar(db, proceso.id, contenido, subido.name, actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
             st.stop()
     st.session_state[CLAVE_LOTE] = st.session_state.get(CLAVE_LOTE, 0) + 1

@@ -1,12 +1,12 @@
 """Portada: para qué sirve la plataforma y en qué estado está el territorio."""
 import streamlit as st
 
-import geo
+import nucleo
 from geo import servicios
+from identidad.acceso import Accion, rol_publico
+from nucleo.formato import formatear_fecha, formatear_soles
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
-from geo.acceso import Accion, rol_publico
-from propuestas.modelo import formatear_fecha, formatear_soles
 
 provincia = comun.provincia()
 st.title(f"Planificación participativa de {comun.texto_plano(provincia)}" if provincia else "Planificación participativa")
@@ -54,7 +54,7 @@ if proceso is None:
     st.info("Todavía no hay un proceso participativo registrado. Cuando la secretaría técnica lo cree, "
             "aquí se verá su fase actual y sus fechas.")
 else:
-    hoy = propuestas_servicios.fecha_local(geo.ahora())
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
     fase = proceso.fase_en(hoy)
     st.markdown(f"**{comun.texto_plano(proceso.nombre)}** · techo presupuestal "
                 f"{formatear_soles(proceso.techo_centimos)} · {cantidad:,} propuestas registradas.")

@@ -1,7 +1,7 @@
 """Moderación: reportes pendientes (lo más reportado primero), ocultar o descartar con motivo, y lo oculto."""
 import streamlit as st
 
-from geo.acceso import Accion
+from identidad.acceso import Accion
 from paginas import comun
 from paginas.debate import cuando
 from paginas.facilitacion import avisar_retiro

@@ -12,8 +12,8 @@ import html
 
 import segno
 
-from geo.dibujo import Dibujo, Pedido, color_de, colocar_rotulos, texto_sobre
-from propuestas.modelo import formatear_soles
+from geo.dibujo import Dibujo, Pedido, colocar_rotulos, color_de, texto_sobre
+from nucleo.formato import formatear_soles
 
 COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
 

@@ -4,12 +4,13 @@ import json
 
 import streamlit as st
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import Accion, SinPermiso, puede
+from identidad import participantes
+from identidad.acceso import Accion, puede
+from nucleo.errores import ErrorPlataforma
 from paginas import comun
-from propuestas import participantes, servicios
-from propuestas.modelo import ErrorPropuestas
+from propuestas import servicios
 
 CLAVE_TARJETAS = "participantes_tarjetas"
 CLAVE_VACIAR = "participantes_vaciar"  # tras registrar bien: el formulario vuelve vacío para la siguiente persona
@@ -53,8 +54,8 @@ def corregir(persona: dict, distritos: dict) -> None:
                 try:
                     participantes.rectificar_participante(
                         db, pid, {c: v for c, v in nuevos.items() if v != actuales[c]}, motivo=motivo, actor=actor,
-                        ahora=geo.ahora())
-                except (ErrorPropuestas, SinPermiso) as error:
+                        ahora=nucleo.ahora())
+                except ErrorPlataforma as error:
                     comun.mostrar_error(error)
                 else:
                     st.session_state[CLAVE_CORREGIDO] = (pid, f"Datos de {nuevos['nombre'].strip()} corregidos.")
@@ -108,8 +109,8 @@ with st.form("participantes_nuevo"):
                 _, codigo = participantes.registrar_participante(
                     db, proceso.id, {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": ubigeo,
                                      "dni": dni, "telefono": telefono, "consentimiento": consentimiento},
-                    actor=actor, ahora=geo.ahora())
-            except (ErrorPropuestas, SinPermiso) as error:
+                    actor=actor, ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 st.session_state[CLAVE_TARJETAS] = [*(st.session_state.get(CLAVE_TARJETAS) or []), (nombre.strip(), codigo)]
@@ -149,8 +150,8 @@ izquierda, derecha = st.columns(2)
 if izquierda.button("Emitir código nuevo para esta persona", key="participantes_reemitir"):
     with comun.conexion() as db:
         try:
-            codigo = participantes.reemitir_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
+            codigo = participantes.reemitir_codigo(db, elegido["id"], actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:  # se suma a las de la tanda sin imprimir: no las reemplaza
             anteriores = [t for t in st.session_state.get(CLAVE_TARJETAS) or [] if t[0] != elegido["nombre"]]
@@ -159,8 +160,8 @@ if izquierda.button("Emitir código nuevo para esta persona", key="participantes
 if derecha.button("Revocar código", key="participantes_revocar"):
     with comun.conexion() as db:
         try:
-            participantes.revocar_codigo(db, elegido["id"], actor=actor, ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso) as error:
+            participantes.revocar_codigo(db, elegido["id"], actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:
             comun.avisar(f"Código de {elegido['nombre']} revocado; si tenía la plataforma abierta, su sesión se cerró.")
@@ -181,8 +182,8 @@ if puede(actor, Accion.VER_DATOS_PERSONALES):
     if st.button("Borrar datos personales", key="participantes_borrar", disabled=not confirma):
         with comun.conexion() as db:
             try:
-                participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=geo.ahora())
-            except (ErrorPropuestas, SinPermiso) as error:
+                participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=nucleo.ahora())
+            except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:
                 comun.avisar(f"Datos personales del participante {elegido['id']} borrados.")

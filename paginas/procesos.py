@@ -1,17 +1,18 @@
 """Procesos participativos: crear uno con sus fases, techo, ejes y criterios, y elegir el actual."""
 import streamlit as st
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import Accion
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_fecha, formatear_soles, soles_a_centimos
 from paginas import comun
 from propuestas import servicios
-from propuestas.modelo import (Criterio, ErrorPropuestas, PeriodoFase, Proceso,
-                               formatear_fecha, formatear_soles, soles_a_centimos)
+from propuestas.modelo import Criterio, PeriodoFase, Proceso
 
 actor = comun.exigir_pagina(Accion.ADMINISTRAR_PROCESOS)
 st.title("Procesos participativos")
-hoy = servicios.fecha_local(geo.ahora())
+hoy = servicios.fecha_local(nucleo.ahora())
 
 comun.mostrar_aviso()
 with comun.conexion() as db:
@@ -31,7 +32,7 @@ if procesos:
                            placeholder="Elija un proceso")
     if not elegido.es_actual and st.button("Marcar como actual", key="procesos_marcar"):
         with comun.conexion() as db:
-            servicios.marcar_actual(db, elegido.id, actor=actor, ahora=geo.ahora())
+            servicios.marcar_actual(db, elegido.id, actor=actor, ahora=nucleo.ahora())
         st.rerun()
 else:
     st.info("Todavía no hay procesos. Cree el primero: quedará como el proceso actual.")
@@ -65,35 +66,45 @@ with st.form(f"procesos_formulario_{sufijo}"):
                                               "descripcion": "Descripción"})
     creado = st.form_submit_button("Guardar cambios" if editado else "Crear proceso", type="primary")
 
+
+def _peso(valor) -> int | None:
+    """El peso de un criterio tal como quedó en la tabla: un entero, o None si no lo es."""
+    texto = str(valor if valor is not None else 0).strip()
+    return int(texto) if texto.lstrip("-").isdigit() else None
+
+
 if creado:
-    problemas = []
+    errores = []
     try:
         techo_centimos = soles_a_centimos(techo) or 0
-    except ValueError as error:
+    except ErrorPlataforma as error:
         techo_centimos = 0
-        st.error(f"Techo presupuestal: {comun.texto_plano(str(error))}")
+        errores.append(f"Techo presupuestal: {error}")
     periodos = []
     for fase, valor in fechas.items():
         if not isinstance(valor, (tuple, list)) or len(valor) != 2:
-            st.error(f"{fase.etiqueta}: elija la fecha de inicio y la de fin.")
+            errores.append(f"{fase.etiqueta}: elija la fecha de inicio y la de fin.")
             continue
         periodos.append(PeriodoFase(fase, valor[0], valor[1]))
-    try:
-        lista_criterios = tuple(Criterio(str(c.get("clave") or "").strip(), str(c.get("nombre") or "").strip(),
-                                         int(c.get("peso") or 0), str(c.get("descripcion") or ""))
-                                for c in criterios)
+    pesos = [_peso(c.get("peso")) for c in criterios]
+    errores += [f"Criterios: el peso de «{c.get('nombre') or c.get('clave') or n}» debe ser un número entero "
+                f"(dice «{c.get('peso')}»)." for n, (c, peso) in enumerate(zip(criterios, pesos), 1) if peso is None]
+    for error in errores:
+        st.error(comun.texto_plano(error))
+    if not errores:
+        lista_criterios = tuple(Criterio(str(c.get("clave") or "").strip(), str(c.get("nombre") or "").strip(), peso,
+                                         str(c.get("descripcion") or "")) for c, peso in zip(criterios, pesos))
         proceso = Proceso(id=editado.id if editado else None, nombre=nombre, codigo=codigo.strip().upper(),
                           provincia=provincia, fases=tuple(periodos), techo_centimos=techo_centimos,
                           ejes=tuple(ejes.splitlines()), criterios=lista_criterios, propuestas_anonimas=anonimas)
-        with comun.conexion() as db:
-            guardar = servicios.actualizar_proceso if editado else servicios.crear_proceso
-            nuevo = guardar(db, proceso, actor=actor, ahora=geo.ahora())
-    except (ValueError, TypeError):
-        st.error("Criterios: cada peso debe ser un número entero.")
-    except ErrorPropuestas as error:
-        comun.mostrar_error(error)
-    else:
-        registro = nuevo.fases[1]
-        comun.avisar(f"Proceso {nuevo.codigo} {'actualizado' if editado else 'creado'}. Registro de propuestas: del "
-                     f"{formatear_fecha(registro.inicio)} al {formatear_fecha(registro.fin)}.")
-        st.rerun()
+        try:
+            with comun.conexion() as db:
+                guardar = servicios.actualizar_proceso if editado else servicios.crear_proceso
+                nuevo = guardar(db, proceso, actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
+            comun.mostrar_error(error)
+        else:
+            registro = nuevo.fases[1]
+            comun.avisar(f"Proceso {nuevo.codigo} {'actualizado' if editado else 'creado'}. Registro de propuestas: "
+                         f"del {formatear_fecha(registro.inicio)} al {formatear_fecha(registro.fin)}.")
+            st.rerun()

@@ -2,16 +2,23 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import geo
+import nucleo
 from geo import mapa
 from geo import servicios as territorio
-from geo.modelo import ErrorGeo
+from identidad.acceso import Accion, puede
+from nucleo.errores import ErrorPlataforma, NoEncontrada
+from nucleo.formato import formatear_momento
 from paginas import comun
-from propuestas import mapa as mapa_propuestas
 from propuestas import fotos, servicios
-from geo.acceso import Accion, SinPermiso, puede
-from propuestas.modelo import (FRANJAS_EDAD, MADUREZ, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
-                               ErrorPropuestas, NoEncontrada, PropuestaInvalida, formatear_momento)
+from propuestas import mapa as mapa_propuestas
+from propuestas.modelo import (
+    FRANJAS_EDAD,
+    MADUREZ,
+    PROFUNDIDADES,
+    TIPOS_INTERVENCION,
+    TIPOS_PROPONENTE,
+    PropuestaInvalida,
+)
 
 P = "f_"
 CAMPOS = ("profundidad", "titulo", "problema", "propuesta", "lat", "lon", "proponente_tipo", "proponente_nombre",
@@ -32,7 +39,7 @@ def clave_borrador(db) -> str:
     if not clave:
         clave = servicios.crear_borrador(db, st.session_state["proponer_proceso"],
                                          profundidad=st.session_state.get(P + "profundidad", "joven"),
-                                         actor=comun.actor_actual(), ahora=geo.ahora())
+                                         actor=comun.actor_actual(), ahora=nucleo.ahora())
         st.query_params["borrador"] = clave
         st.session_state[CLAVE_CARGADO] = clave
     return clave
@@ -41,8 +48,8 @@ def clave_borrador(db) -> str:
 def guardar() -> None:
     with comun.conexion() as db:
         try:
-            servicios.guardar_borrador(db, clave_borrador(db), datos_del_formulario(), ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:  # disco lleno: el formulario sigue
+            servicios.guardar_borrador(db, clave_borrador(db), datos_del_formulario(), ahora=nucleo.ahora())
+        except ErrorPlataforma as error:  # disco lleno: el formulario sigue
             st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in getattr(error, "problemas", [])} or \
                 {"borrador": str(error)}
 
@@ -85,7 +92,7 @@ if vigente is None:
 if proceso is None:
     st.info("Todavía no hay un proceso participativo abierto. Vuelva cuando la MCLCP lo convoque.")
     st.stop()
-permiso = proceso.permite(Accion.PROPONER, servicios.fecha_local(geo.ahora()))
+permiso = proceso.permite(Accion.PROPONER, servicios.fecha_local(nucleo.ahora()))
 if not puede(actor, Accion.PROPONER, proceso):
     st.warning(puede(actor, Accion.PROPONER, proceso).motivo)
     st.page_link("paginas/entrar.py", label="Entrar con su código de acceso")
@@ -135,7 +142,7 @@ st.caption("Toque el mapa en el lugar, o elija su centro poblado, o escriba las 
 try:
     punto = servicios.punto_del_borrador({"lat": st.session_state.get(P + "lat"), "lon": st.session_state.get(P + "lon")})
     error_punto = None
-except ErrorGeo as error:
+except ErrorPlataforma as error:
     punto, error_punto = None, str(error)
 figura = mapa.mapa_distritos(vigente, centros=centros, prefijo=comun.prefijo_static(), alto=380)
 valor = st_folium(figura, key="proponer_mapa", height=380, use_container_width=True, returned_objects=["last_clicked"],
@@ -158,7 +165,7 @@ if error_punto:
 elif punto is not None:
     try:
         ubicacion = servicios.ubicar_en(vigente, centros, punto)
-    except ErrorGeo as error:
+    except ErrorPlataforma as error:
         st.error(comun.texto_plano(str(error)))
     else:
         cerca = (f", cerca de {ubicacion.centro_poblado.title()} ({ubicacion.metros_al_centro:,.0f} m)"
@@ -203,8 +210,8 @@ if subida is not None and st.session_state.get(CLAVE_FOTO) != subida.file_id:
     with comun.conexion() as db:
         try:
             servicios.adjuntar_foto(db, clave_borrador(db), subida.getvalue(), subida.name, actor=actor,
-                                    ahora=geo.ahora())
-        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
+                                    ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:
             st.session_state[CLAVE_FOTO] = subida.file_id
@@ -226,11 +233,11 @@ if duplicados:
 if st.button("Registrar propuesta", type="primary", key="proponer_registrar", disabled=not distinta):
     with comun.conexion() as db:
         try:
-            registrada = servicios.registrar(db, clave_borrador(db), actor=actor, ahora=geo.ahora())
+            registrada = servicios.registrar(db, clave_borrador(db), actor=actor, ahora=nucleo.ahora())
         except PropuestaInvalida as error:
             st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in error.problemas}
             st.rerun()
-        except (ErrorPropuestas, SinPermiso, geo.ErrorAlmacen) as error:
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:
             for campo in CAMPOS:

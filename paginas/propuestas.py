@@ -2,16 +2,16 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import geo
-from geo.acceso import Accion, SinPermiso, puede
+import nucleo
 from geo import mapa
 from geo import servicios as territorio
 from geo.modelo import Punto, distancia_m
+from identidad.acceso import Accion, puede
+from nucleo.errores import ErrorPlataforma
 from paginas import comun, debate, ficha
-from propuestas import deliberacion
+from propuestas import deliberacion, servicios
 from propuestas import mapa as mapa_propuestas
-from propuestas import servicios
-from propuestas.modelo import TRANSICIONES, Estado, ErrorPropuestas
+from propuestas.modelo import TRANSICIONES, Estado
 
 ESTADOS_VISIBLES = [e.value for e in Estado if e not in (Estado.BORRADOR,)]
 
@@ -38,7 +38,7 @@ if codigo:
         try:
             la_ficha = servicios.obtener(db, codigo, actor=actor)
             foto = servicios.foto(db, codigo, actor=actor)
-        except ErrorPropuestas as error:
+        except ErrorPlataforma as error:
             st.warning(comun.texto_plano(str(error)))
             la_ficha = None
     if st.button("← Todas las propuestas", key="propuestas_volver"):
@@ -68,8 +68,8 @@ if codigo:
                     with comun.conexion() as db:
                         try:
                             servicios.transicionar(db, propuesta.codigo, Estado.RETIRADA, actor=actor, motivo=motivo,
-                                                   ahora=geo.ahora())
-                        except (ErrorPropuestas, SinPermiso) as error:
+                                                   ahora=nucleo.ahora())
+                        except ErrorPlataforma as error:
                             comun.mostrar_error(error)
                         else:
                             st.rerun()

@@ -13,14 +13,16 @@ import html
 
 import streamlit as st
 
-import geo
+import nucleo
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio
-from geo.acceso import PUBLICO, Accion
 from geo.dibujo import Dibujo, dibujo_de
-from paginas import comun, pantalla, piezas_proyector as piezas
+from identidad.acceso import PUBLICO, Accion
+from nucleo.errores import NoEncontrada
+from nucleo.formato import formatear_soles_corto
+from paginas import comun, pantalla
+from paginas import piezas_proyector as piezas
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import NoEncontrada, formatear_soles_corto
 from votacion import almacen, servicios
 from votacion.modelo import EstadoVotacion, TipoPapeleta
 
@@ -44,7 +46,7 @@ def elegir(db) -> int | None:
 @st.cache_data(max_entries=4, show_spinner=False)
 def formas(ruta: str, importacion_id: int) -> Dibujo | None:
     """Los distritos proyectados, una vez por importación de límites (no en cada segundo del proyector)."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         vigente = territorio.cargar_territorio(db)
     return dibujo_de(vigente) if vigente and vigente.distritos else None
 
@@ -53,7 +55,7 @@ def formas(ruta: str, importacion_id: int) -> Dibujo | None:
 def contar_en_vivo(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
     """Solo la regla oficial (milisegundos); se recuenta únicamente si llegó otra papeleta o cambió algo.
     Solo el cómputo: si se muestra lo decide antes `servicios.puede_ver_resultados` para el público."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         return servicios.contar_votacion(db, votacion_id, comparar=False)
 
 
@@ -99,7 +101,7 @@ def en_vivo() -> None:
         resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
         importacion = territorio_almacen.ultima_importacion(db, "limites")
         nombres = territorio.nombres_de_distritos(db)
-    restantes = servicios.segundos_restantes(votacion, geo.ahora())
+    restantes = servicios.segundos_restantes(votacion, nucleo.ahora())
     cerrada = votacion.estado == EstadoVotacion.CERRADA
     se_une = votacion.estado in SE_PUEDE_UNIR
     estado = (f'<span class="pz-estado pz-{votacion.estado.value}">{votacion.estado.etiqueta}</span>'

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-import geo
-from geo import respaldo
-from geo.acceso import Accion, SinPermiso
+import nucleo
+from identidad import respaldo
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
 from paginas import comun
 from votacion.servicios import MIGRACIONES
 
@@ -18,14 +19,14 @@ st.markdown("Descargue una copia de toda la base (propuestas, evaluaciones, part
 if st.button("Preparar respaldo", key="respaldo_preparar", type="primary"):
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
         try:
-            ruta = respaldo.respaldar(db, Path(carpeta) / "respaldo.db", actor=actor, ahora=geo.ahora())
-        except (SinPermiso, geo.ErrorAlmacen) as error:
+            ruta = respaldo.respaldar(db, Path(carpeta) / "respaldo.db", actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:
             st.session_state["respaldo_bytes"] = ruta.read_bytes()
 if st.session_state.get("respaldo_bytes"):
     st.download_button("Descargar respaldo", st.session_state["respaldo_bytes"], key="respaldo_descargar",
-                       file_name=f"plataforma-{geo.ahora():%Y%m%d-%H%M}.db", mime="application/vnd.sqlite3")
+                       file_name=f"plataforma-{nucleo.ahora():%Y%m%d-%H%M}.db", mime="application/vnd.sqlite3")
 
 st.subheader("Restaurar", anchor=False)
 st.warning("Restaurar reemplaza **todos** los datos actuales por los del respaldo. Antes se guarda una copia "
@@ -40,8 +41,8 @@ if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disab
         origen = Path(carpeta) / "subido.db"
         origen.write_bytes(subido.getvalue())
         try:
-            respaldo.restaurar(db, origen, migraciones=MIGRACIONES, actor=actor, ahora=geo.ahora(), nombre=subido.name)
-        except (SinPermiso, geo.ErrorAlmacen) as error:
+            respaldo.restaurar(db, origen, migraciones=MIGRACIONES, actor=actor, ahora=nucleo.ahora(), nombre=subido.name)
+        except ErrorPlataforma as error:
             st.error(comun.texto_plano(str(error)))
         else:
             comun.cerrar_sesion()

@@ -5,23 +5,24 @@ import contextlib
 import streamlit as st
 from streamlit_folium import st_folium
 
-import geo
+import nucleo
 from geo import mapa
 from geo import servicios as territorio
-from geo.acceso import Accion, SinPermiso, puede
+from identidad.acceso import Accion, puede
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_soles
 from paginas import comun
 from paginas.pantalla import barra_del_techo
-from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import NoEncontrada, formatear_soles
-from votacion import almacen, pabulib, servicios
+from votacion import almacen, exportar, pabulib, servicios
 from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
+
 
 @st.cache_data(max_entries=32, show_spinner="Contando…")
 def contar(ruta: str, votacion_id: int, version: tuple) -> servicios.ResultadoVotacion:
     """El conteo completo (con MES+add1) se rehace solo si cambió la votación (`version`): recargar es gratis.
     Solo el cómputo: el permiso lo pregunta `servicios.exigir_resultados` con el actor real, antes."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         return servicios.contar_votacion(db, votacion_id)
 
 
@@ -33,7 +34,7 @@ def lista_priorizada(ruta: str, proceso_id: int, votacion_id: int, version: tupl
                      _resultado: servicios.ResultadoVotacion) -> dict[str, bytes]:
     """Los archivos de la lista priorizada (públicos: sin datos personales), rehechos si cambió la votación.
     `_resultado` es el conteo ya hecho (y ya permitido) de esa versión; no entra en la clave."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         lista = exportar.armar_lista_publica(db, proceso_id, _resultado)
         vigente = territorio.cargar_territorio(db)
     return {formato: exportar.exportar(lista, formato, vigente) for formato in exportar.FORMATOS}
@@ -62,7 +63,7 @@ with comun.conexion() as db:
         version_actual = almacen.version(db, votacion_id)
         resultado = contar(str(comun.ruta_db()), votacion_id, version_actual)
         version_lista = (version_actual, propuestas_servicios.version_del_listado(db, resultado.votacion.proceso_id))
-    except (SinPermiso, NoEncontrada) as error:
+    except ErrorPlataforma as error:
         st.warning(comun.texto_plano(str(error)))
         st.stop()
     vigente = territorio.cargar_territorio(db)

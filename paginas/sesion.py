@@ -7,15 +7,13 @@ import os
 
 import streamlit as st
 
-import geo
-from geo import cuentas, sesiones
-from geo.acceso import PUBLICO, Accion, Actor, puede
-from geo.sesiones import Sesion
+import nucleo
+from identidad import cuentas, participantes, sesiones
+from identidad.acceso import PUBLICO, Accion, Actor, puede
+from identidad.sesiones import Sesion
 from paginas import cookie
 from paginas.base import conexion
 from paginas.texto import texto_plano
-from propuestas import participantes
-
 
 CLAVE_TOKEN = "sesion_token"
 CLAVE_SESION_TERMINADA = "sesion_terminada"
@@ -46,7 +44,7 @@ def sesion_actual() -> Sesion | None:
         return None
     with conexion() as db:
         try:
-            return sesiones.revisar(db, token, ahora=geo.ahora())
+            return sesiones.revisar(db, token, ahora=nucleo.ahora())
         except sesiones.SesionTerminada as error:
             st.session_state[CLAVE_TOKEN] = None
             if str(error) != sesiones.SALIO:
@@ -83,7 +81,7 @@ def cerrar_sesion() -> None:
     token = st.session_state.get(CLAVE_TOKEN)
     if token:
         with conexion() as db:
-            sesiones.cerrar(db, token, ahora=geo.ahora())
+            sesiones.cerrar(db, token, ahora=nucleo.ahora())
     olvidar_sesion()
 
 
@@ -142,7 +140,7 @@ def proxies_confiables() -> set[str]:
 
 
 def origen() -> str:
-    """De dónde viene el pedido, para limitar intentos (ver geo.cuentas.origen_del_pedido)."""
+    """De dónde viene el pedido, para limitar intentos (ver identidad.cuentas.origen_del_pedido)."""
     ip = st.context.ip_address
     reenviado = [v for v in st.context.headers.get_all("X-Forwarded-For") if isinstance(v, str)]
     return cuentas.origen_del_pedido(ip if isinstance(ip, str) else None, reenviado, proxies_confiables())

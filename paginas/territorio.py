@@ -5,13 +5,14 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-import geo
+import nucleo
 from geo import mapa, servicios
 from geo.lectura import MAXIMO_MB, LecturaLimites
-from geo.modelo import ErrorGeo, Territorio
-from geo.acceso import Accion, SinPermiso
+from geo.modelo import Territorio
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_momento
 from paginas import comun
-from propuestas.modelo import formatear_momento
 
 TIPOS = {"limites": "Límites distritales (GeoJSON, Shapefile .zip, GeoPackage)",
          "indicadores": "Indicadores por distrito (CSV con columna ubigeo)",
@@ -46,7 +47,7 @@ if subido is not None:
             provincia_uso = argumentos["provincia"] or (vigente.provincia if vigente else provincia)
             leida = servicios.analizar(db, ruta, tipo=tipo, provincia=provincia_uso, nombre=subido.name,
                                        crs=argumentos["crs"])
-        except ErrorGeo as error:
+        except ErrorPlataforma as error:
             comun.mostrar_error(error)
         else:
             informe = leida.informe()
@@ -66,9 +67,9 @@ if subido is not None:
                 st.info("Este archivo ya es el vigente; no hace falta importarlo de nuevo.")
             elif st.button("Importar", type="primary", key="territorio_importar"):
                 try:
-                    registro = servicios.importar(db, ruta, actor=actor, ahora=geo.ahora(),
+                    registro = servicios.importar(db, ruta, actor=actor, ahora=nucleo.ahora(),
                                                   **{**argumentos, "provincia": provincia_uso})
-                except (ErrorGeo, geo.ErrorAlmacen, SinPermiso) as error:
+                except ErrorPlataforma as error:
                     comun.mostrar_error(error)
                 else:
                     st.success(f"Importados {servicios.NOMBRES_TIPO[tipo]} de "

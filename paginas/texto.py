@@ -130,6 +130,6 @@ def _recordar_eleccion(clave: str, valores: list) -> None:
 
 
 # --- sesión y permisos ------------------------------------------------------------------------
-# La sesión vive en el servidor (geo.sesiones) y el navegador guarda su token en una cookie (paginas/cookie.py):
+# La sesión vive en el servidor (identidad.sesiones) y el navegador guarda su token en una cookie (paginas/cookie.py):
 # sobrevive a recargar la página y a abrir otra pestaña. `CLAVE_TOKEN` lo guarda también en la sesión de Streamlit
 # (recién entrado, el websocket abierto todavía no trae la cookie nueva); al abrir la página se toma de la cookie.

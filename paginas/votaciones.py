@@ -5,15 +5,23 @@ import datetime as dt
 
 import streamlit as st
 
-import geo
-from geo.acceso import Accion
+import nucleo
+from identidad import participantes
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_soles, soles_a_centimos
 from paginas import comun, control
-from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import formatear_soles, soles_a_centimos
 from votacion import almacen, servicios
-from votacion.modelo import (FORMATO_PAPEL, MODALIDADES, QUIEN_VOTA, REGLAS, REGLAS_POR_TIPO, EstadoVotacion,
-                             TipoPapeleta)
+from votacion.modelo import (
+    FORMATO_PAPEL,
+    MODALIDADES,
+    QUIEN_VOTA,
+    REGLAS,
+    REGLAS_POR_TIPO,
+    EstadoVotacion,
+    TipoPapeleta,
+)
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Votaciones y papeletas")
@@ -75,7 +83,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
     if st.button("Crear votación", type="primary", key="vot_crear"):
         try:
             techo_centimos = soles_a_centimos(techo) or 0
-        except ValueError as error:
+        except ErrorPlataforma as error:
             st.error(f"Techo presupuestal: {comun.texto_plano(str(error))}")
         else:
             nueva = servicios.Votacion(
@@ -83,7 +91,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
                 max_opciones=int(max_opciones), puntos_total=int(puntos_total), puntos_maximo=int(puntos_maximo),
                 peso_participacion=peso, peso_tecnico=100 - peso, modalidad=modalidad, lugar=lugar,
                 quien_vota=quien, cierra_en=cierre)
-            comun.ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=geo.ahora()),
+            comun.ejecutar(lambda db: servicios.crear_votacion(db, nueva, elegidas, actor=actor, ahora=nucleo.ahora()),
                      "Votación creada, en preparación. Ábrala cuando empiece el taller.")
 
 if not votaciones:
@@ -123,7 +131,7 @@ if votacion.quien_vota == "asistentes" and votacion.estado != EstadoVotacion.CER
     persona = st.selectbox("Agente participante", list(etiquetas), format_func=etiquetas.get, key="vot_asistente",
                            placeholder="Elija a la persona")
     if st.button("Registrar asistencia", key="vot_registrar_asistencia") and persona:
-        comun.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=geo.ahora()),
+        comun.ejecutar(lambda db: servicios.registrar_asistencia(db, votacion.id, persona, actor=actor, ahora=nucleo.ahora()),
                  f"Asistencia registrada: {etiquetas[persona]}.")
 
 if votacion.estado == EstadoVotacion.CERRADA:
@@ -152,7 +160,7 @@ if votacion.estado.acepta_papel:
             st.error(f"{len(malas)} de {len(lineas)} líneas tienen problemas: corríjalas; no se guarda nada a medias.")
         elif st.button(f"Guardar {len(lineas)} papeletas de papel", type="primary", key="vot_papel_guardar"):
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes + 1
-            comun.ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=geo.ahora()),
+            comun.ejecutar(lambda db: servicios.digitar_papel(db, votacion.id, texto, actor=actor, ahora=nucleo.ahora()),
                      f"Se guardaron {len(lineas)} papeletas de papel.")
             st.session_state[f"vot_papel_lotes_{votacion.id}"] = lotes  # solo se llega aquí si falló: la caja sigue
 

@@ -9,15 +9,15 @@ import contextlib
 
 import streamlit as st
 
-import geo
-from geo import cuentas
-from geo.acceso import PUBLICO, Accion, SinPermiso, puede
+import nucleo
+from identidad import participantes
+from identidad.acceso import PUBLICO, Accion, puede
+from nucleo.errores import ErrorPlataforma, NoEncontrada
+from nucleo.formato import formatear_soles
 from paginas import comun
-from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import ErrorPropuestas, NoEncontrada, formatear_soles
 from votacion import servicios
-from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta, VotacionCerrada
+from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta
 
 NINGUNA = "—"
 
@@ -50,8 +50,8 @@ def entrar() -> None:
     with comun.conexion() as db:
         try:
             sesion = participantes.entrar_con_codigo(db, st.session_state.get("votar_codigo", ""),
-                                                     origen=comun.origen(), ahora=geo.ahora())
-        except (cuentas.ErrorCuenta, geo.ErrorAlmacen) as error:
+                                                     origen=comun.origen(), ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             st.session_state["votar_error_codigo"] = str(error)
         else:
             comun.iniciar(sesion)
@@ -94,13 +94,13 @@ if not puede(actor, Accion.VOTAR):
 if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida"):
     with comun.conexion() as db:  # cuenta en «personas unidas» del proyector (una vez por persona)
         try:
-            servicios.unirse(db, votacion.id, actor=actor, ahora=geo.ahora())
-        except SinPermiso as error:
+            servicios.unirse(db, votacion.id, actor=actor, ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
             st.error(comun.texto_plano(str(error)))
             st.stop()
     st.session_state[f"votar_{votacion.id}_unida"] = True
 
-motivo = servicios.por_que_no_se_vota(votacion, geo.ahora())
+motivo = servicios.por_que_no_se_vota(votacion, nucleo.ahora())
 if mia:
     st.success(f"Su voto está registrado. Recibo: **{mia[1]}**" +
                ("" if motivo else " · Puede cambiarlo hasta el cierre; vale el último."))
@@ -142,7 +142,7 @@ if f"{clave}_iniciada" not in st.session_state:  # la primera vez, lo marcado es
 @st.cache_data(max_entries=500, show_spinner=False)
 def miniatura(ruta: str, foto_id: int) -> bytes | None:
     """Una por foto para todo el taller (no por celular): las fotos no cambian, cada una tiene su id."""
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         return servicios.miniatura(db, foto_id)
 
 
@@ -186,10 +186,10 @@ def emitir() -> None:
         return  # la sesión terminó mientras marcaba: la papeleta vuelve a dibujar la página entera, con el aviso
     with comun.conexion() as db:
         try:
-            recibo = servicios.emitir(db, votacion.id, lo_marcado(), actor=quien, ahora=geo.ahora())
+            recibo = servicios.emitir(db, votacion.id, lo_marcado(), actor=quien, ahora=nucleo.ahora())
         except PapeletaInvalida as error:
             st.session_state[f"{clave}_problemas"] = [p.mensaje for p in error.problemas]
-        except (VotacionCerrada, SinPermiso, ErrorPropuestas, geo.ErrorAlmacen) as error:
+        except ErrorPlataforma as error:
             st.session_state[f"{clave}_error"] = str(error)
         else:
             st.session_state[f"{clave}_recibo"] = recibo.recibo

@@ -25,12 +25,14 @@ import sys
 import time
 from pathlib import Path
 
-from geo import db as base
 from geo import servicios as territorio
-from geo.modelo import ErrorGeo
-from geo.acceso import LINEA_DE_COMANDOS, SinPermiso
-from propuestas import demo, exportar, hoja, importar, servicios
+from identidad.acceso import LINEA_DE_COMANDOS
+from nucleo import db as base
+from nucleo.errores import ErrorPlataforma, explicar
+from nucleo.linea import numero_de_votacion
+from propuestas import demo, hoja, importar, servicios
 from propuestas.modelo import ErrorPropuestas
+from votacion import exportar
 
 AYUDA_PROCESO = "código del proceso que muestra la app (p. ej. PP27) o su número (n.º)"
 
@@ -39,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     argumentos = _parser().parse_args(argv)
     try:
         return argumentos.funcion(argumentos)
-    except (ErrorGeo, ErrorPropuestas, SinPermiso, base.ErrorAlmacen) as error:
-        print(f"Error: {error}", file=sys.stderr)
+    except ErrorPlataforma as error:
+        print(f"Error: {explicar(error)}", file=sys.stderr)
         return 1
 
 
@@ -77,15 +79,6 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_plantilla)
     return parser
-
-
-def numero_de_votacion(texto: str) -> int:
-    """`--votacion`: el número que muestra la app (`3`, también `n.º 3`); si no es un número, lo dice en castellano."""
-    limpio = texto.strip().lower().removeprefix("n.º").removeprefix("nº").strip()
-    if not limpio.isdigit() or len(limpio) > 9:
-        raise argparse.ArgumentTypeError(f"se espera el número de la votación (el «n.º» que muestra «Votaciones y "
-                                         f"papeletas»), no «{texto}»")
-    return int(limpio)
 
 
 def _proceso(db, referencia: str | None):

@@ -176,7 +176,7 @@ def propuestas_importadas(db: Database) -> None:
 @migraciones()
 def tarjetas_reimprimibles(db: Database) -> None:
     """Cuándo se usó cada código por primera vez y, mientras nadie lo usó, el código cifrado (para reimprimir
-    su tarjeta sin cambiarlo; ver propuestas.participantes.cifrar)."""
+    su tarjeta sin cambiarlo; ver identidad.participantes.cifrar)."""
     db.executescript("""
         ALTER TABLE codigos_acceso ADD COLUMN usado_en TEXT;
         ALTER TABLE codigos_acceso ADD COLUMN cifrado TEXT CHECK (cifrado IS NULL OR length(cifrado) = 52);

@@ -13,12 +13,12 @@ import random
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import Actor, Rol
-from geo.db import Evento, escritura, marca, registrar_evento
 from geo.modelo import Problema, Punto
+from identidad.acceso import Actor, Rol
+from nucleo.db import Evento, escritura, marca, registrar_evento
+from nucleo.errores import DatosInvalidos
 from propuestas import almacen, servicios
-from propuestas.modelo import (CRITERIOS_POR_DEFECTO, DatosInvalidos, Estado, Proceso, puntaje_ponderado,
-                               validar_formulario)
+from propuestas.modelo import CRITERIOS_POR_DEFECTO, Estado, Proceso, puntaje_ponderado, validar_formulario
 
 DEMO = Actor(Rol.ADMINISTRADOR, "demo")
 OBRAS = [

@@ -12,7 +12,7 @@ import io
 import warnings
 
 from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos
+from nucleo.errores import DatosInvalidos
 
 MAXIMO_MB = 8
 LADO_MAXIMO = 1600

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from geo.lectura import decodificar
+from nucleo.errores import ErrorPlataforma
 from propuestas.modelo import ETIQUETAS_CAMPO, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
 
 MAXIMO_BYTES = 10_000_000
@@ -156,7 +157,7 @@ IGNORADAS = {normalizar(n) for n in CALCULADAS}
 
 # --- leer la tabla -----------------------------------------------------------------------------
 
-class HojaIlegible(ValueError):
+class HojaIlegible(ErrorPlataforma, ValueError):
     """El archivo no se puede leer como tabla (formato, codificación, tamaño)."""
 
 

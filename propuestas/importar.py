@@ -26,14 +26,26 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo import sesiones
-from geo.acceso import Accion, Actor, exigir
-from geo.db import Evento, marca, registrar_evento
 from geo.modelo import CentroPoblado, ErrorGeo, Punto, Territorio
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, exigir
+from nucleo.db import Evento, marca, registrar_evento
+from nucleo.formato import MESES, formatear_fecha
 from propuestas import almacen, hoja, servicios
-from propuestas.modelo import (ETIQUETAS_CAMPO, MADUREZ, MESES, PROFUNDIDADES, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
-                               AccionFueraDeFase, ErrorPropuestas, Estado, Fase, Proceso, PropuestaInvalida,
-                               formatear_fecha, validar_formulario)
+from propuestas.modelo import (
+    ETIQUETAS_CAMPO,
+    MADUREZ,
+    PROFUNDIDADES,
+    TIPOS_INTERVENCION,
+    TIPOS_PROPONENTE,
+    AccionFueraDeFase,
+    ErrorPropuestas,
+    Estado,
+    Fase,
+    Proceso,
+    PropuestaInvalida,
+    validar_formulario,
+)
 
 TEXTOS = ("titulo", "problema", "propuesta", "proponente_nombre", "organizacion", "contacto", "objetivo",
           "servicio_publico", "indicador_brecha", "sostenibilidad", "cui")

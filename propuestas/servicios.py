@@ -9,18 +9,40 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from geo import sesiones
 from geo import servicios as territorio_servicios
-from geo.acceso import Accion, Actor, exigir, puede
-from geo.db import Evento, escritura, marca, registrar_evento
-from geo.modelo import (CentroPoblado, ErrorGeo, Problema, Punto, PuntoInvalido, Territorio, centro_mas_cercano,
-                        distancia_m)
-from propuestas import almacen
+from geo.modelo import (
+    CentroPoblado,
+    ErrorGeo,
+    Problema,
+    Punto,
+    PuntoInvalido,
+    Territorio,
+    centro_mas_cercano,
+    distancia_m,
+)
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, exigir, puede
+from nucleo.db import Evento, escritura, marca, registrar_evento
+from nucleo.errores import DatosInvalidos, NoEncontrada
+from nucleo.formato import HORA_PERU, limpiar, soles_a_centimos
+from propuestas import almacen, tablas_deliberacion
 from propuestas.fotos import preparar_foto
-from propuestas.modelo import (HORA_PERU, REABRIR, AccionFueraDeFase, DatosInvalidos, Estado, Fase, NoEncontrada,
-                               PeriodoFase, Proceso, Propuesta, PropuestaInvalida, limpiar, puntaje_ponderado,
-                               similitud, soles_a_centimos, sugerir_puntaje_brecha, validar_formulario,
-                               validar_proceso, validar_transicion)
+from propuestas.modelo import (
+    REABRIR,
+    AccionFueraDeFase,
+    Estado,
+    Fase,
+    PeriodoFase,
+    Proceso,
+    Propuesta,
+    PropuestaInvalida,
+    puntaje_ponderado,
+    similitud,
+    sugerir_puntaje_brecha,
+    validar_formulario,
+    validar_proceso,
+    validar_transicion,
+)
 
 MAXIMO_BORRADOR_BYTES = 200_000
 RADIO_DUPLICADOS_M = 1000
@@ -29,11 +51,11 @@ RADIO_CENTRO_POBLADO_M = 5000
 
 
 def preparar(db: Database) -> None:
+    """Las migraciones de los pisos de abajo, las de las propuestas y las de su deliberación (agrega columnas a
+    `propuestas`)."""
     territorio_servicios.preparar(db)
     almacen.aplicar_migraciones(db)
-    # El componente de deliberación depende de este módulo: se importa aquí para no formar un ciclo.
-    from propuestas.deliberacion import almacen as almacen_deliberacion
-    almacen_deliberacion.aplicar_migraciones(db)
+    tablas_deliberacion.aplicar_migraciones(db)
 
 
 def fecha_local(ahora: dt.datetime) -> dt.date:

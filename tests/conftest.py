@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import geo
+import nucleo
 from geo import servicios
-from geo.acceso import PUBLICO, Actor, Rol
 from geo.lectura import leer_limites
 from geo.modelo import Territorio
+from identidad.acceso import PUBLICO, Actor, Rol
 
 RAIZ = Path(__file__).resolve().parent.parent
 GEO = RAIZ.parent / "shared" / "geo"
@@ -83,7 +83,7 @@ def limpio(chromium):
 
 @pytest.fixture
 def db():
-    base = geo.abrir(memoria=True)
+    base = nucleo.abrir(memoria=True)
     servicios.preparar(base)
     yield base
     base.close()
@@ -91,7 +91,7 @@ def db():
 
 @pytest.fixture
 def db_archivo(tmp_path):
-    base = geo.abrir(tmp_path / "plataforma.db")
+    base = nucleo.abrir(tmp_path / "plataforma.db")
     servicios.preparar(base)
     yield base
     base.close()
@@ -161,7 +161,7 @@ def base_app(tmp_path, monkeypatch):
     ruta = tmp_path / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         propuestas_servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -223,7 +223,7 @@ def _plantilla_viables(tmp_path_factory):
     from propuestas import servicios as propuestas_servicios
     from votacion import servicios as votacion_servicios
     ruta = tmp_path_factory.mktemp("plantilla") / "viables.db"
-    base = geo.abrir(ruta)
+    base = nucleo.abrir(ruta)
     votacion_servicios.preparar(base)
     for archivo in (LIMITES, INDICADORES, CENTROS):
         servicios.importar(base, archivo, actor=ADMIN, ahora=AHORA)
@@ -239,7 +239,7 @@ def db_viables(_plantilla_viables):
     """(base en memoria con el proceso en priorización y 6 viables, códigos) — copia fresca por prueba."""
     import sqlite3
     ruta, codigos = _plantilla_viables
-    base = geo.abrir(memoria=True)
+    base = nucleo.abrir(memoria=True)
     origen = sqlite3.connect(ruta)
     origen.backup(base.conn)
     origen.close()
@@ -269,13 +269,13 @@ def abrir_sesion(ruta, actor, ahora=None) -> str | None:
     """Una sesión real en la base de `ruta` para `actor` (y su cuenta, si aún no existe); devuelve el token que la
     página toma de la cookie (None para el público, que no tiene sesión). Para AppTest:
     `app.session_state["sesion_token"] = abrir_sesion(ruta, actor)`."""
-    from geo import sesiones
-    from geo.db import escritura, marca
+    from identidad import sesiones
+    from nucleo.db import escritura, marca
 
     if actor.cuenta_id is None and actor.participante_id is None:
         return None
-    momento = ahora or geo.ahora()
-    with geo.abrir(ruta) as base:
+    momento = ahora or nucleo.ahora()
+    with nucleo.abrir(ruta) as base:
         servicios.preparar(base)
         with escritura(base):
             if actor.cuenta_id is not None and not base.execute("SELECT 1 FROM cuentas WHERE id = ?",

@@ -13,11 +13,11 @@ import json
 import re
 from pathlib import Path
 
-import geo
-from geo import cuentas
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Actor, Rol
-from propuestas import deliberacion, participantes
+from identidad import cuentas, participantes
+from identidad.acceso import LINEA_DE_COMANDOS, Actor, Rol
+from propuestas import deliberacion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Criterio, Estado, Fase, PeriodoFase
 from tests.conftest import ADMIN, AHORA, CENTROS, EVALUADORA, FACILITADORA, INDICADORES, LIMITES
@@ -64,7 +64,7 @@ def plano(texto: str) -> str:
 # --- la base -----------------------------------------------------------------------------------
 
 def _hoy() -> dt.date:
-    return propuestas_servicios.fecha_local(geo.ahora())
+    return propuestas_servicios.fecha_local(nucleo.ahora())
 
 
 def _momento(dias: int) -> dt.datetime:
@@ -108,7 +108,7 @@ def crear_base_hostil(ruta: Path) -> dict:
 
     Devuelve los códigos de las propuestas, los códigos de acceso de los participantes y las votaciones."""
     carpeta = ruta.parent
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         votacion_servicios.preparar(db)
         cuentas.crear_cuenta(db, usuario="ana", nombre=HOSTILES["imagen"], rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)

@@ -12,17 +12,27 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, PERMISOS_ROL, PUBLICO, Accion, Actor, Rol, SinPermiso, puede
-from geo import sesiones
-from geo.cuentas import DemasiadosIntentos, ErrorCuenta
-from geo.sesiones import SesionTerminada
-from geo.db import listar_eventos, respaldar, restaurar, revisar_respaldo
-from propuestas import participantes, servicios
-from propuestas.modelo import DatosInvalidos, Estado
-from tests.conftest import (ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, RAIZ, abrir_sesion, filas,
-                            registrar_propuesta, texto_de_pdf)
+import nucleo
+from identidad import cuentas, participantes, sesiones
+from identidad.acceso import LINEA_DE_COMANDOS, PERMISOS_ROL, PUBLICO, Accion, Actor, Rol, SinPermiso, puede
+from identidad.cuentas import DemasiadosIntentos, ErrorCuenta
+from identidad.sesiones import SesionTerminada
+from nucleo.db import listar_eventos, respaldar, restaurar, revisar_respaldo
+from nucleo.errores import DatosInvalidos
+from propuestas import servicios
+from propuestas.modelo import Estado
+from tests.conftest import (
+    ADMIN,
+    AHORA,
+    EVALUADORA,
+    FACILITADORA,
+    HOY_REGISTRO,
+    RAIZ,
+    abrir_sesion,
+    filas,
+    registrar_propuesta,
+    texto_de_pdf,
+)
 from votacion.servicios import MIGRACIONES
 
 CLAVE = "una contraseña larga"
@@ -448,7 +458,7 @@ def test_los_argumentos_del_equipo_muestran_su_rol(autor, visto):
 # --- respaldo ---------------------------------------------------------------------------------
 
 def test_respaldo_y_restauracion_dejan_los_mismos_datos(db_proceso, tmp_path):
-    vivo = geo.abrir(tmp_path / "vivo.db")
+    vivo = nucleo.abrir(tmp_path / "vivo.db")
     db_proceso.conn.backup(vivo.conn)
     registrar_propuesta(vivo)
     copia = respaldar(vivo, tmp_path / "respaldo.db")
@@ -457,7 +467,7 @@ def test_respaldo_y_restauracion_dejan_los_mismos_datos(db_proceso, tmp_path):
     assert filas(vivo, "propuestas") == 2
     restaurar(vivo, copia, copia_previa=tmp_path / "previa.db", migraciones=MIGRACIONES)
     assert filas(vivo, "propuestas") == 1 and vivo.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert filas(geo.abrir(tmp_path / "previa.db"), "propuestas") == 2
+    assert filas(nucleo.abrir(tmp_path / "previa.db"), "propuestas") == 2
 
 
 @pytest.mark.parametrize("contenido, mensaje", [
@@ -470,17 +480,17 @@ def test_restaurar_un_archivo_ajeno_no_cambia_nada(db_proceso, tmp_path, conteni
         sqlite3.connect(ajeno).execute("CREATE TABLE x (a)").connection.commit()
     else:
         ajeno.write_bytes(contenido)
-    vivo = geo.abrir(tmp_path / "vivo.db")
+    vivo = nucleo.abrir(tmp_path / "vivo.db")
     db_proceso.conn.backup(vivo.conn)
     antes = filas(vivo, "eventos")
-    with pytest.raises(geo.ErrorAlmacen, match=mensaje):
+    with pytest.raises(nucleo.ErrorAlmacen, match=mensaje):
         restaurar(vivo, ajeno, copia_previa=tmp_path / "previa.db", migraciones=MIGRACIONES)
     assert filas(vivo, "eventos") == antes
 
 
 def test_respaldo_por_linea_de_comandos(db_proceso, tmp_path):
     vivo = tmp_path / "vivo.db"
-    with geo.abrir(vivo) as base:
+    with nucleo.abrir(vivo) as base:
         db_proceso.conn.backup(base.conn)
     resultado = subprocess.run([sys.executable, "-m", "geo", "--db", str(vivo), "respaldar", str(tmp_path / "r.db")],
                                capture_output=True, text=True, cwd=RAIZ, timeout=60)

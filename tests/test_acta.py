@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from geo.acceso import PUBLICO, SinPermiso
+from identidad.acceso import PUBLICO, SinPermiso
 from tests.conftest import FACILITADORA, texto_de_pdf
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, _votar_muchos, crear
 from votacion import acta
@@ -85,8 +85,8 @@ def test_la_linea_de_comandos_da_la_misma_acta(cerrada, tmp_path):
 
 
 def test_el_acta_nombra_a_la_persona_que_facilito_y_no_su_usuario(db_viables, tmp_path):
-    from geo import cuentas
-    from geo.acceso import LINEA_DE_COMANDOS, Actor, Rol
+    from identidad import cuentas
+    from identidad.acceso import LINEA_DE_COMANDOS, Actor, Rol
 
     db, codigos = db_viables
     cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena="una contraseña larga",

@@ -1,13 +1,16 @@
-"""Capas: el dominio no importa streamlit; el repositorio no copia los datos de ../shared."""
+"""Capas: cada import respeta la tabla de pisos de `.ci/capas.py`; el dominio no importa streamlit; el repositorio no
+copia los datos de ../shared."""
 import ast
 import hashlib
+import runpy
 import subprocess
+import sys
 
 import pytest
 
 from tests.conftest import GEO, RAIZ
 
-PAQUETES_DE_DOMINIO = ("geo", "propuestas", "votacion")
+PAQUETES_DE_DOMINIO = ("nucleo", "identidad", "geo", "propuestas", "votacion")
 
 
 def _importados(archivo):
@@ -33,3 +36,38 @@ def test_el_repositorio_no_copia_los_datos_de_shared():
     copias = [r for r in rastreados if (RAIZ / r).is_file()
               and hashlib.sha256((RAIZ / r).read_bytes()).hexdigest() in huellas]
     assert copias == []
+
+
+CAPAS = runpy.run_path(str(RAIZ / ".ci" / "capas.py"))
+
+
+def test_cada_import_entre_paquetes_esta_en_la_tabla_de_pisos():
+    corrida = subprocess.run([sys.executable, str(RAIZ / ".ci" / "capas.py"), "--revisar"], capture_output=True,
+                             text=True, cwd=RAIZ)
+    assert corrida.returncode == 0, corrida.stderr
+
+
+@pytest.mark.parametrize("desde, modulo, permitido", [
+    ("geo", "propuestas.servicios", False),                   # hacia arriba
+    ("propuestas", "propuestas.deliberacion.servicios", False),  # una propuesta no conoce su deliberación
+    ("propuestas", "votacion.servicios", False),
+    ("identidad", "geo.modelo", False),
+    ("nucleo", "identidad.acceso", False),
+    ("votacion", "propuestas.__main__", False),                # nadie importa una línea de comandos
+    ("tests", "benchmarks.carga_taller", False),                # las pruebas no importan mediciones
+    ("votacion", "propuestas.deliberacion.modelo", True),
+    ("propuestas.deliberacion", "propuestas.modelo", True),
+    ("entradas", "votacion.servicios", True),
+    ("benchmarks", "tests.carga", True),
+])
+def test_la_tabla_de_pisos_dice_lo_que_el_issue_pide(desde, modulo, permitido):
+    assert (CAPAS["zona"](modulo) in CAPAS["PERMITIDOS"][desde]) is permitido
+
+
+def test_la_revision_encuentra_un_import_hacia_arriba_aunque_este_dentro_de_una_funcion():
+    plantado = RAIZ / "geo" / "_plantado_por_la_prueba.py"
+    plantado.write_text("def f():\n    from votacion import servicios\n", encoding="utf-8")
+    try:
+        assert CAPAS["prohibidos"]() == ["geo/_plantado_por_la_prueba.py:2: geo no puede importar votacion"]
+    finally:
+        plantado.unlink()

@@ -1,9 +1,9 @@
 """La prueba de carga del taller sigue andando: tres celulares y el proyector contra un `streamlit run` real."""
-from benchmarks import carga_taller
+from tests import carga
 
 
 def test_tres_celulares_votan_por_el_websocket_y_ninguna_papeleta_se_pierde():
-    resultado = carga_taller.correr(3, llegada=2, pensar=(0.5, 1))
+    resultado = carga.correr(3, llegada=2, pensar=(0.5, 1))
 
     assert resultado["errores"] == []
     assert resultado["guardadas"] == 3

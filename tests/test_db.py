@@ -5,19 +5,39 @@ import threading
 import pytest
 from sqlite_utils import Migrations
 
-import geo
-from geo import almacen
-from geo.db import Evento, ErrorAlmacen, escritura, listar_eventos, marca, registrar_evento
+import nucleo
+from geo import almacen as territorio_almacen
+from geo import servicios
+from identidad import almacen as identidad_almacen
+from nucleo import esquema as esquema_nucleo
+from nucleo.db import ErrorAlmacen, Evento, escritura, listar_eventos, marca, registrar_evento
 from tests.conftest import AHORA, filas
 
 
 def test_aplicar_migraciones_dos_veces_no_cambia_nada(db):
-    antes = db.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall()
+    antes = db.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id").fetchall()
     esquema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
-    almacen.aplicar_migraciones(db)
-    assert db.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall() == antes
+    servicios.preparar(db)
+    assert db.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id").fetchall() == antes
     assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == esquema
-    assert [n for (n,) in antes] == ["crear_eventos", "crear_territorio", "crear_cuentas", "crear_sesiones"]
+    assert antes == [("nucleo", "crear_eventos"), ("identidad", "crear_cuentas"), ("identidad", "crear_sesiones"),
+                     ("geo", "crear_territorio")]
+
+
+def test_una_base_con_las_migraciones_de_antes_en_geo_las_hereda_sin_repetirlas(tmp_path):
+    """Antes, `eventos`, `cuentas` y `sesiones` se creaban en el conjunto «geo»: una base así no las vuelve a crear
+    (fallaría con «table eventos already exists») y queda anotada igual que una nueva."""
+    viejas = Migrations("geo")
+    for funcion in (esquema_nucleo.crear_eventos, territorio_almacen.crear_territorio,
+                    identidad_almacen.crear_cuentas, identidad_almacen.crear_sesiones):
+        viejas(name=funcion.__name__)(funcion)
+    base = nucleo.abrir(tmp_path / "vieja.db")
+    viejas.apply(base)
+    servicios.preparar(base)
+    assert sorted(base.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()) == sorted([
+        ("nucleo", "crear_eventos"), ("identidad", "crear_cuentas"), ("identidad", "crear_sesiones"),
+        ("geo", "crear_territorio")])
+    base.close()
 
 
 def test_migracion_que_falla_se_revierte_y_queda_pendiente(db):
@@ -77,15 +97,15 @@ def test_hora_sin_zona_se_rechaza():
 
 def test_base_nueva_usa_wal_y_espera(db_archivo):
     assert db_archivo.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db_archivo.execute("PRAGMA busy_timeout").fetchone()[0] == geo.db.ESPERA_CANDADO_MS == 15_000
+    assert db_archivo.execute("PRAGMA busy_timeout").fetchone()[0] == nucleo.db.ESPERA_CANDADO_MS == 15_000
     assert db_archivo.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_ruta_por_defecto_y_variable(monkeypatch, tmp_path):
     monkeypatch.delenv("PLATAFORMA_DB", raising=False)
-    assert geo.ruta_configurada().parts[-2:] == ("datos", "plataforma.db")
+    assert nucleo.ruta_configurada().parts[-2:] == ("datos", "plataforma.db")
     monkeypatch.setenv("PLATAFORMA_DB", str(tmp_path / "x.db"))
-    assert geo.ruta_configurada() == tmp_path / "x.db"
+    assert nucleo.ruta_configurada() == tmp_path / "x.db"
 
 
 def test_base_de_solo_lectura_da_mensaje_claro(db_archivo):
@@ -98,13 +118,13 @@ def test_base_de_solo_lectura_da_mensaje_claro(db_archivo):
 def test_lecturas_y_escrituras_concurrentes_no_pierden_nada(tmp_path):
     """Cada hilo con su conexión; leer-y-luego-escribir con BEGIN IMMEDIATE no pierde incrementos."""
     ruta = tmp_path / "concurrencia.db"
-    with geo.abrir(ruta) as base:
+    with nucleo.abrir(ruta) as base:
         base.execute("CREATE TABLE contador (id INTEGER PRIMARY KEY, valor INTEGER)")
         base.execute("INSERT INTO contador VALUES (1, 0)")
     hilos, vueltas, fallas = 8, 50, []
 
     def trabajar():
-        base = geo.abrir(ruta)
+        base = nucleo.abrir(ruta)
         try:
             for _ in range(vueltas):
                 with escritura(base):
@@ -121,5 +141,5 @@ def test_lecturas_y_escrituras_concurrentes_no_pierden_nada(tmp_path):
     for t in trabajos:
         t.join()
     assert fallas == []
-    with geo.abrir(ruta) as base:
+    with nucleo.abrir(ruta) as base:
         assert base.execute("SELECT valor FROM contador").fetchone()[0] == hilos * vueltas

@@ -3,15 +3,31 @@ import datetime as dt
 
 import pytest
 
-from geo.db import listar_eventos
-from geo.acceso import PUBLICO, Actor, Rol, SinPermiso
-from propuestas import deliberacion, participantes
-from propuestas import servicios
-from propuestas.deliberacion.modelo import (Argumento, Postura, destacados, equilibrio, espera_para_publicar,
-                                            hay_desacuerdo, validar_argumento)
-from propuestas.modelo import DatosInvalidos, Estado, NoEncontrada
-from tests.conftest import (ADMIN, DATOS_JOVEN, EVALUADORA, FACILITADORA, HOY_EVALUACION, HOY_REGISTRO, filas,
-                            registrar_propuesta)
+from identidad import participantes
+from identidad.acceso import PUBLICO, Actor, Rol, SinPermiso
+from nucleo.db import listar_eventos
+from nucleo.errores import DatosInvalidos, NoEncontrada
+from propuestas import deliberacion, servicios
+from propuestas.deliberacion.modelo import (
+    Argumento,
+    Postura,
+    destacados,
+    equilibrio,
+    espera_para_publicar,
+    hay_desacuerdo,
+    validar_argumento,
+)
+from propuestas.modelo import Estado
+from tests.conftest import (
+    ADMIN,
+    DATOS_JOVEN,
+    EVALUADORA,
+    FACILITADORA,
+    HOY_EVALUACION,
+    HOY_REGISTRO,
+    filas,
+    registrar_propuesta,
+)
 
 MINUTO = dt.timedelta(minutes=1)
 

@@ -14,14 +14,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import PUBLICO
-from geo.db import ErrorAlmacen, Evento, escritura, registrar_evento
+from identidad.acceso import PUBLICO
+from nucleo.db import ErrorAlmacen, Evento, escritura, registrar_evento
 from propuestas import servicios
 from propuestas.modelo import Fase
 from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, INDICADORES, LIMITES, RAIZ
 
-HOY = servicios.fecha_local(geo.ahora())
+HOY = servicios.fecha_local(nucleo.ahora())
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def disco(tmp_path):
         yield punto
     finally:
         try:
-            geo.db.soltar_guardia()  # la conexión que deja el servidor abierta (ver geo.db.mantener_abierta)
+            nucleo.db.soltar_guardia()  # la conexión que deja el servidor abierta (ver nucleo.db.mantener_abierta)
         finally:
             subprocess.run(["umount", "--lazy", str(punto)], check=True)
 
@@ -60,7 +61,7 @@ def base_llena(disco, monkeypatch):
     ruta = disco / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -109,7 +110,7 @@ def test_con_el_disco_lleno_proponer_dice_la_causa_sin_la_ruta_del_servidor(base
     assert "El disco está lleno; no se guardó nada" in errores
     assert str(disco) not in _textos(app) and "plataforma.db" not in _textos(app)
     assert app.text_input(key="f_titulo").value == "Canal de riego para Huata"  # el formulario sigue, con lo escrito
-    with geo.abrir(base_llena) as db:  # nada a medias
+    with nucleo.abrir(base_llena) as db:  # nada a medias
         assert db.execute("SELECT count(*) FROM propuestas").fetchone()[0] == 1
 
 
@@ -139,12 +140,12 @@ def test_servidor_real_con_el_disco_lleno_en_chromium(base_llena, disco, tmp_pat
 def test_arrancar_con_el_disco_lleno_lee_y_solo_rechaza_escrituras(disco):
     """Sin ninguna conexión abierta (el servidor recién arrancado) SQLite no puede crear el SHM del WAL."""
     ruta = disco / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         geo.servicios.preparar(db)
         with escritura(db):
             registrar_evento(db, Evento("ana", "crear", "cosa", "1"), momento=AHORA)
     llenar(disco)
-    db = geo.abrir(ruta)
+    db = nucleo.abrir(ruta)
     assert db.execute("SELECT count(*) FROM eventos").fetchone()[0] == 1
     with pytest.raises(ErrorAlmacen) as error:
         with escritura(db):
@@ -158,10 +159,10 @@ def test_base_wal_shm_respaldo_y_secreto_se_crean_solo_para_el_servidor(tmp_path
     mascara = os.umask(0o022)  # la de siempre: sin cuidado, todo saldría 0644
     try:
         carpeta = tmp_path / "datos"
-        db = geo.abrir(carpeta / "plataforma.db")
+        db = nucleo.abrir(carpeta / "plataforma.db")
         geo.servicios.preparar(db)
-        geo.db.secreto_de_codigos(db)
-        respaldo = geo.db.respaldar(db, carpeta / "respaldos" / "copia.db")
+        nucleo.db.secreto_de_codigos(db)
+        respaldo = nucleo.db.respaldar(db, carpeta / "respaldos" / "copia.db")
         archivos = [carpeta / n for n in ("plataforma.db", "plataforma.db-wal", "plataforma.db-shm",
                                           "plataforma.db.secreto")] + [respaldo]
         assert {a.name: oct(stat.S_IMODE(a.stat().st_mode)) for a in archivos} == \
@@ -174,8 +175,8 @@ def test_base_wal_shm_respaldo_y_secreto_se_crean_solo_para_el_servidor(tmp_path
 
 def test_una_base_existente_legible_por_todos_se_cierra_al_abrirla(tmp_path):
     ruta = tmp_path / "vieja.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         geo.servicios.preparar(db)
     os.chmod(ruta, 0o644)
-    with geo.abrir(ruta):
+    with nucleo.abrir(ruta):
         assert stat.S_IMODE(ruta.stat().st_mode) == 0o600

@@ -8,12 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.acceso import PUBLICO
-from geo.cuentas import validar_contrasena
 from geo.lectura import leer_centros_poblados, leer_indicadores, leer_limites
 from geo.modelo import ImportacionInvalida, Punto, PuntoInvalido
-from propuestas import participantes, servicios
-from propuestas.modelo import DatosInvalidos, PropuestaInvalida, soles_a_centimos, validar_formulario
+from identidad import participantes
+from identidad.acceso import PUBLICO
+from identidad.cuentas import validar_contrasena
+from nucleo.errores import DatosInvalidos
+from nucleo.formato import soles_a_centimos
+from propuestas import servicios
+from propuestas.modelo import PropuestaInvalida, validar_formulario
 from tests.conftest import DATOS_JOVEN, HOY_REGISTRO, filas
 
 CARGAS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "'; DROP TABLE propuestas; --",

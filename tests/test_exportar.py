@@ -12,11 +12,11 @@ import sys
 
 import pytest
 
-from geo.acceso import PUBLICO, SinPermiso
-from propuestas import exportar
+from identidad.acceso import PUBLICO, SinPermiso
 from propuestas import servicios as propuestas_servicios
 from tests.conftest import ADMIN, FACILITADORA, RAIZ, texto_de_pdf
 from tests.test_votacion_servicios import AHORA_VOTO, _votar_muchos, crear
+from votacion import exportar
 from votacion import servicios as votacion
 from votacion.modelo import REGLAS, EstadoVotacion
 

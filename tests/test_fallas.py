@@ -11,14 +11,15 @@ import time
 import pytest
 
 import geo
-from geo.db import ErrorAlmacen, Evento, escritura, registrar_evento
+import nucleo
+from nucleo.db import ErrorAlmacen, Evento, escritura, registrar_evento
 from tests.conftest import AHORA, RAIZ
 
 ESCRITOR = """
-import sys, geo
-from geo.db import Evento, escritura, registrar_evento
+import sys, nucleo
+from nucleo.db import Evento, escritura, registrar_evento
 from tests.conftest import AHORA
-db = geo.abrir(sys.argv[1])
+db = nucleo.abrir(sys.argv[1])
 with open(sys.argv[3], "a") as confirmados:
     for n in range(100000):
         with escritura(db):
@@ -30,7 +31,7 @@ with open(sys.argv[3], "a") as confirmados:
 
 def test_kill_9_con_20_escritores_no_pierde_lo_confirmado(tmp_path):
     ruta = tmp_path / "fallas.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         geo.servicios.preparar(db)
     acuses = [tmp_path / f"acuses-{i}.txt" for i in range(20)]
     escritores = [subprocess.Popen([sys.executable, "-c", ESCRITOR, str(ruta), str(i), str(acuses[i])], cwd=RAIZ,
@@ -46,7 +47,7 @@ def test_kill_9_con_20_escritores_no_pierde_lo_confirmado(tmp_path):
     confirmados = {f"{i}-{linea.strip()}" for i, a in enumerate(acuses) if a.exists()
                    for linea in a.read_text().splitlines() if linea.strip().isdigit()}
     assert len(confirmados) > 100, "los escritores no llegaron a escribir"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         guardados = {fila[0] for fila in db.execute("SELECT objeto_id FROM eventos WHERE accion = 'votar'")}
     assert confirmados <= guardados, f"se perdieron {len(confirmados - guardados)} escrituras confirmadas"
@@ -65,11 +66,11 @@ def test_disco_lleno_da_mensaje_claro_y_no_deja_nada(db_archivo):
 
 
 EMISOR = """
-import datetime as dt, os, sys, geo
-from geo.acceso import Actor, Rol
+import datetime as dt, os, sys, nucleo
+from identidad.acceso import Actor, Rol
 from votacion import servicios
 from votacion.modelo import Papeleta
-db = geo.abrir(sys.argv[1])  # como cada ejecución de la página de votar (comun.conexion)
+db = nucleo.abrir(sys.argv[1])  # como cada ejecución de la página de votar (comun.conexion)
 ahora = dt.datetime.fromisoformat(sys.argv[5])
 primera, segunda = (Actor(Rol.PARTICIPANTE, "participante", participante_id=int(p)) for p in sys.argv[3].split(","))
 # otra persona vota antes: el WAL ya existe (al crearlo o reiniciarlo SQLite lo sincroniza aunque sea NORMAL)
@@ -89,7 +90,7 @@ def test_la_papeleta_esta_en_el_disco_antes_de_mostrar_el_recibo(tmp_path, _plan
     from tests.test_votacion_servicios import AHORA_VOTO, crear, participante
 
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         abierta = crear(db)
         personas = ",".join(str(participante(db, nombre).participante_id) for nombre in ("Rosa Huamán", "Elena Ríos"))
     traza = tmp_path / "traza.txt"
@@ -104,5 +105,5 @@ def test_la_papeleta_esta_en_el_disco_antes_de_mostrar_el_recibo(tmp_path, _plan
     mostrado = next(i for i, x in enumerate(lineas) if "write(1" in x and "RECIBO" in x)
     sincronizados = [x for x in lineas[pedido:mostrado] if re.search(r"f(data)?sync\(\d+<[^>]*-wal>\) = 0", x)]
     assert sincronizados, "emitir devolvió el recibo sin fsync del WAL: un corte de luz puede perder la papeleta"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert db.execute("SELECT count(*) FROM papeletas WHERE recibo = ?", [recibo]).fetchone()[0] == 1

@@ -6,8 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.lectura import (MAXIMO_BYTES, leer_centros_poblados, leer_indicadores, leer_limites,
-                         validar_provincia)
+from geo.lectura import MAXIMO_BYTES, leer_centros_poblados, leer_indicadores, leer_limites, validar_provincia
 from geo.modelo import ImportacionInvalida
 from tests.conftest import ANCASH, CENTROS, INDICADORES, LIMITES, PERU
 

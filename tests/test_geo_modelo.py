@@ -5,8 +5,16 @@ import math
 import pytest
 import shapely
 
-from geo.modelo import (TOLERANCIA_M, CentroPoblado, Distrito, Punto, PuntoFuera, PuntoInvalido, Territorio,
-                        centro_mas_cercano)
+from geo.modelo import (
+    TOLERANCIA_M,
+    CentroPoblado,
+    Distrito,
+    Punto,
+    PuntoFuera,
+    PuntoInvalido,
+    Territorio,
+    centro_mas_cercano,
+)
 from tests.conftest import CENTROS, INDICADORES
 
 

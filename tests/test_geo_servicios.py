@@ -2,8 +2,8 @@
 import pytest
 
 from geo import servicios
-from geo.db import listar_eventos
 from geo.modelo import ImportacionInvalida, Punto, SinTerritorio
+from nucleo.db import listar_eventos
 from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, PERU, filas
 
 TABLAS = ("importaciones", "distritos", "indicadores", "centros_poblados", "eventos")

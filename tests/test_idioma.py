@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import streamlit
 
+import nucleo
 from tests.conftest import ADMIN, RAIZ
 
 PAGINAS = sorted((RAIZ / "paginas").glob("*.py"))
@@ -47,18 +48,18 @@ def test_ninguna_pagina_dibuja_una_tabla_sin_su_mensaje_de_vacia():
 def test_el_limite_que_anuncia_el_boton_es_el_de_la_app(tmp_path, monkeypatch, pagina, clave_limite):
     import math
 
-    import geo
+    from streamlit.testing.v1 import AppTest
+
     from geo import servicios as territorio
     from geo.lectura import MAXIMO_MB
     from propuestas import hoja
     from propuestas import servicios as propuestas_servicios
-    from streamlit.testing.v1 import AppTest
     from tests.conftest import AHORA, LIMITES, abrir_sesion
 
     ruta = tmp_path / "p.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         propuestas_servicios.preparar(db)
         territorio.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
         propuestas_servicios.crear_proceso(db, propuestas_servicios.proceso_sugerido("0212", AHORA.date()),

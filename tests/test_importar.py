@@ -13,12 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.acceso import PUBLICO, SinPermiso
-from geo.db import ErrorAlmacen
-from propuestas import exportar, hoja, importar
+from identidad.acceso import PUBLICO, SinPermiso
+from nucleo.db import ErrorAlmacen
+from propuestas import hoja, importar
 from propuestas import servicios as propuestas_servicios
 from propuestas.importar import ImportacionRechazada, leer_coordenada, leer_fecha
 from tests.conftest import ADMIN, FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, filas
+from votacion import exportar
 
 BUENA = {
     "N.º de ficha": "F-001", "Fecha de registro": "03/12/2026", "Título": "Agua potable para Cochamarca",

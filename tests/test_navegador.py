@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-import geo
-from geo import cuentas, mapa, servicios
-from geo.acceso import LINEA_DE_COMANDOS, Rol
+import nucleo
+from geo import mapa, servicios
+from identidad import cuentas
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES
 
@@ -39,7 +40,7 @@ def app_con_limites(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app_vacia(tmp_path_factory):
     carpeta = tmp_path_factory.mktemp("vacia")
-    with geo.abrir(carpeta / "plataforma.db") as db:
+    with nucleo.abrir(carpeta / "plataforma.db") as db:
         servicios.preparar(db)
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)
@@ -61,7 +62,7 @@ def test_mapa_con_los_diez_distritos_y_clic_en_caraz(app_con_limites, chromium, 
 
 
 def test_coropleta_con_leyenda_y_centros_poblados(app_con_limites, chromium):
-    with geo.abrir(app_con_limites.db) as db:
+    with nucleo.abrir(app_con_limites.db) as db:
         if servicios.estado_territorio(db)["indicadores"] is None:
             servicios.importar(db, INDICADORES, actor=ADMIN, ahora=AHORA)
             servicios.importar(db, CENTROS, actor=ADMIN, ahora=AHORA)
@@ -104,12 +105,12 @@ def test_importar_limites_desde_la_pagina_territorio(app_vacia, chromium):
     pagina.get_by_text("Vista previa de «huaylas_distritos.geojson»: 10 aceptados").wait_for(timeout=60_000)
     navegador.esperar_mapa(pagina, etiquetas=10)
     navegador.capturar(pagina, "territorio_vista_previa")
-    with geo.abrir(app_vacia.db) as db:
+    with nucleo.abrir(app_vacia.db) as db:
         assert servicios.cargar_territorio(db) is None, "la vista previa no debe guardar nada"
     pagina.get_by_role("button", name="Importar").click()
     aviso = "Importados los límites distritales de «huaylas_distritos.geojson»: ya son los vigentes."
     pagina.get_by_text(aviso).wait_for(timeout=30_000)  # antes: «ya es el límites distritales vigente»
-    with geo.abrir(app_vacia.db) as db:
+    with nucleo.abrir(app_vacia.db) as db:
         assert len(servicios.cargar_territorio(db).distritos) == 10
 
 

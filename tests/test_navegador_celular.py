@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-import geo
-from propuestas import participantes
+import nucleo
+from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import FACILITADORA, copiar_viables
@@ -94,16 +94,16 @@ def app(tmp_path_factory, _plantilla_viables):
     participantes con su código."""
     carpeta = tmp_path_factory.mktemp("celular")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
-                                         actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
         codigos = [participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
                                                                          "ubigeo": "021201", "consentimiento": True},
-                                                        actor=FACILITADORA, ahora=geo.ahora())[1]
+                                                        actor=FACILITADORA, ahora=nucleo.ahora())[1]
                    for nombre in ("Rosa Huamán", "Juan Pérez", "Elena Quispe")]
         votada = votacion.obtener(db, creada.id)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
@@ -193,7 +193,7 @@ def test_en_el_celular_el_menu_se_cierra_solo_al_elegir_una_pagina(app, celular)
 def test_la_lista_de_propuestas_cabe_en_el_celular_en_tarjetas(app, celular):
     """Antes: una tabla en la que, a 390 px, distrito, estado y costo quedaban fuera, de lado."""
     url, ruta, _, _ = app
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         filas = propuestas_servicios.buscar(db, propuestas_servicios.proceso_actual(db).id)
     pagina = celular()
     pagina.goto(f"{url}/propuestas")

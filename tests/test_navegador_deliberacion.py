@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-import geo
-from geo import cuentas
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Rol
-from geo.db import listar_eventos
-from propuestas import participantes, servicios
+from identidad import cuentas, participantes
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
+from nucleo.db import listar_eventos
+from propuestas import servicios
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, FACILITADORA, INDICADORES, LIMITES
 
@@ -17,7 +17,7 @@ navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 
-HOY = servicios.fecha_local(geo.ahora())
+HOY = servicios.fecha_local(nucleo.ahora())
 CLAVE = "una contraseña larga"
 ABUSIVO = "Son unos <b>ladrones</b> todos, **no voten**"
 
@@ -26,16 +26,16 @@ ABUSIVO = "Son unos <b>ladrones</b> todos, **no voten**"
 def app(tmp_path_factory):
     carpeta = tmp_path_factory.mktemp("deliberacion")
     ruta = carpeta / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
         proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", HOY), actor=ADMIN, ahora=AHORA)
         codigos = []
         for titulo in ("Losa deportiva para Cashapampa", "Losa multiusos en Cashapampa"):
-            clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=geo.ahora())
-            servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, "titulo": titulo}, ahora=geo.ahora())
-            codigos.append(servicios.registrar(db, clave, actor=ADMIN, ahora=geo.ahora()).codigo)
+            clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=nucleo.ahora())
+            servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, "titulo": titulo}, ahora=nucleo.ahora())
+            codigos.append(servicios.registrar(db, clave, actor=ADMIN, ahora=nucleo.ahora()).codigo)
         accesos = [participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
                                                                           "ubigeo": ubigeo, "consentimiento": True},
                                                         actor=FACILITADORA, ahora=AHORA)[1]
@@ -93,12 +93,12 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     _reportar_ultimo(rosa, "Insulto, amenaza o lenguaje ofensivo")
 
     # Juan apoya la duplicada (luego se fusiona: su apoyo cuenta en la sobreviviente)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
+        from identidad.acceso import Actor
         from propuestas import deliberacion
-        from geo.acceso import Actor
         juan_id = db.execute("SELECT id FROM participantes WHERE nombre = 'Juan Pérez'").fetchone()[0]
         deliberacion.apoyar(db, duplicada, actor=Actor(Rol.PARTICIPANTE, "j", participante_id=juan_id),
-                            ahora=geo.ahora())
+                            ahora=nucleo.ahora())
 
     fabi = chromium.pagina(alto=1400)
     fabi.goto(f"{url}/entrar?propuesta={principal}")
@@ -146,7 +146,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     publico.frame_locator(navegador.IFRAME_MAPA).first.locator(".leaflet-container").scroll_into_view_if_needed()
     publico.screenshot(path=str(navegador.CAPTURAS / "deliberacion_resumen_mapa.png"))
 
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         historia = [(e["actor"].split(":")[0], e["accion"]) for e in reversed(listar_eventos(db))
                     if e["accion"] not in ("entrar_con_codigo", "iniciar_sesion")][-7:]
     assert historia == [("participante", "argumentar"), ("participante", "apoyar_propuesta"),

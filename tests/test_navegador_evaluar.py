@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-import geo
-from geo import cuentas
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
+from identidad import cuentas
+from identidad.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
 from tests import navegador
@@ -18,7 +18,7 @@ navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
 CLAVE = "una contraseña larga"
-HOY = servicios.fecha_local(geo.ahora())
+HOY = servicios.fecha_local(nucleo.ahora())
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def app(tmp_path_factory):
     """Hoy es evaluación técnica; cuatro propuestas registradas (la más nueva, PP27-0004, sale primera)."""
     carpeta = tmp_path_factory.mktemp("evaluar")
     ruta = carpeta / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -82,7 +82,7 @@ def test_evaluar_varias_propuestas_seguidas_las_guarda_todas(app, chromium):
         pagina.get_by_text(re.compile(f"Evaluación de {codigo} guardada: .* quedó viable")).wait_for(timeout=30_000)
         expect(selector).to_have_value(re.compile(f"^{codigo} — .*, viable\\)$"))  # sigue en la misma propuesta
     navegador.capturar(pagina, "evaluar_guardada_escritorio")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         for codigo in ("PP27-0001", "PP27-0002", "PP27-0003"):
             ficha = servicios.obtener(db, codigo, actor=PUBLICO)
             assert ficha.propuesta.estado == Estado.VIABLE and len(ficha.evaluaciones) == 1, codigo
@@ -102,7 +102,7 @@ def test_no_admitir_pide_confirmacion_y_administracion_la_reabre(app, chromium):
     pregunta.wait_for(timeout=30_000)
     celular.get_by_role("button", name="Cancelar").scroll_into_view_if_needed()
     navegador.capturar(celular, "evaluar_confirmar_no_admitir_celular")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert servicios.obtener(db, "PP27-0004", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA  # aún no
     celular.get_by_role("button", name="Sí, no admitir").click()
     celular.get_by_text("PP27-0004 quedó no admitida").wait_for(timeout=30_000)
@@ -121,7 +121,7 @@ def test_no_admitir_pide_confirmacion_y_administracion_la_reabre(app, chromium):
     escritorio.get_by_text("Ver la propuesta completa (con su historia)").click()
     expect(escritorio.get_by_text("Se marcó por error: sí es competencia.").first).to_be_visible()
     navegador.capturar(escritorio, "evaluar_reabierta_escritorio")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         ficha = servicios.obtener(db, "PP27-0004", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.REGISTRADA
     assert [(h["desde"], h["hacia"], h["actor"]) for h in ficha.historial[-2:]] == [

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-import geo
-from propuestas import participantes
+import nucleo
+from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import FACILITADORA, copiar_viables
@@ -26,13 +26,13 @@ def app(tmp_path_factory, _plantilla_viables):
     """Hoy es priorización, con una votación abierta (para registrar en el momento desde la consola)."""
     carpeta = tmp_path_factory.mktemp("participantes")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
-                                         actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta
 
@@ -59,7 +59,7 @@ def _elegir(zona, etiqueta: str, opcion: str) -> None:
 
 
 def _personas(ruta) -> dict[str, tuple]:
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         filas = db.execute("SELECT nombre, organizacion, ubigeo, dni, telefono FROM participantes")
         return {f[0]: f[1:] for f in filas}
 
@@ -112,11 +112,11 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
 
 def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     url, ruta = app
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         pedro = [participantes.registrar_participante(db, proceso.id, {
             "nombre": nombre, "tipo": "organizacion", "organizacion": "Club de madres", "ubigeo": "021201",
-            "consentimiento": True}, actor=FACILITADORA, ahora=geo.ahora())[0]
+            "consentimiento": True}, actor=FACILITADORA, ahora=nucleo.ahora())[0]
             for nombre in ("Elena Quispe", "Pedro Sánchez")][-1]
     pagina = chromium.pagina(ancho=390, alto=844)
     navegador.entrar(pagina, url, "ana", CLAVE)

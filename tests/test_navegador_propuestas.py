@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import cuentas
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
+from identidad import cuentas
+from identidad.acceso import LINEA_DE_COMANDOS, PUBLICO, Rol
 from propuestas import servicios
 from propuestas.modelo import Estado, Proceso
 from tests import navegador
@@ -18,7 +19,7 @@ navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 PlaywrightTimeoutError = pytest.importorskip("playwright.sync_api").TimeoutError
 
-HOY = servicios.fecha_local(geo.ahora())
+HOY = servicios.fecha_local(nucleo.ahora())
 CLAVE = "una contraseña larga"
 
 
@@ -26,7 +27,7 @@ CLAVE = "una contraseña larga"
 def app(tmp_path_factory):
     carpeta = tmp_path_factory.mktemp("propuestas")
     ruta = carpeta / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -47,7 +48,7 @@ def _escribir(pagina, etiqueta: str, texto: str) -> None:
 
 def _a_evaluacion(ruta: Path) -> None:
     """La secretaría corre las fechas: hoy pasa a ser evaluación técnica."""
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = servicios.proceso_actual(db)
         inicio = HOY - dt.timedelta(days=56)
         fases = servicios.proceso_sugerido("0212", inicio).fases
@@ -57,7 +58,7 @@ def _a_evaluacion(ruta: Path) -> None:
 
 def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chromium):
     url, ruta = app
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         huata = territorio.exigir_territorio(db).distrito("021203").geometria.representative_point()
     pagina = chromium.pagina(ancho=390, alto=844)
     pagina.goto(url + "/proponer")
@@ -105,7 +106,7 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
     posicion = frame_lista.evaluate("() => { let p = null; window.map.eachLayer(c => { if (c instanceof "
                                     "L.MarkerClusterGroup) { c.getLayers().forEach(m => { p = m.getLatLng(); }); } });"
                                     " return [p.lat, p.lng]; }")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert territorio.exigir_territorio(db).ubicar(geo.Punto(*posicion)).nombre == "Huata"
     navegador.capturar(escritorio, "propuestas_escritorio")
     escritorio.goto(url + "/propuestas?propuesta=PP27-0001")
@@ -124,7 +125,7 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
     escritorio.get_by_text("Evaluación de PP27-0001 guardada").wait_for(timeout=30_000)
     expect(escritorio.get_by_test_id("stMetricValue").last).to_have_text(re.compile(r"^\d+\.\d\d / 100$"))
     navegador.capturar(escritorio, "evaluacion_desglose")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.VIABLE and ficha.propuesta.puntaje_tecnico is not None
     assert chromium.externas == [] and chromium.errores == []
@@ -146,7 +147,7 @@ def test_importar_fichas_de_papel_revisar_corregir_e_importar(app, chromium, tmp
     expect(pagina.get_by_test_id("stMetric").nth(2)).to_contain_text("1")
     expect(pagina.get_by_role("button", name=re.compile("^Importar \\d"))).to_have_count(0)
     navegador.capturar(pagina, "importar_con_problemas")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         antes = db.execute("SELECT count(*) FROM propuestas").fetchone()[0]
 
     buena = tmp_path / "fichas-corregidas.xlsx"
@@ -155,7 +156,7 @@ def test_importar_fichas_de_papel_revisar_corregir_e_importar(app, chromium, tmp
     pagina.get_by_role("button", name="Importar 3 propuestas").click()
     pagina.get_by_text(re.compile("Se importaron 3 propuestas")).wait_for(timeout=30_000)
     navegador.capturar(pagina, "importar_hecho")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert db.execute("SELECT count(*) FROM propuestas").fetchone()[0] == antes + 3
         assert {r for (r,) in db.execute("SELECT referencia FROM propuestas WHERE importacion_id IS NOT NULL")} == {
             "P-1", "P-2", "P-3"}

@@ -15,8 +15,9 @@ import re
 import pytest
 
 import geo
-from geo.acceso import Actor, Rol
-from propuestas import participantes
+import nucleo
+from identidad import participantes
+from identidad.acceso import Actor, Rol
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables
@@ -39,7 +40,7 @@ def sala(tmp_path_factory):
     """Servidor real con 30 propuestas viables (títulos largos, de todos los distritos) y el equipo de siempre."""
     carpeta = tmp_path_factory.mktemp("sala")
     ruta = carpeta / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         votacion.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             geo.servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -53,20 +54,20 @@ def sala(tmp_path_factory):
 
 
 def _nueva_votacion(ruta, codigos, *, nombre, techo=85_000_000) -> int:
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(
             db, votacion.nueva_votacion(db, proceso.id, nombre=nombre, max_opciones=min(3, len(codigos)),
                                         regla="greedy", techo_centimos=techo, lugar="Local comunal de Caraz"),
-            codigos, actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+            codigos, actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
     return creada.id
 
 
 def _votan(ruta, votacion_id, codigos, cuantos, *, semilla=1) -> None:
     """`cuantos` agentes participantes (de distintos distritos y organizaciones) se unen con el QR y votan."""
     azar = random.Random(semilla)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         for i in range(cuantos):
             pid, _ = participantes.registrar_participante(
@@ -74,9 +75,9 @@ def _votan(ruta, votacion_id, codigos, cuantos, *, semilla=1) -> None:
                                  "ubigeo": DISTRITOS[i % len(DISTRITOS)], "organizacion": f"Comité {i % 3 + 1}",
                                  "consentimiento": True}, actor=FACILITADORA, ahora=AHORA)
             actor = Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
-            votacion.unirse(db, votacion_id, actor=actor, ahora=geo.ahora())
+            votacion.unirse(db, votacion_id, actor=actor, ahora=nucleo.ahora())
             elegidas = tuple(azar.sample(codigos, min(3, len(codigos))))
-            votacion.emitir(db, votacion_id, Papeleta(elegidas), actor=actor, ahora=geo.ahora())
+            votacion.emitir(db, votacion_id, Papeleta(elegidas), actor=actor, ahora=nucleo.ahora())
 
 
 def _listo(pagina):
@@ -198,8 +199,8 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
     techo = 40_000_000 if propuestas == 2 else 85_000_000  # con 2: entra una (S/ 300,000) y la otra no
     votacion_id = _nueva_votacion(ruta, elegibles, nombre="Taller de priorización de Caraz", techo=techo)
     _votan(ruta, votacion_id, elegibles, 3 if propuestas == 2 else 12, semilla=propuestas)
-    with geo.abrir(ruta) as db:
-        votacion.iniciar_cuenta(db, votacion_id, 15, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.iniciar_cuenta(db, votacion_id, 15, actor=FACILITADORA, ahora=nucleo.ahora())
     paginas = {(ancho, alto): chromium.pagina(ancho, alto) for ancho, alto in PANTALLAS}
     for pagina in paginas.values():
         pagina.goto(f"{url}/proyector?taller={votacion_id}")
@@ -207,8 +208,8 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
     for (ancho, alto), pagina in paginas.items():
         _revisar(pagina, "abierta", con_qr=True, con_ranking=False, nombre=f"proyector_{propuestas}_{ancho}_abierta")
 
-    with geo.abrir(ruta) as db:
-        votacion.mostrar_resultados(db, votacion_id, True, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.mostrar_resultados(db, votacion_id, True, actor=FACILITADORA, ahora=nucleo.ahora())
         resultado = votacion.resultados(db, votacion_id, actor=FACILITADORA, comparar=False)
     primera = resultado.primera_no_financiada
     for (ancho, alto), pagina in paginas.items():
@@ -219,8 +220,8 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
             datos["motivo"]
         assert primera["motivo"] in datos["motivo"]
 
-    with geo.abrir(ruta) as db:
-        votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
     for (ancho, alto), pagina in paginas.items():
         pagina.get_by_text("Resultado final").wait_for(timeout=30_000)
         _revisar(pagina, "cerrada", con_qr=False, con_ranking=True, nombre=f"proyector_{propuestas}_{ancho}_cerrada")

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-import geo
-from geo import cuentas
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, SISTEMA, Rol
+from identidad import cuentas
+from identidad.acceso import LINEA_DE_COMANDOS, SISTEMA, Rol
 from propuestas import servicios
 from propuestas.deliberacion import servicios as deliberacion
 from tests import hostil, navegador
@@ -59,7 +59,7 @@ def _esperar_texto(pagina, texto: str) -> None:
 
 
 def _ficha(ruta, codigo):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         return servicios.obtener(db, codigo, actor=SISTEMA)
 
 
@@ -162,7 +162,7 @@ def test_titulo_hostil_en_el_mapa_y_en_el_boton_que_abre_la_ficha(instancia, vig
 def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
     url, ruta, _ = instancia
     pagina, _ = vigilado
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         con_html = next(d for d in territorio.cargar_territorio(db).distritos if d.nombre == HOSTILES["html"])
     punto = con_html.geometria.representative_point()
     pagina.goto(f"{url}/mapa")
@@ -192,7 +192,7 @@ def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
 def test_texto_hostil_en_los_resultados_y_el_proyector(instancia, vigilado):
     url, ruta, datos = instancia
     pagina, _ = vigilado
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         resultado = votacion_servicios.resultados(db, datos["cerrada"], actor=SISTEMA)
     titulos = {f["codigo"]: f["titulo"] for f in resultado.filas}
     listados = [titulos[c] for c in [*resultado.oficial.elegidos, *resultado.comparacion.elegidos]]
@@ -214,7 +214,7 @@ def test_texto_hostil_en_la_papeleta_del_celular(instancia, vigilado):
     url, ruta, datos = instancia
     pagina, _ = vigilado
     pagina.set_viewport_size({"width": 390, "height": 844})
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         elegibles = votacion_servicios.elegibles(db, datos["abierta"])
     pagina.goto(f"{url}/votar")
     pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(datos["accesos"][1])
@@ -231,7 +231,7 @@ def test_texto_hostil_en_las_paginas_del_equipo(instancia, vigilado):
     pagina, _ = vigilado
     navegador.entrar(pagina, url, "ana", CLAVE)
     hostil.revisar(pagina)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         pendientes, ocultos = deliberacion.cola_de_moderacion(db, 1, actor=SISTEMA)
     paginas = {
         "Moderación": [*(p.texto for p in pendientes), HOSTILES["www"], *(o["texto"] for o in ocultos),
@@ -306,11 +306,11 @@ def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado
         pagina.get_by_role("button", name="Descargar respaldo").click()
     archivo = tmp_path / "respaldo.db"
     descarga.value.save_as(archivo)
-    assert geo.db.revisar_respaldo(archivo, MIGRACIONES) == []
+    assert nucleo.db.revisar_respaldo(archivo, MIGRACIONES) == []
 
     nueva = tmp_path / "nueva"
     nueva.mkdir()
-    with geo.abrir(nueva / "plataforma.db") as db:
+    with nucleo.abrir(nueva / "plataforma.db") as db:
         servicios.preparar(db)
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)
@@ -323,7 +323,7 @@ def test_respaldo_de_una_instancia_se_restaura_en_otra_nueva(instancia, vigilado
         pagina.get_by_text("Base restaurada").wait_for(timeout=30_000)
         pagina.goto(f"{url_nueva}/propuestas?propuesta=PP27-0001")
         pagina.get_by_role("heading", name=f"PP27-0001 · {TITULO}").wait_for(timeout=30_000)
-    with geo.abrir(ruta) as original, geo.abrir(nueva / "plataforma.db") as restaurada:
+    with nucleo.abrir(ruta) as original, nucleo.abrir(nueva / "plataforma.db") as restaurada:
         for tabla in ("propuestas", "participantes", "codigos_acceso", "distritos", "centros_poblados"):
             assert filas(restaurada, tabla) == filas(original, tabla), tabla
         assert restaurada.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -4,10 +4,9 @@ import re
 
 import pytest
 
-import geo
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, Rol
-from propuestas import participantes
+import nucleo
+from identidad import cuentas, participantes
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables, filas
@@ -27,7 +26,7 @@ def app(tmp_path_factory, _plantilla_viables):
     """Servidor real: ana (administración), fabi (facilitación), una votación abierta y tres participantes."""
     carpeta = tmp_path_factory.mktemp("sesiones")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         for usuario, nombre, rol in (("ana", "Ana Ríos", Rol.ADMINISTRADOR), ("fabi", "Fabiola Milla", Rol.FACILITADOR),
                                      ("fito", "Adolfo Vega", Rol.FACILITADOR)):
@@ -35,8 +34,8 @@ def app(tmp_path_factory, _plantilla_viables):
                                  actor=LINEA_DE_COMANDOS, ahora=AHORA)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
-                                         actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
         personas = {nombre: participantes.registrar_participante(
             db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
             actor=FACILITADORA, ahora=AHORA) for nombre in ("Rosa Huamán", "Juan Pérez", "Elena Quispe")}
@@ -100,9 +99,9 @@ def test_el_navegador_abierto_de_una_facilitadora_desactivada_ya_no_registra(app
     nuevo = pagina.get_by_test_id("stForm").filter(has=pagina.get_by_role("button", name="Registrar y emitir código"))
     nuevo.get_by_label("Nombre completo").fill("Persona Nueva Registrada")  # (la otra es la de «Corregir sus datos»)
     nuevo.get_by_text("La persona consiente").click()
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         (fabi,) = db.execute("SELECT id FROM cuentas WHERE usuario = 'fabi'").fetchone()
-        cuentas.desactivar_cuenta(db, fabi, actor=ADMIN, ahora=geo.ahora())
+        cuentas.desactivar_cuenta(db, fabi, actor=ADMIN, ahora=nucleo.ahora())
         antes = filas(db, "participantes"), filas(db, "codigos_acceso")
     pagina.get_by_role("button", name="Registrar y emitir código").click()
     pagina.get_by_text(FUERA).wait_for(timeout=30_000)
@@ -112,7 +111,7 @@ def test_el_navegador_abierto_de_una_facilitadora_desactivada_ya_no_registra(app
     pagina.reload()  # recargar no la devuelve: la cookie ya no abre nada
     pagina.get_by_text(re.compile("La administración desactivó su cuenta")).wait_for(timeout=30_000)
     pagina.get_by_role("link", name="Entrar de nuevo").wait_for(timeout=30_000)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert (filas(db, "participantes"), filas(db, "codigos_acceso")) == antes
 
 
@@ -144,11 +143,11 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
     primera.click()
     celular.get_by_text("Elegidas: 1 de 3").first.wait_for(timeout=30_000)
     _listo(celular)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         if quitar == "revocar":
-            participantes.revocar_codigo(db, pid, actor=ADMIN, ahora=geo.ahora())
+            participantes.revocar_codigo(db, pid, actor=ADMIN, ahora=nucleo.ahora())
         else:
-            participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=geo.ahora())
+            participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=nucleo.ahora())
         antes = filas(db, "papeletas")
     celular.get_by_role("button", name="Votar").click()
     celular.get_by_text(FUERA).wait_for(timeout=30_000)
@@ -157,7 +156,7 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
     otra.reload()
     otra.get_by_text(re.compile(motivo)).wait_for(timeout=30_000)
     expect(otra.get_by_role("button", name="Votar")).to_have_count(0)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert filas(db, "papeletas") == antes
 
 
@@ -172,6 +171,6 @@ def test_inventar_x_forwarded_for_no_da_intentos_nuevos(app, chromium):
         pagina.get_by_role("button", name="Entrar con mi código").click()
         pagina.get_by_text(re.compile("no es válido o fue revocado")).wait_for(timeout=30_000)
         pagina.context.close()
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         origenes = [o for (o,) in db.execute("SELECT origen FROM intentos_acceso WHERE exito = 0 AND tipo = 'codigo'")]
     assert origenes[-3:] == ["reenviado-sin-proxy"] * 3

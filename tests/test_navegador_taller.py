@@ -9,9 +9,9 @@ import signal
 
 import pytest
 
-import geo
+import nucleo
+from identidad import participantes
 from paginas import comun, pantalla
-from propuestas import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import AHORA, FACILITADORA, copiar_viables
@@ -40,7 +40,7 @@ def taller(tmp_path_factory, _plantilla_viables):
     carpeta = tmp_path_factory.mktemp("taller")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
     codigos = list(_plantilla_viables[1])
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [TITULO_MALICIOSO, codigos[3]])
         propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigos[0]]).fetchone()[0]
@@ -51,8 +51,8 @@ def taller(tmp_path_factory, _plantilla_viables):
         creada = votacion.crear_votacion(
             db, votacion.nueva_votacion(db, proceso.id, nombre="Taller de priorización de Caraz", max_opciones=3,
                                         regla="greedy", techo_centimos=60_000_000, lugar="Local comunal de Caraz"),
-            actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+            actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
         tarjetas = {nombre: participantes.registrar_participante(
             db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": ubigeo, "consentimiento": True},
             actor=FACILITADORA, ahora=AHORA)[1]
@@ -137,7 +137,7 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
     expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("3", timeout=15_000)
     expect(proyector.locator(".pz-numero").first).to_contain_text("3")
     assert proyector.evaluate("window.__sin_recargar === true"), "el proyector se recargó entero"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         vigentes = almacen.vigentes(db, votacion_id)
     assert len(vigentes) == 3, "la señal perdida dejó dos papeletas o ninguna"
     assert sorted(v["recibo"] for v in vigentes) == sorted(r for _, r in celulares.values())
@@ -171,7 +171,7 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
     grande.goto(f"{url}/proyector?taller={votacion_id}")
     grande.get_by_text("Resultado final").wait_for(timeout=30_000)
     proyector.get_by_text("Resultado final").wait_for(timeout=15_000)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         final = votacion.resultados(db, votacion_id, actor=FACILITADORA, comparar=False)
     titulos = grande.locator(".pz-fila .pz-titulo").all_inner_texts()
     assert [t.split(" · ")[0] for t in titulos] == [f["codigo"] for f in final.filas][:len(titulos)]
@@ -190,12 +190,12 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
     cookie en el celular) y vota sin volver a escribir su código."""
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     codigos = list(_plantilla_viables[1])
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy"),
-                                         actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
         rosa, juan = (participantes.registrar_participante(
             db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
             actor=FACILITADORA, ahora=AHORA)[1] for nombre in ("Rosa Huamán", "Juan Pérez"))
@@ -230,6 +230,6 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
         celular_rosa.get_by_text(f"Su voto está registrado. Recibo: {recibo}").wait_for(timeout=30_000)
     finally:
         navegador.detener(servidor)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert len(almacen.vigentes(db, creada.id)) == 2
         assert votacion.verificar_cadena(db, creada.id) == []

@@ -9,10 +9,9 @@ import re
 
 import pytest
 
-import geo
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, Rol
-from propuestas import participantes
+import nucleo
+from identidad import cuentas, participantes
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase, PeriodoFase
 from tests import navegador
@@ -42,7 +41,7 @@ PIXELES_SIN_PINTAR = """(puntos) => puntos.filter(([ubigeo, lat, lon]) => {
 
 def _priorizacion_hoy(db) -> None:
     """Corre las fases del proceso para que hoy caiga en la priorización (abrir una votación lo exige)."""
-    hoy = propuestas_servicios.fecha_local(geo.ahora())
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
     proceso = propuestas_servicios.proceso_actual(db)
     inicio = proceso.periodo(Fase.PRIORIZACION).inicio
     fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
@@ -51,7 +50,7 @@ def _priorizacion_hoy(db) -> None:
                   if p.fin < inicio else
                   PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
     propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN,
-                                            ahora=geo.ahora())
+                                            ahora=nucleo.ahora())
 
 
 def crear_equipo(db) -> None:
@@ -69,15 +68,15 @@ def app(tmp_path_factory, _plantilla_viables):
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
     codigos = list(_plantilla_viables[1])
     assert codigos == [f"PP27-{n:04d}" for n in range(1, 7)]  # las papeletas de papel usan «1, 2» y «6»
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [MALICIOSO, codigos[1]])
         crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(
             db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy", techo_centimos=60_000_000),
-            actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+            actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
         personas = [participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
                                                                            "ubigeo": ubigeo, "consentimiento": True},
                                                          actor=FACILITADORA, ahora=AHORA)
@@ -145,7 +144,7 @@ def _tabla_como_csv(pagina, tabla) -> str:
 
 
 def _vigentes_de(ruta, votacion_id, participante_id):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         return [v for v in almacen.vigentes(db, votacion_id) if v["participante_id"] == participante_id]
 
 
@@ -232,7 +231,7 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     fabi.get_by_text("La votación quedó «cerrada».").wait_for(timeout=30_000)
     _listo(fabi)
     navegador.capturar(fabi, "votaciones_facilitacion")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert votacion.obtener(db, votacion_id).estado == EstadoVotacion.CERRADA
         assert len(almacen.vigentes(db, votacion_id)) == 5
         assert votacion.verificar_cadena(db, votacion_id) == []

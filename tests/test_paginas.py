@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
+import nucleo
 from geo import servicios
 from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES, RAIZ, abrir_sesion
 
@@ -21,7 +21,7 @@ def base_vacia(tmp_path, monkeypatch):
 
 @pytest.fixture
 def base_con_territorio(base_vacia):
-    with geo.abrir(base_vacia) as db:
+    with nucleo.abrir(base_vacia) as db:
         servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -31,7 +31,7 @@ def base_con_territorio(base_vacia):
 def _app(pagina=None, actor=ADMIN):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     if actor is not None:
-        app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
+        app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), actor)
     app.run()
     if pagina:
         app.switch_page(pagina).run()
@@ -71,7 +71,7 @@ def test_primer_arranque_con_plataforma_limites_importa(base_vacia, monkeypatch)
     monkeypatch.setenv("PLATAFORMA_LIMITES", str(LIMITES))
     app = _app()
     assert app.metric[0].value == "10"
-    with geo.abrir(base_vacia) as db:
+    with nucleo.abrir(base_vacia) as db:
         assert servicios.estado_territorio(db)["limites"]["actor"] == "administrador:sistema"
 
 

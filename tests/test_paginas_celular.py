@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-import geo
-from geo.acceso import Accion
+import nucleo
+from geo import servicios as territorio
+from identidad.acceso import Accion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase
-from geo import servicios as territorio
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, copiar_viables
 from tests.test_navegador_votacion import _priorizacion_hoy
 from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos
@@ -25,7 +25,7 @@ def base(tmp_path, monkeypatch):
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
     monkeypatch.delenv("PLATAFORMA_URL_PUBLICA", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         propuestas_servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -38,7 +38,7 @@ def base_votacion(tmp_path, monkeypatch, _plantilla_viables):
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         _priorizacion_hoy(db)
     return ruta, list(_plantilla_viables[1])
 
@@ -117,9 +117,9 @@ def test_se_puede_concuerda_con_lo_que_se_hace(accion, frase):
 def test_el_borrador_recuperado_dice_la_hora_del_peru(base):
     """Antes: «guardado 2026-12-05 20:07 UTC»; una persona en Huaylas lee su hora (5 horas antes)."""
     _crear_proceso(base, Fase.REGISTRO)
-    with geo.abrir(base) as db:
+    with nucleo.abrir(base) as db:
         proceso = propuestas_servicios.proceso_actual(db)
-        clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=geo.ahora())
+        clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=nucleo.ahora())
         propuestas_servicios.guardar_borrador(db, clave, {"titulo": "Canal de riego para Huata"},
                                               ahora=dt.datetime(2026, 12, 5, 20, 7, tzinfo=dt.timezone.utc))
     app = _app("paginas/proponer.py", borrador=clave)
@@ -140,7 +140,7 @@ def test_el_enlace_para_compartir_es_absoluto(base, monkeypatch):
 def test_la_lista_para_crear_una_votacion_muestra_el_costo_que_usara_la_papeleta(base_votacion):
     """Antes: el costo estimado por quien propuso, aunque la papeleta use el validado por el equipo técnico."""
     ruta, codigos = base_votacion
-    with geo.abrir(ruta) as db:  # quien propuso estimó otra cosa; el equipo técnico validó S/ 300,000
+    with nucleo.abrir(ruta) as db:  # quien propuso estimó otra cosa; el equipo técnico validó S/ 300,000
         db.execute("UPDATE propuestas SET costo_centimos = 9999900 WHERE codigo = ?", [codigos[0]])
         db.conn.commit()
     app = _app("paginas/votaciones.py", FACILITADORA)
@@ -148,7 +148,7 @@ def test_la_lista_para_crear_una_votacion_muestra_el_costo_que_usara_la_papeleta
     primera = next(o for o in opciones if o.startswith(codigos[0]))
     assert "S/ 300,000.00 validado" in primera and "99,999.00" not in primera
     app.button(key="vot_crear").click().run()
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         creada = votacion.listar(db, propuestas_servicios.proceso_actual(db).id)[0]
         assert votacion.elegibles(db, creada.id)[codigos[0]].costo_centimos == 30_000_000
 
@@ -173,7 +173,7 @@ def test_procesos_y_votaciones_muestran_el_codigo_y_el_numero_para_la_linea_de_c
     """Antes: `--proceso` pedía un id que ninguna página mostraba."""
     ruta, _ = base_votacion
     abierta = _abierta(ruta)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
     procesos = _app("paginas/procesos.py", ADMIN)
     tabla = procesos.dataframe[0].value

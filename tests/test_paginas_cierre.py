@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-import geo
-from geo.acceso import Actor, Rol
-from propuestas import deliberacion, participantes
+import nucleo
+from identidad import participantes
+from identidad.acceso import Actor, Rol
+from propuestas import deliberacion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase, PeriodoFase
 from tests.conftest import FACILITADORA, copiar_viables
@@ -32,8 +33,8 @@ def ruta(tmp_path, monkeypatch, _plantilla_viables):
     """La base con 6 viables y la priorización corrida a hoy (se abre con la hora real, como en el taller)."""
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
-    hoy = propuestas_servicios.fecha_local(geo.ahora())
-    with geo.abrir(ruta) as db:
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         inicio = proceso.periodo(Fase.PRIORIZACION).inicio
         dia = dt.timedelta(days=1)
@@ -41,23 +42,23 @@ def ruta(tmp_path, monkeypatch, _plantilla_viables):
                       PeriodoFase(p.fase, p.inicio - 200 * dia, p.fin - 200 * dia) if p.fin < inicio else
                       PeriodoFase(p.fase, hoy + 4 * dia, hoy + 20 * dia) for p in proceso.fases)
         propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN_CLI,
-                                                ahora=geo.ahora())
+                                                ahora=nucleo.ahora())
     return ruta
 
 
 def _votacion(ruta, estado="abierta", votos=()):
     caminos = {"preparada": [], "abierta": ["abierta"], "pausada": ["abierta", "pausada"],
                "conteo": ["abierta", "conteo"], "cerrada": ["abierta", "cerrada"]}
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, techo_centimos=60_000_000),
-                                         actor=FACILITADORA, ahora=geo.ahora())
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
         for i, elegidas in enumerate(votos):
             if i == 0:
-                votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
-            votacion.emitir(db, creada.id, Papeleta(tuple(elegidas)), actor=_participante(db, i), ahora=geo.ahora())
+                votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
+            votacion.emitir(db, creada.id, Papeleta(tuple(elegidas)), actor=_participante(db, i), ahora=nucleo.ahora())
         for paso in caminos[estado][1 if votos else 0:]:
-            votacion.cambiar_estado(db, creada.id, EstadoVotacion(paso), actor=FACILITADORA, ahora=geo.ahora())
+            votacion.cambiar_estado(db, creada.id, EstadoVotacion(paso), actor=FACILITADORA, ahora=nucleo.ahora())
     return creada.id
 
 
@@ -65,7 +66,7 @@ def _participante(db, i):
     proceso = propuestas_servicios.proceso_actual(db)
     pid, _ = participantes.registrar_participante(db, proceso.id, {"nombre": f"Persona número {i}", "tipo": "joven",
                                                                    "ubigeo": "021201", "consentimiento": True},
-                                                  actor=FACILITADORA, ahora=geo.ahora())
+                                                  actor=FACILITADORA, ahora=nucleo.ahora())
     return Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
 
 
@@ -94,23 +95,23 @@ def test_la_consola_pasa_al_conteo_cierra_y_reabre_con_motivo(ruta):
     app.text_area(key=f"vot_reabrir_motivo_{votacion_id}").input(MOTIVO).run()
     app.button(key=f"vot_reabrir_{votacion_id}").click().run()
     assert "La votación se reabrió: quedó «conteo de papel»" in _textos(app)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert [r["motivo"] for r in votacion.reaperturas(db, votacion_id)] == [MOTIVO]
 
 
 def test_moderacion_oculta_la_propuesta_y_la_retira_de_la_votacion_abierta(ruta):
     """Una propuesta ocultada por moderación seguía en la papeleta abierta, en el ranking y en los resultados."""
     votacion_id = _votacion(ruta, votos=[["PP27-0001", "PP27-0002"], ["PP27-0002"], ["PP27-0003"]])
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = 'PP27-0002'").fetchone()[0]
         deliberacion.reportar(db, "propuesta", propuesta_id, "datos_personales", actor=_participante(db, 9),
-                              origen="prueba", ahora=geo.ahora())
+                              origen="prueba", ahora=nucleo.ahora())
     app = _app("paginas/moderacion.py", FACILITADORA)
     antes = _textos(app)
     app.text_input(key=f"motivo_propuesta_{propuesta_id}").input("Publica el DNI de una vecina").run()
     app.button(key=f"ocultar_propuesta_{propuesta_id}").click().run()
     assert not app.error, app.error
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         resultado = votacion.resultados(db, votacion_id, actor=FACILITADORA)
     assert "PP27-0002" not in [f["codigo"] for f in resultado.filas] and resultado.votantes == 3
     assert "ocultarla la retira de esa votación con el mismo motivo" in antes  # se avisó antes de ocultar
@@ -118,10 +119,10 @@ def test_moderacion_oculta_la_propuesta_y_la_retira_de_la_votacion_abierta(ruta)
 
 def test_la_papeleta_muestra_la_propuesta_retirada_y_ya_no_la_ofrece(ruta):
     votacion_id = _votacion(ruta)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         rosa = _participante(db, 1)
         votacion.retirar_propuesta(db, votacion_id, "PP27-0002", "La municipalidad ya la financió", actor=FACILITADORA,
-                                   ahora=geo.ahora())
+                                   ahora=nucleo.ahora())
     app = _app("paginas/votar.py", rosa, votacion=str(votacion_id))
     assert "PP27-0002 (" in _textos(app)
     assert "fue retirada de la votación: La municipalidad ya la financió" in _textos(app)
@@ -131,10 +132,10 @@ def test_la_papeleta_muestra_la_propuesta_retirada_y_ya_no_la_ofrece(ruta):
 
 def test_el_proyector_al_cierre_muestra_el_ancla_y_los_retiros(ruta):
     votacion_id = _votacion(ruta, votos=[["PP27-0001", "PP27-0002"], ["PP27-0003"]])
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         votacion.retirar_propuesta(db, votacion_id, "PP27-0002", "La municipalidad ya la financió", actor=FACILITADORA,
-                                   ahora=geo.ahora())
-        votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+                                   ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
         ancla = votacion.ancla(db, votacion_id)
     app = _app("paginas/proyector.py", taller=str(votacion_id))
     contenido = " ".join(h.proto.body for h in app.get("html"))

@@ -1,16 +1,17 @@
 """Páginas de deliberación (ficha, moderación, resumen) con AppTest desde app.py."""
-import geo
-from geo.acceso import PUBLICO, Actor, Rol
-from propuestas import deliberacion, participantes
+import nucleo
+from identidad import participantes
+from identidad.acceso import PUBLICO, Actor, Rol
+from propuestas import deliberacion
+from propuestas.modelo import Fase
 from tests.conftest import FACILITADORA
 from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos
-from propuestas.modelo import Fase
 
 
 def _preparar(ruta):
     proceso, momento = _crear_proceso(ruta, Fase.REGISTRO)
     propuesta = _registrar(ruta, momento)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         actores = []
         for nombre in ("Rosa Huamán", "Juan Pérez"):
             pid, _ = participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
@@ -48,8 +49,8 @@ def test_argumento_demasiado_largo_conserva_el_texto(base_app):
 
 def test_publico_ve_conteos_y_motivo_pero_no_puede_argumentar(base_app):
     codigo, rosa, juan = _preparar(base_app)
-    with geo.abrir(base_app) as db:
-        ahora = geo.ahora()
+    with nucleo.abrir(base_app) as db:
+        ahora = nucleo.ahora()
         deliberacion.argumentar(db, codigo, "Buen proyecto", "a_favor", actor=rosa, ahora=ahora)
         malo = deliberacion.argumentar(db, codigo, "Insulto grosero", "en_contra", actor=juan, ahora=ahora)
         deliberacion.ocultar(db, "argumento", malo, "Lenguaje ofensivo", actor=FACILITADORA, ahora=ahora)
@@ -62,9 +63,9 @@ def test_publico_ve_conteos_y_motivo_pero_no_puede_argumentar(base_app):
 
 def test_facilitadora_oculta_desde_la_ficha_y_la_cola_queda_vacia(base_app):
     codigo, rosa, juan = _preparar(base_app)
-    with geo.abrir(base_app) as db:
-        malo = deliberacion.argumentar(db, codigo, "Insulto grosero", "en_contra", actor=juan, ahora=geo.ahora())
-        deliberacion.reportar(db, "argumento", malo, "ofensivo", actor=rosa, origen="x", ahora=geo.ahora())
+    with nucleo.abrir(base_app) as db:
+        malo = deliberacion.argumentar(db, codigo, "Insulto grosero", "en_contra", actor=juan, ahora=nucleo.ahora())
+        deliberacion.reportar(db, "argumento", malo, "ofensivo", actor=rosa, origen="x", ahora=nucleo.ahora())
     app = _app("paginas/moderacion.py", FACILITADORA)
     assert "Reportes pendientes (1)" in _textos(app).replace("\\", "")
     app.text_input(key=f"motivo_argumento_{malo}").input("Lenguaje ofensivo")
@@ -82,9 +83,9 @@ def test_moderacion_exige_rol(base_app):
 
 def test_resumen_de_deliberacion(base_app):
     codigo, rosa, juan = _preparar(base_app)
-    with geo.abrir(base_app) as db:
-        deliberacion.argumentar(db, codigo, "A favor", "a_favor", actor=rosa, ahora=geo.ahora())
-        deliberacion.apoyar(db, codigo, actor=juan, ahora=geo.ahora())
+    with nucleo.abrir(base_app) as db:
+        deliberacion.argumentar(db, codigo, "A favor", "a_favor", actor=rosa, ahora=nucleo.ahora())
+        deliberacion.apoyar(db, codigo, actor=juan, ahora=nucleo.ahora())
     app = _app("paginas/deliberacion.py", PUBLICO)
     assert [m.value for m in app.metric] == ["1", "1", "1"]
     app.selectbox(key="deliberacion_medida").set_value("argumentos").run()

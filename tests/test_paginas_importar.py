@@ -1,7 +1,7 @@
 """La página «Importar propuestas» con AppTest desde app.py: permisos, revisión fila por fila, nada importado con
 problemas, y la importación confirmada."""
-import geo
-from geo.acceso import Actor, Rol
+import nucleo
+from identidad.acceso import Actor, Rol
 from propuestas import servicios
 from propuestas.modelo import Fase
 from tests.conftest import FACILITADORA
@@ -45,7 +45,7 @@ def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base_app):
     tabla = app.dataframe[0].value
     assert list(tabla["Fila"]) == [2, 3, 4] and "«Huaraz» no es un distrito" in tabla["Problemas"].iloc[1]
     assert not [b for b in app.button if b.key == "importar_confirmar"]
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         assert db.execute("SELECT count(*) FROM propuestas").fetchone() == (0,)
 
 
@@ -60,6 +60,6 @@ def test_sin_problemas_importa_todas_y_vacia_el_cargador(base_app):
     assert not app.exception, app.exception
     assert "Se importaron 2 propuestas de «fichas.csv»: PP27-0001 a PP27-0002" in _textos(app).replace("\\", "")
     assert app.file_uploader[0].value is None  # listo para el siguiente lote
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         proceso = servicios.proceso_actual(db)
         assert servicios.contar(db, proceso.id) == 2

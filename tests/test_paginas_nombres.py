@@ -3,10 +3,10 @@ agente participante no es «participante 1» sino Rosa Huamán, en el menú, en 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
-from geo import cuentas
-from geo.acceso import LINEA_DE_COMANDOS, Actor, Rol
-from propuestas import participantes, servicios
+import nucleo
+from identidad import cuentas, participantes
+from identidad.acceso import LINEA_DE_COMANDOS, Actor, Rol
+from propuestas import servicios
 from tests.conftest import ADMIN, AHORA, FACILITADORA, RAIZ, abrir_sesion
 
 CLAVE = "una contraseña larga de prueba"
@@ -17,9 +17,9 @@ def base(tmp_path, monkeypatch):
     ruta = tmp_path / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
-        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", geo.ahora().date()), actor=ADMIN,
+        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", nucleo.ahora().date()), actor=ADMIN,
                                           ahora=AHORA)
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)
@@ -34,7 +34,7 @@ def base(tmp_path, monkeypatch):
 def _en_entrar(actor=None):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     if actor is not None:
-        app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
+        app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), actor)
     app.run()
     app.switch_page("paginas/entrar.py").run()
     assert not app.exception, app.exception

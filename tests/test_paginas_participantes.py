@@ -3,9 +3,10 @@ conserva lo escrito si hay un error) y la corrección de datos con motivo."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from propuestas import participantes, servicios
+from identidad import participantes
+from propuestas import servicios
 from tests.conftest import ADMIN, AHORA, FACILITADORA, LIMITES, RAIZ, abrir_sesion
 
 REGISTRAR = "FormSubmitter:participantes_nuevo-Registrar y emitir código"
@@ -16,16 +17,16 @@ def base(tmp_path, monkeypatch):
     ruta = tmp_path / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         territorio.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
-        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", geo.ahora().date()), actor=ADMIN, ahora=AHORA)
+        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", nucleo.ahora().date()), actor=ADMIN, ahora=AHORA)
     return ruta
 
 
 def _app(actor=FACILITADORA):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
-    app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
+    app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), actor)
     app.run()
     app.switch_page("paginas/participantes.py").run()
     assert not app.exception, app.exception
@@ -37,7 +38,7 @@ def _errores(app) -> str:
 
 
 def _personas(ruta) -> list[tuple]:
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         return db.execute("SELECT nombre, tipo, organizacion, ubigeo, dni, telefono FROM participantes "
                           "ORDER BY id").fetchall()
 
@@ -70,7 +71,7 @@ def test_tras_registrar_el_formulario_vuelve_vacio_y_con_error_conserva_lo_escri
 
 
 def test_facilitacion_corrige_la_organizacion_sin_ver_ni_tocar_el_dni(base):
-    with geo.abrir(base) as db:
+    with nucleo.abrir(base) as db:
         pid, _ = participantes.registrar_participante(db, 1, {
             "nombre": "Juan Pérez", "tipo": "organizacion", "organizacion": "Comité de regantes", "dni": "12345678",
             "consentimiento": True}, actor=FACILITADORA, ahora=AHORA)

@@ -3,28 +3,27 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
-import geo
-from geo.acceso import PUBLICO
+import nucleo
+from identidad.acceso import PUBLICO
 from paginas.comun import CORTE, texto_plano
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
-from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, RAIZ,
-                            abrir_sesion)
+from tests.conftest import ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, RAIZ, abrir_sesion
 
-HOY = servicios.fecha_local(geo.ahora())
+HOY = servicios.fecha_local(nucleo.ahora())
 INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
 
 
 def _crear_proceso(ruta, fase_hoy: Fase):
     inicio = HOY + dt.timedelta(days=INICIO_REGISTRO[fase_hoy])
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", inicio), actor=ADMIN, ahora=AHORA)
     assert proceso.fase_en(HOY) == fase_hoy
     return proceso, dt.datetime.combine(inicio, dt.time(15), tzinfo=dt.timezone.utc)
 
 
 def _registrar(ruta, momento, **cambios):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = servicios.proceso_actual(db)
         clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=momento)
         servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, **cambios}, ahora=momento)
@@ -34,7 +33,7 @@ def _registrar(ruta, momento, **cambios):
 def _app(pagina, actor=None, **parametros):
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     if actor is not None:
-        app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), actor)
+        app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), actor)
     for clave, valor in parametros.items():
         app.query_params[clave] = valor
     app.run()
@@ -72,7 +71,7 @@ def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
     app.button(key="proponer_registrar").click().run()
     assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in _textos(app)
     assert "borrador" not in app.query_params and app.text_input(key="f_titulo").value in ("", None)
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert (ficha.propuesta.ubigeo, ficha.propuesta.centro_poblado) == ("021206", "PAMPAROMAS")
 
@@ -89,7 +88,7 @@ def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base_app):
     assert "fuera de los distritos de la provincia Huaylas" in errores
     assert "El problema: falta completarlo." in errores
     assert app.text_input(key="f_titulo").value == "Losa"
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         assert servicios.buscar(db, 1) == []
 
 
@@ -157,7 +156,7 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base_app):
     app.button(key="FormSubmitter:evaluar_formulario_PP27-0001-Guardar evaluación").click().run()
     assert not app.exception
     assert app.metric[0].value == "25.00 / 100"  # alineamiento 3 de 3 (peso 25); Caraz: brecha sugerida 0
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         assert servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta.estado == Estado.VIABLE
 
 
@@ -172,13 +171,13 @@ def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
     assert "¿No admitir PP27-0001?" in _textos(app) and "No es competencia de la municipalidad." in _textos(app)
     app.button(key="evaluar_no_admitida_cancelar").click().run()
     assert not app.warning and app.text_area(key="evaluar_PP27-0001_motivo_admision").value  # lo escrito queda
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         assert servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA
     app.button(key="evaluar_no_admitida").click().run()
     app.button(key="evaluar_no_admitida_confirmar").click().run()
     assert "PP27-0001 quedó no admitida" in _textos(app)
     assert not [b for b in app.button if b.key == "evaluar_reabrir"]  # reabrir es de administración
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         propuesta = servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta
     assert (propuesta.estado, propuesta.motivo_estado) == (Estado.NO_ADMITIDA, "No es competencia de la municipalidad.")
 
@@ -186,7 +185,7 @@ def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
 def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base_app):
     _, momento = _crear_proceso(base_app, Fase.EVALUACION)
     _registrar(base_app, momento + dt.timedelta(days=1))
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.NO_ADMITIDA, actor=EVALUADORA, motivo="Fuera de competencia",
                                ahora=momento + dt.timedelta(days=2))
     app = _app("paginas/evaluar.py", ADMIN)
@@ -209,22 +208,26 @@ def test_crear_y_editar_proceso(base_app):
     app.selectbox(key="procesos_editar").select_index(1).run()
     app.text_input(key="proceso_techo_PP27").input("2.500.000,00")
     app.button(key="FormSubmitter:procesos_formulario_PP27-Guardar cambios").click().run()
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         assert servicios.proceso_actual(db).techo_centimos == 250_000_000
 
 
-def test_proceso_con_pesos_que_no_suman_100(base_app):
+def test_un_techo_que_no_es_monto_lo_dice_y_no_crea_el_proceso(base_app):
+    """Antes, el aviso salía pero el proceso se creaba igual con techo 0."""
     app = _app("paginas/procesos.py", ADMIN)
     app.text_input(key="proceso_techo_nuevo").input("mil")
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
     assert "«mil» no es un monto" in _errores(app)
+    assert app.text_input(key="proceso_techo_nuevo").value == "mil"
+    with nucleo.abrir(base_app) as db:
+        assert servicios.listar_procesos(db) == []
 
 
 def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
-    from geo.acceso import Actor, Rol
+    from identidad.acceso import Actor, Rol
     _, momento = _crear_proceso(base_app, Fase.REGISTRO)
     autora = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         db.execute("INSERT INTO participantes (id, proceso_id, nombre, tipo, consentimiento_en, registrado_en) "
                    "VALUES (1, 1, 'Rosa', 'joven', '2026-11-24', '2026-11-24')")
         clave = servicios.crear_borrador(db, 1, actor=autora, ahora=momento)
@@ -234,7 +237,7 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
     app = _app("paginas/propuestas.py", autora, propuesta="PP27-0001")
     app.text_area(key="retirar_motivo").input("Ya la resolvió la comunidad con faena.")
     app.button(key="FormSubmitter:propuestas_retirar-Retirar mi propuesta").click().run()
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert ficha.propuesta.estado == Estado.RETIRADA and ficha.historial[-1]["actor"] == "participante:1"
 
@@ -242,7 +245,7 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
 def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base_app):
     _, momento = _crear_proceso(base_app, Fase.REGISTRO)
     _registrar(base_app, momento)
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=momento)
     app = _app("paginas/evaluar.py", EVALUADORA)
     assert not app.select_slider

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.acceso import Actor, Rol
+import nucleo
+from identidad.acceso import Actor, Rol
 from paginas.comun import CORTE, texto_plano
 from tests import hostil
 from tests.conftest import EVALUADORA, FACILITADORA
@@ -166,13 +167,11 @@ def test_la_matriz_de_criterios_y_el_distrito_elegido_tambien(base_hostil):
 # --- los PDF no leen Markdown: el texto va crudo y nada se vuelve enlace -------------------------
 
 def test_los_pdf_imprimen_el_texto_hostil_tal_cual_y_sin_enlaces(base_hostil, tmp_path):
-    import geo
     from geo import servicios as territorio
-    from propuestas import exportar
     from tests.conftest import texto_de_pdf
-    from votacion import acta
+    from votacion import acta, exportar
 
-    with geo.abrir(os.environ["PLATAFORMA_DB"]) as db:
+    with nucleo.abrir(os.environ["PLATAFORMA_DB"]) as db:
         del_acta = acta.acta_pdf(db, base_hostil["cerrada"], actor=FACILITADORA)
         lista = exportar.exportar(exportar.lista_priorizada(db, 1, votacion_id=base_hostil["cerrada"], actor=FACILITADORA), "pdf",
                                   territorio.cargar_territorio(db))

@@ -8,9 +8,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
-from geo.acceso import Actor, Rol
-from propuestas import participantes
+import nucleo
+from identidad import participantes
+from identidad.acceso import Actor, Rol
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase, PeriodoFase
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables
@@ -31,8 +31,8 @@ def base(tmp_path, monkeypatch, _plantilla_viables):
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    hoy = propuestas_servicios.fecha_local(geo.ahora())
-    with geo.abrir(ruta) as db:
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
                       if p.fase == Fase.PRIORIZACION else
@@ -40,7 +40,7 @@ def base(tmp_path, monkeypatch, _plantilla_viables):
                       if p.fin < proceso.periodo(Fase.PRIORIZACION).inicio else
                       PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
         propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN_CLI,
-                                                ahora=geo.ahora())
+                                                ahora=nucleo.ahora())
     return ruta, list(_plantilla_viables[1])
 
 
@@ -48,20 +48,20 @@ ADMIN_CLI = Actor(Rol.ADMINISTRADOR, "admin", cuenta_id=1)
 
 
 def _participante(ruta, nombre="Rosa Huamán Torres", ubigeo="021201"):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         pid, _ = participantes.registrar_participante(db, proceso.id, {"nombre": nombre, "tipo": "joven",
                                                                       "ubigeo": ubigeo, "consentimiento": True},
-                                                      actor=FACILITADORA, ahora=geo.ahora())
+                                                      actor=FACILITADORA, ahora=nucleo.ahora())
     return Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
 
 
 def _abierta(ruta, **cambios):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, **cambios), actor=FACILITADORA,
-                                         ahora=geo.ahora())
-        return votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         ahora=nucleo.ahora())
+        return votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
 
 
 def test_votar_desde_el_celular_con_error_y_correccion(base):
@@ -79,7 +79,7 @@ def test_votar_desde_el_celular_con_error_y_correccion(base):
     app.checkbox(key=f"votar_{abierta.id}_{codigos[2]}").uncheck().run()
     app.button(key="votar_emitir").click().run()
     assert "Su voto quedó registrado" in _textos(app)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         vigentes = almacen.vigentes(db, abierta.id)
     assert len(vigentes) == 1 and vigentes[0]["contenido"] == {"elegidas": codigos[:2]}
     assert vigentes[0]["recibo"] in _textos(app)
@@ -113,7 +113,7 @@ def test_puntos_y_ranking_en_la_pagina(base):
     assert "aparece más de una vez" in _errores(app)
     app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[0]).run()
     app.button(key="votar_emitir").click().run()
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert almacen.vigentes(db, ranking.id)[0]["contenido"] == {"elegidas": [codigos[4], codigos[0]]}
 
 
@@ -127,8 +127,8 @@ def test_sin_codigo_o_del_equipo_no_vota(base):
     assert "Votan los agentes participantes con su código" in _textos(facilitadora)
     assert not [b for b in facilitadora.button if b.key == "votar_emitir"]
     participante = _participante(ruta)
-    with geo.abrir(ruta) as db:
-        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.PAUSADA, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.PAUSADA, actor=FACILITADORA, ahora=nucleo.ahora())
     pausa = _app("paginas/votar.py", participante, votacion=str(abierta.id))
     assert "en pausa" in _textos(pausa)
     sin_acceso = _app("paginas/votaciones.py", participante)
@@ -143,7 +143,7 @@ def test_facilitacion_crea_abre_digita_papel_y_cierra(base):
     assert app.multiselect(key="vot_propuestas").value == codigos
     app.button(key="vot_crear").click().run()
     assert "Votación creada" in _textos(app)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         creada = votacion.listar(db, propuestas_servicios.proceso_actual(db).id)[0]
     assert creada.max_opciones == 3 and creada.lugar == "Local comunal de Caraz"
     app.button(key=f"vot_abierta_{creada.id}").click().run()
@@ -166,18 +166,18 @@ def test_facilitacion_crea_abre_digita_papel_y_cierra(base):
 
 def test_resultados_publicos_al_cerrar_con_barra_tabla_y_comparacion(base):
     ruta, codigos = base
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", ["<img src=x onerror=alert(1)> Canal", codigos[1]])
     abierta = _abierta(ruta, techo_centimos=60_000_000, regla="greedy")
     papeletas = [(codigos[0], codigos[1])] * 3 + [(codigos[4], codigos[5])] * 2
     actores = [_participante(ruta, f"Votante número {i}", "021201" if i < 3 else "021205") for i in range(5)]
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         for actor, papeleta in zip(actores, papeletas):
-            votacion.emitir(db, abierta.id, Papeleta(papeleta), actor=actor, ahora=geo.ahora())
+            votacion.emitir(db, abierta.id, Papeleta(papeleta), actor=actor, ahora=nucleo.ahora())
     antes = _app("paginas/resultados.py", votacion=str(abierta.id))
     assert "Los resultados se publican al cerrar" in _textos(antes)
-    with geo.abrir(ruta) as db:
-        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
     app = _app("paginas/resultados.py", votacion=str(abierta.id))
     textos = _textos(app)
     assert "papeletas: 5 (5 por celular)" in textos
@@ -202,8 +202,8 @@ def test_resultados_de_una_votacion_abierta_sin_revelar_no_muestran_conteos_y_di
     ruta, codigos = base
     abierta = _abierta(ruta, techo_centimos=60_000_000, regla="greedy")
     votante = _participante(ruta, "Votante con celular")
-    with geo.abrir(ruta) as db:
-        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[1])), actor=votante, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[1])), actor=votante, ahora=nucleo.ahora())
     app = _app("paginas/resultados.py", votante if quien == "participante" else None, votacion=str(abierta.id))
     textos = _textos(app)
     assert "Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre); ahora está " \
@@ -218,11 +218,11 @@ def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(ba
     como unida en el proyector."""
     ruta, codigos = base
     abierta = _abierta(ruta)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         _, codigo = participantes.registrar_participante(db, proceso.id, {"nombre": "Rosa Huamán", "tipo": "joven",
                                                                           "ubigeo": "021201", "consentimiento": True},
-                                                         actor=FACILITADORA, ahora=geo.ahora())
+                                                         actor=FACILITADORA, ahora=nucleo.ahora())
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
     app.query_params["taller"] = str(abierta.id)
     app.run()
@@ -237,12 +237,12 @@ def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(ba
     assert not app.exception, app.exception
     assert "Bienvenida o bienvenido" in _textos(app)
     assert app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}") is not None
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert votacion.en_vivo(db, abierta.id)["unidos"] == 1
     app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").check().run()
     app.button(key="votar_emitir").click().run()
     assert "Recibo:" in _textos(app)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert votacion.en_vivo(db, abierta.id)["papeletas"] == 1
 
 
@@ -250,10 +250,10 @@ def test_proyector_publico_muestra_qr_contadores_y_solo_revela_lo_publico(base):
     ruta, codigos = base
     abierta = _abierta(ruta, techo_centimos=60_000_000)
     rosa = _participante(ruta)
-    with geo.abrir(ruta) as db:
-        votacion.unirse(db, abierta.id, actor=rosa, ahora=geo.ahora())
-        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[2])), actor=rosa, ahora=geo.ahora())
-        votacion.iniciar_cuenta(db, abierta.id, 5, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.unirse(db, abierta.id, actor=rosa, ahora=nucleo.ahora())
+        votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[2])), actor=rosa, ahora=nucleo.ahora())
+        votacion.iniciar_cuenta(db, abierta.id, 5, actor=FACILITADORA, ahora=nucleo.ahora())
     app = _app("paginas/proyector.py", taller=str(abierta.id))
     contenido = " ".join(h.proto.body for h in app.get("html"))
     assert "personas unidas" in contenido and '<b>1</b>papeletas' in contenido
@@ -262,8 +262,8 @@ def test_proyector_publico_muestra_qr_contadores_y_solo_revela_lo_publico(base):
     assert 'alt="Papeletas por distrito de quien votó"' in contenido  # el mapa SVG
     assert "class=\"pz-ranking\"" not in contenido  # los resultados no se revelaron
     assert not app.sidebar.children or not list(app.sidebar)  # sin menú lateral
-    with geo.abrir(ruta) as db:
-        votacion.mostrar_resultados(db, abierta.id, True, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.mostrar_resultados(db, abierta.id, True, actor=FACILITADORA, ahora=nucleo.ahora())
     app.run()
     contenido = " ".join(h.proto.body for h in app.get("html"))
     assert "Resultados en vivo (parciales)" in contenido and "class=\"pz-ranking\"" in contenido
@@ -277,7 +277,7 @@ def test_consola_de_la_facilitacion(base):
     assert "Taller en vivo" in [t.value for t in app.title]
     assert app.metric[0].label == "Personas unidas"
     app.button(key="consola_cuenta_iniciar").click().run()
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert votacion.obtener(db, abierta.id).cuenta_hasta is not None
     app.text_input(key="consola_nombre").input("Pedro Sánchez")
     app.selectbox(key="consola_tipo").set_value("ciudadano")
@@ -291,7 +291,7 @@ def test_consola_de_la_facilitacion(base):
     assert not app.exception, app.exception
     codigo = app.code[0].value
     assert re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", codigo)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         resumen = votacion.asistencia_del_taller(db, abierta.id, actor=FACILITADORA)
     assert resumen["personas"] == 1 and "Caraz" in resumen["por_distrito"]
     participante = _app("paginas/consola.py", _participante(ruta, "Otra Persona"))
@@ -310,7 +310,7 @@ def test_consola_anota_acuerdos_y_da_el_acta(base):
     app.text_input(key="consola_acuerdo_plazo").input("marzo de 2027")
     next(b for b in app.button if b.label == "Anotar el acuerdo").click().run()
     assert not app.exception, app.exception
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert [a["plazo"] for a in votacion.acuerdos(db, abierta.id)] == ["marzo de 2027"]
     assert "Incluir la obra de riego en el PDLC" in _textos(app)
     assert [b.label for b in app.get("download_button")] == ["Descargar el acta (PDF)"]
@@ -329,5 +329,5 @@ def test_lo_marcado_sin_emitir_sobrevive_a_recargar_la_pagina(base):
     assert marcadas == [codigos[1], codigos[4]]
     otra = _app("paginas/votar.py", _participante(ruta, "Juan Pérez"), votacion=str(abierta.id))
     assert not any(otra.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos)  # cada quien lo suyo
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert almacen.vigentes(db, abierta.id) == []  # marcar no es votar

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from geo.acceso import PUBLICO, Actor, Rol, SinPermiso
-from geo.db import listar_eventos
-from propuestas import deliberacion, participantes
-from propuestas.modelo import DatosInvalidos, NoEncontrada
+from identidad import participantes
+from identidad.acceso import PUBLICO, Actor, Rol, SinPermiso
+from nucleo.db import listar_eventos
+from nucleo.errores import DatosInvalidos, NoEncontrada
+from propuestas import deliberacion
 from tests.conftest import ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, registrar_propuesta
 
 ROSA = {"nombre": "Rosa Huamán", "tipo": "organizacion", "organizacion": "Comité de regantes", "ubigeo": "021201",

@@ -8,14 +8,13 @@ import subprocess
 
 import pytest
 
-import geo
+import nucleo
 from geo import servicios as territorio
 from geo.dibujo import ESCALA, SIN_DATOS
-from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables
 from tests.test_navegador_proyector import COSTOS, _votan
-from votacion import acta
+from votacion import acta, exportar
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -29,7 +28,7 @@ def cerrada(tmp_path_factory):
     if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
         pytest.skip("falta poppler-utils (pdftotext, pdftoppm)")
     ruta = tmp_path_factory.mktemp("mapa") / "plataforma.db"
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         votacion.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
@@ -41,22 +40,22 @@ def cerrada(tmp_path_factory):
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy",
                                                                      techo_centimos=85_000_000),
-                                         codigos, actor=FACILITADORA, ahora=geo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=geo.ahora())
+                                         codigos, actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
     _votan(ruta, creada.id, codigos, 12, semilla=30)
-    with geo.abrir(ruta) as db:
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=geo.ahora())
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
     return ruta, creada.id, proceso.id
 
 
 def _informe(ruta, votacion_id, proceso_id) -> bytes:
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         lista = exportar.lista_priorizada(db, proceso_id, votacion_id=votacion_id, actor=FACILITADORA)
         return exportar.a_pdf(lista, territorio.cargar_territorio(db))
 
 
 def _acta(ruta, votacion_id, proceso_id) -> bytes:
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         return acta.acta_pdf(db, votacion_id, actor=FACILITADORA)
 
 

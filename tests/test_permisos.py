@@ -7,11 +7,10 @@ import ast
 
 import pytest
 
-from geo.acceso import PUBLICO, SinPermiso
-from propuestas import exportar
+from identidad.acceso import PUBLICO, SinPermiso
 from tests.conftest import FACILITADORA, RAIZ
 from tests.test_votacion_servicios import AHORA_VOTO, _votar_muchos, crear, participante
-from votacion import acta
+from votacion import acta, exportar
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 

@@ -6,9 +6,11 @@ import sys
 import pytest
 
 import geo
-from geo.acceso import PUBLICO
+import nucleo
+from identidad.acceso import PUBLICO
+from nucleo.errores import DatosInvalidos
 from propuestas import demo, servicios
-from propuestas.modelo import DatosInvalidos, Proceso
+from propuestas.modelo import Proceso
 from tests.conftest import ADMIN, AHORA, CENTROS, LIMITES, RAIZ, filas
 
 
@@ -30,7 +32,7 @@ def test_misma_semilla_mismos_datos(db_con_territorio, tmp_path):
     servicios.preparar(db_con_territorio)
     demo.crear_demo(db_con_territorio, cantidad=20, semilla=9, ahora=AHORA)
     primera = [(p["titulo"], p["lat"]) for p in servicios.buscar(db_con_territorio, 1)]
-    otra = geo.abrir(tmp_path / "otra.db")
+    otra = nucleo.abrir(tmp_path / "otra.db")
     servicios.preparar(otra)
     for archivo in (LIMITES, CENTROS):
         geo.servicios.importar(otra, archivo, actor=ADMIN, ahora=AHORA)
@@ -64,7 +66,7 @@ def test_linea_de_comandos_demo(tmp_path):
     resultado = subprocess.run(orden, cwd=RAIZ, capture_output=True, text=True, timeout=120)
     assert resultado.returncode == 0, resultado.stderr
     assert resultado.stdout.startswith("40 propuestas de demostración")
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         assert filas(db, "propuestas") == 40
     sin_territorio = subprocess.run([*orden[:5], str(tmp_path / "vacia.db")], cwd=RAIZ, capture_output=True,
                                     text=True, timeout=120)

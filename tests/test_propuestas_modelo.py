@@ -3,11 +3,26 @@ import datetime as dt
 
 import pytest
 
-from geo.acceso import Accion
-from propuestas.modelo import (CRITERIOS_POR_DEFECTO, TRANSICIONES, DatosInvalidos, Estado, Fase,
-                               PeriodoFase, Proceso, ProcesoInvalido, PropuestaInvalida, TransicionNoPermitida,
-                               puntaje_ponderado, similitud, soles_a_centimos, sugerir_puntaje_brecha,
-                               validar_formulario, validar_proceso, validar_transicion)
+from identidad.acceso import Accion
+from nucleo.errores import DatosInvalidos
+from nucleo.formato import soles_a_centimos
+from propuestas.modelo import (
+    CRITERIOS_POR_DEFECTO,
+    TRANSICIONES,
+    Estado,
+    Fase,
+    PeriodoFase,
+    Proceso,
+    ProcesoInvalido,
+    PropuestaInvalida,
+    TransicionNoPermitida,
+    puntaje_ponderado,
+    similitud,
+    sugerir_puntaje_brecha,
+    validar_formulario,
+    validar_proceso,
+    validar_transicion,
+)
 from propuestas.servicios import proceso_sugerido
 from tests.conftest import DATOS_JOVEN
 
@@ -167,7 +182,7 @@ def test_similitud_ignora_tildes_y_palabras_vacias():
 @pytest.mark.parametrize("centimos, texto", [(None, ""), (0, ""), (80_000, "S/ 800"), (35_000_000, "S/ 350 mil"),
                                              (120_000_000, "S/ 1.2 M")])
 def test_soles_cortos_para_los_mapas(centimos, texto):
-    from propuestas.modelo import formatear_soles_corto
+    from nucleo.formato import formatear_soles_corto
 
     assert formatear_soles_corto(centimos) == texto
 
@@ -197,7 +212,7 @@ def test_campos_de_una_linea_quedan_en_una_linea(salto):
 def test_nombre_de_participante_y_de_proceso_en_una_linea():
     import dataclasses
 
-    from propuestas import participantes
+    from identidad import participantes
 
     limpio = participantes.validar_participante({"nombre": "Rosa\u2028Huamán\r\nTorres", "tipo": "organizacion",
                                                  "organizacion": "Junta\nvecinal", "consentimiento": True})

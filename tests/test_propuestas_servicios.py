@@ -3,16 +3,24 @@ import datetime as dt
 import io
 
 import pytest
-
-from geo.acceso import PUBLICO, SinPermiso
 from PIL import Image
 
-from geo.db import listar_eventos
+from identidad.acceso import PUBLICO, SinPermiso
+from nucleo.db import listar_eventos
+from nucleo.errores import DatosInvalidos, NoEncontrada
 from propuestas import servicios
-from propuestas.modelo import (AccionFueraDeFase, DatosInvalidos, Estado, NoEncontrada, PropuestaInvalida,
-                               TransicionNoPermitida)
-from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, FACILITADORA, HOY_EVALUACION, HOY_REGISTRO,
-                            filas, registrar_propuesta)
+from propuestas.modelo import AccionFueraDeFase, Estado, PropuestaInvalida, TransicionNoPermitida
+from tests.conftest import (
+    ADMIN,
+    AHORA,
+    DATOS_JOVEN,
+    EVALUADORA,
+    FACILITADORA,
+    HOY_EVALUACION,
+    HOY_REGISTRO,
+    filas,
+    registrar_propuesta,
+)
 
 TABLAS = ("propuestas", "transiciones", "evaluaciones", "fotos", "eventos")
 

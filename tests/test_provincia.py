@@ -5,11 +5,11 @@ import subprocess
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
+import nucleo
 from geo import servicios as territorio
-from propuestas import exportar
 from propuestas import servicios as propuestas_servicios
 from tests.conftest import ADMIN, AHORA, ANCASH, LIMITES, RAIZ
+from votacion import exportar
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def huaraz(tmp_path, monkeypatch):
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.setenv("PLATAFORMA_PROVINCIA", "0201")
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         propuestas_servicios.preparar(db)
         territorio.importar(db, ANCASH, provincia="0201", actor=ADMIN, ahora=AHORA)
         propuestas_servicios.crear_proceso(db, propuestas_servicios.proceso_sugerido("0201", AHORA.date()),
@@ -52,7 +52,7 @@ def test_sin_territorio_la_portada_no_inventa_una_provincia(tmp_path, monkeypatc
 def test_el_informe_pdf_lo_firma_la_mesa_de_la_provincia_importada(huaraz, tmp_path):
     if not shutil.which("pdfinfo"):
         pytest.skip("falta poppler-utils (pdfinfo)")
-    with geo.abrir(huaraz) as db:
+    with nucleo.abrir(huaraz) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         pdf = exportar.a_pdf(exportar.lista_priorizada(db, proceso.id, actor=ADMIN), territorio.cargar_territorio(db))
     archivo = tmp_path / "informe.pdf"

@@ -1,4 +1,4 @@
-"""Respaldar y restaurar: un solo caso de uso para cada verbo (`geo.respaldo`), con permiso y evento, que usan
+"""Respaldar y restaurar: un solo caso de uso para cada verbo (`identidad.respaldo`), con permiso y evento, que usan
 la página «Respaldo» (AppTest) y `python -m geo respaldar|restaurar`: las dos puertas dejan el mismo evento."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
-from geo import respaldo
-from geo.acceso import LINEA_DE_COMANDOS, SinPermiso
-from geo.db import listar_eventos
+import nucleo
+from identidad import respaldo
+from identidad.acceso import LINEA_DE_COMANDOS, SinPermiso
+from nucleo.db import listar_eventos
 from tests.conftest import ADMIN, AHORA, FACILITADORA, RAIZ, abrir_sesion, filas
 from votacion import servicios as votacion
 
@@ -21,14 +21,14 @@ POR_LA_LINEA = LINEA_DE_COMANDOS.etiqueta
 
 @pytest.fixture
 def base(base_app):
-    with geo.abrir(base_app) as db:
+    with nucleo.abrir(base_app) as db:
         votacion.preparar(db)
     return base_app
 
 
 def _pagina():
     app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
-    app.session_state["sesion_token"] = abrir_sesion(geo.ruta_configurada(), ADMIN)
+    app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), ADMIN)
     app.run()
     app.switch_page("paginas/respaldo.py").run()
     assert not app.exception, app.exception
@@ -43,7 +43,7 @@ def _linea(ruta, *argumentos):
 
 
 def _eventos(ruta, accion):
-    with geo.abrir(ruta) as db:
+    with nucleo.abrir(ruta) as db:
         return [e for e in listar_eventos(db, objeto_tipo="base") if e["accion"] == accion]
 
 
@@ -67,8 +67,8 @@ def test_respaldar_por_la_pagina_y_por_la_linea_de_comandos_deja_el_mismo_evento
 
 def test_restaurar_por_la_pagina_y_por_la_linea_de_comandos_deja_el_mismo_evento(base, tmp_path):
     """Antes la página anotaba «restaurar_respaldo» y `python -m geo restaurar` no anotaba nada."""
-    with geo.abrir(base) as db:
-        copia = geo.db.respaldar(db, tmp_path / "copia.db")
+    with nucleo.abrir(base) as db:
+        copia = nucleo.db.respaldar(db, tmp_path / "copia.db")
     app = _pagina()
     app.file_uploader(key="respaldo_archivo").set_value(("copia.db", copia.read_bytes(), "application/vnd.sqlite3"))
     app.run()
@@ -90,8 +90,8 @@ def test_restaurar_por_la_pagina_y_por_la_linea_de_comandos_deja_el_mismo_evento
 
 @pytest.mark.parametrize("verbo", ["respaldar", "restaurar"])
 def test_sin_el_permiso_de_respaldar_no_se_copia_ni_se_restaura_nada(base, tmp_path, verbo):
-    with geo.abrir(base) as db:
-        copia = geo.db.respaldar(db, tmp_path / "copia.db")
+    with nucleo.abrir(base) as db:
+        copia = nucleo.db.respaldar(db, tmp_path / "copia.db")
         antes = filas(db, "eventos")
         with pytest.raises(SinPermiso, match="respaldar o restaurar la base"):
             if verbo == "respaldar":
@@ -103,12 +103,12 @@ def test_sin_el_permiso_de_respaldar_no_se_copia_ni_se_restaura_nada(base, tmp_p
 
 
 def test_un_respaldo_ajeno_no_se_restaura_ni_deja_evento(base, tmp_path):
-    """El caso de uso revisa el esquema exacto antes de tocar nada (`geo.db.revisar_respaldo`), como antes."""
+    """El caso de uso revisa el esquema exacto antes de tocar nada (`nucleo.db.revisar_respaldo`), como antes."""
     ajeno = tmp_path / "ajeno.db"
     ajeno.write_bytes(b"no soy una base")
-    with geo.abrir(base) as db:
+    with nucleo.abrir(base) as db:
         antes = filas(db, "eventos")
-        with pytest.raises(geo.ErrorAlmacen, match="No se restauró nada"):
+        with pytest.raises(nucleo.ErrorAlmacen, match="No se restauró nada"):
             respaldo.restaurar(db, ajeno, migraciones=votacion.MIGRACIONES, actor=ADMIN, ahora=AHORA)
         assert filas(db, "eventos") == antes
     assert not (base.parent / "respaldos").exists()

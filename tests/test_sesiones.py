@@ -5,17 +5,26 @@ import json
 
 import pytest
 
-from geo import cuentas, sesiones
+import nucleo
 from geo import servicios as territorio
-from geo.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
-from geo.db import listar_eventos
-from geo.sesiones import SesionTerminada
-from propuestas import participantes
-from propuestas.deliberacion import servicios as deliberacion
+from identidad import cuentas, participantes, sesiones
+from identidad.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
+from identidad.sesiones import SesionTerminada
+from nucleo.db import listar_eventos
 from propuestas import servicios as propuestas_servicios
+from propuestas.deliberacion import servicios as deliberacion
 from propuestas.modelo import Estado
-from tests.conftest import (ADMIN, AHORA, DATOS_JOVEN, HOY_PRIORIZACION, HOY_REGISTRO, LIMITES, RAIZ, filas,
-                            registrar_propuesta)
+from tests.conftest import (
+    ADMIN,
+    AHORA,
+    DATOS_JOVEN,
+    HOY_PRIORIZACION,
+    HOY_REGISTRO,
+    LIMITES,
+    RAIZ,
+    filas,
+    registrar_propuesta,
+)
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta
 
@@ -254,15 +263,14 @@ def _textos(app):
 
 def test_la_cuenta_nueva_va_a_cambiar_su_contrasena_antes_de_cualquier_pagina(base_con_proceso):
     """Antes: «la persona la cambia al entrar», pero nada la hacía cambiarla."""
-    import geo
-    with geo.abrir(base_con_proceso) as db:
+    with nucleo.abrir(base_con_proceso) as db:
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)
-        ana = cuentas.iniciar_sesion(db, usuario="ana", contrasena=CLAVE, origen="local", ahora=geo.ahora()).actor
+        ana = cuentas.iniciar_sesion(db, usuario="ana", contrasena=CLAVE, origen="local", ahora=nucleo.ahora()).actor
         cuentas.crear_cuenta(db, usuario="fito", nombre="Adolfo Vega", rol=Rol.FACILITADOR,
-                             contrasena="clave inicial larga", actor=ana, ahora=geo.ahora())
+                             contrasena="clave inicial larga", actor=ana, ahora=nucleo.ahora())
         fito = cuentas.iniciar_sesion(db, usuario="fito", contrasena="clave inicial larga", origen="local",
-                                      ahora=geo.ahora())
+                                      ahora=nucleo.ahora())
     app = _app("paginas/participantes.py", fito.token)
     assert [t.value for t in app.title] == ["Entrar"] and "Cámbiela antes de seguir" in _textos(app)
     app.switch_page("paginas/entrar.py").run()  # como el navegador, que ya quedó en /entrar
@@ -280,7 +288,6 @@ def test_la_cuenta_nueva_va_a_cambiar_su_contrasena_antes_de_cualquier_pagina(ba
 
 def test_emitir_un_codigo_nuevo_no_borra_de_la_pagina_las_tarjetas_sin_imprimir(base_con_proceso):
     """Antes: «Emitir código nuevo» reemplazaba la lista de tarjetas recién emitidas (que se mostraban una vez)."""
-    import geo
     from tests.conftest import FACILITADORA, abrir_sesion
     app = _app("paginas/participantes.py", abrir_sesion(base_con_proceso, FACILITADORA))
     for nombre in ("Rosa Huamán", "Juan Pérez"):
@@ -290,25 +297,24 @@ def test_emitir_un_codigo_nuevo_no_borra_de_la_pagina_las_tarjetas_sin_imprimir(
         app.button(key="FormSubmitter:participantes_nuevo-Registrar y emitir código").click().run()
     assert [f for f in app.dataframe[0].value["Participante"]] == ["Rosa Huamán", "Juan Pérez"]
     codigos = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
-    with geo.abrir(base_con_proceso) as db:
+    with nucleo.abrir(base_con_proceso) as db:
         (rosa,) = db.execute("SELECT id FROM participantes WHERE nombre = 'Rosa Huamán'").fetchone()
     app.selectbox(key="participantes_elegido").set_value(rosa).run()  # Rosa perdió su tarjeta
     app.button(key="participantes_reemitir").click().run()
     pendientes = dict(zip(app.dataframe[0].value["Participante"], app.dataframe[0].value["Código"]))
     assert pendientes["Juan Pérez"] == codigos["Juan Pérez"] and pendientes["Rosa Huamán"] != codigos["Rosa Huamán"]
-    with geo.abrir(base_con_proceso) as db:
-        assert participantes.entrar_con_codigo(db, codigos["Juan Pérez"], origen="local", ahora=geo.ahora())
+    with nucleo.abrir(base_con_proceso) as db:
+        assert participantes.entrar_con_codigo(db, codigos["Juan Pérez"], origen="local", ahora=nucleo.ahora())
         assert participantes.tarjetas_sin_usar(db, 1, actor=FACILITADORA) == [("Rosa Huamán", pendientes["Rosa Huamán"])]
     assert "Reimprimir tarjetas sin usar" in " ".join(e.label for e in app.expander)
 
 
 def test_sin_ip_cada_pestana_no_es_un_origen_nuevo(base_con_proceso):
     """Antes: sin IP (esta computadora, o un proxy), cada websocket nuevo era otro origen: los límites no servían."""
-    import geo
     for _ in range(3):
         app = _app("paginas/entrar.py")
         app.text_input(key="entrar_codigo_texto").input("AAAAA-AAAAA")
         app.button(key="FormSubmitter:entrar_codigo-Entrar con mi código").click().run()
         assert "no es válido" in _textos(app)
-    with geo.abrir(base_con_proceso) as db:
+    with nucleo.abrir(base_con_proceso) as db:
         assert db.execute("SELECT DISTINCT origen FROM intentos_acceso").fetchall() == [("local",)]

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from geo.acceso import PUBLICO, SinPermiso
-from geo.db import listar_eventos
-from propuestas import participantes
-from propuestas.modelo import DatosInvalidos
+from identidad import participantes
+from identidad.acceso import PUBLICO, SinPermiso
+from nucleo.db import listar_eventos
+from nucleo.errores import DatosInvalidos
 from tests.conftest import FACILITADORA, filas
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
 from votacion import servicios as votacion

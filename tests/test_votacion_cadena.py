@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-import geo
-from geo.acceso import PUBLICO
+import nucleo
+from identidad.acceso import PUBLICO
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables, filas
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
 from votacion import almacen, pabulib
@@ -157,7 +157,7 @@ def test_ningun_sello_coincide_si_la_base_viene_de_otra_instalacion(db_viables, 
     ruta = tmp_path / "otra.db"
     with sqlite3.connect(ruta) as copia:
         db.conn.backup(copia)
-    with geo.abrir(ruta) as otra:  # otro archivo «.secreto»: otra clave
+    with nucleo.abrir(ruta) as otra:  # otro archivo «.secreto»: otra clave
         problemas = votacion.verificar_cadena(otra, abierta.id)
     assert problemas == ["Ningún sello de la cadena corresponde a la clave de esta instalación: la cadena se "
                          "reescribió sin la clave, o la base viene de otra instalación sin su archivo «.secreto»."]
@@ -177,7 +177,7 @@ def test_el_cierre_anota_el_ancla_y_congela_el_pb(db_viables):
     assert hashlib.sha256(pb.encode()).hexdigest() == cierre["huella_pb"]
     meta = pabulib.leer_texto(pb).meta
     assert (meta["cadena_cabeza"], meta["cadena_eslabones"]) == (huellas[-1], "8")
-    evento = next(e for e in geo.db.listar_eventos(db, objeto_tipo="votacion") if e["accion"] == "votacion_cerrada")
+    evento = next(e for e in nucleo.db.listar_eventos(db, objeto_tipo="votacion") if e["accion"] == "votacion_cerrada")
     assert evento["despues"]["cabeza"] == huellas[-1] and evento["despues"]["eslabones"] == 8
     for sentencia in ("UPDATE cierres SET cabeza = 'x'", "DELETE FROM cierres"):
         with pytest.raises(sqlite3.IntegrityError):
@@ -265,7 +265,7 @@ def test_una_base_de_main_sigue_dando_el_mismo_resultado(tmp_path):
     ruta = tmp_path / "plataforma.db"
     shutil.copy(MUESTRA / "base_de_main.db", ruta)
     esperado = json.loads((MUESTRA / "base_de_main.json").read_text(encoding="utf-8"))
-    db = geo.abrir(ruta)
+    db = nucleo.abrir(ruta)
     votaciones = [dict(f) for f in db.query("SELECT * FROM votaciones ORDER BY id")]
     votacion.preparar(db)
     # la tabla votaciones se reconstruyó (el CHECK del estado acepta «conteo») con las mismas filas y su trigger
@@ -316,11 +316,11 @@ def test_un_respaldo_con_el_esquema_alterado_no_se_restaura(tmp_path, _plantilla
     """(d) Un trigger plantado en un respaldo (que anula en silencio las papeletas nuevas de una propuesta) pasaba la
     revisión y se restauraba con salida 0: ahora se rechaza con mensaje claro, salida 1 y la base viva intacta."""
     vivo = copiar_viables(_plantilla_viables, tmp_path / "vivo.db")
-    with geo.abrir(vivo) as db:
+    with nucleo.abrir(vivo) as db:
         abierta = crear(db)
         votacion.emitir(db, abierta.id, Papeleta((_plantilla_viables[1][0],)), actor=participante(db),
                         ahora=AHORA_VOTO)
-        geo.db.respaldar(db, tmp_path / "respaldo.db")
+        nucleo.db.respaldar(db, tmp_path / "respaldo.db")
         antes = (_esquema(db), filas(db, "papeletas"), filas(db, "eventos"))
     sentencia, mensaje = PLANTADOS[plantado]
     with sqlite3.connect(tmp_path / "respaldo.db") as respaldo:
@@ -329,7 +329,7 @@ def test_un_respaldo_con_el_esquema_alterado_no_se_restaura(tmp_path, _plantilla
                              str(tmp_path / "respaldo.db")], capture_output=True, text=True, cwd=RAIZ, timeout=120)
     assert salida.returncode == 1
     assert "No se restauró nada" in salida.stderr and mensaje in salida.stderr, salida.stderr
-    with geo.abrir(vivo) as db:
+    with nucleo.abrir(vivo) as db:
         assert (_esquema(db), filas(db, "papeletas"), filas(db, "eventos")) == antes
     assert not (tmp_path / "respaldos").exists()  # ni siquiera la copia previa
 
@@ -338,10 +338,10 @@ def test_un_respaldo_de_una_version_anterior_se_acepta_y_migra(tmp_path):
     """El esquema de referencia es el de las migraciones que el respaldo dice tener, no el de hoy."""
     respaldo = tmp_path / "de_main.db"
     shutil.copy(MUESTRA / "base_de_main.db", respaldo)
-    assert geo.db.revisar_respaldo(respaldo, votacion.MIGRACIONES) == []
-    vivo = geo.abrir(tmp_path / "vivo.db")
+    assert nucleo.db.revisar_respaldo(respaldo, votacion.MIGRACIONES) == []
+    vivo = nucleo.abrir(tmp_path / "vivo.db")
     votacion.preparar(vivo)
-    geo.db.restaurar(vivo, respaldo, copia_previa=tmp_path / "previa.db", migraciones=votacion.MIGRACIONES)
+    nucleo.db.restaurar(vivo, respaldo, copia_previa=tmp_path / "previa.db", migraciones=votacion.MIGRACIONES)
     votacion.preparar(vivo)
     assert votacion.verificar_cadena(vivo, 1) == [] and filas(vivo, "cierres") == 0
     vivo.close()
@@ -350,5 +350,5 @@ def test_un_respaldo_de_una_version_anterior_se_acepta_y_migra(tmp_path):
 def test_las_migraciones_de_la_plataforma_son_las_que_aplica_preparar(db):
     votacion.preparar(db)
     aplicadas = {f[0] for f in db.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
-    assert [m.name for m in votacion.MIGRACIONES] == ["geo", "propuestas", "deliberacion", "votacion"]
+    assert [m.name for m in votacion.MIGRACIONES] == ["nucleo", "identidad", "geo", "propuestas", "deliberacion", "votacion"]
     assert aplicadas == {m.name for m in votacion.MIGRACIONES}

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from geo.acceso import PUBLICO
-from geo.db import listar_eventos
+from identidad.acceso import PUBLICO
+from nucleo.db import listar_eventos
 from propuestas import deliberacion
 from propuestas.deliberacion.modelo import NoPermitido
 from tests.conftest import FACILITADORA, RAIZ, filas, texto_de_pdf

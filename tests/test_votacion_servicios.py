@@ -13,17 +13,16 @@ import threading
 
 import pytest
 
-import geo
-from geo.acceso import PUBLICO, Actor, Rol, SinPermiso
-from geo.db import listar_eventos
-from propuestas import participantes
+import nucleo
+from identidad import participantes
+from identidad.acceso import PUBLICO, Actor, Rol, SinPermiso
+from nucleo.db import listar_eventos
+from nucleo.formato import formatear_soles
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import formatear_soles
 from tests.conftest import FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, copiar_viables, filas
 from votacion import almacen, ordinales, pabulib, reglas
 from votacion import servicios as votacion
-from votacion.modelo import (EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta, VotacionCerrada,
-                             VotacionInvalida)
+from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta, VotacionCerrada, VotacionInvalida
 
 AHORA_VOTO = HOY_PRIORIZACION
 SEGUNDO = dt.timedelta(seconds=1)
@@ -198,7 +197,7 @@ def test_dos_celulares_al_mismo_tiempo_un_solo_voto(tmp_path, _plantilla_viables
     """Dos conexiones (dos celulares con el mismo código) emiten a la vez: queda una sola papeleta vigente."""
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     codigos = _plantilla_viables[1]
-    db = geo.abrir(ruta)
+    db = nucleo.abrir(ruta)
     abierta = crear(db)
     mismo = participante(db)
     otros = [participante(db, f"Persona número {i}") for i in range(6)]
@@ -207,7 +206,7 @@ def test_dos_celulares_al_mismo_tiempo_un_solo_voto(tmp_path, _plantilla_viables
     errores = []
 
     def votar(actor, papeleta):
-        conexion = geo.abrir(ruta)
+        conexion = nucleo.abrir(ruta)
         try:
             barrera.wait()
             votacion.emitir(conexion, abierta.id, papeleta, actor=actor, ahora=AHORA_VOTO)
@@ -224,7 +223,7 @@ def test_dos_celulares_al_mismo_tiempo_un_solo_voto(tmp_path, _plantilla_viables
     for hilo in hilos:
         hilo.join()
     assert errores == []
-    db = geo.abrir(ruta)
+    db = nucleo.abrir(ruta)
     vigentes = almacen.vigentes(db, abierta.id)
     assert len(vigentes) == 7
     assert sum(1 for v in vigentes if v["votante"] == f"participante:{mismo.participante_id}") == 1
@@ -504,7 +503,7 @@ def test_exportar_desde_la_base_y_recontar_por_linea_de_comandos(tmp_path, _plan
     """`python -m votacion exportar --votacion ID` escribe el .pb; `contar` sobre él da lo mismo que la app."""
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     codigos = _plantilla_viables[1]
-    db = geo.abrir(ruta)
+    db = nucleo.abrir(ruta)
     abierta = crear(db, techo_centimos=60_000_000, regla="equalshares/add1")
     _votar_muchos(db, abierta, codigos)
     esperado = votacion.resultados(db, abierta.id, actor=FACILITADORA).oficial.elegidos

@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from propuestas.__main__ import numero_de_votacion
+import nucleo
+from nucleo.errores import ErrorPlataforma, explicar
+from nucleo.linea import numero_de_votacion
 from votacion import cadena, ordinales, pabulib, preflib, reglas
-
-ERRORES_DE_ENTRADA = (pabulib.ArchivoInvalido, reglas.ReglaDesconocida, ordinales.ReglaNoAplicable,
-                      ordinales.PerfilInvalido)
 
 
 def main(argumentos: list[str] | None = None) -> int:
@@ -32,8 +31,8 @@ def main(argumentos: list[str] | None = None) -> int:
     opciones = analizador.parse_args(argumentos)
     try:
         return opciones.ejecutar(opciones)
-    except ERRORES_DE_ENTRADA as error:
-        print(f"Error: {error}", file=sys.stderr)
+    except ErrorPlataforma as error:
+        print(f"Error: {explicar(error)}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"Error: no se pudo leer {error.filename or getattr(opciones, 'archivo', '')}: {error.strerror}.",
@@ -107,14 +106,13 @@ def _agregar_exportar(ordenes) -> None:
 def _exportar(opciones) -> int:
     import contextlib
 
-    import geo
-    from geo.acceso import LINEA_DE_COMANDOS
-    from propuestas.modelo import NoEncontrada
+    from identidad.acceso import LINEA_DE_COMANDOS
+    from nucleo.errores import NoEncontrada
     from votacion import servicios
     from votacion.modelo import EstadoVotacion
 
     try:
-        with contextlib.closing(geo.abrir(opciones.db)) as db:
+        with contextlib.closing(nucleo.abrir(opciones.db)) as db:
             servicios.preparar(db)
             votacion = servicios.obtener(db, opciones.votacion)
             if opciones.formato == "acta":
@@ -127,9 +125,6 @@ def _exportar(opciones) -> int:
                 texto = servicios.exportar_csv(servicios.resultados(db, votacion.id, actor=LINEA_DE_COMANDOS))
     except NoEncontrada as error:
         print(f"Error: {error} {_votaciones_de_la_base(opciones.db)}", file=sys.stderr)
-        return 1
-    except geo.ErrorAlmacen as error:
-        print(f"Error: {error}", file=sys.stderr)
         return 1
     if votacion.estado != EstadoVotacion.CERRADA:
         print(f"# la votación {votacion.id} está «{votacion.estado.etiqueta.lower()}»: el archivo es parcial.",
@@ -147,11 +142,10 @@ def _votaciones_de_la_base(ruta: str | None) -> str:
     """Las votaciones que sí hay, con su número, para copiar uno."""
     import contextlib
 
-    import geo
     from propuestas import servicios as propuestas_servicios
     from votacion import servicios
 
-    with contextlib.closing(geo.abrir(ruta)) as db:
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
         hay = [f"n.º {v.id} «{v.nombre}» ({p.codigo}, {v.estado.etiqueta.lower()})"
                for p in propuestas_servicios.listar_procesos(db) for v in servicios.listar(db, p.id)]
     return f"Votaciones de esta base: {'; '.join(hay)}." if hay else "Esta base aún no tiene votaciones."

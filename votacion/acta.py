@@ -18,13 +18,13 @@ import json
 
 from sqlite_utils import Database
 
-from geo import cuentas
 from geo import servicios as territorio_servicios
-from geo.acceso import Actor
 from geo.dibujo import texto_sobre
 from geo.pdf import Documento
+from identidad import cuentas
+from identidad.acceso import Actor
+from nucleo.formato import formatear_fecha, formatear_soles, formatear_soles_corto
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import formatear_fecha, formatear_soles, formatear_soles_corto
 from votacion import almacen, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 

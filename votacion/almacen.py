@@ -17,7 +17,7 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-from geo.db import secreto_de_codigos
+from nucleo.db import secreto_de_codigos
 from votacion import cadena
 from votacion.modelo import Elegible, EstadoVotacion, TipoPapeleta, Votacion
 

@@ -11,8 +11,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, formatear_soles, limpiar_linea
+from nucleo.errores import DatosInvalidos, ErrorPlataforma, Problema
+from nucleo.formato import formatear_soles, limpiar_linea
 
 
 class TipoPapeleta(enum.Enum):
@@ -112,7 +112,7 @@ class PapeletaInvalida(DatosInvalidos):
     """La papeleta no se puede emitir así; la persona la corrige y vuelve a intentar."""
 
 
-class VotacionCerrada(Exception):
+class VotacionCerrada(ErrorPlataforma):
     """No se puede votar ahora (en preparación, en pausa, cerrada o fuera de horario); dice por qué."""
 
 

@@ -39,6 +39,7 @@ from itertools import chain
 
 import numpy as np
 
+from nucleo.errores import ErrorPlataforma
 from votacion.pabulib import Eleccion
 from votacion.preflib import EleccionOrdinal
 from votacion.reglas import REGLAS_PB, TOLERANCIA, Empate, ReglaDesconocida, Resultado
@@ -46,11 +47,11 @@ from votacion.reglas import REGLAS_PB, TOLERANCIA, Empate, ReglaDesconocida, Res
 ELEMENTOS_POR_BLOQUE = 4_000_000  # comparaciones por bloque al contar pares (≈ 4 MB de booleanos)
 
 
-class PerfilInvalido(ValueError):
+class PerfilInvalido(ErrorPlataforma, ValueError):
     pass
 
 
-class ReglaNoAplicable(ValueError):
+class ReglaNoAplicable(ErrorPlataforma, ValueError):
     """La regla existe pero no sirve para estos datos (p. ej. Schulze con votos de aprobación)."""
 
 

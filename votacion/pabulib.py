@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nucleo.errores import ErrorPlataforma
+
 TAMANO_MAXIMO = 512 * 1024 * 1024  # un .pb real grande pesa decenas de MB
 LARGO_MAXIMO_CAMPO = 100_000       # caracteres; un voto con miles de proyectos ocupa unos pocos miles
 NUMERO_MAXIMO = 10**15             # costos y presupuestos; más que cualquier presupuesto participativo
@@ -27,7 +29,7 @@ META_NUMERICAS = ("peso_participacion", "peso_tecnico", "min_project_score_thres
 META_ENTERAS = ("max_length", "max_sum_points", "max_points")
 
 
-class ArchivoInvalido(ValueError):
+class ArchivoInvalido(ErrorPlataforma, ValueError):
     """El archivo no sigue el formato; `linea` dice dónde (1 = primera línea)."""
 
     def __init__(self, mensaje: str, linea: int | None = None, archivo: str = ""):

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nucleo.errores import ErrorPlataforma
 from votacion.pabulib import Eleccion
 
 TOLERANCIA = 1e-9  # relativa: dos ρ (o dos puntajes) más cerca que esto son un empate
 
 
-class ReglaDesconocida(ValueError):
+class ReglaDesconocida(ErrorPlataforma, ValueError):
     pass
 
 

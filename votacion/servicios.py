@@ -1,6 +1,6 @@
 """Casos de uso de la votación: organizarla, emitir papeletas (celular y papel), contar y publicar.
 
-Cada escritura es una transacción `BEGIN IMMEDIATE` (vía `geo.db.escritura`) que vuelve a leer el
+Cada escritura es una transacción `BEGIN IMMEDIATE` (vía `nucleo.db.escritura`) que vuelve a leer el
 estado de la votación adentro: cerrar y votar al mismo tiempo no deja pasar un voto tardío, y dos
 celulares con el mismo código no dejan dos papeletas vigentes (cuenta la última de cada persona en la
 cadena; un trigger exige que cada cambio de voto reemplace justo a esa última).
@@ -26,33 +26,52 @@ from sqlite_utils import Database
 
 from geo import almacen as territorio_almacen
 from geo import servicios as territorio_servicios
-from geo import sesiones
-from geo.acceso import Accion, Actor, Permiso, SinPermiso, exigir, puede
-from geo.db import Evento, escritura, lectura, marca, registrar_evento
 from geo.modelo import Problema
+from identidad import almacen as identidad_almacen
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, Permiso, SinPermiso, exigir, puede
+from nucleo import esquema
+from nucleo.db import Evento, escritura, lectura, marca, registrar_evento
+from nucleo.errores import NoEncontrada
+from nucleo.formato import formatear_fecha, formatear_soles
 from propuestas import almacen as propuestas_almacen
 from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion import almacen as deliberacion_almacen
 from propuestas.deliberacion import servicios as deliberacion
 from propuestas.deliberacion.modelo import validar_motivo
 from propuestas.hoja import neutralizar
-from propuestas.deliberacion.servicios import COLUMNAS_POBLACION
-from propuestas.modelo import Estado, NoEncontrada, formatear_fecha, formatear_soles
+from propuestas.modelo import Estado
 from votacion import almacen, cadena, ordinales, pabulib, reglas
-from votacion.modelo import (REGLAS_MES, TRANSICIONES, Canal, Elegible, EstadoVotacion, LineaPapel, Papeleta,
-                             PapeletaInvalida, TipoPapeleta, Votacion, VotacionCerrada, VotacionInvalida,
-                             es_reapertura, leer_papeletas_de_papel, momento_iso, recibo_de, validar_papeleta,
-                             validar_votacion)
+from votacion.modelo import (
+    REGLAS_MES,
+    TRANSICIONES,
+    Canal,
+    Elegible,
+    EstadoVotacion,
+    LineaPapel,
+    Papeleta,
+    PapeletaInvalida,
+    TipoPapeleta,
+    Votacion,
+    VotacionCerrada,
+    VotacionInvalida,
+    es_reapertura,
+    leer_papeletas_de_papel,
+    momento_iso,
+    recibo_de,
+    validar_papeleta,
+    validar_votacion,
+)
 
 ORIGEN_CADENA = cadena.ORIGEN
 # Los conjuntos de migraciones de la plataforma, en el orden en que `preparar` los aplica: con ellos se arma el
 # esquema de referencia contra el que se revisa un respaldo antes de restaurarlo.
-MIGRACIONES = (territorio_almacen.migraciones, propuestas_almacen.migraciones, deliberacion_almacen.migraciones,
+MIGRACIONES = (esquema.migraciones, identidad_almacen.migraciones, territorio_almacen.migraciones, propuestas_almacen.migraciones, deliberacion_almacen.migraciones,
                almacen.migraciones)
 
 
 def preparar(db: Database) -> None:
-    propuestas_servicios.preparar(db)
+    deliberacion.preparar(db)
     almacen.aplicar_migraciones(db)
 
 
@@ -372,7 +391,7 @@ def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor
                            ahora: dt.datetime) -> tuple[int, str]:
     """Registra en el momento a quien llegó sin tarjeta: agente participante del proceso, con su código
     (se muestra una sola vez) y su asistencia al taller, en una sola transacción."""
-    from propuestas import participantes
+    from identidad import participantes
 
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     with sesiones.escritura_de(db, actor, ahora=ahora):
@@ -1108,12 +1127,7 @@ def _equidad_por_distrito(eleccion: pabulib.Eleccion, oficial: reglas.Resultado,
 
 
 def _poblacion(db: Database) -> dict[str, float]:
-    poblacion = {}
-    for ubigeo, fila in territorio_servicios.datos_de_distritos(db).items():
-        valor = next((fila[c] for c in COLUMNAS_POBLACION if isinstance(fila.get(c), (int, float))), None)
-        if valor:
-            poblacion[ubigeo] = float(valor)
-    return poblacion
+    return {ubigeo: float(valor) for ubigeo, valor in territorio_servicios.poblacion_por_distrito(db).items() if valor}
 
 
 # --- publicar -------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import enum
 from dataclasses import dataclass, field
 
 from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, ErrorPropuestas, limpiar
+from nucleo.errores import DatosInvalidos
+from nucleo.formato import limpiar
+from propuestas.modelo import ErrorPropuestas
 
 
 class Postura(enum.Enum):

@@ -12,26 +12,42 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo import sesiones
-from geo.acceso import Accion, Actor, Permiso, Rol, exigir, puede, rol_publico
-from geo.db import Evento, marca, registrar_evento
 from geo.modelo import Problema
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, Permiso, Rol, exigir, puede, rol_publico
+from nucleo.db import Evento, marca, registrar_evento
+from nucleo.errores import DatosInvalidos, NoEncontrada
+from nucleo.formato import formatear_fecha, limpiar
 from propuestas import almacen as almacen_propuestas
 from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion import almacen
-from propuestas.deliberacion.modelo import (LIMITE_REPORTES, LIMITES_PUBLICACION, MOTIVOS_REPORTE, Argumento,
-                                            DemasiadosMensajes, NoPermitido, Postura, contar_posturas, destacados,
-                                            equilibrio, espera_para_publicar, explicar_espera, hay_desacuerdo,
-                                            validar_argumento, validar_motivo, validar_reporte)
-from propuestas.modelo import DatosInvalidos, Estado, NoEncontrada, formatear_fecha, limpiar
+from propuestas.deliberacion.modelo import (
+    LIMITE_REPORTES,
+    LIMITES_PUBLICACION,
+    MOTIVOS_REPORTE,
+    Argumento,
+    DemasiadosMensajes,
+    NoPermitido,
+    Postura,
+    contar_posturas,
+    destacados,
+    equilibrio,
+    espera_para_publicar,
+    explicar_espera,
+    hay_desacuerdo,
+    validar_argumento,
+    validar_motivo,
+    validar_reporte,
+)
+from propuestas.modelo import Estado
 
 ESTADOS_SIN_DEBATE = {Estado.BORRADOR: "es un borrador", Estado.RETIRADA: "fue retirada",
                       Estado.FUSIONADA: "se fusionó con otra"}
-COLUMNAS_POBLACION = ("poblacion_proyectada_2025", "pob_total_2023_minam", "poblacion")
 
 
 def preparar(db: Database) -> None:
-    almacen.aplicar_migraciones(db)
+    """Las migraciones de la plataforma hasta las propuestas, con las de la deliberación."""
+    propuestas_servicios.preparar(db)
 
 
 # --- reglas comunes -------------------------------------------------------------------------
@@ -500,14 +516,11 @@ def resumen(db: Database, proceso_id: int) -> ResumenDeliberacion:
 
 
 def _por_distrito(db: Database, proceso_id: int) -> dict[str, dict]:
-    datos = territorio_servicios.datos_de_distritos(db)
     por_distrito: dict[str, dict] = {}
     for fila in almacen.participacion_por_distrito(db, proceso_id):
         por_distrito.setdefault(fila["ubigeo"] or "", {})[fila["medida"]] = fila["cantidad"]
-    for ubigeo, fila in datos.items():
-        por_distrito.setdefault(ubigeo, {})
-        poblacion = next((fila[c] for c in COLUMNAS_POBLACION if isinstance(fila.get(c), (int, float))), None)
-        por_distrito[ubigeo]["poblacion"] = poblacion
+    for ubigeo, poblacion in territorio_servicios.poblacion_por_distrito(db).items():
+        por_distrito.setdefault(ubigeo, {})["poblacion"] = poblacion
     for valores in por_distrito.values():
         valores.setdefault("participantes", 0)
         valores.setdefault("argumentos", 0)

@@ -1,6 +1,6 @@
 """Cuentas del equipo (administración, facilitación, equipo técnico): contraseñas con argon2 que no sean
 fáciles de adivinar (zxcvbn), esperas crecientes por cuenta *y* origen, límite de intentos por origen, y de
-dónde viene un pedido (`origen_del_pedido`). Las sesiones viven en `geo.sesiones`.
+dónde viene un pedido (`origen_del_pedido`). Las sesiones viven en `identidad.sesiones`.
 
 Nadie puede dejar afuera a otra persona: los fallos se cuentan por (cuenta, origen), así que quien prueba
 contraseñas solo se frena a sí mismo; la dueña entra desde otro equipo o desde el navegador con el que ya
@@ -18,11 +18,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 from zxcvbn import zxcvbn
 
-from geo import sesiones
-from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir
-from geo.db import Evento, escritura, marca, registrar_evento
-from geo.modelo import ErrorGeo, Problema
-from geo.sesiones import Sesion
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, Rol, SinPermiso, exigir
+from identidad.sesiones import Sesion
+from nucleo.db import Evento, escritura, marca, registrar_evento
+from nucleo.errores import ErrorPlataforma, Problema
 
 HASHER = PasswordHasher()
 HASH_FICTICIO = HASHER.hash("contraseña que no abre nada")
@@ -39,12 +39,8 @@ PALABRAS_DEL_LUGAR = ("contraseña", "contrasena", "clave", "password", "huaylas
                       "municipalidad", "presupuesto", "participativo", "taller")
 
 
-class ErrorCuenta(ErrorGeo):
+class ErrorCuenta(ErrorPlataforma):
     """Problema con una cuenta o un ingreso; el texto es para la persona."""
-
-    def __init__(self, mensaje: str, problemas: list[Problema] | None = None):
-        super().__init__(mensaje)
-        self.problemas = problemas or []
 
 
 class DemasiadosIntentos(ErrorCuenta):

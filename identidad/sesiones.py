@@ -8,7 +8,7 @@ cuenta, cambiar su contraseña, revocar o reemitir un código y borrar los datos
 revocan sus sesiones (`revocar_de_cuenta`, `revocar_de_participante`), dentro de la misma transacción.
 
 Los participantes viven en `propuestas` (más arriba en la cadena): esta tabla guarda su número sin clave
-foránea, y quien cambia su estado (propuestas.participantes) revoca sus sesiones.
+foránea, y quien cambia su estado (identidad.participantes) revoca sus sesiones.
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from geo.acceso import Actor, Rol, SinPermiso
-from geo.db import ErrorAlmacen, escritura, marca
+from identidad.acceso import Actor, Rol, SinPermiso
+from nucleo.db import ErrorAlmacen, escritura, marca
 
 DURACION_MAXIMA = dt.timedelta(hours=12)
 INACTIVIDAD_MAXIMA = {"equipo": dt.timedelta(minutes=30), "participante": dt.timedelta(hours=2)}

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from geo import servicios as territorio_servicios
-from geo.acceso import Accion, Actor, exigir
+from identidad.acceso import Accion, Actor, exigir
+from nucleo.errores import NoEncontrada
+from nucleo.formato import formatear_soles, formatear_soles_corto
 from propuestas import hoja, servicios
 from propuestas.hoja import neutralizar
-from propuestas.modelo import (CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE,
-                               NoEncontrada, Proceso, formatear_soles, formatear_soles_corto)
+from propuestas.modelo import CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Proceso
 from votacion import servicios as votacion_servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 

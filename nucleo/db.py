@@ -1,7 +1,7 @@
 """Conexión SQLite, transacciones de escritura y registro de eventos.
 
-`geo` es la base de la cadena de dependencias (geo ← propuestas ← votacion ← paginas),
-así que aquí vive lo que todos los paquetes comparten para guardar datos:
+`nucleo` es el primer piso (nucleo ← identidad ← geo ← propuestas ← votacion ← paginas): aquí vive lo que
+todos los paquetes comparten para guardar datos:
 
 - `abrir(ruta)`: una conexión nueva (WAL, busy timeout, claves foráneas, `synchronous=FULL`). Se abre una por
   cada ejecución de la página; nunca se guarda una conexión entre hilos de Streamlit.
@@ -35,6 +35,9 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from nucleo import esquema as herencia
+from nucleo.errores import ErrorPlataforma
+
 RAIZ = Path(__file__).resolve().parent.parent
 RUTA_POR_DEFECTO = RAIZ / "datos" / "plataforma.db"
 # Cuánto espera una escritura a que termine otra. En un taller de 120 celulares sobre 2 núcleos, quien tiene el
@@ -42,7 +45,7 @@ RUTA_POR_DEFECTO = RAIZ / "datos" / "plataforma.db"
 ESPERA_CANDADO_MS = 15_000
 
 
-class ErrorAlmacen(Exception):
+class ErrorAlmacen(ErrorPlataforma):
     """La base de datos no se pudo abrir o escribir; el mensaje dice por qué en castellano."""
 
 
@@ -343,11 +346,9 @@ def revisar_respaldo(ruta: str | Path, migraciones: Sequence[Migrations]) -> lis
         try:
             integridad = [fila[0] for fila in conexion.execute("PRAGMA integrity_check").fetchall()]
             tablas = {fila[0] for fila in conexion.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            aplicadas: dict[str, list[str]] = {}
-            if "_sqlite_migrations" in tablas:
-                for conjunto, nombre in conexion.execute("SELECT migration_set, name FROM _sqlite_migrations "
-                                                         "ORDER BY rowid"):
-                    aplicadas.setdefault(conjunto, []).append(nombre)
+            anotadas = conexion.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY rowid"
+                                        ).fetchall() if "_sqlite_migrations" in tablas else []
+            aplicadas = herencia.al_dia(anotadas)
             esquema_respaldo = esquema(conexion)
         finally:
             conexion.close()
@@ -425,6 +426,7 @@ def restaurar(db: Database, origen: str | Path, *, copia_previa: str | Path, mig
     finally:
         fuente.close()
     db.conn.execute("PRAGMA journal_mode=WAL")
+    herencia.heredar(db)
 
 
 _SECRETO_EN_MEMORIA = secrets.token_bytes(32)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from nucleo.errores import ErrorPlataforma
+
 
 class Rol(enum.Enum):
     ADMINISTRADOR = "administrador"
@@ -107,7 +109,7 @@ class Actor:
     nombre: str
     cuenta_id: int | None = None
     participante_id: int | None = None
-    sesion_id: int | None = None  # la sesión del navegador (geo.sesiones); None en la línea de comandos
+    sesion_id: int | None = None  # la sesión del navegador (identidad.sesiones); None en la línea de comandos
 
     @property
     def etiqueta(self) -> str:
@@ -136,7 +138,7 @@ LINEA_DE_COMANDOS = Actor(Rol.ADMINISTRADOR, "línea de comandos")
 SISTEMA = Actor(Rol.ADMINISTRADOR, "sistema")
 
 
-class SinPermiso(Exception):
+class SinPermiso(ErrorPlataforma):
     """El actor no puede hacer esa acción; el texto dice por qué."""
 
 

@@ -1,5 +1,5 @@
 """Agentes participantes de un proceso: registro con consentimiento (Ley 29733), códigos de acceso,
-ingreso con código (abre una sesión en el servidor, `geo.sesiones`), corregir sus datos (con motivo), y exportar
+ingreso con código (abre una sesión en el servidor, `identidad.sesiones`), corregir sus datos (con motivo), y exportar
 o borrar sus datos personales.
 
 Los códigos tienen 10 caracteres de un alfabeto sin caracteres ambiguos (31 símbolos: 31¹⁰ ≈ 8,2 × 10¹⁴,
@@ -24,13 +24,13 @@ import secrets
 
 from sqlite_utils import Database
 
-from geo import sesiones
-from geo.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
-from geo.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
-from geo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
-from geo.sesiones import Sesion
-from geo.modelo import Problema
-from propuestas.modelo import DatosInvalidos, NoEncontrada, limpiar, limpiar_linea
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, Rol, SinPermiso, exigir, puede
+from identidad.cuentas import ErrorCuenta, anotar_intento, limitar_intentos
+from identidad.sesiones import Sesion
+from nucleo.db import Evento, escritura, marca, registrar_evento, secreto_de_codigos
+from nucleo.errores import DatosInvalidos, NoEncontrada, Problema
+from nucleo.formato import limpiar, limpiar_linea
 
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10

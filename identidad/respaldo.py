@@ -3,7 +3,7 @@
 
 Los dos piden el permiso de respaldar (`Accion.RESPALDAR`) y registran su evento (`descargar_respaldo`,
 `restaurar_respaldo`). Restaurar revisa antes el archivo contra el esquema exacto que crean sus migraciones
-(`geo.db.revisar_respaldo`): si algo no cuadra, no toca nada, ni guarda la copia previa. Las migraciones de la
+(`nucleo.db.revisar_respaldo`): si algo no cuadra, no toca nada, ni guarda la copia previa. Las migraciones de la
 plataforma las pasa quien llama (`votacion.servicios.MIGRACIONES`): `geo`, la base de la cadena, no importa los
 paquetes de arriba.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from geo import db as base
-from geo import sesiones
-from geo.acceso import Accion, Actor, exigir
-from geo.db import ErrorAlmacen, Evento, escritura, lectura, registrar_evento
+from identidad import sesiones
+from identidad.acceso import Accion, Actor, exigir
+from nucleo import db as base
+from nucleo.db import ErrorAlmacen, Evento, escritura, lectura, registrar_evento
 
 
 def respaldar(db: Database, destino: str | Path, *, actor: Actor, ahora: dt.datetime) -> Path:
