@@ -100,6 +100,7 @@ def mapa_distritos(territorio: Territorio, *, datos: dict[str, dict] | None = No
     for capa in capas:
         capa.add_to(mapa)
     Controles().add_to(mapa)
+    FocoSinDesplazar().add_to(mapa)
     if indicador:
         Leyenda(etiqueta_indicador(indicador), clases).add_to(mapa)
     folium.TileLayer("OpenStreetMap", name="Calles de OpenStreetMap (requiere internet)", overlay=True,
@@ -230,6 +231,31 @@ class Controles(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "Controles"
+
+
+class FocoSinDesplazar(MacroElement):
+    """Al primer toque, Leaflet enfoca el mapa (para moverlo con el teclado) con `focus()`, y el navegador desplaza la
+    página hasta que el mapa entero se vea. En un celular el mapa no cabe bajo el título: la página se corría entre el
+    dedo y el clic, y el toque caía más abajo en el mapa que donde tocó la persona (fuera de su distrito). Aquí el
+    mapa se enfoca igual, pero sin desplazar nada (`preventScroll`)."""
+
+    _template = jinja2.Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var teclado = {{ this._parent.get_name() }}.keyboard;
+            if (!teclado) return;
+            teclado.disable();  // suelta el `mousedown` original antes de cambiarlo
+            teclado._onMouseDown = function () {
+                if (!this._focused) this._map.getContainer().focus({preventScroll: true});
+            };
+            teclado.enable();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocoSinDesplazar"
 
 
 class Etiquetas(MacroElement):

@@ -6,6 +6,16 @@ from geo import mapa, servicios
 from paginas import comun
 
 CLAVE_ULTIMO_CLIC = "mapa_ultimo_clic"
+CLAVE_FICHA = "ficha_distrito"
+# En un celular la ficha queda debajo del mapa, fuera de la pantalla: tras un toque se la trae a la vista (en una
+# pantalla ancha está al lado del mapa y nada se mueve). `{punto}` hace distinto el guion de cada toque.
+TRAER_LA_FICHA = """<script>/* {punto} */ (function () {{
+    const ficha = document.querySelector(".st-key-{clave}");
+    if (ficha && ficha.getBoundingClientRect().top > window.innerHeight - 80) {{
+        ficha.style.scrollMarginTop = "4.5rem";  // bajo la barra de arriba de Streamlit
+        ficha.scrollIntoView({{behavior: "smooth", block: "start"}});
+    }}
+}})();</script>"""
 OCULTAS = {"distrito", "lat_capital", "lon_capital"}
 
 st.title("Mapa del territorio")
@@ -39,7 +49,7 @@ if es_clic_nuevo:
     elegido = territorio.ubicar(punto)
     st.session_state[comun.CLAVE_DISTRITO_ELEGIDO] = elegido.ubigeo if elegido else None
 
-with derecha:
+with derecha, st.container(key=CLAVE_FICHA):
     nombres = {d.ubigeo: d.nombre for d in territorio.distritos}
     ubigeo = st.selectbox("Distrito", [None, *nombres], key=comun.CLAVE_DISTRITO_ELEGIDO,
                           format_func=lambda u: "— elija o toque el mapa —" if u is None else nombres[u],
@@ -56,5 +66,7 @@ with derecha:
         filas += [{"Dato": mapa.etiqueta_indicador(columna), "Valor": mapa.formatear(valor_dato)}
                   for columna, valor_dato in datos.get(ubigeo, {}).items() if columna not in OCULTAS]
         comun.tabla(filas, vacia="Sin datos de este distrito.")
+if es_clic_nuevo:
+    st.html(TRAER_LA_FICHA.format(punto=punto, clave=CLAVE_FICHA), unsafe_allow_javascript=True)
 st.caption("Límites: INEI (censales, no legales). Indicadores: INEI, MINAM, PNUD, CEPLAN, MIDIS — "
            "según las columnas del archivo importado.")

@@ -8,6 +8,7 @@ import re
 import pytest
 
 import nucleo
+from geo import servicios as geo_servicios
 from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
@@ -255,6 +256,33 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # al recargar, los nombres también se ven
     _capturar_entera(pagina, "celular_mapa")
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # y tras cambiar el alto de la pantalla
+
+
+def test_en_el_celular_tocar_caraz_en_el_mapa_muestra_su_ficha_a_la_vista(app, celular):
+    """Antes: el mapa no cabe entero bajo el título; al primer toque Leaflet lo enfocaba y la página se corría ~60 px
+    entre el dedo y el clic: el toque caía más abajo, fuera de la provincia, y no salía ninguna ficha. Y la ficha, que
+    en el celular va debajo del mapa, quedaba fuera de la pantalla sin que nada lo dijera."""
+    url, ruta, _, _ = app
+    with nucleo.abrir(ruta) as db:
+        caraz = geo_servicios.cargar_territorio(db).distrito("021201").geometria.representative_point()
+    pagina = celular()
+    pagina.goto(f"{url}/mapa")
+    navegador.esperar_mapa(pagina, etiquetas=10)
+    _listo(pagina)
+    marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)  # el que quedó tras volver a dibujarse
+    frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)
+    mapa = pagina.locator(navegador.IFRAME_MAPA).bounding_box()
+    assert mapa["y"] + mapa["height"] > ALTO, "el mapa cabe entero: esta prueba ya no toca un mapa cortado"
+    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [caraz.y, caraz.x])
+    assert mapa["y"] + y < ALTO  # Caraz se ve: la persona lo toca sin desplazarse
+    marco.locator("#map_div").tap(position={"x": x, "y": y})
+    titulo = pagina.get_by_role("heading", name="Caraz", exact=True)
+    expect(titulo).to_be_in_viewport(ratio=1, timeout=60_000)
+    expect(pagina.get_by_text("Ubigeo 021201")).to_be_in_viewport(timeout=10_000)
+    _listo(pagina)
+    _sin_desplazamiento_lateral(pagina)
+    navegador.capturar(pagina, "celular_mapa_ficha")
 
 
 def test_la_leyenda_de_la_coropleta_no_tapa_el_mapa_del_celular(app, celular):
