@@ -38,6 +38,14 @@ def formatear_momento(momento: str | dt.datetime) -> str:
     return f"{local.day} {MESES[local.month - 1][:3]} {local.year}, {local:%H:%M}"
 
 
+def formatear_fecha_y_hora(momento: str | dt.datetime) -> str:
+    """Una marca `*_en` en hora del Perú, en una frase: «5 de diciembre de 2026 a las 10:00»."""
+    if isinstance(momento, str):
+        momento = dt.datetime.fromisoformat(momento)
+    local = momento.astimezone(HORA_PERU)
+    return f"{formatear_fecha(local.date())} a las {local:%H:%M}"
+
+
 # --- texto y dinero -------------------------------------------------------------------------
 
 def limpiar(texto: str | None) -> str:

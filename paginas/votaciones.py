@@ -21,6 +21,7 @@ from votacion.modelo import (
     REGLAS_POR_TIPO,
     EstadoVotacion,
     TipoPapeleta,
+    Votacion,
 )
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
@@ -86,7 +87,7 @@ with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add
         except ErrorPlataforma as error:
             st.error(f"Techo presupuestal: {comun.texto_plano(str(error))}")
         else:
-            nueva = servicios.Votacion(
+            nueva = Votacion(
                 id=None, proceso_id=proceso.id, nombre=nombre, tipo=tipo, techo_centimos=techo_centimos, regla=regla,
                 max_opciones=int(max_opciones), puntos_total=int(puntos_total), puntos_maximo=int(puntos_maximo),
                 peso_participacion=peso, peso_tecnico=100 - peso, modalidad=modalidad, lugar=lugar,

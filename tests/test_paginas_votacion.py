@@ -18,7 +18,7 @@ from tests.test_paginas_propuestas import _app, _errores
 from tests.test_paginas_propuestas import _textos as _textos_con_formato
 from votacion import almacen
 from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion, Papeleta
+from votacion.modelo import EstadoVotacion, Papeleta, TipoPapeleta
 
 
 def _textos(app):
@@ -94,7 +94,7 @@ def test_votar_desde_el_celular_con_error_y_correccion(base):
 
 def test_puntos_y_ranking_en_la_pagina(base):
     ruta, codigos = base
-    puntos = _abierta(ruta, tipo=votacion.TipoPapeleta.PUNTOS, puntos_total=10, puntos_maximo=10, regla="greedy")
+    puntos = _abierta(ruta, tipo=TipoPapeleta.PUNTOS, puntos_total=10, puntos_maximo=10, regla="greedy")
     rosa = _participante(ruta)
     app = _app("paginas/votar.py", rosa, votacion=str(puntos.id))
     app.number_input(key=f"votar_{puntos.id}_{codigos[0]}").set_value(7).run()
@@ -105,7 +105,7 @@ def test_puntos_y_ranking_en_la_pagina(base):
     app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(3).run()
     app.button(key="votar_emitir").click().run()
     assert "Su voto quedó registrado" in _textos(app)
-    ranking = _abierta(ruta, tipo=votacion.TipoPapeleta.RANKING, max_opciones=3, regla="greedy")
+    ranking = _abierta(ruta, tipo=TipoPapeleta.RANKING, max_opciones=3, regla="greedy")
     app = _app("paginas/votar.py", rosa, votacion=str(ranking.id))
     app.selectbox(key=f"votar_{ranking.id}_puesto_0").set_value(codigos[4]).run()
     app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[4]).run()

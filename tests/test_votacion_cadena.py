@@ -16,9 +16,9 @@ import nucleo
 from identidad.acceso import PUBLICO
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables, filas
 from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
-from votacion import almacen, pabulib
+from votacion import almacen, pabulib, papeletas
 from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion, Papeleta
+from votacion.modelo import Canal, EstadoVotacion, Papeleta
 
 MUESTRA = RAIZ / "tests" / "muestras"
 
@@ -64,8 +64,8 @@ def test_cambiar_el_voto_agrega_un_eslabon_y_no_reescribe_el_anterior(db_viables
     assert cadena_[1]["reemplaza"] == cadena_[0]["huella"]
     assert [v["recibo"] for v in almacen.vigentes(db, abierta.id)] == [segundo.recibo]
     with pytest.raises(sqlite3.IntegrityError, match="reemplaza a la última papeleta de la misma persona"):
-        votacion._insertar_papeleta(db, abierta, almacen.clave_de_sellos(db),
-                                    votante=f"participante:{rosa.participante_id}", participante_id=rosa.participante_id, canal=votacion.Canal.CELULAR,
+        papeletas._insertar_papeleta(db, abierta, almacen.clave_de_sellos(db),
+                                    votante=f"participante:{rosa.participante_id}", participante_id=rosa.participante_id, canal=Canal.CELULAR,
                                     papeleta=Papeleta((codigos[2],)), ahora=AHORA_VOTO, reemplaza=None)
 
 
