@@ -183,6 +183,7 @@ def test_taller_completo_con_proyector_y_celulares(taller, limpio):
     navegador.capturar(proyector, "proyector_1024_final")
 
 
+@pytest.mark.errores_js_esperados("Failed to fetch")  # un pedido en vuelo cuando llega el kill -9
 def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantilla_viables, limpio):
     """kill -9 al servidor con un voto emitido y otro a medio marcar: al volver a arrancar (mismo puerto) las
     páginas se recargan solas (`comun.vigilar_reinicio`), el proyector sigue contando, el voto emitido sigue con
@@ -222,7 +223,7 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
         # nadie toca nada: la página de Juan nota que el servidor es otro y se recarga sola; la sesión vive en la
         # base y la cookie en el celular: sigue adentro, sin volver a escribir el código; el proyector también se
         # recarga y sigue contando
-        celular_juan.wait_for_function("() => !window.antes_del_reinicio", timeout=30_000)
+        celular_juan.wait_for_function("() => !window.antes_del_reinicio", timeout=60_000)
         _votar_desde_el_qr(celular_juan, url, creada.id, None, [codigos[1]])
         assert celular_juan.get_by_label("Código de acceso (está en su tarjeta)").count() == 0
         expect(proyector.locator(".pz-numero").nth(1)).to_contain_text("2", timeout=15_000)

@@ -1,0 +1,83 @@
+"""Piezas de la página «Votar»: qué votación se abre, entrar con el código desde la misma papeleta, los borradores
+sin emitir y la tarjeta de cada propuesta."""
+import contextlib
+
+import streamlit as st
+
+import nucleo
+from identidad import participantes
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_soles
+from paginas import comun
+from propuestas import servicios as propuestas_servicios
+from votacion import servicios
+from votacion.modelo import Elegible
+
+
+def elegir_votacion(db) -> int | None:
+    """La votación del enlace (`?votacion=`) o, si no hay, la abierta del proceso actual (o a elegir)."""
+    pedido = st.query_params.get("votacion", "") or st.query_params.get("taller", "")  # el QR del taller
+    if pedido.isdigit() and len(pedido) <= 9:
+        return int(pedido)
+    proceso = propuestas_servicios.proceso_actual(db)
+    votaciones = [v for v in servicios.listar(db, proceso.id)
+                  if v.estado.en_curso] if proceso else []
+    if not votaciones:
+        return None
+    if len(votaciones) == 1:
+        return votaciones[0].id
+    nombres = {v.id: f"{v.nombre} ({v.estado.etiqueta.lower()})" for v in votaciones}
+    return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion",
+                        placeholder="Elija una votación")
+
+
+@st.cache_resource
+def borradores() -> dict[tuple[str, int, int], dict]:
+    """(base, votación, participante) → lo marcado sin emitir; uno por servidor, compartido entre sesiones."""
+    return {}
+
+
+def entrar() -> None:
+    """Callback de «Entrar y votar»: corre antes que la página, que así se dibuja ya con la sesión iniciada."""
+    with comun.conexion() as db:
+        try:
+            sesion = participantes.entrar_con_codigo(db, st.session_state.get("votar_codigo", ""),
+                                                     origen=comun.origen(), ahora=nucleo.ahora())
+        except ErrorPlataforma as error:
+            st.session_state["votar_error_codigo"] = str(error)
+        else:
+            comun.iniciar(sesion)
+            comun.avisar("¡Bienvenida o bienvenido! Ya puede votar.")
+
+
+def pedir_codigo() -> None:
+    """El formulario del código de acceso, para quien llega a la papeleta sin haber entrado."""
+    # aquí mismo (el QR del taller trae a la gente directo a esta página): el código y a votar; el ingreso va
+    # en el callback del botón, así la misma ejecución ya dibuja la papeleta (sin una vuelta más del servidor)
+    with st.form("votar_entrar"):
+        st.text_input("Código de acceso (está en su tarjeta)", placeholder="ABCDE-FGHJK", key="votar_codigo")
+        st.form_submit_button("Entrar y votar", type="primary", width="stretch", on_click=entrar)
+    error = st.session_state.pop("votar_error_codigo", None)
+    if error:
+        st.error(comun.texto_plano(error))
+    st.caption("¿No tiene tarjeta? Acérquese a la mesa de facilitación: le registran en el momento.")
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def miniatura(ruta: str, foto_id: int) -> bytes | None:
+    """Una por foto para todo el taller (no por celular): las fotos no cambian, cada una tiene su id."""
+    with contextlib.closing(nucleo.abrir(ruta)) as db:
+        return servicios.miniatura(db, foto_id)
+
+
+def tarjeta(e: Elegible, foto_id: int | None) -> st.delta_generator.DeltaGenerator:
+    """La tarjeta de una propuesta en la papeleta: su foto (si tiene), título, distrito, costo y código."""
+    codigo = e.codigo
+    caja = st.container(border=True, key=f"tarjeta_{codigo}")
+    if foto_id is not None:
+        imagen = miniatura(str(comun.ruta_db()), foto_id)
+        if imagen:
+            caja.image(imagen, width="stretch")
+    caja.markdown(f"**{comun.texto_plano(e.titulo)}**  \n{comun.texto_plano(e.distrito or '')} · "
+                  f"{formatear_soles(e.costo_centimos)} · `{e.codigo}`")
+    return caja
