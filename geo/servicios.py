@@ -220,3 +220,8 @@ def estado_territorio(db: Database) -> dict:
 
 def listar_importaciones(db: Database) -> list[dict]:
     return almacen.listar_importaciones(db)
+
+
+def ultima_importacion(db: Database, tipo: str) -> dict | None:
+    """La importación vigente de un tipo (`limites`, `indicadores`, `centros_poblados`), o None si no hubo."""
+    return almacen.ultima_importacion(db, tipo)

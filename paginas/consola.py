@@ -13,7 +13,7 @@ from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
 from paginas import comun, control
 from propuestas import servicios as propuestas_servicios
-from votacion import acta, almacen, servicios
+from votacion import acta, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
 
 
@@ -191,9 +191,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
     st.caption("El acta se puede bajar ahora (con resultados parciales); la definitiva, al cerrar la votación.")
 with comun.conexion() as db:
     servicios.exigir_resultados(db, votacion_id, actor=actor)  # la facilitación siempre puede: no hay motivo que mostrar
-    version_acta = (almacen.version(db, votacion_id), tuple(a["id"] for a in acuerdos),
-                    db.execute("SELECT (SELECT count(*) FROM asistencias WHERE votacion_id = :v), (SELECT count(*) "
-                               "FROM presencias WHERE votacion_id = :v)", {"v": votacion_id}).fetchone())
+    version_acta = servicios.version_del_acta(db, votacion_id)
 st.download_button("Descargar el acta (PDF)", acta_en_pdf(str(comun.ruta_db()), votacion_id, version_acta),
                    f"acta_votacion_{votacion_id}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
                    key="consola_acta")

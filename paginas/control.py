@@ -7,20 +7,15 @@ import nucleo
 from identidad.acceso import Actor
 from paginas import comun
 from votacion import servicios
-from votacion.modelo import EstadoVotacion, Votacion
+from votacion.modelo import TRANSICIONES, EstadoVotacion, Votacion, es_reapertura
 
-CONTAR_PAPEL = (EstadoVotacion.CONTEO, "Cerrar los celulares y contar el papel", ":material/edit_note:")
-CERRAR = (EstadoVotacion.CERRADA, "Cerrar la votación (definitivo)", ":material/stop:")
-# Los botones de cada estado: las transiciones de `votacion.modelo.TRANSICIONES`, salvo reabrir (abajo, con motivo)
-ACCIONES = {EstadoVotacion.PREPARADA: [(EstadoVotacion.ABIERTA, "Abrir la votación", ":material/play_arrow:")],
-            EstadoVotacion.ABIERTA: [(EstadoVotacion.PAUSADA, "Pausar", ":material/pause:"), CONTAR_PAPEL, CERRAR],
-            EstadoVotacion.PAUSADA: [(EstadoVotacion.ABIERTA, "Reanudar", ":material/play_arrow:"), CONTAR_PAPEL,
-                                     CERRAR],
-            EstadoVotacion.CONTEO: [(EstadoVotacion.ABIERTA, "Volver a abrir los celulares", ":material/play_arrow:"),
-                                    CERRAR],
-            EstadoVotacion.CERRADA: []}
-REABRIR = {EstadoVotacion.CONTEO: "Para contar papeletas de papel que faltaron (los celulares siguen cerrados)",
-           EstadoVotacion.ABIERTA: "Para volver a recibir votos por celular"}
+ICONOS = {EstadoVotacion.ABIERTA: ":material/play_arrow:", EstadoVotacion.PAUSADA: ":material/pause:",
+          EstadoVotacion.CONTEO: ":material/edit_note:", EstadoVotacion.CERRADA: ":material/stop:"}
+# Los botones de cada estado salen de la tabla del ciclo (`votacion.modelo.TRANSICIONES`); reabrir va aparte, con
+# su motivo
+ACCIONES = {desde: [(hacia, verbo, ICONOS[hacia]) for hacia, verbo in destinos.items() if not es_reapertura(desde, hacia)]
+            for desde, destinos in TRANSICIONES.items()}
+REABRIR = TRANSICIONES[EstadoVotacion.CERRADA]
 
 
 def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:

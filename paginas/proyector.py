@@ -14,7 +14,6 @@ import html
 import streamlit as st
 
 import nucleo
-from geo import almacen as territorio_almacen
 from geo import servicios as territorio
 from geo.dibujo import Dibujo, dibujo_de
 from identidad.acceso import PUBLICO, Accion
@@ -23,8 +22,8 @@ from nucleo.formato import formatear_soles_corto
 from paginas import comun, pantalla
 from paginas import piezas_proyector as piezas
 from propuestas import servicios as propuestas_servicios
-from votacion import almacen, servicios
-from votacion.modelo import EstadoVotacion, TipoPapeleta
+from votacion import servicios
+from votacion.modelo import EstadoVotacion
 
 FILAS_RANKING = 8
 LETRA_MAPA = 30  # px de diseño (a 1920×1080): más de 1/40 del alto, como toda la letra del proyector
@@ -98,8 +97,8 @@ def en_vivo() -> None:
         retiradas = servicios.retiradas(db, votacion_id)
         ancla = servicios.ancla(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else None
         revelar = servicios.puede_ver_resultados(votacion, PUBLICO)  # lo ve la sala: lo del público, lo abra quien sea
-        resultado = contar_en_vivo(ruta, votacion_id, almacen.version(db, votacion_id)) if revelar else None
-        importacion = territorio_almacen.ultima_importacion(db, "limites")
+        resultado = contar_en_vivo(ruta, votacion_id, servicios.version(db, votacion_id)) if revelar else None
+        importacion = territorio.ultima_importacion(db, "limites")
         nombres = territorio.nombres_de_distritos(db)
     restantes = servicios.segundos_restantes(votacion, nucleo.ahora())
     cerrada = votacion.estado == EstadoVotacion.CERRADA
@@ -127,7 +126,7 @@ def en_vivo() -> None:
     usado = votacion.techo_centimos - resultado.sobrante_centimos
     titulo = "Resultado final" if cerrada else "Resultados en vivo (parciales)"
     etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
-                {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos"}.get(votacion.tipo, "Votos"))
+                votacion.tipo.etiqueta_puntaje or "Votos")
     resumen = (f"{len(financiadas)} financiadas por {piezas.soles(usado)} de "
                f"{piezas.soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
     ranking = (f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'

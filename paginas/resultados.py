@@ -14,8 +14,8 @@ from nucleo.formato import formatear_soles
 from paginas import comun
 from paginas.pantalla import barra_del_techo
 from propuestas import servicios as propuestas_servicios
-from votacion import almacen, exportar, pabulib, servicios
-from votacion.modelo import REGLAS, EstadoVotacion, TipoPapeleta
+from votacion import exportar, pabulib, servicios
+from votacion.modelo import REGLAS, EstadoVotacion
 
 
 @st.cache_data(max_entries=32, show_spinner="Contando…")
@@ -60,7 +60,7 @@ votacion_id = st.selectbox("Votación", list(nombres), format_func=nombres.get, 
 with comun.conexion() as db:
     try:
         servicios.exigir_resultados(db, votacion_id, actor=actor)
-        version_actual = almacen.version(db, votacion_id)
+        version_actual = servicios.version(db, votacion_id)
         resultado = contar(str(comun.ruta_db()), votacion_id, version_actual)
         version_lista = (version_actual, propuestas_servicios.version_del_listado(db, resultado.votacion.proceso_id))
     except ErrorPlataforma as error:
@@ -100,7 +100,7 @@ for empate in resultado.oficial.empates:
     st.caption(comun.texto_plano(f"Empate entre {', '.join(empate.entre)}: se eligió {empate.elegido} "
                                  f"({empate.criterio})."))
 
-etiqueta_votos = {TipoPapeleta.PUNTOS: "Semillas", TipoPapeleta.RANKING: "Puntos (posición)"}.get(votacion.tipo)
+etiqueta_votos = votacion.tipo.etiqueta_puntaje
 comun.tabla([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["financiada"], "Título": f["titulo"],
                "Distrito": f["distrito"],
                "Costo S/": f["costo_centimos"] / 100, "Votos": f["votos"],

@@ -12,7 +12,7 @@ from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles, soles_a_centimos
 from paginas import comun, control
 from propuestas import servicios as propuestas_servicios
-from votacion import almacen, servicios
+from votacion import servicios
 from votacion.modelo import (
     FORMATO_PAPEL,
     MODALIDADES,
@@ -103,14 +103,14 @@ votacion_id = st.selectbox("Votación", list(nombres_votacion), format_func=nomb
 with comun.conexion() as db:
     votacion = servicios.obtener(db, votacion_id)
     elegibles = servicios.elegibles(db, votacion_id)
-    vigentes = almacen.vigentes(db, votacion_id)
+    papeletas = servicios.cuantas_por_canal(db, votacion_id)
     retiradas = servicios.retiradas(db, votacion_id)
 st.markdown(f"**{votacion.estado.etiqueta}** · {votacion.tipo.etiqueta} · {len(elegibles)} propuestas · techo "
             f"{formatear_soles(votacion.techo_centimos)} · regla: {comun.texto_plano(REGLAS[votacion.regla])}")
 columnas = st.columns(3)
-columnas[0].metric("Papeletas", len(vigentes))
-columnas[1].metric("Por celular", sum(v["canal"] == "celular" for v in vigentes))
-columnas[2].metric("De papel", sum(v["canal"] == "papel" for v in vigentes))
+columnas[0].metric("Papeletas", papeletas["total"])
+columnas[1].metric("Por celular", papeletas["celular"])
+columnas[2].metric("De papel", papeletas["papel"])
 enlace = f"{comun.url_publica()}/votar?votacion={votacion.id}"
 st.markdown(f"Enlace para votar: `{enlace}`")
 st.caption(f"Por línea de comandos es la votación n.º {votacion.id} del proceso {proceso.codigo}: "
@@ -173,7 +173,7 @@ st.caption(("Ancla anotada al cierre" if votacion.estado == EstadoVotacion.CERRA
 if st.button("Verificar la cadena de huellas", key="vot_verificar", icon=":material/verified:"):
     with comun.conexion() as db:
         problemas = servicios.verificar_cadena(db, votacion.id)
-        total = almacen.eslabones(db, votacion.id)
+        total = servicios.eslabones(db, votacion.id)
     if problemas:
         comun.mostrar_problemas(problemas, "¡La cadena de papeletas no cuadra!")
     else:

@@ -71,3 +71,21 @@ def test_la_revision_encuentra_un_import_hacia_arriba_aunque_este_dentro_de_una_
         assert CAPAS["prohibidos"]() == ["geo/_plantado_por_la_prueba.py:2: geo no puede importar votacion"]
     finally:
         plantado.unlink()
+
+
+def test_las_paginas_llaman_servicios_no_tablas():
+    """Ninguna página importa un módulo `almacen` ni escribe SQL: lo que leen y escriben pasa por un caso de uso."""
+    culpables = []
+    for archivo in (RAIZ / "paginas").glob("*.py"):
+        texto = archivo.read_text(encoding="utf-8")
+        culpables += [f"{archivo.name}: importa {m}" for _, m in CAPAS["importados"](archivo)
+                      if "almacen" in m.split(".")]
+        culpables += [f"{archivo.name}: {patron}" for patron in ("db.execute(", "db.query(", "db[\"")
+                      if patron in texto]
+    assert culpables == []
+
+
+def test_ninguna_pagina_pasa_de_200_lineas():
+    largas = {a.name: n for a in (RAIZ / "paginas").glob("*.py")
+              if (n := len(a.read_text(encoding="utf-8").splitlines())) > 200}
+    assert largas == {}

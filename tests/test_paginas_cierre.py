@@ -151,4 +151,4 @@ def test_los_botones_de_cada_estado_son_las_transiciones_del_ciclo():
 
     for estado, destinos in TRANSICIONES.items():
         botones = {hacia for hacia, _, _ in control.ACCIONES[estado]}
-        assert botones | (set(control.REABRIR) if estado == EstadoVotacion.CERRADA else set()) == destinos, estado
+        assert botones | (set(control.REABRIR) if estado == EstadoVotacion.CERRADA else set()) == set(destinos), estado

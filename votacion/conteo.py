@@ -457,3 +457,8 @@ def _equidad_por_distrito(eleccion: pabulib.Eleccion, oficial: reglas.Resultado,
 
 def _poblacion(db: Database) -> dict[str, float]:
     return {ubigeo: float(valor) for ubigeo, valor in territorio_servicios.poblacion_por_distrito(db).items() if valor}
+
+
+def eslabones(db: Database, votacion_id: int) -> int:
+    """Cuántas papeletas tiene la cadena, incluidas las reemplazadas por un cambio de voto."""
+    return almacen.eslabones(db, votacion_id)

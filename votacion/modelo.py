@@ -28,6 +28,11 @@ class TipoPapeleta(enum.Enum):
                 "presupuesto": "Presupuesto (elegir lo que cabe en el techo)"}[self.value]
 
     @property
+    def etiqueta_puntaje(self) -> str | None:
+        """Cómo se llama la columna del puntaje en los resultados (None: solo cuentan los votos)."""
+        return {"puntos": "Semillas", "ranking": "Puntos (posición)"}.get(self.value)
+
+    @property
     def tipo_pabulib(self) -> str:
         return {"aprobacion": "approval", "puntos": "cumulative", "ranking": "ordinal",
                 "presupuesto": "approval"}[self.value]
@@ -61,12 +66,20 @@ class EstadoVotacion(enum.Enum):
 
 
 # El ciclo de una votación. Desde «cerrada» solo se sale reabriendo, con motivo (queda en el acta).
-TRANSICIONES: dict[EstadoVotacion, frozenset[EstadoVotacion]] = {
-    EstadoVotacion.PREPARADA: frozenset({EstadoVotacion.ABIERTA}),
-    EstadoVotacion.ABIERTA: frozenset({EstadoVotacion.PAUSADA, EstadoVotacion.CONTEO, EstadoVotacion.CERRADA}),
-    EstadoVotacion.PAUSADA: frozenset({EstadoVotacion.ABIERTA, EstadoVotacion.CONTEO, EstadoVotacion.CERRADA}),
-    EstadoVotacion.CONTEO: frozenset({EstadoVotacion.ABIERTA, EstadoVotacion.CERRADA}),
-    EstadoVotacion.CERRADA: frozenset({EstadoVotacion.CONTEO, EstadoVotacion.ABIERTA}),
+_CONTAR_PAPEL = "Cerrar los celulares y contar el papel"
+_CERRAR = "Cerrar la votación (definitivo)"
+# El ciclo de una votación, la única tabla: desde → {hacia: lo que dice su botón}. Desde «cerrada» es reabrir
+# (con motivo, que va al acta): el texto dice para qué.
+TRANSICIONES: dict[EstadoVotacion, dict[EstadoVotacion, str]] = {
+    EstadoVotacion.PREPARADA: {EstadoVotacion.ABIERTA: "Abrir la votación"},
+    EstadoVotacion.ABIERTA: {EstadoVotacion.PAUSADA: "Pausar", EstadoVotacion.CONTEO: _CONTAR_PAPEL,
+                             EstadoVotacion.CERRADA: _CERRAR},
+    EstadoVotacion.PAUSADA: {EstadoVotacion.ABIERTA: "Reanudar", EstadoVotacion.CONTEO: _CONTAR_PAPEL,
+                             EstadoVotacion.CERRADA: _CERRAR},
+    EstadoVotacion.CONTEO: {EstadoVotacion.ABIERTA: "Volver a abrir los celulares", EstadoVotacion.CERRADA: _CERRAR},
+    EstadoVotacion.CERRADA: {
+        EstadoVotacion.CONTEO: "Para contar papeletas de papel que faltaron (los celulares siguen cerrados)",
+        EstadoVotacion.ABIERTA: "Para volver a recibir votos por celular"},
 }
 
 

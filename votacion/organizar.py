@@ -196,3 +196,8 @@ def exigir_del_proceso(db: Database, participante_id: int, votacion: Votacion) -
         raise SinPermiso("Su código de acceso es de otro proceso participativo: no vota en esta votación.")
     if fila[1]:
         raise sesiones.SesionTerminada(sesiones.DATOS_BORRADOS)
+
+
+def version(db: Database, votacion_id: int) -> tuple:
+    """Cambia con cada papeleta, retiro, cambio de estado o cierre: la llave de lo que se cuenta y se dibuja."""
+    return almacen.version(db, votacion_id)

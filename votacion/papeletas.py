@@ -254,3 +254,9 @@ def retiradas(db: Database, votacion_id: int) -> list[dict]:
 def reaperturas(db: Database, votacion_id: int) -> list[dict]:
     """Cada vez que se reabrió la votación cerrada: hacia qué estado, motivo, hora y quién."""
     return almacen.reaperturas(db, votacion_id)
+
+
+def cuantas_por_canal(db: Database, votacion_id: int) -> dict[str, int]:
+    """Cuántas papeletas cuentan (la última de cada persona), en total y por canal: lo que ya muestra el proyector."""
+    canales = [v["canal"] for v in almacen.vigentes(db, votacion_id)]
+    return {"total": len(canales), "celular": canales.count("celular"), "papel": canales.count("papel")}

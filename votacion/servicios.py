@@ -31,6 +31,7 @@ from votacion.conteo import (  # noqa: F401
     contar_votacion,
     eleccion_de,
     eleccion_viva,
+    eslabones,
     exigir_resultados,
     explicar_partes_iguales,
     motivos_partes_iguales,
@@ -55,9 +56,11 @@ from votacion.organizar import (  # noqa: F401
     obtener,
     propuestas_viables,
     registrar_asistencia,
+    version,
 )
 from votacion.papeletas import (  # noqa: F401
     Recibo,
+    cuantas_por_canal,
     digitar_papel,
     emitir,
     mi_papeleta,
@@ -85,6 +88,7 @@ from votacion.taller import (  # noqa: F401
     segundos_restantes,
     tablero_del_taller,
     unirse,
+    version_del_acta,
 )
 
 ORIGEN_CADENA = cadena.ORIGEN
