@@ -280,33 +280,22 @@ def listar_participantes(db: Database, proceso_id: int, *, actor: Actor) -> list
     return filas
 
 
-def exportar_datos_personales(db: Database, participante_id: int, *, actor: Actor) -> dict:
-    """Todo lo que la plataforma guarda de una persona (derecho de acceso, Ley 29733)."""
-    exigir(actor, Accion.VER_DATOS_PERSONALES)
+def datos_de(db: Database, participante_id: int) -> dict:
+    """Lo que la identidad guarda de una persona: su registro y sus códigos (sin el código en claro). Lo pide
+    `propuestas.datos_personales`, que agrega sus propuestas y revisa el permiso."""
     registro = _exigir_participante(db, participante_id)
-    propuestas = [dict(zip(("codigo", "titulo", "estado", "contacto"), f)) for f in db.execute(
-        "SELECT codigo, titulo, estado, contacto FROM propuestas WHERE participante_id = ? AND codigo IS NOT NULL",
-        [participante_id]).fetchall()]
     codigos = [dict(zip(("emitido_en", "revocado_en"), f)) for f in db.execute(
         "SELECT emitido_en, revocado_en FROM codigos_acceso WHERE participante_id = ? ORDER BY id", [participante_id])]
-    return {"participante": registro, "propuestas": propuestas, "codigos_de_acceso": codigos}
+    return {"participante": registro, "codigos_de_acceso": codigos}
 
 
-def borrar_datos_personales(db: Database, participante_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
-    """Borra nombre, DNI y celular (derecho de supresión); sus propuestas quedan, seudonimizadas."""
-    exigir(actor, Accion.VER_DATOS_PERSONALES)
-    seudonimo = f"Participante {participante_id}"
-    with escritura(db):
-        sesiones.exigir_vigente(db, actor, ahora=ahora)
-        _exigir_participante(db, participante_id)
-        db.execute("UPDATE participantes SET nombre = ?, dni = NULL, telefono = NULL, datos_borrados_en = ? "
-                   "WHERE id = ?", [seudonimo, marca(ahora), participante_id])
-        db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL "
-                   "WHERE participante_id = ?", [seudonimo, participante_id])
-        _revocar_codigos(db, participante_id, ahora)
-        sesiones.revocar_de_participante(db, participante_id, sesiones.DATOS_BORRADOS, ahora=ahora)
-        registrar_evento(db, Evento(actor.etiqueta, "borrar_datos_personales", "participante", participante_id,
-                                    None, {"seudonimo": seudonimo}), momento=ahora)
+def seudonimizar(db: Database, participante_id: int, seudonimo: str, *, ahora: dt.datetime) -> None:
+    """Dentro de una escritura: borra nombre, DNI y celular, revoca sus códigos y cierra sus sesiones."""
+    _exigir_participante(db, participante_id)
+    db.execute("UPDATE participantes SET nombre = ?, dni = NULL, telefono = NULL, datos_borrados_en = ? "
+               "WHERE id = ?", [seudonimo, marca(ahora), participante_id])
+    _revocar_codigos(db, participante_id, ahora)
+    sesiones.revocar_de_participante(db, participante_id, sesiones.DATOS_BORRADOS, ahora=ahora)
 
 
 def tarjetas_pdf(tarjetas: list[tuple[str, str]], *, proceso: str, url_base: str) -> bytes:

@@ -10,7 +10,7 @@ from identidad import participantes
 from identidad.acceso import Accion, puede
 from nucleo.errores import ErrorPlataforma
 from paginas import comun
-from propuestas import servicios
+from propuestas import datos_personales, servicios
 
 CLAVE_TARJETAS = "participantes_tarjetas"
 CLAVE_VACIAR = "participantes_vaciar"  # tras registrar bien: el formulario vuelve vacío para la siguiente persona
@@ -173,7 +173,7 @@ corregir(elegido, distritos)
 if puede(actor, Accion.VER_DATOS_PERSONALES):
     st.subheader("Datos personales (Ley 29733)", anchor=False)
     with comun.conexion() as db:
-        datos = participantes.exportar_datos_personales(db, elegido["id"], actor=actor)
+        datos = datos_personales.exportar_datos_personales(db, elegido["id"], actor=actor)
     st.download_button("Exportar sus datos (JSON)", json.dumps(datos, ensure_ascii=False, indent=2),
                        file_name=f"datos-participante-{elegido['id']}.json", mime="application/json",
                        key="participantes_exportar")
@@ -182,7 +182,7 @@ if puede(actor, Accion.VER_DATOS_PERSONALES):
     if st.button("Borrar datos personales", key="participantes_borrar", disabled=not confirma):
         with comun.conexion() as db:
             try:
-                participantes.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=nucleo.ahora())
+                datos_personales.borrar_datos_personales(db, elegido["id"], actor=actor, ahora=nucleo.ahora())
             except ErrorPlataforma as error:
                 comun.mostrar_error(error)
             else:

@@ -364,3 +364,47 @@ def ultima_foto(db: Database, propuesta_id: int) -> dict | None:
 def es_base_demo(db: Database) -> bool:
     filas = list(db["ajustes"].rows_where("clave = 'base_demo'"))
     return bool(filas) and filas[0]["valor"] == "1"
+
+
+def propuestas_de_participante(db: Database, participante_id: int) -> list[dict]:
+    return [dict(zip(("codigo", "titulo", "estado", "contacto"), f)) for f in db.execute(
+        "SELECT codigo, titulo, estado, contacto FROM propuestas WHERE participante_id = ? AND codigo IS NOT NULL",
+        [participante_id]).fetchall()]
+
+
+def seudonimizar_propuestas(db: Database, participante_id: int, seudonimo: str) -> None:
+    """Dentro de una escritura: el nombre de quien propuso pasa a ser el seudónimo; sin contacto ni borrador."""
+    db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL "
+               "WHERE participante_id = ?", [seudonimo, participante_id])
+
+
+# --- escritura de `propuestas` y `transiciones` (el único módulo que las escribe; llamar dentro de una escritura)
+
+def insertar_propuesta(db: Database, fila: dict) -> int:
+    return db["propuestas"].insert(fila).last_pk
+
+
+def insertar_propuestas(db: Database, filas: list[dict]) -> None:
+    db["propuestas"].insert_all(filas, batch_size=500)
+
+
+def actualizar_propuesta(db: Database, propuesta_id: int, cambios: dict) -> None:
+    db["propuestas"].update(propuesta_id, cambios)
+
+
+def anotar_transicion(db: Database, propuesta_id: int, desde: str, hacia: str, *, actor: str, motivo: str | None,
+                      ocurrido_en: str) -> None:
+    """Un paso del ciclo de vida de una propuesta: de qué estado a cuál, quién, por qué y cuándo."""
+    db["transiciones"].insert({"propuesta_id": propuesta_id, "desde": desde, "hacia": hacia, "actor": actor,
+                               "motivo": motivo, "ocurrido_en": ocurrido_en})
+
+
+def anotar_transiciones(db: Database, filas: list[dict]) -> None:
+    db["transiciones"].insert_all(filas, batch_size=1000)
+
+
+def puntaje_tecnico_desde_evaluaciones(db: Database, proceso_id: int) -> None:
+    """El puntaje técnico de cada propuesta sin puntaje, desde su última evaluación."""
+    db.execute("UPDATE propuestas SET puntaje_tecnico = (SELECT e.puntaje FROM evaluaciones e WHERE "
+               "e.propuesta_id = propuestas.id ORDER BY e.id DESC LIMIT 1) WHERE proceso_id = ? AND puntaje_tecnico "
+               "IS NULL", [proceso_id])

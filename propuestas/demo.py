@@ -83,14 +83,12 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime)
                           **_marcas(estado, ahora), "motivo_estado": _motivo(estado)})
             pasos.append((estado, _puntajes(azar) if estado in (Estado.EN_EVALUACION, Estado.VIABLE,
                                                                   Estado.NO_VIABLE) else None))
-        db["propuestas"].insert_all(filas, batch_size=500)
+        almacen.insertar_propuestas(db, filas)
         ids = dict(db.execute("SELECT codigo, id FROM propuestas WHERE proceso_id = ? AND codigo >= ?",
                               [proceso.id, filas[0]["codigo"] if filas else ""]).fetchall())
-        db["transiciones"].insert_all(_transiciones(filas, pasos, ids, ahora), batch_size=1000)
+        almacen.anotar_transiciones(db, _transiciones(filas, pasos, ids, ahora))
         db["evaluaciones"].insert_all(_evaluaciones(filas, pasos, ids, ahora), batch_size=1000)
-        db.execute("UPDATE propuestas SET puntaje_tecnico = (SELECT e.puntaje FROM evaluaciones e WHERE "
-                   "e.propuesta_id = propuestas.id ORDER BY e.id DESC LIMIT 1) WHERE proceso_id = ? AND puntaje_tecnico "
-                   "IS NULL", [proceso.id])
+        almacen.puntaje_tecnico_desde_evaluaciones(db, proceso.id)
         registrar_evento(db, Evento(DEMO.etiqueta, "crear_propuestas_demo", "proceso", proceso.id, None,
                                     {"cantidad": cantidad, "semilla": semilla}), momento=ahora)
     return proceso

@@ -180,15 +180,14 @@ def importar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, ac
             "proceso_id": proceso.id, "archivo": nombre, "hoja": revision.hoja, "sha256": revision.sha256,
             "propuestas": len(revision.filas), "actor": actor.etiqueta, "importada_en": marca(ahora)}).last_pk
         for fila in revision.filas:
-            propuesta_id = db["propuestas"].insert({
+            propuesta_id = almacen.insertar_propuesta(db, {
                 **fila.registro, "proceso_id": proceso.id, "estado": Estado.REGISTRADA.value,
                 "es_demo": int(proceso.es_demo), "creada_en": marca(ahora), "actualizada_en": marca(ahora),
                 "registrada_en": marca(ahora), "importacion_id": importacion_id, "fila_importada": fila.numero,
-            }).last_pk
-            db["transiciones"].insert({"propuesta_id": propuesta_id, "desde": Estado.BORRADOR.value,
-                                       "hacia": Estado.REGISTRADA.value, "actor": actor.etiqueta,
-                                       "motivo": f"Ficha importada de «{nombre}», fila {fila.numero}.",
-                                       "ocurrido_en": marca(ahora)})
+            })
+            almacen.anotar_transicion(db, propuesta_id, Estado.BORRADOR.value, Estado.REGISTRADA.value,
+                                      actor=actor.etiqueta, motivo=f"Ficha importada de «{nombre}», fila {fila.numero}.",
+                                      ocurrido_en=marca(ahora))
             registrar_evento(db, Evento(actor.etiqueta, "importar_propuesta", "propuesta", propuesta_id, None,
                                         {"codigo": fila.codigo, "importacion_id": importacion_id,
                                          "fila": fila.numero, "ubigeo": fila.registro["ubigeo"]}), momento=ahora)

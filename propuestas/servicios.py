@@ -178,12 +178,12 @@ def crear_borrador(db: Database, proceso_id: int, *, profundidad: str = "joven",
     _exigir_fase(proceso, Accion.PROPONER, ahora)
     clave = secrets.token_urlsafe(18)
     with sesiones.escritura_de(db, actor, ahora=ahora):
-        propuesta_id = db["propuestas"].insert({
+        propuesta_id = almacen.insertar_propuesta(db, {
             "proceso_id": proceso.id, "estado": Estado.BORRADOR.value, "clave_borrador": clave,
             "borrador": json.dumps({"profundidad": profundidad}), "profundidad": profundidad,
             "es_demo": int(proceso.es_demo), "creada_en": marca(ahora), "actualizada_en": marca(ahora),
             "participante_id": actor.participante_id,
-        }).last_pk
+        })
         registrar_evento(db, Evento(actor.etiqueta, "crear_borrador", "propuesta", propuesta_id, None,
                                     {"proceso_id": proceso.id}), momento=ahora)
     return clave
@@ -201,9 +201,9 @@ def guardar_borrador(db: Database, clave: str, datos: dict, *, ahora: dt.datetim
                                                    f"{MAXIMO_BORRADOR_BYTES:,}. Acorte los textos.")])
     with escritura(db):
         fila = _borrador_editable(db, clave)
-        db.execute("UPDATE propuestas SET borrador = ?, profundidad = ?, actualizada_en = ? WHERE id = ?",
-                   [texto, datos.get("profundidad") if str(datos.get("profundidad")) in ("joven", "organizacion")
-                    else "joven", marca(ahora), fila["id"]])
+        profundidad = datos.get("profundidad") if str(datos.get("profundidad")) in ("joven", "organizacion") else "joven"
+        almacen.actualizar_propuesta(db, fila["id"], {"borrador": texto, "profundidad": profundidad,
+                                                      "actualizada_en": marca(ahora)})
 
 
 def leer_borrador(db: Database, clave: str) -> dict:
@@ -319,7 +319,7 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
             "centro_poblado": ubicacion.centro_poblado, "centro_poblado_codigo": ubicacion.centro_poblado_codigo,
             "contacto": limpio.get("contacto"), "registrada_en": marca(ahora), "actualizada_en": marca(ahora),
         }
-        db["propuestas"].update(fila["id"], cambios)
+        almacen.actualizar_propuesta(db, fila["id"], cambios)
         _anotar_transicion(db, fila["id"], Estado.BORRADOR, Estado.REGISTRADA, actor, None, ahora)
         registrar_evento(db, Evento(actor.etiqueta, "registrar_propuesta", "propuesta", fila["id"], {"estado": "borrador"},
                                     {"estado": "registrada", "codigo": codigo, "ubigeo": ubicacion.ubigeo}),
@@ -361,7 +361,7 @@ def transicionar(db: Database, codigo: str, hacia: Estado, *, actor: Actor, moti
                 raise DatosInvalidos([Problema("fusionada_con", f"{fusionada_con} está "
                                                                 f"{Estado(sobreviviente['estado']).etiqueta}.")])
             cambios["sobreviviente_id"] = sobreviviente["id"]
-        db["propuestas"].update(fila["id"], cambios)
+        almacen.actualizar_propuesta(db, fila["id"], cambios)
         _anotar_transicion(db, fila["id"], desde, hacia, actor, motivo, ahora)
         evento = EVENTO_DEL_PASO.get((desde, hacia), f"propuesta_{hacia.value}")
         registrar_evento(db, Evento(actor.etiqueta, evento, "propuesta", fila["id"], {"estado": desde.value},
@@ -397,8 +397,8 @@ def reabrir(db: Database, codigo: str, *, motivo: str, actor: Actor, ahora: dt.d
 
 
 def _anotar_transicion(db, propuesta_id, desde, hacia, actor: Actor, motivo, ahora) -> None:
-    db["transiciones"].insert({"propuesta_id": propuesta_id, "desde": desde.value, "hacia": hacia.value,
-                               "actor": actor.etiqueta, "motivo": motivo, "ocurrido_en": marca(ahora)})
+    almacen.anotar_transicion(db, propuesta_id, desde.value, hacia.value, actor=actor.etiqueta, motivo=motivo,
+                              ocurrido_en=marca(ahora))
 
 
 def _exigir_propuesta(db: Database, codigo: str | None) -> dict:
@@ -452,7 +452,7 @@ def evaluar(db: Database, codigo: str, *, actor: Actor, puntajes: dict[str, int]
                       "viable": None if viable is None else int(viable), "notas": notas or None,
                       "creada_en": marca(ahora)}
         db["evaluaciones"].insert(evaluacion)
-        db["propuestas"].update(fila["id"], {"puntaje_tecnico": puntaje, "actualizada_en": marca(ahora)})
+        almacen.actualizar_propuesta(db, fila["id"], {"puntaje_tecnico": puntaje, "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "evaluar_propuesta", "propuesta", fila["id"],
                                     {"puntaje_tecnico": fila["puntaje_tecnico"]},
                                     {"puntaje_tecnico": puntaje, "puntajes": puntajes, "viable": viable}),

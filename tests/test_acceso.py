@@ -19,7 +19,7 @@ from identidad.cuentas import DemasiadosIntentos, ErrorCuenta
 from identidad.sesiones import SesionTerminada
 from nucleo.db import listar_eventos, respaldar, restaurar, revisar_respaldo
 from nucleo.errores import DatosInvalidos
-from propuestas import servicios
+from propuestas import datos_personales, servicios
 from propuestas.modelo import Estado
 from tests.conftest import (
     ADMIN,
@@ -344,7 +344,7 @@ def test_dni_enmascarado_para_facilitacion_y_completo_para_administracion(db_pro
     assert participantes.listar_participantes(db_proceso, 1, actor=FACILITADORA)[0]["dni"] == "••••••78"
     assert participantes.listar_participantes(db_proceso, 1, actor=ADMIN)[0]["dni"] == "12345678"
     with pytest.raises(SinPermiso):
-        participantes.exportar_datos_personales(db_proceso, 1, actor=FACILITADORA)
+        datos_personales.exportar_datos_personales(db_proceso, 1, actor=FACILITADORA)
 
 
 def test_exportar_y_borrar_datos_personales(db_proceso):
@@ -356,9 +356,9 @@ def test_exportar_y_borrar_datos_personales(db_proceso):
     from tests.conftest import DATOS_JOVEN
     servicios.guardar_borrador(db_proceso, clave, DATOS_JOVEN, ahora=HOY_REGISTRO)
     servicios.registrar(db_proceso, clave, actor=autora, ahora=HOY_REGISTRO)
-    exportado = participantes.exportar_datos_personales(db_proceso, pid, actor=ADMIN)
+    exportado = datos_personales.exportar_datos_personales(db_proceso, pid, actor=ADMIN)
     assert exportado["participante"]["dni"] == "12345678" and exportado["propuestas"][0]["codigo"] == "PP27-0001"
-    participantes.borrar_datos_personales(db_proceso, pid, actor=ADMIN, ahora=AHORA)
+    datos_personales.borrar_datos_personales(db_proceso, pid, actor=ADMIN, ahora=AHORA)
     volcado = "\n".join(db_proceso.conn.iterdump())
     assert "12345678" not in volcado and "987654321" not in volcado and "Rosa Huamán" not in volcado
     ficha = servicios.obtener(db_proceso, "PP27-0001", actor=PUBLICO)

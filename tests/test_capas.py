@@ -89,3 +89,16 @@ def test_ninguna_pagina_pasa_de_200_lineas():
     largas = {a.name: n for a in (RAIZ / "paginas").glob("*.py")
               if (n := len(a.read_text(encoding="utf-8").splitlines())) > 200}
     assert largas == {}
+
+
+@pytest.mark.parametrize("tabla", ["propuestas", "transiciones"])
+def test_cada_tabla_de_propuestas_tiene_un_solo_escritor(tabla):
+    """Solo `propuestas/almacen.py` escribe `propuestas` y `transiciones` (las migraciones y sus triggers aparte):
+    registrar, importar, la demostración, la deliberación y los datos personales pasan por sus funciones."""
+    import re
+    escribe = re.compile(rf'db\["{tabla}"\]\.(insert|update|upsert|delete)|(UPDATE|INSERT INTO|DELETE FROM) {tabla}\b')
+    escritores = sorted(str(a.relative_to(RAIZ)) for p in ("nucleo", "identidad", "geo", "propuestas", "votacion",
+                                                            "paginas")
+                        for a in (RAIZ / p).rglob("*.py")
+                        if escribe.search(a.read_text(encoding="utf-8")))
+    assert escritores == ["propuestas/almacen.py"]

@@ -7,6 +7,7 @@ import pytest
 import nucleo
 from identidad import cuentas, participantes
 from identidad.acceso import LINEA_DE_COMANDOS, Rol
+from propuestas import datos_personales
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
 from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables, filas
@@ -147,7 +148,7 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
         if quitar == "revocar":
             participantes.revocar_codigo(db, pid, actor=ADMIN, ahora=nucleo.ahora())
         else:
-            participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=nucleo.ahora())
+            datos_personales.borrar_datos_personales(db, pid, actor=ADMIN, ahora=nucleo.ahora())
         antes = filas(db, "papeletas")
     celular.get_by_role("button", name="Votar").click()
     celular.get_by_text(FUERA).wait_for(timeout=30_000)

@@ -8,7 +8,7 @@ from identidad import participantes
 from identidad.acceso import PUBLICO, Actor, Rol, SinPermiso
 from nucleo.db import listar_eventos
 from nucleo.errores import DatosInvalidos, NoEncontrada
-from propuestas import deliberacion
+from propuestas import datos_personales, deliberacion
 from tests.conftest import ADMIN, AHORA, EVALUADORA, FACILITADORA, HOY_REGISTRO, registrar_propuesta
 
 ROSA = {"nombre": "Rosa Huamán", "tipo": "organizacion", "organizacion": "Comité de regantes", "ubigeo": "021201",
@@ -50,7 +50,7 @@ def test_tras_rectificar_y_borrar_sus_datos_no_queda_su_nombre(rosa):
     db, pid = rosa
     participantes.rectificar_participante(db, pid, {"nombre": "Rosa Huamán Flores"}, motivo=MOTIVO, actor=ADMIN,
                                           ahora=HOY_REGISTRO)
-    participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_REGISTRO)
+    datos_personales.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_REGISTRO)
     volcado = "\n".join(db.conn.iterdump())
     assert "Rosa Huamán" not in volcado and "987654321" not in volcado
 
@@ -87,7 +87,7 @@ def test_no_se_rectifica_a_quien_no_existe_ni_a_quien_borro_sus_datos(rosa):
     with pytest.raises(NoEncontrada):
         participantes.rectificar_participante(db, 99, {"organizacion": "Club"}, motivo=MOTIVO, actor=ADMIN,
                                               ahora=HOY_REGISTRO)
-    participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_REGISTRO)
+    datos_personales.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_REGISTRO)
     antes = list(db.conn.iterdump())
     with pytest.raises(DatosInvalidos, match="se borraron"):
         participantes.rectificar_participante(db, pid, {"nombre": "Rosa"}, motivo=MOTIVO, actor=ADMIN,

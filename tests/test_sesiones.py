@@ -11,6 +11,7 @@ from identidad import cuentas, participantes, sesiones
 from identidad.acceso import LINEA_DE_COMANDOS, Rol, SinPermiso
 from identidad.sesiones import SesionTerminada
 from nucleo.db import listar_eventos
+from propuestas import datos_personales
 from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion import servicios as deliberacion
 from propuestas.modelo import Estado
@@ -190,7 +191,7 @@ def _elegidas(db, votacion_id):
 @pytest.mark.parametrize("revocar, motivo", [
     (lambda db, pid: participantes.revocar_codigo(db, pid, actor=ADMIN, ahora=HOY_PRIORIZACION), "fue revocado"),
     (lambda db, pid: participantes.reemitir_codigo(db, pid, actor=ADMIN, ahora=HOY_PRIORIZACION), "tarjeta nueva"),
-    (lambda db, pid: participantes.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_PRIORIZACION),
+    (lambda db, pid: datos_personales.borrar_datos_personales(db, pid, actor=ADMIN, ahora=HOY_PRIORIZACION),
      "se dio de baja"),
 ], ids=["codigo-revocado", "codigo-reemitido", "participante-borrado"])
 def test_un_codigo_revocado_o_un_participante_borrado_ya_no_vota(taller, revocar, motivo):

@@ -382,7 +382,7 @@ def cerrar_deliberacion(db: Database, codigo: str, motivo: str = "", *, actor: A
         fila = _propuesta(db, codigo)
         if fila["deliberacion_cerrada_en"]:
             raise NoPermitido(f"La deliberación sobre {codigo} ya está cerrada.")
-        db["propuestas"].update(fila["id"], {"deliberacion_cerrada_en": marca(ahora),
+        almacen_propuestas.actualizar_propuesta(db, fila["id"], {"deliberacion_cerrada_en": marca(ahora),
                                              "deliberacion_cerrada_motivo": motivo or None})
         _moderacion(db, "propuesta", fila["id"], "cerrar_deliberacion", motivo or None, actor, ahora)
 
@@ -394,7 +394,7 @@ def reabrir_deliberacion(db: Database, codigo: str, motivo: str, *, actor: Actor
         fila = _propuesta(db, codigo)
         if not fila["deliberacion_cerrada_en"]:
             raise NoPermitido(f"La deliberación sobre {codigo} está abierta.")
-        db["propuestas"].update(fila["id"], {"deliberacion_cerrada_en": None, "deliberacion_cerrada_motivo": None})
+        almacen_propuestas.actualizar_propuesta(db, fila["id"], {"deliberacion_cerrada_en": None, "deliberacion_cerrada_motivo": None})
         _moderacion(db, "propuesta", fila["id"], "reabrir_deliberacion", motivo, actor, ahora)
 
 
