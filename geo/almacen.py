@@ -66,7 +66,7 @@ def aplicar_migraciones(db: Database) -> None:
 # --- escritura (llamar dentro de nucleo.db.escritura) -----------------------------------------
 
 def guardar_importacion(db: Database, importacion: Importacion) -> int:
-    return db["importaciones"].insert({
+    return db.table("importaciones").insert({
         "tipo": importacion.tipo, "provincia": importacion.provincia,
         "archivo": importacion.archivo, "sha256": importacion.sha256,
         "importado_en": importacion.importado_en, "actor": importacion.actor,
@@ -75,7 +75,7 @@ def guardar_importacion(db: Database, importacion: Importacion) -> int:
 
 
 def guardar_distritos(db: Database, importacion_id: int, distritos: list[Distrito]) -> None:
-    db["distritos"].insert_all({
+    db.table("distritos").insert_all({
         "importacion_id": importacion_id, "ubigeo": d.ubigeo, "nombre": d.nombre,
         "provincia": d.provincia, "departamento": d.departamento,
         "geometria": shapely.to_geojson(d.geometria),
@@ -83,14 +83,14 @@ def guardar_distritos(db: Database, importacion_id: int, distritos: list[Distrit
 
 
 def guardar_indicadores(db: Database, importacion_id: int, filas: dict[str, dict]) -> None:
-    db["indicadores"].insert_all({
+    db.table("indicadores").insert_all({
         "importacion_id": importacion_id, "ubigeo": ubigeo,
         "datos": json.dumps(datos, ensure_ascii=False),
     } for ubigeo, datos in filas.items())
 
 
 def guardar_centros(db: Database, importacion_id: int, centros: list[CentroPoblado]) -> None:
-    db["centros_poblados"].insert_all({
+    db.table("centros_poblados").insert_all({
         "importacion_id": importacion_id, "codigo": c.codigo, "nombre": c.nombre,
         "ubigeo": c.ubigeo, "tipo": c.tipo, "lat": c.lat, "lon": c.lon,
     } for c in centros)

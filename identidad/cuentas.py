@@ -118,10 +118,10 @@ def crear_cuenta(db: Database, *, usuario: str, nombre: str, rol: Rol, contrasen
         if db.execute("SELECT 1 FROM cuentas WHERE usuario = ?", [usuario]).fetchone():
             raise ErrorCuenta("Revise los datos de la cuenta.", [Problema("usuario", f"Ya existe el usuario {usuario}.")])
         # la contraseña que otra persona eligió se cambia al primer ingreso (la línea de comandos crea la suya)
-        cuenta_id = db["cuentas"].insert({"usuario": usuario, "nombre": nombre, "rol": rol.value,
+        cuenta_id = int(db.table("cuentas").insert({"usuario": usuario, "nombre": nombre, "rol": rol.value,
                                           "hash": HASHER.hash(contrasena), "creada_en": marca(ahora),
                                           "actualizada_en": marca(ahora),
-                                          "debe_cambiar_contrasena": int(actor.cuenta_id is not None)}).last_pk
+                                          "debe_cambiar_contrasena": int(actor.cuenta_id is not None)}).last_pk or 0)
         registrar_evento(db, Evento(actor.etiqueta, "crear_cuenta", "cuenta", cuenta_id, None,
                                     {"usuario": usuario, "rol": rol.value}), momento=ahora)
     return cuenta_id
@@ -164,7 +164,7 @@ def iniciar_sesion(db: Database, *, usuario: str, contrasena: str, origen: str, 
             error = ErrorCuenta("Usuario o contraseña incorrectos.")
         else:
             if HASHER.check_needs_rehash(cuenta["hash"]):
-                db["cuentas"].update(cuenta["id"], {"hash": HASHER.hash(contrasena)})
+                db.table("cuentas").update(cuenta["id"], {"hash": HASHER.hash(contrasena)})
             anotar_intento(db, origen, "contrasena", True, ahora, cuenta=usuario)
             actor = Actor(Rol(cuenta["rol"]), cuenta["usuario"], cuenta_id=cuenta["id"])
             sesion = replace(sesiones.crear(db, actor=actor, ahora=ahora),
@@ -205,7 +205,7 @@ def cambiar_contrasena(db: Database, *, actor: Actor, actual: str, nueva: str, a
             problemas.append(Problema("contrasena", "La contraseña nueva es igual a la actual."))
         if problemas:
             raise ErrorCuenta("Revise la contraseña nueva.", problemas)
-        db["cuentas"].update(actor.cuenta_id, {"hash": HASHER.hash(nueva), "actualizada_en": marca(ahora),
+        db.table("cuentas").update(actor.cuenta_id, {"hash": HASHER.hash(nueva), "actualizada_en": marca(ahora),
                                                "debe_cambiar_contrasena": 0})
         sesiones.revocar_de_cuenta(db, actor.cuenta_id, sesiones.CONTRASENA_CAMBIADA, ahora=ahora,
                                    salvo=actor.sesion_id)
@@ -244,7 +244,7 @@ def desactivar_cuenta(db: Database, cuenta_id: int, *, actor: Actor, ahora: dt.d
         sesiones.exigir_vigente(db, actor, ahora=ahora)
         if not db.execute("SELECT 1 FROM cuentas WHERE id = ? AND desactivada_en IS NULL", [cuenta_id]).fetchone():
             raise ErrorCuenta(f"No hay una cuenta activa con el número {cuenta_id}.")
-        db["cuentas"].update(cuenta_id, {"desactivada_en": marca(ahora), "actualizada_en": marca(ahora)})
+        db.table("cuentas").update(cuenta_id, {"desactivada_en": marca(ahora), "actualizada_en": marca(ahora)})
         cerradas = sesiones.revocar_de_cuenta(db, cuenta_id, sesiones.CUENTA_DESACTIVADA, ahora=ahora)
         registrar_evento(db, Evento(actor.etiqueta, "desactivar_cuenta", "cuenta", cuenta_id, None,
                                     {"sesiones_cerradas": cerradas}), momento=ahora)
@@ -294,7 +294,7 @@ def limitar_intentos(db: Database, origen: str, tipo: str, ahora: dt.datetime) -
 
 def anotar_intento(db: Database, origen: str, tipo: str, exito: bool, ahora: dt.datetime,
                    cuenta: str | None = None) -> None:
-    db["intentos_acceso"].insert({"origen": origen[:100], "tipo": tipo, "exito": int(exito),
+    db.table("intentos_acceso").insert({"origen": origen[:100], "tipo": tipo, "exito": int(exito),
                                   "ocurrido_en": marca(ahora), "cuenta": cuenta[:40] if cuenta else None})
 
 

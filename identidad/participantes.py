@@ -89,8 +89,9 @@ def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor:
         sesiones.exigir_vigente(db, actor, ahora=ahora)
         if not db.execute("SELECT 1 FROM procesos WHERE id = ?", [proceso_id]).fetchone():
             raise NoEncontrada(f"No existe el proceso {proceso_id}.")
-        participante_id = db["participantes"].insert({**limpio, "proceso_id": proceso_id, "consentimiento_en": marca(ahora),
-                                                      "registrado_en": marca(ahora)}).last_pk
+        participante_id = int(db.table("participantes").insert({**limpio, "proceso_id": proceso_id,
+                                                              "consentimiento_en": marca(ahora),
+                                                              "registrado_en": marca(ahora)}).last_pk or 0)
         codigo = _emitir(db, participante_id, ahora)
         registrar_evento(db, Evento(actor.etiqueta, "registrar_participante", "participante", participante_id, None,
                                     {"tipo": limpio["tipo"], "ubigeo": limpio["ubigeo"]}), momento=ahora)
@@ -133,7 +134,7 @@ def rectificar_participante(db: Database, participante_id: int, cambios: dict, *
             problemas.append(Problema("cambios", "No hay nada que corregir: los datos son iguales a los registrados."))
         if problemas:
             raise DatosInvalidos(problemas)
-        db["participantes"].update(participante_id, corregidos)
+        db.table("participantes").update(participante_id, corregidos)
         registrar_evento(db, Evento(actor.etiqueta, "rectificar_participante", "participante", participante_id,
                                     {c: _para_evento(c, actual[c]) for c in corregidos},
                                     {**{c: _para_evento(c, v) for c, v in corregidos.items()}, "motivo": motivo}),
@@ -185,7 +186,7 @@ def _emitir(db: Database, participante_id: int, ahora: dt.datetime) -> str:
         codigo = generar_codigo()
         if not db.execute("SELECT 1 FROM codigos_acceso WHERE huella = ?", [huella(codigo, secreto)]).fetchone():
             break
-    db["codigos_acceso"].insert({"participante_id": participante_id, "huella": huella(codigo, secreto),
+    db.table("codigos_acceso").insert({"participante_id": participante_id, "huella": huella(codigo, secreto),
                                  "emitido_en": marca(ahora), "cifrado": cifrar(codigo, secreto)})
     return codigo
 

@@ -67,7 +67,7 @@ def crear(db: Database, *, actor: Actor, ahora: dt.datetime) -> Sesion:
         raise ValueError(f"Solo una cuenta o un participante abren sesión, no {actor!r}.")
     token = secrets.token_urlsafe(32)
     vence = ahora + DURACION_MAXIMA
-    sesion_id = db["sesiones"].insert({
+    sesion_id = db.table("sesiones").insert({
         "huella": huella(token), "rol": actor.rol.value, "cuenta_id": actor.cuenta_id,
         "participante_id": actor.participante_id, "iniciada_en": marca(ahora), "ultima_actividad_en": marca(ahora),
         "vence_en": marca(vence)}).last_pk
@@ -104,7 +104,9 @@ def exigir_vigente(db: Database, actor: Actor, *, ahora: dt.datetime, para_cambi
     if actor.sesion_id is None:
         return
     fila = _fila(db, "s.id = ?", actor.sesion_id)
-    motivo = DESCONOCIDA if fila is None else _por_que_termino(fila, ahora)
+    if fila is None:
+        raise SesionTerminada(DESCONOCIDA)
+    motivo = _por_que_termino(fila, ahora)
     if motivo:
         raise SesionTerminada(motivo)
     if fila["debe_cambiar_contrasena"] and not para_cambiar_contrasena:

@@ -177,7 +177,7 @@ def _abrir_para_leer(ruta: Path, error: BaseException) -> Database:
         raise ErrorAlmacen(DISCO_LLENO) from otro
     conexion.execute("PRAGMA foreign_keys=ON")
     db = Database(conexion, execute_plugins=False)
-    db.solo_lectura = DISCO_LLENO
+    setattr(db, "solo_lectura", DISCO_LLENO)  # `escritura` lo revisa: esta conexión no escribe
     return db
 
 
@@ -187,8 +187,9 @@ def escritura(db: Database) -> Iterator[Database]:
 
     Anidada dentro de otra escritura se vuelve un punto de guardado (`db.atomic()`).
     """
-    if getattr(db, "solo_lectura", None):
-        raise ErrorAlmacen(db.solo_lectura)
+    motivo = getattr(db, "solo_lectura", None)
+    if motivo:
+        raise ErrorAlmacen(motivo)
     if db.conn.in_transaction:
         with db.atomic():
             yield db
@@ -271,7 +272,7 @@ class Evento:
     actor: str
     accion: str
     objeto_tipo: str
-    objeto_id: str
+    objeto_id: str | int
     antes: Any = None
     despues: Any = None
 
@@ -286,7 +287,7 @@ def registrar_evento(db: Database, evento: Evento, *, momento: dt.datetime) -> i
         [marca(momento), evento.actor, evento.accion, evento.objeto_tipo, str(evento.objeto_id),
          _json(evento.antes), _json(evento.despues)],
     )
-    return cursor.lastrowid
+    return int(cursor.lastrowid or 0)  # tras un INSERT siempre hay lastrowid
 
 
 def listar_eventos(db: Database, *, objeto_tipo: str | None = None, limite: int = 200) -> list[dict]:

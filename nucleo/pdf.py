@@ -46,11 +46,16 @@ class Documento:
         if self.espacio() < alto_mm:
             self.pdf.add_page()
 
+    def _renglones(self, alto: float, valor) -> list[str]:
+        """Los renglones en que se partiría `valor` a lo ancho de la página (sin escribir nada)."""
+        renglones = self.pdf.multi_cell(0, alto, self.texto(valor), dry_run=True, output="LINES")
+        return list(renglones) if isinstance(renglones, list) else []
+
     def seccion_junta(self, titulo: str, partes: list[tuple[str, str]]) -> None:
         """Una sección que va entera en una página (si no cabe en esta, empieza en la siguiente): `partes` son
         («parrafo», texto) o («maquina», texto en una línea de letra de máquina, como una huella)."""
-        alto = 2 + 7 + sum(5 if tipo == "maquina" else
-                           4.6 * len(self.pdf.multi_cell(0, 4.6, self.texto(texto), dry_run=True, output="LINES"))
+        alto = 2 + 7 + sum(5.0 if tipo == "maquina" else
+                           4.6 * len(self._renglones(4.6, texto))
                            for tipo, texto in partes)
         self.asegurar(alto)
         self.titulo(titulo)
@@ -76,7 +81,7 @@ class Documento:
     def parrafo(self, valor: str, alto: float = 4.6) -> None:
         """Un párrafo que, si se parte entre dos páginas, deja al menos dos renglones en cada una (nunca una
         página que empiece o termine con un renglón suelto)."""
-        renglones = len(self.pdf.multi_cell(0, alto, self.texto(valor), dry_run=True, output="LINES"))
+        renglones = len(self._renglones(alto, valor))
         caben = int(self.espacio() // alto)
         if renglones > caben and (caben < 2 or renglones - caben < 2):
             self.pdf.add_page()

@@ -381,26 +381,26 @@ def seudonimizar_propuestas(db: Database, participante_id: int, seudonimo: str) 
 # --- escritura de `propuestas` y `transiciones` (el único módulo que las escribe; llamar dentro de una escritura)
 
 def insertar_propuesta(db: Database, fila: dict) -> int:
-    return db["propuestas"].insert(fila).last_pk
+    return db.table("propuestas").insert(fila).last_pk
 
 
 def insertar_propuestas(db: Database, filas: list[dict]) -> None:
-    db["propuestas"].insert_all(filas, batch_size=500)
+    db.table("propuestas").insert_all(filas, batch_size=500)
 
 
 def actualizar_propuesta(db: Database, propuesta_id: int, cambios: dict) -> None:
-    db["propuestas"].update(propuesta_id, cambios)
+    db.table("propuestas").update(propuesta_id, cambios)
 
 
 def anotar_transicion(db: Database, propuesta_id: int, desde: str, hacia: str, *, actor: str, motivo: str | None,
                       ocurrido_en: str) -> None:
     """Un paso del ciclo de vida de una propuesta: de qué estado a cuál, quién, por qué y cuándo."""
-    db["transiciones"].insert({"propuesta_id": propuesta_id, "desde": desde, "hacia": hacia, "actor": actor,
+    db.table("transiciones").insert({"propuesta_id": propuesta_id, "desde": desde, "hacia": hacia, "actor": actor,
                                "motivo": motivo, "ocurrido_en": ocurrido_en})
 
 
 def anotar_transiciones(db: Database, filas: list[dict]) -> None:
-    db["transiciones"].insert_all(filas, batch_size=1000)
+    db.table("transiciones").insert_all(filas, batch_size=1000)
 
 
 def puntaje_tecnico_desde_evaluaciones(db: Database, proceso_id: int) -> None:

@@ -87,7 +87,7 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime)
         ids = dict(db.execute("SELECT codigo, id FROM propuestas WHERE proceso_id = ? AND codigo >= ?",
                               [proceso.id, filas[0]["codigo"] if filas else ""]).fetchall())
         almacen.anotar_transiciones(db, _transiciones(filas, pasos, ids, ahora))
-        db["evaluaciones"].insert_all(_evaluaciones(filas, pasos, ids, ahora), batch_size=1000)
+        db.table("evaluaciones").insert_all(_evaluaciones(filas, pasos, ids, ahora), batch_size=1000)
         almacen.puntaje_tecnico_desde_evaluaciones(db, proceso.id)
         registrar_evento(db, Evento(DEMO.etiqueta, "crear_propuestas_demo", "proceso", proceso.id, None,
                                     {"cantidad": cantidad, "semilla": semilla}), momento=ahora)

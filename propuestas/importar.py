@@ -176,7 +176,7 @@ def importar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, ac
         revision = revisar(db, proceso_id, contenido, nombre, ahora=ahora)
         if not revision.es_importable:
             raise ImportacionRechazada(revision)
-        importacion_id = db["importaciones_de_propuestas"].insert({
+        importacion_id = db.table("importaciones_de_propuestas").insert({
             "proceso_id": proceso.id, "archivo": nombre, "hoja": revision.hoja, "sha256": revision.sha256,
             "propuestas": len(revision.filas), "actor": actor.etiqueta, "importada_en": marca(ahora)}).last_pk
         for fila in revision.filas:

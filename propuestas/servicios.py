@@ -85,11 +85,11 @@ def crear_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: dt.dat
             raise DatosInvalidos([Problema("codigo", f"Ya existe un proceso con el código {proceso.codigo}.")])
         _exigir_base_coherente(db, es_demo=proceso.es_demo)
         if proceso.es_demo:
-            db["ajustes"].upsert({"clave": "base_demo", "valor": "1"}, pk="clave")
+            db.table("ajustes").upsert({"clave": "base_demo", "valor": "1"}, pk="clave")
         es_primero = db.execute("SELECT count(*) FROM procesos").fetchone()[0] == 0
         fila = {**almacen.proceso_a_fila(proceso), "es_actual": int(es_primero),
                 "creado_en": marca(ahora), "actualizado_en": marca(ahora)}
-        proceso_id = db["procesos"].insert(fila).last_pk
+        proceso_id = db.table("procesos").insert(fila).last_pk
         registrar_evento(db, Evento(actor.etiqueta, "crear_proceso", "proceso", proceso_id, None, _resumen_proceso(fila)),
                          momento=ahora)
     return almacen.obtener_proceso(db, proceso_id)
@@ -101,7 +101,7 @@ def actualizar_proceso(db: Database, proceso: Proceso, *, actor: Actor, ahora: d
     with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener_proceso(db, proceso.id)
         fila = {**almacen.proceso_a_fila(proceso), "codigo": anterior.codigo, "actualizado_en": marca(ahora)}
-        db["procesos"].update(proceso.id, fila)
+        db.table("procesos").update(proceso.id, fila)
         registrar_evento(db, Evento(actor.etiqueta, "actualizar_proceso", "proceso", proceso.id,
                                     _resumen_proceso(almacen.proceso_a_fila(anterior)), _resumen_proceso(fila)),
                          momento=ahora)
@@ -230,7 +230,7 @@ def adjuntar_foto(db: Database, clave: str, contenido: bytes, nombre: str, *, ac
     jpeg, ancho, alto = preparar_foto(contenido, nombre)
     with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _borrador_editable(db, clave)
-        db["fotos"].insert({"propuesta_id": fila["id"], "contenido": jpeg, "tipo": "image/jpeg", "ancho": ancho,
+        db.table("fotos").insert({"propuesta_id": fila["id"], "contenido": jpeg, "tipo": "image/jpeg", "ancho": ancho,
                             "alto": alto, "subida_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "adjuntar_foto", "propuesta", fila["id"], None,
                                     {"bytes": len(jpeg), "ancho": ancho, "alto": alto}), momento=ahora)
@@ -451,7 +451,7 @@ def evaluar(db: Database, codigo: str, *, actor: Actor, puntajes: dict[str, int]
                       "puntaje": puntaje, "costo_validado_centimos": costo,
                       "viable": None if viable is None else int(viable), "notas": notas or None,
                       "creada_en": marca(ahora)}
-        db["evaluaciones"].insert(evaluacion)
+        db.table("evaluaciones").insert(evaluacion)
         almacen.actualizar_propuesta(db, fila["id"], {"puntaje_tecnico": puntaje, "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "evaluar_propuesta", "propuesta", fila["id"],
                                     {"puntaje_tecnico": fila["puntaje_tecnico"]},

@@ -60,13 +60,13 @@ def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, act
             cambios["cerrada_en"] = marca(ahora)
         if reabre:
             cambios["cerrada_en"] = None
-        db["votaciones"].update(votacion_id, cambios)
+        db.table("votaciones").update(votacion_id, cambios)
         despues = {"estado": hacia.value, "motivo": motivo}
         if hacia == EstadoVotacion.CERRADA:
             despues.update(_anclar(db, obtener(db, votacion_id), actor=actor, ahora=ahora))
         if reabre:
             ultimo = (almacen.cierres(db, votacion_id) or [{}])[-1]
-            db["reaperturas"].insert({"votacion_id": votacion_id, "cierre_id": ultimo.get("id"), "hacia": hacia.value,
+            db.table("reaperturas").insert({"votacion_id": votacion_id, "cierre_id": ultimo.get("id"), "hacia": hacia.value,
                                       "motivo": motivo, "reabierta_en": marca(ahora),
                                       "reabierta_por": actor.etiqueta})
         registrar_evento(db, Evento(actor.etiqueta, "votacion_reabierta" if reabre else f"votacion_{hacia.value}",
@@ -88,6 +88,6 @@ def _anclar(db: Database, votacion: Votacion, *, actor: Actor, ahora: dt.datetim
             "huella_pb": hashlib.sha256(archivo_pb.encode("utf-8")).hexdigest(),
             "problemas": cadena.json_canonico(problemas)}
     fila["sello"] = sello_del_cierre(db, fila)
-    db["cierres"].insert(fila)
+    db.table("cierres").insert(fila)
     return {"cabeza": fila["cabeza"], "eslabones": fila["eslabones"], "huella_pb": fila["huella_pb"],
             "problemas_de_la_cadena": problemas}

@@ -47,7 +47,7 @@ def papeleta_de(votacion: Votacion, codigos: list[str], valores: Mapping[str, ob
         puestos = (valores.get(campo, NINGUNA) for campo in campos(votacion, codigos))
         return Papeleta(tuple(str(c) for c in puestos if c not in (NINGUNA, None)))
     if votacion.tipo == TipoPapeleta.PUNTOS:
-        puntos = {c: int(valores.get(c) or 0) for c in codigos}
+        puntos = {c: _entero(valores.get(c)) for c in codigos}
         return Papeleta(tuple(c for c, p in puntos.items() if p), tuple(p for p in puntos.values() if p))
     return Papeleta(tuple(c for c in codigos if valores.get(c)))
 
@@ -81,3 +81,8 @@ def resumen(votacion: Votacion, papeleta: Papeleta, costos: Mapping[str, int]) -
                        "antes de votar.", aviso=True, junto_al_boton=f"Elegidas: {elegidas} de {votacion.max_opciones}")
     return Resumen(f"Elegidas: **{elegidas} de {votacion.max_opciones}**",
                    junto_al_boton=f"Elegidas: {elegidas} de {votacion.max_opciones}")
+
+
+def _entero(valor: object) -> int:
+    """Las semillas de un campo: lo que la página guardó (número o texto), o 0 si está vacío."""
+    return int(valor) if isinstance(valor, (int, float, str)) and str(valor).strip() else 0

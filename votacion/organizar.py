@@ -75,7 +75,7 @@ def crear_votacion(db: Database, votacion: Votacion, codigos: list[str] | None =
         propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
         codigos = propuestas_viables(db, votacion.proceso_id) if codigos is None else codigos
         fila = {**almacen.a_fila(votacion), "creada_en": marca(ahora), "actualizada_en": marca(ahora)}
-        votacion_id = db["votaciones"].insert(fila).last_pk
+        votacion_id = db.table("votaciones").insert(fila).last_pk
         _poner_propuestas(db, votacion_id, votacion.proceso_id, codigos)
         registrar_evento(db, Evento(actor.etiqueta, "crear_votacion", "votacion", votacion_id, None,
                                     {**fila, "propuestas": codigos}), momento=ahora)
@@ -94,7 +94,7 @@ def actualizar_votacion(db: Database, votacion: Votacion, codigos: list[str] | N
                                                        "no cambian. Cree otra votación si hace falta.")])
         fila = {**almacen.a_fila(replace(votacion, estado=anterior.estado, proceso_id=anterior.proceso_id)),
                 "actualizada_en": marca(ahora)}
-        db["votaciones"].update(votacion.id, fila)
+        db.table("votaciones").update(votacion.id, fila)
         if codigos is not None:
             db.execute("DELETE FROM votacion_propuestas WHERE votacion_id = ?", [votacion.id])
             _poner_propuestas(db, votacion.id, anterior.proceso_id, codigos)
@@ -121,7 +121,7 @@ def _poner_propuestas(db: Database, votacion_id: int, proceso_id: int, codigos: 
         elif not costo:
             problemas.append(Problema("propuestas", f"{codigo} no tiene costo: sin costo no se puede presupuestar."))
         else:
-            db["votacion_propuestas"].insert({"votacion_id": votacion_id, "propuesta_id": propuesta_id, "orden": orden,
+            db.table("votacion_propuestas").insert({"votacion_id": votacion_id, "propuesta_id": propuesta_id, "orden": orden,
                                               "costo_centimos": costo, "puntaje_tecnico": tecnico})
     if not problemas and len(set(codigos)) < 2:
         problemas.append(Problema("propuestas", "La papeleta necesita al menos dos propuestas."))
@@ -168,7 +168,7 @@ def mostrar_resultados(db: Database, votacion_id: int, visibles: bool, *, actor:
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
     with sesiones.escritura_de(db, actor, ahora=ahora):
         obtener(db, votacion_id)
-        db["votaciones"].update(votacion_id, {"resultados_visibles": int(visibles), "actualizada_en": marca(ahora)})
+        db.table("votaciones").update(votacion_id, {"resultados_visibles": int(visibles), "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "resultados_visibles", "votacion", votacion_id, None,
                                     {"visibles": visibles}), momento=ahora)
 
@@ -181,7 +181,7 @@ def registrar_asistencia(db: Database, votacion_id: int, participante_id: int, *
         votacion = obtener(db, votacion_id)
         exigir_del_proceso(db, participante_id, votacion)
         try:
-            db["asistencias"].insert({"votacion_id": votacion_id, "participante_id": participante_id,
+            db.table("asistencias").insert({"votacion_id": votacion_id, "participante_id": participante_id,
                                       "registrada_en": marca(ahora), "registrada_por": actor.etiqueta})
         except sqlite3.IntegrityError:
             return False

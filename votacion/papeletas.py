@@ -123,7 +123,7 @@ def _insertar_papeleta(db: Database, votacion: Votacion, clave: bytes, *, votant
             "contenido": json.dumps(contenido, ensure_ascii=False), "emitida_en": emitida_en,
             "huella_anterior": anterior, "huella": huella, "recibo": recibo_de(huella), "formato": 2,
             "reemplaza": reemplaza, "compromiso": privado, "sal": sal, "sello": cadena.sello(clave, huella)}
-    db["papeletas"].insert(fila)
+    db.table("papeletas").insert(fila)
     return fila
 
 
@@ -181,7 +181,7 @@ def digitar_papel(db: Database, votacion_id: int, texto: str, *, actor: Actor, a
             raise PapeletaInvalida([Problema("papel", f"línea {m.numero}: {'; '.join(m.problemas)}") for m in malas])
         if not lineas:
             raise PapeletaInvalida([Problema("papel", "No hay ninguna papeleta en el texto.")])
-        lote_id = db["lotes_papel"].insert({"votacion_id": votacion_id, "huella_texto": huella_texto,
+        lote_id = db.table("lotes_papel").insert({"votacion_id": votacion_id, "huella_texto": huella_texto,
                                             "papeletas": len(lineas), "digitado_por": actor.etiqueta,
                                             "digitado_en": marca(ahora)}).last_pk
         clave = almacen.clave_de_sellos(db)
@@ -239,9 +239,9 @@ def _retirar(db: Database, votacion: Votacion, propuesta_id: int, codigo: str, m
         raise VotacionCerrada("La votación ya se cerró: su resultado no cambia. Reábrala con motivo si hace falta.")
     if codigo in almacen.retiros(db, votacion.id):
         raise VotacionInvalida([Problema("propuestas", f"{codigo} ya se retiró de esta votación.")])
-    db["retiros"].insert({"votacion_id": votacion.id, "propuesta_id": propuesta_id, "motivo": motivo,
+    db.table("retiros").insert({"votacion_id": votacion.id, "propuesta_id": propuesta_id, "motivo": motivo,
                           "retirada_en": marca(ahora), "retirada_por": actor.etiqueta})
-    db["votaciones"].update(votacion.id, {"actualizada_en": marca(ahora)})
+    db.table("votaciones").update(votacion.id, {"actualizada_en": marca(ahora)})
     registrar_evento(db, Evento(actor.etiqueta, "retirar_de_la_votacion", "votacion", votacion.id, None,
                                 {"propuesta": codigo, "motivo": motivo}), momento=ahora)
 

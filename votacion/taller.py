@@ -125,7 +125,7 @@ def detener_cuenta(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.da
 def _poner_cuenta(db: Database, votacion_id: int, hasta: str | None, *, actor: Actor, ahora: dt.datetime) -> None:
     with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener(db, votacion_id).cuenta_hasta
-        db["votaciones"].update(votacion_id, {"cuenta_hasta": hasta, "actualizada_en": marca(ahora)})
+        db.table("votaciones").update(votacion_id, {"cuenta_hasta": hasta, "actualizada_en": marca(ahora)})
         registrar_evento(db, Evento(actor.etiqueta, "cuenta_regresiva", "votacion", votacion_id,
                                     {"hasta": anterior}, {"hasta": hasta}), momento=ahora)
 
@@ -153,7 +153,7 @@ def anotar_acuerdo(db: Database, votacion_id: int, texto: str, responsable: str,
         raise VotacionInvalida(problemas)
     with sesiones.escritura_de(db, actor, ahora=ahora):
         obtener(db, votacion_id)
-        acuerdo_id = db["acuerdos"].insert({"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
+        acuerdo_id = db.table("acuerdos").insert({"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
                                             "plazo": plazo, "anotado_en": marca(ahora),
                                             "anotado_por": actor.etiqueta}).last_pk
         registrar_evento(db, Evento(actor.etiqueta, "anotar_acuerdo", "votacion", votacion_id, None,
@@ -170,7 +170,7 @@ def retirar_acuerdo(db: Database, acuerdo_id: int, motivo: str, *, actor: Actor,
         fila = db.execute("SELECT votacion_id, retirado_en FROM acuerdos WHERE id = ?", [acuerdo_id]).fetchone()
         if fila is None or fila[1]:
             raise NoEncontrada(f"No hay un acuerdo vigente n.º {acuerdo_id}.")
-        db["acuerdos"].update(acuerdo_id, {"retirado_en": marca(ahora), "motivo_retiro": motivo})
+        db.table("acuerdos").update(acuerdo_id, {"retirado_en": marca(ahora), "motivo_retiro": motivo})
         registrar_evento(db, Evento(actor.etiqueta, "retirar_acuerdo", "votacion", fila[0], {"acuerdo": acuerdo_id},
                                     {"motivo": motivo}), momento=ahora)
 

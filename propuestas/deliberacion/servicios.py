@@ -115,7 +115,7 @@ def argumentar(db: Database, codigo: str, texto: str, postura: str | Postura, *,
         espera = espera_para_publicar([dt.datetime.fromisoformat(m) for m in recientes], ahora)
         if espera:
             raise DemasiadosMensajes(explicar_espera(espera, len(recientes)))
-        argumento_id = db["argumentos"].insert({
+        argumento_id = db.table("argumentos").insert({
             "propuesta_id": fila["id"], "padre_id": responde_a, "postura": postura.value, "texto": limpio,
             "autor": actor.etiqueta, "participante_id": actor.participante_id, "creado_en": marca(ahora)}).last_pk
         registrar_evento(db, Evento(actor.etiqueta, "argumentar", "argumento", argumento_id, None,
@@ -188,9 +188,9 @@ def _poner_apoyo(db: Database, objeto: str, objeto_id: int, codigo: str, actor: 
     if previo and previo["retirado_en"] is None:
         return False
     if previo:
-        db["apoyos"].update(previo["id"], {"apoyado_en": marca(ahora), "retirado_en": None})
+        db.table("apoyos").update(previo["id"], {"apoyado_en": marca(ahora), "retirado_en": None})
     else:
-        db["apoyos"].insert({"objeto": objeto, "objeto_id": objeto_id, "participante_id": actor.participante_id,
+        db.table("apoyos").insert({"objeto": objeto, "objeto_id": objeto_id, "participante_id": actor.participante_id,
                              "apoyado_en": marca(ahora)})
     registrar_evento(db, Evento(actor.etiqueta, f"apoyar_{objeto}", objeto, objeto_id, None,
                                 {"propuesta": codigo}), momento=ahora)
@@ -201,7 +201,7 @@ def _quitar_apoyo(db: Database, objeto: str, objeto_id: int, codigo: str, actor:
     previo = almacen.apoyo(db, objeto, objeto_id, actor.participante_id) if actor.participante_id else None
     if not previo or previo["retirado_en"] is not None:
         return False
-    db["apoyos"].update(previo["id"], {"retirado_en": marca(ahora)})
+    db.table("apoyos").update(previo["id"], {"retirado_en": marca(ahora)})
     registrar_evento(db, Evento(actor.etiqueta, f"retirar_apoyo_{objeto}", objeto, objeto_id,
                                 {"apoyado_en": previo["apoyado_en"]}, {"propuesta": codigo}), momento=ahora)
     return True
@@ -224,7 +224,7 @@ def reportar(db: Database, objeto: str, objeto_id: int, categoria: str, detalle:
         if almacen.reportes_recientes(db, quien, marca(ahora - dt.timedelta(seconds=ventana))) >= cantidad:
             raise DemasiadosMensajes(f"Ya envió {cantidad} reportes en la última hora; la facilitación los está "
                                      "revisando. Intente más tarde.")
-        reporte_id = db["reportes"].insert({
+        reporte_id = db.table("reportes").insert({
             "objeto": objeto, "objeto_id": objeto_id, "proceso_id": proceso_id, "categoria": categoria,
             "detalle": detalle or None, "reportado_por": quien, "origen": quien, "creado_en": marca(ahora)}).last_pk
         registrar_evento(db, Evento(actor.etiqueta, "reportar", objeto, objeto_id, None,
@@ -306,7 +306,7 @@ def _resolver_reportes(db, objeto, objeto_id, resolucion, actor: Actor, ahora) -
 
 
 def _moderacion(db, objeto, objeto_id, accion, motivo, actor: Actor, ahora) -> None:
-    db["moderaciones"].insert({"objeto": objeto, "objeto_id": objeto_id, "accion": accion, "motivo": motivo,
+    db.table("moderaciones").insert({"objeto": objeto, "objeto_id": objeto_id, "accion": accion, "motivo": motivo,
                                "actor": actor.etiqueta, "ocurrido_en": marca(ahora)})
     registrar_evento(db, Evento(actor.etiqueta, accion, objeto, objeto_id, None, {"motivo": motivo}), momento=ahora)
 
@@ -367,7 +367,7 @@ def escribir_sintesis(db: Database, codigo: str, texto: str, *, actor: Actor, ah
                                                    "10 y 5,000.")])
     with sesiones.escritura_de(db, actor, ahora=ahora):
         fila = _propuesta(db, codigo)
-        sintesis_id = db["sintesis"].insert({"propuesta_id": fila["id"], "texto": limpio, "autor": actor.etiqueta,
+        sintesis_id = db.table("sintesis").insert({"propuesta_id": fila["id"], "texto": limpio, "autor": actor.etiqueta,
                                              "escrita_en": marca(ahora)}).last_pk
         registrar_evento(db, Evento(actor.etiqueta, "escribir_sintesis", "propuesta", fila["id"], None,
                                     {"sintesis": sintesis_id, "caracteres": len(limpio)}), momento=ahora)
