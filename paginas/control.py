@@ -67,8 +67,8 @@ def cuenta_regresiva(votacion: Votacion, actor: Actor) -> None:
     minutos, iniciar, detener = st.columns([2, 1, 1], vertical_alignment="bottom")
     cuantos = minutos.number_input("Minutos", min_value=1, max_value=180, value=10, step=1, key="consola_minutos")
     if iniciar.button("Iniciar", key="consola_cuenta_iniciar", icon=":material/timer:"):
-        comun.ejecutar(lambda db: servicios.iniciar_cuenta(db, votacion.id, int(cuantos), actor=actor, ahora=nucleo.ahora()),
+        comun.ejecutar(lambda db: servicios.iniciar_cuenta_regresiva(db, votacion.id, int(cuantos), actor=actor, ahora=nucleo.ahora()),
                  f"Cuenta regresiva de {int(cuantos)} minutos en marcha.")
     if votacion.cuenta_hasta and detener.button("Quitar", key="consola_cuenta_detener", icon=":material/timer_off:"):
-        comun.ejecutar(lambda db: servicios.detener_cuenta(db, votacion.id, actor=actor, ahora=nucleo.ahora()),
+        comun.ejecutar(lambda db: servicios.detener_cuenta_regresiva(db, votacion.id, actor=actor, ahora=nucleo.ahora()),
                  "Cuenta regresiva quitada.")

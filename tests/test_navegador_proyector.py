@@ -200,7 +200,7 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
     votacion_id = _nueva_votacion(ruta, elegibles, nombre="Taller de priorización de Caraz", techo=techo)
     _votan(ruta, votacion_id, elegibles, 3 if propuestas == 2 else 12, semilla=propuestas)
     with nucleo.abrir(ruta) as db:
-        votacion.iniciar_cuenta(db, votacion_id, 15, actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.iniciar_cuenta_regresiva(db, votacion_id, 15, actor=FACILITADORA, ahora=nucleo.ahora())
     paginas = {(ancho, alto): chromium.pagina(ancho, alto) for ancho, alto in PANTALLAS}
     for pagina in paginas.values():
         pagina.goto(f"{url}/proyector?taller={votacion_id}")

@@ -253,7 +253,7 @@ def test_proyector_publico_muestra_qr_contadores_y_solo_revela_lo_publico(base):
     with nucleo.abrir(ruta) as db:
         votacion.unirse(db, abierta.id, actor=rosa, ahora=nucleo.ahora())
         votacion.emitir(db, abierta.id, Papeleta((codigos[0], codigos[2])), actor=rosa, ahora=nucleo.ahora())
-        votacion.iniciar_cuenta(db, abierta.id, 5, actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.iniciar_cuenta_regresiva(db, abierta.id, 5, actor=FACILITADORA, ahora=nucleo.ahora())
     app = _app("paginas/proyector.py", taller=str(abierta.id))
     contenido = " ".join(h.proto.body for h in app.get("html"))
     assert "personas unidas" in contenido and '<b>1</b>papeletas' in contenido

@@ -98,16 +98,16 @@ def test_cuenta_regresiva(base):
     db, _ = base
     creada = crear(db)
     assert votacion.segundos_restantes(creada, AHORA_VOTO) is None
-    votacion.iniciar_cuenta(db, creada.id, 5, actor=FACILITADORA, ahora=AHORA_VOTO)
+    votacion.iniciar_cuenta_regresiva(db, creada.id, 5, actor=FACILITADORA, ahora=AHORA_VOTO)
     actual = votacion.obtener(db, creada.id)
     assert votacion.segundos_restantes(actual, AHORA_VOTO + dt.timedelta(seconds=61)) == 239
     assert votacion.segundos_restantes(actual, AHORA_VOTO + dt.timedelta(minutes=9)) == 0
     assert actual.estado == EstadoVotacion.ABIERTA  # solo se muestra: no cierra la votación
     for malo in (0, 181, "5"):
         with pytest.raises(VotacionInvalida, match="de 1 a 180 minutos"):
-            votacion.iniciar_cuenta(db, creada.id, malo, actor=FACILITADORA, ahora=AHORA_VOTO)
+            votacion.iniciar_cuenta_regresiva(db, creada.id, malo, actor=FACILITADORA, ahora=AHORA_VOTO)
     with pytest.raises(SinPermiso):
-        votacion.iniciar_cuenta(db, creada.id, 5, actor=PUBLICO, ahora=AHORA_VOTO)
-    votacion.detener_cuenta(db, creada.id, actor=FACILITADORA, ahora=AHORA_VOTO)
+        votacion.iniciar_cuenta_regresiva(db, creada.id, 5, actor=PUBLICO, ahora=AHORA_VOTO)
+    votacion.detener_cuenta_regresiva(db, creada.id, actor=FACILITADORA, ahora=AHORA_VOTO)
     assert votacion.obtener(db, creada.id).cuenta_hasta is None
     assert sum(e["accion"] == "cuenta_regresiva" for e in listar_eventos(db)) == 2

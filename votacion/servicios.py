@@ -74,15 +74,15 @@ from votacion.papeletas import (  # noqa: F401
 )
 from votacion.publicar import CABECERA_CSV, archivo_pb, exportar_csv, exportar_pb  # noqa: F401
 from votacion.taller import (  # noqa: F401
-    MINUTOS_CUENTA,
+    MINUTOS_CUENTA_REGRESIVA,
     SIN_ORGANIZACION,
     acuerdos,
     anotar_acuerdo,
     asistencia_del_taller,
     contar_asistencia,
-    detener_cuenta,
+    detener_cuenta_regresiva,
     en_vivo,
-    iniciar_cuenta,
+    iniciar_cuenta_regresiva,
     registrar_en_el_taller,
     retirar_acuerdo,
     segundos_restantes,

@@ -23,7 +23,7 @@ from votacion.modelo import (
 )
 from votacion.organizar import exigir_del_proceso, obtener, registrar_asistencia
 
-MINUTOS_CUENTA = (1, 180)
+MINUTOS_CUENTA_REGRESIVA = (1, 180)
 SIN_ORGANIZACION = {"joven": "(jóvenes sin organización)", "ciudadano": "(ciudadanía sin organización)"}
 
 
@@ -106,23 +106,23 @@ def registrar_en_el_taller(db: Database, votacion_id: int, datos: dict, *, actor
     return participante_id, codigo
 
 
-def iniciar_cuenta(db: Database, votacion_id: int, minutos: int, *, actor: Actor, ahora: dt.datetime) -> str:
+def iniciar_cuenta_regresiva(db: Database, votacion_id: int, minutos: int, *, actor: Actor, ahora: dt.datetime) -> str:
     """Cuenta regresiva de `minutos` que muestra el proyector (solo la muestra: cerrar sigue siendo a mano)."""
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    if not isinstance(minutos, int) or not MINUTOS_CUENTA[0] <= minutos <= MINUTOS_CUENTA[1]:
-        raise VotacionInvalida([Problema("minutos", f"La cuenta regresiva va de {MINUTOS_CUENTA[0]} a "
-                                                    f"{MINUTOS_CUENTA[1]} minutos; puso {minutos}.")])
+    if not isinstance(minutos, int) or not MINUTOS_CUENTA_REGRESIVA[0] <= minutos <= MINUTOS_CUENTA_REGRESIVA[1]:
+        raise VotacionInvalida([Problema("minutos", f"La cuenta regresiva va de {MINUTOS_CUENTA_REGRESIVA[0]} a "
+                                                    f"{MINUTOS_CUENTA_REGRESIVA[1]} minutos; puso {minutos}.")])
     hasta = marca(ahora + dt.timedelta(minutes=minutos))
-    _poner_cuenta(db, votacion_id, hasta, actor=actor, ahora=ahora)
+    _poner_cuenta_regresiva(db, votacion_id, hasta, actor=actor, ahora=ahora)
     return hasta
 
 
-def detener_cuenta(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
+def detener_cuenta_regresiva(db: Database, votacion_id: int, *, actor: Actor, ahora: dt.datetime) -> None:
     exigir(actor, Accion.GESTIONAR_VOTACIONES)
-    _poner_cuenta(db, votacion_id, None, actor=actor, ahora=ahora)
+    _poner_cuenta_regresiva(db, votacion_id, None, actor=actor, ahora=ahora)
 
 
-def _poner_cuenta(db: Database, votacion_id: int, hasta: str | None, *, actor: Actor, ahora: dt.datetime) -> None:
+def _poner_cuenta_regresiva(db: Database, votacion_id: int, hasta: str | None, *, actor: Actor, ahora: dt.datetime) -> None:
     with sesiones.escritura_de(db, actor, ahora=ahora):
         anterior = obtener(db, votacion_id).cuenta_hasta
         db.table("votaciones").update(votacion_id, {"cuenta_hasta": hasta, "actualizada_en": marca(ahora)})

@@ -115,7 +115,7 @@ RAICES = """
 """
 
 
-def cuentas_por_propuesta(db: Database, proceso_id: int) -> dict[int, dict]:
+def conteos_por_propuesta(db: Database, proceso_id: int) -> dict[int, dict]:
     """Por propuesta (sumando las fusionadas en ella): apoyos de personas distintas y argumentos visibles por postura."""
     cuentas: dict[int, dict] = {}
     for raiz, apoyos in db.execute(RAICES + """

@@ -467,7 +467,7 @@ ORDENES = {"recientes": "Más recientes", "apoyos": "Más apoyadas", "debate": "
 
 def anotar_cuentas(db: Database, proceso_id: int, filas: list[dict], orden: str = "recientes") -> list[dict]:
     """Agrega `apoyos` y `argumentos` (sumando fusionadas) a las filas de la lista y las ordena."""
-    cuentas = almacen.cuentas_por_propuesta(db, proceso_id)
+    cuentas = almacen.conteos_por_propuesta(db, proceso_id)
     for fila in filas:
         c = cuentas.get(fila["id"], {})
         fila["apoyos"] = c.get("apoyos", 0)
@@ -494,7 +494,7 @@ class ResumenDeliberacion:
 
 def resumen(db: Database, proceso_id: int) -> ResumenDeliberacion:
     """Lo más debatido, el desacuerdo fuerte y la participación por distrito (también por 1,000 habitantes)."""
-    cuentas = almacen.cuentas_por_propuesta(db, proceso_id)
+    cuentas = almacen.conteos_por_propuesta(db, proceso_id)
     propuestas = []
     for fila in db.execute("SELECT id, codigo, titulo, distrito, ubigeo, estado FROM propuestas WHERE proceso_id = ? "
                            "AND estado NOT IN ('borrador', 'fusionada') AND oculta_en IS NULL", [proceso_id]):
