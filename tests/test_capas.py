@@ -96,7 +96,7 @@ def test_cada_tabla_de_propuestas_tiene_un_solo_escritor(tabla):
     """Solo `propuestas/almacen.py` escribe `propuestas` y `transiciones` (las migraciones y sus triggers aparte):
     registrar, importar, la demostración, la deliberación y los datos personales pasan por sus funciones."""
     import re
-    escribe = re.compile(rf'db\["{tabla}"\]\.(insert|update|upsert|delete)|(UPDATE|INSERT INTO|DELETE FROM) {tabla}\b')
+    escribe = re.compile(rf'db(\["{tabla}"\]|\.table\("{tabla}"\))\.(insert|update|upsert|delete)|(UPDATE|INSERT INTO|DELETE FROM) {tabla}\b')
     escritores = sorted(str(a.relative_to(RAIZ)) for p in ("nucleo", "identidad", "geo", "propuestas", "votacion",
                                                             "paginas")
                         for a in (RAIZ / p).rglob("*.py")

@@ -17,7 +17,8 @@ from identidad.acceso import PUBLICO, SinPermiso
 from nucleo.db import ErrorAlmacen
 from propuestas import hoja, importar
 from propuestas import servicios as propuestas_servicios
-from propuestas.importar import ImportacionRechazada, leer_coordenada, leer_fecha
+from propuestas.ficha import leer_coordenada, leer_fecha
+from propuestas.importar import ImportacionRechazada
 from tests.conftest import ADMIN, FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, filas
 from votacion import exportar
 
