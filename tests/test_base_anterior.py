@@ -18,7 +18,7 @@ MUESTRA = RAIZ / "tests" / "muestras"
 def _copia(tmp_path):
     ruta = tmp_path / "plataforma.db"
     shutil.copy(MUESTRA / "base_antes_de_nucleo.db", ruta)
-    shutil.copy(MUESTRA / "base_antes_de_nucleo.db.secreto", tmp_path / "plataforma.db.secreto")
+    shutil.copy(MUESTRA / "base_antes_de_nucleo.clave", tmp_path / "plataforma.db.secreto")
     return ruta, json.loads((MUESTRA / "base_antes_de_nucleo.json").read_text(encoding="utf-8"))
 
 

@@ -8,7 +8,8 @@ código viejo:
     cd /tmp/main && PYTHONPATH=/tmp/main python tests/muestras/crear_base_de_main.py /tmp/salida
     PYTHONPATH=/tmp/main python RUTA/crear_base_antes_de_nucleo.py /tmp/salida tests/muestras
 
-Copie también `base_de_main.db.secreto` (la clave de los sellos) como `base_antes_de_nucleo.db.secreto`.
+Copie también `base_de_main.db.secreto` (la clave de los sellos) como `base_antes_de_nucleo.clave` (los
+`*.secreto` no se versionan).
 Parte de la base de `crear_base_de_main.py` (procesos, propuestas, participantes, dos votaciones) y le agrega
 dos cuentas del equipo y una sesión abierta. El .json anota la sesión y lo que la base contaba.
 """
