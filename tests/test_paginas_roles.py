@@ -1,0 +1,90 @@
+"""Cada página, para cada rol, dice lo que ese rol debe ver y calla lo que no: una tabla escrita a mano (no sale de
+la matriz de permisos del código, para que pueda fallar). Escenario: el proceso en priorización, seis propuestas
+viables, una votación abierta de aprobación (resultados sin revelar) y una agente participante con DNI."""
+import pytest
+
+import nucleo
+from identidad import participantes
+from identidad.acceso import PUBLICO, Actor, Rol
+from propuestas import servicios as propuestas_servicios
+from tests.conftest import ADMIN, EVALUADORA, FACILITADORA, copiar_viables
+from tests.test_navegador_votacion import _priorizacion_hoy
+from tests.test_paginas_propuestas import _app
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion
+
+DNI = "40123456"
+PARTICIPANTE = "participante"  # el actor se crea con la base (su id)
+
+
+@pytest.fixture
+def escenario(tmp_path, monkeypatch, _plantilla_viables):
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    with nucleo.abrir(ruta) as db:
+        _priorizacion_hoy(db)
+        proceso = propuestas_servicios.proceso_actual(db)
+        pid, _ = participantes.registrar_participante(
+            db, proceso.id, {"nombre": "Rosa Huamán Torres", "tipo": "joven", "ubigeo": "021201", "dni": DNI,
+                             "consentimiento": True}, actor=FACILITADORA, ahora=nucleo.ahora())
+        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
+    return {"votacion": str(creada.id), "rosa": Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)}
+
+
+def _todo(app) -> str:
+    """Todo lo que se lee en la página: textos, avisos, botones, etiquetas de campos, tablas y HTML."""
+    partes = [e.value for e in [*app.markdown, *app.title, *app.subheader, *app.header, *app.warning, *app.info,
+                                *app.success, *app.error, *app.caption]]
+    partes += [w.label for w in [*app.button, *app.text_input, *app.checkbox, *app.selectbox, *app.toggle,
+                                 *app.text_area, *app.number_input, *app.radio]]
+    partes += [d.value.to_string() for d in app.dataframe]
+    partes += [h.proto.body for h in app.get("html")]
+    return " ".join(str(p) for p in partes)
+
+
+ACTORES = {"público": PUBLICO, "evaluación": EVALUADORA, "facilitación": FACILITADORA, "administración": ADMIN}
+
+# (página, quién) → (lo que debe leerse, lo que no). Escrita a mano a partir de lo que el issue y el README dicen
+# de cada rol: nadie fuera de administración ve un DNI entero; solo la facilitación (y administración) abre, pausa o
+# cierra; los conteos de una votación abierta sin revelar no llegan al público; crear cuentas es de administración.
+TABLA = {
+    ("votar", "público"): (["Código de acceso (está en su tarjeta)", "Entrar y votar"], ["Elijo esta"]),
+    ("votar", "participante"): (["Elija hasta 3 propuestas", "Elijo esta", "PP27-0001"],
+                                ["Código de acceso (está en su tarjeta)", "Sin acceso"]),
+    ("votar", "evaluación"): (["Votan los agentes participantes con su código"], ["Elijo esta", "Entrar y votar"]),
+    ("votaciones", "facilitación"): (["Pausar", "Cerrar la votación (definitivo)", "Verificar la cadena de huellas"],
+                                     ["Sin acceso"]),
+    ("votaciones", "evaluación"): (["Sin acceso", "organizar votaciones"], ["Pausar", "Cerrar la votación"]),
+    ("votaciones", "público"): (["Sin acceso"], ["Pausar", "Cerrar la votación"]),
+    ("consola", "facilitación"): (["Taller en vivo", "Pausar", "Anotar el acuerdo"], ["Sin acceso"]),
+    ("consola", "participante"): (["Sin acceso"], ["Pausar", "Anotar el acuerdo"]),
+    ("participantes", "administración"): (["Registrar participante", DNI, "Borrar datos personales"], ["Sin acceso"]),
+    ("participantes", "facilitación"): (["Registrar participante", "••••••56"], [DNI, "Borrar datos personales"]),
+    ("participantes", "evaluación"): (["Sin acceso"], ["Registrar participante", "••••••56", DNI]),
+    ("cuentas", "administración"): (["Cuentas del equipo", "Crear cuenta", "Contraseña inicial"], ["Sin acceso"]),
+    ("cuentas", "facilitación"): (["Sin acceso"], ["Crear cuenta", "Contraseña inicial"]),
+    ("resultados", "público"): (["Los resultados se publican al cerrar la votación"],
+                                ["papeletas:", "Resultados parciales", "Regla oficial"]),
+    ("resultados", "facilitación"): (["Resultados parciales", "papeletas:"], ["Los resultados se publican al cerrar"]),
+    ("evaluar", "evaluación"): (["Evaluación técnica", "Alineamiento al PDLC"], ["Sin acceso"]),
+    ("evaluar", "facilitación"): (["Evaluación técnica"], ["Sin acceso"]),  # admite o no; puntuar no
+    ("evaluar", "participante"): (["Sin acceso"], ["Alineamiento al PDLC", "Admitir"]),
+    ("moderacion", "facilitación"): (["Moderación", "Reportes pendientes"], ["Sin acceso"]),
+    ("moderacion", "evaluación"): (["Sin acceso"], ["Reportes pendientes"]),
+    ("respaldo", "administración"): (["Respaldo"], ["Sin acceso"]),
+    ("respaldo", "facilitación"): (["Sin acceso"], ["Descargar"]),
+    ("procesos", "evaluación"): (["Sin acceso"], ["Crear proceso"]),
+}
+
+
+@pytest.mark.parametrize("pagina, quien", list(TABLA), ids=[f"{p}-{q}" for p, q in TABLA])
+def test_cada_rol_ve_en_cada_pagina_lo_suyo_y_nada_mas(escenario, pagina, quien):
+    actor = escenario["rosa"] if quien == PARTICIPANTE else ACTORES[quien]
+    parametros = {"votacion": escenario["votacion"]} if pagina in ("votar", "resultados") else {}
+    texto = _todo(_app(f"paginas/{pagina}.py", actor, **parametros))
+    debe, no_debe = TABLA[pagina, quien]
+    assert [d for d in debe if d not in texto] == [], texto[:600]
+    assert [n for n in no_debe if n in texto] == [], texto[:600]
