@@ -24,12 +24,9 @@ class Problema:
 class ErrorPlataforma(Exception):
     """Base de los errores para la persona usuaria; `problemas` lista los campos que corregir (puede ir vacía)."""
 
-    problemas: list[Problema] = []
-
     def __init__(self, mensaje: str = "", problemas: list[Problema] | None = None):
         super().__init__(mensaje)
-        if problemas is not None:
-            self.problemas = list(problemas)
+        self.problemas: list[Problema] = list(problemas or [])
 
 
 class DatosInvalidos(ErrorPlataforma):

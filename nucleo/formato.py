@@ -30,19 +30,20 @@ HORA_PERU = dt.timezone(dt.timedelta(hours=-5), "PET")
 """El Perú: UTC−5 todo el año (sin horario de verano). Las marcas `*_en` se guardan en UTC; se muestran en esta."""
 
 
+def hora_local(momento: str | dt.datetime) -> dt.datetime:
+    """Una marca `*_en` (texto ISO con zona) o una hora con zona, pasada a la hora del Perú."""
+    return (dt.datetime.fromisoformat(momento) if isinstance(momento, str) else momento).astimezone(HORA_PERU)
+
+
 def formatear_momento(momento: str | dt.datetime) -> str:
-    """Una marca `*_en` (texto ISO con zona) o una hora con zona, en hora del Perú: «5 dic 2026, 10:00»."""
-    if isinstance(momento, str):
-        momento = dt.datetime.fromisoformat(momento)
-    local = momento.astimezone(HORA_PERU)
+    """En hora del Perú, corta: «5 dic 2026, 10:00»."""
+    local = hora_local(momento)
     return f"{local.day} {MESES[local.month - 1][:3]} {local.year}, {local:%H:%M}"
 
 
 def formatear_fecha_y_hora(momento: str | dt.datetime) -> str:
-    """Una marca `*_en` en hora del Perú, en una frase: «5 de diciembre de 2026 a las 10:00»."""
-    if isinstance(momento, str):
-        momento = dt.datetime.fromisoformat(momento)
-    local = momento.astimezone(HORA_PERU)
+    """En hora del Perú, en una frase: «5 de diciembre de 2026 a las 10:00»."""
+    local = hora_local(momento)
     return f"{formatear_fecha(local.date())} a las {local:%H:%M}"
 
 

@@ -33,7 +33,7 @@ with st.form("cuentas_nueva"):
                 cuentas.crear_cuenta(db, usuario=usuario, nombre=nombre, rol=rol, contrasena=contrasena, actor=actor,
                                      ahora=nucleo.ahora())
             except ErrorPlataforma as error:
-                comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
+                comun.mostrar_problemas([p.mensaje for p in error.problemas] or [str(error)])
             else:
                 comun.avisar(f"Cuenta «{usuario.strip().lower()}» creada.")
                 st.rerun()

@@ -1,28 +1,21 @@
 """Piezas de interfaz de la deliberación en la ficha de una propuesta: apoyos, argumentos, moderación
 y (en paginas/facilitacion.py) herramientas de facilitación. Toda acción llama a un caso de uso que revisa rol y fase en el servidor."""
-import datetime as dt
 
 import streamlit as st
 
 import nucleo
 from identidad.acceso import Accion, Actor, puede
 from nucleo.errores import ErrorPlataforma
-from nucleo.formato import MESES
+from nucleo.formato import formatear_momento
 from paginas import comun, facilitacion
 from propuestas import deliberacion
 from propuestas.deliberacion import MOTIVOS_REPORTE, Argumento, Postura
 from propuestas.modelo import Propuesta
-from propuestas.servicios import HORA_PERU
 
 # Íconos Material que trae Streamlit (se sirven con la app, sin internet; los emojis dependen del equipo).
 ICONOS = {Postura.A_FAVOR: ":material/thumb_up:", Postura.EN_CONTRA: ":material/thumb_down:",
           Postura.OBSERVACION: ":material/chat:"}
 CLAVE_FORMULARIO = "debate_formulario_{}"
-
-
-def cuando(marca: str) -> str:
-    momento = dt.datetime.fromisoformat(marca).astimezone(HORA_PERU)
-    return f"{momento.day} {MESES[momento.month - 1][:3]} {momento.year}, {momento:%H:%M}"
 
 
 def mostrar(propuesta: Propuesta, actor: Actor) -> None:
@@ -36,12 +29,12 @@ def mostrar(propuesta: Propuesta, actor: Actor) -> None:
         columna.metric(f"{ICONOS[postura]} {postura.etiqueta}", vista.por_postura[postura])
     _apoyo(vista, propuesta.codigo, actor)
     if vista.cerrada_en:
-        st.info(f"La deliberación se cerró el {cuando(vista.cerrada_en)}"
+        st.info(f"La deliberación se cerró el {formatear_momento(vista.cerrada_en)}"
                 + (f": {comun.texto_plano(vista.cerrada_motivo)}" if vista.cerrada_motivo else "."))
     if vista.sintesis:
         st.markdown("**Acuerdos del grupo**")
         st.success(comun.texto_plano(vista.sintesis["texto"]).replace("\n", "  \n"))
-        st.caption(f"Síntesis de la facilitación, {cuando(vista.sintesis['escrita_en'])}")
+        st.caption(f"Síntesis de la facilitación, {formatear_momento(vista.sintesis['escrita_en'])}")
     if any(vista.destacados.values()):
         st.markdown("**Argumentos más apoyados**")
         for columna, postura in zip(st.columns(2), (Postura.A_FAVOR, Postura.EN_CONTRA)):
@@ -79,7 +72,7 @@ def _argumento(argumento: Argumento, vista, codigo: str, actor: Actor, nivel: in
     with contenedor.container(border=True, key=f"argumento_{argumento.id}"):
         origen = f" · en {argumento.propuesta} (fusionada)" if argumento.propuesta != codigo else ""
         st.markdown(f"{ICONOS[argumento.postura]} **{argumento.postura.etiqueta}** · "
-                    f"{comun.texto_plano(argumento.autor)} · {cuando(argumento.creado_en)}{origen}")
+                    f"{comun.texto_plano(argumento.autor)} · {formatear_momento(argumento.creado_en)}{origen}")
         if argumento.esta_oculto:
             motivo = comun.texto_plano(argumento.oculto_motivo or "")
             if argumento.texto is None:

@@ -62,7 +62,7 @@ if actor != PUBLICO:
                     try:
                         cuentas.cambiar_contrasena(db, actor=actor, actual=actual, nueva=nueva, ahora=nucleo.ahora())
                     except ErrorPlataforma as error:
-                        comun.mostrar_problemas([p.mensaje for p in getattr(error, "problemas", [])] or [str(error)])
+                        comun.mostrar_problemas([p.mensaje for p in error.problemas] or [str(error)])
                     else:
                         comun.avisar("Contraseña cambiada. Las otras sesiones de su cuenta se cerraron.")
                         st.rerun()

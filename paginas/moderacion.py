@@ -2,8 +2,8 @@
 import streamlit as st
 
 from identidad.acceso import Accion
+from nucleo.formato import formatear_momento
 from paginas import comun
-from paginas.debate import cuando
 from paginas.facilitacion import avisar_retiro
 from propuestas import deliberacion, servicios
 from votacion import servicios as votacion_servicios
@@ -29,7 +29,7 @@ for pendiente in pendientes:
         que = "Argumento" if pendiente.objeto == "argumento" else "Propuesta"
         st.markdown(f"**{que}** en [{pendiente.propuesta}]({comun.url_pagina('propuestas')}?propuesta="
                     f"{pendiente.propuesta}) · **{pendiente.reportes}** reporte{'s' if pendiente.reportes != 1 else ''}"
-                    f" desde {cuando(pendiente.primero_en)}" + (" · ya oculto" if pendiente.oculto else ""))
+                    f" desde {formatear_momento(pendiente.primero_en)}" + (" · ya oculto" if pendiente.oculto else ""))
         st.markdown(f"> {comun.texto_plano(pendiente.texto or '')}")
         st.caption("Motivos: " + comun.texto_plano(", ".join(pendiente.categorias))
                    + (f" — {comun.texto_plano(pendiente.detalles)}" if pendiente.detalles else ""))
@@ -52,7 +52,7 @@ st.subheader(f"Oculto ahora ({len(ocultos)})", anchor=False)
 for oculto in ocultos:
     clave = f"{oculto['objeto']}_{oculto['objeto_id']}"
     with st.container(border=True, key=f"oculto_{clave}"):
-        st.markdown(f"**{oculto['objeto'].capitalize()}** en {oculto['codigo']} · oculto el {cuando(oculto['oculto_en'])}"
+        st.markdown(f"**{oculto['objeto'].capitalize()}** en {oculto['codigo']} · oculto el {formatear_momento(oculto['oculto_en'])}"
                     f" · motivo: {comun.texto_plano(oculto['oculto_motivo'] or '')}")
         st.markdown(f"> {comun.texto_plano(oculto['texto'] or '')}")
         motivo = st.text_input("Motivo para volver a mostrarlo", key=f"motivo_restablecer_{clave}")

@@ -68,9 +68,15 @@ with st.form(f"procesos_formulario_{sufijo}"):
 
 
 def _peso(valor) -> int | None:
-    """El peso de un criterio tal como quedó en la tabla: un entero, o None si no lo es."""
-    texto = str(valor if valor is not None else 0).strip()
-    return int(texto) if texto.lstrip("-").isdigit() else None
+    """El peso de un criterio tal como quedó en la tabla (la columna puede volverse decimal al agregar una fila:
+    25.0 vale 25): un entero, 0 si está vacío, o None si no es un número entero."""
+    if valor is None or valor != valor or str(valor).strip() == "":  # vacío o NaN (fila nueva sin peso)
+        return 0
+    try:
+        numero = float(valor)
+    except (TypeError, ValueError):
+        return None
+    return int(numero) if numero.is_integer() else None
 
 
 if creado:

@@ -9,7 +9,7 @@ import nucleo
 from identidad import participantes
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
-from nucleo.formato import formatear_soles, soles_a_centimos
+from nucleo.formato import HORA_PERU, formatear_soles, soles_a_centimos
 from paginas import comun, control
 from propuestas import servicios as propuestas_servicios
 from votacion import servicios
@@ -41,7 +41,7 @@ st.caption(comun.texto_plano(proceso.nombre))
 def hora_con_zona(fecha: dt.date | None, hora: dt.time | None) -> str | None:
     if fecha is None or hora is None:
         return None
-    return dt.datetime.combine(fecha, hora, tzinfo=propuestas_servicios.HORA_PERU).isoformat()
+    return dt.datetime.combine(fecha, hora, tzinfo=HORA_PERU).isoformat()
 
 
 with st.expander("Nueva votación", expanded=not votaciones, icon=":material/add:"):

@@ -29,7 +29,7 @@ from geo.modelo import Punto
 from identidad import sesiones
 from identidad.acceso import Accion, Actor, exigir
 from nucleo.db import Evento, marca, registrar_evento
-from nucleo.formato import formatear_fecha
+from nucleo.formato import formatear_fecha_y_hora
 from propuestas import almacen, hoja, servicios
 from propuestas.ficha import SOLO_NUMERACION, Contexto, FilaRevisada, revisar_fila, texto_de_celda
 from propuestas.modelo import (
@@ -115,9 +115,8 @@ def revisar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, aho
     previa = db.execute("SELECT importada_en, actor, propuestas FROM importaciones_de_propuestas WHERE proceso_id = ? "
                         "AND sha256 = ? ORDER BY id LIMIT 1", [proceso.id, sha]).fetchone()
     if previa:
-        cuando = dt.datetime.fromisoformat(previa[0]).astimezone(servicios.HORA_PERU)
-        revision.problemas.append(f"Este mismo archivo ya se importó el {formatear_fecha(cuando.date())} a las "
-                                  f"{cuando:%H:%M} ({previa[1]}, {previa[2]} propuestas).")
+        revision.problemas.append(f"Este mismo archivo ya se importó el {formatear_fecha_y_hora(previa[0])} "
+                                  f"({previa[1]}, {previa[2]} propuestas).")
     permiso = proceso.permite(Accion.IMPORTAR_PROPUESTAS, servicios.fecha_local(ahora))
     if not permiso:
         revision.problemas.append(permiso.motivo)

@@ -1,6 +1,7 @@
 """Fixtures compartidas: bases en memoria y los datos reales de ../shared/geo (nunca copiados)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from geo import servicios
 from geo.lectura import leer_limites
 from geo.modelo import Territorio
 from identidad.acceso import PUBLICO, Actor, Rol
+from propuestas import servicios as propuestas_servicios
+from propuestas.modelo import Fase, PeriodoFase
 
 RAIZ = Path(__file__).resolve().parent.parent
 GEO = RAIZ.parent / "shared" / "geo"
@@ -161,7 +164,6 @@ DATOS_JOVEN = {
 @pytest.fixture
 def base_app(tmp_path, monkeypatch):
     """Base en archivo con el territorio de Huaylas para AppTest (la app la abre por PLATAFORMA_DB)."""
-    from propuestas import servicios as propuestas_servicios
     ruta = tmp_path / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
@@ -174,7 +176,6 @@ def base_app(tmp_path, monkeypatch):
 
 @pytest.fixture
 def db_proceso(db_con_territorio):
-    from propuestas import servicios as propuestas_servicios
     propuestas_servicios.preparar(db_con_territorio)
     proceso = propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1))
     propuestas_servicios.crear_proceso(db_con_territorio, proceso, actor=ADMIN, ahora=AHORA)
@@ -182,7 +183,6 @@ def db_proceso(db_con_territorio):
 
 
 def registrar_propuesta(db, datos=None, ahora=None):
-    from propuestas import servicios as propuestas_servicios
     proceso = propuestas_servicios.proceso_actual(db)
     clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=PUBLICO, ahora=ahora or HOY_REGISTRO)
     propuestas_servicios.guardar_borrador(db, clave, datos or DATOS_JOVEN, ahora=ahora or HOY_REGISTRO)
@@ -197,7 +197,6 @@ COSTOS_VIABLES = ("S/ 300,000", "S/ 250,000", "S/ 200,000", "S/ 150,000", "S/ 12
 
 def crear_viables(db, costos=COSTOS_VIABLES) -> list[str]:
     """Propuestas registradas, admitidas y evaluadas viables por los caminos reales, cada una en otro distrito."""
-    from propuestas import servicios as propuestas_servicios
     from propuestas.modelo import Estado
     from votacion import servicios as votacion_servicios
     votacion_servicios.preparar(db)
@@ -224,7 +223,6 @@ def crear_viables(db, costos=COSTOS_VIABLES) -> list[str]:
 @pytest.fixture(scope="session")
 def _plantilla_viables(tmp_path_factory):
     """Una sola vez por corrida: territorio real, proceso PP27 y las 6 viables (copiar es mucho más rápido)."""
-    from propuestas import servicios as propuestas_servicios
     from votacion import servicios as votacion_servicios
     ruta = tmp_path_factory.mktemp("plantilla") / "viables.db"
     base = nucleo.abrir(ruta)
@@ -288,3 +286,29 @@ def abrir_sesion(ruta, actor, ahora=None) -> str | None:
                                         "rol": actor.rol.value, "hash": "sin contraseña", "creada_en": marca(momento),
                                         "actualizada_en": marca(momento)})
             return sesiones.crear(base, actor=actor, ahora=momento).token
+
+
+def priorizacion_hoy(db) -> None:
+    """Corre las fases del proceso para que hoy caiga en la priorización (abrir una votación lo exige)."""
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
+    proceso = propuestas_servicios.proceso_actual(db)
+    inicio = proceso.periodo(Fase.PRIORIZACION).inicio
+    fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
+                  if p.fase == Fase.PRIORIZACION else
+                  PeriodoFase(p.fase, p.inicio - dt.timedelta(days=200), p.fin - dt.timedelta(days=200))
+                  if p.fin < inicio else
+                  PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
+    propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN,
+                                            ahora=nucleo.ahora())
+
+
+@pytest.fixture
+def base_votacion(tmp_path, monkeypatch, _plantilla_viables):
+    """Las 6 viables (costos validados) con la priorización corrida para que hoy caiga en ella; la app la usa
+    (`PLATAFORMA_DB`). Devuelve la ruta y los códigos."""
+    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
+    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
+    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    with nucleo.abrir(ruta) as db:
+        priorizacion_hoy(db)
+    return ruta, list(_plantilla_viables[1])

@@ -17,6 +17,7 @@ import nucleo
 from geo import servicios as territorio
 from identidad import cuentas, participantes
 from identidad.acceso import LINEA_DE_COMANDOS, Actor, Rol
+from nucleo.formato import HORA_PERU
 from propuestas import deliberacion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Criterio, Estado, Fase, PeriodoFase
@@ -70,7 +71,7 @@ def _hoy() -> dt.date:
 def _momento(dias: int) -> dt.datetime:
     """Mediodía de hoy + `dias` (hora de Perú): las acciones ocurren dentro de la fase que les toca."""
     fecha = _hoy() + dt.timedelta(days=dias)
-    return dt.datetime.combine(fecha, dt.time(12), tzinfo=propuestas_servicios.HORA_PERU)
+    return dt.datetime.combine(fecha, dt.time(12), tzinfo=HORA_PERU)
 
 
 FASES = {Fase.PREPARACION: (-100, -91), Fase.REGISTRO: (-90, -61), Fase.DELIBERACION: (-60, -41),

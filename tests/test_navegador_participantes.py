@@ -9,8 +9,8 @@ import nucleo
 from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
-from tests.conftest import FACILITADORA, copiar_viables
-from tests.test_navegador_votacion import CLAVE, _priorizacion_hoy, crear_equipo
+from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
+from tests.test_navegador_votacion import CLAVE, crear_equipo
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -27,7 +27,7 @@ def app(tmp_path_factory, _plantilla_viables):
     carpeta = tmp_path_factory.mktemp("participantes")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),

@@ -20,8 +20,8 @@ from identidad import participantes
 from identidad.acceso import Actor, Rol
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
-from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables
-from tests.test_navegador_votacion import CLAVE, _priorizacion_hoy, crear_equipo
+from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables, priorizacion_hoy
+from tests.test_navegador_votacion import CLAVE, crear_equipo
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta
 
@@ -47,7 +47,7 @@ def sala(tmp_path_factory):
         propuestas_servicios.crear_proceso(db, propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1)),
                                            actor=ADMIN, ahora=AHORA)
         codigos = crear_viables(db, [f"S/ {COSTOS[i % len(COSTOS)]:,}" for i in range(30)])
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         crear_equipo(db)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url, ruta, codigos

@@ -10,8 +10,7 @@ from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import datos_personales
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
-from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables, filas
-from tests.test_navegador_votacion import _priorizacion_hoy
+from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables, filas, priorizacion_hoy
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -28,7 +27,7 @@ def app(tmp_path_factory, _plantilla_viables):
     carpeta = tmp_path_factory.mktemp("sesiones")
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         for usuario, nombre, rol in (("ana", "Ana Ríos", Rol.ADMINISTRADOR), ("fabi", "Fabiola Milla", Rol.FACILITADOR),
                                      ("fito", "Adolfo Vega", Rol.FACILITADOR)):
             cuentas.crear_cuenta(db, usuario=usuario, nombre=nombre, rol=rol, contrasena=CLAVE,

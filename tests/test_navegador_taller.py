@@ -14,8 +14,8 @@ from identidad import participantes
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
-from tests.conftest import AHORA, FACILITADORA, copiar_viables
-from tests.test_navegador_votacion import CLAVE, RECIBO, _priorizacion_hoy, crear_equipo
+from tests.conftest import AHORA, FACILITADORA, copiar_viables, priorizacion_hoy
+from tests.test_navegador_votacion import CLAVE, RECIBO, crear_equipo
 from votacion import almacen
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -41,7 +41,7 @@ def taller(tmp_path_factory, _plantilla_viables):
     ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
     codigos = list(_plantilla_viables[1])
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [TITULO_MALICIOSO, codigos[3]])
         propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigos[0]]).fetchone()[0]
         db["fotos"].insert({"propuesta_id": propuesta_id, "contenido": _foto(), "tipo": "image/jpeg", "ancho": 1200,
@@ -192,7 +192,7 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     codigos = list(_plantilla_viables[1])
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy"),
                                          actor=FACILITADORA, ahora=nucleo.ahora())

@@ -2,8 +2,6 @@
 corrige), la facilitadora digita dos papeletas de papel, verifica la cadena y cierra; el público ve los resultados
 con la barra del techo, la tabla, la comparación y el mapa por distrito; ningún título inyecta HTML."""
 import csv
-import dataclasses
-import datetime as dt
 import io
 import re
 
@@ -13,9 +11,8 @@ import nucleo
 from identidad import cuentas, participantes
 from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import Fase, PeriodoFase
 from tests import navegador
-from tests.conftest import ADMIN, AHORA, FACILITADORA, copiar_viables
+from tests.conftest import AHORA, FACILITADORA, copiar_viables, priorizacion_hoy
 from votacion import almacen
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -39,20 +36,6 @@ PIXELES_SIN_PINTAR = """(puntos) => puntos.filter(([ubigeo, lat, lon]) => {
 }).map(([ubigeo]) => ubigeo)"""
 
 
-def _priorizacion_hoy(db) -> None:
-    """Corre las fases del proceso para que hoy caiga en la priorización (abrir una votación lo exige)."""
-    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
-    proceso = propuestas_servicios.proceso_actual(db)
-    inicio = proceso.periodo(Fase.PRIORIZACION).inicio
-    fases = tuple(PeriodoFase(p.fase, hoy - dt.timedelta(days=3), hoy + dt.timedelta(days=3))
-                  if p.fase == Fase.PRIORIZACION else
-                  PeriodoFase(p.fase, p.inicio - dt.timedelta(days=200), p.fin - dt.timedelta(days=200))
-                  if p.fin < inicio else
-                  PeriodoFase(p.fase, hoy + dt.timedelta(days=4), hoy + dt.timedelta(days=20)) for p in proceso.fases)
-    propuestas_servicios.actualizar_proceso(db, dataclasses.replace(proceso, fases=fases), actor=ADMIN,
-                                            ahora=nucleo.ahora())
-
-
 def crear_equipo(db) -> None:
     """Las cuentas del equipo de las pruebas: «ana» (administración, la primera) y «fabi» (facilitación)."""
     cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
@@ -69,7 +52,7 @@ def app(tmp_path_factory, _plantilla_viables):
     codigos = list(_plantilla_viables[1])
     assert codigos == [f"PP27-{n:04d}" for n in range(1, 7)]  # las papeletas de papel usan «1, 2» y «6»
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
+        priorizacion_hoy(db)
         db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [MALICIOSO, codigos[1]])
         crear_equipo(db)
         proceso = propuestas_servicios.proceso_actual(db)

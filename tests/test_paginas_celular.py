@@ -11,8 +11,7 @@ from geo import servicios as territorio
 from identidad.acceso import Accion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase
-from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, copiar_viables
-from tests.test_navegador_votacion import _priorizacion_hoy
+from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES
 from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos
 from tests.test_paginas_votacion import _abierta, _participante
 from votacion import servicios as votacion
@@ -30,17 +29,6 @@ def base(tmp_path, monkeypatch):
         for archivo in (LIMITES, INDICADORES, CENTROS):
             territorio.importar(db, archivo, actor=ADMIN, ahora=AHORA)
     return ruta
-
-
-@pytest.fixture
-def base_votacion(tmp_path, monkeypatch, _plantilla_viables):
-    """Las 6 viables (costos validados) con la priorización corrida para que hoy caiga en ella."""
-    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
-    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
-    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
-    with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
-    return ruta, list(_plantilla_viables[1])
 
 
 def _todo(app) -> str:

@@ -7,8 +7,7 @@ import nucleo
 from identidad import participantes
 from identidad.acceso import PUBLICO, Actor, Rol
 from propuestas import servicios as propuestas_servicios
-from tests.conftest import ADMIN, EVALUADORA, FACILITADORA, copiar_viables
-from tests.test_navegador_votacion import _priorizacion_hoy
+from tests.conftest import ADMIN, EVALUADORA, FACILITADORA
 from tests.test_paginas_propuestas import _app
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -18,12 +17,10 @@ PARTICIPANTE = "participante"  # el actor se crea con la base (su id)
 
 
 @pytest.fixture
-def escenario(tmp_path, monkeypatch, _plantilla_viables):
-    ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
-    monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
-    monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+def escenario(base_votacion):
+    """La base de `base_votacion` (priorización hoy, seis viables) con la votación abierta y la agente con DNI."""
+    ruta, _ = base_votacion
     with nucleo.abrir(ruta) as db:
-        _priorizacion_hoy(db)
         proceso = propuestas_servicios.proceso_actual(db)
         pid, _ = participantes.registrar_participante(
             db, proceso.id, {"nombre": "Rosa Huamán Torres", "tipo": "joven", "ubigeo": "021201", "dni": DNI,

@@ -12,7 +12,7 @@ import nucleo
 from geo import servicios as territorio
 from geo.dibujo import ESCALA, SIN_DATOS
 from propuestas import servicios as propuestas_servicios
-from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables
+from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables, priorizacion_hoy
 from tests.test_navegador_proyector import COSTOS, _votan
 from votacion import acta, exportar
 from votacion import servicios as votacion
@@ -35,8 +35,8 @@ def cerrada(tmp_path_factory):
         propuestas_servicios.crear_proceso(db, propuestas_servicios.proceso_sugerido("0212", dt.date(2026, 12, 1)),
                                            actor=ADMIN, ahora=AHORA)
         codigos = crear_viables(db, [f"S/ {COSTOS[i % len(COSTOS)]:,}" for i in range(30)])
-        from tests.test_navegador_votacion import _priorizacion_hoy
-        _priorizacion_hoy(db)
+        
+        priorizacion_hoy(db)
         proceso = propuestas_servicios.proceso_actual(db)
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3, regla="greedy",
                                                                      techo_centimos=85_000_000),

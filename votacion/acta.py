@@ -23,7 +23,7 @@ from geo.dibujo import texto_sobre
 from geo.pdf import Documento
 from identidad import cuentas
 from identidad.acceso import Actor
-from nucleo.formato import formatear_fecha, formatear_soles, formatear_soles_corto
+from nucleo.formato import formatear_fecha_y_hora, formatear_soles, formatear_soles_corto
 from propuestas import servicios as propuestas_servicios
 from votacion import almacen, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
@@ -62,11 +62,10 @@ def armar_acta(db: Database, votacion_id: int) -> bytes:
     doc = Documento("Acta del taller de priorización", momento,
                     autor=territorio_servicios.mesa_de(territorio.nombre_provincia() if territorio else None))
     doc.parrafo(f"Mesa de Concertación para la Lucha contra la Pobreza — {proceso.nombre}")
-    local = momento.astimezone(propuestas_servicios.HORA_PERU)
     estado = ("cerrada el " if votacion.estado == EstadoVotacion.CERRADA else
               f"{votacion.estado.etiqueta.lower()} (resultados parciales); abierta el ")
-    doc.parrafo(f"Votación: {votacion.nombre} (n.º {votacion.id}), {estado}{formatear_fecha(local.date())} a las "
-                f"{local:%H:%M}. Lugar: {votacion.lugar or 'no indicado'}.")
+    doc.parrafo(f"Votación: {votacion.nombre} (n.º {votacion.id}), {estado}"
+                f"{formatear_fecha_y_hora(momento)}. Lugar: {votacion.lugar or 'no indicado'}.")
     doc.parrafo("Facilitación: " + (", ".join(facilitacion) or "no registrada") + ".")
 
     doc.titulo("Asistencia")
@@ -98,11 +97,11 @@ def armar_acta(db: Database, votacion_id: int) -> bytes:
                                          for e in resultado.oficial.empates) or "no hubo."))
     if retiradas:
         doc.parrafo("Propuestas retiradas de la votación (sus marcas no cuentan; cada papeleta vale para las demás): "
-                    + "; ".join(f"{r['codigo']} {r['titulo']}, el {_cuando(r['retirada_en'])} — motivo: {r['motivo']}"
+                    + "; ".join(f"{r['codigo']} {r['titulo']}, el {formatear_fecha_y_hora(r['retirada_en'])} — motivo: {r['motivo']}"
                                 for r in retiradas) + ".")
     if reaperturas:
         doc.parrafo("Reaperturas después del cierre: " + "; ".join(
-            f"el {_cuando(r['reabierta_en'])} se reabrió para "
+            f"el {formatear_fecha_y_hora(r['reabierta_en'])} se reabrió para "
             f"{'contar papel' if r['hacia'] == EstadoVotacion.CONTEO.value else 'votar por celular'} — motivo: "
             f"{r['motivo']}" for r in reaperturas) + ".")
     if territorio and territorio.distritos:
@@ -143,11 +142,6 @@ def armar_acta(db: Database, votacion_id: int) -> bytes:
                          "imprime las propuestas financiadas en orden. Cada papeleta figura con su recibo."))
     doc.seccion_junta("Verificación", verificacion)  # se fotografía y se copia: en una sola página
     return doc.salida()
-
-
-def _cuando(iso: str) -> str:
-    local = dt.datetime.fromisoformat(iso).astimezone(propuestas_servicios.HORA_PERU)
-    return f"{formatear_fecha(local.date())} a las {local:%H:%M}"
 
 
 def _abierta_en(db: Database, votacion_id: int) -> str | None:

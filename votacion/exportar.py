@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from geo import servicios as territorio_servicios
 from identidad.acceso import Accion, Actor, exigir
 from nucleo.errores import NoEncontrada
-from nucleo.formato import formatear_soles, formatear_soles_corto
+from nucleo.formato import formatear_soles, formatear_soles_corto, hora_local
 from propuestas import hoja, servicios
 from propuestas.hoja import neutralizar
 from propuestas.modelo import CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Proceso
@@ -108,7 +108,7 @@ def _armar(db: Database, proceso_id: int, resultado, con_datos_personales: bool)
 def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
     beneficiarios = json.loads(p["beneficiarios"]) if p["beneficiarios"] else {}
     directos = beneficiarios.get("directos_mujeres", 0) + beneficiarios.get("directos_hombres", 0)
-    registrada = dt.datetime.fromisoformat(p["registrada_en"]).astimezone(servicios.HORA_PERU).date()
+    registrada = hora_local(p["registrada_en"]).date()
     fila = {"codigo": p["codigo"], "titulo": p["titulo"], "distrito": p["distrito"], "ubigeo": p["ubigeo"],
             "centro_poblado": p["centro_poblado"], "lat": p["lat"], "lon": p["lon"], "eje": p["eje"],
             "costo_soles": (votada["costo_centimos"] if votada else p["costo_validado"] or p["costo_centimos"] or 0) / 100,
