@@ -4,7 +4,7 @@
 Los dos piden el permiso de respaldar (`Accion.RESPALDAR`) y registran su evento (`descargar_respaldo`,
 `restaurar_respaldo`). Restaurar revisa antes el archivo contra el esquema exacto que crean sus migraciones
 (`nucleo.db.revisar_respaldo`): si algo no cuadra, no toca nada, ni guarda la copia previa. Las migraciones de la
-plataforma las pasa quien llama (`votacion.servicios.MIGRACIONES`): `geo`, la base de la cadena, no importa los
+plataforma las pasa quien llama (`votacion.servicios.MIGRACIONES`): la identidad, segundo piso, no importa los
 paquetes de arriba.
 """
 from __future__ import annotations
