@@ -6,7 +6,9 @@
 Los pisos van de abajo hacia arriba: nucleo ← identidad ← geo ← propuestas ← propuestas.deliberacion ← votacion
 ← paginas. Un módulo importa de su piso y de los de abajo, nunca de arriba. Las entradas (`app.py` y cada
 `__main__.py`, las líneas de comandos) están encima de los pisos que usan; ningún módulo importa una entrada.
-Las pruebas importan todo menos las mediciones; las mediciones (`benchmarks/`) pueden usar los arneses de prueba.
+Las pruebas (`tests/test_*.py`) importan todo menos las mediciones y otras pruebas: lo que dos comparten vive en
+los arneses de `tests/` (conftest, ayudas, bombas, carga, navegador, hostil); las mediciones (`benchmarks/`) pueden
+usar esos arneses, nunca un módulo de pruebas.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ PERMITIDOS = {
     "entradas": DOMINIO,
     "app": DOMINIO | {"paginas"},
     "tests": DOMINIO | {"paginas", "tests"},
+    "pruebas": DOMINIO | {"paginas", "tests"},
     "benchmarks": DOMINIO | {"tests", "benchmarks"},
 }
 PRIMERA_PARTE = {"nucleo", "identidad", "geo", "propuestas", "votacion", "paginas", "tests", "benchmarks", "app"}
@@ -42,6 +45,8 @@ def zona(modulo: str) -> str | None:
         return None
     if partes[-1] == "__main__":
         return "entradas"
+    if partes[0] == "tests" and len(partes) > 1 and partes[1].startswith("test_"):
+        return "pruebas"
     if partes[:2] == ["propuestas", "deliberacion"]:
         return "propuestas.deliberacion"
     return partes[0]

@@ -53,8 +53,7 @@ def medir(ruta: Path) -> tuple[str, str, str]:
 
 
 def bombas(carpeta: Path) -> dict[str, Path]:
-    from tests.test_importar import filas_xml, xlsx_a_mano, xlsx_con_cadena_enorme
-    from tests.test_propuestas_servicios import png_enorme
+    from tests.bombas import filas_xml, png_enorme, xlsx_a_mano, xlsx_con_cadena_enorme
 
     archivos = {
         "foto PNG 13,000 × 13,000": ("bomba.png", lambda: png_enorme(13_000, 13_000)),

@@ -64,7 +64,7 @@ def main() -> None:
     from geo import servicios as territorio
     from identidad.acceso import LINEA_DE_COMANDOS
     from propuestas import importar, servicios
-    from tests.test_importar import como_csv, como_xlsx
+    from tests.ayudas import como_csv, como_xlsx
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--cantidades", type=int, nargs="+", default=[50, 500, 5000])

@@ -64,7 +64,7 @@ def main() -> None:
         from pabutools.election import Cost_Sat
         from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
-        from tests.test_votacion_reglas import a_pabutools
+        from tests.ayudas import a_pabutools
         instancia, perfil_pb, desempate = a_pabutools(eleccion)
         t_pg, suyo_greedy = medir(lambda: greedy_utilitarian_welfare(instancia, perfil_pb, sat_class=Cost_Sat,
                                                                       tie_breaking=desempate))
@@ -97,7 +97,7 @@ def wieliczka(semilla: int, con_pabutools: bool) -> None:
         from pabutools.election import Cost_Sat
         from pabutools.rules import method_of_equal_shares
 
-        from tests.test_votacion_reglas import a_pabutools
+        from tests.ayudas import a_pabutools
         instancia, perfil_pb, desempate = a_pabutools(eleccion)
         t_pm, _ = medir(lambda: method_of_equal_shares(instancia, perfil_pb, sat_class=Cost_Sat,
                                                         tie_breaking=desempate))

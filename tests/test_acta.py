@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from identidad.acceso import PUBLICO, SinPermiso
+from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, votar_muchos
 from tests.conftest import FACILITADORA, texto_de_pdf
-from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, _votar_muchos, crear
 from votacion import acta
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, VotacionInvalida
@@ -22,7 +22,7 @@ def cerrada(db_viables):
     db, codigos = db_viables
     db.execute("UPDATE propuestas SET titulo = ? WHERE codigo = ?", [TITULO_MALICIOSO, codigos[3]])
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     votacion.anotar_acuerdo(db, abierta.id, "Incluir la obra de riego en el PDLC 2027", "Municipalidad de Caraz",
                             "marzo de 2027", actor=FACILITADORA, ahora=AHORA_VOTO)
     retirado = votacion.anotar_acuerdo(db, abierta.id, "Acuerdo anotado por error", "Nadie", actor=FACILITADORA,
@@ -95,7 +95,7 @@ def test_el_acta_nombra_a_la_persona_que_facilito_y_no_su_usuario(db_viables, tm
         db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena="una contraseña larga",
         actor=LINEA_DE_COMANDOS, ahora=AHORA_VOTO))
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=fabi, ahora=AHORA_VOTO + 60 * SEGUNDO)
     texto = " ".join(texto_de_pdf(acta.acta_pdf(db, abierta.id, actor=FACILITADORA), tmp_path).split())
     assert "Facilitación: Fabiola Milla, facilitadora." in texto  # «facilitadora»: la de las pruebas, sin cuenta

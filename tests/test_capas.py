@@ -59,6 +59,9 @@ def test_cada_import_entre_paquetes_esta_en_la_tabla_de_pisos():
     ("propuestas.deliberacion", "propuestas.modelo", True),
     ("entradas", "votacion.servicios", True),
     ("benchmarks", "tests.carga", True),
+    ("pruebas", "tests.test_importar.BUENA", False),           # una prueba no importa de otra: de tests.ayudas
+    ("benchmarks", "tests.test_votacion_reglas", False),
+    ("pruebas", "tests.ayudas.BUENA", True),
 ])
 def test_la_tabla_de_pisos_dice_lo_que_el_issue_pide(desde, modulo, permitido):
     assert (CAPAS["zona"](modulo) in CAPAS["PERMITIDOS"][desde]) is permitido

@@ -14,8 +14,8 @@ import pytest
 
 from identidad.acceso import PUBLICO, SinPermiso
 from propuestas import servicios as propuestas_servicios
+from tests.ayudas import AHORA_VOTO, crear, votar_muchos
 from tests.conftest import ADMIN, FACILITADORA, RAIZ, texto_de_pdf
-from tests.test_votacion_servicios import AHORA_VOTO, _votar_muchos, crear
 from votacion import exportar
 from votacion import servicios as votacion
 from votacion.modelo import REGLAS, EstadoVotacion
@@ -28,7 +28,7 @@ def cerrada(db_viables):
     db, codigos = db_viables
     db.execute("UPDATE propuestas SET titulo = ?, contacto = '987654321' WHERE codigo = ?", [FORMULA, codigos[3]])
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=AHORA_VOTO)
     return db, codigos, abierta
 

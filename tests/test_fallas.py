@@ -86,8 +86,8 @@ def test_la_papeleta_esta_en_el_disco_antes_de_mostrar_el_recibo(tmp_path, _plan
     había mostrado. Se mira con strace que entre el pedido y el recibo haya un fsync del WAL."""
     if not shutil.which("strace"):
         pytest.skip("falta strace (.ci/run lo instala)")
+    from tests.ayudas import AHORA_VOTO, crear, participante
     from tests.conftest import copiar_viables
-    from tests.test_votacion_servicios import AHORA_VOTO, crear, participante
 
     ruta = copiar_viables(_plantilla_viables, tmp_path / "plataforma.db")
     with nucleo.abrir(ruta) as db:

@@ -19,46 +19,16 @@ from propuestas import hoja, importar
 from propuestas import servicios as propuestas_servicios
 from propuestas.ficha import leer_coordenada, leer_fecha
 from propuestas.importar import ImportacionRechazada
+from tests.ayudas import BUENA, como_csv, como_xlsx
+from tests.bombas import filas_xml, xlsx_a_mano, xlsx_con_cadena_enorme
 from tests.conftest import ADMIN, FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, filas
 from votacion import exportar
 
-BUENA = {
-    "N.º de ficha": "F-001", "Fecha de registro": "03/12/2026", "Título": "Agua potable para Cochamarca",
-    "Problema": "Las familias acarrean agua del río y los niños se enferman del estómago.",
-    "Qué se propone": "Instalar un sistema de agua con reservorio y piletas en cada casa.",
-    "Distrito": "Caraz", "Centro poblado": "Cochamarca", "Tipo de proponente": "Joven",
-    "Nombre de quien propone": "Ana Quispe", "Contacto": "987 654 321", "Costo propuesto S/": "S/ 1,234.50",
-    "Eje del PDLC": "Infraestructura", "Beneficiarias mujeres": 40, "Beneficiarios hombres": 35,
-}
 TABLA_TIEMPO = HOY_REGISTRO  # 5 de diciembre de 2026: fase de registro del proceso PP27
 
 
-def como_csv(filas_: list[dict], separador=";", codificacion="utf-8-sig", encima: list[str] = ()) -> bytes:
-    encabezados = list(dict.fromkeys(k for f in filas_ for k in f))
-    salida = io.StringIO()
-    for linea in encima:
-        salida.write(linea + "\r\n")
-    escritor = csv.writer(salida, delimiter=separador, lineterminator="\r\n")
-    escritor.writerow(encabezados)
-    for fila in filas_:
-        escritor.writerow([fila.get(k, "") for k in encabezados])
-    return salida.getvalue().encode(codificacion)
 
 
-def como_xlsx(filas_: list[dict], preparar=None) -> bytes:
-    from openpyxl import Workbook
-
-    libro = Workbook()
-    hoja = libro.active
-    encabezados = list(dict.fromkeys(k for f in filas_ for k in f))
-    hoja.append(encabezados)
-    for fila in filas_:
-        hoja.append([fila.get(k) for k in encabezados])
-    if preparar:
-        preparar(hoja)
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
 
 
 def revisar(db, contenido: bytes, nombre="fichas.csv", ahora=TABLA_TIEMPO):
@@ -443,70 +413,14 @@ def leer_exportacion(contenido: bytes, formato: str) -> set:
     return {c for fila in load_workbook(io.BytesIO(contenido)).worksheets[0].iter_rows(values_only=True) for c in fila}
 
 
-# --- bombas: archivos que se rechazan sin leerlos enteros --------------------------------------------
-# Se generan aquí (nunca se suben al repositorio). Un .xlsx es un zip de XML: se escribe a mano, en streaming.
-
-XLSX_TIPOS = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-              '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-              '<Default Extension="xml" ContentType="application/xml"/>'
-              '<Override PartName="/xl/workbook.xml" '
-              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-              '<Override PartName="/xl/worksheets/sheet1.xml" '
-              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-              '<Override PartName="/xl/sharedStrings.xml" '
-              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-XLSX_PARTES = {
-    "[Content_Types].xml": XLSX_TIPOS,
-    "_rels/.rels": ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    f'<Relationship Id="rId1" Type="{XLSX_REL}/officeDocument" Target="xl/workbook.xml"/>'
-                    '</Relationships>'),
-    "xl/workbook.xml": (f'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                        f'xmlns:r="{XLSX_REL}"><sheets><sheet name="Fichas" sheetId="1" r:id="rId1"/></sheets>'
-                        '</workbook>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{XLSX_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
-}
-XLSX_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-XLSX_ENCABEZADO = b"".join(b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (letra, titulo.encode())
-                           for letra, titulo in zip((b"A", b"B", b"C"), ("Título", "Problema", "Distrito")))
+# --- bombas (tests/bombas.py): archivos que se rechazan sin leerlos enteros ---------------------
 
 
-def xlsx_a_mano(filas_xml, cadenas=(b"",), dimension=b"A1:C2") -> bytes:
-    """Un .xlsx mínimo y válido; `filas_xml` y `cadenas` (el texto de la única cadena compartida) son trozos."""
-    import zipfile
-
-    salida = io.BytesIO()
-    with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as libro:
-        for nombre, texto in XLSX_PARTES.items():
-            libro.writestr(nombre, texto)
-        with libro.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as hoja_:
-            hoja_.write(b"<worksheet " + XLSX_MAIN + b'><dimension ref="' + dimension + b'"/><sheetData>'
-                        b'<row r="1">' + XLSX_ENCABEZADO + b"</row>")
-            for trozo in filas_xml:
-                hoja_.write(trozo)
-            hoja_.write(b"</sheetData></worksheet>")
-        with libro.open("xl/sharedStrings.xml", "w", force_zip64=True) as cadenas_:
-            cadenas_.write(b"<sst " + XLSX_MAIN + b"><si><t>")
-            for trozo in cadenas:
-                cadenas_.write(trozo)
-            cadenas_.write(b"</t></si></sst>")
-    return salida.getvalue()
 
 
-def xlsx_con_cadena_enorme(caracteres: int) -> bytes:
-    return xlsx_a_mano([b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
-                       (b"A" * 1_000_000 for _ in range(caracteres // 1_000_000)))
 
 
-def filas_xml(desde: int, hasta: int, basura_en: int | None = None):
-    """Filas de tres celdas numéricas, de a 10 000; en `basura_en`, XML roto (para saber hasta dónde se leyó)."""
-    for inicio in range(desde, hasta + 1, 10_000):
-        yield b"".join((b"<<<roto" if n == basura_en else b"") +
-                       b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1</v></c><c r="C%d"><v>2</v></c></row>'
-                       % (n, n, n, n, n) for n in range(inicio, min(inicio + 10_000, hasta + 1)))
+
 
 
 LEER_EN_OTRO_PROCESO = """

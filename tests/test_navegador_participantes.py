@@ -9,8 +9,8 @@ import nucleo
 from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
+from tests.ayudas import CLAVE, crear_equipo
 from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
-from tests.test_navegador_votacion import CLAVE, crear_equipo
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 

@@ -132,7 +132,7 @@ def test_proponer_en_el_celular_recargar_registrar_encontrar_y_evaluar(app, chro
 
 
 def test_importar_fichas_de_papel_revisar_corregir_e_importar(app, chromium, tmp_path):
-    from tests.test_importar import BUENA, como_xlsx
+    from tests.ayudas import BUENA, como_xlsx
 
     url, ruta = app
     fichas = [{**BUENA, "Fecha de registro": "", "N.º de ficha": f"P-{n}", "Título": f"Agua potable para el sector {n}"}

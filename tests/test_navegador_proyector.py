@@ -9,21 +9,18 @@ se actualizan juntos sin recargar.
 """
 import base64
 import datetime as dt
-import random
 import re
 
 import pytest
 
 import geo
 import nucleo
-from identidad import participantes
-from identidad.acceso import Actor, Rol
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
+from tests.ayudas import CLAVE, COSTOS, crear_equipo, votan
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables, priorizacion_hoy
-from tests.test_navegador_votacion import CLAVE, crear_equipo
 from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion, Papeleta
+from votacion.modelo import EstadoVotacion
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -31,8 +28,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 PANTALLAS = [(1920, 1080), (1280, 720)]
 # letra mínima: 1/40 del alto de la pantalla (27 px a 1080, 18 px a 720), la que se lee desde el fondo de la sala
 LETRA_MINIMA = 1 / 40
-COSTOS = [300_000, 250_000, 200_000, 150_000, 120_000, 80_000, 95_000, 310_000, 60_000, 175_000]
-DISTRITOS = ["021201", "021202", "021203", "021204", "021205", "021206", "021207", "021208", "021209", "021210"]
 
 
 @pytest.fixture(scope="module")
@@ -64,20 +59,6 @@ def _nueva_votacion(ruta, codigos, *, nombre, techo=85_000_000) -> int:
     return creada.id
 
 
-def _votan(ruta, votacion_id, codigos, cuantos, *, semilla=1) -> None:
-    """`cuantos` agentes participantes (de distintos distritos y organizaciones) se unen con el QR y votan."""
-    azar = random.Random(semilla)
-    with nucleo.abrir(ruta) as db:
-        proceso = propuestas_servicios.proceso_actual(db)
-        for i in range(cuantos):
-            pid, _ = participantes.registrar_participante(
-                db, proceso.id, {"nombre": f"Persona {votacion_id}-{i + 1}", "tipo": "joven",
-                                 "ubigeo": DISTRITOS[i % len(DISTRITOS)], "organizacion": f"Comité {i % 3 + 1}",
-                                 "consentimiento": True}, actor=FACILITADORA, ahora=AHORA)
-            actor = Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)
-            votacion.unirse(db, votacion_id, actor=actor, ahora=nucleo.ahora())
-            elegidas = tuple(azar.sample(codigos, min(3, len(codigos))))
-            votacion.emitir(db, votacion_id, Papeleta(elegidas), actor=actor, ahora=nucleo.ahora())
 
 
 def _listo(pagina):
@@ -101,7 +82,7 @@ def test_la_consola_no_se_contradice(sala, chromium):
     expect(consola.get_by_text(re.compile(r"^0 personas en el taller"))).to_be_visible()
     consola.evaluate("window.__sin_recargar = true")
 
-    _votan(ruta, votacion_id, codigos[:6], 3)
+    votan(ruta, votacion_id, codigos[:6], 3)
     expect(metrica).to_contain_text("3", timeout=30_000)
     expect(consola.get_by_test_id("stMetric").filter(has_text="Papeletas")).to_contain_text("3")
     expect(consola.get_by_text(re.compile(r"^3 personas en el taller"))).to_be_visible(timeout=5_000)
@@ -198,7 +179,7 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
     elegibles = codigos[:propuestas]
     techo = 40_000_000 if propuestas == 2 else 85_000_000  # con 2: entra una (S/ 300,000) y la otra no
     votacion_id = _nueva_votacion(ruta, elegibles, nombre="Taller de priorización de Caraz", techo=techo)
-    _votan(ruta, votacion_id, elegibles, 3 if propuestas == 2 else 12, semilla=propuestas)
+    votan(ruta, votacion_id, elegibles, 3 if propuestas == 2 else 12, semilla=propuestas)
     with nucleo.abrir(ruta) as db:
         votacion.iniciar_cuenta_regresiva(db, votacion_id, 15, actor=FACILITADORA, ahora=nucleo.ahora())
     paginas = {(ancho, alto): chromium.pagina(ancho, alto) for ancho, alto in PANTALLAS}
@@ -206,7 +187,7 @@ def test_el_proyector_cabe_entero_conserva_el_qr_y_se_lee_desde_el_fondo(sala, c
         pagina.goto(f"{url}/proyector?taller={votacion_id}")
         pagina.get_by_text("personas unidas").first.wait_for(timeout=60_000)
     for (ancho, alto), pagina in paginas.items():
-        _revisar(pagina, "abierta", con_qr=True, con_ranking=False, nombre=f"proyector_{propuestas}_{ancho}_abierta")
+        _revisar(pagina, "abierta", con_qr=True, con_ranking=False, nombre=f"proyector_{propuestas}_{ancho}abierta_en")
 
     with nucleo.abrir(ruta) as db:
         votacion.mostrar_resultados(db, votacion_id, True, actor=FACILITADORA, ahora=nucleo.ahora())

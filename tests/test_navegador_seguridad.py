@@ -269,7 +269,7 @@ def test_texto_hostil_en_las_paginas_del_equipo(instancia, vigilado):
 
 def test_texto_hostil_en_archivos_subidos(instancia, vigilado, tmp_path):
     """Lo que trae un archivo subido (hoja de fichas, límites) se muestra en la revisión como texto."""
-    from tests.test_importar import BUENA, como_xlsx
+    from tests.ayudas import BUENA, como_xlsx
 
     url, ruta, _ = instancia
     pagina, _ = vigilado

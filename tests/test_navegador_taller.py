@@ -14,8 +14,8 @@ from identidad import participantes
 from paginas import comun, pantalla
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
+from tests.ayudas import CLAVE, RECIBO, crear_equipo
 from tests.conftest import AHORA, FACILITADORA, copiar_viables, priorizacion_hoy
-from tests.test_navegador_votacion import CLAVE, RECIBO, crear_equipo
 from votacion import almacen
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion

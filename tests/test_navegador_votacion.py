@@ -8,10 +8,10 @@ import re
 import pytest
 
 import nucleo
-from identidad import cuentas, participantes
-from identidad.acceso import LINEA_DE_COMANDOS, Rol
+from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from tests import navegador
+from tests.ayudas import CLAVE, RECIBO, crear_equipo
 from tests.conftest import AHORA, FACILITADORA, copiar_viables, priorizacion_hoy
 from votacion import almacen
 from votacion import servicios as votacion
@@ -20,9 +20,7 @@ from votacion.modelo import EstadoVotacion
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
-CLAVE = "una contraseña larga"
 MALICIOSO = "<b>Canal</b> <img src=x onerror=alert(1)>"
-RECIBO = re.compile(r"Recibo: ([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})")
 CELULAR = {"ancho": 390, "alto": 844}
 ESCRITORIO = {"ancho": 1366, "alto": 1400}
 # el relleno de los distritos se dibuja en un canvas (prefer_canvas): se lee el píxel de un punto interior de cada uno
@@ -36,12 +34,6 @@ PIXELES_SIN_PINTAR = """(puntos) => puntos.filter(([ubigeo, lat, lon]) => {
 }).map(([ubigeo]) => ubigeo)"""
 
 
-def crear_equipo(db) -> None:
-    """Las cuentas del equipo de las pruebas: «ana» (administración, la primera) y «fabi» (facilitación)."""
-    cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
-                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
-    cuentas.crear_cuenta(db, usuario="fabi", nombre="Fabiola Milla", rol=Rol.FACILITADOR, contrasena=CLAVE,
-                         actor=LINEA_DE_COMANDOS, ahora=AHORA)
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ from geo import servicios as territorio
 from identidad.acceso import Accion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase
+from tests.ayudas import abierta_en, abrir_pagina, participante_en, proceso_en_fase, propuesta_en, textos_sin_negritas
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES
-from tests.test_paginas_propuestas import _app, _crear_proceso, _registrar, _textos
-from tests.test_paginas_votacion import _abierta, _participante
 from votacion import servicios as votacion
 
 
@@ -33,7 +32,7 @@ def base(tmp_path, monkeypatch):
 
 def _todo(app) -> str:
     """Todo el texto de la página, también los botones, los enlaces y el código."""
-    partes = [_textos(app), *(b.label for b in app.button), *(c.value for c in app.code),
+    partes = [textos_sin_negritas(app), *(b.label for b in app.button), *(c.value for c in app.code),
               *(str(p.proto.label) for p in app.get("page_link"))]
     return " ".join(partes).replace("\\", "")
 
@@ -43,25 +42,25 @@ def _todo(app) -> str:
 def test_tras_entrar_con_codigo_hay_botones_a_proponer_y_a_la_votacion_abierta(base_votacion):
     """Antes: «Ya puede proponer y votar» y ningún botón a ninguna de las dos."""
     ruta, _ = base_votacion
-    abierta = _abierta(ruta, max_opciones=3)
-    rosa = _participante(ruta)
-    app = _app("paginas/entrar.py", rosa)
+    abierta = abierta_en(ruta, max_opciones=3)
+    rosa = participante_en(ruta)
+    app = abrir_pagina("paginas/entrar.py", rosa)
     votar = app.button(key="entrar_ir_a_votar")
     assert votar.label == f"Votar: {abierta.nombre}" and not votar.disabled
     proponer = app.button(key="entrar_ir_a_proponer")
     assert proponer.label == "Proponer un proyecto"
-    assert "No se pueden registrar propuestas: la fase actual es «Priorización en taller»" in _textos(app)
+    assert "No se pueden registrar propuestas: la fase actual es «Priorización en taller»" in textos_sin_negritas(app)
     votar.click().run()
     assert app.query_params["votacion"] == str(abierta.id)
-    assert "Elija hasta 3 propuestas." in _textos(app)  # la papeleta de esa votación
+    assert "Elija hasta 3 propuestas." in textos_sin_negritas(app)  # la papeleta de esa votación
 
 
 def test_sin_votacion_abierta_el_boton_de_votar_dice_por_que(base_votacion):
     ruta, _ = base_votacion
-    rosa = _participante(ruta)
-    app = _app("paginas/entrar.py", rosa)
+    rosa = participante_en(ruta)
+    app = abrir_pagina("paginas/entrar.py", rosa)
     assert app.button(key="entrar_ir_a_votar").disabled
-    assert "Todavía no hay una votación abierta" in _textos(app)
+    assert "Todavía no hay una votación abierta" in textos_sin_negritas(app)
     app.button(key="entrar_ir_a_proponer").click().run()
     assert "Proponer un proyecto" in [t.value for t in app.title]
 
@@ -70,10 +69,10 @@ def test_sin_votacion_abierta_el_boton_de_votar_dice_por_que(base_votacion):
 
 def test_la_lista_muestra_cada_propuesta_en_una_tarjeta_con_lo_que_importa(base):
     """Antes: una tabla ancha; en 390 px solo se veían el código y el título."""
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
-    _registrar(base, momento, costo="85000")
-    _registrar(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
-    app = _app("paginas/propuestas.py")
+    _, momento = proceso_en_fase(base, Fase.REGISTRO)
+    propuesta_en(base, momento, costo="85000")
+    propuesta_en(base, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
+    app = abrir_pagina("paginas/propuestas.py")
     texto = _todo(app)
     for esperado in ("PP27-0001", "registrada", "Losa deportiva para Cashapampa", "Caraz",
                      "costo estimado S/ 85,000.00", "PP27-0002", "Agua potable para Huata", "Huata",
@@ -86,9 +85,9 @@ def test_la_lista_muestra_cada_propuesta_en_una_tarjeta_con_lo_que_importa(base)
 
 def test_fuera_de_fase_el_motivo_sale_una_vez_y_bien_dicho(base):
     """Antes: «No se puede registrar propuestas…» dos veces (en el encabezado y en el aviso)."""
-    _crear_proceso(base, Fase.EVALUACION)
-    app = _app("paginas/proponer.py")
-    texto = _textos(app)
+    proceso_en_fase(base, Fase.EVALUACION)
+    app = abrir_pagina("paginas/proponer.py")
+    texto = textos_sin_negritas(app)
     assert texto.count("registrar propuestas: la fase actual es «Evaluación técnica»") == 1
     assert "No se pueden registrar propuestas" in texto and "No se puede registrar" not in texto
 
@@ -104,14 +103,14 @@ def test_se_puede_concuerda_con_lo_que_se_hace(accion, frase):
 
 def test_el_borrador_recuperado_dice_la_hora_del_peru(base):
     """Antes: «guardado 2026-12-05 20:07 UTC»; una persona en Huaylas lee su hora (5 horas antes)."""
-    _crear_proceso(base, Fase.REGISTRO)
+    proceso_en_fase(base, Fase.REGISTRO)
     with nucleo.abrir(base) as db:
         proceso = propuestas_servicios.proceso_actual(db)
         clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=nucleo.ahora())
         propuestas_servicios.guardar_borrador(db, clave, {"titulo": "Canal de riego para Huata"},
                                               ahora=dt.datetime(2026, 12, 5, 20, 7, tzinfo=dt.timezone.utc))
-    app = _app("paginas/proponer.py", borrador=clave)
-    texto = _textos(app)
+    app = abrir_pagina("paginas/proponer.py", borrador=clave)
+    texto = textos_sin_negritas(app)
     assert "Recuperamos su borrador (guardado el 5 dic 2026, 15:07)" in texto
     assert "UTC" not in texto and "20:07" not in texto
 
@@ -119,9 +118,9 @@ def test_el_borrador_recuperado_dice_la_hora_del_peru(base):
 def test_el_enlace_para_compartir_es_absoluto(base, monkeypatch):
     """Antes: «propuestas?propuesta=PP27-0001», que no abre nada si se pega en un mensaje."""
     monkeypatch.setenv("PLATAFORMA_URL_PUBLICA", "https://pp.huaylas.example/plataforma/")
-    _, momento = _crear_proceso(base, Fase.REGISTRO)
-    _registrar(base, momento)
-    app = _app("paginas/propuestas.py", propuesta="PP27-0001")
+    _, momento = proceso_en_fase(base, Fase.REGISTRO)
+    propuesta_en(base, momento)
+    app = abrir_pagina("paginas/propuestas.py", propuesta="PP27-0001")
     assert [c.value for c in app.code] == ["https://pp.huaylas.example/plataforma/propuestas?propuesta=PP27-0001"]
 
 
@@ -131,7 +130,7 @@ def test_la_lista_para_crear_una_votacion_muestra_el_costo_que_usara_la_papeleta
     with nucleo.abrir(ruta) as db:  # quien propuso estimó otra cosa; el equipo técnico validó S/ 300,000
         db.execute("UPDATE propuestas SET costo_centimos = 9999900 WHERE codigo = ?", [codigos[0]])
         db.conn.commit()
-    app = _app("paginas/votaciones.py", FACILITADORA)
+    app = abrir_pagina("paginas/votaciones.py", FACILITADORA)
     opciones = app.multiselect(key="vot_propuestas").options
     primera = next(o for o in opciones if o.startswith(codigos[0]))
     assert "S/ 300,000.00 validado" in primera and "99,999.00" not in primera
@@ -149,10 +148,10 @@ def test_una_tabla_sin_filas_lo_dice_en_castellano(base_votacion, pagina, actor,
     """Antes: una tabla vacía, que Streamlit dibuja con la palabra «empty»."""
     ruta, _ = base_votacion
     if pagina.endswith("consola.py"):
-        _abierta(ruta)
-    app = _app(pagina, actor)
+        abierta_en(ruta)
+    app = abrir_pagina(pagina, actor)
     assert [d for d in app.dataframe if d.value.shape[0] == 0] == []
-    assert vacia in _textos(app)
+    assert vacia in textos_sin_negritas(app)
 
 
 # --- 11. los números que pide la línea de comandos, donde se copian ----------------------------------------------
@@ -160,15 +159,15 @@ def test_una_tabla_sin_filas_lo_dice_en_castellano(base_votacion, pagina, actor,
 def test_procesos_y_votaciones_muestran_el_codigo_y_el_numero_para_la_linea_de_comandos(base_votacion):
     """Antes: `--proceso` pedía un id que ninguna página mostraba."""
     ruta, _ = base_votacion
-    abierta = _abierta(ruta)
+    abierta = abierta_en(ruta)
     with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
-    procesos = _app("paginas/procesos.py", ADMIN)
+    procesos = abrir_pagina("paginas/procesos.py", ADMIN)
     tabla = procesos.dataframe[0].value
     assert tabla.loc[tabla["Código"] == "PP27", "N.º"].item() == proceso.id
-    assert "python -m propuestas exportar --proceso PP27 --formato xlsx" in _textos(procesos)
-    votaciones = _app("paginas/votaciones.py", FACILITADORA)
-    texto = _textos(votaciones)
+    assert "python -m propuestas exportar --proceso PP27 --formato xlsx" in textos_sin_negritas(procesos)
+    votaciones = abrir_pagina("paginas/votaciones.py", FACILITADORA)
+    texto = textos_sin_negritas(votaciones)
     assert f"python -m votacion exportar --votacion {abierta.id} --formato acta" in texto
     assert f"python -m propuestas exportar --proceso PP27 --votacion {abierta.id}" in texto
     assert re.search(rf"votación n\.º {abierta.id} del proceso PP27", texto)

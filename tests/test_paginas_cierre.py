@@ -14,9 +14,8 @@ from identidad.acceso import Actor, Rol
 from propuestas import deliberacion
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase, PeriodoFase
+from tests.ayudas import abrir_pagina, textos_sin_negritas
 from tests.conftest import FACILITADORA, copiar_viables
-from tests.test_paginas_propuestas import _app
-from tests.test_paginas_propuestas import _textos as _textos_con_formato
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta
 
@@ -24,8 +23,6 @@ ADMIN_CLI = Actor(Rol.ADMINISTRADOR, "admin", cuenta_id=1)
 MOTIVO = "Llegó la caja de papeletas de la mesa 3 sin contar"
 
 
-def _textos(app):
-    return _textos_con_formato(app).replace("**", "")
 
 
 @pytest.fixture
@@ -73,28 +70,28 @@ def _participante(db, i):
 @pytest.mark.parametrize("estado", ["preparada", "abierta", "pausada", "conteo", "cerrada"])
 def test_la_caja_de_papel_solo_aparece_si_la_votacion_acepta_papel(ruta, estado):
     votacion_id = _votacion(ruta, estado)
-    app = _app("paginas/votaciones.py", FACILITADORA)
+    app = abrir_pagina("paginas/votaciones.py", FACILITADORA)
     cajas = [t for t in app.text_area if t.key == f"vot_papel_{votacion_id}"]
     assert bool(cajas) == (estado in ("abierta", "pausada", "conteo"))
     if estado == "cerrada":
-        assert "La votación está cerrada: no se digitan más papeletas de papel" in _textos(app)
+        assert "La votación está cerrada: no se digitan más papeletas de papel" in textos_sin_negritas(app)
 
 
 def test_la_consola_pasa_al_conteo_cierra_y_reabre_con_motivo(ruta):
     votacion_id = _votacion(ruta, votos=[["PP27-0001"]])
-    app = _app("paginas/consola.py", FACILITADORA)
+    app = abrir_pagina("paginas/consola.py", FACILITADORA)
     app.button(key=f"vot_conteo_{votacion_id}").click().run()
-    assert "La votación quedó «conteo de papel»" in _textos(app)
-    assert "Conteo de papel: los celulares ya no votan" in _textos(app)
+    assert "La votación quedó «conteo de papel»" in textos_sin_negritas(app)
+    assert "Conteo de papel: los celulares ya no votan" in textos_sin_negritas(app)
     app.checkbox(key=f"vot_confirmar_{votacion_id}").check().run()
     app.button(key=f"vot_cerrada_{votacion_id}").click().run()
-    assert "La votación quedó «cerrada»" in _textos(app)
+    assert "La votación quedó «cerrada»" in textos_sin_negritas(app)
     app.text_area(key=f"vot_reabrir_motivo_{votacion_id}").input("porque sí").run()
     app.button(key=f"vot_reabrir_{votacion_id}").click().run()
     assert "Para reabrir una votación cerrada escriba el motivo" in " ".join(e.value for e in app.error)
     app.text_area(key=f"vot_reabrir_motivo_{votacion_id}").input(MOTIVO).run()
     app.button(key=f"vot_reabrir_{votacion_id}").click().run()
-    assert "La votación se reabrió: quedó «conteo de papel»" in _textos(app)
+    assert "La votación se reabrió: quedó «conteo de papel»" in textos_sin_negritas(app)
     with nucleo.abrir(ruta) as db:
         assert [r["motivo"] for r in votacion.reaperturas(db, votacion_id)] == [MOTIVO]
 
@@ -106,8 +103,8 @@ def test_moderacion_oculta_la_propuesta_y_la_retira_de_la_votacion_abierta(ruta)
         propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = 'PP27-0002'").fetchone()[0]
         deliberacion.reportar(db, "propuesta", propuesta_id, "datos_personales", actor=_participante(db, 9),
                               origen="prueba", ahora=nucleo.ahora())
-    app = _app("paginas/moderacion.py", FACILITADORA)
-    antes = _textos(app)
+    app = abrir_pagina("paginas/moderacion.py", FACILITADORA)
+    antes = textos_sin_negritas(app)
     app.text_input(key=f"motivo_propuesta_{propuesta_id}").input("Publica el DNI de una vecina").run()
     app.button(key=f"ocultar_propuesta_{propuesta_id}").click().run()
     assert not app.error, app.error
@@ -123,9 +120,9 @@ def test_la_papeleta_muestra_la_propuesta_retirada_y_ya_no_la_ofrece(ruta):
         rosa = _participante(db, 1)
         votacion.retirar_propuesta(db, votacion_id, "PP27-0002", "La municipalidad ya la financió", actor=FACILITADORA,
                                    ahora=nucleo.ahora())
-    app = _app("paginas/votar.py", rosa, votacion=str(votacion_id))
-    assert "PP27-0002 (" in _textos(app)
-    assert "fue retirada de la votación: La municipalidad ya la financió" in _textos(app)
+    app = abrir_pagina("paginas/votar.py", rosa, votacion=str(votacion_id))
+    assert "PP27-0002 (" in textos_sin_negritas(app)
+    assert "fue retirada de la votación: La municipalidad ya la financió" in textos_sin_negritas(app)
     claves = {c.key for c in app.checkbox}
     assert f"votar_{votacion_id}_PP27-0001" in claves and f"votar_{votacion_id}_PP27-0002" not in claves
 
@@ -137,7 +134,7 @@ def test_el_proyector_al_cierre_muestra_el_ancla_y_los_retiros(ruta):
                                    ahora=nucleo.ahora())
         votacion.cambiar_estado(db, votacion_id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
         ancla = votacion.ancla(db, votacion_id)
-    app = _app("paginas/proyector.py", taller=str(votacion_id))
+    app = abrir_pagina("paginas/proyector.py", taller=str(votacion_id))
     contenido = " ".join(h.proto.body for h in app.get("html"))
     assert "Resultado final" in contenido and ancla.eslabones == 2
     assert "<b>2</b> eslabones · cabeza" in contenido and ancla.cabeza_en_grupos in contenido

@@ -4,9 +4,8 @@ import nucleo
 from identidad.acceso import Actor, Rol
 from propuestas import servicios
 from propuestas.modelo import Fase
+from tests.ayudas import BUENA, abrir_pagina, como_csv, como_xlsx, proceso_en_fase, textos_de
 from tests.conftest import FACILITADORA
-from tests.test_importar import BUENA, como_csv, como_xlsx
-from tests.test_paginas_propuestas import _app, _crear_proceso, _textos
 
 SIN_FECHA = {**BUENA, "Fecha de registro": ""}
 
@@ -20,24 +19,24 @@ def _subir(app, nombre: str, contenido: bytes):
 
 
 def test_el_publico_y_los_participantes_no_entran(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/importar.py")
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/importar.py")
     assert app.title[0].value == "Sin acceso" and not app.file_uploader
     participante = Actor(Rol.PARTICIPANTE, "Rosa", participante_id=1)
-    app = _app("paginas/importar.py", actor=participante)
+    app = abrir_pagina("paginas/importar.py", actor=participante)
     assert app.title[0].value == "Sin acceso"
 
 
 def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/importar.py", actor=FACILITADORA)
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/importar.py", actor=FACILITADORA)
     assert [b.label for b in app.get("download_button")][:2] == ["Plantilla Excel (con listas desplegables)",
                                                                   "Plantilla CSV"]
     malas = [SIN_FECHA, {**SIN_FECHA, "N.º de ficha": "F-2", "Distrito": "Huaraz"},
              {**SIN_FECHA, "N.º de ficha": "F-3", "Costo propuesto S/": "mil soles"}]
     _subir(app, "fichas.xlsx", como_xlsx(malas))
     assert [m.value for m in app.metric] == ["3", "1", "2"]
-    textos = _textos(app).replace("\\", "")
+    textos = textos_de(app).replace("\\", "")
     assert "Fila 2**" not in textos  # las filas buenas no se listan arriba
     assert "**Fila 3** · Agua potable para Cochamarca" in textos and "«Huaraz» no es un distrito" in textos
     assert "**Fila 4**" in textos and "«mil soles» no es un monto" in textos
@@ -50,15 +49,15 @@ def test_con_problemas_muestra_cada_fila_y_no_ofrece_importar(base_app):
 
 
 def test_sin_problemas_importa_todas_y_vacia_el_cargador(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/importar.py", actor=FACILITADORA)
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/importar.py", actor=FACILITADORA)
     buenas = [SIN_FECHA, {**SIN_FECHA, "N.º de ficha": "F-2", "Título": "Riego tecnificado en Cochamarca"}]
     _subir(app, "fichas.csv", como_csv(buenas))
     boton = next(b for b in app.button if b.key == "importar_confirmar")
     assert boton.label == "Importar 2 propuestas"
     boton.click().run()
     assert not app.exception, app.exception
-    assert "Se importaron 2 propuestas de «fichas.csv»: PP27-0001 a PP27-0002" in _textos(app).replace("\\", "")
+    assert "Se importaron 2 propuestas de «fichas.csv»: PP27-0001 a PP27-0002" in textos_de(app).replace("\\", "")
     assert app.file_uploader[0].value is None  # listo para el siguiente lote
     with nucleo.abrir(base_app) as db:
         proceso = servicios.proceso_actual(db)

@@ -1,56 +1,13 @@
 """Páginas de procesos, proponer, propuestas y evaluación, con AppTest desde app.py."""
 import datetime as dt
 
-from streamlit.testing.v1 import AppTest
-
 import nucleo
 from identidad.acceso import PUBLICO
-from paginas.comun import CORTE, texto_plano
+from paginas.comun import texto_plano
 from propuestas import servicios
 from propuestas.modelo import Estado, Fase
-from tests.conftest import ADMIN, AHORA, DATOS_JOVEN, EVALUADORA, RAIZ, abrir_sesion
-
-HOY = servicios.fecha_local(nucleo.ahora())
-INICIO_REGISTRO = {Fase.REGISTRO: 0, Fase.EVALUACION: -56}  # desplazamiento para que hoy caiga en esa fase
-
-
-def _crear_proceso(ruta, fase_hoy: Fase):
-    inicio = HOY + dt.timedelta(days=INICIO_REGISTRO[fase_hoy])
-    with nucleo.abrir(ruta) as db:
-        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", inicio), actor=ADMIN, ahora=AHORA)
-    assert proceso.fase_en(HOY) == fase_hoy
-    return proceso, dt.datetime.combine(inicio, dt.time(15), tzinfo=dt.timezone.utc)
-
-
-def _registrar(ruta, momento, **cambios):
-    with nucleo.abrir(ruta) as db:
-        proceso = servicios.proceso_actual(db)
-        clave = servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=momento)
-        servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, **cambios}, ahora=momento)
-        return servicios.registrar(db, clave, actor=ADMIN, ahora=momento)
-
-
-def _app(pagina, actor=None, **parametros):
-    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
-    if actor is not None:
-        app.session_state["sesion_token"] = abrir_sesion(nucleo.ruta_configurada(), actor)
-    for clave, valor in parametros.items():
-        app.query_params[clave] = valor
-    app.run()
-    app.switch_page(pagina).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _textos(app):
-    """Todo el texto visible, sin las barras con que se escapa el markdown."""
-    textos = " ".join(str(e.value) for e in [*app.markdown, *app.success, *app.error, *app.warning, *app.info,
-                                             *app.caption, *app.header, *app.subheader])
-    return textos.replace(CORTE, "").replace("\\", "")
-
-
-def _errores(app):
-    return " ".join(e.value for e in app.error).replace(CORTE, "").replace("\\", "")
+from tests.ayudas import abrir_pagina, errores_de, proceso_en_fase, propuesta_en, textos_de
+from tests.conftest import ADMIN, DATOS_JOVEN, EVALUADORA
 
 
 def _llenar_joven(app):
@@ -63,13 +20,13 @@ def _llenar_joven(app):
 
 
 def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _llenar_joven(_app("paginas/proponer.py"))
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = _llenar_joven(abrir_pagina("paginas/proponer.py"))
     assert app.query_params["borrador"], "el borrador debe ir en el enlace"
     app.selectbox(key="proponer_centro").set_value("0212060001").run()
-    assert "queda en el distrito de **Pamparomás**" in _textos(app)
+    assert "queda en el distrito de **Pamparomás**" in textos_de(app)
     app.button(key="proponer_registrar").click().run()
-    assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in _textos(app)
+    assert "PP27-0001 quedó registrada en el distrito de Pamparomás" in textos_de(app)
     assert "borrador" not in app.query_params and app.text_input(key="f_titulo").value in ("", None)
     with nucleo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
@@ -77,13 +34,13 @@ def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
 
 
 def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/proponer.py")
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/proponer.py")
     app.text_input(key="f_titulo").input("Losa").run()
     app.text_input(key="f_lat").input("-12.05").run()
     app.text_input(key="f_lon").input("-77.04").run()
     app.button(key="proponer_registrar").click().run()
-    errores = _errores(app)
+    errores = errores_de(app)
     assert "Título tiene 4 caracteres; debe tener entre 10 y 120." in errores
     assert "fuera de los distritos de la provincia Huaylas" in errores
     assert "El problema: falta completarlo." in errores
@@ -93,64 +50,64 @@ def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base_app):
 
 
 def test_el_borrador_se_recupera_con_su_enlace(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/proponer.py")
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/proponer.py")
     app.text_input(key="f_titulo").input("Canal de riego para Huata").run()
     clave = app.query_params["borrador"]
-    nueva = _app("paginas/proponer.py", borrador=clave)
+    nueva = abrir_pagina("paginas/proponer.py", borrador=clave)
     assert nueva.text_input(key="f_titulo").value == "Canal de riego para Huata"
-    assert "Recuperamos su borrador" in _textos(nueva)
+    assert "Recuperamos su borrador" in textos_de(nueva)
 
 
 def test_enlace_de_borrador_inventado(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/proponer.py", borrador="no-existe")
-    assert "No se encontró ese borrador" in _textos(app)
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/proponer.py", borrador="no-existe")
+    assert "No se encontró ese borrador" in textos_de(app)
 
 
 def test_proponer_fuera_de_fase_dice_cuando(base_app):
-    _crear_proceso(base_app, Fase.EVALUACION)
-    app = _app("paginas/proponer.py")
-    assert "No se pueden registrar propuestas: la fase actual es «Evaluación técnica»" in _textos(app)
+    proceso_en_fase(base_app, Fase.EVALUACION)
+    app = abrir_pagina("paginas/proponer.py")
+    assert "No se pueden registrar propuestas: la fase actual es «Evaluación técnica»" in textos_de(app)
     assert not app.text_input
 
 
 def test_proponer_formulario_completo_pide_los_campos_del_planificador(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    app = _app("paginas/proponer.py")
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = abrir_pagina("paginas/proponer.py")
     app.radio(key="f_profundidad").set_value("organizacion").run()
     _llenar_joven(app)
     app.text_input(key="f_costo").input("mil soles").run()
     app.button(key="proponer_registrar").click().run()
-    errores = _errores(app)
+    errores = errores_de(app)
     assert "«mil soles» no es un monto en soles" in errores and "Madurez (Invierte.pe): elija una opción." in errores
 
 
 def test_lista_filtra_y_abre_la_ficha_con_texto_escapado(base_app):
-    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
-    _registrar(base_app, momento, titulo="<b>Losa</b> [clic](javascript:alert(1))")
-    _registrar(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614,
+    _, momento = proceso_en_fase(base_app, Fase.REGISTRO)
+    propuesta_en(base_app, momento, titulo="<b>Losa</b> [clic](javascript:alert(1))")
+    propuesta_en(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614,
                propuesta="Instalar la red de agua y un reservorio.")
-    app = _app("paginas/propuestas.py")
-    assert "**2 propuestas**" in _textos(app)
+    app = abrir_pagina("paginas/propuestas.py")
+    assert "**2 propuestas**" in textos_de(app)
     app.text_input(key="filtro_texto").input("agua").run()
-    assert "**1 propuesta**" in _textos(app)
-    ficha = _app("paginas/propuestas.py", propuesta="PP27-0001")
+    assert "**1 propuesta**" in textos_de(app)
+    ficha = abrir_pagina("paginas/propuestas.py", propuesta="PP27-0001")
     titulo = ficha.header[0].value
     assert titulo == f"PP27-0001 · {texto_plano('<b>Losa</b> [clic](javascript:alert(1))')}"
 
 
 def test_ficha_inexistente(base_app):
-    _crear_proceso(base_app, Fase.REGISTRO)
-    assert "No existe la propuesta 'XX-1'" in _textos(_app("paginas/propuestas.py", propuesta="XX-1"))
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    assert "No existe la propuesta 'XX-1'" in textos_de(abrir_pagina("paginas/propuestas.py", propuesta="XX-1"))
 
 
 def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base_app):
-    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
-    _registrar(base_app, momento + dt.timedelta(days=1))
-    app = _app("paginas/evaluar.py", EVALUADORA)
+    _, momento = proceso_en_fase(base_app, Fase.EVALUACION)
+    propuesta_en(base_app, momento + dt.timedelta(days=1))
+    app = abrir_pagina("paginas/evaluar.py", EVALUADORA)
     app.button(key="evaluar_admitida").click().run()
-    assert "PP27-0001 quedó admitida" in _textos(app)
+    assert "PP27-0001 quedó admitida" in textos_de(app)
     app.select_slider(key="evaluar_PP27-0001_alineamiento").set_value(3)
     app.radio(key="evaluar_PP27-0001_viable").set_value(True)
     app.button(key="FormSubmitter:evaluar_formulario_PP27-0001-Guardar evaluación").click().run()
@@ -161,21 +118,21 @@ def test_evaluar_admitir_y_puntuar_muestra_el_desglose(base_app):
 
 
 def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
-    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
-    _registrar(base_app, momento + dt.timedelta(days=1))
-    app = _app("paginas/evaluar.py", EVALUADORA)
+    _, momento = proceso_en_fase(base_app, Fase.EVALUACION)
+    propuesta_en(base_app, momento + dt.timedelta(days=1))
+    app = abrir_pagina("paginas/evaluar.py", EVALUADORA)
     app.button(key="evaluar_no_admitida").click().run()  # sin motivo: lo dice y no pregunta
-    assert "requiere un motivo" in _errores(app) and not app.warning
+    assert "requiere un motivo" in errores_de(app) and not app.warning
     app.text_area(key="evaluar_PP27-0001_motivo_admision").input("No es competencia de la municipalidad.")
     app.button(key="evaluar_no_admitida").click().run()
-    assert "¿No admitir PP27-0001?" in _textos(app) and "No es competencia de la municipalidad." in _textos(app)
+    assert "¿No admitir PP27-0001?" in textos_de(app) and "No es competencia de la municipalidad." in textos_de(app)
     app.button(key="evaluar_no_admitida_cancelar").click().run()
     assert not app.warning and app.text_area(key="evaluar_PP27-0001_motivo_admision").value  # lo escrito queda
     with nucleo.abrir(base_app) as db:
         assert servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta.estado == Estado.REGISTRADA
     app.button(key="evaluar_no_admitida").click().run()
     app.button(key="evaluar_no_admitida_confirmar").click().run()
-    assert "PP27-0001 quedó no admitida" in _textos(app)
+    assert "PP27-0001 quedó no admitida" in textos_de(app)
     assert not [b for b in app.button if b.key == "evaluar_reabrir"]  # reabrir es de administración
     with nucleo.abrir(base_app) as db:
         propuesta = servicios.obtener(db, "PP27-0001", actor=PUBLICO).propuesta
@@ -183,28 +140,28 @@ def test_no_admitir_pide_confirmacion_con_el_motivo(base_app):
 
 
 def test_administracion_reabre_una_no_admitida_y_la_ficha_lo_cuenta(base_app):
-    _, momento = _crear_proceso(base_app, Fase.EVALUACION)
-    _registrar(base_app, momento + dt.timedelta(days=1))
+    _, momento = proceso_en_fase(base_app, Fase.EVALUACION)
+    propuesta_en(base_app, momento + dt.timedelta(days=1))
     with nucleo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.NO_ADMITIDA, actor=EVALUADORA, motivo="Fuera de competencia",
                                ahora=momento + dt.timedelta(days=2))
-    app = _app("paginas/evaluar.py", ADMIN)
+    app = abrir_pagina("paginas/evaluar.py", ADMIN)
     app.button(key="evaluar_reabrir").click().run()
-    assert "requiere un motivo" in _errores(app)
+    assert "requiere un motivo" in errores_de(app)
     app.text_area(key="evaluar_PP27-0001_motivo_reabrir").input("Se marcó por error: sí es competencia.")
     app.button(key="evaluar_reabrir").click().run()
-    assert "PP27-0001 se reabrió" in _textos(app)
+    assert "PP27-0001 se reabrió" in textos_de(app)
     assert app.selectbox(key="evaluar_codigo").value == "PP27-0001" and app.button(key="evaluar_admitida")
-    historia = _app("paginas/propuestas.py", propuesta="PP27-0001").dataframe[-1].value
+    historia = abrir_pagina("paginas/propuestas.py", propuesta="PP27-0001").dataframe[-1].value
     assert historia[["De", "A", "Motivo"]].values.tolist()[-2:] == [
         ["registrada", "no admitida", "Fuera de competencia"],
         ["no admitida", "registrada", "Se marcó por error: sí es competencia."]]
 
 
 def test_crear_y_editar_proceso(base_app):
-    app = _app("paginas/procesos.py", ADMIN)
+    app = abrir_pagina("paginas/procesos.py", ADMIN)
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
-    assert "Proceso PP27 creado" in _textos(app)
+    assert "Proceso PP27 creado" in textos_de(app)
     app.selectbox(key="procesos_editar").select_index(1).run()
     app.text_input(key="proceso_techo_PP27").input("2.500.000,00")
     app.button(key="FormSubmitter:procesos_formulario_PP27-Guardar cambios").click().run()
@@ -214,10 +171,10 @@ def test_crear_y_editar_proceso(base_app):
 
 def test_un_techo_que_no_es_monto_lo_dice_y_no_crea_el_proceso(base_app):
     """Antes, el aviso salía pero el proceso se creaba igual con techo 0."""
-    app = _app("paginas/procesos.py", ADMIN)
+    app = abrir_pagina("paginas/procesos.py", ADMIN)
     app.text_input(key="proceso_techo_nuevo").input("mil")
     app.button(key="FormSubmitter:procesos_formulario_nuevo-Crear proceso").click().run()
-    assert "«mil» no es un monto" in _errores(app)
+    assert "«mil» no es un monto" in errores_de(app)
     assert app.text_input(key="proceso_techo_nuevo").value == "mil"
     with nucleo.abrir(base_app) as db:
         assert servicios.listar_procesos(db) == []
@@ -225,7 +182,7 @@ def test_un_techo_que_no_es_monto_lo_dice_y_no_crea_el_proceso(base_app):
 
 def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
     from identidad.acceso import Actor, Rol
-    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
+    _, momento = proceso_en_fase(base_app, Fase.REGISTRO)
     autora = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
     with nucleo.abrir(base_app) as db:
         db.execute("INSERT INTO participantes (id, proceso_id, nombre, tipo, consentimiento_en, registrado_en) "
@@ -233,8 +190,8 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
         clave = servicios.crear_borrador(db, 1, actor=autora, ahora=momento)
         servicios.guardar_borrador(db, clave, DATOS_JOVEN, ahora=momento)
         servicios.registrar(db, clave, actor=autora, ahora=momento)
-    assert not _app("paginas/propuestas.py", propuesta="PP27-0001").text_area  # el público no la retira
-    app = _app("paginas/propuestas.py", autora, propuesta="PP27-0001")
+    assert not abrir_pagina("paginas/propuestas.py", propuesta="PP27-0001").text_area  # el público no la retira
+    app = abrir_pagina("paginas/propuestas.py", autora, propuesta="PP27-0001")
     app.text_area(key="retirar_motivo").input("Ya la resolvió la comunidad con faena.")
     app.button(key="FormSubmitter:propuestas_retirar-Retirar mi propuesta").click().run()
     with nucleo.abrir(base_app) as db:
@@ -243,21 +200,21 @@ def test_la_autora_retira_su_propuesta_desde_la_ficha(base_app):
 
 
 def test_fuera_de_la_fase_de_evaluacion_no_se_muestra_la_matriz(base_app):
-    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
-    _registrar(base_app, momento)
+    _, momento = proceso_en_fase(base_app, Fase.REGISTRO)
+    propuesta_en(base_app, momento)
     with nucleo.abrir(base_app) as db:
         servicios.transicionar(db, "PP27-0001", Estado.ADMITIDA, actor=ADMIN, ahora=momento)
-    app = _app("paginas/evaluar.py", EVALUADORA)
+    app = abrir_pagina("paginas/evaluar.py", EVALUADORA)
     assert not app.select_slider
     assert "Matriz de criterios: No se pueden evaluar propuestas: la fase actual es «Registro de propuestas»" in \
-        _textos(app)
+        textos_de(app)
 
 
 def test_la_lista_ve_una_propuesta_nueva_sin_reiniciar(base_app):
-    _, momento = _crear_proceso(base_app, Fase.REGISTRO)
-    _registrar(base_app, momento)
-    app = _app("paginas/propuestas.py")
-    assert "**1 propuesta**" in _textos(app)
-    _registrar(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
+    _, momento = proceso_en_fase(base_app, Fase.REGISTRO)
+    propuesta_en(base_app, momento)
+    app = abrir_pagina("paginas/propuestas.py")
+    assert "**1 propuesta**" in textos_de(app)
+    propuesta_en(base_app, momento, titulo="Agua potable para Huata", lat=-9.0164, lon=-77.8614)
     app.run()
-    assert "**2 propuestas**" in _textos(app)
+    assert "**2 propuestas**" in textos_de(app)

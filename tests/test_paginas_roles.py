@@ -7,8 +7,8 @@ import nucleo
 from identidad import participantes
 from identidad.acceso import PUBLICO, Actor, Rol
 from propuestas import servicios as propuestas_servicios
+from tests.ayudas import abrir_pagina
 from tests.conftest import ADMIN, EVALUADORA, FACILITADORA
-from tests.test_paginas_propuestas import _app
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -81,7 +81,7 @@ TABLA = {
 def test_cada_rol_ve_en_cada_pagina_lo_suyo_y_nada_mas(escenario, pagina, quien):
     actor = escenario["rosa"] if quien == PARTICIPANTE else ACTORES[quien]
     parametros = {"votacion": escenario["votacion"]} if pagina in ("votar", "resultados") else {}
-    texto = _todo(_app(f"paginas/{pagina}.py", actor, **parametros))
+    texto = _todo(abrir_pagina(f"paginas/{pagina}.py", actor, **parametros))
     debe, no_debe = TABLA[pagina, quien]
     assert [d for d in debe if d not in texto] == [], texto[:600]
     assert [n for n in no_debe if n in texto] == [], texto[:600]

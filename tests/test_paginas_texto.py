@@ -16,9 +16,9 @@ import nucleo
 from identidad.acceso import Actor, Rol
 from paginas.comun import CORTE, texto_plano
 from tests import hostil
+from tests.ayudas import abrir_pagina
 from tests.conftest import EVALUADORA, FACILITADORA
 from tests.hostil import HOSTILES, NOMBRES
-from tests.test_paginas_propuestas import _app
 
 PUNTUACION = re.escape(string.punctuation)
 ESCAPE = re.compile(rf"\\([{PUNTUACION}])")
@@ -151,15 +151,15 @@ PARTICIPANTE = Actor(Rol.PARTICIPANTE, "participante 1", participante_id=1)
 ], ids=["inicio", "ficha", "ficha_oculta", "resultados", "votar", "evaluar", "moderacion", "consola", "votaciones",
         "participantes"])
 def test_las_paginas_pasan_el_texto_hostil_por_texto_plano(base_hostil, pagina, actor, parametros, esperados):
-    _revisar_pagina(_app(pagina, actor, **parametros), esperados)
+    _revisar_pagina(abrir_pagina(pagina, actor, **parametros), esperados)
 
 
 def test_la_matriz_de_criterios_y_el_distrito_elegido_tambien(base_hostil):
-    app = _app("paginas/evaluar.py", EVALUADORA)
+    app = abrir_pagina("paginas/evaluar.py", EVALUADORA)
     app.selectbox(key="evaluar_codigo").set_value("PP27-0016").run()
     assert app.select_slider, "la matriz de criterios no se ve"
     _revisar_pagina(app, [HOSTILES["enlace"], HOSTILES["www"]])
-    mapa = _app("paginas/mapa.py")
+    mapa = abrir_pagina("paginas/mapa.py")
     mapa.selectbox(key="distrito_elegido").set_value("021201").run()
     _revisar_pagina(mapa, [HOSTILES["imagen"], HOSTILES["enlace"], HOSTILES["icono"]])
 

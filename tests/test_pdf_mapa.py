@@ -12,8 +12,8 @@ import nucleo
 from geo import servicios as territorio
 from geo.dibujo import ESCALA, SIN_DATOS
 from propuestas import servicios as propuestas_servicios
+from tests.ayudas import COSTOS, votan
 from tests.conftest import ADMIN, AHORA, CENTROS, FACILITADORA, INDICADORES, LIMITES, crear_viables, priorizacion_hoy
-from tests.test_navegador_proyector import COSTOS, _votan
 from votacion import acta, exportar
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -42,7 +42,7 @@ def cerrada(tmp_path_factory):
                                                                      techo_centimos=85_000_000),
                                          codigos, actor=FACILITADORA, ahora=nucleo.ahora())
         votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
-    _votan(ruta, creada.id, codigos, 12, semilla=30)
+    votan(ruta, creada.id, codigos, 12, semilla=30)
     with nucleo.abrir(ruta) as db:
         votacion.cambiar_estado(db, creada.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
     return ruta, creada.id, proceso.id

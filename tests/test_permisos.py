@@ -8,8 +8,8 @@ import ast
 import pytest
 
 from identidad.acceso import PUBLICO, SinPermiso
+from tests.ayudas import AHORA_VOTO, crear, participante, votar_muchos
 from tests.conftest import FACILITADORA, RAIZ
-from tests.test_votacion_servicios import AHORA_VOTO, _votar_muchos, crear, participante
 from votacion import acta, exportar
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -91,7 +91,7 @@ CONTEOS = {
 def abierta(db_viables):
     db, codigos = db_viables
     en_curso = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, en_curso, codigos)
+    votar_muchos(db, en_curso, codigos)
     return db, en_curso
 
 

@@ -10,6 +10,7 @@ from nucleo.db import listar_eventos
 from nucleo.errores import DatosInvalidos, NoEncontrada
 from propuestas import servicios
 from propuestas.modelo import AccionFueraDeFase, Estado, PropuestaInvalida, TransicionNoPermitida
+from tests.bombas import png_enorme
 from tests.conftest import (
     ADMIN,
     AHORA,
@@ -304,19 +305,6 @@ def test_sugerencia_de_brecha_desde_los_indicadores(db_proceso):
     assert servicios.sugerencia_brecha(db_proceso, "021210") == 3  # Yuracmarca: de las mayores
 
 
-def png_enorme(ancho: int, alto: int) -> bytes:
-    """PNG válido de `ancho` × `alto` píxeles negros (RGB): 13000 × 13000 pesa ~2 MB comprimido."""
-    import struct
-    import zlib
-
-    def trozo(tipo: bytes, datos: bytes) -> bytes:
-        return struct.pack(">I", len(datos)) + tipo + datos + struct.pack(">I", zlib.crc32(tipo + datos))
-
-    compresor, fila = zlib.compressobj(1), b"\0" * (1 + ancho * 3)
-    idat = b"".join(compresor.compress(fila * 100) for _ in range(alto // 100))
-    idat += compresor.compress(fila * (alto % 100)) + compresor.flush()
-    return (b"\x89PNG\r\n\x1a\n" + trozo(b"IHDR", struct.pack(">IIBBBBB", ancho, alto, 8, 2, 0, 0, 0))
-            + trozo(b"IDAT", idat) + trozo(b"IEND", b""))
 
 
 def test_foto_de_13000_por_13000_pixeles_se_rechaza_sin_decodificarla(db_proceso, tmp_path, en_otro_proceso):

@@ -10,8 +10,8 @@ from identidad import participantes
 from identidad.acceso import PUBLICO, SinPermiso
 from nucleo.db import listar_eventos
 from nucleo.errores import DatosInvalidos
+from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, participante
 from tests.conftest import FACILITADORA, filas
-from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta, VotacionCerrada, VotacionInvalida
 

@@ -14,8 +14,8 @@ import pytest
 
 import nucleo
 from identidad.acceso import PUBLICO
+from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, participante
 from tests.conftest import FACILITADORA, RAIZ, copiar_viables, filas
-from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, crear, participante
 from votacion import almacen, pabulib, papeletas
 from votacion import servicios as votacion
 from votacion.modelo import Canal, EstadoVotacion, Papeleta

@@ -12,8 +12,8 @@ from identidad.acceso import PUBLICO
 from nucleo.db import listar_eventos
 from propuestas import deliberacion
 from propuestas.deliberacion.modelo import NoPermitido
+from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, participante, votar_muchos
 from tests.conftest import FACILITADORA, RAIZ, filas, texto_de_pdf
-from tests.test_votacion_servicios import AHORA_VOTO, SEGUNDO, _votar_muchos, crear, participante
 from votacion import acta
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida, VotacionCerrada, VotacionInvalida
@@ -95,7 +95,7 @@ def test_papel_tras_el_cierre_definitivo_no_cambia_el_resultado(db_viables):
     """Tres papeletas de papel digitadas tras el cierre cambiaban las financiadas y la huella del .pb del acta."""
     db, codigos = db_viables
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     _cerrar(db, abierta.id)
     antes, papeletas = _publicado(db, abierta.id), filas(db, "papeletas")
     with pytest.raises(VotacionCerrada, match="La votación ya se cerró: no se digitan más papeletas de papel"):
@@ -109,7 +109,7 @@ def test_despues_del_cierre_nada_cambia_el_resultado(db_viables):
     de quien votó u ocultar una propuesta: el resultado y el .pb se congelaron al cierre."""
     db, codigos = db_viables
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     _cerrar(db, abierta.id)
     antes = _publicado(db, abierta.id)
     db.execute("UPDATE propuestas SET titulo = 'Otro título', distrito = 'Otro' WHERE codigo = ?", [codigos[1]])
@@ -135,7 +135,7 @@ def test_despues_del_cierre_nada_cambia_el_resultado(db_viables):
 def test_reabrir_con_motivo_queda_en_el_acta_y_el_nuevo_cierre_se_ancla(db_viables, tmp_path):
     db, codigos = db_viables
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     _cerrar(db, abierta.id)
     primero = _publicado(db, abierta.id)
     votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CONTEO, actor=FACILITADORA,

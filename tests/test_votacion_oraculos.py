@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from tests.test_votacion_reglas import a_pabutools, eleccion_al_azar
+from tests.ayudas import a_pabutools, eleccion_al_azar
 from votacion import pabulib, reglas
 
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
+from tests.ayudas import PABULIB, perfil_al_azar
 from tests.conftest import RAIZ
-from tests.test_votacion_reglas import PABULIB
 from votacion import ordinales, pabulib, reglas
 from votacion.__main__ import main
 
@@ -143,24 +143,6 @@ def test_reglas_que_no_aplican_dicen_cuales_si():
 
 # --- pref_voting como oráculo en perfiles al azar -------------------------------------------
 
-def perfil_al_azar(azar: random.Random, forma: str):
-    """Papeletas truncadas y con empates («mixto»), estrictas truncadas o completas con empates."""
-    m = azar.randint(2, 7)
-    alternativas = [str(j + 1) for j in range(m)]
-    lista, cantidades = [], []
-    for _ in range(azar.randint(1, 12)):
-        nombradas = azar.sample(alternativas, m if forma == "completas" else azar.randint(1, m))
-        grupos, actual = [], []
-        for alternativa in nombradas:
-            actual.append(alternativa)
-            if forma == "estrictas" or azar.random() < 0.6:
-                grupos.append(tuple(actual))
-                actual = []
-        if actual:
-            grupos.append(tuple(actual))
-        lista.append(tuple(grupos))
-        cantidades.append(azar.randint(1, 5))
-    return alternativas, lista, cantidades
 
 
 def a_pref_voting(alternativas, lista, cantidades):

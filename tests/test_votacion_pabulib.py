@@ -1,7 +1,7 @@
 """Archivos pabulib: lectura estricta (con número de línea), BOM, CRLF, tamaño, y escritura de ida y vuelta."""
 import pytest
 
-from tests.test_votacion_reglas import INSTANCIAS
+from tests.ayudas import INSTANCIAS
 from votacion import pabulib, reglas
 
 BUENO = """META

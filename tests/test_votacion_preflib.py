@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
+from tests.ayudas import perfil_al_azar
 from tests.conftest import RAIZ
-from tests.test_votacion_ordinales import perfil_al_azar
 from votacion import ordinales, pabulib, preflib
 from votacion.__main__ import main
 

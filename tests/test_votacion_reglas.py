@@ -7,11 +7,9 @@ import sys
 import numpy as np
 import pytest
 
+from tests.ayudas import INSTANCIAS, PABULIB, a_pabutools, eleccion_al_azar
 from tests.conftest import RAIZ
 from votacion import pabulib, reglas
-
-PABULIB = RAIZ.parent / "shared" / "pabulib"
-INSTANCIAS = sorted(PABULIB.glob("*.pb"))
 
 
 def ganadores_reales(eleccion: pabulib.Eleccion) -> set[str]:
@@ -79,33 +77,8 @@ def test_regla_desconocida():
 
 # --- pabutools como oráculo en instancias al azar -------------------------------------------
 
-def eleccion_al_azar(azar: random.Random) -> pabulib.Eleccion:
-    m, n = azar.randint(2, 9), azar.randint(3, 40)
-    proyectos = [pabulib.Proyecto(str(j + 1), azar.choice([azar.randint(1, 100), azar.randint(1, 5) * 20]))
-                 for j in range(m)]
-    papeletas = []
-    for _ in range(n):
-        elegidos = azar.sample([p.id for p in proyectos], azar.randint(1, m))
-        papeletas.append(tuple(elegidos))
-    for p in proyectos:  # todo proyecto con al menos un voto
-        if not any(p.id in b for b in papeletas):
-            papeletas[azar.randrange(n)] += (p.id,)
-    presupuesto = azar.randint(max(int(min(p.costo for p in proyectos)), 1), int(sum(p.costo for p in proyectos)))
-    return pabulib.Eleccion({"budget": str(presupuesto), "vote_type": "approval"}, proyectos,
-                            [str(i) for i in range(n)], papeletas)
 
 
-def a_pabutools(eleccion: pabulib.Eleccion):
-    from pabutools.election import ApprovalBallot, ApprovalProfile, Instance, Project
-    from pabutools.tiebreaking import TieBreakingRule
-
-    proyectos = {p.id: Project(p.id, p.costo) for p in eleccion.proyectos}
-    instancia = Instance(proyectos.values(), budget_limit=eleccion.presupuesto)
-    perfil = ApprovalProfile([ApprovalBallot(proyectos[i] for i in b) for b in eleccion.papeletas])
-    votos = {pid: sum(pid in b for b in eleccion.papeletas) for pid in proyectos}
-    orden = {p.id: j for j, p in enumerate(eleccion.proyectos)}
-    desempate = TieBreakingRule(lambda _i, _p, proyecto: (proyecto.cost, -votos[proyecto.name], orden[proyecto.name]))
-    return instancia, perfil, desempate
 
 
 @pytest.mark.parametrize("semilla", range(150))

@@ -14,35 +14,15 @@ import threading
 import pytest
 
 import nucleo
-from identidad import participantes
-from identidad.acceso import PUBLICO, Actor, Rol, SinPermiso
+from identidad.acceso import PUBLICO, SinPermiso
 from nucleo.db import listar_eventos
 from nucleo.formato import formatear_soles
 from propuestas import servicios as propuestas_servicios
-from tests.conftest import FACILITADORA, HOY_PRIORIZACION, HOY_REGISTRO, RAIZ, copiar_viables, filas
+from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, participante, votar_muchos
+from tests.conftest import FACILITADORA, HOY_REGISTRO, RAIZ, copiar_viables, filas
 from votacion import almacen, ordinales, pabulib, reglas
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida, TipoPapeleta, VotacionCerrada, VotacionInvalida
-
-AHORA_VOTO = HOY_PRIORIZACION
-SEGUNDO = dt.timedelta(seconds=1)
-
-
-def participante(db, nombre="Rosa Huamán Torres", ubigeo="021201"):
-    proceso = propuestas_servicios.proceso_actual(db)
-    datos = {"nombre": nombre, "tipo": "joven", "ubigeo": ubigeo, "consentimiento": True}
-    participante_id, _ = participantes.registrar_participante(db, proceso.id, datos, actor=FACILITADORA,
-                                                              ahora=HOY_REGISTRO)
-    return Actor(Rol.PARTICIPANTE, f"participante {participante_id}", participante_id=participante_id)
-
-
-def crear(db, abrir=True, **cambios):
-    proceso = propuestas_servicios.proceso_actual(db)
-    nueva = votacion.nueva_votacion(db, proceso.id, **cambios)
-    creada = votacion.crear_votacion(db, nueva, actor=FACILITADORA, ahora=AHORA_VOTO)
-    if abrir:
-        creada = votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=AHORA_VOTO)
-    return creada
 
 
 @pytest.fixture
@@ -304,13 +284,6 @@ def test_cadena_de_huellas_detecta_una_papeleta_alterada(base):
     assert len(problemas) == 1 and "La papeleta 2" in problemas[0] and "alterada" in problemas[0]
 
 
-def _votar_muchos(db, abierta, codigos):
-    """12 personas de 3 distritos: la mayoría quiere las dos obras grandes; un grupo, las pequeñas."""
-    papeletas = [(codigos[0], codigos[1])] * 6 + [(codigos[4], codigos[5])] * 4 + [(codigos[3],)] * 2
-    distritos = ["021201"] * 6 + ["021205"] * 4 + ["021208"] * 2
-    for i, (papeleta, ubigeo) in enumerate(zip(papeletas, distritos)):
-        votacion.emitir(db, abierta.id, Papeleta(papeleta), actor=participante(db, f"Votante {i:02d}", ubigeo),
-                        ahora=AHORA_VOTO + i * SEGUNDO)
 
 
 def test_partes_iguales_en_palabras_de_taller_con_tres_votantes(base):
@@ -392,7 +365,7 @@ def test_partes_iguales_explica_cada_no_financiada_de_los_casos_reales(ruta):
 def test_resultados_oficial_comparacion_y_explicaciones(base):
     db, codigos = base
     abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     resultado = votacion.resultados(db, abierta.id, actor=FACILITADORA)
     assert resultado.votantes == 12 and resultado.por_canal == {"celular": 12}
     assert resultado.oficial.elegidos == [codigos[1], codigos[0]]  # 250k + 300k = 550k de 600k
@@ -422,7 +395,7 @@ def test_resultados_oficial_comparacion_y_explicaciones(base):
 def test_prioridad_combinada_pondera_votos_y_puntaje_tecnico(base):
     db, codigos = base
     abierta = crear(db, techo_centimos=60_000_000, peso_participacion=60, peso_tecnico=40)
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     resultado = votacion.resultados(db, abierta.id, actor=FACILITADORA)
     for fila in resultado.filas:
         esperado = 0.6 * fila["participacion"] + 0.4 * (fila["puntaje_tecnico"] or 0)
@@ -505,7 +478,7 @@ def test_exportar_desde_la_base_y_recontar_por_linea_de_comandos(tmp_path, _plan
     codigos = _plantilla_viables[1]
     db = nucleo.abrir(ruta)
     abierta = crear(db, techo_centimos=60_000_000, regla="equalshares/add1")
-    _votar_muchos(db, abierta, codigos)
+    votar_muchos(db, abierta, codigos)
     esperado = votacion.resultados(db, abierta.id, actor=FACILITADORA).oficial.elegidos
     db.close()
     archivo = tmp_path / "publicado.pb"
