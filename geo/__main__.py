@@ -169,7 +169,7 @@ def _ubicar_csv(territorio: Territorio, entrada, salida) -> int:
 
 def _numero(texto: str | None, campo: str) -> float:
     try:
-        return float(texto)
+        return float(texto)  # type: ignore[arg-type]  # None → TypeError, dicho abajo
     except (TypeError, ValueError):
         raise PuntoInvalido(f"{campo} = {texto!r} no es un número (use punto decimal, p. ej. -9.0485).") from None
 

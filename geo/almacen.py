@@ -11,6 +11,7 @@ import shapely
 from sqlite_utils import Database, Migrations
 
 from geo.modelo import CentroPoblado, Distrito, Importacion, Territorio
+from nucleo.db import insertar
 
 migraciones = Migrations("geo")
 
@@ -66,12 +67,12 @@ def aplicar_migraciones(db: Database) -> None:
 # --- escritura (llamar dentro de nucleo.db.escritura) -----------------------------------------
 
 def guardar_importacion(db: Database, importacion: Importacion) -> int:
-    return db.table("importaciones").insert({
+    return insertar(db, "importaciones", {
         "tipo": importacion.tipo, "provincia": importacion.provincia,
         "archivo": importacion.archivo, "sha256": importacion.sha256,
         "importado_en": importacion.importado_en, "actor": importacion.actor,
         "informe": json.dumps(importacion.informe, ensure_ascii=False),
-    }).last_pk
+    })
 
 
 def guardar_distritos(db: Database, importacion_id: int, distritos: list[Distrito]) -> None:

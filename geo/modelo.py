@@ -203,8 +203,8 @@ RADIO_TIERRA_M = 6_371_008.8
 
 
 def _haversine(lat0: float, lon0: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    lat0, lon0, lats, lons = map(np.radians, (lat0, lon0, lats, lons))
-    a = np.sin((lats - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lats) * np.sin((lons - lon0) / 2) ** 2
+    f0, l0, fs, ls = np.radians(lat0), np.radians(lon0), np.radians(lats), np.radians(lons)
+    a = np.sin((fs - f0) / 2) ** 2 + np.cos(f0) * np.cos(fs) * np.sin((ls - l0) / 2) ** 2
     return 2 * RADIO_TIERRA_M * np.arcsin(np.sqrt(a))
 
 

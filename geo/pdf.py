@@ -2,6 +2,8 @@
 más `mapa`, con la proyección, los rótulos y la escala de colores de `geo.dibujo`."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from geo.dibujo import Pedido, colocar_rotulos, color_de, dibujo_de, texto_sobre
 from geo.modelo import Territorio
 from nucleo.pdf import ROJO
@@ -12,7 +14,7 @@ class Documento(DocumentoBase):
     """Un `nucleo.pdf.Documento` que además sabe dibujar el mapa de los distritos."""
 
     def mapa(self, territorio: Territorio, valores: dict[str, float], *, texto_valor, nota: str, titulo: str,
-             puntos: list[tuple[float, float, str]] = (), alto_mm: float = 110.0) -> None:
+             puntos: Sequence[tuple[float, float, str]] = (), alto_mm: float = 110.0) -> None:
         """Distritos como polígonos, en azul según `valores` (más oscuro, más; la escala del proyector), con su
         nombre y su valor; `puntos` (lat, lon, etiqueta) encima, como círculos rojos con la etiqueta en blanco.
 
@@ -95,4 +97,4 @@ class Documento(DocumentoBase):
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)

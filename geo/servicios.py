@@ -94,7 +94,7 @@ def importar(db: Database, ruta: str | Path, *, tipo: str | None = None, provinc
             raise ImportacionInvalida(leida.archivo, [Problema(
                 "provincia", f"El territorio vigente es la provincia {anterior['provincia']}, no {provincia}.")])
         importacion_id = almacen.guardar_importacion(db, importacion)
-        if tipo == "limites":
+        if isinstance(leida, LecturaLimites):
             almacen.guardar_distritos(db, importacion_id, leida.distritos)
         elif tipo == "indicadores":
             almacen.guardar_indicadores(db, importacion_id, {f["ubigeo"]: _sin_ubigeo(f) for f in leida.filas})

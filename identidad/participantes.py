@@ -290,6 +290,16 @@ def datos_de(db: Database, participante_id: int) -> dict:
     return {"participante": registro, "codigos_de_acceso": codigos}
 
 
+def exigir_del_proceso(db: Database, participante_id: int, proceso_id: int, mensaje: str) -> None:
+    """La persona es de ese proceso y sus datos no se borraron (si no, `SinPermiso` con `mensaje`, o su sesión
+    termina)."""
+    fila = db.execute("SELECT proceso_id, datos_borrados_en FROM participantes WHERE id = ?", [participante_id]).fetchone()
+    if fila is None or fila[0] != proceso_id:
+        raise SinPermiso(mensaje)
+    if fila[1]:
+        raise sesiones.SesionTerminada(sesiones.DATOS_BORRADOS)
+
+
 def seudonimizar(db: Database, participante_id: int, seudonimo: str, *, ahora: dt.datetime) -> None:
     """Dentro de una escritura: borra nombre, DNI y celular, revoca sus códigos y cierra sus sesiones."""
     _exigir_participante(db, participante_id)

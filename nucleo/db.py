@@ -277,6 +277,11 @@ class Evento:
     despues: Any = None
 
 
+def insertar(db: Database, tabla: str, fila: dict) -> int:
+    """Inserta una fila (dentro de `escritura`) y devuelve su id."""
+    return int(db.table(tabla).insert(fila).last_pk or 0)  # tras un INSERT siempre hay last_pk
+
+
 def registrar_evento(db: Database, evento: Evento, *, momento: dt.datetime) -> int:
     """Agrega una fila a `eventos` (debe llamarse dentro de `escritura`)."""
     if not db.conn.in_transaction:

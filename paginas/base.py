@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 import nucleo
 from nucleo.errores import ErrorPlataforma
-from paginas.texto import avisar, mostrar_error, texto_plano
+from paginas.texto import avisar, mostrar_error
 
 
 def ruta_db() -> Path:
@@ -24,12 +24,12 @@ def conexion() -> Iterator[Database]:
     try:
         db = nucleo.abrir(ruta_db())
     except ErrorPlataforma as error:
-        st.error(texto_plano(str(error)))
+        mostrar_error(error)
         st.stop()
     try:
         yield db
     except ErrorPlataforma as error:
-        st.error(texto_plano(str(error)))
+        mostrar_error(error)
         st.stop()
     finally:
         db.close()

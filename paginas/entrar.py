@@ -92,7 +92,7 @@ with participante:
                 try:
                     sesion = participantes.entrar_con_codigo(db, codigo, origen=comun.origen(), ahora=nucleo.ahora())
                 except ErrorPlataforma as error:
-                    st.error(comun.texto_plano(str(error)))
+                    comun.mostrar_error(error)
                 else:
                     comun.iniciar(sesion)
                     comun.avisar("¡Bienvenida o bienvenido! Ya puede proponer y votar: elija abajo.")
@@ -113,7 +113,7 @@ with equipo:
                     sesion = cuentas.iniciar_sesion(db, usuario=usuario, contrasena=contrasena, origen=comun.origen(),
                                                     ahora=nucleo.ahora(), cookie_previa=comun.cookie_del_navegador())
                 except ErrorPlataforma as error:
-                    st.error(comun.texto_plano(str(error)))
+                    comun.mostrar_error(error)
                 else:
                     comun.iniciar(sesion)
                     comun.avisar(f"Bienvenida o bienvenido, {comun.nombre_de(sesion.actor)}.")

@@ -118,7 +118,7 @@ def donde(vigente, centros, completa: bool) -> Punto | None:
         try:
             ubicacion = servicios.ubicar_en(vigente, centros, punto)
         except ErrorPlataforma as error:
-            st.error(comun.texto_plano(str(error)))
+            comun.mostrar_error(error)
         else:
             cerca = (f", cerca de {ubicacion.centro_poblado.title()} ({ubicacion.metros_al_centro:,.0f} m)"
                      if ubicacion.centro_poblado else "")

@@ -43,7 +43,7 @@ if subido is not None and st.button("Restaurar", key="respaldo_restaurar", disab
         try:
             respaldo.restaurar(db, origen, migraciones=MIGRACIONES, actor=actor, ahora=nucleo.ahora(), nombre=subido.name)
         except ErrorPlataforma as error:
-            st.error(comun.texto_plano(str(error)))
+            comun.mostrar_error(error)
         else:
             comun.cerrar_sesion()
             comun.avisar("Base restaurada. Vuelva a entrar (las cuentas son las del respaldo).")

@@ -46,7 +46,7 @@ if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida")
         try:
             servicios.unirse(db, votacion.id, actor=actor, ahora=nucleo.ahora())
         except ErrorPlataforma as error:
-            st.error(comun.texto_plano(str(error)))
+            comun.mostrar_error(error)
             st.stop()
     st.session_state[f"votar_{votacion.id}_unida"] = True
 

@@ -7,7 +7,7 @@ import re
 
 from sqlite_utils import Database, Migrations
 
-from propuestas.modelo import Criterio, Estado, Fase, PeriodoFase, Proceso, Propuesta
+from propuestas.modelo import FUERA_DE_PAPELETA, Criterio, Estado, Fase, PeriodoFase, Proceso, Propuesta
 
 migraciones = Migrations("propuestas")
 ESTADOS_SQL = ", ".join(f"'{e.value}'" for e in Estado)
@@ -285,6 +285,43 @@ def ultimo_numero(db: Database, proceso: Proceso) -> int:
     return numero or 0
 
 
+COSTO_VALIDADO = """(SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
+                     AND e.costo_validado_centimos IS NOT NULL ORDER BY e.id DESC LIMIT 1)"""
+"""El último costo validado por el equipo técnico (SQL de una columna, sobre `propuestas p`)."""
+
+
+def _lista(valores) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(valores))
+
+
+def codigos_viables(db: Database, proceso_id: int) -> list[str]:
+    return [f[0] for f in db.execute("SELECT codigo FROM propuestas WHERE proceso_id = ? AND estado = ? "
+                                     "AND oculta_en IS NULL ORDER BY codigo", [proceso_id, Estado.VIABLE.value])]
+
+
+def candidatas_a_papeleta(db: Database, proceso_id: int) -> list[dict]:
+    fuera = _lista(e.value for e in FUERA_DE_PAPELETA)
+    cursor = db.execute(f"""SELECT codigo, titulo, estado, distrito, costo_centimos AS costo_estimado_centimos,
+                                   {COSTO_VALIDADO} AS costo_validado_centimos, puntaje_tecnico
+                            FROM propuestas p
+                            WHERE proceso_id = ? AND estado NOT IN ({fuera}) AND oculta_en IS NULL
+                            ORDER BY codigo""", [proceso_id])
+    columnas = [d[0] for d in cursor.description]
+    return [dict(zip(columnas, f)) for f in cursor.fetchall()]
+
+
+def id_y_codigo(db: Database, *, codigo: str | None = None, propuesta_id: int | None = None) -> tuple[int, str] | None:
+    fila = db.execute("SELECT id, codigo FROM propuestas WHERE " + ("codigo = ?" if codigo is not None else "id = ?"),
+                      [codigo if codigo is not None else propuesta_id]).fetchone()
+    return (fila[0], fila[1]) if fila else None
+
+
+def para_papeleta(db: Database, codigo: str) -> dict | None:
+    """Lo que la papeleta necesita de una propuesta: su proceso, estado, costo (validado o estimado) y puntaje."""
+    return _una(db.execute(f"""SELECT id, proceso_id, estado, coalesce({COSTO_VALIDADO}, costo_centimos) AS costo,
+                                      puntaje_tecnico, oculta_en FROM propuestas p WHERE codigo = ?""", [codigo]))
+
+
 def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str | None = None,
            estados: list[str] | None = None, texto: str | None = None, juveniles: bool = False,
            limite: int = 20_000) -> list[dict]:
@@ -308,8 +345,7 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
     cursor = db.execute(f"""
         SELECT p.id, p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
                p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo,
-               (SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
-                AND e.costo_validado_centimos IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS costo_validado_centimos
+               {COSTO_VALIDADO} AS costo_validado_centimos
         FROM propuestas p WHERE {' AND '.join(condiciones)}
         ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])
     columnas = [d[0] for d in cursor.description]

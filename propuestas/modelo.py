@@ -214,6 +214,8 @@ TRANSICIONES: dict[Estado, frozenset[Estado]] = {
     # la cola de admisión y el equipo decide de nuevo; solo administración y con motivo (ver `REABRIR`)
     Estado.NO_ADMITIDA: frozenset({Estado.REGISTRADA}),
 }
+# Las que no pueden ir en una papeleta (ni contarse como candidatas): aún no registradas o ya fuera del proceso
+FUERA_DE_PAPELETA = frozenset({Estado.BORRADOR, Estado.RETIRADA, Estado.FUSIONADA, Estado.NO_ADMITIDA})
 REQUIEREN_MOTIVO = frozenset({Estado.NO_ADMITIDA, Estado.NO_VIABLE, Estado.RETIRADA, Estado.FUSIONADA})
 REABRIR = (Estado.NO_ADMITIDA, Estado.REGISTRADA)
 

@@ -518,6 +518,32 @@ def contar(db: Database, proceso_id: int) -> int:
     return almacen.contar(db, proceso_id)
 
 
+def codigos_viables(db: Database, proceso_id: int) -> list[str]:
+    """Los códigos de las viables no ocultas del proceso, en orden: las que entran por defecto en una papeleta."""
+    return almacen.codigos_viables(db, proceso_id)
+
+
+def candidatas_a_papeleta(db: Database, proceso_id: int) -> list[dict]:
+    """Las propuestas que se pueden poner en una papeleta (registradas en adelante, no retiradas, fusionadas ni
+    no admitidas, no ocultas), con su costo estimado y el último validado (`costo_validado_centimos` o None)."""
+    return almacen.candidatas_a_papeleta(db, proceso_id)
+
+
+def id_de(db: Database, codigo: str) -> int | None:
+    encontrada = almacen.id_y_codigo(db, codigo=codigo)
+    return encontrada[0] if encontrada else None
+
+
+def codigo_de(db: Database, propuesta_id: int) -> str | None:
+    encontrada = almacen.id_y_codigo(db, propuesta_id=propuesta_id)
+    return encontrada[1] if encontrada else None
+
+
+def para_papeleta(db: Database, codigo: str) -> dict | None:
+    """id, proceso_id, estado, costo (el validado si lo hay), puntaje_tecnico y oculta_en de una propuesta."""
+    return almacen.para_papeleta(db, codigo)
+
+
 def foto(db: Database, codigo: str, *, actor: Actor) -> bytes | None:
     fila = almacen.obtener_por_codigo(db, codigo)
     if fila is None or (fila.get("oculta_en") and not puede_ver_oculta(actor, almacen.fila_a_propuesta(fila))):

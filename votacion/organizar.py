@@ -10,12 +10,12 @@ from dataclasses import replace
 from sqlite_utils import Database
 
 from geo.modelo import Problema
-from identidad import sesiones
-from identidad.acceso import Accion, Actor, SinPermiso, exigir
+from identidad import participantes, sesiones
+from identidad.acceso import Accion, Actor, exigir
 from nucleo.db import Evento, marca, registrar_evento
 from nucleo.errores import NoEncontrada
 from propuestas import servicios as propuestas_servicios
-from propuestas.modelo import Estado
+from propuestas.modelo import FUERA_DE_PAPELETA, Estado
 from votacion import almacen
 from votacion.modelo import (
     Elegible,
@@ -37,13 +37,7 @@ def nueva_votacion(db: Database, proceso_id: int, **cambios) -> Votacion:
 
 def propuestas_viables(db: Database, proceso_id: int) -> list[str]:
     """Los códigos que entran por defecto: viables, no ocultas, del proceso."""
-    return [f[0] for f in db.execute("SELECT codigo FROM propuestas WHERE proceso_id = ? AND estado = ? "
-                                     "AND oculta_en IS NULL ORDER BY codigo", [proceso_id, Estado.VIABLE.value])]
-
-
-COSTO_VALIDADO = """(SELECT e.costo_validado_centimos FROM evaluaciones e WHERE e.propuesta_id = p.id
-                     AND e.costo_validado_centimos IS NOT NULL ORDER BY e.id DESC LIMIT 1)"""
-"""El último costo validado por el equipo técnico (SQL de una columna, sobre `propuestas p`): el de la papeleta."""
+    return propuestas_servicios.codigos_viables(db, proceso_id)
 
 
 def candidatas(db: Database, proceso_id: int) -> list[dict]:
@@ -52,13 +46,7 @@ def candidatas(db: Database, proceso_id: int) -> list[dict]:
     `costo_centimos` es el que usará la papeleta: el validado si lo hay (`costo_validado` dice si lo es), si no el
     estimado por quien propuso.
     """
-    cursor = db.execute(f"""SELECT codigo, titulo, estado, distrito, costo_centimos AS costo_estimado_centimos,
-                                   {COSTO_VALIDADO} AS costo_validado_centimos, puntaje_tecnico
-                            FROM propuestas p
-                            WHERE proceso_id = ? AND estado NOT IN ('borrador', 'retirada', 'fusionada', 'no_admitida')
-                            AND oculta_en IS NULL ORDER BY codigo""", [proceso_id])
-    columnas = [d[0] for d in cursor.description]
-    filas = [dict(zip(columnas, f)) for f in cursor.fetchall()]
+    filas = propuestas_servicios.candidatas_a_papeleta(db, proceso_id)
     for fila in filas:
         fila["costo_validado"] = fila["costo_validado_centimos"] is not None
         fila["costo_centimos"] = fila["costo_validado_centimos"] if fila["costo_validado"] else \
@@ -109,13 +97,13 @@ def _poner_propuestas(db: Database, votacion_id: int, proceso_id: int, codigos: 
         problemas.append(Problema("propuestas", "La papeleta necesita al menos dos propuestas; no hay ninguna "
                                                 "(¿ya se marcaron viables en la evaluación técnica?)."))
     for orden, codigo in enumerate(dict.fromkeys(codigos)):
-        fila = db.execute(f"SELECT id, proceso_id, estado, coalesce({COSTO_VALIDADO}, costo_centimos), puntaje_tecnico, "
-                          "oculta_en FROM propuestas p WHERE codigo = ?", [codigo]).fetchone()
-        if fila is None or fila[1] != proceso_id:
+        fila = propuestas_servicios.para_papeleta(db, codigo)
+        if fila is None or fila["proceso_id"] != proceso_id:
             problemas.append(Problema("propuestas", f"{codigo} no es una propuesta de este proceso."))
             continue
-        propuesta_id, _, estado, costo, tecnico, oculta = fila
-        if estado in ("borrador", "retirada", "fusionada", "no_admitida") or oculta:
+        propuesta_id, estado, costo, tecnico, oculta = (fila["id"], fila["estado"], fila["costo"],
+                                                        fila["puntaje_tecnico"], fila["oculta_en"])
+        if Estado(estado) in FUERA_DE_PAPELETA or oculta:
             problemas.append(Problema("propuestas", f"{codigo} está {'oculta' if oculta else estado}: no puede ir "
                                                     "en la papeleta."))
         elif not costo:
@@ -191,11 +179,8 @@ def registrar_asistencia(db: Database, votacion_id: int, participante_id: int, *
 
 
 def exigir_del_proceso(db: Database, participante_id: int, votacion: Votacion) -> None:
-    fila = db.execute("SELECT proceso_id, datos_borrados_en FROM participantes WHERE id = ?", [participante_id]).fetchone()
-    if fila is None or fila[0] != votacion.proceso_id:
-        raise SinPermiso("Su código de acceso es de otro proceso participativo: no vota en esta votación.")
-    if fila[1]:
-        raise sesiones.SesionTerminada(sesiones.DATOS_BORRADOS)
+    participantes.exigir_del_proceso(db, participante_id, votacion.proceso_id,
+                                     "Su código de acceso es de otro proceso participativo: no vota en esta votación.")
 
 
 def version(db: Database, votacion_id: int) -> tuple:

@@ -20,6 +20,7 @@ from identidad.acceso import Accion, Actor, SinPermiso, exigir
 from nucleo.db import Evento, escritura, marca, registrar_evento
 from nucleo.errores import NoEncontrada
 from nucleo.formato import formatear_fecha_y_hora
+from propuestas import servicios as propuestas_servicios
 from propuestas.deliberacion import servicios as deliberacion
 from propuestas.deliberacion.modelo import validar_motivo
 from votacion import almacen, cadena
@@ -206,10 +207,10 @@ def retirar_propuesta(db: Database, votacion_id: int, codigo: str, motivo: str, 
     motivo = " ".join(validar_motivo(motivo).split())
     with sesiones.escritura_de(db, actor, ahora=ahora):
         votacion = obtener(db, votacion_id)
-        fila = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigo]).fetchone()
-        if fila is None or codigo not in almacen.elegibles(db, votacion_id):
+        propuesta_id = propuestas_servicios.id_de(db, codigo)
+        if propuesta_id is None or codigo not in almacen.elegibles(db, votacion_id):
             raise NoEncontrada(f"{codigo} no está en la papeleta de la votación {votacion_id}.")
-        _retirar(db, votacion, fila[0], codigo, motivo, actor=actor, ahora=ahora)
+        _retirar(db, votacion, propuesta_id, codigo, motivo, actor=actor, ahora=ahora)
 
 
 def ocultar_propuesta(db: Database, propuesta_id: int, motivo: str, *, actor: Actor, ahora: dt.datetime) -> list[str]:
@@ -218,12 +219,12 @@ def ocultar_propuesta(db: Database, propuesta_id: int, motivo: str, *, actor: Ac
     exigir(actor, Accion.MODERAR)
     motivo = " ".join(validar_motivo(motivo).split())
     with sesiones.escritura_de(db, actor, ahora=ahora):
-        fila = db.execute("SELECT codigo FROM propuestas WHERE id = ?", [propuesta_id]).fetchone()
-        if fila is None:
+        codigo = propuestas_servicios.codigo_de(db, propuesta_id)
+        if codigo is None:
             raise NoEncontrada(f"No existe la propuesta {propuesta_id}.")
         en_curso = almacen.votaciones_con(db, propuesta_id)
         for votacion in en_curso:
-            _retirar(db, votacion, propuesta_id, fila[0], motivo, actor=actor, ahora=ahora)
+            _retirar(db, votacion, propuesta_id, codigo, motivo, actor=actor, ahora=ahora)
         deliberacion.ocultar(db, "propuesta", propuesta_id, motivo, actor=actor, ahora=ahora)
     return [v.nombre for v in en_curso]
 

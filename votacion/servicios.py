@@ -41,7 +41,6 @@ from votacion.conteo import (  # noqa: F401
     verificar_cadena,
 )
 from votacion.organizar import (  # noqa: F401
-    COSTO_VALIDADO,
     abierta_para_votar,
     actualizar_votacion,
     candidatas,
