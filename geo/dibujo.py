@@ -27,6 +27,10 @@ class Dibujo:
     origen: tuple[float, float]                            # (oeste, norte)
     escala: tuple[float, float]                            # unidades por grado (lon, lat)
     formas: dict = field(default_factory=dict)             # ubigeo → el distrito (shapely) en unidades del dibujo
+    # rótulos ya colocados (ver `colocar_rotulos`): el proyector redibuja el mapa con cada papeleta, pero los
+    # rótulos solo se mueven si cambia el tamaño de alguno (`paginas.pantalla` redondea cada caja a 4 letras: «9
+    # papeletas» y «12 papeletas» piden la misma)
+    recordados: dict = field(default_factory=dict, compare=False, repr=False)
 
     def punto(self, lon: float, lat: float) -> tuple[float, float]:
         return (lon - self.origen[0]) * self.escala[0], (self.origen[1] - lat) * self.escala[1]
@@ -127,6 +131,11 @@ def colocar_rotulos(dibujo: Dibujo, pedidos: list[Pedido], *, limites: tuple[flo
     el lugar libre más cercano alrededor, y un nombre de distrito apartado prefiere quedar fuera de la provincia
     (sobre otro distrito confundiría). Determinista: el mismo dibujo da los mismos lugares.
     """
+    firma = (tuple(pedidos), limites, separacion)
+    if firma in dibujo.recordados:
+        return dibujo.recordados[firma]
+    if len(dibujo.recordados) > 64:
+        dibujo.recordados.clear()
     provincia = shapely.union_all(list(dibujo.formas.values())) if dibujo.formas else None
     puestas: list[tuple[float, float, float, float]] = []
     rotulos: list[Rotulo] = []
@@ -134,7 +143,8 @@ def colocar_rotulos(dibujo: Dibujo, pedidos: list[Pedido], *, limites: tuple[flo
         rotulo = _colocar(dibujo, pedido, puestas, provincia, limites, rotulos)
         puestas.append(tuple(np.add(rotulo.caja, (-separacion / 2, -separacion / 2, separacion / 2, separacion / 2))))
         rotulos.append(rotulo)
-    return _descruzar(rotulos)
+    dibujo.recordados[firma] = _descruzar(rotulos)
+    return dibujo.recordados[firma]
 
 
 def _descruzar(rotulos: list[Rotulo], vueltas: int = 3) -> list[Rotulo]:

@@ -28,6 +28,7 @@ import secrets
 import shutil
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,11 +182,19 @@ def _abrir_para_leer(ruta: Path, error: BaseException) -> Database:
     return db
 
 
+# Un solo escritor a la vez dentro de este proceso (el servidor atiende cada celular en su hilo). Sin este candado,
+# los hilos que esperan la base la sondean con el `busy_timeout` de SQLite (esperas que crecen hasta 100 ms) mientras
+# el que escribe espera el GIL: con 200 celulares alguno pasaba los 15 s y veía «ocupada». Con él, esperan en fila
+# y el que escribe no compite con nadie; otros procesos (la línea de comandos) siguen con el `busy_timeout`.
+_UN_ESCRITOR = threading.RLock()
+
+
 @contextlib.contextmanager
 def escritura(db: Database) -> Iterator[Database]:
     """Transacción de escritura: `BEGIN IMMEDIATE` … `COMMIT`, o `ROLLBACK` si algo falla.
 
-    Anidada dentro de otra escritura se vuelve un punto de guardado (`db.atomic()`).
+    Anidada dentro de otra escritura se vuelve un punto de guardado (`db.atomic()`). Los hilos de este proceso
+    escriben de a uno (`_UN_ESCRITOR`).
     """
     motivo = getattr(db, "solo_lectura", None)
     if motivo:
@@ -194,6 +203,17 @@ def escritura(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
+    if not _UN_ESCRITOR.acquire(timeout=ESPERA_CANDADO_MS / 1000):
+        raise ErrorAlmacen(_explicar(sqlite3.OperationalError("database is locked"), db))
+    try:
+        with _transaccion(db):
+            yield db
+    finally:
+        _UN_ESCRITOR.release()
+
+
+@contextlib.contextmanager
+def _transaccion(db: Database) -> Iterator[Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:

@@ -1,9 +1,8 @@
-"""Piezas HTML/SVG del proyector y de los resultados: QR, mapa de distritos en SVG, barras del ranking,
-barra del techo y contadores. Todo se arma aquí, en el servidor, sin internet (ni teselas ni CDN), y
-todo texto de usuario pasa por `html.escape`.
+"""Piezas HTML/SVG del proyector y de los resultados: QR, mapa de distritos en SVG, barras del ranking, barra del
+techo y contadores. Todo se arma aquí, en el servidor, sin internet (ni teselas ni CDN), y todo texto de usuario
+pasa por `html.escape`.
 
-El mapa del proyector es SVG y no Leaflet: se lee desde el fondo de la sala, no necesita teselas y, al
-refrescarse, solo cambian los colores (no se recarga un iframe).
+El mapa del proyector es SVG y no Leaflet: se lee desde el fondo de la sala, sin teselas ni iframe que recargar.
 """
 from __future__ import annotations
 
@@ -83,7 +82,8 @@ def mapa_svg(dibujo: Dibujo, valores: dict[str, float], *, texto_valor, titulo: 
         return dx + x * escala, dy + y * escala
 
     lineas = {u: [t for t in (dibujo.nombres[u], texto_valor(valores.get(u))) if t] for u in dibujo.formas}
-    pedidos = [Pedido(u, dibujo.etiquetas[u], (max(map(len, lineas[u])) * 0.64 * letra + letra * 0.5) / escala,
+    letras = {u: -(-max(map(len, lineas[u])) // 4) * 4 for u in dibujo.formas}  # a 4 letras: ver colocar_rotulos
+    pedidos = [Pedido(u, dibujo.etiquetas[u], (letras[u] * 0.64 * letra + letra * 0.5) / escala,
                       (len(lineas[u]) * 1.15 * letra + letra * 0.3) / escala, distrito=u)
                for u in sorted(dibujo.formas, key=lambda u: -dibujo.formas[u].area)]
     rotulos = colocar_rotulos(dibujo, pedidos, limites=(-dx / escala, -dy / escala, (ancho - dx) / escala,

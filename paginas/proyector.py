@@ -42,9 +42,10 @@ def elegir(db) -> int | None:
     return candidatas[0].id if candidatas else None
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def formas(ruta: str, importacion_id: int) -> Dibujo | None:
-    """Los distritos proyectados, una vez por importación de límites (no en cada segundo del proyector)."""
+    """Los distritos proyectados, una vez por importación de límites (no en cada segundo del proyector). Un solo
+    objeto para todas las sesiones (no se modifica): copiarlo cada segundo costaba más que dibujar el mapa."""
     with contextlib.closing(nucleo.abrir(ruta)) as db:
         vigente = territorio.cargar_territorio(db)
     return dibujo_de(vigente) if vigente and vigente.distritos else None
