@@ -1,6 +1,9 @@
 """Piezas de la página «Votar»: qué votación se abre, entrar con el código desde la misma papeleta, los borradores
 sin emitir y la tarjeta de cada propuesta."""
 import contextlib
+import hashlib
+import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,8 +13,8 @@ from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
 from paginas import comun
 from propuestas import servicios as propuestas_servicios
-from votacion import servicios
-from votacion.modelo import Elegible
+from votacion import marcar, servicios
+from votacion.modelo import Elegible, Votacion
 
 
 def elegir_votacion(db) -> int | None:
@@ -81,3 +84,33 @@ def tarjeta(e: Elegible, foto_id: int | None) -> st.delta_generator.DeltaGenerat
     caja.markdown(f"**{comun.texto_plano(e.titulo)}**  \n{comun.texto_plano(e.distrito or '')} · "
                   f"{formatear_soles(e.costo_centimos)} · `{e.codigo}`")
     return caja
+
+
+_ESTILO_CUENTA = """
+.papeleta-cuenta { padding: .55rem .8rem; border-radius: .5rem; background: #eef2f6; color: #111; }
+.papeleta-cuenta.aviso { background: #fff4d6; color: #4a2f00; border-left: 4px solid #9a5b00; }
+.papeleta-cuenta.corta { background: transparent; padding: 0; font-size: .9rem; color: #333; }
+.papeleta-barra { height: .6rem; background: #c9d3de; border-radius: .3rem; margin-top: .45rem; overflow: hidden; }
+.papeleta-barra span { display: block; height: 100%; background: #0b4f8a; }
+"""
+_CUENTA = st.components.v2.component("plataforma.cuenta_papeleta", js=(Path(__file__).parent / "papeleta.js").read_text(
+    encoding="utf-8"), css=_ESTILO_CUENTA, isolate_styles=False)
+
+
+def cuenta(votacion: Votacion, clave: str, costos: dict[str, int], resumen: marcar.Resumen, forma: str, *,
+           guardar_en: str = "", limpiar: bool = False) -> None:
+    """La cuenta de la papeleta («Elegidas: 2 de 5», las semillas o el techo), que el navegador recalcula con cada
+    toque sin preguntarle al servidor (ver `papeleta.js`). `forma`: «arriba» (con la barra del techo, y guarda lo
+    marcado en el navegador bajo `guardar_en`) o «boton» (la cuenta corta junto a «Votar»)."""
+    inicial = {"html": re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", resumen.texto), "aviso": resumen.aviso,
+               "fraccion": resumen.fraccion, "corto": resumen.junto_al_boton} if resumen.texto else None
+    _CUENTA(key=f"{clave}_cuenta_{forma}", data={
+        "tipo": votacion.tipo.value, "maximo": votacion.max_opciones, "puntos_total": votacion.puntos_total,
+        "techo": votacion.techo_centimos, "costos": costos, "clave": clave, "forma": forma,
+        "guardar_en": guardar_en, "limpiar": limpiar, "inicial": inicial}, height="content")
+
+
+def llave_del_borrador(votacion_id: int, participante_id: int | None) -> str:
+    """Dónde guarda el navegador lo marcado sin emitir: por base, votación y persona (sin datos personales)."""
+    base = hashlib.sha256(str(comun.ruta_db()).encode()).hexdigest()[:10]
+    return f"plataforma-papeleta-{base}-{votacion_id}-{participante_id}"

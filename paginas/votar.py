@@ -115,54 +115,50 @@ def emitir() -> None:
 
 @st.fragment
 def papeleta() -> None:
-    """Las tarjetas y el botón: marcar una tarjeta vuelve a correr solo esto, no toda la página (en un taller
-    de 60 celulares el servidor lo agradece)."""
+    """Las tarjetas y «Votar» en un formulario: marcar no le pide nada al servidor (la cuenta la lleva el
+    navegador, `piezas.cuenta`); «Votar» corre solo esto, no toda la página. En un taller de 300 celulares, cada
+    uno le cuesta al servidor tres vueltas: abrir, entrar con su código y votar."""
     if st.session_state.get(comun.CLAVE_SESION_TERMINADA):
         st.rerun()  # toda la página: el marco dice por qué terminó la sesión y ofrece entrar de nuevo
-    arriba = st.empty()
-    if marcar.control(votacion) == "puesto":
-        opciones = [marcar.NINGUNA, *elegibles]
-        nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {marcar.NINGUNA: marcar.NINGUNA}
-        for puesto in range(votacion.max_opciones):
-            st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get, key=f"{clave}_puesto_{puesto}",
-                         placeholder="Elija una propuesta")
-        with st.expander("Ver las propuestas"):
-            for codigo in elegibles:
-                piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
-    else:
-        for codigo in elegibles:
-            caja = piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
-            if marcar.control(votacion) == "semillas":
-                caja.number_input("Semillas", min_value=0, max_value=votacion.puntos_total, step=1,
-                                  key=f"{clave}_{codigo}")
-            else:
-                caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
-    marcada = lo_marcado()
-    guardar_borrador()
-    resumen = marcar.resumen(votacion, marcada, {c: e.costo_centimos for c, e in elegibles.items()})
-    if resumen.fraccion is not None:
-        arriba.progress(resumen.fraccion, text=resumen.texto)
-    elif resumen.aviso:
-        arriba.warning(resumen.texto)
-    elif resumen.texto:
-        arriba.markdown(resumen.texto)
-
-    # lo que pasó al votar va junto al botón, donde la persona está mirando
     recien = st.session_state.pop(f"{clave}_recien", None)
     problemas = st.session_state.pop(f"{clave}_problemas", None)
     error = st.session_state.pop(f"{clave}_error", None)
-    if problemas:
-        comun.mostrar_problemas(problemas, "Su papeleta no se pudo emitir; corrija:")
-    if error:
-        st.error(comun.texto_plano(error))
-    if recien:
-        st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
-    elif resumen.junto_al_boton and len(elegibles) > 3:
-        # en el celular el contador de arriba queda fuera de la pantalla: se repite junto al botón
-        st.caption(resumen.junto_al_boton)
-    votada = mia or st.session_state.get(f"{clave}_recibo")
-    st.button("Cambiar mi voto" if votada else "Votar", type="primary", key="votar_emitir", width="stretch",
-              on_click=emitir)
-
+    marcada = lo_marcado()
+    guardar_borrador()
+    costos = {c: e.costo_centimos for c, e in elegibles.items()}
+    resumen = marcar.resumen(votacion, marcada, costos)
+    with st.form(f"{clave}_papeleta", border=False, enter_to_submit=False):
+        piezas.cuenta(votacion, clave, costos, resumen, "arriba", limpiar=bool(recien),
+                      guardar_en=piezas.llave_del_borrador(votacion.id, actor.participante_id))
+        if marcar.control(votacion) == "puesto":
+            opciones = [marcar.NINGUNA, *elegibles]
+            nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {marcar.NINGUNA: marcar.NINGUNA}
+            for puesto in range(votacion.max_opciones):
+                st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get,
+                             key=f"{clave}_puesto_{puesto}", placeholder="Elija una propuesta")
+            with st.expander("Ver las propuestas"):
+                for codigo in elegibles:
+                    piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
+        else:
+            for codigo in elegibles:
+                caja = piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
+                if marcar.control(votacion) == "semillas":
+                    caja.number_input("Semillas", min_value=0, max_value=votacion.puntos_total, step=1,
+                                      key=f"{clave}_{codigo}")
+                else:
+                    caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
+        # lo que pasó al votar va junto al botón, donde la persona está mirando
+        if problemas:
+            comun.mostrar_problemas(problemas, "Su papeleta no se pudo emitir; corrija:")
+        if error:
+            st.error(comun.texto_plano(error))
+        if recien:
+            st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
+        elif resumen.junto_al_boton and len(elegibles) > 3:
+            # en el celular la cuenta de arriba queda fuera de la pantalla: se repite junto al botón
+            piezas.cuenta(votacion, clave, costos, resumen, "boton")
+        votada = mia or st.session_state.get(f"{clave}_recibo")
+        st.form_submit_button("Cambiar mi voto" if votada else "Votar", type="primary", key="votar_emitir",
+                              width="stretch", on_click=emitir)
 
 papeleta()

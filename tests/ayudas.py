@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import re
 
@@ -46,10 +47,24 @@ def abrir_pagina(pagina, actor=None, **parametros) -> AppTest:
 
 
 def textos_de(app) -> str:
-    """Todo el texto visible, sin las barras con que se escapa el markdown."""
+    """Todo el texto visible, sin las barras con que se escapa el markdown (y la cuenta de la papeleta, que dibuja
+    el navegador: aquí, la que el servidor le manda para el primer dibujo)."""
     textos = " ".join(str(e.value) for e in [*app.markdown, *app.success, *app.error, *app.warning, *app.info,
                                              *app.caption, *app.header, *app.subheader])
-    return textos.replace(CORTE, "").replace("\\", "")
+    return (textos + " " + " ".join(cuentas_de(app))).replace(CORTE, "").replace("\\", "")
+
+
+def cuentas_de(app) -> list[str]:
+    """Las cuentas de la papeleta («Elegidas: 3 de 2…») que la página le pasa al componente del navegador, con las
+    negritas en Markdown como las escribe `votacion.marcar`."""
+    salida = []
+    for componente in app.get("bidi_component"):
+        datos = json.loads(componente.proto.json or "null") or {}
+        inicial = datos.get("inicial") or {}
+        texto = inicial.get("corto") if datos.get("forma") == "boton" else inicial.get("html")
+        if texto:
+            salida.append(re.sub(r"</?b>", "**", texto))
+    return salida
 
 
 def textos_sin_negritas(app) -> str:

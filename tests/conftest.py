@@ -78,8 +78,8 @@ def limpio(chromium):
     127.0.0.1, ningún error de JavaScript) lo vigila `_nada_sale_de_127` en toda prueba con navegador."""
     dialogos = []
 
-    def pagina(ancho=1366, alto=900):
-        nueva = chromium.pagina(ancho=ancho, alto=alto)
+    def pagina(ancho=1366, alto=900, celular=False):
+        nueva = chromium.pagina(ancho=ancho, alto=alto, celular=celular)
         nueva.on("dialog", lambda d: (dialogos.append(d.message), d.dismiss()))
         nueva.add_init_script(SIN_SELECTOR_DE_ARCHIVOS)
         return nueva

@@ -53,12 +53,13 @@ def test_votar_desde_el_celular_con_error_y_correccion(base):
     app = abrir_pagina("paginas/votar.py", rosa, votacion=str(abierta.id))
     assert "Elija hasta 2 propuestas." in textos_sin_negritas(app)
     for codigo in codigos[:3]:
-        app.checkbox(key=f"votar_{abierta.id}_{codigo}").check().run()
-    assert "Elegidas: 3 de 2" in textos_sin_negritas(app)
+        app.checkbox(key=f"votar_{abierta.id}_{codigo}").check()
+    assert "Elegidas: 0 de 2" in textos_sin_negritas(app)  # marcar no llega al servidor: la cuenta es del navegador
     app.button(key="votar_emitir").click().run()
     assert "Eligió 3 propuestas; el máximo es 2. Quite 1." in errores_de(app)
+    assert "Elegidas: 3 de 2: quite 1 antes de votar." in textos_sin_negritas(app)
     assert all(app.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos[:3])  # lo marcado sigue
-    app.checkbox(key=f"votar_{abierta.id}_{codigos[2]}").uncheck().run()
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[2]}").uncheck()
     app.button(key="votar_emitir").click().run()
     assert "Su voto quedó registrado" in textos_sin_negritas(app)
     with nucleo.abrir(ruta) as db:
@@ -69,7 +70,7 @@ def test_votar_desde_el_celular_con_error_y_correccion(base):
     otra = abrir_pagina("paginas/votar.py", rosa, votacion=str(abierta.id))
     assert f"Recibo: {vigentes[0]['recibo']}" in textos_sin_negritas(otra)
     assert [otra.checkbox(key=f"votar_{abierta.id}_{c}").value for c in codigos] == [True, True] + [False] * 4
-    otra.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").uncheck().run()
+    otra.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").uncheck()
     otra.button(key="votar_emitir").click().run()
     assert "Su voto cambió" in textos_sin_negritas(otra)
 
@@ -79,21 +80,21 @@ def test_puntos_y_ranking_en_la_pagina(base):
     puntos = abierta_en(ruta, tipo=TipoPapeleta.PUNTOS, puntos_total=10, puntos_maximo=10, regla="greedy")
     rosa = participante_en(ruta)
     app = abrir_pagina("paginas/votar.py", rosa, votacion=str(puntos.id))
-    app.number_input(key=f"votar_{puntos.id}_{codigos[0]}").set_value(7).run()
-    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(5).run()
-    assert "Semillas repartidas: 12 de 10" in textos_sin_negritas(app)
+    app.number_input(key=f"votar_{puntos.id}_{codigos[0]}").set_value(7)
+    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(5)
     app.button(key="votar_emitir").click().run()
     assert "Repartió 12 semillas; tiene 10. Quite 2." in errores_de(app)
-    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(3).run()
+    assert "Semillas repartidas: 12 de 10" in textos_sin_negritas(app)
+    app.number_input(key=f"votar_{puntos.id}_{codigos[1]}").set_value(3)
     app.button(key="votar_emitir").click().run()
     assert "Su voto quedó registrado" in textos_sin_negritas(app)
     ranking = abierta_en(ruta, tipo=TipoPapeleta.RANKING, max_opciones=3, regla="greedy")
     app = abrir_pagina("paginas/votar.py", rosa, votacion=str(ranking.id))
-    app.selectbox(key=f"votar_{ranking.id}_puesto_0").set_value(codigos[4]).run()
-    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[4]).run()
+    app.selectbox(key=f"votar_{ranking.id}_puesto_0").set_value(codigos[4])
+    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[4])
     app.button(key="votar_emitir").click().run()
     assert "aparece más de una vez" in errores_de(app)
-    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[0]).run()
+    app.selectbox(key=f"votar_{ranking.id}_puesto_1").set_value(codigos[0])
     app.button(key="votar_emitir").click().run()
     with nucleo.abrir(ruta) as db:
         assert almacen.vigentes(db, ranking.id)[0]["contenido"] == {"elegidas": [codigos[4], codigos[0]]}
@@ -221,7 +222,7 @@ def test_el_qr_del_taller_abre_la_papeleta_desde_la_raiz_y_se_entra_ahi_mismo(ba
     assert app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}") is not None
     with nucleo.abrir(ruta) as db:
         assert votacion.en_vivo(db, abierta.id)["unidos"] == 1
-    app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").check().run()
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[0]}").check()
     app.button(key="votar_emitir").click().run()
     assert "Recibo:" in textos_sin_negritas(app)
     with nucleo.abrir(ruta) as db:
@@ -298,14 +299,17 @@ def test_consola_anota_acuerdos_y_da_el_acta(base):
     assert [b.label for b in app.get("download_button")] == ["Descargar el acta (PDF)"]
 
 
-def test_lo_marcado_sin_emitir_sobrevive_a_recargar_la_pagina(base):
-    """Recargar el celular abre otra sesión: al volver a entrar con su código, lo marcado sigue marcado."""
+def test_lo_marcado_y_rechazado_sobrevive_a_recargar_la_pagina(base):
+    """Recargar el celular abre otra sesión: lo que envió y el servidor rechazó sigue marcado (lo marcado sin
+    enviar lo guarda el navegador: ver test_navegador_celular)."""
     ruta, codigos = base
-    abierta = abierta_en(ruta)
+    abierta = abierta_en(ruta, max_opciones=1)
     rosa = participante_en(ruta)
     app = abrir_pagina("paginas/votar.py", rosa, votacion=str(abierta.id))
-    app.checkbox(key=f"votar_{abierta.id}_{codigos[1]}").check().run()
-    app.checkbox(key=f"votar_{abierta.id}_{codigos[4]}").check().run()
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[1]}").check()
+    app.checkbox(key=f"votar_{abierta.id}_{codigos[4]}").check()
+    app.button(key="votar_emitir").click().run()
+    assert "el máximo es 1" in errores_de(app)
     recargada = abrir_pagina("paginas/votar.py", rosa, votacion=str(abierta.id))
     marcadas = [c for c in codigos if recargada.checkbox(key=f"votar_{abierta.id}_{c}").value]
     assert marcadas == [codigos[1], codigos[4]]

@@ -1,0 +1,125 @@
+"""La papeleta en el celular, en Chromium: marcar no le envía nada al servidor (la cuenta la lleva el navegador),
+lo marcado sin emitir sobrevive a recargar la página, y al votar el servidor recibe todo junto y lo valida."""
+import re
+
+import pytest
+
+import nucleo
+from identidad import participantes
+from propuestas import servicios as propuestas_servicios
+from tests import navegador
+from tests.ayudas import RECIBO
+from tests.conftest import AHORA, FACILITADORA, copiar_viables, priorizacion_hoy
+from votacion import almacen
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion, TipoPapeleta
+
+navegador.exigir_chromium()
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture(scope="module")
+def sala(tmp_path_factory, _plantilla_viables):
+    """Servidor real: una votación de aprobación (hasta 3) y otra de semillas (10), y dos personas con código."""
+    carpeta = tmp_path_factory.mktemp("papeleta")
+    ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
+    with nucleo.abrir(ruta) as db:
+        priorizacion_hoy(db)
+        proceso = propuestas_servicios.proceso_actual(db)
+        ids = {}
+        for nombre, cambios in (("aprobacion", {"max_opciones": 3}),
+                                ("puntos", {"tipo": TipoPapeleta.PUNTOS, "puntos_total": 10, "puntos_maximo": 10,
+                                            "regla": "greedy"})):
+            creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, nombre=nombre, **cambios),
+                                             actor=FACILITADORA, ahora=nucleo.ahora())
+            votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
+            ids[nombre] = creada.id
+        personas = [participantes.registrar_participante(
+            db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
+            actor=FACILITADORA, ahora=AHORA) for nombre in ("Rosa Huamán", "Juan Pérez")]
+    with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
+        yield url, ruta, ids, list(_plantilla_viables[1]), personas
+
+
+def _listo(pagina):
+    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
+    pagina.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+
+
+def _entrar(pagina, url, votacion_id, codigo):
+    pagina.goto(f"{url}/votar?votacion={votacion_id}")
+    pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
+    pagina.get_by_role("button", name="Entrar y votar").click()
+    pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
+    _listo(pagina)
+
+
+def test_marcar_no_llama_al_servidor_y_lo_marcado_sobrevive_a_recargar(sala, limpio):
+    url, ruta, ids, codigos, personas = sala
+    votacion_id = ids["aprobacion"]
+    celular = limpio(ancho=390, alto=844, celular=True)
+    enviados = [0]
+
+    def contar(ws):
+        ws.on("framesent", lambda _: enviados.__setitem__(0, enviados[0] + 1))
+
+    celular.on("websocket", contar)
+    _entrar(celular, url, votacion_id, personas[0][1])
+    cuenta = celular.locator(".papeleta-cuenta").first
+    expect(cuenta).to_have_text("Elegidas: 0 de 3")
+    antes = enviados[0]
+    assert antes > 0  # el contador oye el websocket: entrar con el código sí le envió mensajes
+    for codigo in codigos[:4]:
+        celular.locator(f".st-key-votar_{votacion_id}_{codigo}").get_by_text("Elijo esta").click()
+    expect(cuenta).to_have_text("Elegidas: 4 de 3: quite 1 antes de votar.")
+    expect(cuenta).to_have_class(re.compile(r"\baviso\b"))
+    expect(celular.locator(".papeleta-cuenta.corta")).to_have_text("Elegidas: 4 de 3")  # junto al botón
+    celular.wait_for_timeout(500)  # lo que el servidor recibiría ya habría salido
+    assert enviados[0] == antes, "marcar una tarjeta le envió algo al servidor"
+    with nucleo.abrir(ruta) as db:
+        assert almacen.vigentes(db, votacion_id) == []
+
+    # se recarga la página (o se cayó la señal): sigue adentro (cookie) y lo marcado vuelve
+    celular.reload()
+    celular.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
+    for codigo in codigos[:4]:
+        expect(celular.locator(f".st-key-votar_{votacion_id}_{codigo}").get_by_role("checkbox")).to_be_checked()
+    expect(cuenta).to_have_text("Elegidas: 4 de 3: quite 1 antes de votar.")
+
+    # votar con 4 de 3: el servidor lo rechaza y lo marcado sigue; se quita una y se vota
+    celular.get_by_role("button", name="Votar").click()
+    celular.get_by_text("Eligió 4 propuestas; el máximo es 3. Quite 1.").wait_for(timeout=30_000)
+    _listo(celular)
+    celular.locator(f".st-key-votar_{votacion_id}_{codigos[3]}").get_by_text("Elijo esta").click()
+    expect(cuenta).to_have_text("Elegidas: 3 de 3")
+    celular.get_by_role("button", name="Votar").click()
+    exito = celular.get_by_test_id("stAlertContentSuccess").filter(has_text="Su voto quedó registrado")
+    exito.first.wait_for(timeout=30_000)
+    recibo = RECIBO.search(exito.first.inner_text())[1]
+    with nucleo.abrir(ruta) as db:
+        vigentes = almacen.vigentes(db, votacion_id)
+    assert [(v["recibo"], v["contenido"]) for v in vigentes] == [(recibo, {"elegidas": codigos[:3]})]
+    # tras votar, el borrador del navegador se borra
+    celular.wait_for_function("() => !Object.keys(localStorage).some(k => k.startsWith('plataforma-papeleta-'))",
+                              timeout=30_000)
+    celular.wait_for_timeout(300)  # y ningún toque tardío lo vuelve a escribir
+    assert celular.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('plataforma-papeleta-'))") == []
+
+
+def test_las_semillas_se_cuentan_en_el_navegador(sala, limpio):
+    url, ruta, ids, codigos, personas = sala
+    votacion_id = ids["puntos"]
+    celular = limpio(ancho=390, alto=844, celular=True)
+    _entrar(celular, url, votacion_id, personas[1][1])
+    cuenta = celular.locator(".papeleta-cuenta").first
+    expect(cuenta).to_have_text("Semillas repartidas: 0 de 10 · le quedan 10")
+    celular.locator(f".st-key-votar_{votacion_id}_{codigos[0]}").get_by_role("spinbutton").fill("7")
+    celular.locator(f".st-key-votar_{votacion_id}_{codigos[1]}").get_by_role("spinbutton").fill("5")
+    expect(cuenta).to_have_text("Semillas repartidas: 12 de 10 · le quedan 0")
+    celular.locator(f".st-key-votar_{votacion_id}_{codigos[1]}").get_by_role("spinbutton").fill("3")
+    expect(cuenta).to_have_text("Semillas repartidas: 10 de 10 · le quedan 0")
+    celular.get_by_role("button", name="Votar").click()
+    celular.get_by_test_id("stAlertContentSuccess").filter(has_text="Su voto quedó registrado").first.wait_for(
+        timeout=30_000)
+    with nucleo.abrir(ruta) as db:
+        assert almacen.vigentes(db, votacion_id)[0]["contenido"] == {"elegidas": codigos[:2], "puntos": [7, 3]}
