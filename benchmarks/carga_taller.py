@@ -1,6 +1,11 @@
 """Carga de un taller real: N celulares votan a la vez contra `streamlit run app.py` y un proyector los cuenta.
 
-    python benchmarks/carga_taller.py [--participantes 30 60 120 200] [--semilla 1] [--llegada 60]
+    python benchmarks/carga_taller.py [--participantes 60 120 200 300] [--semilla 1] [--llegada 60]
+                                      [--nucleo-servidor 0] [--perfil CARPETA]
+
+Medición justa: el servidor corre solo en un núcleo (`--nucleo-servidor`, por defecto el 0 si hay dos o más) y este
+simulador en los otros, así la cifra dice lo que sirve un núcleo de una laptop; se imprime el CPU del simulador
+para ver que no le faltó. Con `--perfil`, py-spy muestrea el servidor y se imprimen las funciones donde se va su CPU.
 
 El simulador (cómo habla cada celular con el servidor, qué se mide) está en `tests/carga.py`; aquí, las metas y la
 tabla que se imprime.
@@ -15,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.carga import correr  # noqa: E402
+from tests.carga import correr, funciones_del_perfil  # noqa: E402
 
 META_SEGUNDOS, META_P95_MS = 120, 2000
 
@@ -31,7 +36,7 @@ def metas(resultado: dict) -> dict[str, bool]:
 
 
 COLUMNAS = ("N", "guardadas", "perdidas", "errores", "Votar→recibo p50/p95/máx ms", "proyector p50/p95 ms",
-            "total s", "CPU servidor media/máx %", "RSS máx MB", "CPU simulador/máquina %")
+            "total s", "CPU servidor media/máx %", "CPU-s/celular", "RSS máx MB", "CPU simulador/máquina %")
 
 
 def imprimir(resultados: list[dict]) -> None:
@@ -61,7 +66,8 @@ def _fila(r: dict) -> list[str]:
     return [str(r["participantes"]), str(r["guardadas"]), str(len(r["perdidas"])), str(len(r["errores"])),
             " / ".join(_numero(tiempos[k]) for k in ("p50", "p95", "max")),
             " / ".join(_numero(proyector[k]) for k in ("p50", "p95")), _numero(r["total_s"], 1),
-            f"{cpu['media']:.0f} / {cpu['max']:.0f}", _numero(r["rss_max_mb"]),
+            f"{cpu['media']:.0f} / {cpu['max']:.0f}", f"{r['cpu_servidor_s'] / r['participantes']:.2f}",
+            _numero(r["rss_max_mb"]),
             f"{r['cpu_simulador']:.0f} / {r['cpu_maquina']:.0f}"]
 
 
@@ -71,14 +77,32 @@ def _numero(valor: float | None, decimales: int = 0) -> str:
 
 def main() -> None:
     analizador = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    analizador.add_argument("--participantes", type=int, nargs="+", default=[30, 60, 120, 200])
+    analizador.add_argument("--participantes", type=int, nargs="+", default=[60, 120, 200, 300])
     analizador.add_argument("--semilla", type=int, default=1)
     analizador.add_argument("--llegada", type=float, default=60.0, help="segundos en que llegan todos (al azar)")
+    analizador.add_argument("--nucleo-servidor", type=int, default=0 if (os.cpu_count() or 1) > 1 else None,
+                            help="núcleo donde corre solo el servidor (-1: sin fijar)")
+    analizador.add_argument("--perfil", type=Path, help="carpeta donde dejar el perfil de py-spy de cada N")
     opciones = analizador.parse_args()
+    nucleo = None if opciones.nucleo_servidor in (None, -1) else opciones.nucleo_servidor
     resultados = []
     for cuantos in opciones.participantes:
-        print(f"Taller de {cuantos} celulares (llegan en {opciones.llegada:.0f} s)…", flush=True)
-        resultados.append(correr(cuantos, semilla=opciones.semilla, llegada=opciones.llegada))
+        print(f"Taller de {cuantos} celulares (llegan en {opciones.llegada:.0f} s; servidor "
+              f"{'en el núcleo ' + str(nucleo) if nucleo is not None else 'sin fijar'})…", flush=True)
+        perfil = None
+        if opciones.perfil:
+            opciones.perfil.mkdir(parents=True, exist_ok=True)
+            perfil = opciones.perfil / f"servidor_{cuantos}.txt"
+        resultados.append(correr(cuantos, semilla=opciones.semilla, llegada=opciones.llegada, nucleo_servidor=nucleo,
+                                 perfil=perfil))
+        if perfil and perfil.exists():
+            print(f"Dónde se va el CPU del servidor con {cuantos} celulares (% de las muestras en que la función está "
+                  "en la pila / arriba de ella). Las de más tiempo propio:")
+            for funcion, en_pila, arriba in funciones_del_perfil(perfil, 15):
+                print(f"  {en_pila:5.1f} % {arriba:5.1f} %  {funcion}")
+            print("Las de la plataforma:")
+            for funcion, en_pila, arriba in funciones_del_perfil(perfil, 15, propias=True):
+                print(f"  {en_pila:5.1f} % {arriba:5.1f} %  {funcion}")
         if resultados[-1]["perdidas"] or resultados[-1]["errores"]:
             print(f"Con {cuantos} se pierden papeletas o fallan celulares: no se prueba con más.")
             break

@@ -11,9 +11,10 @@ de Streamlit 1.67 (nada llama a los servicios de Python). Como el celular que es
    salta a `votar` con `st.switch_page` y desde ahí cada ejecución lleva el hash que trajo `navigation`;
 3. escribe su código en el formulario y lo envía: el valor del texto y el disparador del botón del formulario en la
    misma ejecución, como `submitForm` del frontend;
-4. piensa de 2 a 10 s y marca de 1 a 5 propuestas al azar: una ejecución por toque, con todos los valores; espera
-   a que la página se redibuje y de 0.5 a 2 s más (buscar la siguiente tarjeta entre 40) antes del siguiente toque;
-5. toca «Votar» (disparador de `votar_emitir`) y mide hasta el elemento que trae «Recibo: …».
+4. piensa de 2 a 10 s y marca de 1 a 5 propuestas al azar, de 0.5 a 2 s entre toques (buscar la siguiente tarjeta
+   entre 40); la papeleta es un `st.form`: marcar no le envía nada al servidor, como en el navegador;
+5. toca «Votar» (el botón del formulario: disparador de `votar_emitir` con los valores marcados, como `submitForm`)
+   y mide hasta el elemento que trae «Recibo: …».
 
 Entre ejecuciones la pestaña reenvía el valor de cada widget de la página (los que desaparecen se olvidan), guarda
 los mensajes grandes que el servidor marca `cacheable` y resuelve los `ref_hash`, y, si un fragmento pide
@@ -29,6 +30,7 @@ papeletas o fallan celulares, no se prueba con más. Solo Linux: lee /proc.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -37,6 +39,8 @@ import math
 import os
 import random
 import re
+import signal
+import subprocess
 import tempfile
 import time
 import urllib.request
@@ -337,9 +341,9 @@ async def participar(url: str, taller: Taller, persona: tuple[int, str], llega_e
         for numero, propuesta in enumerate(voto.elegidas):
             if numero:
                 await asyncio.sleep(azar.uniform(*ENTRE_TOQUES))
+            # la papeleta es un formulario: marcar queda en el navegador (el frontend no le avisa al servidor)
             casilla = casillas[propuesta].checkbox.id
             pestana.valores[casilla] = WidgetState(id=casilla, bool_value=True)
-            await pestana.ejecutar(cambiado=casilla)
         emitir = pestana.widget("votar_emitir")
         if emitir is None:
             raise PasoFallido("no apareció el botón «Votar»")
@@ -362,13 +366,16 @@ async def participar(url: str, taller: Taller, persona: tuple[int, str], llega_e
     return voto
 
 
+def cpu_de(pid: int) -> float:
+    """Segundos de CPU (usuario + sistema) que lleva gastados el proceso, desde /proc."""
+    campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def muestrear(pid: int, muestras: list[tuple[float, float]], cada: float = 0.5) -> None:
     """CPU % (100 = un núcleo) y memoria residente (MB) del servidor, desde /proc, cada `cada` segundos."""
-    por_segundo = os.sysconf("SC_CLK_TCK")
-
     def cpu() -> float:
-        campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(campos[11]) + int(campos[12])) / por_segundo  # utime + stime
+        return cpu_de(pid)
 
     def memoria() -> float:
         linea = next(f for f in Path(f"/proc/{pid}/status").read_text().splitlines() if f.startswith("VmRSS:"))
@@ -400,6 +407,7 @@ async def simular(url: str, pid: int, taller: Taller, llegada: float, pensar: tu
         await proyector.abrir("proyector", f"taller={taller.votacion_id}")
         muestreo = asyncio.create_task(muestrear(pid, muestras))
         inicio, cpu_inicio, maquina_inicio = time.perf_counter(), _cpu_propio(), _cpu_de_la_maquina()
+        servidor_inicio = cpu_de(pid)
         votos = await asyncio.gather(*(participar(url, taller, persona, azar.uniform(0, llegada), pensar,
                                                   random.Random(azar.random()), pestanas)
                                        for persona in taller.personas))
@@ -410,12 +418,13 @@ async def simular(url: str, pid: int, taller: Taller, llegada: float, pensar: tu
         duracion = time.perf_counter() - inicio
         cpu_simulador = 100 * (_cpu_propio() - cpu_inicio) / duracion
         cpu_maquina = 100 * (_cpu_de_la_maquina() - maquina_inicio) / duracion
+        cpu_servidor_s = cpu_de(pid) - servidor_inicio
     finally:
         if muestreo:
             muestreo.cancel()
         await asyncio.gather(proyector.cerrar(), *(p.cerrar() for p in pestanas), return_exceptions=True)
     return {"votos": votos, "conteos": conteos, "muestras": muestras, "inicio": inicio,
-            "cpu_simulador": cpu_simulador, "cpu_maquina": cpu_maquina}
+            "cpu_simulador": cpu_simulador, "cpu_maquina": cpu_maquina, "cpu_servidor_s": cpu_servidor_s}
 
 
 def _cpu_propio() -> float:
@@ -445,20 +454,73 @@ def pid_del_servidor(url: str) -> int:
 # --- correr y resumir --------------------------------------------------------------------------
 
 def correr(participantes: int, *, semilla: int = 1, llegada: float = 60.0,
-           pensar: tuple[float, float] = (2.0, 10.0)) -> dict:
-    """Un taller de `participantes` celulares contra un servidor nuevo; devuelve el resumen (ver `resumir`)."""
+           pensar: tuple[float, float] = (2.0, 10.0), nucleo_servidor: int | None = None,
+           perfil: Path | None = None) -> dict:
+    """Un taller de `participantes` celulares contra un servidor nuevo; devuelve el resumen (ver `resumir`).
+
+    `nucleo_servidor`: el servidor corre solo en ese núcleo y este simulador en los demás (así la cifra dice lo que
+    sirve un núcleo de la laptop). `perfil`: muestrea el CPU del servidor con py-spy y deja ahí sus pilas
+    (formato «colapsado»: una pila por línea con sus muestras; ver `funciones_del_perfil`)."""
     azar = random.Random(semilla)
+    propios = os.sched_getaffinity(0)
+    servidor_en = {nucleo_servidor} if nucleo_servidor is not None else None
     with tempfile.TemporaryDirectory() as carpeta:
         ruta, registro = Path(carpeta) / "taller.db", Path(carpeta) / "streamlit.log"
         taller = preparar_taller(ruta, participantes, azar)
-        with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, registro) as url:
-            medido = asyncio.run(simular(url, pid_del_servidor(url), taller, llegada, pensar, azar))
+        with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, registro, nucleos=servidor_en) as url:
+            pid = pid_del_servidor(url)
+            if servidor_en:
+                os.sched_setaffinity(0, (propios - servidor_en) or propios)
+            muestreador = _perfilar(pid, perfil, (propios - (servidor_en or set())) or propios) if perfil else None
+            try:
+                medido = asyncio.run(simular(url, pid, taller, llegada, pensar, azar))
+            finally:
+                os.sched_setaffinity(0, propios)
+                if muestreador:
+                    muestreador.send_signal(signal.SIGINT)
+                    muestreador.wait(60)
         with contextlib.closing(nucleo.abrir(ruta)) as db:
             guardadas = almacen.vigentes(db, taller.votacion_id)
             cadena = servicios.verificar_cadena(db, taller.votacion_id)
         avisos = [linea for linea in registro.read_text().splitlines()
                   if re.search(r"Traceback|ERROR|WARNING|Exception", linea)]
     return resumir(participantes, medido, guardadas, cadena, avisos)
+
+
+def _perfilar(pid: int, salida: Path, nucleos: set[int]) -> subprocess.Popen:
+    """py-spy muestrea el servidor (sin detenerlo) 100 veces por segundo, fuera del núcleo del servidor."""
+    return subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--format", "raw", "--output", str(salida),
+                             "--rate", "100", "--nonblocking", "--threads"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=lambda: os.sched_setaffinity(0, nucleos))
+
+
+def funciones_del_perfil(perfil: Path, cuantas: int = 25, propias: bool = False) -> list[tuple[str, float, float]]:
+    """(función, % de las muestras en que está en la pila, % en que es la de arriba) de un perfil colapsado: las
+    `cuantas` con más tiempo propio (arriba de la pila) o, con `propias`, las de la plataforma (no de Streamlit ni
+    de Python) que más aparecen en la pila."""
+    en_pila: collections.Counter[str] = collections.Counter()
+    arriba: collections.Counter[str] = collections.Counter()
+    total = 0
+    for linea in perfil.read_text().splitlines():
+        pila, _, muestras = linea.rpartition(" ")
+        if not pila or not muestras.isdigit():
+            continue
+        n = int(muestras)
+        marcos = [m for m in pila.split(";") if not m.startswith("thread (") and not m.startswith("process ")]
+        total += n
+        for marco in set(marcos):
+            en_pila[marco] += n
+        if marcos:
+            arriba[marcos[-1]] += n
+    if not total:
+        return []
+    if propias:
+        nuestras = re.compile(r"\((paginas|votacion|propuestas|identidad|geo|nucleo)/|\(app\.py")
+        orden = [f for f, _ in en_pila.most_common() if nuestras.search(f)][:cuantas]
+    else:
+        orden = [f for f, _ in arriba.most_common(cuantas)]
+    return [(f, 100 * en_pila[f] / total, 100 * arriba[f] / total) for f in orden]
 
 
 def resumir(participantes: int, medido: dict, guardadas: list[dict], cadena: list[str], avisos: list[str]) -> dict:
@@ -488,6 +550,7 @@ def resumir(participantes: int, medido: dict, guardadas: list[dict], cadena: lis
         "cpu_servidor": {"media": sum(cpu) / len(cpu), "max": max(cpu)},
         "rss_max_mb": max((m for _, m in medido["muestras"]), default=None),
         "cpu_simulador": medido["cpu_simulador"], "cpu_maquina": medido["cpu_maquina"], "cadena": cadena,
+        "cpu_servidor_s": medido["cpu_servidor_s"],
         "avisos_servidor": avisos,
     }
 

@@ -52,15 +52,18 @@ def _puerto_libre() -> int:
 
 
 def arrancar(entorno: dict[str, str], registro: Path, espera: float = 90,
-             puerto: int | None = None, guion: Path = RAIZ / "app.py") -> tuple[subprocess.Popen, str]:
-    """Arranca la app en 127.0.0.1:<puerto> (uno libre si no se dice) y espera a que responda: (proceso, URL)."""
+             puerto: int | None = None, guion: Path = RAIZ / "app.py",
+             nucleos: set[int] | None = None) -> tuple[subprocess.Popen, str]:
+    """Arranca la app en 127.0.0.1:<puerto> (uno libre si no se dice) y espera a que responda: (proceso, URL).
+    `nucleos`: los núcleos en que puede correr el servidor (como `taskset`; las mediciones lo fijan a uno)."""
     puerto = puerto or _puerto_libre()
     orden = [sys.executable, "-m", "streamlit", "run", str(guion), "--server.address", "127.0.0.1",
              "--server.port", str(puerto), "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"]
     salida = open(registro, "a")
+    fijar = (lambda: os.sched_setaffinity(0, nucleos)) if nucleos else None
     proceso = subprocess.Popen(orden, cwd=RAIZ, env={**os.environ, **entorno}, stdout=salida,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+                               stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=fijar)
     salida.close()
     url = f"http://127.0.0.1:{puerto}"
     try:
@@ -92,9 +95,10 @@ def detener(proceso: subprocess.Popen, senal: int = signal.SIGTERM) -> None:
 
 
 @contextlib.contextmanager
-def servidor(entorno: dict[str, str], registro: Path, espera: float = 90, guion: Path = RAIZ / "app.py"):
+def servidor(entorno: dict[str, str], registro: Path, espera: float = 90, guion: Path = RAIZ / "app.py",
+             nucleos: set[int] | None = None):
     """Arranca la app en 127.0.0.1:<puerto libre> y entrega su URL; la detiene al salir."""
-    proceso, url = arrancar(entorno, registro, espera, guion=guion)
+    proceso, url = arrancar(entorno, registro, espera, guion=guion, nucleos=nucleos)
     try:
         yield url
     finally:
