@@ -1,11 +1,16 @@
 """Controles de una votación que comparten «Votaciones y papeletas» y la consola del taller: abrir, pausar,
-reanudar, cerrar los celulares para contar el papel, el cierre definitivo (con confirmación), reabrir una
-votación cerrada (con motivo, que va al acta) y mostrar u ocultar los resultados en vivo."""
+reanudar, cerrar los celulares para contar el papel, el cierre definitivo (con confirmación), registrar el acta
+firmada, reabrir una votación cerrada antes de eso (con motivo, que va al acta) y mostrar u ocultar los resultados
+en vivo."""
+import datetime as dt
+
 import streamlit as st
 
 import nucleo
 from identidad.acceso import Actor
+from nucleo.formato import formatear_fecha
 from paginas import comun
+from propuestas.servicios import fecha_local
 from votacion import servicios
 from votacion.modelo import TRANSICIONES, EstadoVotacion, Votacion, es_reapertura
 
@@ -38,7 +43,16 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                                                                           ahora=nucleo.ahora()),
                              f"La votación quedó «{hacia.etiqueta.lower()}».")
     if votacion.estado == EstadoVotacion.CERRADA:
-        _reabrir(votacion, actor)
+        with comun.conexion() as db:
+            firmada = servicios.acta_firmada(db, votacion.id)
+        if firmada:
+            st.success(f"Acta firmada el {formatear_fecha(dt.date.fromisoformat(firmada['firmada_el']))} en "
+                       f"{comun.texto_plano(firmada['lugar'])}: las propuestas priorizadas quedaron «en acta» y la "
+                       f"votación ya no se reabre. SHA-256 del acta: `{firmada['sha256']}`",
+                       icon=":material/verified:")
+        else:
+            _firmar(votacion, actor)
+            _reabrir(votacion, actor)
     if votacion.estado != EstadoVotacion.CERRADA:
         mostrar = st.toggle("Mostrar los resultados en vivo (también al público y en el proyector)",
                             value=votacion.resultados_visibles, key=f"vot_visibles_{votacion.id}")
@@ -46,6 +60,22 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
             comun.ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
                                                              ahora=nucleo.ahora()),
                      "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
+
+
+def _firmar(votacion: Votacion, actor: Actor) -> None:
+    """Anotar el acta firmada: las priorizadas pasan a «en acta»; se guarda el PDF de ese momento y su SHA-256."""
+    with st.expander("Registrar el acta firmada (las priorizadas pasan a «en acta»)", icon=":material/draw:"):
+        st.caption("Imprima el acta (botón «Acta en PDF»), que la firmen quienes asistieron y anote aquí cuándo y "
+                   "dónde. Se guarda el acta de este momento con su huella SHA-256; después no se reabre.")
+        with st.form(f"vot_firmar_{votacion.id}", border=False):
+            fecha = st.date_input("Fecha de la firma", value=fecha_local(nucleo.ahora()), format="DD/MM/YYYY",
+                                  key=f"vot_firmar_fecha_{votacion.id}")
+            lugar = st.text_input("Lugar", value=votacion.lugar, max_chars=200, key=f"vot_firmar_lugar_{votacion.id}")
+            firmada = st.checkbox("El acta impresa fue firmada por los asistentes", key=f"vot_firmada_{votacion.id}")
+            if st.form_submit_button("Registrar el acta firmada", icon=":material/draw:"):
+                comun.ejecutar(lambda db: servicios.firmar_acta(db, votacion.id, firmada_el=fecha, lugar=lugar,
+                                                                firmada=firmada, actor=actor, ahora=nucleo.ahora()),
+                               "Acta registrada como firmada: las propuestas priorizadas quedaron «en acta».")
 
 
 def _reabrir(votacion: Votacion, actor: Actor) -> None:

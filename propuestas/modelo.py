@@ -209,7 +209,9 @@ TRANSICIONES: dict[Estado, frozenset[Estado]] = {
     Estado.ADMITIDA: frozenset({Estado.EN_EVALUACION, Estado.FUSIONADA, Estado.RETIRADA}),
     Estado.EN_EVALUACION: frozenset({Estado.VIABLE, Estado.NO_VIABLE, Estado.FUSIONADA, Estado.RETIRADA}),
     Estado.VIABLE: frozenset({Estado.PRIORIZADA, Estado.FUSIONADA, Estado.RETIRADA}),
-    Estado.PRIORIZADA: frozenset({Estado.EN_ACTA}),
+    # priorizada la hace el cierre de una votación (si la financió); en acta, el acta firmada; reabrir esa votación
+    # antes de firmar el acta la devuelve a viable (con motivo)
+    Estado.PRIORIZADA: frozenset({Estado.EN_ACTA, Estado.VIABLE}),
     # reabrir una no admitida (un clic equivocado rechazaba para siempre la propuesta de una comunidad): vuelve a
     # la cola de admisión y el equipo decide de nuevo; solo administración y con motivo (ver `REABRIR`)
     Estado.NO_ADMITIDA: frozenset({Estado.REGISTRADA}),
@@ -218,11 +220,12 @@ TRANSICIONES: dict[Estado, frozenset[Estado]] = {
 FUERA_DE_PAPELETA = frozenset({Estado.BORRADOR, Estado.RETIRADA, Estado.FUSIONADA, Estado.NO_ADMITIDA})
 REQUIEREN_MOTIVO = frozenset({Estado.NO_ADMITIDA, Estado.NO_VIABLE, Estado.RETIRADA, Estado.FUSIONADA})
 REABRIR = (Estado.NO_ADMITIDA, Estado.REGISTRADA)
+DESPRIORIZAR = (Estado.PRIORIZADA, Estado.VIABLE)  # se reabrió la votación que la priorizó, antes del acta
 
 
 def requiere_motivo(desde: Estado, hacia: Estado) -> bool:
-    """Los pasos negativos y reabrir piden un motivo (registrar una propuesta nueva, no)."""
-    return hacia in REQUIEREN_MOTIVO or (desde, hacia) == REABRIR
+    """Los pasos negativos, reabrir y despriorizar piden un motivo (registrar una propuesta nueva, no)."""
+    return hacia in REQUIEREN_MOTIVO or (desde, hacia) in (REABRIR, DESPRIORIZAR)
 
 
 def validar_transicion(desde: Estado, hacia: Estado, motivo: str | None, fusionada_con: str | None) -> str:

@@ -28,6 +28,7 @@ from nucleo.formato import HORA_PERU, limpiar, soles_a_centimos
 from propuestas import almacen, tablas_deliberacion
 from propuestas.fotos import preparar_foto
 from propuestas.modelo import (
+    DESPRIORIZAR,
     REABRIR,
     AccionFueraDeFase,
     Estado,
@@ -374,12 +375,14 @@ PERMISO_TRANSICION = {
     Estado.REGISTRADA: Accion.PROPONER, Estado.ADMITIDA: Accion.ADMITIR, Estado.NO_ADMITIDA: Accion.ADMITIR,
     Estado.EN_EVALUACION: Accion.EVALUAR, Estado.VIABLE: Accion.EVALUAR, Estado.NO_VIABLE: Accion.EVALUAR,
     Estado.FUSIONADA: Accion.FUSIONAR, Estado.RETIRADA: Accion.RETIRAR_PROPUESTA,
-    Estado.PRIORIZADA: Accion.ADMINISTRAR_PROCESOS, Estado.EN_ACTA: Accion.ADMINISTRAR_PROCESOS,
+    Estado.PRIORIZADA: Accion.GESTIONAR_VOTACIONES, Estado.EN_ACTA: Accion.GESTIONAR_VOTACIONES,
     Estado.BORRADOR: Accion.ADMINISTRAR_PROCESOS,
 }
 # Pasos cuyo permiso no lo da el destino: reabrir una no admitida es de administración, no de quien admite.
-PERMISO_DEL_PASO = {REABRIR: Accion.ADMINISTRAR_PROCESOS}
-EVENTO_DEL_PASO = {REABRIR: "reabrir_propuesta"}
+# Priorizar, despriorizar y pasar a acta los hace la votación (su cierre, su reapertura y el acta firmada): son de
+# quien gestiona votaciones.
+PERMISO_DEL_PASO = {REABRIR: Accion.ADMINISTRAR_PROCESOS, DESPRIORIZAR: Accion.GESTIONAR_VOTACIONES}
+EVENTO_DEL_PASO = {REABRIR: "reabrir_propuesta", DESPRIORIZAR: "despriorizar_propuesta"}
 
 
 def permiso_de_transicion(desde: Estado, hacia: Estado) -> Accion:

@@ -149,3 +149,27 @@ def test_los_botones_de_cada_estado_son_las_transiciones_del_ciclo():
     for estado, destinos in TRANSICIONES.items():
         botones = {hacia for hacia, _, _ in control.ACCIONES[estado]}
         assert botones | (set(control.REABRIR) if estado == EstadoVotacion.CERRADA else set()) == set(destinos), estado
+
+
+def test_la_consola_registra_el_acta_firmada_y_las_priorizadas_quedan_en_acta(ruta):
+    """Cerrada la votación, lo financiado está «priorizada»; el acta firmada (fecha, lugar y la casilla) lo pasa a
+    «en acta»: sin la casilla se dice qué falta y lo escrito queda; después no hay botón de reabrir."""
+    votacion_id = _votacion(ruta, "cerrada", votos=[["PP27-0001", "PP27-0002"], ["PP27-0001"]])
+    with nucleo.abrir(ruta) as db:
+        financiadas = votacion.resultados(db, votacion_id, actor=FACILITADORA).oficial.elegidos
+        assert {propuestas_servicios.obtener(db, c, actor=FACILITADORA).propuesta.estado.value
+                for c in financiadas} == {"priorizada"}
+    app = abrir_pagina("paginas/consola.py", FACILITADORA)
+    app.text_input(key=f"vot_firmar_lugar_{votacion_id}").input("Local comunal de Caraz")
+    app.button(key=f"FormSubmitter:vot_firmar_{votacion_id}-Registrar el acta firmada").click().run()
+    assert "Marque que el acta impresa fue firmada" in " ".join(e.value for e in app.error)
+    assert app.text_input(key=f"vot_firmar_lugar_{votacion_id}").value == "Local comunal de Caraz"
+    app.checkbox(key=f"vot_firmada_{votacion_id}").check()
+    app.button(key=f"FormSubmitter:vot_firmar_{votacion_id}-Registrar el acta firmada").click().run()
+    assert "Acta registrada como firmada" in textos_sin_negritas(app)
+    assert "Acta firmada el" in textos_sin_negritas(app) and "ya no se reabre" in textos_sin_negritas(app)
+    assert not [b for b in app.button if b.key == f"vot_reabrir_{votacion_id}"]
+    with nucleo.abrir(ruta) as db:
+        assert {propuestas_servicios.obtener(db, c, actor=FACILITADORA).propuesta.estado.value
+                for c in financiadas} == {"en_acta"}
+        assert votacion.acta_firmada(db, votacion_id)["lugar"] == "Local comunal de Caraz"

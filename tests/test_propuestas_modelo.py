@@ -74,7 +74,7 @@ PASOS_PERMITIDOS = {
     ("en_evaluacion", "viable"), ("en_evaluacion", "no_viable"), ("en_evaluacion", "fusionada"),
     ("en_evaluacion", "retirada"),
     ("viable", "priorizada"), ("viable", "fusionada"), ("viable", "retirada"),
-    ("priorizada", "en_acta"),
+    ("priorizada", "en_acta"), ("priorizada", "viable"),  # viable: se reabrió la votación antes del acta
     ("no_admitida", "registrada"),
 }
 

@@ -148,7 +148,8 @@ def test_reabrir_con_motivo_queda_en_el_acta_y_el_nuevo_cierre_se_ancla(db_viabl
     assert votacion.verificar_cadena(db, abierta.id) == []
     assert filas(db, "cierres") == 2 and filas(db, "reaperturas") == 1
     evento = next(e for e in listar_eventos(db, objeto_tipo="votacion") if e["accion"] == "votacion_reabierta")
-    assert evento["despues"] == {"estado": "conteo", "motivo": MOTIVO} and evento["actor"] == "facilitador:facilitadora"
+    assert evento["despues"] == {"estado": "conteo", "motivo": MOTIVO, "despriorizadas": [codigos[1], codigos[0]]}
+    assert evento["actor"] == "facilitador:facilitadora"
     texto = " ".join(texto_de_pdf(segundo[2], tmp_path).split())
     assert f"Reaperturas después del cierre: el 14 de febrero de 2027 a las 10:02 se reabrió para contar papel — " \
            f"motivo: {MOTIVO}." in texto

@@ -316,6 +316,48 @@ def _ejecutar_guion(db: Database, guion: str) -> None:
         raise ValueError(f"Sentencia SQL incompleta en la migración: {sentencia[:80]!r}")
 
 
+@migraciones()
+def formalizacion(db: Database) -> None:
+    """Del resultado al acta: qué propuestas priorizó cada cierre (y si una reapertura lo deshizo, cuándo y por
+    qué) y el acta firmada (fecha, lugar, su PDF y su SHA-256), que no cambia ni se borra."""
+    _ejecutar_guion(db, """
+        CREATE TABLE priorizaciones (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            cierre_id INTEGER NOT NULL REFERENCES cierres (id),
+            propuesta_id INTEGER NOT NULL REFERENCES propuestas (id),
+            puesto INTEGER NOT NULL CHECK (puesto >= 1),
+            creada_en TEXT NOT NULL,
+            deshecha_en TEXT, deshecha_motivo TEXT,
+            CHECK ((deshecha_en IS NULL) = (deshecha_motivo IS NULL))
+        );
+        CREATE UNIQUE INDEX priorizaciones_vigentes ON priorizaciones (votacion_id, propuesta_id)
+            WHERE deshecha_en IS NULL;
+        CREATE TRIGGER priorizaciones_solo_se_deshacen BEFORE UPDATE ON priorizaciones
+            WHEN old.deshecha_en IS NOT NULL OR new.votacion_id IS NOT old.votacion_id
+                 OR new.cierre_id IS NOT old.cierre_id OR new.propuesta_id IS NOT old.propuesta_id
+                 OR new.puesto IS NOT old.puesto OR new.creada_en IS NOT old.creada_en
+            BEGIN SELECT RAISE(ABORT, 'una priorización solo se deshace (con motivo), una vez'); END;
+        CREATE TRIGGER priorizaciones_sin_borrado BEFORE DELETE ON priorizaciones
+            BEGIN SELECT RAISE(ABORT, 'las priorizaciones no se borran'); END;
+
+        CREATE TABLE actas_firmadas (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL UNIQUE REFERENCES votaciones (id),
+            cierre_id INTEGER NOT NULL REFERENCES cierres (id),
+            firmada_el TEXT NOT NULL CHECK (firmada_el GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            lugar TEXT NOT NULL CHECK (length(lugar) BETWEEN 3 AND 200),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            pdf BLOB NOT NULL,
+            registrada_en TEXT NOT NULL, registrada_por TEXT NOT NULL
+        );
+        CREATE TRIGGER actas_firmadas_sin_cambios BEFORE UPDATE ON actas_firmadas
+            BEGIN SELECT RAISE(ABORT, 'un acta firmada no cambia'); END;
+        CREATE TRIGGER actas_firmadas_sin_borrado BEFORE DELETE ON actas_firmadas
+            BEGIN SELECT RAISE(ABORT, 'un acta firmada no se borra'); END;
+    """)
+
+
 def clave_de_sellos(db: Database) -> bytes:
     """La clave de los sellos de la cadena: derivada del secreto de la instalación (fuera de la base)."""
     return cadena.sello(secreto_de_codigos(db), "sellos de la cadena de papeletas").encode()
@@ -513,6 +555,26 @@ def votaciones_con(db: Database, propuesta_id: int) -> list[Votacion]:
 def cierres(db: Database, votacion_id: int) -> list[dict]:
     """Los cierres definitivos de la votación, el primero primero (más de uno si se reabrió)."""
     return [dict(f) for f in db["cierres"].rows_where("votacion_id = ?", [votacion_id], order_by="id")]
+
+
+def priorizaciones_vigentes(db: Database, votacion_id: int) -> list[dict]:
+    """Las propuestas que la votación priorizó y ninguna reapertura deshizo, por puesto (con su código)."""
+    cursor = db.execute("""SELECT z.id, z.propuesta_id, p.codigo, z.puesto, z.cierre_id FROM priorizaciones z
+                           JOIN propuestas p ON p.id = z.propuesta_id
+                           WHERE z.votacion_id = ? AND z.deshecha_en IS NULL ORDER BY z.puesto""", [votacion_id])
+    return [dict(zip([d[0] for d in cursor.description], f)) for f in cursor.fetchall()]
+
+
+def acta_firmada(db: Database, votacion_id: int) -> dict | None:
+    fila = db.execute("SELECT id, votacion_id, cierre_id, firmada_el, lugar, sha256, registrada_en, registrada_por "
+                      "FROM actas_firmadas WHERE votacion_id = ?", [votacion_id]).fetchone()
+    columnas = ("id", "votacion_id", "cierre_id", "firmada_el", "lugar", "sha256", "registrada_en", "registrada_por")
+    return dict(zip(columnas, fila)) if fila else None
+
+
+def pdf_del_acta_firmada(db: Database, votacion_id: int) -> bytes | None:
+    fila = db.execute("SELECT pdf FROM actas_firmadas WHERE votacion_id = ?", [votacion_id]).fetchone()
+    return fila[0] if fila else None
 
 
 def reaperturas(db: Database, votacion_id: int) -> list[dict]:

@@ -1,7 +1,8 @@
 """El ciclo de una votación (tabla `TRANSICIONES`): abrir, pausar, pasar al conteo de papel, cerrar y reabrir.
 
 Cerrar es definitivo: anota el ancla de la cadena y congela el resultado (la elección y su `.pb`) en una fila
-sellada de `cierres`; después nada lo cambia salvo reabrir con motivo, que va al acta.
+sellada de `cierres`, y las propuestas financiadas pasan a «priorizada» (`votacion.formalizar`); después nada lo
+cambia salvo reabrir con motivo, que va al acta y las devuelve a «viable» (no después de firmar el acta).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from identidad import sesiones
 from identidad.acceso import Accion, Actor, exigir
 from nucleo.db import Evento, marca, registrar_evento
 from propuestas import servicios as propuestas_servicios
-from votacion import almacen, cadena, pabulib
+from votacion import almacen, cadena, formalizar, pabulib
 from votacion.conteo import eleccion_viva, sello_del_cierre, verificar_cadena
 from votacion.modelo import (
     TRANSICIONES,
@@ -47,6 +48,8 @@ def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, act
         if reabre and not 10 <= len(motivo) <= 500:
             raise VotacionInvalida([Problema("motivo", f"Para reabrir una votación cerrada escriba el motivo (de 10 a "
                                                        f"500 caracteres; tiene {len(motivo)}): queda en el acta.")])
+        if reabre:
+            formalizar.exigir_sin_acta(db, votacion_id)
         if hacia == EstadoVotacion.ABIERTA:
             proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
             permiso = proceso.permite(Accion.VOTAR, propuestas_servicios.fecha_local(ahora))
@@ -63,8 +66,12 @@ def cambiar_estado(db: Database, votacion_id: int, hacia: EstadoVotacion, *, act
         db.table("votaciones").update(votacion_id, cambios)
         despues = {"estado": hacia.value, "motivo": motivo}
         if hacia == EstadoVotacion.CERRADA:
-            despues.update(_anclar(db, obtener(db, votacion_id), actor=actor, ahora=ahora))
+            cerrada = obtener(db, votacion_id)
+            despues.update(_anclar(db, cerrada, actor=actor, ahora=ahora))
+            despues.update(formalizar.priorizar_al_cerrar(db, cerrada, actor=actor, ahora=ahora))
         if reabre:
+            despues["despriorizadas"] = formalizar.despriorizar_al_reabrir(db, votacion, motivo, actor=actor,
+                                                                           ahora=ahora)
             ultimo = (almacen.cierres(db, votacion_id) or [{}])[-1]
             db.table("reaperturas").insert({"votacion_id": votacion_id, "cierre_id": ultimo.get("id"), "hacia": hacia.value,
                                       "motivo": motivo, "reabierta_en": marca(ahora),

@@ -40,6 +40,7 @@ from votacion.conteo import (  # noqa: F401
     sello_del_cierre,
     verificar_cadena,
 )
+from votacion.formalizar import acta_firmada, firmar_acta, pdf_del_acta_firmada  # noqa: F401
 from votacion.organizar import (  # noqa: F401
     abierta_para_votar,
     actualizar_votacion,
