@@ -56,6 +56,12 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
         st.subheader("Evaluación técnica", anchor=False)
         mostrar_desglose(ficha)
     st.subheader("Historia", anchor=False)
+    if ficha.viene_de:
+        st.page_link("paginas/propuestas.py", label=f"Viene de {ficha.viene_de}, de un proceso anterior (viable, no "
+                     "financiada)", query_params={"propuesta": ficha.viene_de}, icon=":material/history:")
+    for codigo in ficha.sigue_en:
+        st.page_link("paginas/propuestas.py", label=f"Sigue en {codigo}, en un proceso siguiente",
+                     query_params={"propuesta": codigo}, icon=":material/arrow_forward:")
     comun.tabla([{"Fecha (hora del Perú)": formatear_momento(h["ocurrido_en"]), "De": Estado(h["desde"]).etiqueta,
                   "A": Estado(h["hacia"]).etiqueta, "Quién": rol_publico(h["actor"]), "Motivo": h["motivo"] or ""}
                  for h in ficha.historial], vacia="Sin cambios de estado todavía.")

@@ -1,4 +1,5 @@
-"""Procesos participativos: crear uno con sus fases, techo, ejes y criterios, y elegir el actual."""
+"""Procesos participativos: crear uno con sus fases, techo, ejes y criterios, elegir el actual y traerle las
+propuestas viables que no se financiaron en otro."""
 import streamlit as st
 
 import nucleo
@@ -7,7 +8,7 @@ from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_fecha, formatear_soles, soles_a_centimos
 from paginas import comun
-from propuestas import servicios
+from propuestas import arrastre, servicios
 from propuestas.modelo import Criterio, PeriodoFase, Proceso
 
 actor = comun.exigir_pagina(Accion.ADMINISTRAR_PROCESOS)
@@ -34,6 +35,21 @@ if procesos:
         with comun.conexion() as db:
             servicios.marcar_actual(db, elegido.id, actor=actor, ahora=nucleo.ahora())
         st.rerun()
+    with comun.conexion() as db:
+        traibles = arrastre.candidatas(db, actual.id)
+    if traibles:
+        with st.expander(f"Traer a {actual.codigo} propuestas viables que no se financiaron ({len(traibles)})",
+                         icon=":material/move_down:"):
+            st.caption(f"Cada una entra a {actual.codigo} como una propuesta nueva, «registrada» (se admite y evalúa "
+                       "de nuevo), con el mismo contenido, lugar y autoría; su ficha dice de dónde viene.")
+            nombres = {t["codigo"]: f"{t['codigo']} — {t['titulo'][:70]} ({t['proceso']})" for t in traibles}
+            elegidas = st.multiselect("Propuestas", list(nombres), format_func=nombres.get, key="procesos_traer",
+                                      placeholder="Elija las que siguen")
+            if st.button("Traerlas", key="procesos_traer_boton", icon=":material/move_down:"):
+                comun.ejecutar(lambda db: arrastre.arrastrar(db, elegidas, actual.id, actor=actor,
+                                                             ahora=nucleo.ahora()),
+                               f"{len(elegidas)} propuesta{'' if len(elegidas) == 1 else 's'} traída"
+                               f"{'' if len(elegidas) == 1 else 's'} a {actual.codigo}.")
 else:
     st.info("Todavía no hay procesos. Cree el primero: quedará como el proceso actual.")
 

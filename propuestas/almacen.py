@@ -183,6 +183,16 @@ def tarjetas_reimprimibles(db: Database) -> None:
     """)
 
 
+@migraciones()
+def arrastre(db: Database) -> None:
+    """Una propuesta viable no financiada puede seguir en el proceso siguiente: la nueva dice de cuál viene (una
+    sola vez por proceso de destino)."""
+    db.executescript("""
+        ALTER TABLE propuestas ADD COLUMN origen_id INTEGER REFERENCES propuestas (id);
+        CREATE UNIQUE INDEX propuestas_arrastradas ON propuestas (proceso_id, origen_id) WHERE origen_id IS NOT NULL;
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -415,6 +425,15 @@ def seudonimizar_propuestas(db: Database, participante_id: int, seudonimo: str) 
 
 
 # --- escritura de `propuestas` y `transiciones` (el único módulo que las escribe; llamar dentro de una escritura)
+
+def arrastres(db: Database, propuesta_id: int) -> tuple[str | None, list[str]]:
+    """(el código del que viene, los códigos que la continúan en otros procesos)."""
+    origen = db.execute("SELECT o.codigo FROM propuestas p JOIN propuestas o ON o.id = p.origen_id WHERE p.id = ?",
+                        [propuesta_id]).fetchone()
+    siguen = [f[0] for f in db.execute("SELECT codigo FROM propuestas WHERE origen_id = ? ORDER BY id",
+                                       [propuesta_id])]
+    return (origen[0] if origen else None), siguen
+
 
 def insertar_propuesta(db: Database, fila: dict) -> int:
     return db.table("propuestas").insert(fila).last_pk

@@ -486,6 +486,8 @@ class Ficha:
     historial: list[dict]
     evaluaciones: list[dict]
     fusionadas: list[str]
+    viene_de: str | None = None  # la propuesta de un proceso anterior de la que se trajo (ver propuestas.arrastre)
+    sigue_en: tuple[str, ...] = ()  # las que la continúan en procesos siguientes
 
 
 def obtener(db: Database, codigo: str, *, actor: Actor) -> Ficha:
@@ -500,8 +502,9 @@ def obtener(db: Database, codigo: str, *, actor: Actor) -> Ficha:
                             organizacion=None, sostenibilidad=None, indicador_brecha=None, tiene_foto=False)
     fusionadas = [f["codigo"] for f in db["propuestas"].rows_where("sobreviviente_id = ?", [fila["id"]],
                                                                   select="codigo", order_by="id")]
+    viene_de, sigue_en = almacen.arrastres(db, fila["id"])
     return Ficha(propuesta, obtener_proceso(db, fila["proceso_id"]), almacen.historial(db, fila["id"]),
-                 almacen.evaluaciones(db, fila["id"]), fusionadas)
+                 almacen.evaluaciones(db, fila["id"]), fusionadas, viene_de, tuple(sigue_en))
 
 
 def puede_ver_oculta(actor: Actor, propuesta: Propuesta) -> bool:

@@ -173,3 +173,21 @@ def test_la_consola_registra_el_acta_firmada_y_las_priorizadas_quedan_en_acta(ru
         assert {propuestas_servicios.obtener(db, c, actor=FACILITADORA).propuesta.estado.value
                 for c in financiadas} == {"en_acta"}
         assert votacion.acta_firmada(db, votacion_id)["lugar"] == "Local comunal de Caraz"
+
+
+def test_administracion_trae_al_proceso_nuevo_una_viable_no_financiada_y_ambas_fichas_lo_dicen(ruta):
+    _votacion(ruta, "cerrada", votos=[["PP27-0001", "PP27-0002"], ["PP27-0001"]])
+    with nucleo.abrir(ruta) as db:
+        sugerido = propuestas_servicios.proceso_sugerido("0212", propuestas_servicios.fecha_local(nucleo.ahora()))
+        nuevo = propuestas_servicios.crear_proceso(db, dataclasses.replace(sugerido, codigo="PP29", nombre="PP 2029"),
+                                                   actor=ADMIN_CLI, ahora=nucleo.ahora())
+        propuestas_servicios.marcar_actual(db, nuevo.id, actor=ADMIN_CLI, ahora=nucleo.ahora())
+    app = abrir_pagina("paginas/procesos.py", ADMIN_CLI)
+    assert "Traer a PP29 propuestas viables que no se financiaron" in " ".join(e.label for e in app.expander)
+    app.multiselect(key="procesos_traer").set_value(["PP27-0005"])
+    app.button(key="procesos_traer_boton").click().run()
+    assert "1 propuesta traída a PP29." in textos_sin_negritas(app)
+    nueva = abrir_pagina("paginas/propuestas.py", ADMIN_CLI, propuesta="PP29-0001")
+    assert "Viene de PP27-0005" in " ".join(e.label for e in nueva.get("page_link"))
+    vieja = abrir_pagina("paginas/propuestas.py", ADMIN_CLI, propuesta="PP27-0005")
+    assert "Sigue en PP29-0001" in " ".join(e.label for e in vieja.get("page_link"))
