@@ -194,7 +194,8 @@ def verificar_pb(eleccion) -> tuple[Ancla, list[str]] | None:
         return Ancla(meta[META_CABEZA], -1), ["La META no trae bien la cantidad de eslabones o la votación."]
     retiradas = {c for c in meta.get(META_RETIRADAS, "").split(",") if c}
     acumulativa = eleccion.tipo == "cumulative"
-    problemas, eslabones = [], []
+    problemas: list[str] = []
+    eslabones: list[Eslabon] = []
     for i, (recibo, elegidas) in enumerate(zip(eleccion.votantes, eleccion.papeletas)):
         datos = eleccion.datos_votos[i] if i < len(eleccion.datos_votos) else {}
         puntos = list(eleccion.puntos[i]) if acumulativa and eleccion.puntos is not None else None

@@ -296,12 +296,13 @@ class LineaPapel:
 
 def leer_papeletas_de_papel(texto: str, votacion: Votacion, elegibles: dict[str, Elegible]) -> list[LineaPapel]:
     """Cada línea con su papeleta validada o sus problemas (la página los muestra todos antes de guardar)."""
-    por_numero = {}
+    por_numero: dict[int, list[str]] = {}
     for codigo in elegibles:
         sufijo = codigo.rsplit("-", 1)[-1]
         if sufijo.isdigit():
             por_numero.setdefault(int(sufijo), []).append(codigo)
-    lineas, series = [], {}
+    lineas: list[LineaPapel] = []
+    series: dict[str, int] = {}
     for numero, cruda in enumerate(texto.splitlines(), start=1):
         cruda = cruda.strip().lstrip("\ufeff")
         if not cruda or cruda.startswith("#"):

@@ -254,7 +254,9 @@ def irv(perfil: PerfilOrdinal) -> Ordenamiento:
     `detalle["rondas"]`: por ronda, el puntaje de cada alternativa en carrera y las eliminadas."""
     m = len(perfil.alternativas)
     conteo = _ConteoIrv(perfil)
-    puntajes, rondas, eliminadas_por_ronda = {}, [], []
+    puntajes: dict = {}
+    rondas: list = []
+    eliminadas_por_ronda: list = []
     quedan = np.ones(m, dtype=bool)
     while True:
         en_carrera = np.flatnonzero(quedan)

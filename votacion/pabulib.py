@@ -225,7 +225,10 @@ def _armar(meta: dict, lineas_meta: dict, proyectos: list[Proyecto], votos: list
                 raise error(f"{clave} «{_corto(meta[clave])}» {motivo}.", linea(clave)) from None
     maximo_puntos, maximo_largo, maximo_por_proyecto = (_entero_meta(meta, clave, linea(clave), error)
                                                         for clave in ("max_sum_points", "max_length", "max_points"))
-    votantes, papeletas, puntos, datos = [], [], [] if tipo == "cumulative" else None, []
+    votantes: list[str] = []
+    papeletas: list[tuple[str, ...]] = []
+    puntos: list[tuple[float, ...]] | None = [] if tipo == "cumulative" else None
+    datos: list[dict] = []
     vistos: set[str] = set()
     for numero, fila in votos:
         votante = fila["voter_id"].strip()

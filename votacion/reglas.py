@@ -61,7 +61,7 @@ def perfil_de(eleccion: Eleccion) -> Perfil:
     apoyantes = [filas[orden[limites[j]:limites[j + 1]]] for j in range(m)]
     votos = np.diff(limites)
     if eleccion.tipo == "cumulative":
-        valores = np.fromiter((p for puntos in eleccion.puntos for p in puntos), dtype=float, count=len(columnas))
+        valores = np.array([p for puntos in eleccion.puntos or () for p in puntos], dtype=float)
         puntajes = np.bincount(columnas, weights=valores, minlength=m)
     elif eleccion.tipo == "ordinal":
         largo_maximo = int(eleccion.meta_numero("max_length") or (largos.max() if n else 0))
@@ -169,8 +169,9 @@ def mes(perfil: Perfil, *, presupuesto_por_votante: float | None = None, regla: 
     elegidos, empates, gastado = [], [], 0.0
     while previo:
         saldos = saldo
-        mejor_rho, mejores = math.inf, []
-        for j in sorted(previo, key=previo.get):
+        mejor_rho: float = math.inf
+        mejores: list[tuple[int, float]] = []
+        for j in sorted(previo, key=lambda k: previo[k]):
             if previo[j] > mejor_rho and not _cerca(previo[j], mejor_rho):
                 break  # ρ solo sube: ninguno de los siguientes puede ganar
             rho, pago = _rho(perfil.costos[j], np.bincount(clase[perfil.apoyantes[j]], minlength=len(saldo)), saldos)

@@ -12,7 +12,7 @@ from geo import servicios as territorio_servicios
 from geo.modelo import Problema
 from identidad import sesiones
 from identidad.acceso import Accion, Actor, exigir
-from nucleo.db import Evento, escritura, lectura, marca, registrar_evento
+from nucleo.db import Evento, escritura, insertar, lectura, marca, registrar_evento
 from nucleo.errores import NoEncontrada
 from votacion import almacen
 from votacion.modelo import (
@@ -153,9 +153,9 @@ def anotar_acuerdo(db: Database, votacion_id: int, texto: str, responsable: str,
         raise VotacionInvalida(problemas)
     with sesiones.escritura_de(db, actor, ahora=ahora):
         obtener(db, votacion_id)
-        acuerdo_id = db.table("acuerdos").insert({"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
-                                            "plazo": plazo, "anotado_en": marca(ahora),
-                                            "anotado_por": actor.etiqueta}).last_pk
+        acuerdo_id = insertar(db, "acuerdos", {"votacion_id": votacion_id, "texto": texto, "responsable": responsable,
+                                                "plazo": plazo, "anotado_en": marca(ahora),
+                                                "anotado_por": actor.etiqueta})
         registrar_evento(db, Evento(actor.etiqueta, "anotar_acuerdo", "votacion", votacion_id, None,
                                     {"acuerdo": acuerdo_id, "texto": texto}), momento=ahora)
     return acuerdo_id
