@@ -33,6 +33,7 @@ MENU = {
         ("paginas/votaciones.py", "Votaciones y papeletas", "votaciones", Accion.GESTIONAR_VOTACIONES),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
+        ("paginas/plan.py", "Plan (PDLC)", "plan", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/territorio.py", "Territorio (importar límites)", "territorio", Accion.IMPORTAR_TERRITORIO),
         ("paginas/cuentas.py", "Cuentas del equipo", "cuentas", Accion.GESTIONAR_CUENTAS),
         ("paginas/respaldo.py", "Respaldo", "respaldo", Accion.RESPALDAR),

@@ -6,7 +6,7 @@ import nucleo
 from identidad.acceso import Accion, puede
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
-from paginas import comun, ficha
+from paginas import comun, ficha, piezas_plan
 from propuestas import servicios
 from propuestas.modelo import PUNTAJE_MAXIMO, REABRIR, Estado, validar_transicion
 
@@ -111,6 +111,7 @@ if propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, 
     st.info(f"Matriz de criterios: {comun.texto_plano(permiso.motivo)}")
 elif propuesta.estado in (Estado.ADMITIDA, Estado.EN_EVALUACION) and puede(actor, Accion.EVALUAR):
     st.subheader("Matriz de criterios", anchor=False)
+    piezas_plan.vinculo(propuesta, la_ficha.pdlc, actor)
     anterior = la_ficha.evaluaciones[0]["puntajes"] if la_ficha.evaluaciones else {}
     with st.form(f"evaluar_formulario_{codigo}"):
         puntajes = {}

@@ -34,7 +34,8 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
     st.markdown(f"**Propone:** {texto_plano(p.proponente_nombre)} ({quien})"
                 + (f" — {texto_plano(p.organizacion)}" if p.organizacion else ""))
     detalles = {
-        "Eje del PDLC": p.eje, "Tipo": TIPOS_INTERVENCION.get(p.tipo or "", p.tipo),
+        "PDLC": ficha.pdlc or "sin vincular", "Eje del PDLC (lo que escribió quien propuso)": p.eje,
+        "Tipo": TIPOS_INTERVENCION.get(p.tipo or "", p.tipo),
         "Servicio público": p.servicio_publico, "Indicador de brecha": p.indicador_brecha,
         "Costo estimado": formatear_soles(p.costo_centimos) if p.costo_centimos is not None else None,
         "Operación y mantenimiento (anual)": formatear_soles(p.costo_om_centimos) if p.costo_om_centimos else None,

@@ -5,6 +5,8 @@
                                   [--datos-personales] [--db RUTA]
     python -m propuestas importar ARCHIVO.csv|xlsx [--proceso PP27] [--confirmar] [--informe RUTA] [--db RUTA]
     python -m propuestas plantilla --salida RUTA.xlsx|csv [--proceso PP27] [--db RUTA]
+    python -m propuestas plan importar ARCHIVO.csv|xlsx --nombre "PDLC Huaylas 2022-2030" [--db RUTA]
+    python -m propuestas plan plantilla --salida RUTA.xlsx|csv
 
 `--proceso` acepta el código que muestra la app (PP27) o el número del proceso (la columna «N.º» de
 «Procesos participativos»); `--votacion`, el número de la votación («n.º» en «Votaciones y papeletas»).
@@ -17,6 +19,9 @@ reales). Con `--limites` y `--centros` importa primero el territorio si la base 
 
 `importar` revisa fichas de papel digitadas en una hoja y muestra los problemas de cada fila; solo con
 `--confirmar` (y si ninguna fila tiene problemas) las registra, todas juntas. Sale con 1 si hay problemas.
+
+`plan importar` importa el PDLC (objetivos → acciones → indicadores) como una versión nueva, todo o nada: si una
+fila tiene problemas los dice (fila y columna), no escribe nada y sale con 1.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from identidad.acceso import LINEA_DE_COMANDOS
 from nucleo import db as base
 from nucleo.errores import ErrorPlataforma, explicar
 from nucleo.linea import numero_de_votacion
-from propuestas import demo, hoja, importar, servicios
+from propuestas import demo, hoja, importar, pdlc, servicios
 from propuestas.modelo import ErrorPropuestas
 from votacion import exportar
 
@@ -78,7 +83,50 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("--proceso", help=AYUDA_PROCESO + " (por defecto el actual)")
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_plantilla)
+    orden = ordenes.add_parser("plan", help="el PDLC: importar una versión o bajar su plantilla")
+    plan = orden.add_subparsers(required=True, metavar="ORDEN")
+    orden = plan.add_parser("importar", help="una versión nueva del PDLC desde una hoja (CSV o .xlsx)")
+    orden.add_argument("archivo", help="CSV o .xlsx con las columnas de la plantilla del PDLC")
+    orden.add_argument("--nombre", required=True, help="nombre del plan (p. ej. «PDLC Huaylas 2022-2030»)")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_plan_importar)
+    orden = plan.add_parser("plantilla", help="la plantilla del PDLC")
+    orden.add_argument("--salida", required=True, help="RUTA.xlsx o RUTA.csv")
+    orden.set_defaults(funcion=_plan_plantilla)
     return parser
+
+
+def _plan_importar(argumentos) -> int:
+    ruta = Path(argumentos.archivo)
+    if not ruta.is_file():
+        raise ErrorPropuestas(f"No existe el archivo {ruta}.")
+    contenido = ruta.read_bytes()
+    revision = pdlc.revisar(contenido, ruta.name)
+    for problema in revision.problemas:
+        print(problema)
+    for fila in revision.filas:
+        for problema in fila.problemas:
+            print(f"Fila {fila.numero}: {problema}")
+    if not revision.es_importable:
+        print("No se importó nada: corrija la hoja y repita.", file=sys.stderr)
+        return 1
+    db = base.abrir(argumentos.db)
+    servicios.preparar(db)
+    version = pdlc.importar(db, contenido, ruta.name, nombre_plan=argumentos.nombre, actor=LINEA_DE_COMANDOS,
+                            ahora=base.ahora())
+    print(f"PDLC «{version['nombre']}» importado (versión n.º {version['id']}): {version['objetivos']} objetivos, "
+          f"{version['acciones']} acciones y {version['indicadores']} indicadores.")
+    return 0
+
+
+def _plan_plantilla(argumentos) -> int:
+    salida = Path(argumentos.salida)
+    if salida.suffix.lower() == ".xlsx":
+        salida.write_bytes(pdlc.plantilla_xlsx())
+    else:
+        salida.write_text(pdlc.plantilla_csv(), encoding="utf-8")
+    print(f"Plantilla del PDLC en {salida}.")
+    return 0
 
 
 def _proceso(db, referencia: str | None):

@@ -193,6 +193,50 @@ def arrastre(db: Database) -> None:
     """)
 
 
+@migraciones()
+def pdlc(db: Database) -> None:
+    """El Plan de Desarrollo Local Concertado como datos: versiones (una por importación, ninguna se reescribe),
+    objetivos estratégicos → acciones estratégicas → indicadores, y a qué objetivo o acción apunta cada propuesta."""
+    db.executescript("""
+        CREATE TABLE pdlc_versiones (
+            id INTEGER PRIMARY KEY,
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 3 AND 200),
+            archivo TEXT NOT NULL, sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            importada_en TEXT NOT NULL, importada_por TEXT NOT NULL
+        );
+        CREATE TABLE pdlc_objetivos (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES pdlc_versiones (id),
+            codigo TEXT NOT NULL, nombre TEXT NOT NULL,
+            UNIQUE (version_id, codigo)
+        );
+        CREATE TABLE pdlc_acciones (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES pdlc_versiones (id),
+            objetivo_id INTEGER NOT NULL REFERENCES pdlc_objetivos (id),
+            codigo TEXT NOT NULL, nombre TEXT NOT NULL,
+            UNIQUE (version_id, codigo)
+        );
+        CREATE TABLE pdlc_indicadores (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES pdlc_versiones (id),
+            objetivo_id INTEGER NOT NULL REFERENCES pdlc_objetivos (id),
+            accion_id INTEGER REFERENCES pdlc_acciones (id),
+            nombre TEXT NOT NULL, unidad TEXT NOT NULL,
+            linea_base REAL, anio_base INTEGER, meta REAL, anio_meta INTEGER, fuente TEXT,
+            CHECK (anio_meta IS NULL OR anio_base IS NULL OR anio_meta >= anio_base)
+        );
+        CREATE TRIGGER pdlc_versiones_sin_cambios BEFORE UPDATE ON pdlc_versiones
+            BEGIN SELECT RAISE(ABORT, 'una versión del PDLC no se reescribe: se importa otra'); END;
+        CREATE TRIGGER pdlc_objetivos_sin_cambios BEFORE UPDATE ON pdlc_objetivos
+            BEGIN SELECT RAISE(ABORT, 'una versión del PDLC no se reescribe: se importa otra'); END;
+        CREATE TRIGGER pdlc_acciones_sin_cambios BEFORE UPDATE ON pdlc_acciones
+            BEGIN SELECT RAISE(ABORT, 'una versión del PDLC no se reescribe: se importa otra'); END;
+        ALTER TABLE propuestas ADD COLUMN pdlc_objetivo_id INTEGER REFERENCES pdlc_objetivos (id);
+        ALTER TABLE propuestas ADD COLUMN pdlc_accion_id INTEGER REFERENCES pdlc_acciones (id);
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 

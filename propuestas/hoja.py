@@ -175,22 +175,25 @@ class Tabla:
     combinadas: dict[int, str] = field(default_factory=dict)  # fila → rango combinado que la toca
 
 
-def leer(contenido: bytes, nombre: str) -> Tabla:
-    """CSV (UTF-8 o Windows-1252; `;`, `,` o tabulador) o Excel .xlsx, según el contenido."""
+def leer(contenido: bytes, nombre: str, alias: dict[str, str] | None = None) -> Tabla:
+    """CSV (UTF-8 o Windows-1252; `;`, `,` o tabulador) o Excel .xlsx, según el contenido. El encabezado es la
+    fila con más columnas conocidas: las de las fichas de propuestas o, con `alias` (encabezado normalizado →
+    campo), las de otra plantilla (p. ej. la del PDLC)."""
+    conocida = (lambda e: alias.get(normalizar(e))) if alias is not None else campo_de_encabezado
     if len(contenido) > MAXIMO_BYTES:
         raise HojaIlegible(f"«{nombre}» pesa {len(contenido) / 1e6:.1f} MB; el máximo es "
                            f"{MAXIMO_BYTES / 1e6:.0f} MB.")
     if not contenido.strip():
         raise HojaIlegible(f"«{nombre}» está vacío.")
     if contenido[:4] == b"PK\x03\x04":
-        return _leer_xlsx(contenido, nombre)
+        return _leer_xlsx(contenido, nombre, conocida)
     if contenido[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise HojaIlegible(f"«{nombre}» es un Excel antiguo (.xls) o un libro protegido con contraseña. Ábralo, "
                            "quite la contraseña si tiene y guárdelo como «Libro de Excel (.xlsx)» o como CSV.")
-    return _leer_csv(contenido, nombre)
+    return _leer_csv(contenido, nombre, conocida)
 
 
-def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
+def _leer_csv(contenido: bytes, nombre: str, conocida) -> Tabla:
     texto, aviso = decodificar(contenido)
     avisos = [aviso] if aviso else []
     if "\x00" in texto:
@@ -209,11 +212,11 @@ def _leer_csv(contenido: bytes, nombre: str) -> Tabla:
         except csv.Error as error:
             raise HojaIlegible(f"«{nombre}» no se puede leer como CSV ({error}); revise las comillas o guárdelo "
                                "de nuevo desde Excel.") from None
-        lecturas.append(_con_encabezado(nombre, None, filas, list(avisos)))
-    return max(lecturas, key=lambda tabla: sum(campo_de_encabezado(e) is not None for e in tabla.encabezados))
+        lecturas.append(_con_encabezado(nombre, None, filas, list(avisos), conocida))
+    return max(lecturas, key=lambda tabla: sum(conocida(e) is not None for e in tabla.encabezados))
 
 
-def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
+def _leer_xlsx(contenido: bytes, nombre: str, conocida) -> Tabla:
     """Primero el recorrido acotado del libro entero (`_recorrer_xlsx`); solo si pasa, openpyxl lee los valores
     en modo de solo lectura (fila por fila, sin armar el libro en memoria) y sin creer en `<dimension>`."""
     from openpyxl import load_workbook
@@ -227,7 +230,7 @@ def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
                 hoja.reset_dimensions()  # que lea todas las filas y columnas, no las que declara el archivo
                 filas = [(numero, [_valor(c) for c in fila])
                          for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)]
-                tabla = _con_encabezado(nombre, hoja.title, filas, [])
+                tabla = _con_encabezado(nombre, hoja.title, filas, [], conocida)
                 if tabla.encabezados:
                     if len(libro.worksheets) > 1:
                         tabla.avisos.append(f"Se leyó la hoja «{hoja.title}»; las otras {len(libro.worksheets) - 1} "
@@ -239,8 +242,9 @@ def _leer_xlsx(contenido: bytes, nombre: str) -> Tabla:
     except Exception as error:  # un .xlsx dañado falla en zipfile, XML u openpyxl según dónde esté el daño
         raise HojaIlegible(f"«{nombre}» no se pudo abrir como Excel .xlsx ({type(error).__name__}). Guárdelo de "
                            "nuevo como «Libro de Excel (.xlsx)» o como CSV.") from None
-    raise HojaIlegible(f"Ninguna hoja de «{nombre}» tiene una fila de encabezado reconocible (Título, Problema, "
-                       "Qué se propone…). Use la plantilla de importación.")
+    ejemplos = "Título, Problema, Qué se propone…" if conocida is campo_de_encabezado else "las de la plantilla"
+    raise HojaIlegible(f"Ninguna hoja de «{nombre}» tiene una fila de encabezado reconocible ({ejemplos}). Use la "
+                       "plantilla de importación.")
 
 
 def _valor(celda):
@@ -252,10 +256,12 @@ def _valor(celda):
     return celda
 
 
-def _con_encabezado(nombre: str, hoja: str | None, filas: list[tuple[int, list]], avisos: list[str]) -> Tabla:
+def _con_encabezado(nombre: str, hoja: str | None, filas: list[tuple[int, list]], avisos: list[str],
+                    conocida=None) -> Tabla:
     """El encabezado es, entre las primeras filas, la que tiene más columnas conocidas (al menos dos): un
     bloque «Distrito: | Caraz | Fecha: | …» encima no lo confunde."""
-    candidatas = [(sum(campo_de_encabezado(c) is not None for c in fila if c not in (None, "")), -posicion)
+    conocida = conocida or campo_de_encabezado
+    candidatas = [(sum(conocida(c) is not None for c in fila if c not in (None, "")), -posicion)
                   for posicion, (_, fila) in enumerate(filas[:FILAS_PARA_BUSCAR_ENCABEZADO])]
     conocidas, posicion = max(candidatas, default=(0, 0))
     if conocidas < 2:

@@ -25,7 +25,7 @@ from identidad.acceso import Accion, Actor, exigir, puede
 from nucleo.db import Evento, escritura, marca, registrar_evento
 from nucleo.errores import DatosInvalidos, NoEncontrada
 from nucleo.formato import HORA_PERU, limpiar, soles_a_centimos
-from propuestas import almacen, tablas_deliberacion
+from propuestas import almacen, pdlc, tablas_deliberacion
 from propuestas.fotos import preparar_foto
 from propuestas.modelo import (
     DESPRIORIZAR,
@@ -488,6 +488,7 @@ class Ficha:
     fusionadas: list[str]
     viene_de: str | None = None  # la propuesta de un proceso anterior de la que se trajo (ver propuestas.arrastre)
     sigue_en: tuple[str, ...] = ()  # las que la continúan en procesos siguientes
+    pdlc: str | None = None  # el objetivo o la acción del PDLC a que apunta (None: sin vincular)
 
 
 def obtener(db: Database, codigo: str, *, actor: Actor) -> Ficha:
@@ -504,7 +505,8 @@ def obtener(db: Database, codigo: str, *, actor: Actor) -> Ficha:
                                                                   select="codigo", order_by="id")]
     viene_de, sigue_en = almacen.arrastres(db, fila["id"])
     return Ficha(propuesta, obtener_proceso(db, fila["proceso_id"]), almacen.historial(db, fila["id"]),
-                 almacen.evaluaciones(db, fila["id"]), fusionadas, viene_de, tuple(sigue_en))
+                 almacen.evaluaciones(db, fila["id"]), fusionadas, viene_de, tuple(sigue_en),
+                 pdlc.vinculo(db, fila["id"]))
 
 
 def puede_ver_oculta(actor: Actor, propuesta: Propuesta) -> bool:

@@ -150,6 +150,22 @@ def clic_en(pagina, marco, frame, lat: float, lon: float) -> None:
     marco.locator("#map_div").click(position={"x": x, "y": y})
 
 
+def listo(pagina, espera_ms: int = 60_000) -> None:
+    """Espera a que la página termine de ejecutarse y no quede nada viejo en pantalla (mientras corre, conviven
+    elementos viejos, marcados `data-stale`, y nuevos)."""
+    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=espera_ms)
+    pagina.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=espera_ms)
+
+
+def entrar_con_codigo(pagina, url: str, votacion_id: int, codigo: str) -> None:
+    """Como en el taller: abre el enlace de la votación, escribe su código ahí mismo y espera la papeleta."""
+    pagina.goto(f"{url}/votar?votacion={votacion_id}")
+    pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
+    pagina.get_by_role("button", name="Entrar y votar").click()
+    pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
+    listo(pagina)
+
+
 def capturar(pagina, nombre: str) -> Path:
     CAPTURAS.mkdir(exist_ok=True)
     ruta = CAPTURAS / f"{nombre}.png"

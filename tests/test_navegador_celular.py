@@ -117,17 +117,12 @@ def celular(chromium):
     return lambda: chromium.pagina(ANCHO, ALTO, celular=True)
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=60_000)
-    pagina.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-
-
 def _entrar_con_codigo(pagina, url, codigo):
     pagina.goto(f"{url}/entrar")
     pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
     pagina.get_by_role("button", name="Entrar con mi código").click()
     pagina.get_by_text(re.compile("Entró como")).wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
 
 
 def _sin_desplazamiento_lateral(pagina):
@@ -167,7 +162,7 @@ def test_tras_entrar_con_codigo_un_boton_lleva_a_la_votacion_abierta(app, celula
     votar.click()
     pagina.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
     expect(pagina).to_have_url(re.compile(rf"/votar\?votacion={votada.id}$"))
-    _listo(pagina)
+    navegador.listo(pagina)
     _sin_desplazamiento_lateral(pagina)
     _capturar_entera(pagina, "celular_papeleta")
 
@@ -177,7 +172,7 @@ def test_en_el_celular_el_menu_se_cierra_solo_al_elegir_una_pagina(app, celular)
     url, _, _, _ = app
     pagina = celular()
     pagina.goto(url)
-    _listo(pagina)
+    navegador.listo(pagina)
     menu = pagina.get_by_test_id("stSidebar")
     pagina.get_by_test_id("stExpandSidebarButton").click()
     enlace = menu.get_by_role("link", name="Propuestas", exact=True)
@@ -200,7 +195,7 @@ def test_la_lista_de_propuestas_cabe_en_el_celular_en_tarjetas(app, celular):
     pagina.goto(f"{url}/propuestas")
     tarjetas = pagina.locator("[class*='st-key-tarjeta_']")
     tarjetas.nth(len(filas) - 1).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     _sin_desplazamiento_lateral(pagina)
     for fila in filas:
         tarjeta = pagina.locator(f".st-key-tarjeta_{fila['codigo']}")
@@ -213,7 +208,7 @@ def test_la_lista_de_propuestas_cabe_en_el_celular_en_tarjetas(app, celular):
     _capturar_entera(pagina, "celular_propuestas")
     tarjetas.first.get_by_role("link", name="Ver la propuesta").click()
     pagina.get_by_role("heading", name=re.compile(rf"^{filas[0]['codigo']} · ")).wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     _sin_desplazamiento_lateral(pagina)
     expect(pagina.get_by_text(re.compile(rf"^http://[^ ]+/propuestas\?propuesta={filas[0]['codigo']}$"))).to_be_visible()
 
@@ -226,7 +221,7 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     pagina = celular()
     pagina.goto(f"{url}/mapa")
     marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)
-    _listo(pagina)
+    navegador.listo(pagina)
     # la primera respuesta del mapa hace que Streamlit lo vuelva a dibujar (folium cambia sus nombres internos): se
     # espera a que el que queda tenga sus nombres puestos
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)
@@ -252,7 +247,7 @@ def test_el_mapa_abre_con_la_provincia_llenandolo_y_nombres_que_no_se_pisan(app,
     assert _se_pisan(frame.evaluate(ETIQUETAS_VISIBLES)) == []
     pagina.reload()
     _, frame = navegador.esperar_mapa(pagina, etiquetas=10)
-    _listo(pagina)
+    navegador.listo(pagina)
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # al recargar, los nombres también se ven
     _capturar_entera(pagina, "celular_mapa")
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)  # y tras cambiar el alto de la pantalla
@@ -268,7 +263,7 @@ def test_en_el_celular_tocar_caraz_en_el_mapa_muestra_su_ficha_a_la_vista(app, c
     pagina = celular()
     pagina.goto(f"{url}/mapa")
     navegador.esperar_mapa(pagina, etiquetas=10)
-    _listo(pagina)
+    navegador.listo(pagina)
     marco, frame = navegador.esperar_mapa(pagina, etiquetas=10)  # el que quedó tras volver a dibujarse
     frame.wait_for_function(NOMBRES_PUESTOS, timeout=30_000)
     mapa = pagina.locator(navegador.IFRAME_MAPA).bounding_box()
@@ -280,7 +275,7 @@ def test_en_el_celular_tocar_caraz_en_el_mapa_muestra_su_ficha_a_la_vista(app, c
     titulo = pagina.get_by_role("heading", name="Caraz", exact=True)
     expect(titulo).to_be_in_viewport(ratio=1, timeout=60_000)
     expect(pagina.get_by_text("Ubigeo 021201")).to_be_in_viewport(timeout=10_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     _sin_desplazamiento_lateral(pagina)
     navegador.capturar(pagina, "celular_mapa_ficha")
 
@@ -296,7 +291,7 @@ def test_la_leyenda_de_la_coropleta_no_tapa_el_mapa_del_celular(app, celular):
     leyenda = marco.locator(".leyenda-mapa")
     leyenda.wait_for(timeout=30_000)
     _, frame = navegador.esperar_mapa(pagina, etiquetas=10)
-    _listo(pagina)
+    navegador.listo(pagina)
     mapa = frame.evaluate("() => { const t = window.map.getSize(); return t.x * t.y; }")
     caja = leyenda.bounding_box()
     assert caja["width"] * caja["height"] <= 0.05 * mapa, "la leyenda tapa más del 5 % del mapa"
@@ -339,7 +334,7 @@ def test_ninguna_frase_en_ingles_en_las_paginas_que_recorre(app, celular, quien)
     hallados = {}
     for ruta in _paginas(votada.id)[quien]:
         pagina.goto(f"{url}/{ruta}")
-        _listo(pagina)
+        navegador.listo(pagina)
         if pagina.locator(navegador.IFRAME_MAPA).count():
             navegador.esperar_mapa(pagina, etiquetas=10)
         tablas = pagina.locator("[data-testid=stDataFrame]:visible")

@@ -48,10 +48,6 @@ def app(tmp_path_factory):
         yield url, ruta, codigos, accesos
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-
-
 def _entrar_con_codigo_en_la_ficha(pagina, url, propuesta, codigo):
     """Como en la vida real: lee la ficha, toca «Entrar con mi código» y vuelve a la misma ficha."""
     pagina.goto(f"{url}/propuestas?propuesta={propuesta}")
@@ -67,7 +63,7 @@ def _argumentar(pagina, postura: str, texto: str):
     pagina.get_by_role("textbox", name="Mi argumento").fill(texto)
     pagina.get_by_role("button", name="Publicar").click()
     pagina.get_by_text("Su argumento se publicó.").wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
 
 
 def test_deliberacion_de_principio_a_fin(app, chromium):
@@ -89,7 +85,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     # Rosa ve el comentario abusivo y lo reporta (sin recargar: su sesión sigue)
     rosa.get_by_role("button", name="Ver lo nuevo").click()
     rosa.get_by_text(ABUSIVO).first.wait_for(timeout=30_000)
-    _listo(rosa)
+    navegador.listo(rosa)
     _reportar_ultimo(rosa, "Insulto, amenaza o lenguaje ofensivo")
 
     # Juan apoya la duplicada (luego se fusiona: su apoyo cuenta en la sobreviviente)
@@ -107,7 +103,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     fabi.get_by_label("Contraseña", exact=True).fill(CLAVE)
     fabi.get_by_role("button", name="Entrar", exact=True).click()
     fabi.get_by_text("Bienvenida o bienvenido, Fabiola Milla.").wait_for(timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     fabi.get_by_text("Herramientas de facilitación").click()
     _elegir_en_multiselect(fabi, "Propuestas duplicadas", duplicada)
     fabi.get_by_label("Motivo", exact=True).last.fill("Es la misma losa deportiva de Cashapampa")
@@ -124,7 +120,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     publico = chromium.pagina()
     publico.goto(f"{url}/propuestas?propuesta={principal}")
     publico.get_by_text("Ocultado por moderación: Insulta a las autoridades").wait_for(timeout=30_000)
-    _listo(publico)
+    navegador.listo(publico)
     expect(publico.get_by_test_id("stMetricValue")).to_have_count(4)
     metricas = dict(zip(publico.get_by_test_id("stMetricLabel").all_inner_texts(),
                         publico.get_by_test_id("stMetricValue").all_inner_texts()))
@@ -140,7 +136,7 @@ def test_deliberacion_de_principio_a_fin(app, chromium):
     publico.get_by_text(re.compile(f"se fusionó con {principal}")).wait_for(timeout=30_000)
     publico.goto(f"{url}/deliberacion")
     navegador.esperar_mapa(publico, etiquetas=10)
-    _listo(publico)
+    navegador.listo(publico)
     expect(publico.get_by_test_id("stMetricValue")).to_have_text(["1", "2", "1"])
     navegador.capturar(publico, "deliberacion_resumen")
     publico.frame_locator(navegador.IFRAME_MAPA).first.locator(".leaflet-container").scroll_into_view_if_needed()

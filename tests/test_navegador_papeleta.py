@@ -41,19 +41,6 @@ def sala(tmp_path_factory, _plantilla_viables):
         yield url, ruta, ids, list(_plantilla_viables[1]), personas
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-    pagina.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-
-
-def _entrar(pagina, url, votacion_id, codigo):
-    pagina.goto(f"{url}/votar?votacion={votacion_id}")
-    pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
-    pagina.get_by_role("button", name="Entrar y votar").click()
-    pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
-    _listo(pagina)
-
-
 def test_marcar_no_llama_al_servidor_y_lo_marcado_sobrevive_a_recargar(sala, limpio):
     url, ruta, ids, codigos, personas = sala
     votacion_id = ids["aprobacion"]
@@ -64,7 +51,7 @@ def test_marcar_no_llama_al_servidor_y_lo_marcado_sobrevive_a_recargar(sala, lim
         ws.on("framesent", lambda _: enviados.__setitem__(0, enviados[0] + 1))
 
     celular.on("websocket", contar)
-    _entrar(celular, url, votacion_id, personas[0][1])
+    navegador.entrar_con_codigo(celular, url, votacion_id, personas[0][1])
     cuenta = celular.locator(".papeleta-cuenta").first
     expect(cuenta).to_have_text("Elegidas: 0 de 3")
     antes = enviados[0]
@@ -90,7 +77,7 @@ def test_marcar_no_llama_al_servidor_y_lo_marcado_sobrevive_a_recargar(sala, lim
     # votar con 4 de 3: el servidor lo rechaza y lo marcado sigue; se quita una y se vota
     celular.get_by_role("button", name="Votar").click()
     celular.get_by_text("Eligió 4 propuestas; el máximo es 3. Quite 1.").wait_for(timeout=30_000)
-    _listo(celular)
+    navegador.listo(celular)
     celular.locator(f".st-key-votar_{votacion_id}_{codigos[3]}").get_by_text("Elijo esta").click()
     expect(cuenta).to_have_text("Elegidas: 3 de 3")
     celular.get_by_role("button", name="Votar").click()
@@ -111,7 +98,7 @@ def test_las_semillas_se_cuentan_en_el_navegador(sala, limpio):
     url, ruta, ids, codigos, personas = sala
     votacion_id = ids["puntos"]
     celular = limpio(ancho=390, alto=844, celular=True)
-    _entrar(celular, url, votacion_id, personas[1][1])
+    navegador.entrar_con_codigo(celular, url, votacion_id, personas[1][1])
     cuenta = celular.locator(".papeleta-cuenta").first
     expect(cuenta).to_have_text("Semillas repartidas: 0 de 10 · le quedan 10")
     celular.locator(f".st-key-votar_{votacion_id}_{codigos[0]}").get_by_role("spinbutton").fill("7")

@@ -37,11 +37,6 @@ def app(tmp_path_factory, _plantilla_viables):
         yield url, ruta
 
 
-def _listo(pagina) -> None:
-    """Espera a que la página termine de ejecutarse (mientras corre, conviven elementos viejos y nuevos)."""
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-
-
 def _elegir(zona, etiqueta: str, opcion: str) -> None:
     """Elige una opción como una persona; si la lista se cerró (la consola se refresca sola), lo intenta otra vez."""
     selector = zona.get_by_role("combobox", name=etiqueta, exact=True)
@@ -69,7 +64,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     pagina = chromium.pagina(ancho=1280, alto=800)
     navegador.entrar(pagina, url, "fabi", CLAVE)
     navegador.ir_a(pagina, "Participantes y códigos")
-    _listo(pagina)
+    navegador.listo(pagina)
     formulario = pagina.get_by_test_id("stForm").filter(has_text="Registrar participante")
     nombre = formulario.get_by_label("Nombre completo", exact=True)
     organizacion = formulario.get_by_label("Organización (si representa a una)", exact=True)
@@ -84,7 +79,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y emitir código").click()
     pagina.get_by_text("Códigos emitidos").wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     for campo in (nombre, organizacion, dni, celular):  # la siguiente persona empieza en blanco
         expect(campo).to_have_value("")
     expect(formulario.get_by_role("combobox", name="Distrito", exact=True)).to_have_value("")
@@ -97,7 +92,7 @@ def test_registrar_dos_personas_seguidas_la_segunda_no_hereda_nada(app, chromium
     formulario.get_by_text(CONSENTIMIENTO).click()
     formulario.get_by_role("button", name="Registrar y emitir código").click()
     pagina.get_by_text(re.compile("El DNI «1234» no es válido")).first.wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     expect(nombre).to_have_value("Juan Pérez")  # con un error, lo escrito se queda
     expect(dni).to_have_value("1234")
     expect(consentimiento).to_be_checked()
@@ -121,7 +116,7 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     pagina = chromium.pagina(ancho=390, alto=844)
     navegador.entrar(pagina, url, "ana", CLAVE)
     navegador.ir_a(pagina, "Participantes y códigos")
-    _listo(pagina)
+    navegador.listo(pagina)
     barra = pagina.get_by_test_id("stSidebar")
     if barra.get_attribute("data-collapsed") == "false":  # en el celular el menú puede quedar abierto encima
         barra.get_by_test_id("stSidebarCollapseButton").locator("button").click()
@@ -133,14 +128,14 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     campo = {c: pagina.locator(f".st-key-corregir_{pedro}_{c}").locator("input, textarea")
              for c in ("nombre", "organizacion", "motivo")}
     expect(campo["nombre"]).to_have_value("Pedro Sánchez", timeout=30_000)  # su formulario ya se dibujó
-    _listo(pagina)  # y el de la persona anterior ya no está
+    navegador.listo(pagina)  # y el de la persona anterior ya no está
     formulario = pagina.get_by_test_id("stForm").filter(has=campo["nombre"])
     guardar = formulario.get_by_role("button", name="Guardar la corrección")
     campo["nombre"].fill("Pedro Sánchez Milla")
     campo["organizacion"].fill("Comunidad campesina de Huaylas")
     guardar.click()
     pagina.get_by_text(re.compile("El motivo tiene 0 caracteres")).first.wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     campo["motivo"].fill("Se registró con la organización de otra persona.")
     guardar.click()
     pagina.get_by_text("Datos de Pedro Sánchez Milla corregidos.").wait_for(timeout=30_000)
@@ -159,7 +154,7 @@ def test_consola_registra_dos_personas_seguidas_sin_heredar_datos(app, chromium)
     pagina = chromium.pagina(ancho=1280, alto=800)
     navegador.entrar(pagina, url, "fabi", CLAVE)
     navegador.ir_a(pagina, "Taller en vivo (consola)")
-    _listo(pagina)
+    navegador.listo(pagina)
     pagina.get_by_role("tab", name="Llegó sin tarjeta: registrar").click()
     formulario = pagina.get_by_test_id("stForm").filter(has_text="Registrar y dar su código")
     nombre = formulario.get_by_label("Nombre y apellidos", exact=True)
@@ -172,7 +167,7 @@ def test_consola_registra_dos_personas_seguidas_sin_heredar_datos(app, chromium)
     formulario.get_by_role("button", name="Registrar y dar su código").click()
     pagina.get_by_text(re.compile("Lucía Torres quedó registrada")).wait_for(timeout=30_000)
     expect(pagina.get_by_test_id("stCode")).to_contain_text(re.compile(r"^[2-9A-Z]{5}-[2-9A-Z]{5}$"))  # su código
-    _listo(pagina)
+    navegador.listo(pagina)
     expect(nombre).to_have_value("")
     expect(organizacion).to_have_value("")
     expect(consentimiento).not_to_be_checked()

@@ -61,10 +61,6 @@ def _nueva_votacion(ruta, codigos, *, nombre, techo=85_000_000) -> int:
 
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-
-
 # --- la consola ------------------------------------------------------------------------------------------------
 
 def test_la_consola_no_se_contradice(sala, chromium):
@@ -76,7 +72,7 @@ def test_la_consola_no_se_contradice(sala, chromium):
     navegador.entrar(consola, url, "fabi", CLAVE)
     navegador.ir_a(consola, "Taller en vivo (consola)")
     consola.get_by_label("Votación").wait_for(timeout=30_000)
-    _listo(consola)
+    navegador.listo(consola)
     metrica = consola.get_by_test_id("stMetric").filter(has_text="Personas unidas")
     expect(metrica).to_contain_text("0", timeout=30_000)
     expect(consola.get_by_text(re.compile(r"^0 personas en el taller"))).to_be_visible()
@@ -139,7 +135,7 @@ def _letra_del_mapa(datos) -> float:
 def _revisar(pagina, momento, *, con_qr, con_ranking, nombre):
     alto = pagina.viewport_size["height"]
     minimo = alto * LETRA_MINIMA
-    _listo(pagina)
+    navegador.listo(pagina)
     # la vuelta del fragmento terminó de dibujarse: nada viejo (stale) en pantalla, no más de un mapa, el QR si se
     # puede votar (el QR que sí está pero fuera de la pantalla lo detecta REVISAR) y las imágenes ya decodificadas
     pagina.wait_for_function("""(conQr) => !document.querySelector('[data-stale=true]')

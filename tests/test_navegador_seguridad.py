@@ -48,10 +48,6 @@ def vigilado(chromium):
     assert dialogos == [], "se ejecutó JavaScript inyectado"
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=60_000)
-
-
 def _esperar_texto(pagina, texto: str) -> None:
     """Espera a que `texto` se vea en la página (con los espacios y saltos de línea como sea)."""
     pagina.wait_for_function("t => document.body.innerText.replace(/\\s+/g, ' ').includes(t)", arg=hostil.plano(texto),
@@ -78,7 +74,7 @@ def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vi
         pagina.goto(f"{url}/{ruta}")
         pagina.get_by_role("heading", name="Sin acceso").wait_for(timeout=30_000)
         expect(pagina.get_by_text(re.compile("hace falta otro rol"))).to_have_count(1)
-        _listo(pagina)
+        navegador.listo(pagina)
         assert pagina.locator("[data-testid=stDataFrame], form, input[type=file]").count() == 0
     navegador.capturar(pagina, "sin_acceso")
 
@@ -102,7 +98,7 @@ def test_texto_hostil_se_lee_tal_cual_en_las_paginas_publicas(instancia, vigilad
         marco, _ = navegador.esperar_mapa(pagina, 10)
         expect(marco.locator(".etiqueta-distrito span")).to_have_text(DISTRITOS, ignore_case=False,
                                                                      use_inner_text=True)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, esperados)
     navegador.capturar(pagina, f"hostil_{ruta}")
 
@@ -115,7 +111,7 @@ def test_texto_hostil_en_la_ficha_con_su_deliberacion(instancia, vigilado):
     pagina.goto(f"{url}/propuestas?propuesta=PP27-0001")
     pagina.get_by_role("heading", name=f"PP27-0001 · {TITULO}").wait_for(timeout=60_000)
     pagina.get_by_text("Todos los argumentos", exact=False).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     visibles = [HOSTILES[n] for n in NOMBRES if n != NOMBRES[2]]  # el 3.º argumento está oculto
     hostil.revisar(pagina, [
         f"PP27-0001 · {TITULO}", p.distrito, f"cerca de {p.centro_poblado.title()}", PROCESO,
@@ -131,7 +127,7 @@ def test_ficha_ocultada_muestra_su_motivo_como_texto(instancia, vigilado):
     pagina, _ = vigilado
     pagina.goto(f"{url}/propuestas?propuesta=PP27-0017")
     pagina.get_by_text("Propuesta ocultada por moderación", exact=False).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, [f"Propuesta ocultada por moderación: {HOSTILES['imagen']}"])
 
 
@@ -144,7 +140,7 @@ def test_titulo_hostil_en_el_mapa_y_en_el_boton_que_abre_la_ficha(instancia, vig
     marco, _ = navegador.esperar_mapa(pagina, 10)
     puntos = marco.locator(".punto-propuesta, .marker-cluster")
     puntos.first.wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     marco.locator(".punto-propuesta").first.wait_for(timeout=60_000)
     marco.locator(".punto-propuesta").first.click()
     popup = marco.locator(".leaflet-popup-content")
@@ -153,7 +149,7 @@ def test_titulo_hostil_en_el_mapa_y_en_el_boton_que_abre_la_ficha(instancia, vig
     assert titulo in HOSTILES.values()
     boton = pagina.get_by_role("button", name=re.compile(r"^Abrir PP27-\d{4}: "))
     boton.wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     assert hostil.plano(boton.inner_text()).endswith(hostil.plano(titulo[:60]))
     hostil.revisar(pagina, [titulo])
     navegador.capturar(pagina, "hostil_popup_y_boton")
@@ -167,7 +163,7 @@ def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
     punto = con_html.geometria.representative_point()
     pagina.goto(f"{url}/mapa")
     marco, frame = navegador.esperar_mapa(pagina, 10)
-    _listo(pagina)
+    navegador.listo(pagina)
     tooltip = marco.locator(".leaflet-tooltip")
     for _ in range(3):  # si Streamlit redibujó el mapa justo entonces, se vuelve a pasar el ratón por el nuevo
         frame = next(f for f in pagina.frames if "st_folium" in f.url)
@@ -185,7 +181,7 @@ def test_texto_hostil_en_el_mapa_del_territorio(instancia, vigilado):
     pagina.get_by_role("combobox", name="Distrito", exact=True).click()
     pagina.get_by_role("option", name=DISTRITOS[0], exact=True).click()
     pagina.get_by_role("heading", name=DISTRITOS[0]).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, [DISTRITOS[0], f"provincia {HOSTILES['enlace']} · {HOSTILES['icono']}"])
 
 
@@ -199,7 +195,7 @@ def test_texto_hostil_en_los_resultados_y_el_proyector(instancia, vigilado):
     nombre = f"Taller {HOSTILES['enlace']}"
     pagina.goto(f"{url}/resultados?votacion={datos['cerrada']}")
     pagina.get_by_text("¿Por qué no se financió?", exact=False).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, [nombre, *listados])
     navegador.capturar(pagina, "hostil_resultados")
 
@@ -220,7 +216,7 @@ def test_texto_hostil_en_la_papeleta_del_celular(instancia, vigilado):
     pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(datos["accesos"][1])
     pagina.get_by_role("button", name="Entrar y votar").click()
     pagina.get_by_test_id("stCheckbox").nth(len(elegibles) - 1).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, [f"Taller {HOSTILES['correo']}", *(e.titulo for e in elegibles.values()),
                             *(e.distrito for e in elegibles.values())])
     navegador.capturar(pagina, "hostil_papeleta")
@@ -246,7 +242,7 @@ def test_texto_hostil_en_las_paginas_del_equipo(instancia, vigilado):
     for titulo, esperados in paginas.items():
         navegador.ir_a(pagina, titulo)
         pagina.get_by_role("heading", name=re.compile(titulo.split(" ")[0])).first.wait_for(timeout=60_000)
-        _listo(pagina)
+        navegador.listo(pagina)
         if esperados:
             _esperar_texto(pagina, esperados[0])
         hostil.revisar(pagina, esperados)
@@ -254,11 +250,11 @@ def test_texto_hostil_en_las_paginas_del_equipo(instancia, vigilado):
 
     # la matriz de criterios (nombre y ayuda del criterio los escribe la administración)
     navegador.ir_a(pagina, "Evaluación técnica")
-    _listo(pagina)
+    navegador.listo(pagina)
     pagina.get_by_role("combobox", name="Propuesta", exact=True).click()
     pagina.get_by_role("option", name=re.compile("^PP27-0016")).click()
     pagina.get_by_text("Matriz de criterios").wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     criterio = pagina.get_by_test_id("stSlider").filter(has_text=HOSTILES["enlace"])
     criterio.get_by_test_id("stTooltipHoverTarget").hover()
     pagina.get_by_test_id("stTooltipContent").wait_for(timeout=30_000)
@@ -281,7 +277,7 @@ def test_texto_hostil_en_archivos_subidos(instancia, vigilado, tmp_path):
     navegador.ir_a(pagina, "Importar propuestas")
     pagina.locator("input[type=file]").set_input_files(str(hoja))
     pagina.get_by_text(re.compile("No se importará nada")).wait_for(timeout=60_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, [HOSTILES[n] for n in NOMBRES])
     navegador.capturar(pagina, "hostil_importar")
 
@@ -289,7 +285,7 @@ def test_texto_hostil_en_archivos_subidos(instancia, vigilado, tmp_path):
     pagina.locator("input[type=file]").set_input_files(str(ruta.parent / "limites.geojson"))
     pagina.get_by_text(re.compile("Vista previa de")).wait_for(timeout=60_000)
     navegador.esperar_mapa(pagina, 10)
-    _listo(pagina)
+    navegador.listo(pagina)
     hostil.revisar(pagina, DISTRITOS)
     navegador.capturar(pagina, "hostil_territorio")
 

@@ -43,10 +43,6 @@ def app(tmp_path_factory, _plantilla_viables):
         yield url, ruta, creada.id, personas
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-
-
 def _cookie(pagina):
     return next(c for c in pagina.context.cookies() if c["name"].startswith("plataforma_sesion"))
 
@@ -70,7 +66,7 @@ def test_el_equipo_sigue_dentro_al_recargar_y_en_otra_pestana_y_salir_la_cierra(
     assert cookie["value"] not in pagina.url and pagina.evaluate("document.cookie").find(cookie["value"]) == -1
     pagina.reload()
     pagina.get_by_text("Ana Ríos · administración (secretaría técnica)").wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
     navegador.capturar(pagina, "sesion_equipo_tras_recargar")
     otra = pagina.context.new_page()  # un enlace abierto en otra pestaña del mismo navegador
     otra.goto(f"{url}/cuentas")
@@ -138,11 +134,11 @@ def test_en_el_celular_sigue_dentro_al_recargar_y_sin_codigo_valido_ya_no_vota(a
     otra = celular.context.new_page()
     otra.goto(f"{url}/votar?votacion={votacion_id}")
     otra.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
-    _listo(celular)
+    navegador.listo(celular)
     primera = celular.locator(f".st-key-votar_{votacion_id}_PP27-0001 label")
     primera.click()
     celular.get_by_text("Elegidas: 1 de 3").first.wait_for(timeout=30_000)
-    _listo(celular)
+    navegador.listo(celular)
     with nucleo.abrir(ruta) as db:
         if quitar == "revocar":
             participantes.revocar_codigo(db, pid, actor=ADMIN, ahora=nucleo.ahora())

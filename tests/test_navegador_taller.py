@@ -61,10 +61,6 @@ def taller(tmp_path_factory, _plantilla_viables):
         yield url, ruta, creada.id, codigos, tarjetas
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-
-
 def _votar_desde_el_qr(celular, url, votacion_id, codigo, elegidas, *, sin_wifi_al_votar=False, captura=None):
     """Abre el enlace del QR como primera página, escribe su código (si aún no entró), marca y vota; devuelve el
     recibo."""
@@ -74,11 +70,11 @@ def _votar_desde_el_qr(celular, url, votacion_id, codigo, elegidas, *, sin_wifi_
         celular.get_by_role("button", name="Entrar y votar").click()
     celular.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
     expect(celular).to_have_url(re.compile(rf"/votar\?taller={votacion_id}$"))
-    _listo(celular)
+    navegador.listo(celular)
     for i, propuesta in enumerate(elegidas, start=1):
         celular.locator(f".st-key-votar_{votacion_id}_{propuesta} label").click()
         celular.get_by_text(f"Elegidas: {i} de 3").first.wait_for(timeout=30_000)
-        _listo(celular)
+        navegador.listo(celular)
     if captura:
         # la tarjeta con foto: se ve, llega achicada (no la de 1200 px) y nada se sale de los 360 px
         foto = celular.locator(f".st-key-tarjeta_{elegidas[0]} img")
@@ -91,7 +87,7 @@ def _votar_desde_el_qr(celular, url, votacion_id, codigo, elegidas, *, sin_wifi_
         celular.wait_for_timeout(1500)
         celular.context.set_offline(False)
         celular.get_by_text(RECIBO).or_(celular.get_by_role("button", name="Votar")).first.wait_for(timeout=60_000)
-        _listo(celular)
+        navegador.listo(celular)
         if not celular.get_by_text(RECIBO).count():
             celular.get_by_role("button", name="Votar").click()
     else:

@@ -61,20 +61,12 @@ def app(tmp_path_factory, _plantilla_viables):
         yield url, ruta, creada.id, codigos, personas
 
 
-def _listo(pagina):
-    pagina.wait_for_selector('.stApp[data-test-script-state="notRunning"]', timeout=30_000)
-    pagina.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-
-
 def _entrar_desde_el_enlace(pagina, url, votacion_id, codigo):
     """Como en el taller: abre el enlace de la votación, escribe su código ahí mismo y ve la papeleta."""
-    pagina.goto(f"{url}/votar?votacion={votacion_id}")
-    pagina.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo)
-    pagina.get_by_role("button", name="Entrar y votar").click()
-    pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
+    navegador.entrar_con_codigo(pagina, url, votacion_id, codigo)
     expect(pagina).to_have_url(re.compile(rf"/votar\?votacion={votacion_id}$"))
     pagina.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
-    _listo(pagina)
+    navegador.listo(pagina)
 
 
 def _casilla(pagina, votacion_id, codigo):
@@ -94,7 +86,7 @@ def _marcar(pagina, votacion_id, codigos):
         marcadas += -1 if casilla.get_by_role("checkbox").is_checked() else 1
         casilla.get_by_text("Elijo esta").click()
         pagina.get_by_text(re.compile(rf"^Elegidas: {marcadas} de 3")).first.wait_for(timeout=30_000)
-        _listo(pagina)
+        navegador.listo(pagina)
 
 
 def _votar(pagina, *, boton="Votar", aviso="Su voto quedó registrado") -> str:
@@ -102,7 +94,7 @@ def _votar(pagina, *, boton="Votar", aviso="Su voto quedó registrado") -> str:
     pagina.get_by_role("button", name=boton).click()
     exito = pagina.get_by_test_id("stAlertContentSuccess").filter(has_text=aviso)
     exito.first.wait_for(timeout=30_000)  # `.first`: mientras corre, lo de abajo del aviso puede estar dos veces
-    _listo(pagina)
+    navegador.listo(pagina)
     return RECIBO.search(exito.inner_text())[1]
 
 
@@ -138,7 +130,7 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     celular.get_by_text("Elegidas: 4 de 3: quite 1 antes de votar.").wait_for()
     celular.get_by_role("button", name="Votar").click()
     celular.get_by_text("Eligió 4 propuestas; el máximo es 3. Quite 1.").wait_for(timeout=30_000)
-    _listo(celular)
+    navegador.listo(celular)
     for codigo in codigos[:4]:  # lo marcado sigue marcado
         expect(_casilla(celular, votacion_id, codigo).get_by_role("checkbox")).to_be_checked()
     assert _vigentes_de(ruta, votacion_id, rosa_id) == []
@@ -182,29 +174,29 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     navegador.entrar(fabi, url, "fabi", CLAVE)
     navegador.ir_a(fabi, "Votaciones y papeletas")
     fabi.get_by_role("heading", name="Votaciones y papeletas").wait_for(timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     expect(fabi.get_by_test_id("stMetricValue")).to_have_text(["3", "3", "0"])
     papel = fabi.get_by_label("Una línea por papeleta")
     papel.fill("N.º 1: 1, 2\nN.º 2: 6")
     papel.press("Control+Enter")
     guardar = fabi.get_by_role("button", name="Guardar 2 papeletas de papel")
     guardar.wait_for(timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     assert _tabla_como_csv(fabi, fabi.get_by_test_id("stDataFrame")).splitlines() == [
         "Línea,N.º,Papeleta,Problemas", f'1,1,"{codigos[0]}, {codigos[1]}",', f"2,2,{codigos[5]},"]
     guardar.click()
     fabi.get_by_text("Se guardaron 2 papeletas de papel.").wait_for(timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     expect(fabi.get_by_test_id("stMetricValue")).to_have_text(["5", "3", "2"])
     fabi.get_by_role("button", name="Verificar la cadena de huellas").click()
     fabi.get_by_text("Cadena íntegra: 6 papeletas (incluidas las reemplazadas), ninguna alterada.").wait_for(
         timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     fabi.get_by_text("Confirmo el cierre definitivo").click()
-    _listo(fabi)
+    navegador.listo(fabi)
     fabi.get_by_role("button", name="Cerrar la votación").click()
     fabi.get_by_text("La votación quedó «cerrada».").wait_for(timeout=30_000)
-    _listo(fabi)
+    navegador.listo(fabi)
     navegador.capturar(fabi, "votaciones_facilitacion")
     with nucleo.abrir(ruta) as db:
         assert votacion.obtener(db, votacion_id).estado == EstadoVotacion.CERRADA
@@ -231,7 +223,7 @@ def test_votar_digitar_papel_cerrar_y_ver_resultados(app, limpio, territorio):
     expect(publico.get_by_role("button", name="Papeletas (.pb, pabulib)")).to_be_visible()
     expect(publico.get_by_role("button", name="Resultados (.csv)")).to_be_visible()
     marco, frame = navegador.esperar_mapa(publico, etiquetas=10)
-    _listo(publico)
+    navegador.listo(publico)
     distritos = frame.evaluate("() => Object.values(window.map._layers)"
                                ".filter(c => c.feature && c.feature.geometry.type.endsWith('Polygon'))"
                                ".map(c => [c.feature.properties.ubigeo, c.options.fillColor, c._parts.length])")

@@ -74,6 +74,9 @@ TABLA = {
     ("respaldo", "administración"): (["Respaldo"], ["Sin acceso"]),
     ("respaldo", "facilitación"): (["Sin acceso"], ["Descargar"]),
     ("procesos", "evaluación"): (["Sin acceso"], ["Crear proceso"]),
+    ("plan", "administración"): (["Plan (PDLC)", "Aún no se importó ningún PDLC"], ["Sin acceso"]),
+    ("plan", "evaluación"): (["Sin acceso"], ["Importar como versión nueva"]),
+    ("plan", "público"): (["Sin acceso"], ["Nombre del plan"]),
 }
 
 

@@ -1,0 +1,79 @@
+"""Plan (PDLC): importar el Plan de Desarrollo Local Concertado (objetivos → acciones → indicadores) de una hoja,
+con plantilla y revisión fila por fila, todo o nada; cada importación es una versión nueva; ver la vigente."""
+import math
+
+import streamlit as st
+
+import nucleo
+from identidad.acceso import Accion
+from nucleo.errores import ErrorPlataforma
+from nucleo.formato import formatear_momento
+from paginas import comun
+from propuestas import hoja, pdlc
+
+actor = comun.exigir_pagina(Accion.ADMINISTRAR_PROCESOS)
+st.title("Plan (PDLC)")
+comun.mostrar_aviso()
+st.markdown("Objetivos estratégicos, acciones estratégicas e indicadores del PDLC, para que el equipo técnico "
+            "vincule cada propuesta y el «alineamiento con el PDLC» se evalúe contra el plan, no contra un texto "
+            "libre. Una importación nueva **no reescribe** la anterior: las propuestas ya vinculadas siguen "
+            "apuntando a su versión.")
+plantillas = st.columns(2)
+plantillas[0].download_button("Plantilla en Excel", pdlc.plantilla_xlsx(), "plantilla_pdlc.xlsx",
+                              icon=":material/download:", key="plan_plantilla_xlsx")
+plantillas[1].download_button("Plantilla en CSV", pdlc.plantilla_csv(), "plantilla_pdlc.csv",
+                              icon=":material/download:", key="plan_plantilla_csv")
+
+nombre = st.text_input("Nombre del plan", placeholder="PDLC de la provincia de Huaylas 2022-2030", max_chars=200,
+                       key="plan_nombre")
+subido = st.file_uploader("Hoja del PDLC (Excel .xlsx o CSV)", type=["xlsx", "csv"], key="plan_archivo",
+                          max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
+if subido is not None:
+    contenido = subido.getvalue()
+    try:
+        revision = pdlc.revisar(contenido, subido.name)
+    except ErrorPlataforma as error:
+        comun.mostrar_error(error)
+        st.stop()
+    for problema in revision.problemas:
+        st.error(comun.texto_plano(problema))
+    malas = [f for f in revision.filas if f.problemas]
+    if malas:
+        st.error(f"{len(malas)} de {len(revision.filas)} filas tienen problemas: corríjalas en la hoja y súbala de "
+                 "nuevo (no se importa ninguna hasta que todas estén bien).")
+        comun.tabla([{"Fila": f.numero, "Problemas": " · ".join(f.problemas)} for f in malas], vacia="")
+    elif revision.es_importable:
+        cuantos = revision.cuantos()
+        st.success(f"Todo bien: {cuantos['objetivos']} objetivos, {cuantos['acciones']} acciones y "
+                   f"{cuantos['indicadores']} indicadores.")
+        if st.button("Importar como versión nueva", type="primary", key="plan_importar"):
+            comun.ejecutar(lambda db: pdlc.importar(db, contenido, subido.name, nombre_plan=nombre, actor=actor,
+                                                    ahora=nucleo.ahora()),
+                           f"PDLC «{nombre}» importado: es la versión vigente.")
+
+with comun.conexion() as db:
+    plan = pdlc.vigente(db)
+st.subheader("Versión vigente", anchor=False)
+if plan is None:
+    st.info("Aún no se importó ningún PDLC.")
+    st.stop()
+st.caption(f"«{comun.texto_plano(plan.version['nombre'])}», importada el "
+           f"{formatear_momento(plan.version['importada_en'])} de «{comun.texto_plano(plan.version['archivo'])}».")
+filas = []
+for objetivo in plan.objetivos:
+    grupos = [(objetivo, None)] + [(objetivo, a) for a in objetivo["acciones"]]
+    for _, accion in grupos:
+        indicadores = (accion or objetivo)["indicadores"] or [None]
+        for indicador in indicadores:
+            if accion is None and indicador is None and objetivo["acciones"]:
+                continue
+            filas.append({"Objetivo": f"{objetivo['codigo']} · {objetivo['nombre']}",
+                          "Acción": f"{accion['codigo']} · {accion['nombre']}" if accion else "",
+                          "Indicador": indicador["nombre"] if indicador else "",
+                          "Unidad": indicador["unidad"] if indicador else "",
+                          "Línea de base": (f"{indicador['linea_base']:g} ({indicador['anio_base'] or 's. f.'})"
+                                            if indicador and indicador["linea_base"] is not None else ""),
+                          "Meta": (f"{indicador['meta']:g} ({indicador['anio_meta'] or 's. f.'})"
+                                   if indicador and indicador["meta"] is not None else ""),
+                          "Fuente": (indicador["fuente"] or "") if indicador else ""})
+comun.tabla(filas, vacia="La versión vigente no tiene objetivos.")
