@@ -4,6 +4,7 @@ import streamlit as st
 
 import nucleo
 from identidad.acceso import Actor
+from nucleo.formato import formatear_soles
 from paginas import comun
 from propuestas import pdlc
 from propuestas.modelo import Propuesta
@@ -32,3 +33,19 @@ def vinculo(propuesta: Propuesta, actual: str | None, actor: Actor) -> None:
         if st.form_submit_button("Guardar el vínculo", icon=":material/link:"):
             comun.ejecutar(lambda db: pdlc.vincular(db, propuesta.codigo, elegida, actor=actor, ahora=nucleo.ahora()),
                            f"Vínculo con el PDLC de {propuesta.codigo} guardado.")
+
+
+def cobertura(resultado) -> None:
+    """En los resultados: por objetivo del PDLC vigente, propuestas, votos y lo financiado (y los que nadie atiende)."""
+    with comun.conexion() as db:
+        if pdlc.vigente(db) is None:
+            return
+        objetivos = pdlc.objetivos_por_codigo(db, [f["codigo"] for f in resultado.filas])
+        grupos = pdlc.cobertura(db, [{"objetivo_pdlc": objetivos.get(f["codigo"]), "votos": f["votos"],
+                                      "financiada": "sí" if f["financiada"] else "no",
+                                      "costo_soles": f["costo_centimos"] / 100} for f in resultado.filas])
+    st.subheader("Cobertura del PDLC", anchor=False)
+    comun.tabla([{"Objetivo": g["objetivo"], "Propuestas": g["propuestas"], "Votos": g["votos"],
+                  "Financiadas": g["financiadas"], "Financiado": formatear_soles(round(g["financiado_soles"] * 100)),
+                  "Nota": g["nota"]} for g in grupos], vacia="El PDLC vigente no tiene objetivos.",
+                key="resultados_cobertura")

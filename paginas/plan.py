@@ -26,7 +26,8 @@ plantillas[1].download_button("Plantilla en CSV", pdlc.plantilla_csv(), "plantil
 
 nombre = st.text_input("Nombre del plan", placeholder="PDLC de la provincia de Huaylas 2022-2030", max_chars=200,
                        key="plan_nombre")
-subido = st.file_uploader("Hoja del PDLC (Excel .xlsx o CSV)", type=["xlsx", "csv"], key="plan_archivo",
+subido = st.file_uploader("Hoja del PDLC (Excel .xlsx o CSV)", type=["xlsx", "csv"],
+                          key=f"plan_archivo_{st.session_state.get('plan_lote', 0)}",
                           max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
 if subido is not None:
     contenido = subido.getvalue()
@@ -47,9 +48,12 @@ if subido is not None:
         st.success(f"Todo bien: {cuantos['objetivos']} objetivos, {cuantos['acciones']} acciones y "
                    f"{cuantos['indicadores']} indicadores.")
         if st.button("Importar como versión nueva", type="primary", key="plan_importar"):
-            comun.ejecutar(lambda db: pdlc.importar(db, contenido, subido.name, nombre_plan=nombre, actor=actor,
-                                                    ahora=nucleo.ahora()),
-                           f"PDLC «{nombre}» importado: es la versión vigente.")
+
+            def importar(db) -> None:
+                pdlc.importar(db, contenido, subido.name, nombre_plan=nombre, actor=actor, ahora=nucleo.ahora())
+                st.session_state["plan_lote"] = st.session_state.get("plan_lote", 0) + 1  # el cargador, vacío
+
+            comun.ejecutar(importar, f"PDLC «{nombre}» importado: es la versión vigente.")
 
 with comun.conexion() as db:
     plan = pdlc.vigente(db)

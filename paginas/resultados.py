@@ -11,7 +11,7 @@ from geo import servicios as territorio
 from identidad.acceso import Accion, puede
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
-from paginas import comun
+from paginas import comun, piezas_plan
 from paginas.pantalla import barra_del_techo
 from propuestas import servicios as propuestas_servicios
 from votacion import exportar, pabulib, servicios
@@ -154,6 +154,7 @@ if vigente:
 comun.tabla(tabla, vacia="Todavía no hay votos por distrito.", key="resultados_distritos")
 st.caption("Votantes: según el distrito con que se registró cada agente participante (las papeletas de papel no "
            "tienen distrito). Población: la del archivo de indicadores importado.")
+piezas_plan.cobertura(resultado)
 
 st.subheader("Verificar", anchor=False)
 st.markdown("Cualquiera puede recontar con el archivo publicado: `python -m votacion contar votacion.pb` "

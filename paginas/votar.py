@@ -1,9 +1,9 @@
 """Votar: la papeleta del agente participante en su celular (`/?taller=ID`, el QR del proyector, o
 `votar?votacion=ID` la abren directo; el código de acceso se escribe aquí mismo).
 
-La papeleta se arma libremente (lo marcado vive en la sesión mientras la página está abierta) y se
-valida entera en el servidor al emitirla; si algo falla, el mensaje dice qué corregir y lo marcado
-queda como estaba. Se puede cambiar hasta el cierre: vale la última.
+La papeleta es un formulario: se marca libremente en el navegador (que lleva la cuenta y guarda lo marcado
+sin emitir, `papeleta.js`) y se valida entera en el servidor al emitirla; si algo falla, el mensaje dice qué
+corregir y lo marcado queda como estaba. Se puede cambiar hasta el cierre: vale la última.
 """
 
 import streamlit as st
@@ -80,8 +80,8 @@ if f"{clave}_iniciada" not in st.session_state:
 
 
 def guardar_borrador() -> None:
-    """Lo marcado y sin emitir, en la memoria del servidor (no en la base: un toque no escribe en disco), para
-    que sobreviva a una recarga de la página; se pierde si el servidor se reinicia."""
+    """Lo enviado y rechazado, en la memoria del servidor (no en la base), para que vuelva si la página se recarga
+    en otra sesión; se pierde si el servidor se reinicia. Lo marcado sin enviar lo guarda el navegador."""
     piezas.borradores()[(str(comun.ruta_db()), votacion.id, actor.participante_id)] = {
         c: st.session_state[f"{clave}_{c}"] for c in marcar.campos(votacion, codigos) if f"{clave}_{c}" in st.session_state}
 

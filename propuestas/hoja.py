@@ -108,7 +108,8 @@ COLUMNAS = (
 POR_CAMPO = {c.campo: c for c in COLUMNAS}
 
 # Columnas de la exportación que la plataforma calcula: al importar se leen y no se usan.
-CALCULADAS = ("Rango", "Votos", "Puntos / semillas", "Puntaje técnico", "Puntaje combinado", "Financiada", "Estado")
+CALCULADAS = ("Rango", "Votos", "Puntos / semillas", "Puntaje técnico", "Puntaje combinado", "Financiada", "Estado",
+              "Objetivo del PDLC")
 PREFIJO_CRITERIO = "Técnico: "
 
 

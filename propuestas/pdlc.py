@@ -320,3 +320,57 @@ def plantilla_xlsx() -> bytes:
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+SIN_VINCULAR = "Sin vincular al PDLC"
+
+
+def objetivos_de(db: Database, propuestas: list[int]) -> dict[int, str]:
+    """Propuesta (id) → «OE1 · nombre» del objetivo al que apunta (directo o por su acción); las sin vincular no
+    aparecen."""
+    if not propuestas:
+        return {}
+    marcas = ", ".join("?" * len(propuestas))
+    return {pid: f"{codigo} · {nombre}" for pid, codigo, nombre in db.execute(f"""
+        SELECT p.id, o.codigo, o.nombre FROM propuestas p
+        JOIN pdlc_objetivos o ON o.id = coalesce((SELECT a.objetivo_id FROM pdlc_acciones a
+                                                  WHERE a.id = p.pdlc_accion_id), p.pdlc_objetivo_id)
+        WHERE p.id IN ({marcas})""", propuestas)}
+
+
+def cobertura(db: Database, filas: list[dict]) -> list[dict]:
+    """Por objetivo: cuántas propuestas lo atienden, sus votos y cuántas y cuánto se financió; los objetivos de la
+    versión vigente que ninguna propuesta atiende van con ceros (y lo dicen), y al final las sin vincular.
+
+    Cada fila de entrada: `objetivo_pdlc` («OE1 · nombre» o vacío), `votos`, `financiada` («sí»/«no»/None) y
+    `costo_soles`. Sin PDLC importado ni propuestas vinculadas, nada (no hay contra qué medir)."""
+    plan = vigente(db)
+    if plan is None and not any(f.get("objetivo_pdlc") for f in filas):
+        return []
+    orden = [f"{o['codigo']} · {o['nombre']}" for o in plan.objetivos] if plan else []
+    grupos: dict[str, dict] = {o: {"objetivo": o, "propuestas": 0, "votos": 0, "financiadas": 0,
+                                   "financiado_soles": 0.0} for o in orden}
+    for fila in filas:
+        clave = fila.get("objetivo_pdlc") or SIN_VINCULAR
+        grupo = grupos.setdefault(clave, {"objetivo": clave, "propuestas": 0, "votos": 0, "financiadas": 0,
+                                          "financiado_soles": 0.0})
+        grupo["propuestas"] += 1
+        grupo["votos"] += fila.get("votos") or 0
+        if fila.get("financiada") == "sí":
+            grupo["financiadas"] += 1
+            grupo["financiado_soles"] += fila.get("costo_soles") or 0
+    salida = sorted(grupos.values(), key=lambda g: (g["objetivo"] == SIN_VINCULAR, g["objetivo"] not in orden,
+                                                    orden.index(g["objetivo"]) if g["objetivo"] in orden else 0,
+                                                    g["objetivo"]))
+    for grupo in salida:
+        grupo["nota"] = "Ninguna propuesta lo atiende" if grupo["propuestas"] == 0 else ""
+    return [g for g in salida if g["objetivo"] != SIN_VINCULAR or g["propuestas"]]
+
+
+def objetivos_por_codigo(db: Database, codigos: list[str]) -> dict[str, str]:
+    """Como `objetivos_de`, por código de propuesta."""
+    if not codigos:
+        return {}
+    ids = dict(db.execute(f"SELECT id, codigo FROM propuestas WHERE codigo IN ({', '.join('?' * len(codigos))})",
+                          codigos).fetchall())
+    return {ids[pid]: objetivo for pid, objetivo in objetivos_de(db, list(ids)).items()}

@@ -191,3 +191,23 @@ def test_administracion_trae_al_proceso_nuevo_una_viable_no_financiada_y_ambas_f
     assert "Viene de PP27-0005" in " ".join(e.label for e in nueva.get("page_link"))
     vieja = abrir_pagina("paginas/propuestas.py", ADMIN_CLI, propuesta="PP27-0005")
     assert "Sigue en PP29-0001" in " ".join(e.label for e in vieja.get("page_link"))
+
+
+def test_los_resultados_muestran_la_cobertura_del_pdlc(ruta):
+    from propuestas import pdlc
+    from tests.ayudas import como_csv
+
+    votacion_id = _votacion(ruta, "cerrada", votos=[["PP27-0001", "PP27-0002"], ["PP27-0001"]])
+    sin_pdlc = abrir_pagina("paginas/resultados.py", FACILITADORA, votacion=str(votacion_id))
+    assert "Cobertura del PDLC" not in [s.value for s in sin_pdlc.subheader]
+    with nucleo.abrir(ruta) as db:
+        pdlc.importar(db, como_csv([{"Código del objetivo": "OE1", "Objetivo estratégico": "Agua para todos"},
+                                    {"Código del objetivo": "OE2", "Objetivo estratégico": "Caminos vecinales"}]),
+                      "pdlc.csv", nombre_plan="PDLC Huaylas", actor=ADMIN_CLI, ahora=nucleo.ahora())
+        objetivo = pdlc.vigente(db).objetivos[0]["id"]
+        pdlc.vincular(db, "PP27-0001", f"O:{objetivo}", actor=ADMIN_CLI, ahora=nucleo.ahora())
+    app = abrir_pagina("paginas/resultados.py", FACILITADORA, votacion=str(votacion_id))
+    assert "Cobertura del PDLC" in [s.value for s in app.subheader]
+    tabla = next(d.value for d in app.dataframe if "Objetivo" in d.value.columns)
+    assert tabla["Objetivo"].tolist() == ["OE1 · Agua para todos", "OE2 · Caminos vecinales", "Sin vincular al PDLC"]
+    assert tabla["Votos"].tolist()[0] == 2 and tabla["Nota"].tolist()[1] == "Ninguna propuesta lo atiende"

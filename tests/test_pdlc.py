@@ -120,6 +120,7 @@ def test_la_pagina_revisa_fila_por_fila_importa_y_el_equipo_vincula_en_la_evalua
     app.button(key="plan_importar").click().run()
     assert "PDLC «PDLC Huaylas 2022-2030» importado" in textos_de(app)
     assert "Consejería nutricional" in app.dataframe[-1].value.to_string()
+    assert app.file_uploader[0].value is None  # listo para otra versión, sin importar dos veces la misma
     with nucleo.abrir(base_app) as db:  # admitida: la matriz de criterios (con el alineamiento) se abre
         propuestas_servicios.transicionar(db, propuesta.codigo, Estado.ADMITIDA, actor=ADMIN, ahora=momento)
     evaluar = abrir_pagina("paginas/evaluar.py", EVALUADORA, propuesta=propuesta.codigo)
@@ -153,3 +154,38 @@ def test_la_linea_de_comandos_importa_o_dice_fila_y_columna(tmp_path):
     assert "2 objetivos, 2 acciones y 2 indicadores" in corrida.stdout
     with nucleo.abrir(base) as db:
         assert pdlc.vigente(db).version["nombre"] == "PDLC Huaylas 2022-2030"
+
+
+def test_cobertura_por_objetivo_en_la_lista_priorizada_y_su_excel(db_viables):
+    import io
+
+    from openpyxl import load_workbook
+
+    from propuestas import servicios as ps
+    from tests.ayudas import AHORA_VOTO, SEGUNDO, crear, votar_muchos
+    from tests.conftest import FACILITADORA
+    from votacion import exportar
+    from votacion import servicios as votacion
+    from votacion.modelo import EstadoVotacion
+
+    db, codigos = db_viables
+    pdlc.importar(db, como_csv(FILAS), "pdlc.csv", nombre_plan="PDLC Huaylas", actor=ADMIN, ahora=HOY_EVALUACION)
+    acciones = [a["id"] for a in pdlc.vigente(db).objetivos[0]["acciones"]]
+    pdlc.vincular(db, codigos[0], f"A:{acciones[0]}", actor=EVALUADORA, ahora=HOY_EVALUACION)
+    pdlc.vincular(db, codigos[1], f"A:{acciones[1]}", actor=EVALUADORA, ahora=HOY_EVALUACION)
+    abierta = crear(db, techo_centimos=60_000_000, regla="greedy")
+    votar_muchos(db, abierta, codigos)
+    votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=AHORA_VOTO + SEGUNDO)
+    lista = exportar.lista_priorizada(db, ps.proceso_actual(db).id, votacion_id=abierta.id, actor=FACILITADORA)
+    assert {f["codigo"]: f["objetivo_pdlc"] for f in lista.filas}[codigos[0]] == "OE1 · Reducir la anemia infantil"
+    por_objetivo = {g["objetivo"]: g for g in lista.cobertura}
+    assert list(por_objetivo) == ["OE1 · Reducir la anemia infantil", "OE2 · Mejorar la conectividad vial",
+                                  pdlc.SIN_VINCULAR]
+    oe1 = por_objetivo["OE1 · Reducir la anemia infantil"]
+    assert (oe1["propuestas"], oe1["votos"], oe1["financiadas"], oe1["financiado_soles"]) == (2, 12, 2, 550_000)
+    assert por_objetivo["OE2 · Mejorar la conectividad vial"]["nota"] == "Ninguna propuesta lo atiende"
+    assert por_objetivo[pdlc.SIN_VINCULAR]["propuestas"] == 4
+    libro = load_workbook(io.BytesIO(exportar.a_xlsx(lista)))
+    hoja_ = libro["Cobertura del PDLC"]
+    assert [c.value for c in hoja_[2]][:5] == ["OE1 · Reducir la anemia infantil", 2, 12, 2, 550_000]
+    assert "Objetivo del PDLC" in [c.value for c in libro["Priorizadas"][1]]

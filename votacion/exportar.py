@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -21,7 +21,7 @@ from geo import servicios as territorio_servicios
 from identidad.acceso import Accion, Actor, exigir
 from nucleo.errores import NoEncontrada
 from nucleo.formato import formatear_soles, formatear_soles_corto, hora_local
-from propuestas import hoja, servicios
+from propuestas import hoja, pdlc, servicios
 from propuestas.hoja import neutralizar
 from propuestas.modelo import CAMPOS_BENEFICIARIOS, FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE, Proceso
 from votacion import servicios as votacion_servicios
@@ -33,6 +33,7 @@ FECHA = "DD/MM/YYYY"
 COLUMNAS = (  # clave, encabezado: primero lo que se prioriza, después la ficha (con los encabezados de la importación)
     ("rango", "Rango"), ("codigo", "Código"), ("titulo", "Título"), ("distrito", "Distrito"), ("ubigeo", "Ubigeo"),
     ("centro_poblado", "Centro poblado"), ("lat", "Latitud"), ("lon", "Longitud"), ("eje", "Eje del PDLC"),
+    ("objetivo_pdlc", "Objetivo del PDLC"),
     ("costo_soles", "Costo S/"), ("beneficiarios_directos", "Beneficiarios directos"), ("votos", "Votos"),
     ("puntos", "Puntos / semillas"), ("puntaje_tecnico", "Puntaje técnico"), ("puntaje_combinado", "Puntaje combinado"),
     ("financiada", "Financiada"), ("estado", "Estado"))
@@ -51,13 +52,15 @@ class ListaPriorizada:
     criterios: list[tuple[str, str, int]]   # clave, nombre, peso
     metodo: list[tuple[str, str]]           # qué regla, con qué parámetros, de qué votación
     con_datos_personales: bool
+    cobertura: list[dict] = field(default_factory=list)  # por objetivo del PDLC (ver propuestas.pdlc.cobertura)
 
     @property
     def columnas(self) -> list[tuple[str, str]]:
         desglose = [(f"criterio_{c}", f"{hoja.PREFIJO_CRITERIO}{n} ({p} %)") for c, n, p in self.criterios]
         ficha = [(c, hoja.POR_CAMPO[c].encabezado) for c in DE_LA_FICHA]
         personales = [(c, hoja.POR_CAMPO[c].encabezado) for c in PERSONALES] if self.con_datos_personales else []
-        return [*COLUMNAS[:14], *desglose, *COLUMNAS[14:], *ficha, *personales]
+        tecnico = [c for c, _ in COLUMNAS].index("puntaje_tecnico") + 1  # el desglose va tras el puntaje técnico
+        return [*COLUMNAS[:tecnico], *desglose, *COLUMNAS[tecnico:], *ficha, *personales]
 
 
 def lista_priorizada(db: Database, proceso_id: int, *, votacion_id: int | None = None, actor: Actor,
@@ -93,8 +96,10 @@ def _armar(db: Database, proceso_id: int, resultado, con_datos_personales: bool)
         FROM propuestas p WHERE p.proceso_id = ? AND p.estado != 'borrador' AND p.oculta_en IS NULL
         ORDER BY p.codigo""", [proceso_id])
     nombres = [d[0] for d in cursor.description]
-    filas = [_fila(dict(zip(nombres, valores)), por_codigo.get(valores[nombres.index("codigo")]),
-                   con_datos_personales) for valores in cursor.fetchall()]
+    crudas = [dict(zip(nombres, valores)) for valores in cursor.fetchall()]
+    objetivos = pdlc.objetivos_de(db, [p["id"] for p in crudas])
+    filas = [_fila(p, por_codigo.get(p["codigo"]), con_datos_personales) | {"objetivo_pdlc": objetivos.get(p["id"])}
+             for p in crudas]
     # en la votación, su orden; las que no estuvieron en ella, después, por puntaje técnico
     filas.sort(key=lambda f: (f["rango_votacion"] is None, f["rango_votacion"] or 0, -(f["puntaje_tecnico"] or 0),
                               f["codigo"]))
@@ -102,7 +107,8 @@ def _armar(db: Database, proceso_id: int, resultado, con_datos_personales: bool)
         fila["rango"] = rango
         del fila["rango_votacion"]
     criterios = [(c.clave, c.nombre, c.peso) for c in proceso.criterios]
-    return ListaPriorizada(proceso, filas, criterios, _metodo(proceso, votacion, resultado), con_datos_personales)
+    return ListaPriorizada(proceso, filas, criterios, _metodo(proceso, votacion, resultado), con_datos_personales,
+                           pdlc.cobertura(db, filas))
 
 
 def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
@@ -213,6 +219,13 @@ def a_xlsx(lista: ListaPriorizada) -> bytes:
     for distrito, filas in sorted(distritos.items()):
         con_formato(hoja(distrito, encabezados, [[f.get(c) for c in claves] for f in filas], anchos))
     hoja("Criterios", ["Criterio", "Clave", "Peso (%)"], [[n, c, p] for c, n, p in lista.criterios], {1: 40})
+    if lista.cobertura:
+        cobertura = hoja("Cobertura del PDLC", ["Objetivo", "Propuestas", "Votos", "Financiadas", "Financiado S/",
+                                                "Nota"],
+                         [[g["objetivo"], g["propuestas"], g["votos"], g["financiadas"], g["financiado_soles"],
+                           g["nota"]] for g in lista.cobertura], {1: 60, 6: 30})
+        for (celda,) in cobertura.iter_rows(min_row=2, min_col=5, max_col=5):
+            celda.number_format = SOLES
     hoja("Método", ["Qué", "Valor"], [list(par) for par in lista.metodo], {1: 28, 2: 90})
     libro.remove(libro["Sheet"])
     salida = io.BytesIO()
