@@ -10,7 +10,7 @@ from nucleo.errores import ErrorPlataforma, NoEncontrada
 from nucleo.formato import formatear_momento
 from paginas import comun
 from paginas import piezas_proponer as piezas
-from propuestas import formulario, fotos, servicios
+from propuestas import formulario, fotos, pdlc, servicios
 from propuestas.modelo import (
     PROFUNDIDADES,
     PropuestaInvalida,
@@ -66,7 +66,8 @@ completo = st.session_state.get(piezas.P + "profundidad") == "organizacion"
 if st.session_state.get(piezas.CLAVE_PROBLEMAS):
     comun.mostrar_problemas(list(st.session_state[piezas.CLAVE_PROBLEMAS].values()))
 
-ejes = dict.fromkeys(proceso.ejes, "")
+with comun.conexion() as db:  # con un PDLC importado, sus objetivos primero: la propuesta nace vinculada
+    ejes = dict.fromkeys(pdlc.ejes_para_proponer(db, proceso.ejes), "")
 piezas.seccion("idea", completo, ejes)
 
 punto = piezas.donde(vigente, centros, completo)

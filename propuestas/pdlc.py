@@ -374,3 +374,17 @@ def objetivos_por_codigo(db: Database, codigos: list[str]) -> dict[str, str]:
     ids = dict(db.execute(f"SELECT id, codigo FROM propuestas WHERE codigo IN ({', '.join('?' * len(codigos))})",
                           codigos).fetchall())
     return {ids[pid]: objetivo for pid, objetivo in objetivos_de(db, list(ids)).items()}
+
+
+def ejes_para_proponer(db: Database, ejes_del_proceso: tuple[str, ...]) -> tuple[str, ...]:
+    """Lo que el formulario ofrece en «Eje u objetivo del PDLC»: los objetivos de la versión vigente («OE1 ·
+    nombre»), si hay, y después los ejes del proceso."""
+    plan = vigente(db)
+    objetivos = tuple(f"{o['codigo']} · {o['nombre']}" for o in plan.objetivos) if plan else ()
+    return tuple(dict.fromkeys((*objetivos, *ejes_del_proceso)))
+
+
+def objetivo_de_eje(db: Database, eje: str | None) -> int | None:
+    """Si el eje elegido es un objetivo de la versión vigente («OE1 · nombre»), su id: la propuesta nace vinculada."""
+    plan = vigente(db) if eje else None
+    return next((o["id"] for o in plan.objetivos if f"{o['codigo']} · {o['nombre']}" == eje), None) if plan else None

@@ -305,7 +305,7 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
         datos = json.loads(fila["borrador"] or "{}")
         problemas: list[Problema] = []
         try:
-            limpio = validar_formulario(datos, ejes=proceso.ejes)
+            limpio = validar_formulario(datos, ejes=pdlc.ejes_para_proponer(db, proceso.ejes))
         except PropuestaInvalida as error:
             problemas, limpio = error.problemas, {}
         ubicacion = _ubicacion_del_borrador(db, datos, problemas)
@@ -319,6 +319,7 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
             "lon": ubicacion.punto.lon, "ubigeo": ubicacion.ubigeo, "distrito": ubicacion.distrito,
             "centro_poblado": ubicacion.centro_poblado, "centro_poblado_codigo": ubicacion.centro_poblado_codigo,
             "contacto": limpio.get("contacto"), "registrada_en": marca(ahora), "actualizada_en": marca(ahora),
+            "pdlc_objetivo_id": pdlc.objetivo_de_eje(db, limpio.get("eje")),
         }
         almacen.actualizar_propuesta(db, fila["id"], cambios)
         _anotar_transicion(db, fila["id"], Estado.BORRADOR, Estado.REGISTRADA, actor, None, ahora)

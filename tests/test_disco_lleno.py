@@ -11,7 +11,6 @@ import stat
 import subprocess
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import geo
 import nucleo
@@ -20,7 +19,8 @@ from identidad.acceso import PUBLICO
 from nucleo.db import ErrorAlmacen, Evento, escritura, registrar_evento
 from propuestas import servicios
 from propuestas.modelo import Fase
-from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, INDICADORES, LIMITES, RAIZ
+from tests.ayudas import abrir_pagina
+from tests.conftest import ADMIN, AHORA, CENTROS, DATOS_JOVEN, INDICADORES, LIMITES
 
 HOY = servicios.fecha_local(nucleo.ahora())
 
@@ -71,19 +71,9 @@ def base_llena(disco, monkeypatch):
         servicios.guardar_borrador(db, clave, DATOS_JOVEN, ahora=momento)
         servicios.registrar(db, clave, actor=PUBLICO, ahora=momento)
     assert servicios.proceso_sugerido("0212", HOY).fase_en(HOY) == Fase.REGISTRO
-    _app("paginas/inicio.py")  # el servidor arranca (y prepara la base) antes de que el disco se llene
+    abrir_pagina("paginas/inicio.py")  # el servidor arranca (y prepara la base) antes de que el disco se llene
     llenar(disco)
     return ruta
-
-
-def _app(pagina, **parametros):
-    app = AppTest.from_file(str(RAIZ / "app.py"), default_timeout=60)
-    for clave, valor in parametros.items():
-        app.query_params[clave] = valor
-    app.run()
-    app.switch_page(pagina).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _textos(app) -> str:
@@ -97,13 +87,13 @@ def _textos(app) -> str:
     ("paginas/propuestas.py", {"propuesta": "PP27-0001"}, "Losa deportiva para Cashapampa"),
 ], ids=["inicio", "propuestas", "mapa", "ficha"])
 def test_con_el_disco_lleno_las_paginas_de_lectura_siguen(base_llena, pagina, parametros, se_ve):
-    app = _app(pagina, **parametros)
+    app = abrir_pagina(pagina, **parametros)
     assert not app.error, [e.value for e in app.error]
     assert se_ve in _textos(app)
 
 
 def test_con_el_disco_lleno_proponer_dice_la_causa_sin_la_ruta_del_servidor(base_llena, disco):
-    app = _app("paginas/proponer.py")
+    app = abrir_pagina("paginas/proponer.py")
     app.text_input(key="f_titulo").input("Canal de riego para Huata").run()  # guardar el borrador escribe
     assert not app.exception, app.exception
     errores = " ".join(e.value for e in app.error).replace("\\", "")

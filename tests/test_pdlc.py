@@ -189,3 +189,23 @@ def test_cobertura_por_objetivo_en_la_lista_priorizada_y_su_excel(db_viables):
     hoja_ = libro["Cobertura del PDLC"]
     assert [c.value for c in hoja_[2]][:5] == ["OE1 · Reducir la anemia infantil", 2, 12, 2, 550_000]
     assert "Objetivo del PDLC" in [c.value for c in libro["Priorizadas"][1]]
+
+
+def test_quien_propone_elige_un_objetivo_del_pdlc_y_la_propuesta_nace_vinculada(db_proceso):
+    from tests.conftest import DATOS_JOVEN, HOY_REGISTRO
+
+    db = db_proceso
+    proceso = propuestas_servicios.proceso_actual(db)
+    assert pdlc.ejes_para_proponer(db, proceso.ejes) == proceso.ejes  # sin PDLC, los ejes del proceso
+    pdlc.importar(db, como_csv(FILAS), "pdlc.csv", nombre_plan="PDLC Huaylas", actor=ADMIN, ahora=HOY_REGISTRO)
+    ofrecidos = pdlc.ejes_para_proponer(db, proceso.ejes)
+    assert ofrecidos[:2] == ("OE1 · Reducir la anemia infantil", "OE2 · Mejorar la conectividad vial")
+    assert ofrecidos[2:] == proceso.ejes
+    registradas = []
+    for eje in (ofrecidos[0], proceso.ejes[0]):
+        clave = propuestas_servicios.crear_borrador(db, proceso.id, actor=ADMIN, ahora=HOY_REGISTRO)
+        propuestas_servicios.guardar_borrador(db, clave, {**DATOS_JOVEN, "eje": eje}, ahora=HOY_REGISTRO)
+        registradas.append(propuestas_servicios.registrar(db, clave, actor=ADMIN, ahora=HOY_REGISTRO).codigo)
+    fichas = [propuestas_servicios.obtener(db, c, actor=PUBLICO) for c in registradas]
+    assert fichas[0].pdlc == "OE1 · Reducir la anemia infantil (PDLC Huaylas)" and fichas[0].propuesta.eje == ofrecidos[0]
+    assert fichas[1].pdlc is None  # un eje del proceso: sin vincular hasta que el equipo técnico lo haga
