@@ -164,6 +164,7 @@ def entrar_con_codigo(pagina, url: str, votacion_id: int, codigo: str) -> None:
     pagina.get_by_role("button", name="Entrar y votar").click()
     pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
     listo(pagina)
+    esperar_cookie(pagina)
 
 
 def capturar(pagina, nombre: str) -> Path:
@@ -183,6 +184,17 @@ def entrar(pagina, url: str, usuario: str, contrasena: str) -> None:
     pagina.get_by_label("Contraseña", exact=True).fill(contrasena)
     pagina.get_by_role("button", name="Entrar", exact=True).click()
     pagina.get_by_text(re.compile(r"Entró como")).wait_for(timeout=30_000)
+    esperar_cookie(pagina)
+
+
+def esperar_cookie(pagina, espera_s: float = 30) -> None:
+    """Espera a que el navegador guarde la cookie de sesión (la pide un `<script>` de la página después de entrar):
+    sin ella, abrir otra dirección enseguida llega como público. Es HttpOnly: se mira en el contexto, no con JS."""
+    limite = time.monotonic() + espera_s
+    while not any(c["name"].startswith("plataforma_sesion") and c["value"] for c in pagina.context.cookies()):
+        if time.monotonic() > limite:
+            raise TimeoutError("El navegador no recibió la cookie de sesión.")
+        pagina.wait_for_timeout(100)
 
 
 def ir_a(pagina, titulo: str) -> None:

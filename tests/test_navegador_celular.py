@@ -123,6 +123,7 @@ def _entrar_con_codigo(pagina, url, codigo):
     pagina.get_by_role("button", name="Entrar con mi código").click()
     pagina.get_by_text(re.compile("Entró como")).wait_for(timeout=30_000)
     navegador.listo(pagina)
+    navegador.esperar_cookie(pagina)
 
 
 def _sin_desplazamiento_lateral(pagina):
