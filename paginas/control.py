@@ -50,6 +50,10 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
                        f"{comun.texto_plano(firmada['lugar'])}: las propuestas priorizadas quedaron «en acta» y la "
                        f"votación ya no se reabre. SHA-256 del acta: `{firmada['sha256']}`",
                        icon=":material/verified:")
+            st.download_button("Acta firmada (PDF, la de esa huella)", _pdf_firmado(str(comun.ruta_db()), votacion.id,
+                                                                                   actor),
+                               f"acta-firmada-votacion-{votacion.id}.pdf", mime="application/pdf",
+                               icon=":material/download:", key=f"vot_acta_firmada_{votacion.id}")
         else:
             _firmar(votacion, actor)
             _reabrir(votacion, actor)
@@ -60,6 +64,13 @@ def estado_y_resultados(votacion: Votacion, actor: Actor) -> None:
             comun.ejecutar(lambda db: servicios.mostrar_resultados(db, votacion.id, mostrar, actor=actor,
                                                              ahora=nucleo.ahora()),
                      "Resultados en vivo " + ("visibles." if mostrar else "ocultos."))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pdf_firmado(ruta: str, votacion_id: int, _actor: Actor) -> bytes:
+    """El PDF guardado al firmar (no cambia nunca: se lee una vez, no en cada vuelta de la consola)."""
+    with comun.conexion() as db:
+        return servicios.pdf_del_acta_firmada(db, votacion_id, actor=_actor) or b""
 
 
 def _firmar(votacion: Votacion, actor: Actor) -> None:

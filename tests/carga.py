@@ -374,17 +374,14 @@ def cpu_de(pid: int) -> float:
 
 async def muestrear(pid: int, muestras: list[tuple[float, float]], cada: float = 0.5) -> None:
     """CPU % (100 = un núcleo) y memoria residente (MB) del servidor, desde /proc, cada `cada` segundos."""
-    def cpu() -> float:
-        return cpu_de(pid)
-
     def memoria() -> float:
         linea = next(f for f in Path(f"/proc/{pid}/status").read_text().splitlines() if f.startswith("VmRSS:"))
         return int(linea.split()[1]) / 1024
 
-    antes, usado = time.perf_counter(), cpu()
+    antes, usado = time.perf_counter(), cpu_de(pid)
     while True:
         await asyncio.sleep(cada)
-        ahora, ahora_usado = time.perf_counter(), cpu()
+        ahora, ahora_usado = time.perf_counter(), cpu_de(pid)
         muestras.append((100 * (ahora_usado - usado) / (ahora - antes), memoria()))
         antes, usado = ahora, ahora_usado
 

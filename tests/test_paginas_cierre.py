@@ -169,6 +169,8 @@ def test_la_consola_registra_el_acta_firmada_y_las_priorizadas_quedan_en_acta(ru
     assert "Acta registrada como firmada" in textos_sin_negritas(app)
     assert "Acta firmada el" in textos_sin_negritas(app) and "ya no se reabre" in textos_sin_negritas(app)
     assert not [b for b in app.button if b.key == f"vot_reabrir_{votacion_id}"]
+    descarga = next(b for b in app.get("download_button") if "Acta firmada" in b.proto.label)
+    assert descarga.proto.label == "Acta firmada (PDF, la de esa huella)"
     with nucleo.abrir(ruta) as db:
         assert {propuestas_servicios.obtener(db, c, actor=FACILITADORA).propuesta.estado.value
                 for c in financiadas} == {"en_acta"}
