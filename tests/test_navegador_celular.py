@@ -347,6 +347,8 @@ def test_ninguna_frase_en_ingles_en_las_paginas_que_recorre(app, celular, quien)
             expect(pagina.get_by_test_id("stFileUploaderDropzoneInstructions")).to_have_text(
                 re.compile(rf"^{LIMITES_DE_SUBIDA[ruta]}\b"), timeout=30_000)
         for marco in pagina.frames:  # la página y sus marcos (el mapa)
+            # un marco recién creado (un componente que carga) aún no tiene <body>: se espera a que lo tenga
+            marco.wait_for_function("() => document.body !== null", timeout=30_000)
             encontrados = marco.evaluate(BUSCAR_INGLES, list(FRASES_EN_INGLES.items()))
             if encontrados:
                 hallados[ruta or "inicio"] = hallados.get(ruta or "inicio", []) + encontrados
