@@ -3,8 +3,9 @@
     python .ci/capas.py            imprime el grafo (zona → zonas que importa, con cuántos imports) y los pisos
     python .ci/capas.py --revisar  sale con 1 y dice cada import que la tabla no permite (CI y tests/test_capas.py)
 
-Los pisos van de abajo hacia arriba: nucleo ← identidad ← geo ← propuestas ← propuestas.deliberacion ← votacion
-← paginas. Un módulo importa de su piso y de los de abajo, nunca de arriba. Las entradas (`app.py` y cada
+Los pisos van de abajo hacia arriba: nucleo ← identidad ← geo ← propuestas ← propuestas.deliberacion ←
+propuestas.seguimiento ← votacion ← paginas (deliberación y seguimiento, componentes de propuestas, no se importan
+entre sí). Un módulo importa de su piso y de los de abajo, nunca de arriba. Las entradas (`app.py` y cada
 `__main__.py`, las líneas de comandos) están encima de los pisos que usan; ningún módulo importa una entrada.
 Las pruebas (`tests/test_*.py`) importan todo menos las mediciones y otras pruebas: lo que dos comparten vive en
 los arneses de `tests/` (conftest, ayudas, bombas, carga, navegador, hostil); las mediciones (`benchmarks/`) pueden
@@ -18,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
-PISOS = ("nucleo", "identidad", "geo", "propuestas", "propuestas.deliberacion", "votacion", "paginas")
+PISOS = ("nucleo", "identidad", "geo", "propuestas", "propuestas.deliberacion", "propuestas.seguimiento", "votacion",
+         "paginas")
 DOMINIO = set(PISOS[:-1])
 # zona → zonas que puede importar. Escrita a mano: si el código la contradice, falla la revisión.
 PERMITIDOS = {
@@ -27,6 +29,7 @@ PERMITIDOS = {
     "geo": {"nucleo", "identidad", "geo"},
     "propuestas": {"nucleo", "identidad", "geo", "propuestas"},
     "propuestas.deliberacion": {"nucleo", "identidad", "geo", "propuestas", "propuestas.deliberacion"},
+    "propuestas.seguimiento": {"nucleo", "identidad", "geo", "propuestas", "propuestas.seguimiento"},
     "votacion": DOMINIO,
     "paginas": DOMINIO | {"paginas"},
     "entradas": DOMINIO,
@@ -47,8 +50,8 @@ def zona(modulo: str) -> str | None:
         return "entradas"
     if partes[0] == "tests" and len(partes) > 1 and partes[1].startswith("test_"):
         return "pruebas"
-    if partes[:2] == ["propuestas", "deliberacion"]:
-        return "propuestas.deliberacion"
+    if partes[:2] in (["propuestas", "deliberacion"], ["propuestas", "seguimiento"]):
+        return ".".join(partes[:2])
     return partes[0]
 
 

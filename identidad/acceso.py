@@ -46,6 +46,7 @@ class Accion(enum.Enum):
     IMPORTAR_TERRITORIO = "importar_territorio"
     GESTIONAR_CUENTAS = "gestionar_cuentas"
     RESPALDAR = "respaldar"
+    SEGUIR_PROYECTOS = "seguir_proyectos"
 
     @property
     def descripcion(self) -> str:
@@ -70,6 +71,7 @@ DESCRIPCIONES = {
     Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
+    Accion.SEGUIR_PROYECTOS: "registrar el seguimiento de los proyectos priorizados",
 }
 
 _OBJETO_PLURAL = frozenset({
@@ -85,7 +87,8 @@ PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
     Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
                                           Accion.GESTIONAR_PARTICIPANTES, Accion.GESTIONAR_VOTACIONES,
                                           Accion.IMPORTAR_PROPUESTAS}),
-    Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR, Accion.IMPORTAR_PROPUESTAS}),
+    Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR, Accion.IMPORTAR_PROPUESTAS,
+                                        Accion.SEGUIR_PROYECTOS}),
     Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
                                  Accion.RETIRAR_PROPUESTA, Accion.REPORTAR}),
     Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER, Accion.REPORTAR}),

@@ -507,3 +507,19 @@ def puntaje_tecnico_desde_evaluaciones(db: Database, proceso_id: int) -> None:
     db.execute("UPDATE propuestas SET puntaje_tecnico = (SELECT e.puntaje FROM evaluaciones e WHERE "
                "e.propuesta_id = propuestas.id ORDER BY e.id DESC LIMIT 1) WHERE proceso_id = ? AND puntaje_tecnico "
                "IS NULL", [proceso_id])
+
+
+COLUMNAS_PRIORIZADA = ("id", "codigo", "titulo", "distrito", "ubigeo", "lat", "lon", "estado", "proceso_id",
+                       "proceso", "priorizada_en", "en_acta_en", "costo_centimos", "es_demo")
+
+
+def priorizadas(db: Database, proceso_id: int | None = None) -> list[dict]:
+    """Las propuestas priorizadas o en acta (de un proceso o de todos), no ocultadas, con el nombre del proceso."""
+    donde, parametros = ("AND p.proceso_id = ?", [proceso_id]) if proceso_id is not None else ("", [])
+    cursor = db.execute(f"""
+        SELECT p.id, p.codigo, p.titulo, p.distrito, p.ubigeo, p.lat, p.lon, p.estado, p.proceso_id, r.nombre,
+               p.priorizada_en, p.en_acta_en, coalesce({COSTO_VALIDADO}, p.costo_centimos), p.es_demo
+        FROM propuestas p JOIN procesos r ON r.id = p.proceso_id
+        WHERE p.estado IN ('priorizada', 'en_acta') AND p.oculta_en IS NULL {donde}
+        ORDER BY p.proceso_id DESC, p.id""", parametros)
+    return [dict(zip(COLUMNAS_PRIORIZADA, fila)) for fila in cursor.fetchall()]

@@ -553,6 +553,16 @@ def para_papeleta(db: Database, codigo: str) -> dict | None:
     return almacen.para_papeleta(db, codigo)
 
 
+def priorizadas(db: Database, proceso_id: int | None = None) -> list[dict]:
+    """Lo priorizado (priorizadas y en acta) de un proceso o de todos: lo que se sigue hasta su ejecución."""
+    return almacen.priorizadas(db, proceso_id)
+
+
+def historial(db: Database, codigo: str) -> list[dict]:
+    """Las transiciones de la propuesta, en orden (desde, hacia, actor, motivo, ocurrido_en)."""
+    return almacen.historial(db, _exigir_propuesta(db, codigo)["id"])
+
+
 def foto(db: Database, codigo: str, *, actor: Actor) -> bytes | None:
     fila = almacen.obtener_por_codigo(db, codigo)
     if fila is None or (fila.get("oculta_en") and not puede_ver_oculta(actor, almacen.fila_a_propuesta(fila))):

@@ -142,6 +142,16 @@ def votar_muchos(db, abierta, codigos):
                         ahora=AHORA_VOTO + i * SEGUNDO)
 
 
+def en_acta(db, codigos) -> tuple[int, list[str]]:
+    """Votación cerrada (con `votar_muchos`) y acta firmada: (n.º de la votación, códigos en acta, por puesto)."""
+    abierta = crear(db, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
+    votar_muchos(db, abierta, codigos)
+    votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=AHORA_VOTO + 60 * SEGUNDO)
+    acta = votacion.firmar_acta(db, abierta.id, firmada_el=AHORA_VOTO.date(), lugar="Local comunal de Caraz",
+                                firmada=True, actor=FACILITADORA, ahora=AHORA_VOTO + 600 * SEGUNDO)
+    return abierta.id, acta["en_acta"]
+
+
 DISTRITOS = ["021201", "021202", "021203", "021204", "021205", "021206", "021207", "021208", "021209", "021210"]
 COSTOS = [300_000, 250_000, 200_000, 150_000, 120_000, 80_000, 95_000, 310_000, 60_000, 175_000]
 

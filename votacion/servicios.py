@@ -21,6 +21,7 @@ from nucleo import esquema
 from propuestas import almacen as propuestas_almacen
 from propuestas import tablas_deliberacion
 from propuestas.deliberacion import servicios as deliberacion
+from propuestas.seguimiento import almacen as seguimiento_almacen
 from votacion import almacen, cadena
 from votacion.ciclo import cambiar_estado  # noqa: F401
 from votacion.conteo import (  # noqa: F401
@@ -95,10 +96,12 @@ ORIGEN_CADENA = cadena.ORIGEN
 # Los conjuntos de migraciones de la plataforma, en el orden en que `preparar` los aplica: con ellos se arma el
 # esquema de referencia contra el que se revisa un respaldo antes de restaurarlo.
 MIGRACIONES = (esquema.migraciones, identidad_almacen.migraciones, territorio_almacen.migraciones,
-               propuestas_almacen.migraciones, tablas_deliberacion.migraciones, almacen.migraciones)
+               propuestas_almacen.migraciones, tablas_deliberacion.migraciones, almacen.migraciones,
+               seguimiento_almacen.migraciones)
 
 
 def preparar(db: Database) -> None:
     """Las migraciones de toda la plataforma (dos veces no hace nada)."""
     deliberacion.preparar(db)
     almacen.aplicar_migraciones(db)
+    seguimiento_almacen.aplicar_migraciones(db)

@@ -1,0 +1,36 @@
+"""Seguimiento de lo priorizado: cada proyecto en acta, su fase de inversión (Invierte.pe), montos PIA / PIM /
+devengado, avances, hitos y actualizaciones fechadas con evidencia; la hoja para exportar e importar; la línea de
+tiempo pública. Solo se agrega: una corrección es otra actualización."""
+from propuestas.seguimiento.modelo import (
+    CAMPOS,
+    DIAS_SIN_NOTICIAS,
+    ETIQUETAS,
+    ETIQUETAS_FASE,
+    SIN_FASE,
+    Alertas,
+    Cambios,
+    Fase,
+    Hito,
+    Situacion,
+    leer_porcentaje,
+)
+from propuestas.seguimiento.servicios import (
+    MAXIMO_PDF_MB,
+    Momento,
+    Proyecto,
+    actualizaciones,
+    agregar_hito,
+    describir,
+    evidencia,
+    linea_de_tiempo,
+    preparar,
+    proyecto,
+    proyectos,
+    registrar_actualizacion,
+    version,
+)
+
+__all__ = ["CAMPOS", "DIAS_SIN_NOTICIAS", "ETIQUETAS", "ETIQUETAS_FASE", "MAXIMO_PDF_MB", "SIN_FASE", "Alertas",
+           "Cambios", "Fase", "Hito", "Momento", "Proyecto", "Situacion", "actualizaciones", "agregar_hito",
+           "describir", "evidencia", "leer_porcentaje", "linea_de_tiempo", "preparar", "proyecto", "proyectos",
+           "registrar_actualizacion", "version"]
