@@ -1,18 +1,23 @@
 """Línea de comandos de propuestas.
 
     python -m propuestas demo --db RUTA [--propuestas 200] [--semilla 1] [--limites RUTA --centros RUTA]
+                              [--ciclo-completo [--actualizaciones 12]]
     python -m propuestas exportar --proceso PP27 --formato csv|xlsx|geojson|pdf [--votacion N] [--salida RUTA]
                                   [--datos-personales] [--db RUTA]
     python -m propuestas importar ARCHIVO.csv|xlsx [--proceso PP27] [--confirmar] [--informe RUTA] [--db RUTA]
     python -m propuestas plantilla --salida RUTA.xlsx|csv [--proceso PP27] [--db RUTA]
     python -m propuestas plan importar ARCHIVO.csv|xlsx --nombre "PDLC Huaylas 2022-2030" [--db RUTA]
     python -m propuestas plan plantilla --salida RUTA.xlsx|csv
+    python -m propuestas seguimiento exportar [--proceso PP27] --salida RUTA.xlsx|csv [--db RUTA]
+    python -m propuestas seguimiento importar ARCHIVO.csv|xlsx [--db RUTA]
 
 `--proceso` acepta el código que muestra la app (PP27) o el número del proceso (la columna «N.º» de
 «Procesos participativos»); `--votacion`, el número de la votación («n.º» en «Votaciones y papeletas»).
 
 `demo` llena una base **de demostración** (marcada como tal; se niega a tocar una base con datos
-reales). Con `--limites` y `--centros` importa primero el territorio si la base no lo tiene.
+reales). Con `--limites` y `--centros` importa primero el territorio si la base no lo tiene. Con
+`--ciclo-completo` (en una base nueva) arma además, por los casos de uso de verdad, la votación cerrada de hace dos
+años, su acta firmada y dos años de seguimiento de cada proyecto en acta.
 
 `exportar` escribe la lista priorizada del proceso (orden de la votación cerrada más reciente, o de
 `--votacion`); sin `--salida`, a la salida estándar. Sin datos personales salvo `--datos-personales`.
@@ -22,6 +27,10 @@ reales). Con `--limites` y `--centros` importa primero el territorio si la base 
 
 `plan importar` importa el PDLC (objetivos → acciones → indicadores) como una versión nueva, todo o nada: si una
 fila tiene problemas los dice (fila y columna), no escribe nada y sale con 1.
+
+`seguimiento exportar` escribe una fila por proyecto en acta (responsable, CUI, fase, PIA/PIM/devengado, avances);
+`seguimiento importar` aplica esa misma hoja editada (o la de la municipalidad con esas columnas), toda o nada: una
+actualización por fila que cambia algo; con problemas, los dice (fila y columna), no escribe nada y sale con 1.
 """
 from __future__ import annotations
 
@@ -37,6 +46,7 @@ from nucleo.errores import ErrorPlataforma, explicar
 from nucleo.linea import numero_de_votacion
 from propuestas import demo, hoja, importar, pdlc, servicios
 from propuestas.modelo import ErrorPropuestas
+from propuestas.seguimiento import hoja as hoja_seguimiento
 from votacion import exportar
 
 AYUDA_PROCESO = "código del proceso que muestra la app (p. ej. PP27) o su número (n.º)"
@@ -60,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("--semilla", type=int, default=1, help="semilla del azar (misma semilla, mismos datos)")
     orden.add_argument("--limites", help="límites a importar si la base aún no tiene territorio")
     orden.add_argument("--centros", help="centros poblados a importar si la base aún no los tiene")
+    orden.add_argument("--ciclo-completo", action="store_true",
+                       help="en una base nueva: votación cerrada, acta firmada y dos años de seguimiento de lo "
+                            "priorizado (las --propuestas, todas viables, entran al acta)")
+    orden.add_argument("--actualizaciones", type=int, default=12,
+                       help="con --ciclo-completo: actualizaciones de seguimiento por proyecto (por defecto 12)")
     orden.set_defaults(funcion=_demo)
     orden = ordenes.add_parser("exportar", help="la lista priorizada de un proceso (CSV, Excel, GeoJSON o PDF)")
     orden.add_argument("--proceso", required=True, help=AYUDA_PROCESO)
@@ -93,7 +108,59 @@ def _parser() -> argparse.ArgumentParser:
     orden = plan.add_parser("plantilla", help="la plantilla del PDLC")
     orden.add_argument("--salida", required=True, help="RUTA.xlsx o RUTA.csv")
     orden.set_defaults(funcion=_plan_plantilla)
+    orden = ordenes.add_parser("seguimiento", help="el seguimiento de lo que entró al acta: exportar o importar")
+    seguimiento_ = orden.add_subparsers(required=True, metavar="ORDEN")
+    orden = seguimiento_.add_parser("exportar", help="una fila por proyecto en acta (CSV o .xlsx por la extensión)")
+    orden.add_argument("--proceso", help=AYUDA_PROCESO + " (por defecto, todos)")
+    orden.add_argument("--salida", required=True, help="RUTA.xlsx o RUTA.csv")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_seguimiento_exportar)
+    orden = seguimiento_.add_parser("importar", help="aplicar una hoja de seguimiento, toda o nada")
+    orden.add_argument("archivo", help="CSV o .xlsx con las columnas de la exportación")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_seguimiento_importar)
     return parser
+
+
+def _seguimiento_exportar(argumentos) -> int:
+    from votacion import servicios as votacion_servicios
+
+    salida = Path(argumentos.salida)
+    if salida.suffix.lower() not in (".xlsx", ".csv"):
+        raise ErrorPropuestas(f"La hoja se escribe como .xlsx o .csv, no «{salida.suffix}».")
+    db = base.abrir(argumentos.db)
+    votacion_servicios.preparar(db)
+    proceso_id = servicios.buscar_proceso(db, argumentos.proceso).id if argumentos.proceso else None
+    filas = hoja_seguimiento.filas(db, proceso_id, hoy=servicios.fecha_local(base.ahora()))
+    if salida.suffix.lower() == ".xlsx":
+        salida.write_bytes(hoja_seguimiento.como_xlsx(filas))
+    else:
+        salida.write_text(hoja_seguimiento.como_csv(filas), encoding="utf-8")
+    print(f"{len(filas)} proyectos en acta → {salida}")
+    return 0
+
+
+def _seguimiento_importar(argumentos) -> int:
+    from votacion import servicios as votacion_servicios
+
+    ruta = Path(argumentos.archivo)
+    if not ruta.is_file():
+        raise ErrorPropuestas(f"No existe el archivo {ruta}.")
+    contenido = ruta.read_bytes()
+    db = base.abrir(argumentos.db)
+    votacion_servicios.preparar(db)
+    revision = hoja_seguimiento.revisar(db, contenido, ruta.name, hoy=servicios.fecha_local(base.ahora()))
+    for problema in revision.problemas:
+        print(problema)
+    for fila in revision.filas:
+        for problema in fila.problemas:
+            print(f"Fila {fila.numero}: {problema}")
+    if not revision.es_importable:
+        print("No se importó nada: corrija la hoja y repita.", file=sys.stderr)
+        return 1
+    cuantos = hoja_seguimiento.importar(db, contenido, ruta.name, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
+    print(f"{cuantos['actualizaciones']} actualizaciones registradas; {cuantos['sin_cambios']} filas sin cambios.")
+    return 0
 
 
 def _plan_importar(argumentos) -> int:
@@ -222,6 +289,21 @@ def _demo(argumentos) -> int:
     if estado["centros_poblados"] is None and argumentos.centros:
         territorio.importar(db, argumentos.centros, tipo="centros_poblados", actor=demo.DEMO, ahora=ahora)
     inicio = time.perf_counter()
+    if argumentos.ciclo_completo:
+        from votacion import servicios as votacion_servicios
+        from votacion.ciclo_demo import crear_ciclo_completo
+
+        if not 1 <= argumentos.actualizaciones <= 200:
+            print("Error: --actualizaciones debe estar entre 1 y 200.", file=sys.stderr)
+            return 1
+        votacion_servicios.preparar(db)
+        ciclo = crear_ciclo_completo(db, proyectos=argumentos.propuestas, actualizaciones=argumentos.actualizaciones,
+                                     semilla=argumentos.semilla, ahora=ahora)
+        print(f"Ciclo completo de demostración en {argumentos.db}: «{ciclo['proceso']}», votación n.º "
+              f"{ciclo['votacion']} cerrada ({ciclo['votantes']} votantes), {ciclo['en_acta']} proyectos en acta, "
+              f"{ciclo['actualizaciones']:,} actualizaciones y {ciclo['hitos']:,} hitos de seguimiento, en "
+              f"{time.perf_counter() - inicio:.1f} s.")
+        return 0
     proceso = demo.crear_demo(db, cantidad=argumentos.propuestas, semilla=argumentos.semilla, ahora=ahora)
     print(f"{argumentos.propuestas} propuestas de demostración en «{proceso.nombre}» ({argumentos.db}) "
           f"en {time.perf_counter() - inicio:.1f} s.")

@@ -53,8 +53,9 @@ CAMINOS = {
 }
 
 
-def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime) -> Proceso:
-    """Crea (o reutiliza) el proceso DEMO y le agrega `cantidad` propuestas de demostración."""
+def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime, estado: Estado | None = None) -> Proceso:
+    """Crea (o reutiliza) el proceso DEMO y le agrega `cantidad` propuestas de demostración (en estados al azar, o
+    todas en `estado`, p. ej. viables para una votación)."""
     territorio = territorio_servicios.exigir_territorio(db)
     centros = territorio_servicios.centros_poblados(db)
     if not centros:
@@ -72,16 +73,16 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime)
             distrito = territorio.ubicar(punto)
             datos = _datos(azar, centro.nombre.title(), distrito.nombre, punto)
             limpio = validar_formulario(datos, ejes=proceso.ejes)
-            estado = azar.choices([e for e, _ in ESTADOS_DEMO], weights=[p for _, p in ESTADOS_DEMO])[0]
+            elegido = estado or azar.choices([e for e, _ in ESTADOS_DEMO], weights=[p for _, p in ESTADOS_DEMO])[0]
             registrada = ahora - dt.timedelta(minutes=cantidad - numero + primero)
             filas.append({**{k: v for k, v in limpio.items() if k != "beneficiarios"},
                           "beneficiarios": json.dumps(limpio["beneficiarios"]), "codigo": f"DEMO-{numero:05d}",
-                          "proceso_id": proceso.id, "estado": estado.value, "lat": punto.lat, "lon": punto.lon,
+                          "proceso_id": proceso.id, "estado": elegido.value, "lat": punto.lat, "lon": punto.lon,
                           "ubigeo": distrito.ubigeo, "distrito": distrito.nombre, "centro_poblado": centro.nombre,
                           "centro_poblado_codigo": centro.codigo, "es_demo": 1, "creada_en": marca(registrada),
                           "actualizada_en": marca(ahora), "registrada_en": marca(registrada),
-                          **_marcas(estado, ahora), "motivo_estado": _motivo(estado)})
-            pasos.append((estado, _puntajes(azar) if estado in (Estado.EN_EVALUACION, Estado.VIABLE,
+                          **_marcas(elegido, ahora), "motivo_estado": _motivo(elegido)})
+            pasos.append((elegido, _puntajes(azar) if elegido in (Estado.EN_EVALUACION, Estado.VIABLE,
                                                                   Estado.NO_VIABLE) else None))
         almacen.insertar_propuestas(db, filas)
         ids = dict(db.execute("SELECT codigo, id FROM propuestas WHERE proceso_id = ? AND codigo >= ?",

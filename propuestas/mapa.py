@@ -78,10 +78,13 @@ class CapaPropuestas(JSCSSMixin, Layer):
         self.default_css = [("markercluster_css", urls["cluster_css"]), ("markercluster_default", urls["cluster_css2"])]
 
 
-def publicar_datos(filas: list[dict], *, enlace: str, carpeta: Path = CARPETA_DATOS) -> str:
-    """Escribe las filas públicas del mapa como JSON con su huella en el nombre; devuelve el nombre."""
-    datos = [[f["lat"], f["lon"], f["codigo"], f["titulo"], f["distrito"], f["estado"].replace("_", " "),
-              COLORES_ESTADO.get(f["estado"], "#0b4f8a"), f"{enlace}?propuesta={f['codigo']}"] for f in filas]
+def publicar_datos(filas: list[dict], *, enlace: str, carpeta: Path = CARPETA_DATOS, parametro: str = "propuesta") -> str:
+    """Escribe las filas públicas del mapa como JSON con su huella en el nombre; devuelve el nombre. Una fila puede
+    traer su `etiqueta` y su `color` (p. ej. la fase de inversión); si no, van los de su estado."""
+    datos = [[f["lat"], f["lon"], f["codigo"], f["titulo"], f["distrito"],
+              f.get("etiqueta") or f["estado"].replace("_", " "),
+              f.get("color") or COLORES_ESTADO.get(f["estado"], "#0b4f8a"), f"{enlace}?{parametro}={f['codigo']}"]
+             for f in filas]
     contenido = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
     nombre = f"propuestas-{hashlib.sha256(contenido).hexdigest()[:20]}.json"
     destino = carpeta / nombre
@@ -103,13 +106,15 @@ def _podar(carpeta: Path) -> None:
 
 def mapa_propuestas(territorio: Territorio, filas: list[dict], *, enlace: str, prefijo: str = "/app/static",
                     alto: int = 520, publicado: str | None = None,
-                    centros: list[CentroPoblado] | None = None) -> folium.Map:
+                    centros: list[CentroPoblado] | None = None, parametro: str = "propuesta") -> folium.Map:
     """Distritos + propuestas agrupadas. `enlace` es la ruta de la página de fichas (p. ej. /propuestas).
 
-    `publicado`: nombre devuelto por `publicar_datos` si ya se publicaron estas filas. `centros`: los centros poblados
+    `publicado`: nombre devuelto por `publicar_datos` si ya se publicaron estas filas. `parametro`: el de la URL
+    del enlace de cada marcador (`?propuesta=CÓDIGO`, o `?proyecto=CÓDIGO` en el seguimiento público). `centros`: los centros poblados
     de referencia (pueblos principales con su nombre; todos, de cerca).
     """
-    nombre = publicado if publicado and (CARPETA_DATOS / publicado).exists() else publicar_datos(filas, enlace=enlace)
+    nombre = publicado if publicado and (CARPETA_DATOS / publicado).exists() else \
+        publicar_datos(filas, enlace=enlace, parametro=parametro)
     capa = CapaPropuestas(f"{prefijo.rstrip('/')}/datos/{nombre}", f"Propuestas ({len(filas)})", prefijo)
     return mapa_base.mapa_distritos(territorio, prefijo=prefijo, alto=alto, capas=(capa,), centros=centros)
 

@@ -152,6 +152,16 @@ def en_acta(db, codigos) -> tuple[int, list[str]]:
     return abierta.id, acta["en_acta"]
 
 
+def en_acta_en(ruta, codigos) -> list[str]:
+    """Como `en_acta`, en la base de `ruta` y con la hora real (para las páginas): los códigos en acta."""
+    abierta = abierta_en(ruta, techo_centimos=60_000_000, regla="greedy")
+    votan(ruta, abierta.id, codigos, 12)
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
+        return votacion.firmar_acta(db, abierta.id, firmada_el=nucleo.ahora().date(), lugar="Local comunal de Caraz",
+                                    firmada=True, actor=FACILITADORA, ahora=nucleo.ahora())["en_acta"]
+
+
 DISTRITOS = ["021201", "021202", "021203", "021204", "021205", "021206", "021207", "021208", "021209", "021210"]
 COSTOS = [300_000, 250_000, 200_000, 150_000, 120_000, 80_000, 95_000, 310_000, 60_000, 175_000]
 

@@ -77,6 +77,11 @@ TABLA = {
     ("plan", "administración"): (["Plan (PDLC)", "Aún no se importó ningún PDLC"], ["Sin acceso"]),
     ("plan", "evaluación"): (["Sin acceso"], ["Importar como versión nueva"]),
     ("plan", "público"): (["Sin acceso"], ["Nombre del plan"]),
+    ("seguimiento", "evaluación"): (["Seguimiento de proyectos", "Aún no hay proyectos en acta"], ["Sin acceso"]),
+    ("seguimiento", "facilitación"): (["Sin acceso"], ["Registrar la actualización", "Hoja de seguimiento"]),
+    ("seguimiento", "participante"): (["Sin acceso"], ["Registrar la actualización"]),
+    ("priorizado", "público"): (["¿Qué pasó con lo priorizado?", "Aún no hay proyectos priorizados"],
+                                ["Sin acceso", "Registrar la actualización"]),
 }
 
 

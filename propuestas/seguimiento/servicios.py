@@ -196,7 +196,7 @@ def _guardar_evidencia(db: Database, propuesta_id: int, contenido: bytes, nombre
         "subida_por": actor.etiqueta})
 
 
-def agregar_hito(db: Database, codigo: str, nombre: str, fecha_prevista: dt.date, *, actor: Actor,
+def agregar_hito(db: Database, codigo: str, nombre: str, fecha_prevista: dt.date | None, *, actor: Actor,
                  ahora: dt.datetime) -> int:
     """Un hito con su fecha prevista (p. ej. «Expediente aprobado», «Inicio de obra»)."""
     exigir(actor, Accion.SEGUIR_PROYECTOS)
@@ -206,6 +206,8 @@ def agregar_hito(db: Database, codigo: str, nombre: str, fecha_prevista: dt.date
         if not 3 <= len(nombre) <= 200:
             raise DatosInvalidos([Problema("nombre", f"El nombre del hito tiene {len(nombre)} caracteres; debe tener "
                                                      "de 3 a 200.")])
+        if fecha_prevista is None:
+            raise DatosInvalidos([Problema("fecha_prevista", "Indique la fecha prevista del hito.")])
         if fecha_prevista.year < 2000 or fecha_prevista.year > 2100:
             raise DatosInvalidos([Problema("fecha_prevista", f"La fecha {formatear_fecha(fecha_prevista)} no es "
                                                              "válida (años 2000 a 2100).")])

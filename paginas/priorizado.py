@@ -1,0 +1,93 @@
+"""¿Qué pasó con lo priorizado? Página pública (sin entrar), pensada para el celular: mapa y lista de los proyectos
+priorizados por fase de inversión, con filtros, y la línea de tiempo de cada uno en un enlace estable
+(`/priorizado?proyecto=CÓDIGO`, para el QR que se pega en la comunidad)."""
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import nucleo
+from geo import servicios as territorio_servicios
+from nucleo.formato import formatear_fecha, formatear_soles
+from paginas import comun, piezas_seguimiento
+from propuestas import seguimiento
+from propuestas import servicios as propuestas_servicios
+from propuestas.mapa import mapa_propuestas
+from propuestas.seguimiento.modelo import COLOR_SIN_FASE, SIN_FASE, Fase
+
+TODOS = "Todos"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _proyectos(ruta: str, version: tuple, hoy: dt.date) -> list[seguimiento.Proyecto]:
+    """Lo pesado (situación de cada proyecto) una vez por versión del seguimiento; `version` es la clave."""
+    with nucleo.abrir(ruta) as db:
+        return seguimiento.proyectos(db, hoy=hoy)
+
+
+hoy = propuestas_servicios.fecha_local(nucleo.ahora())
+with comun.conexion() as db:
+    proyectos = _proyectos(str(comun.ruta_db()), seguimiento.version(db), hoy)
+    territorio = territorio_servicios.cargar_territorio(db)
+
+codigo = st.query_params.get("proyecto", "")
+elegido = next((p for p in proyectos if p.codigo == codigo), None)
+if codigo:
+    st.page_link("paginas/priorizado.py", label="Todos los proyectos priorizados", icon=":material/arrow_back:")
+    if elegido is None:
+        st.error(f"No hay un proyecto priorizado con el código «{comun.texto_plano(codigo)}».")
+        st.stop()
+    with comun.conexion() as db:
+        piezas_seguimiento.ficha_publica(db, elegido, hoy)
+    st.stop()
+
+st.title("¿Qué pasó con lo priorizado?")
+st.markdown("Lo que se priorizó en los talleres del presupuesto participativo y cómo avanza: su fase de inversión, "
+            "lo presupuestado y lo gastado, sus hitos y cada actualización del equipo técnico.")
+if not proyectos:
+    st.info("Aún no hay proyectos priorizados: aparecen aquí cuando se cierra una votación.")
+    st.stop()
+
+filtros = st.columns(4)
+procesos = [TODOS, *dict.fromkeys(p.proceso for p in proyectos)]
+proceso = filtros[0].selectbox("Proceso", procesos, key="priorizado_proceso")
+distritos = [TODOS, *sorted({p.distrito for p in proyectos})]
+distrito = filtros[1].selectbox("Distrito", distritos, key="priorizado_distrito")
+objetivos = [TODOS, *sorted({p.objetivo_pdlc for p in proyectos if p.objetivo_pdlc})]
+objetivo = filtros[2].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo")
+fases = [TODOS, *[f.etiqueta for f in Fase], SIN_FASE]
+fase = filtros[3].selectbox("Fase", fases, key="priorizado_fase")
+vistos = [p for p in proyectos
+          if proceso in (TODOS, p.proceso) and distrito in (TODOS, p.distrito)
+          and objetivo in (TODOS, p.objetivo_pdlc) and fase in (TODOS, p.situacion.etiqueta_fase)]
+
+cifras = st.columns(4)
+cifras[0].metric("Proyectos", f"{len(vistos):,}")
+cifras[1].metric("En ejecución", f"{sum(p.situacion.fase == Fase.EJECUCION for p in vistos):,}")
+cifras[2].metric("Culminados o funcionando",
+                 f"{sum(p.situacion.fase in (Fase.CULMINADO, Fase.EN_FUNCIONAMIENTO) for p in vistos):,}")
+cifras[3].metric("Con alertas", f"{sum(bool(p.alertas) for p in vistos):,}")
+
+if territorio is not None and vistos:
+    filas = [{"lat": p.lat, "lon": p.lon, "codigo": p.codigo, "titulo": p.titulo, "distrito": p.distrito,
+              "estado": p.estado, "etiqueta": p.situacion.etiqueta_fase if p.en_seguimiento else "priorizada, sin acta",
+              "color": p.situacion.color if p.en_seguimiento else COLOR_SIN_FASE} for p in vistos]
+    figura = mapa_propuestas(territorio, filas, enlace=comun.url_pagina("priorizado"), parametro="proyecto",
+                             prefijo=comun.prefijo_static(), alto=420)
+    st_folium(figura, key="priorizado_mapa", height=420, use_container_width=True, returned_objects=[])
+    piezas_seguimiento.leyenda_de_fases()
+
+comun.tabla([{
+    "Código": f"{comun.url_pagina('priorizado')}?proyecto={p.codigo}", "Proyecto": p.titulo,
+    "Fase": p.situacion.etiqueta_fase if p.en_seguimiento else "Priorizada (acta sin firmar)",
+    "Avance físico": p.situacion.avance_fisico, "Alertas": " · ".join(p.alertas.textos()) or "—",
+    "Distrito": p.distrito, "Devengado": formatear_soles(p.situacion.devengado_centimos),
+    "Última noticia": formatear_fecha(p.situacion.ultima_fecha) if p.situacion.ultima_fecha else "—"}
+    for p in vistos],
+    vacia="Ningún proyecto cumple los filtros.",
+    column_config={"Código": st.column_config.LinkColumn("Código", display_text=r"proyecto=(.*)$",
+                                                          help="Abre la línea de tiempo del proyecto"),
+                   "Avance físico": st.column_config.ProgressColumn("Avance físico", format="%.0f %%", min_value=0,
+                                                                    max_value=100)})
+st.caption("Una alerta sale cuando un proyecto pasa más de 90 días sin actualización, o cuando un hito pasó su fecha "
+           "prevista sin cumplirse.")
