@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+import nucleo
 from identidad.acceso import PUBLICO, SinPermiso
 from nucleo.db import listar_eventos
 from nucleo.errores import DatosInvalidos, NoEncontrada
@@ -238,3 +239,42 @@ def test_una_hoja_con_problemas_los_dice_por_fila_y_columna_y_no_escribe_nada(co
         hoja_seguimiento.importar(db, como_csv(filas_), "mala.csv", actor=EVALUADORA, ahora=LUEGO + DIA)
     assert any(p.mensaje.startswith("Fila 4: ") for p in error.value.problemas)
     assert (filas(db, "seguimiento_actualizaciones"), filas(db, "eventos")) == antes
+
+
+def test_la_linea_de_comandos_arma_el_ciclo_completo_exporta_e_importa(tmp_path):
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import CENTROS, LIMITES, RAIZ
+
+    base = tmp_path / "ciclo.db"
+
+    def correr(*argumentos):
+        return subprocess.run([sys.executable, "-m", "propuestas", *argumentos], capture_output=True, text=True,
+                              cwd=RAIZ)
+
+    corrida = correr("demo", "--db", str(base), "--propuestas", "12", "--limites", str(LIMITES), "--centros",
+                     str(CENTROS), "--ciclo-completo", "--actualizaciones", "6")
+    assert corrida.returncode == 0, corrida.stderr
+    assert "12 proyectos en acta" in corrida.stdout
+    with nucleo.abrir(base) as db:
+        hoy = nucleo.ahora().date()
+        proyectos = seguimiento.proyectos(db, hoy=hoy)
+        assert len(proyectos) == 12 and all(p.en_seguimiento and p.es_demo for p in proyectos)
+        primera = min(dt.date.fromisoformat(f["fecha"]) for f in db["seguimiento_actualizaciones"].rows)
+        assert (hoy - primera).days > 700  # dos años de seguimiento
+        assert all(p.situacion.actualizaciones >= 6 for p in proyectos)
+    assert correr("demo", "--db", str(base), "--ciclo-completo").returncode == 1  # solo en una base nueva
+    hoja_ = tmp_path / "seguimiento.xlsx"
+    corrida = correr("seguimiento", "exportar", "--salida", str(hoja_), "--db", str(base))
+    assert corrida.returncode == 0 and "12 proyectos en acta" in corrida.stdout
+    corrida = correr("seguimiento", "importar", str(hoja_), "--db", str(base))
+    assert corrida.returncode == 0 and "0 actualizaciones registradas; 12 filas sin cambios." in corrida.stdout
+    libro = load_workbook(hoja_)
+    libro.active["F2"] = "123"  # un CUI de 3 dígitos
+    libro.save(hoja_)
+    corrida = correr("seguimiento", "importar", str(hoja_), "--db", str(base))
+    assert corrida.returncode == 1 and "Fila 2: «CUI»: El CUI «123» tiene 3 dígitos" in corrida.stdout
+    assert "No se importó nada" in corrida.stderr

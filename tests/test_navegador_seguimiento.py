@@ -1,0 +1,87 @@
+"""Del taller al seguimiento en Chromium: las financiadas de una votación cerrada salen «priorizadas» en la página
+pública; la facilitadora registra el acta firmada y pasan a «en acta»; la administradora sube la hoja de seguimiento
+de la municipalidad; en el celular, la página del proyecto muestra su fase y su línea de tiempo con la nota."""
+import re
+
+import pytest
+
+import nucleo
+from propuestas.seguimiento import hoja as hoja_seguimiento
+from tests import navegador
+from tests.ayudas import CLAVE, abierta_en, como_xlsx, crear_equipo, votan
+from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
+from votacion import servicios as votacion
+from votacion.modelo import EstadoVotacion
+
+navegador.exigir_chromium()
+expect = pytest.importorskip("playwright.sync_api").expect
+
+NOTA = "Se firmó el convenio con la comunidad <b>de Mato</b>"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, _plantilla_viables):
+    """Servidor real con una votación cerrada (sus financiadas, priorizadas) y el equipo de las pruebas."""
+    carpeta = tmp_path_factory.mktemp("seguimiento")
+    ruta = copiar_viables(_plantilla_viables, carpeta / "plataforma.db")
+    with nucleo.abrir(ruta) as db:
+        priorizacion_hoy(db)
+        crear_equipo(db)
+    abierta = abierta_en(ruta, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
+    votan(ruta, abierta.id, list(_plantilla_viables[1]), 12)
+    with nucleo.abrir(ruta) as db:
+        votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
+        financiadas = votacion.resultados(db, abierta.id, actor=FACILITADORA).oficial.elegidos
+    with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
+        yield url, ruta, carpeta, financiadas
+
+
+def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
+    url, ruta, carpeta, financiadas = app
+    publico = chromium.pagina(1366, 1400)
+    publico.goto(f"{url}/priorizado?proyecto={financiadas[0]}")
+    navegador.listo(publico)
+    expect(publico.get_by_text("Priorizada: el acta aún no se firma")).to_be_visible(timeout=30_000)
+
+    facilitadora = chromium.pagina(1366, 1400)
+    navegador.entrar(facilitadora, url, "fabi", CLAVE)
+    facilitadora.goto(f"{url}/votaciones")
+    navegador.listo(facilitadora)
+    facilitadora.get_by_text("Registrar el acta firmada (las priorizadas pasan a «en acta»)").click()
+    facilitadora.get_by_text("El acta impresa fue firmada por los asistentes").click()
+    facilitadora.get_by_role("button", name=re.compile("Registrar el acta firmada")).click()
+    expect(facilitadora.get_by_text("Acta registrada como firmada")).to_be_visible(timeout=30_000)
+
+    with nucleo.abrir(ruta) as db:
+        filas = hoja_seguimiento.filas(db, None, hoy=nucleo.ahora().date())
+    assert sorted(f["Código"] for f in filas) == sorted(financiadas)
+    elegido = filas[0]["Código"]
+    filas[0].update({"Fase de inversión": "Ejecución", "CUI": "2512345", "PIM (S/)": 350_000,
+                     "Devengado (S/)": 120_000, "Avance físico (%)": "35 %", "Nota": NOTA})
+    hoja_ = carpeta / "municipio.xlsx"
+    hoja_.write_bytes(como_xlsx(filas))
+    administradora = chromium.pagina(1366, 1400)
+    navegador.entrar(administradora, url, "ana", CLAVE)
+    administradora.goto(f"{url}/seguimiento")
+    navegador.listo(administradora)
+    administradora.get_by_text("Importar la hoja editada").click()
+    administradora.get_by_test_id("stExpanderDetails").locator("input[type=file]").set_input_files(str(hoja_))
+    expect(administradora.get_by_text(re.compile(r"Todo bien: 1 proyectos con datos nuevos"))).to_be_visible(
+        timeout=30_000)
+    administradora.get_by_role("button", name="Importar", exact=True).click()
+    expect(administradora.get_by_text("Hoja «municipio.xlsx» importada: 1 actualizaciones.")).to_be_visible(
+        timeout=30_000)
+
+    celular = chromium.pagina(390, 844, celular=True)
+    celular.goto(f"{url}/priorizado?proyecto={elegido}")
+    navegador.listo(celular)
+    expect(celular.get_by_text("Entró al acta firmada")).to_be_visible(timeout=30_000)
+    expect(celular.get_by_text("Priorizada en la votación")).to_be_visible()
+    expect(celular.get_by_text(NOTA, exact=False)).to_be_visible()  # la nota, tal cual: el <b> no es marcado
+    expect(celular.locator("b", has_text="de Mato")).to_have_count(0)
+    expect(celular.get_by_text("Ejecución", exact=True).first).to_be_visible()
+    expect(celular.get_by_text("S/ 120,000.00", exact=True)).to_be_visible()
+    ancho = celular.evaluate("document.documentElement.scrollWidth")
+    assert ancho <= 390, f"la página se desplaza de costado ({ancho} px)"
+    navegador.capturar(celular, "seguimiento_celular")
+    assert chromium.externas == [] and chromium.errores == []
