@@ -127,3 +127,21 @@ def test_el_acta_no_deja_paginas_huerfanas_ni_titulos_al_pie(cerrada, tmp_path):
     assert len(paginas_vistas) >= 2, paginas_vistas  # se cruzó al menos un salto de página
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(ruta), str(tmp_path / "ultima")], check=True)
     assert len(list(tmp_path.glob("ultima-*.png"))) == len(paginas)
+
+
+def test_cientos_de_empates_no_llenan_el_acta():
+    """Con 2,000 propuestas y pocos votos distintos hay cientos de empates de cientos de propuestas: el acta nombra
+    los primeros y dice cuántos más hay (antes, un párrafo de megabytes que fpdf tardaba minutos en partir)."""
+    from types import SimpleNamespace
+
+    from votacion.acta import CODIGOS_POR_EMPATE, EMPATES_EN_EL_ACTA, _empates
+
+    empates = [SimpleNamespace(entre=[f"P-{i}-{j}" for j in range(300)], elegido=f"P-{i}-0", criterio="sorteo")
+               for i in range(500)]
+    texto = _empates(empates)
+    assert texto.count("se eligió") == EMPATES_EN_EL_ACTA
+    assert texto.startswith(f"entre P-0-0, P-0-1, P-0-2, P-0-3, P-0-4, P-0-5, P-0-6, P-0-7 y {300 - CODIGOS_POR_EMPATE} "
+                            "más se eligió P-0-0 (sorteo); ")
+    assert texto.endswith(f"y {500 - EMPATES_EN_EL_ACTA} empates más, resueltos con el mismo criterio (el detalle, en "
+                          "el conteo publicado: .pb y CSV).")
+    assert _empates([]) == "no hubo."

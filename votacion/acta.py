@@ -93,8 +93,7 @@ def armar_acta(db: Database, votacion_id: int) -> bytes:
     primera = resultado.primera_no_financiada
     if primera and primera.get("motivo"):
         doc.parrafo(f"Primera sin financiar: {primera['codigo']} — {primera['motivo']}")
-    doc.parrafo("Empates: " + ("; ".join(f"entre {', '.join(e.entre)} se eligió {e.elegido} ({e.criterio})"
-                                         for e in resultado.oficial.empates) or "no hubo."))
+    doc.parrafo("Empates: " + _empates(resultado.oficial.empates))
     if retiradas:
         doc.parrafo("Propuestas retiradas de la votación (sus marcas no cuentan; cada papeleta vale para las demás): "
                     + "; ".join(f"{r['codigo']} {r['titulo']}, el {formatear_fecha_y_hora(r['retirada_en'])} — motivo: {r['motivo']}"
@@ -177,3 +176,26 @@ def _barra(doc: Documento, resultado) -> None:
     usado = techo - resultado.sobrante_centimos
     pdf.cell(0, 4, doc.texto(f"Financiado {formatear_soles(usado)} de {formatear_soles(techo)}; sobran "
                              f"{formatear_soles(resultado.sobrante_centimos)}."), new_x="LMARGIN", new_y="NEXT")
+
+
+EMPATES_EN_EL_ACTA = 12
+CODIGOS_POR_EMPATE = 8
+
+
+def _empates(empates) -> str:
+    """Los empates y cómo se rompieron; con cientos de propuestas (cientos de empates, de cientos cada uno) el acta
+    nombra los primeros y dice cuántos más hay: el detalle completo está en el conteo (.pb y CSV)."""
+    if not empates:
+        return "no hubo."
+    partes = []
+    for empate in empates[:EMPATES_EN_EL_ACTA]:
+        entre = ", ".join(empate.entre[:CODIGOS_POR_EMPATE])
+        if len(empate.entre) > CODIGOS_POR_EMPATE:
+            entre += f" y {len(empate.entre) - CODIGOS_POR_EMPATE} más"
+        partes.append(f"entre {entre} se eligió {empate.elegido} ({empate.criterio})")
+    texto = "; ".join(partes)
+    if len(empates) > EMPATES_EN_EL_ACTA:
+        texto += (f"; y {len(empates) - EMPATES_EN_EL_ACTA} empates más, resueltos con el mismo criterio (el detalle, "
+                  "en el conteo publicado: .pb y CSV)")
+    return texto + "."
+
