@@ -33,6 +33,7 @@ MENU = {
         ("paginas/consola.py", "Taller en vivo (consola)", "consola", Accion.GESTIONAR_VOTACIONES),
         ("paginas/votaciones.py", "Votaciones y papeletas", "votaciones", Accion.GESTIONAR_VOTACIONES),
         ("paginas/seguimiento.py", "Seguimiento de proyectos", "seguimiento", Accion.SEGUIR_PROYECTOS),
+        ("paginas/vigilancia.py", "Comité de Vigilancia", "vigilancia", Accion.VER_VIGILANCIA),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/plan.py", "Plan (PDLC)", "plan", Accion.ADMINISTRAR_PROCESOS),

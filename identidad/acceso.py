@@ -17,13 +17,14 @@ class Rol(enum.Enum):
     FACILITADOR = "facilitador"
     EVALUADOR = "evaluador"
     PARTICIPANTE = "participante"
+    VIGILANCIA = "vigilancia"
     PUBLICO = "publico"
 
     @property
     def etiqueta(self) -> str:
         return {"administrador": "administración (secretaría técnica)", "facilitador": "facilitación",
                 "evaluador": "equipo técnico", "participante": "agente participante",
-                "publico": "público"}[self.value]
+                "vigilancia": "Comité de Vigilancia", "publico": "público"}[self.value]
 
 
 class Accion(enum.Enum):
@@ -47,6 +48,8 @@ class Accion(enum.Enum):
     GESTIONAR_CUENTAS = "gestionar_cuentas"
     RESPALDAR = "respaldar"
     SEGUIR_PROYECTOS = "seguir_proyectos"
+    VER_VIGILANCIA = "ver_vigilancia"
+    VIGILAR = "vigilar"
 
     @property
     def descripcion(self) -> str:
@@ -71,7 +74,10 @@ DESCRIPCIONES = {
     Accion.VER_DATOS_PERSONALES: "ver datos personales", Accion.ADMINISTRAR_PROCESOS: "administrar procesos",
     Accion.IMPORTAR_TERRITORIO: "importar el territorio", Accion.GESTIONAR_CUENTAS: "gestionar cuentas del equipo",
     Accion.RESPALDAR: "respaldar o restaurar la base",
-    Accion.SEGUIR_PROYECTOS: "registrar el seguimiento de los proyectos priorizados",
+    Accion.SEGUIR_PROYECTOS: "registrar el seguimiento de los proyectos priorizados y responder al Comité de "
+                             "Vigilancia",
+    Accion.VER_VIGILANCIA: "ver el seguimiento y la vigilancia de los acuerdos",
+    Accion.VIGILAR: "registrar observaciones del Comité de Vigilancia",
 }
 
 _OBJETO_PLURAL = frozenset({
@@ -86,11 +92,13 @@ PERMISOS_ROL: dict[Rol, frozenset[Accion]] = {
     Rol.ADMINISTRADOR: frozenset(Accion),
     Rol.FACILITADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.FUSIONAR, Accion.MODERAR,
                                           Accion.GESTIONAR_PARTICIPANTES, Accion.GESTIONAR_VOTACIONES,
-                                          Accion.IMPORTAR_PROPUESTAS}),
+                                          Accion.IMPORTAR_PROPUESTAS, Accion.VER_VIGILANCIA}),
     Rol.EVALUADOR: frozenset(_EQUIPO | {Accion.ADMITIR, Accion.EVALUAR, Accion.IMPORTAR_PROPUESTAS,
-                                        Accion.SEGUIR_PROYECTOS}),
+                                        Accion.SEGUIR_PROYECTOS, Accion.VER_VIGILANCIA}),
     Rol.PARTICIPANTE: frozenset({Accion.VER, Accion.PROPONER, Accion.COMENTAR, Accion.APOYAR, Accion.VOTAR,
                                  Accion.RETIRAR_PROPUESTA, Accion.REPORTAR}),
+    # el Comité de Vigilancia (elegido en el taller): lee todo el seguimiento y observa; no cambia datos
+    Rol.VIGILANCIA: frozenset({Accion.VER, Accion.REPORTAR, Accion.VER_VIGILANCIA, Accion.VIGILAR}),
     Rol.PUBLICO: frozenset({Accion.VER, Accion.PROPONER, Accion.REPORTAR}),
 }
 
@@ -134,7 +142,8 @@ def rol_publico(etiqueta: str) -> str:
 
 
 PUBLICO_POR_ROL = {"administrador": "administración", "facilitador": "facilitación", "evaluador": "equipo técnico",
-                   "participante": "agente participante", "publico": "público", "sistema": "sistema"}
+                   "participante": "agente participante", "vigilancia": "Comité de Vigilancia", "publico": "público",
+                   "sistema": "sistema"}
 
 PUBLICO = Actor(Rol.PUBLICO, "público")
 LINEA_DE_COMANDOS = Actor(Rol.ADMINISTRADOR, "línea de comandos")

@@ -31,7 +31,7 @@ ESPERA_MAXIMA = dt.timedelta(hours=1)
 MEMORIA_DE_FALLOS = dt.timedelta(hours=24)
 VENTANA_INTENTOS = dt.timedelta(minutes=15)
 INTENTOS_POR_ORIGEN = 20
-ROLES_DE_EQUIPO = (Rol.ADMINISTRADOR, Rol.FACILITADOR, Rol.EVALUADOR)
+ROLES_DE_EQUIPO = (Rol.ADMINISTRADOR, Rol.FACILITADOR, Rol.EVALUADOR, Rol.VIGILANCIA)
 PUNTAJE_MINIMO = 3  # zxcvbn: 3 = «difícil de adivinar» (más de 10⁸ intentos)
 # Palabras que cualquiera probaría aquí primero (zxcvbn ya trae las contraseñas comunes y los teclados).
 PALABRAS_DEL_LUGAR = ("contraseña", "contrasena", "clave", "password", "huaylas", "caraz", "yungay", "ancash",

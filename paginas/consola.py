@@ -1,6 +1,6 @@
 """Taller en vivo (consola de la facilitación): elegir proceso y votación, abrir / pausar / cerrar, revelar los
 resultados, la cuenta regresiva, la asistencia por organización y distrito, registrar en el momento a quien
-llegó sin tarjeta, abrir el proyector, y el acta: acuerdos y compromisos y el PDF."""
+llegó sin tarjeta, abrir el proyector, y el acta: acuerdos y compromisos, el Comité de Vigilancia y el PDF."""
 import contextlib
 
 import streamlit as st
@@ -11,7 +11,7 @@ from identidad import participantes
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
-from paginas import comun, control
+from paginas import comun, control, piezas_acta
 from propuestas import servicios as propuestas_servicios
 from votacion import acta, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
@@ -157,36 +157,8 @@ if votacion.estado != EstadoVotacion.CERRADA:
     control.cuenta_regresiva(votacion, actor)
 
 st.subheader("Acta del taller", anchor="acta")
-with comun.conexion() as db:
-    acuerdos = servicios.acuerdos(db, votacion_id)
-st.caption("Acuerdos y compromisos del taller (qué, quién responde y para cuándo): van al acta. Un acuerdo "
-           "anotado por error se retira con su motivo; no se borra.")
-for numero, acuerdo in enumerate(acuerdos, start=1):
-    texto, retirar = st.columns([5, 1], vertical_alignment="center")
-    texto.markdown(f"{numero}. {comun.texto_plano(acuerdo['texto'])} — **{comun.texto_plano(acuerdo['responsable'])}**"
-                   + (f" · {comun.texto_plano(acuerdo['plazo'])}" if acuerdo["plazo"] else ""))
-    with retirar.popover("Retirar"):
-        motivo = st.text_input("Motivo", key=f"consola_motivo_{acuerdo['id']}")
-        if st.button("Retirar el acuerdo", key=f"consola_retirar_{acuerdo['id']}"):
-            comun.ejecutar(lambda db, a=acuerdo["id"], m=motivo: servicios.retirar_acuerdo(
-                db, a, m, actor=actor, ahora=nucleo.ahora()), "Acuerdo retirado.")
-with st.form("consola_acuerdo", clear_on_submit=False):
-    texto_acuerdo = st.text_area("Acuerdo o compromiso", key="consola_acuerdo_texto", height=80)
-    izquierda, derecha = st.columns(2)
-    responsable = izquierda.text_input("Responsable", key="consola_acuerdo_responsable")
-    plazo = derecha.text_input("Plazo", key="consola_acuerdo_plazo", placeholder="marzo de 2027")
-    if st.form_submit_button("Anotar el acuerdo"):
-        with comun.conexion() as db:
-            try:
-                servicios.anotar_acuerdo(db, votacion.id, texto_acuerdo, responsable, plazo, actor=actor,
-                                         ahora=nucleo.ahora())
-            except ErrorPlataforma as error:
-                comun.mostrar_error(error)
-            else:
-                for clave in ("consola_acuerdo_texto", "consola_acuerdo_responsable", "consola_acuerdo_plazo"):
-                    st.session_state.pop(clave, None)
-                comun.avisar("Acuerdo anotado.")
-                st.rerun()
+piezas_acta.acuerdos(votacion, actor)
+piezas_acta.comite(votacion, actor)
 if votacion.estado != EstadoVotacion.CERRADA:
     st.caption("El acta se puede bajar ahora (con resultados parciales); la definitiva, al cerrar la votación.")
 with comun.conexion() as db:

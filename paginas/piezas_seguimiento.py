@@ -14,6 +14,7 @@ from paginas import comun
 from paginas.pantalla import qr_imagen
 from propuestas import fotos, seguimiento
 from propuestas.seguimiento.modelo import COLOR_SIN_FASE, SIN_FASE, Fase
+from votacion import vigilancia
 
 ICONOS = {"votacion": ":material/how_to_vote:", "acta": ":material/gavel:", "pia": ":material/account_balance:",
           "hito": ":material/flag:", "actualizacion": ":material/update:", "observacion": ":material/visibility:"}
@@ -54,7 +55,8 @@ def ficha_publica(db, proyecto: seguimiento.Proyecto, hoy: dt.date) -> None:
              ("Costo estimado en la votación", formatear_soles(proyecto.costo_centimos))]
     st.markdown("\n".join(f"- **{nombre}:** {comun.texto_plano(valor)}" for nombre, valor in datos))
     st.subheader("Línea de tiempo", anchor=False)
-    for momento in seguimiento.linea_de_tiempo(db, proyecto.codigo, hoy=hoy):
+    momentos = seguimiento.linea_de_tiempo(db, proyecto.codigo, hoy=hoy) + vigilancia.momentos(db, proyecto.codigo)
+    for momento in sorted(momentos, key=lambda m: m.fecha):
         with st.container(border=True):
             marca = ":red[**Atención:**] " if momento.alerta else ""
             st.markdown(f"{ICONOS[momento.tipo]} **{formatear_fecha(momento.fecha)}** · {marca}"

@@ -42,7 +42,8 @@ def _todo(app) -> str:
     return " ".join(str(p) for p in partes)
 
 
-ACTORES = {"público": PUBLICO, "evaluación": EVALUADORA, "facilitación": FACILITADORA, "administración": ADMIN}
+ACTORES = {"público": PUBLICO, "evaluación": EVALUADORA, "facilitación": FACILITADORA, "administración": ADMIN,
+           "vigilancia": Actor(Rol.VIGILANCIA, "juana", cuenta_id=9)}
 
 # (página, quién) → (lo que debe leerse, lo que no). Escrita a mano a partir de lo que el issue y el README dicen
 # de cada rol: nadie fuera de administración ve un DNI entero; solo la facilitación (y administración) abre, pausa o
@@ -80,6 +81,14 @@ TABLA = {
     ("seguimiento", "evaluación"): (["Seguimiento de proyectos", "Aún no hay proyectos en acta"], ["Sin acceso"]),
     ("seguimiento", "facilitación"): (["Sin acceso"], ["Registrar la actualización", "Hoja de seguimiento"]),
     ("seguimiento", "participante"): (["Sin acceso"], ["Registrar la actualización"]),
+    ("vigilancia", "vigilancia"): (["Comité de Vigilancia", "Registrar la observación", "Nueva observación"],
+                                   ["Sin acceso", "Responder", "Cambiar el estado"]),
+    ("vigilancia", "evaluación"): (["Comité de Vigilancia", "Sin observaciones todavía"],
+                                   ["Sin acceso", "Registrar la observación"]),
+    ("vigilancia", "público"): (["Sin acceso"], ["Registrar la observación", "Sin observaciones todavía"]),
+    ("vigilancia", "participante"): (["Sin acceso"], ["Registrar la observación"]),
+    ("seguimiento", "vigilancia"): (["Sin acceso"], ["Registrar la actualización"]),
+    ("evaluar", "vigilancia"): (["Sin acceso"], ["Alineamiento al PDLC"]),
     ("priorizado", "público"): (["¿Qué pasó con lo priorizado?", "Aún no hay proyectos priorizados"],
                                 ["Sin acceso", "Registrar la actualización"]),
 }

@@ -86,3 +86,51 @@ def test_el_publico_ve_la_lista_y_la_linea_de_tiempo_con_el_texto_escapado(con_a
     assert "<script>" not in texto and "](javascript:" not in texto
     otro = abrir_pagina("paginas/priorizado.py", proyecto="NO-EXISTE")
     assert "No hay un proyecto priorizado con el código «NO-EXISTE»." in errores_de(otro)
+
+
+def test_la_consola_anota_el_comite_y_lo_escrito_se_queda_si_falta_algo(base_votacion):
+    from tests.ayudas import abierta_en
+    from tests.conftest import FACILITADORA
+    from votacion import vigilancia
+
+    ruta, _ = base_votacion
+    votacion_id = abierta_en(ruta).id
+    app = abrir_pagina("paginas/consola.py", FACILITADORA)
+    app.text_input(key="consola_comite_nombre").input("Juana Cochachin")
+    app.text_input(key="consola_comite_organizacion").input("Comité de regantes de Mato")
+    app.button(key="FormSubmitter:consola_comite-Anotar en el comité").click().run()
+    assert "Elija el distrito de la persona." in errores_de(app)
+    assert app.text_input(key="consola_comite_nombre").value == "Juana Cochachin"
+    app.selectbox(key="consola_comite_distrito").set_value("021205")
+    app.button(key="FormSubmitter:consola_comite-Anotar en el comité").click().run()
+    assert "Miembro anotado en el Comité de Vigilancia." in textos_de(app)
+    assert app.text_input(key="consola_comite_nombre").value == ""
+    with nucleo.abrir(ruta) as db:
+        assert [(m["nombre"], m["distrito"]) for m in vigilancia.comite(db, votacion_id)] == [
+            ("Juana Cochachin", "Mato")]
+
+
+def test_el_comite_observa_el_equipo_responde_y_el_publico_ve_las_dos(con_acta):
+    from identidad.acceso import Actor, Rol
+
+    ruta, (uno, *_) = con_acta
+    vigilante = Actor(Rol.VIGILANCIA, "juana", cuenta_id=9)
+    app = abrir_pagina("paginas/vigilancia.py", vigilante)
+    app.radio(key="vig_sobre").set_value("Un proyecto")
+    app.selectbox(key="vig_proyecto").set_value(uno)
+    app.text_area(key="vig_texto").input("La obra está parada desde junio y nadie informa")
+    app.button(key="FormSubmitter:vig_observar-Registrar la observación").click().run()
+    assert not errores_de(app), errores_de(app)
+    assert "Observación registrada: el equipo técnico debe responderla." in textos_de(app)
+    assert not [t for t in app.text_area if t.key.startswith("vig_respuesta_")]  # el comité no responde
+    equipo = abrir_pagina("paginas/vigilancia.py", EVALUADORA)
+    observacion = next(t.key for t in equipo.text_area if t.key.startswith("vig_respuesta_")).rpartition("_")[2]
+    formulario = f"vig_responder_{observacion}"
+    equipo.text_area(key=f"vig_respuesta_{observacion}").input("Paralizada por lluvias; se reanudó el 3 de julio.")
+    equipo.button(key=f"FormSubmitter:{formulario}-Responder").click().run()
+    assert "Respuesta registrada." in textos_de(equipo)
+    texto = textos_de(abrir_pagina("paginas/priorizado.py", proyecto=uno))
+    assert f"Observación n.º {observacion} del Comité de Vigilancia" in texto
+    assert "La obra está parada desde junio y nadie informa" in texto
+    assert f"Respuesta a la observación n.º {observacion} (equipo técnico)" in texto
+    assert "Paralizada por lluvias; se reanudó el 3 de julio." in texto

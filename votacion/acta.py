@@ -3,7 +3,7 @@
 Proceso y votación, fecha y lugar, facilitación, asistencia por organización y por distrito, método y regla
 con sus parámetros, tabla de resultados y barra del techo, mapa del monto financiado por distrito, empates y
 cómo se resolvieron, las propuestas retiradas de la votación (con su motivo), cada reapertura tras un cierre (con
-su motivo y hora), acuerdos y compromisos, espacio para las firmas de los agentes participantes y un bloque de
+su motivo y hora), el Comité de Vigilancia elegido, acuerdos y compromisos, espacio para las firmas de los agentes participantes y un bloque de
 verificación: huella SHA-256 del archivo de papeletas, el ancla de la cadena (cabeza y eslabones anotados al
 cierre) y cómo recontarlo.
 
@@ -111,6 +111,14 @@ def armar_acta(db: Database, votacion_id: int) -> bytes:
         doc.mapa(territorio, montos, texto_valor=formatear_soles_corto, titulo="Monto financiado por distrito",
                  nota="Más oscuro, más monto financiado en el distrito de la propuesta; gris: nada.")
 
+    miembros = almacen.comite(db, votacion_id)
+    doc.titulo("Comité de Vigilancia")
+    if miembros:
+        doc.tabla(["N.º", "Nombre", "Organización", "Distrito"],
+                  [[i, m["nombre"], m["organizacion"], m["distrito"]] for i, m in enumerate(miembros, start=1)],
+                  (10, 60, 80, 30))
+    else:
+        doc.parrafo("No se anotaron miembros del Comité de Vigilancia.")
     doc.titulo("Acuerdos y compromisos")
     if acuerdos:
         doc.tabla(["N.º", "Acuerdo", "Responsable", "Plazo"],

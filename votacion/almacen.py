@@ -358,6 +358,60 @@ def formalizacion(db: Database) -> None:
     """)
 
 
+@migraciones()
+def vigilancia(db: Database) -> None:
+    """El Comité de Vigilancia elegido en el taller (va al acta), sus observaciones sobre un proyecto o un acuerdo y
+    las respuestas del equipo, y el estado de cada acuerdo con su motivo. Solo se agregan filas."""
+    inmutables = ("observaciones", "respuestas_observacion", "estados_acuerdo")
+    triggers = "\n".join(f"""
+        CREATE TRIGGER {tabla}_sin_cambios BEFORE UPDATE ON {tabla}
+            BEGIN SELECT RAISE(ABORT, 'la vigilancia no se edita: se agrega otra fila'); END;
+        CREATE TRIGGER {tabla}_sin_borrado BEFORE DELETE ON {tabla}
+            BEGIN SELECT RAISE(ABORT, 'la vigilancia no se borra'); END;""" for tabla in inmutables)
+    _ejecutar_guion(db, f"""
+        CREATE TABLE comite_vigilancia (
+            id INTEGER PRIMARY KEY,
+            votacion_id INTEGER NOT NULL REFERENCES votaciones (id),
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 3 AND 120),
+            organizacion TEXT NOT NULL CHECK (length(organizacion) BETWEEN 2 AND 200),
+            ubigeo TEXT NOT NULL, distrito TEXT NOT NULL,
+            anotado_en TEXT NOT NULL, anotado_por TEXT NOT NULL,
+            retirado_en TEXT, motivo_retiro TEXT,
+            CHECK ((retirado_en IS NULL) = (motivo_retiro IS NULL))
+        );
+        CREATE TRIGGER comite_vigilancia_sin_borrado BEFORE DELETE ON comite_vigilancia
+            BEGIN SELECT RAISE(ABORT, 'los miembros del comité no se borran: se retiran con motivo'); END;
+        CREATE TABLE observaciones (
+            id INTEGER PRIMARY KEY,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            propuesta_id INTEGER REFERENCES propuestas (id),
+            acuerdo_id INTEGER REFERENCES acuerdos (id),
+            texto TEXT NOT NULL CHECK (length(texto) BETWEEN 10 AND 2000),
+            evidencia BLOB, evidencia_nombre TEXT,
+            evidencia_tipo TEXT CHECK (evidencia_tipo IS NULL OR evidencia_tipo IN ('foto', 'pdf')),
+            creada_en TEXT NOT NULL, creada_por TEXT NOT NULL,
+            CHECK ((propuesta_id IS NULL) != (acuerdo_id IS NULL))
+        );
+        CREATE INDEX observaciones_proceso ON observaciones (proceso_id, id);
+        CREATE TABLE respuestas_observacion (
+            id INTEGER PRIMARY KEY,
+            observacion_id INTEGER NOT NULL REFERENCES observaciones (id),
+            texto TEXT NOT NULL CHECK (length(texto) BETWEEN 10 AND 2000),
+            respondida_en TEXT NOT NULL, respondida_por TEXT NOT NULL
+        );
+        CREATE INDEX respuestas_observacion_de ON respuestas_observacion (observacion_id, id);
+        CREATE TABLE estados_acuerdo (
+            id INTEGER PRIMARY KEY,
+            acuerdo_id INTEGER NOT NULL REFERENCES acuerdos (id),
+            estado TEXT NOT NULL CHECK (estado IN ('pendiente', 'en_curso', 'cumplido', 'incumplido')),
+            motivo TEXT NOT NULL CHECK (length(motivo) BETWEEN 5 AND 1000),
+            cambiado_en TEXT NOT NULL, cambiado_por TEXT NOT NULL
+        );
+        CREATE INDEX estados_acuerdo_de ON estados_acuerdo (acuerdo_id, id);
+        {triggers}
+    """)
+
+
 def clave_de_sellos(db: Database) -> bytes:
     """La clave de los sellos de la cadena: derivada del secreto de la instalación (fuera de la base)."""
     return cadena.sello(secreto_de_codigos(db), "sellos de la cadena de papeletas").encode()
@@ -530,6 +584,13 @@ def acuerdos(db: Database, votacion_id: int) -> list[dict]:
     """Los acuerdos vigentes (no retirados) de la votación, en el orden en que se anotaron."""
     return [dict(f) for f in db["acuerdos"].rows_where("votacion_id = ? AND retirado_en IS NULL", [votacion_id],
                                                        order_by="id")]
+
+
+def comite(db: Database, votacion_id: int) -> list[dict]:
+    """Los miembros vigentes del Comité de Vigilancia de la votación, en el orden en que se anotaron."""
+    return [dict(f) for f in db["comite_vigilancia"].rows_where(
+        "votacion_id = ? AND retirado_en IS NULL", [votacion_id], order_by="id",
+        select="id, nombre, organizacion, distrito")]
 
 
 def retiros(db: Database, votacion_id: int) -> dict[str, dict]:

@@ -33,14 +33,17 @@ def crear_ciclo_completo(db: Database, *, proyectos: int, actualizaciones: int, 
                                                "indique otro archivo en --db.")])
     inicio = ahora - dt.timedelta(days=DIAS_ATRAS)
     proceso = demo.crear_demo(db, cantidad=proyectos, semilla=semilla, ahora=inicio, estado=Estado.VIABLE)
+    assert proceso.id is not None  # recién guardado
     priorizacion = next(p for p in proceso.fases if p.fase == Fase.PRIORIZACION)
     momento = dt.datetime.combine(priorizacion.inicio, dt.time(15, 0), tzinfo=dt.timezone.utc)
     codigos = propuestas_servicios.codigos_viables(db, proceso.id)
-    costos = sum(f["costo_estimado_centimos"] or 0 for f in propuestas_servicios.candidatas_a_papeleta(db, proceso.id))
+    costos = sum(int(f["costo_estimado_centimos"] or 0)
+                 for f in propuestas_servicios.candidatas_a_papeleta(db, proceso.id))
     nueva = votacion.nueva_votacion(db, proceso.id, nombre=f"[DEMO] Priorización {proceso.nombre}"[:120],
                                     techo_centimos=max(costos, 1), regla="greedy", max_opciones=POR_PAPELETA,
                                     lugar="[DEMO] Local comunal de Caraz")
     creada = votacion.crear_votacion(db, nueva, codigos, actor=demo.DEMO, ahora=momento)
+    assert creada.id is not None
     votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=demo.DEMO, ahora=momento)
     azar = random.Random(semilla)
     votantes = max(30, 2 * math.ceil(len(codigos) / POR_PAPELETA))

@@ -180,9 +180,10 @@ def acuerdos(db: Database, votacion_id: int) -> list[dict]:
 
 
 def version_del_acta(db: Database, votacion_id: int) -> tuple:
-    """Cambia cuando cambia algo de lo que dice el acta: papeletas y estado, acuerdos, asistencia y presencias."""
+    """Cambia cuando cambia algo de lo que dice el acta: papeletas y estado, acuerdos, comité, asistencia y
+    presencias."""
     asistencia, presencias = db.execute(
         "SELECT (SELECT count(*) FROM asistencias WHERE votacion_id = :v), "
         "(SELECT count(*) FROM presencias WHERE votacion_id = :v)", {"v": votacion_id}).fetchone()
     return (almacen.version(db, votacion_id), tuple(a["id"] for a in almacen.acuerdos(db, votacion_id)), asistencia,
-            presencias)
+            presencias, tuple(m["id"] for m in almacen.comite(db, votacion_id)))

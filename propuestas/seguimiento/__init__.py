@@ -24,6 +24,7 @@ from propuestas.seguimiento.servicios import (
     evidencia,
     linea_de_tiempo,
     preparar,
+    preparar_evidencia,
     proyecto,
     proyectos,
     registrar_actualizacion,
@@ -32,5 +33,5 @@ from propuestas.seguimiento.servicios import (
 
 __all__ = ["CAMPOS", "DIAS_SIN_NOTICIAS", "ETIQUETAS", "ETIQUETAS_FASE", "MAXIMO_PDF_MB", "SIN_FASE", "Alertas",
            "Cambios", "Fase", "Hito", "Momento", "Proyecto", "Situacion", "actualizaciones", "agregar_hito",
-           "describir", "evidencia", "leer_porcentaje", "linea_de_tiempo", "preparar", "proyecto", "proyectos",
+           "describir", "evidencia", "leer_porcentaje", "linea_de_tiempo", "preparar", "preparar_evidencia", "proyecto", "proyectos",
            "registrar_actualizacion", "version"]

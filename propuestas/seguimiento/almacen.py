@@ -61,6 +61,8 @@ def crear_seguimiento(db: Database) -> None:
         );
         CREATE INDEX seguimiento_actualizaciones_propuesta ON seguimiento_actualizaciones (propuesta_id, id);
         CREATE INDEX seguimiento_hitos_propuesta ON seguimiento_hitos (propuesta_id, id);
+        CREATE INDEX seguimiento_actualizaciones_hito ON seguimiento_actualizaciones (hito_id, id)
+            WHERE hito_id IS NOT NULL;
         {triggers}
     """)
 

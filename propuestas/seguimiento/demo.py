@@ -45,9 +45,9 @@ def llenar(db: Database, *, desde: dt.date, hasta: dt.date, actualizaciones: int
             hitos = []
             for nombre, parte in HITOS:
                 prevista = desde + dt.timedelta(days=int(dias * parte))
-                hitos.append((db.table("seguimiento_hitos").insert({
+                hitos.append((int(db.table("seguimiento_hitos").insert({
                     "propuesta_id": proyecto["id"], "nombre": f"[DEMO] {nombre}", "fecha_prevista": prevista.isoformat(),
-                    "creado_en": marca(ahora), "creado_por": DEMO.etiqueta}).last_pk, prevista, parte))
+                    "creado_en": marca(ahora), "creado_por": DEMO.etiqueta}).last_pk or 0), prevista, parte))
             cuantos_hitos += len(hitos)
             cumplidos: set[int] = set()
             for numero, fecha in enumerate(fechas, start=1):

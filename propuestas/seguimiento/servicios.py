@@ -175,21 +175,26 @@ def _revisar_hito(db: Database, propuesta_id: int, hito_id: int, fecha_real: dt.
     return []
 
 
-def _guardar_evidencia(db: Database, propuesta_id: int, contenido: bytes, nombre: str, *, actor: Actor,
-                       ahora: dt.datetime) -> int:
+def preparar_evidencia(contenido: bytes, nombre: str) -> tuple[bytes, str, str]:
+    """Una evidencia (del seguimiento o de una observación de vigilancia): (contenido, tipo, nombre). Un PDF de hasta
+    5 MB tal cual; una foto, re-codificada sin metadatos (`fotos.preparar_foto`); otra cosa, con el motivo."""
     nombre = limpiar_linea(nombre)[:200] or "evidencia"
     if contenido[:5] == b"%PDF-":
         if len(contenido) > MAXIMO_PDF_MB * 1024 * 1024:
             raise DatosInvalidos([Problema("evidencia", f"«{nombre}» pesa {len(contenido) / 1024 / 1024:.1f} MB; "
                                                         f"el máximo para un PDF es {MAXIMO_PDF_MB} MB.")])
-        tipo = "pdf"
-    else:
-        try:
-            contenido, _, _ = fotos.preparar_foto(contenido, nombre)
-        except DatosInvalidos as error:
-            raise DatosInvalidos([Problema("evidencia", f"{p.mensaje} La evidencia es una foto o un PDF.")
-                                  for p in error.problemas]) from None
-        tipo = "foto"
+        return contenido, "pdf", nombre
+    try:
+        foto, _, _ = fotos.preparar_foto(contenido, nombre)
+    except DatosInvalidos as error:
+        raise DatosInvalidos([Problema("evidencia", f"{p.mensaje} La evidencia es una foto o un PDF.")
+                              for p in error.problemas]) from None
+    return foto, "foto", nombre
+
+
+def _guardar_evidencia(db: Database, propuesta_id: int, contenido: bytes, nombre: str, *, actor: Actor,
+                       ahora: dt.datetime) -> int:
+    contenido, tipo, nombre = preparar_evidencia(contenido, nombre)
     return insertar(db, "seguimiento_evidencias", {
         "propuesta_id": propuesta_id, "nombre": nombre, "tipo": tipo, "contenido": contenido,
         "bytes": len(contenido), "sha256": hashlib.sha256(contenido).hexdigest(), "subida_en": marca(ahora),
