@@ -1,15 +1,20 @@
 """Del taller al seguimiento en Chromium: las financiadas de una votación cerrada salen «priorizadas» en la página
 pública; la facilitadora registra el acta firmada y pasan a «en acta»; la administradora sube la hoja de seguimiento
-de la municipalidad; en el celular, la página del proyecto muestra su fase y su línea de tiempo con la nota."""
+de la municipalidad; una integrante del Comité de Vigilancia observa el proyecto y el equipo técnico responde; en el
+celular, la página del proyecto muestra su fase y su línea de tiempo con la nota, la observación y la respuesta."""
+import datetime as dt
 import re
 
 import pytest
 
 import nucleo
+from identidad import cuentas
+from identidad.acceso import LINEA_DE_COMANDOS, Rol
+from propuestas import seguimiento
 from propuestas.seguimiento import hoja as hoja_seguimiento
 from tests import navegador
 from tests.ayudas import CLAVE, abierta_en, como_xlsx, crear_equipo, votan
-from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
+from tests.conftest import ADMIN, FACILITADORA, copiar_viables, priorizacion_hoy
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -17,6 +22,8 @@ navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
 NOTA = "Se firmó el convenio con la comunidad <b>de Mato</b>"
+OBSERVACION = "La obra está parada desde junio y el cartel no dice el plazo"
+RESPUESTA = "El contratista paralizó por lluvias; se reanudó el 3 de julio y se cambió el cartel"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +34,9 @@ def app(tmp_path_factory, _plantilla_viables):
     with nucleo.abrir(ruta) as db:
         priorizacion_hoy(db)
         crear_equipo(db)
+        for usuario, nombre, rol in (("eva", "Eva Cano", Rol.EVALUADOR), ("juana", "Juana Cochachin", Rol.VIGILANCIA)):
+            cuentas.crear_cuenta(db, usuario=usuario, nombre=nombre, rol=rol, contrasena=CLAVE,
+                                 actor=LINEA_DE_COMANDOS, ahora=nucleo.ahora())
     abierta = abierta_en(ruta, techo_centimos=60_000_000, regla="greedy", lugar="Local comunal de Caraz")
     votan(ruta, abierta.id, list(_plantilla_viables[1]), 12)
     with nucleo.abrir(ruta) as db:
@@ -72,6 +82,29 @@ def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
     expect(administradora.get_by_text("Hoja «municipio.xlsx» importada: 1 actualizaciones.")).to_be_visible(
         timeout=30_000)
 
+    # el proyecto se atrasa (su inicio de obra era hace diez días); el comité lo observa y el equipo técnico responde
+    with nucleo.abrir(ruta) as db:
+        seguimiento.agregar_hito(db, elegido, "Inicio de obra", nucleo.ahora().date() - dt.timedelta(days=10),
+                                 actor=ADMIN, ahora=nucleo.ahora())
+    juana = chromium.pagina(1366, 1400)
+    navegador.entrar(juana, url, "juana", CLAVE)
+    juana.goto(f"{url}/vigilancia")
+    navegador.listo(juana)
+    juana.get_by_role("combobox", name="Proyecto").click()
+    juana.get_by_role("option", name=re.compile(elegido)).click()
+    juana.get_by_label("Observación").fill(OBSERVACION)
+    juana.get_by_role("button", name="Registrar la observación").click()
+    expect(juana.get_by_text("Observación registrada: el equipo técnico debe responderla.")).to_be_visible(
+        timeout=30_000)
+    eva = chromium.pagina(1366, 1400)
+    navegador.entrar(eva, url, "eva", CLAVE)
+    eva.goto(f"{url}/vigilancia")
+    navegador.listo(eva)
+    expect(eva.get_by_text(OBSERVACION)).to_be_visible(timeout=30_000)
+    eva.get_by_label("Respuesta (qué se hizo o por qué)").fill(RESPUESTA)
+    eva.get_by_role("button", name="Responder").click()
+    expect(eva.get_by_text("Respuesta registrada.")).to_be_visible(timeout=30_000)
+
     celular = chromium.pagina(390, 844, celular=True)
     celular.goto(f"{url}/priorizado?proyecto={elegido}")
     navegador.listo(celular)
@@ -81,7 +114,17 @@ def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
     expect(celular.locator("b", has_text="de Mato")).to_have_count(0)
     expect(celular.get_by_text("Ejecución", exact=True).first).to_be_visible()
     expect(celular.get_by_text("S/ 120,000.00", exact=True)).to_be_visible()
+    expect(celular.get_by_text(re.compile("Hito vencido: «Inicio de obra»")).first).to_be_visible()
+    expect(celular.get_by_text(re.compile(r"Observación n\.º \d+ del Comité de Vigilancia"))).to_be_visible()
+    expect(celular.get_by_text(OBSERVACION)).to_be_visible()
+    expect(celular.get_by_text(re.compile(r"Respuesta a la observación n\.º \d+ \(equipo técnico\)"))).to_be_visible()
+    expect(celular.get_by_text(RESPUESTA)).to_be_visible()
     ancho = celular.evaluate("document.documentElement.scrollWidth")
     assert ancho <= 390, f"la página se desplaza de costado ({ancho} px)"
     navegador.capturar(celular, "seguimiento_celular")
+    proyector = chromium.pagina(1920, 1080)
+    proyector.goto(f"{url}/priorizado")
+    navegador.listo(proyector)
+    navegador.esperar_mapa(proyector, etiquetas=10)
+    navegador.capturar(proyector, "seguimiento_1920")
     assert chromium.externas == [] and chromium.errores == []

@@ -278,3 +278,12 @@ def test_la_linea_de_comandos_arma_el_ciclo_completo_exporta_e_importa(tmp_path)
     corrida = correr("seguimiento", "importar", str(hoja_), "--db", str(base))
     assert corrida.returncode == 1 and "Fila 2: «CUI»: El CUI «123» tiene 3 dígitos" in corrida.stdout
     assert "No se importó nada" in corrida.stderr
+
+
+def test_cada_fase_tiene_su_color_legible_con_letra_blanca():
+    from geo.dibujo import contraste
+    from propuestas.seguimiento.modelo import COLOR_SIN_FASE, COLORES_FASE
+
+    colores = [*COLORES_FASE.values(), COLOR_SIN_FASE]
+    assert len(set(colores)) == len(colores) == len(Fase) + 1
+    assert [c for c in colores if contraste(c, "#ffffff") < 4.5] == []  # WCAG AA

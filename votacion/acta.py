@@ -25,8 +25,15 @@ from identidad import cuentas
 from identidad.acceso import Actor
 from nucleo.formato import formatear_fecha_y_hora, formatear_soles, formatear_soles_corto
 from propuestas import servicios as propuestas_servicios
-from votacion import almacen, servicios
+from votacion import almacen
+from votacion.conteo import ancla_de, contar_votacion, exigir_resultados
 from votacion.modelo import REGLAS, EstadoVotacion
+from votacion.organizar import obtener
+from votacion.papeletas import reaperturas as reaperturas_de
+from votacion.papeletas import retiradas as retiradas_de
+from votacion.publicar import archivo_pb as archivo_pb_de
+from votacion.taller import acuerdos as acuerdos_de
+from votacion.taller import contar_asistencia
 
 VERDES = ((27, 94, 32), (46, 125, 50), (56, 142, 60), (67, 160, 71), (76, 175, 80), (102, 187, 106))
 FIRMAS = 12
@@ -34,21 +41,21 @@ FIRMAS = 12
 
 def acta_pdf(db: Database, votacion_id: int, *, actor: Actor) -> bytes:
     """El acta, si `actor` puede ver los resultados de la votación (cerrada, revelados o la facilitación)."""
-    servicios.exigir_resultados(db, votacion_id, actor=actor)
+    exigir_resultados(db, votacion_id, actor=actor)
     return armar_acta(db, votacion_id)
 
 
 def armar_acta(db: Database, votacion_id: int) -> bytes:
     """El cómputo de `acta_pdf`, sin preguntar permiso: lo que la consola cachea tras `exigir_resultados`."""
-    votacion = servicios.obtener(db, votacion_id)
+    votacion = obtener(db, votacion_id)
     proceso = propuestas_servicios.obtener_proceso(db, votacion.proceso_id)
-    resultado = servicios.contar_votacion(db, votacion_id, comparar=False)
-    asistencia = servicios.contar_asistencia(db, votacion_id)
-    acuerdos = servicios.acuerdos(db, votacion_id)
-    archivo_pb = servicios.archivo_pb(db, votacion_id)
-    ancla = servicios.ancla_de(resultado.eleccion)
-    retiradas = servicios.retiradas(db, votacion_id)
-    reaperturas = servicios.reaperturas(db, votacion_id)
+    resultado = contar_votacion(db, votacion_id, comparar=False)
+    asistencia = contar_asistencia(db, votacion_id)
+    acuerdos = acuerdos_de(db, votacion_id)
+    archivo_pb = archivo_pb_de(db, votacion_id)
+    ancla = ancla_de(resultado.eleccion)
+    retiradas = retiradas_de(db, votacion_id)
+    reaperturas = reaperturas_de(db, votacion_id)
     cierres = almacen.cierres(db, votacion_id) if votacion.estado == EstadoVotacion.CERRADA else []
     territorio = territorio_servicios.cargar_territorio(db)
     usuarios = sorted({actor.split(":", 1)[1] for (actor,) in db.execute(

@@ -19,8 +19,16 @@ from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Estado, Fase
 from propuestas.seguimiento import demo as seguimiento_demo
 from votacion import servicios as votacion
+from votacion import vigilancia
 from votacion.modelo import EstadoVotacion, Papeleta
 
+ACUERDOS = (("Publicar el avance de los proyectos priorizados cada trimestre", "Municipalidad Provincial",
+             "cada trimestre"),
+            ("Incluir los proyectos priorizados en el PIA del año siguiente", "Gerencia de Planeamiento", "diciembre"),
+            ("Convocar al Comité de Vigilancia antes de cada cambio de PIM", "Gerencia de Infraestructura", "—"))
+COMITE = (("Juana Cochachin", "Comité de regantes"), ("Pedro Alva", "Asociación juvenil"),
+          ("Rosa Huamán", "Club de madres"))
+VIGILANTE = Actor(Rol.VIGILANCIA, "comité demo", cuenta_id=0)  # sin sesión: como la línea de comandos
 DIAS_ATRAS = 800  # el proceso empezó hace ~2 años y 2 meses: su acta se firmó hace ~2 años
 POR_PAPELETA = 50
 
@@ -60,10 +68,41 @@ def crear_ciclo_completo(db: Database, *, proyectos: int, actualizaciones: int, 
                         ahora=momento + dt.timedelta(seconds=numero + 1))
     votacion.cambiar_estado(db, creada.id, EstadoVotacion.CERRADA, actor=demo.DEMO,
                             ahora=momento + dt.timedelta(hours=2))
+    acuerdos = [votacion.anotar_acuerdo(db, creada.id, f"[DEMO] {texto}", responsable, plazo, actor=demo.DEMO,
+                                        ahora=momento + dt.timedelta(hours=2, minutes=5))
+                for texto, responsable, plazo in ACUERDOS]
+    for nombre, organizacion in COMITE:
+        vigilancia.anotar_miembro(db, creada.id, nombre=f"[DEMO] {nombre}", organizacion=organizacion,
+                                  ubigeo=azar.choice(ubigeos), actor=demo.DEMO,
+                                  ahora=momento + dt.timedelta(hours=2, minutes=10))
     firma = momento + dt.timedelta(days=1)
     acta = votacion.firmar_acta(db, creada.id, firmada_el=firma.date(), lugar="[DEMO] Local comunal de Caraz",
                                 firmada=True, actor=demo.DEMO, ahora=firma)
     llenado = seguimiento_demo.llenar(db, desde=firma.date(), hasta=propuestas_servicios.fecha_local(ahora),
                                       actualizaciones=actualizaciones, semilla=semilla, ahora=ahora)
+    _vigilar(db, proceso.id, acuerdos, azar, desde=firma, hasta=ahora)
     return {"proceso": proceso.nombre, "votacion": creada.id, "en_acta": len(acta["en_acta"]),
             "votantes": votantes, **llenado}
+
+
+def _vigilar(db: Database, proceso_id: int, acuerdos: list[int], azar: random.Random, *, desde: dt.datetime,
+             hasta: dt.datetime) -> None:
+    """El comité observa algunos proyectos (el equipo responde la mayoría) y el equipo dice en qué va cada acuerdo."""
+    proyectos = [p for p in propuestas_servicios.priorizadas(db, proceso_id) if p["estado"] == "en_acta"]
+    dias = max(2, (hasta - desde).days)
+    for numero, proyecto in enumerate(azar.sample(proyectos, min(6, len(proyectos))), start=1):
+        cuando = desde + dt.timedelta(days=azar.randrange(1, dias))
+        observacion = vigilancia.observar(db, proceso_id, f"[DEMO] Observación n.º {numero}: la obra no muestra "
+                                          "avance en el terreno y el cartel no dice el plazo.",
+                                          codigo=proyecto["codigo"], actor=VIGILANTE, ahora=cuando)
+        if numero % 3:
+            vigilancia.responder(db, observacion, "[DEMO] Se verificó en campo; el contratista repone el cartel y "
+                                 "el avance se informa en la próxima actualización.", actor=demo.DEMO,
+                                 ahora=min(hasta, cuando + dt.timedelta(days=10)))
+    for acuerdo_id, (estado, motivo) in zip(acuerdos, (
+            ("cumplido", "[DEMO] Se publicaron los cuatro informes trimestrales."),
+            ("en_curso", "[DEMO] Entraron al PIA la mitad de los proyectos; el resto, el año siguiente."),
+            ("incumplido", "[DEMO] No se convocó al comité antes de la última modificación del PIM."))):
+        vigilancia.cambiar_estado_acuerdo(db, acuerdo_id, estado, motivo, actor=demo.DEMO,
+                                          ahora=desde + dt.timedelta(days=dias // 2))
+

@@ -25,7 +25,7 @@ HITOS = (("Expediente técnico aprobado", 0.3), ("Inicio de obra", 0.45), ("Fin 
 def llenar(db: Database, *, desde: dt.date, hasta: dt.date, actualizaciones: int, semilla: int,
            ahora: dt.datetime) -> dict:
     """`actualizaciones` por proyecto entre `desde` y `hasta`. Uno de cada diez queda sin noticias hace más de 90
-    días y uno de cada veinte «no se ejecutará»: la página pública muestra alertas de verdad."""
+    días y algunos que no pasaron del expediente «no se ejecutarán»: la página pública muestra alertas de verdad."""
     if not propuestas_servicios.es_base_demo(db):
         raise DatosInvalidos([Problema("base", "El seguimiento de demostración solo va en una base de demostración.")])
     proyectos = [p for p in propuestas_servicios.priorizadas(db) if p["estado"] == "en_acta" and p["es_demo"]]
@@ -35,7 +35,7 @@ def llenar(db: Database, *, desde: dt.date, hasta: dt.date, actualizaciones: int
     with escritura(db):
         for proyecto in proyectos:
             destino = azar.choices(range(len(AVANCE)), weights=(1, 2, 3, 5, 4, 5))[0]
-            descartado = azar.random() < 0.05
+            descartado = destino <= 2 and azar.random() < 0.15  # se descarta antes de la obra, no después
             callado = azar.random() < 0.1
             ultimo_dia = dias - (120 if callado else azar.randrange(0, 60))
             fechas = sorted(desde + dt.timedelta(days=azar.randrange(1, max(2, ultimo_dia)))

@@ -53,7 +53,7 @@ COLORES_FASE = {
     Fase.CULMINADO: "#1b7837", Fase.EN_FUNCIONAMIENTO: "#00441b", Fase.NO_SE_EJECUTARA: "#5f5f5f",
 }
 SIN_FASE = "Sin datos aún"
-COLOR_SIN_FASE = "#8c510a"
+COLOR_SIN_FASE = "#a50f5c"
 CERRADAS = frozenset({Fase.EN_FUNCIONAMIENTO, Fase.NO_SE_EJECUTARA})  # ya no se esperan noticias
 
 
