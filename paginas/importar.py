@@ -10,7 +10,7 @@ from geo import servicios as territorio
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from paginas import comun
-from propuestas import hoja, importar, servicios
+from propuestas import hoja, importar, pdlc, servicios
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOSTRAR = 50  # filas con problemas en la página; todas van en la revisión descargable
@@ -24,10 +24,11 @@ def plano(texto: str) -> str:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def plantilla(ruta: str, proceso_id: int, ejes: tuple[str, ...], territorio_id: int | None) -> bytes:
-    """La plantilla Excel (¼ s de armar) se rehace solo si cambian los ejes del proceso o el territorio."""
+    """La plantilla Excel (¼ s de armar) se rehace solo si cambian los ejes (los objetivos del PDLC vigente y los del
+    proceso) o el territorio."""
     with contextlib.closing(nucleo.abrir(ruta)) as db:
         return hoja.plantilla_xlsx(servicios.obtener_proceso(db, proceso_id), territorio.cargar_territorio(db),
-                                   territorio.centros_poblados(db))
+                                   territorio.centros_poblados(db), ejes)
 
 
 @st.cache_data(max_entries=4, show_spinner="Revisando la hoja…")
@@ -58,9 +59,11 @@ proceso = next(p for p in procesos if p.id == proceso_id)
 st.markdown("Digite las fichas de papel en la **plantilla** (una fila por ficha) y súbala. Primero verá una "
             "revisión fila por fila; **no se importa nada mientras alguna fila tenga problemas**. También puede "
             "subir una lista exportada por la plataforma con datos personales.")
+with comun.conexion() as db:
+    ejes = pdlc.ejes_para_proponer(db, proceso.ejes)
 izquierda, derecha = st.columns(2)
 izquierda.download_button("Plantilla Excel (con listas desplegables)", key="importar_plantilla_xlsx",
-                          data=plantilla(str(comun.ruta_db()), proceso.id, proceso.ejes, limites["id"]),
+                          data=plantilla(str(comun.ruta_db()), proceso.id, ejes, limites["id"]),
                           mime=MIME_XLSX,
                           file_name=f"plantilla-propuestas-{proceso.codigo}.xlsx", icon=":material/download:")
 derecha.download_button("Plantilla CSV", key="importar_plantilla_csv", data=hoja.plantilla_csv().encode(),

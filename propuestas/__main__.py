@@ -253,8 +253,9 @@ def _plantilla(argumentos) -> int:
     else:
         db = base.abrir(argumentos.db)
         servicios.preparar(db)
-        salida.write_bytes(hoja.plantilla_xlsx(_proceso(db, argumentos.proceso), territorio.cargar_territorio(db),
-                                                   territorio.centros_poblados(db)))
+        proceso = _proceso(db, argumentos.proceso)
+        salida.write_bytes(hoja.plantilla_xlsx(proceso, territorio.cargar_territorio(db),
+                                               territorio.centros_poblados(db), pdlc.ejes_para_proponer(db, proceso.ejes)))
     print(f"Plantilla → {salida}")
     return 0
 

@@ -66,8 +66,10 @@ class Contexto:
     territorio: Territorio
     centros: list[CentroPoblado]
     hoy: dt.date
+    ejes: tuple[str, ...] = ()  # los objetivos del PDLC vigente y los ejes del proceso (`pdlc.ejes_para_proponer`)
 
     def __post_init__(self) -> None:
+        self.ejes = self.ejes or self.proceso.ejes
         self.distritos = {}
         for distrito in self.territorio.distritos:
             self.distritos[hoja.normalizar(distrito.nombre)] = distrito
@@ -98,9 +100,9 @@ def revisar_fila(numero: int, valores: dict, contexto: Contexto) -> FilaRevisada
                                        "Tipo de proponente", fila)
     datos["tipo"] = _opcion(textos.get("tipo"), TIPOS_INTERVENCION, {}, "Tipo de intervención", fila)
     datos["madurez"] = _opcion(textos.get("madurez"), MADUREZ, SINONIMOS_MADUREZ, "Madurez", fila)
-    datos["eje"] = _eje(textos.get("eje"), contexto.proceso.ejes, fila)
+    datos["eje"] = _eje(textos.get("eje"), contexto.ejes, fila)
     try:
-        limpio = validar_formulario(datos, ejes=contexto.proceso.ejes)
+        limpio = validar_formulario(datos, ejes=contexto.ejes)
     except PropuestaInvalida as error:
         fila.problemas += [_nombrar_columna(p.campo, p.mensaje) for p in error.problemas]
         limpio = None
@@ -178,11 +180,12 @@ def _eje(texto: str | None, ejes: tuple[str, ...], fila: FilaRevisada) -> str | 
     if not texto:
         return None
     buscado = hoja.normalizar(texto)
-    exactos = [e for e in ejes if buscado in (hoja.normalizar(e), hoja.normalizar(e.split(":")[0]))]
+    exactos = [e for e in ejes if buscado in (hoja.normalizar(e), hoja.normalizar(e.split(":")[0]),
+                                              hoja.normalizar(e.split(" · ")[0]))]
     candidatos = exactos or [e for e in ejes if hoja.normalizar(e).startswith(buscado)]
     if len(candidatos) == 1:
         return candidatos[0]
-    fila.problemas.append(f"Eje del PDLC: «{texto}» no corresponde a un solo eje del proceso; escriba uno de: "
+    fila.problemas.append(f"Eje del PDLC: «{texto}» no corresponde a un solo objetivo o eje; escriba uno de: "
                           f"{'; '.join(ejes)}.")
     return None
 

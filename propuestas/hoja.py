@@ -77,7 +77,8 @@ COLUMNAS = (
             ayuda="Rápida (jóvenes y ciudadanía) o Completa (pide objetivo, eje, tipo, costo, madurez y "
                   "beneficiarios). Vacío: rápida."),
     Columna("eje", "Eje del PDLC", ("eje", "eje pdlc", "eje u objetivo del pdlc"),
-            ayuda="Uno de los ejes del proceso; basta el comienzo: «Infraestructura»."),
+            ayuda="Un objetivo del PDLC («OE1 · …») o uno de los ejes del proceso; basta el comienzo: «OE1» o "
+                  "«Infraestructura»."),
     Columna("objetivo", "Objetivo", ("objetivo de la propuesta",)),
     Columna("tipo", "Tipo de intervención", ("tipo de intervencion",),
             ayuda="Proyecto de inversión, Actividad o Gestión."),
@@ -488,9 +489,10 @@ def plantilla_csv() -> str:
     return "\ufeff" + ";".join(c.encabezado for c in EN_PLANTILLA) + "\r\n"
 
 
-def plantilla_xlsx(proceso, territorio, centros) -> bytes:
+def plantilla_xlsx(proceso, territorio, centros, ejes: tuple[str, ...] | None = None) -> bytes:
     """Libro para digitar fichas: la hoja «Propuestas» con listas desplegables (distrito, tipo de proponente,
-    eje, tipo de intervención, madurez), formato de fecha y de soles; «Instrucciones» y «Centros poblados»."""
+    eje, tipo de intervención, madurez), formato de fecha y de soles; «Instrucciones» y «Centros poblados».
+    `ejes`: lo que se ofrece como eje (con un PDLC importado, sus objetivos y después los ejes del proceso)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -512,7 +514,7 @@ def plantilla_xlsx(proceso, territorio, centros) -> bytes:
     propuestas.freeze_panes = "A2"
     listas = libro.create_sheet("Listas")
     valores = {"distrito": sorted(d.nombre for d in territorio.distritos) if territorio else [],
-               "proponente_tipo": list(TIPOS_PROPONENTE.values()), "eje": list(proceso.ejes),
+               "proponente_tipo": list(TIPOS_PROPONENTE.values()), "eje": list(proceso.ejes if ejes is None else ejes),
                "tipo": list(TIPOS_INTERVENCION.values()), "madurez": list(MADUREZ.values())}
     campos = [c.campo for c in EN_PLANTILLA]
     for numero, (campo, opciones) in enumerate(valores.items(), start=1):

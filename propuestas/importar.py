@@ -30,7 +30,7 @@ from identidad import sesiones
 from identidad.acceso import Accion, Actor, exigir
 from nucleo.db import Evento, marca, registrar_evento
 from nucleo.formato import formatear_fecha_y_hora
-from propuestas import almacen, hoja, servicios
+from propuestas import almacen, hoja, pdlc, servicios
 from propuestas.ficha import SOLO_NUMERACION, Contexto, FilaRevisada, revisar_fila, texto_de_celda
 from propuestas.modelo import (
     AccionFueraDeFase,
@@ -96,7 +96,7 @@ def revisar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, aho
                                   f"{hoja.MAXIMO_FILAS:,}. Divídala en varios archivos.")
         return revision
     contexto = Contexto(proceso, territorio_servicios.exigir_territorio(db), territorio_servicios.centros_poblados(db),
-                         servicios.fecha_local(ahora))
+                         servicios.fecha_local(ahora), pdlc.ejes_para_proponer(db, proceso.ejes))
     sin_contenido = []
     for numero, celdas in tabla.filas:
         valores = {campo: celdas[i] if i < len(celdas) else None for campo, i in columnas.items()}
@@ -143,6 +143,7 @@ def importar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, ac
                 **fila.registro, "proceso_id": proceso.id, "estado": Estado.REGISTRADA.value,
                 "es_demo": int(proceso.es_demo), "creada_en": marca(ahora), "actualizada_en": marca(ahora),
                 "registrada_en": marca(ahora), "importacion_id": importacion_id, "fila_importada": fila.numero,
+                "pdlc_objetivo_id": pdlc.objetivo_de_eje(db, fila.registro.get("eje")),
             })
             almacen.anotar_transicion(db, propuesta_id, Estado.BORRADOR.value, Estado.REGISTRADA.value,
                                       actor=actor.etiqueta, motivo=f"Ficha importada de «{nombre}», fila {fila.numero}.",

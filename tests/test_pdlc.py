@@ -156,7 +156,7 @@ def test_la_linea_de_comandos_importa_o_dice_fila_y_columna(tmp_path):
         assert pdlc.vigente(db).version["nombre"] == "PDLC Huaylas 2022-2030"
 
 
-def test_cobertura_por_objetivo_en_la_lista_priorizada_y_su_excel(db_viables):
+def test_cobertura_por_objetivo_en_la_lista_priorizada_su_excel_y_su_pdf(db_viables, tmp_path):
     import io
 
     from openpyxl import load_workbook
@@ -189,6 +189,12 @@ def test_cobertura_por_objetivo_en_la_lista_priorizada_y_su_excel(db_viables):
     hoja_ = libro["Cobertura del PDLC"]
     assert [c.value for c in hoja_[2]][:5] == ["OE1 · Reducir la anemia infantil", 2, 12, 2, 550_000]
     assert "Objetivo del PDLC" in [c.value for c in libro["Priorizadas"][1]]
+    from tests.conftest import texto_de_pdf
+
+    texto = " ".join(texto_de_pdf(exportar.a_pdf(lista), tmp_path).split())
+    assert "Cobertura del PDLC" in texto and "Ninguna propuesta lo" in texto  # la nota se parte en dos renglones
+    assert "OE1 · Reducir la anemia infantil 2 12 2 550,000.00" in texto
+    assert "Sin vincular al PDLC 4 10 0 0.00" in texto
 
 
 def test_quien_propone_elige_un_objetivo_del_pdlc_y_la_propuesta_nace_vinculada(db_proceso):
@@ -209,3 +215,37 @@ def test_quien_propone_elige_un_objetivo_del_pdlc_y_la_propuesta_nace_vinculada(
     fichas = [propuestas_servicios.obtener(db, c, actor=PUBLICO) for c in registradas]
     assert fichas[0].pdlc == "OE1 · Reducir la anemia infantil (PDLC Huaylas)" and fichas[0].propuesta.eje == ofrecidos[0]
     assert fichas[1].pdlc is None  # un eje del proceso: sin vincular hasta que el equipo técnico lo haga
+
+
+def test_las_fichas_de_papel_eligen_un_objetivo_del_pdlc_y_nacen_vinculadas(db_proceso):
+    import io
+
+    from openpyxl import load_workbook
+
+    from geo import servicios as territorio
+    from propuestas import hoja, importar
+    from propuestas import servicios as ps
+    from tests.ayudas import BUENA
+    from tests.conftest import HOY_REGISTRO
+
+    db = db_proceso
+    pdlc.importar(db, como_csv(FILAS), "pdlc.csv", nombre_plan="PDLC Huaylas", actor=ADMIN, ahora=HOY_REGISTRO)
+    proceso = ps.proceso_actual(db)
+    ejes = pdlc.ejes_para_proponer(db, proceso.ejes)
+    libro = load_workbook(io.BytesIO(hoja.plantilla_xlsx(proceso, territorio.cargar_territorio(db),
+                                                         territorio.centros_poblados(db), ejes)))
+    listas = libro["Listas"]
+    columna = next(c for c in listas[1] if c.value == "Eje del PDLC").column_letter
+    assert [c.value for c in listas[columna][1:3]] == ["OE1 · Reducir la anemia infantil",
+                                                       "OE2 · Mejorar la conectividad vial"]
+    filas_ = [{**BUENA, "Eje del PDLC": "OE2"},
+              {**BUENA, "N.º de ficha": "F-002", "Título": "Trocha carrozable a Huashca", "Eje del PDLC": "oe1 · "
+               "reducir la anemia infantil"},
+              {**BUENA, "N.º de ficha": "F-003", "Título": "Losa deportiva en Pampa", "Eje del PDLC": "OE9"}]
+    revision = importar.revisar(db, proceso.id, como_csv(filas_), "fichas.csv", ahora=HOY_REGISTRO)
+    assert [f.problemas for f in revision.filas][:2] == [[], []]
+    assert "«OE9» no corresponde a un solo objetivo o eje" in " ".join(revision.filas[2].problemas)
+    importar.importar(db, proceso.id, como_csv(filas_[:2]), "fichas.csv", actor=ADMIN, ahora=HOY_REGISTRO)
+    vinculos = {f["titulo"]: pdlc.vinculo(db, f["id"]) for f in db["propuestas"].rows_where("codigo IS NOT NULL")}
+    assert vinculos == {"Agua potable para Cochamarca": "OE2 · Mejorar la conectividad vial (PDLC Huaylas)",
+                        "Trocha carrozable a Huashca": "OE1 · Reducir la anemia infantil (PDLC Huaylas)"}

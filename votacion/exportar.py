@@ -255,7 +255,8 @@ def a_geojson(lista: ListaPriorizada) -> str:
 
 
 def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
-    """Informe para el expediente: método, tabla priorizada y mapa con cada propuesta numerada por su rango sobre
+    """Informe para el expediente: método, tabla priorizada, cobertura por objetivo del PDLC (si hay uno importado o
+    propuestas vinculadas) y mapa con cada propuesta numerada por su rango sobre
     los distritos coloreados por el costo de lo financiado. La fecha del documento es la del proceso (determinista)."""
     import datetime as dt
 
@@ -274,6 +275,11 @@ def a_pdf(lista: ListaPriorizada, territorio=None) -> bytes:
          "" if f["votos"] is None else f["votos"], "" if f["puntaje_tecnico"] is None else f"{f['puntaje_tecnico']:.0f}",
          "" if f["puntaje_combinado"] is None else f"{f['puntaje_combinado']:.1f}", f["financiada"] or ""]
         for f in lista.filas], (10, 56, 24, 24, 12, 16, 14, 24))
+    if lista.cobertura:
+        doc.titulo("Cobertura del PDLC")
+        doc.tabla(["Objetivo", "Propuestas", "Votos", "Financiadas", "Financiado S/", "Nota"], [
+            [g["objetivo"], g["propuestas"], g["votos"], g["financiadas"], f"{g['financiado_soles']:,.2f}", g["nota"]]
+            for g in lista.cobertura], (62, 20, 16, 20, 28, 34))
     if territorio is not None and territorio.distritos:
         montos: dict[str, float] = {}
         for fila in lista.filas:
