@@ -81,3 +81,24 @@ for objetivo in plan.objetivos:
                                    if indicador and indicador["meta"] is not None else ""),
                           "Fuente": (indicador["fuente"] or "") if indicador else ""})
 comun.tabla(filas, vacia="La versión vigente no tiene objetivos.")
+hoja_vigente = pdlc.filas_de(plan)
+st.download_button("Descargar la versión vigente (Excel, para editarla y subirla como versión nueva)",
+                   pdlc.a_xlsx(hoja_vigente), "pdlc_vigente.xlsx", icon=":material/download:", key="plan_vigente_xlsx")
+
+st.subheader("Editar en la plataforma", anchor=False)
+st.caption("Corrija un nombre, agregue un objetivo, una acción o un indicador (filas nuevas al final). Se guarda como "
+           "**versión nueva** con la misma revisión fila por fila que una importación: la vigente no se reescribe y "
+           "las propuestas ya vinculadas siguen apuntando a ella hasta que el equipo las vincule de nuevo.")
+with st.form("plan_editar"):
+    editadas = st.data_editor(hoja_vigente, num_rows="dynamic", hide_index=True, width="stretch",
+                              key=f"plan_editor_{plan.version['id']}")
+    nombre_nuevo = st.text_input("Nombre de la versión nueva", value=f"{plan.version['nombre']} (editado)"[:200],
+                                 max_chars=200, key="plan_editar_nombre")
+    if st.form_submit_button("Revisar y guardar como versión nueva"):
+        contenido_editado = pdlc.como_csv([f for f in editadas if any(v not in (None, "") for v in f.values())])
+        if contenido_editado == pdlc.como_csv(hoja_vigente):
+            st.info("No hay cambios: no se guardó otra versión.")
+            st.stop()
+        comun.ejecutar(lambda db: pdlc.importar(db, contenido_editado, "edición en la plataforma",
+                                                nombre_plan=nombre_nuevo, actor=actor, ahora=nucleo.ahora()),
+                       f"PDLC «{nombre_nuevo}» guardado como versión nueva: es la vigente.")

@@ -293,6 +293,53 @@ def eleccion_actual(db: Database, codigo: str) -> str | None:
     return f"O:{fila['pdlc_objetivo_id']}" if fila.get("pdlc_objetivo_id") else None
 
 
+def filas_de(plan: Plan) -> list[dict]:
+    """La versión como hoja (encabezado de la plantilla → valor): una fila por indicador, o por acción u objetivo
+    sin indicadores. Importarla de nuevo da el mismo árbol: así se edita (en la plataforma o en Excel) y se guarda
+    como versión nueva."""
+    salida = []
+    for objetivo in plan.objetivos:
+        base = {"objetivo_codigo": objetivo["codigo"], "objetivo": objetivo["nombre"]}
+        grupos = [({}, objetivo["indicadores"])] + [
+            ({"accion_codigo": a["codigo"], "accion": a["nombre"]}, a["indicadores"]) for a in objetivo["acciones"]]
+        for accion, indicadores in grupos:
+            if not accion and not indicadores and objetivo["acciones"]:
+                continue  # el objetivo ya aparece con sus acciones
+            for indicador in indicadores or [None]:
+                fila = {**base, **accion}
+                if indicador:
+                    fila.update({"indicador": indicador["nombre"], "unidad": indicador["unidad"],
+                                 "linea_base": indicador["linea_base"], "anio_base": indicador["anio_base"],
+                                 "meta": indicador["meta"], "anio_meta": indicador["anio_meta"],
+                                 "fuente": indicador["fuente"]})
+                salida.append({ENCABEZADO[c]: fila.get(c) for c in ENCABEZADO})
+    return salida
+
+
+def como_csv(filas: list[dict]) -> bytes:
+    """Filas con los encabezados de la plantilla → CSV (lo que `revisar` e `importar` leen)."""
+    salida = io.StringIO()
+    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
+    escritor.writerow(ENCABEZADO.values())
+    for fila in filas:
+        escritor.writerow(["" if fila.get(t) is None else (f"{fila[t]:g}" if isinstance(fila[t], float) else fila[t])
+                           for t in ENCABEZADO.values()])
+    return salida.getvalue().encode("utf-8")
+
+
+def a_xlsx(filas: list[dict]) -> bytes:
+    """Filas con los encabezados de la plantilla → Excel (la versión vigente, para editarla fuera y volver a subirla)."""
+    from openpyxl import load_workbook
+
+    libro = load_workbook(io.BytesIO(plantilla_xlsx()))
+    hoja_ = libro["PDLC"]
+    for fila in filas:
+        hoja_.append([hoja.neutralizar(fila.get(t)) for t in ENCABEZADO.values()])
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
 def plantilla_csv() -> str:
     salida = io.StringIO()
     csv.writer(salida, delimiter=";", lineterminator="\r\n").writerow(ENCABEZADO.values())

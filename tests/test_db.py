@@ -21,7 +21,7 @@ def test_aplicar_migraciones_dos_veces_no_cambia_nada(db):
     assert db.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id").fetchall() == antes
     assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == esquema
     assert antes == [("nucleo", "crear_eventos"), ("identidad", "crear_cuentas"), ("identidad", "crear_sesiones"),
-                     ("geo", "crear_territorio")]
+                     ("identidad", "cuentas_de_vigilancia"), ("geo", "crear_territorio")]
 
 
 def test_una_base_con_las_migraciones_de_antes_en_geo_las_hereda_sin_repetirlas(tmp_path):
@@ -36,7 +36,7 @@ def test_una_base_con_las_migraciones_de_antes_en_geo_las_hereda_sin_repetirlas(
     servicios.preparar(base)
     assert sorted(base.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()) == sorted([
         ("nucleo", "crear_eventos"), ("identidad", "crear_cuentas"), ("identidad", "crear_sesiones"),
-        ("geo", "crear_territorio")])
+        ("identidad", "cuentas_de_vigilancia"), ("geo", "crear_territorio")])
     base.close()
 
 

@@ -121,6 +121,10 @@ def test_la_pagina_revisa_fila_por_fila_importa_y_el_equipo_vincula_en_la_evalua
     assert "PDLC «PDLC Huaylas 2022-2030» importado" in textos_de(app)
     assert "Consejería nutricional" in app.dataframe[-1].value.to_string()
     assert app.file_uploader[0].value is None  # listo para otra versión, sin importar dos veces la misma
+    app.button(key="FormSubmitter:plan_editar-Revisar y guardar como versión nueva").click().run()
+    assert "No hay cambios: no se guardó otra versión." in textos_de(app)
+    with nucleo.abrir(base_app) as db:
+        assert filas(db, "pdlc_versiones") == 1
     with nucleo.abrir(base_app) as db:  # admitida: la matriz de criterios (con el alineamiento) se abre
         propuestas_servicios.transicionar(db, propuesta.codigo, Estado.ADMITIDA, actor=ADMIN, ahora=momento)
     evaluar = abrir_pagina("paginas/evaluar.py", EVALUADORA, propuesta=propuesta.codigo)
@@ -249,3 +253,25 @@ def test_las_fichas_de_papel_eligen_un_objetivo_del_pdlc_y_nacen_vinculadas(db_p
     vinculos = {f["titulo"]: pdlc.vinculo(db, f["id"]) for f in db["propuestas"].rows_where("codigo IS NOT NULL")}
     assert vinculos == {"Agua potable para Cochamarca": "OE2 · Mejorar la conectividad vial (PDLC Huaylas)",
                         "Trocha carrozable a Huashca": "OE1 · Reducir la anemia infantil (PDLC Huaylas)"}
+
+
+def test_la_version_vigente_se_edita_como_hoja_y_se_guarda_como_version_nueva(db):
+    propuestas_servicios.preparar(db)
+    pdlc.importar(db, como_csv(FILAS), "pdlc.csv", nombre_plan="PDLC Huaylas", actor=ADMIN, ahora=HOY_EVALUACION)
+    antes = pdlc.vigente(db)
+    filas_ = pdlc.filas_de(antes)
+    assert pdlc.revisar(pdlc.como_csv(filas_), "edición").es_importable
+    filas_[0]["Objetivo estratégico"] = "Reducir la anemia y la desnutrición infantil"
+    filas_[1]["Objetivo estratégico"] = "Reducir la anemia y la desnutrición infantil"
+    filas_.append({"Código del objetivo": "OE3", "Objetivo estratégico": "Fortalecer la participación juvenil"})
+    pdlc.importar(db, pdlc.como_csv(filas_), "edición en la plataforma", nombre_plan="PDLC Huaylas (2.ª edición)",
+                  actor=ADMIN, ahora=HOY_EVALUACION)
+    despues = pdlc.vigente(db)
+    assert despues.version["id"] != antes.version["id"]
+    assert [o["nombre"] for o in despues.objetivos] == ["Reducir la anemia y la desnutrición infantil",
+                                                        "Mejorar la conectividad vial",
+                                                        "Fortalecer la participación juvenil"]
+    assert [len(o["acciones"]) for o in despues.objetivos] == [len(o["acciones"]) for o in antes.objetivos] + [0]
+    filas_[0]["Objetivo estratégico"] = "Otro nombre"  # el mismo código con dos nombres: no se guarda nada
+    with pytest.raises(DatosInvalidos, match="ya es del objetivo"):
+        pdlc.importar(db, pdlc.como_csv(filas_), "edición", nombre_plan="PDLC", actor=ADMIN, ahora=HOY_EVALUACION)
