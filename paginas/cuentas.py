@@ -23,7 +23,8 @@ st.subheader("Nueva cuenta", anchor=False)
 with st.form("cuentas_nueva"):
     usuario = st.text_input("Usuario (minúsculas, sin espacios)", key="cuentas_usuario")
     nombre = st.text_input("Nombre completo", key="cuentas_nombre")
-    rol = st.selectbox("Rol", [Rol.FACILITADOR, Rol.EVALUADOR, Rol.VIGILANCIA, Rol.ADMINISTRADOR], format_func=lambda r: r.etiqueta,
+    rol = st.selectbox("Rol", [Rol.FACILITADOR, Rol.EVALUADOR, Rol.VIGILANCIA, Rol.ADMINISTRADOR],
+                       format_func=lambda r: r.etiqueta,
                        key="cuentas_rol", placeholder="Elija un rol")
     contrasena = st.text_input("Contraseña inicial (al entrar por primera vez, la persona debe cambiarla)",
                                type="password", key="cuentas_contrasena")

@@ -96,7 +96,8 @@ def formulario_actualizacion(codigo: str, situacion: seguimiento.Situacion, ante
         fecha = st.date_input("Fecha del dato", key=f"{clave}_fecha", format="DD/MM/YYYY",
                               value=hoy, max_value=hoy)
         opciones = [SIN_CAMBIO, *[f.etiqueta for f in Fase]]
-        fase = st.selectbox(f"Fase de inversión (hoy: {situacion.etiqueta_fase})", opciones, key=f"{clave}_fase")
+        fase = st.selectbox(f"Fase de inversión (hoy: {situacion.etiqueta_fase})", opciones, key=f"{clave}_fase",
+                            placeholder="Elija una opción")
         motivo = st.text_input("Motivo (si no se ejecutará)", key=f"{clave}_motivo", max_chars=500)
         columnas = st.columns(2)
         entidad = columnas[0].text_input("Entidad responsable", key=f"{clave}_entidad", max_chars=200,
@@ -114,14 +115,16 @@ def formulario_actualizacion(codigo: str, situacion: seguimiento.Situacion, ante
                                          placeholder=formatear_soles(situacion.devengado_centimos))
         avances = st.columns(2)
         fisico = avances[0].text_input("Avance físico (%)", key=f"{clave}_fisico",
-                                       placeholder=f"{situacion.avance_fisico:g}" if situacion.avance_fisico is not None else "")
+                                       placeholder=f"{situacion.avance_fisico:g}"
+                                       if situacion.avance_fisico is not None else "")
         financiero = avances[1].text_input("Avance financiero (%)", key=f"{clave}_financiero",
                                            placeholder=f"{situacion.avance_financiero:g}"
                                            if situacion.avance_financiero is not None else "")
         nota = st.text_area("Nota (queda en la línea de tiempo pública)", key=f"{clave}_nota", max_chars=2000)
         corrige = st.selectbox("¿Corrige una actualización anterior?", [None, *[f["id"] for f in anteriores]],
                                key=f"{clave}_corrige",
-                               format_func=lambda i: "No" if i is None else f"Sí, la n.º {i}")
+                               format_func=lambda i: "No" if i is None else f"Sí, la n.º {i}",
+                               placeholder="Elija una opción")
         evidencia = st.file_uploader("Evidencia (foto o PDF)", type=["jpg", "jpeg", "png", "webp", "pdf"],
                                      key=f"{clave}_evidencia",
                                      max_upload_size=LIMITE_MB)

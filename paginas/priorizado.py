@@ -52,13 +52,14 @@ if not proyectos:
 
 filtros = st.columns(4)
 procesos = [TODOS, *dict.fromkeys(p.proceso for p in proyectos)]
-proceso = filtros[0].selectbox("Proceso", procesos, key="priorizado_proceso")
+proceso = filtros[0].selectbox("Proceso", procesos, key="priorizado_proceso", placeholder="Elija una opción")
 distritos = [TODOS, *sorted({p.distrito for p in proyectos})]
-distrito = filtros[1].selectbox("Distrito", distritos, key="priorizado_distrito")
+distrito = filtros[1].selectbox("Distrito", distritos, key="priorizado_distrito", placeholder="Elija una opción")
 objetivos = [TODOS, *sorted({p.objetivo_pdlc for p in proyectos if p.objetivo_pdlc})]
-objetivo = filtros[2].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo")
+objetivo = filtros[2].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo",
+                                placeholder="Elija una opción")
 fases = [TODOS, *[f.etiqueta for f in Fase], SIN_FASE]
-fase = filtros[3].selectbox("Fase", fases, key="priorizado_fase")
+fase = filtros[3].selectbox("Fase", fases, key="priorizado_fase", placeholder="Elija una opción")
 vistos = [p for p in proyectos
           if proceso in (TODOS, p.proceso) and distrito in (TODOS, p.distrito)
           and objetivo in (TODOS, p.objetivo_pdlc) and fase in (TODOS, p.situacion.etiqueta_fase)]
@@ -91,5 +92,6 @@ comun.tabla([{
                                                           help="Abre la línea de tiempo del proyecto"),
                    "Avance físico": st.column_config.ProgressColumn("Avance físico", format="%.0f %%", min_value=0,
                                                                     max_value=100)})
-st.caption("Una alerta sale cuando un proyecto pasa más de 90 días sin actualización, o cuando un hito pasó su fecha "
+st.caption("Una alerta sale cuando un proyecto pasa más de 90 días sin actualización, o cuando un hito pasó su "
+           "fecha "
            "prevista sin cumplirse.")

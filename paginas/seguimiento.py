@@ -27,7 +27,8 @@ if not proyectos:
 
 procesos = {p.proceso_id: p.proceso for p in proyectos}
 proceso_id = st.selectbox("Proceso", [None, *procesos], key="seg_proceso",
-                          format_func=lambda i: "Todos los procesos" if i is None else procesos[i])
+                          format_func=lambda i: "Todos los procesos" if i is None else procesos[i],
+                          placeholder="Elija una opción")
 vistos = [p for p in proyectos if proceso_id in (None, p.proceso_id)]
 comun.tabla([{"Código": p.codigo, "Proyecto": p.titulo, "Distrito": p.distrito, "Fase": p.situacion.etiqueta_fase,
               "PIM": formatear_soles(p.situacion.pim_centimos),
@@ -44,7 +45,8 @@ descargas[0].download_button("Hoja de seguimiento (Excel)", hoja_seguimiento.com
 descargas[1].download_button("Hoja de seguimiento (CSV)", hoja_seguimiento.como_csv(filas), "seguimiento.csv",
                              icon=":material/download:", key="seg_csv")
 with st.expander("Importar la hoja editada (o la de la municipalidad con esas columnas)"):
-    st.caption("Una fila por proyecto, con su «Código». Lo vacío no cambia; una fila igual a lo que ya hay no agrega "
+    st.caption("Una fila por proyecto, con su «Código». Lo vacío no cambia; una fila igual a lo que ya hay no "
+               "agrega "
                "nada. Si una fila tiene problemas, no se importa ninguna.")
     subido = st.file_uploader("Hoja de seguimiento (Excel .xlsx o CSV)", type=["xlsx", "csv"],
                               key=f"seg_archivo_{st.session_state.get('seg_lote', 0)}",
@@ -108,7 +110,7 @@ with hitos:
     if pendientes:
         with st.form(f"seg_{codigo}_cumplido"):
             hito_id = st.selectbox("Hito cumplido", list(pendientes), format_func=pendientes.get,
-                                   key=f"seg_{codigo}_cumplido_hito")
+                                   key=f"seg_{codigo}_cumplido_hito", placeholder="Elija una opción")
             real = st.date_input("Fecha real", key=f"seg_{codigo}_cumplido_fecha", format="DD/MM/YYYY", value=hoy,
                                  max_value=hoy)
             if st.form_submit_button("Anotar que se cumplió"):

@@ -23,7 +23,8 @@ if not procesos:
     st.stop()
 ids = list(procesos)
 proceso_id = st.selectbox("Proceso", ids, format_func=procesos.get, key="vig_proceso",
-                          index=ids.index(actual.id) if actual and actual.id in ids else 0)
+                          index=ids.index(actual.id) if actual and actual.id in ids else 0,
+                          placeholder="Elija una opción")
 with comun.conexion() as db:
     acuerdos = vigilancia.acuerdos_del_proceso(db, proceso_id)
     observaciones = vigilancia.observaciones(db, proceso_id)
@@ -53,7 +54,8 @@ with pestanas[0]:
             acuerdo_id = st.selectbox("Acuerdo", list(acuerdos_), format_func=acuerdos_.get, key="vig_acuerdo",
                                       index=None, placeholder="Elija el acuerdo")
             texto = st.text_area("Observación", key="vig_texto", max_chars=2000,
-                                 placeholder="Qué vieron, dónde y cuándo (p. ej.: la obra está parada desde junio).")
+                                 placeholder="Qué vieron, dónde y cuándo (p. ej.: la obra está parada desde "
+                                             "junio).")
             evidencia = st.file_uploader("Evidencia (foto o PDF, opcional)", type=["jpg", "jpeg", "png", "webp", "pdf"],
                                          key="vig_evidencia", max_upload_size=piezas_seguimiento.LIMITE_MB)
             if st.form_submit_button("Registrar la observación", type="primary"):
@@ -97,9 +99,11 @@ with pestanas[1]:
     if acuerdos and puede(actor, Accion.SEGUIR_PROYECTOS):
         with st.form("vig_estado"):
             opciones = {a["id"]: f"N.º {a['id']}: {a['texto']}" for a in acuerdos}
-            elegido = st.selectbox("Acuerdo", list(opciones), format_func=opciones.get, key="vig_estado_acuerdo")
+            elegido = st.selectbox("Acuerdo", list(opciones), format_func=opciones.get, key="vig_estado_acuerdo",
+                                   placeholder="Elija una opción")
             estado_nuevo = st.selectbox("Estado", list(vigilancia.ESTADOS_ACUERDO),
-                                        format_func=vigilancia.ESTADOS_ACUERDO.get, key="vig_estado_estado")
+                                        format_func=vigilancia.ESTADOS_ACUERDO.get, key="vig_estado_estado",
+                                        placeholder="Elija una opción")
             motivo = st.text_area("Motivo (qué se hizo o qué falta)", key="vig_estado_motivo", max_chars=1000)
             if st.form_submit_button("Cambiar el estado"):
                 comun.ejecutar(lambda db: vigilancia.cambiar_estado_acuerdo(db, elegido, estado_nuevo, motivo,

@@ -94,7 +94,7 @@ MALAS = [
     ({"Costo propuesto S/": "mil soles"}, "no es un monto en soles"),
     ({"Costo propuesto S/": "1,23,4"}, "no es un monto claro"),
     ({"Tipo de proponente": "Empresa"}, "«Empresa» no es una opción"),
-    ({"Eje del PDLC": "Cultura"}, "no corresponde a un solo eje"),
+    ({"Eje del PDLC": "Cultura"}, "no corresponde a un solo objetivo o eje"),
     ({"Título": "Agua"}, "Título tiene 4 caracteres"),
     ({"Contacto": "12345"}, "no parece un celular"),
     ({"Beneficiarios directos": 90}, "dice 90, pero mujeres y hombres suman 75"),

@@ -123,8 +123,9 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     selector = pagina.get_by_role("combobox", name="Participante", exact=True)
     selector.click()
     selector.fill("Pedro")
-    selector.press("Enter")
-    expect(selector).to_have_value(re.compile(r"— Pedro Sánchez$"))
+    # con la máquina ocupada, un Enter enseguida llegaba antes que la lista filtrada y no elegía nada
+    pagina.get_by_role("option", name=re.compile(r"— Pedro Sánchez$")).click(timeout=30_000)
+    expect(selector).to_have_value(re.compile(r"— Pedro Sánchez$"), timeout=30_000)
     campo = {c: pagina.locator(f".st-key-corregir_{pedro}_{c}").locator("input, textarea")
              for c in ("nombre", "organizacion", "motivo")}
     expect(campo["nombre"]).to_have_value("Pedro Sánchez", timeout=30_000)  # su formulario ya se dibujó

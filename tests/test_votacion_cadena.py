@@ -350,5 +350,6 @@ def test_un_respaldo_de_una_version_anterior_se_acepta_y_migra(tmp_path):
 def test_las_migraciones_de_la_plataforma_son_las_que_aplica_preparar(db):
     votacion.preparar(db)
     aplicadas = {f[0] for f in db.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
-    assert [m.name for m in votacion.MIGRACIONES] == ["nucleo", "identidad", "geo", "propuestas", "deliberacion", "votacion"]
+    assert [m.name for m in votacion.MIGRACIONES] == ["nucleo", "identidad", "geo", "propuestas", "deliberacion", "votacion",
+                                                    "seguimiento"]
     assert aplicadas == {m.name for m in votacion.MIGRACIONES}
