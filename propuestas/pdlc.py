@@ -300,7 +300,7 @@ def filas_de(plan: Plan) -> list[dict]:
     salida = []
     for objetivo in plan.objetivos:
         base = {"objetivo_codigo": objetivo["codigo"], "objetivo": objetivo["nombre"]}
-        grupos = [({}, objetivo["indicadores"])] + [
+        grupos: list[tuple[dict, list]] = [({}, objetivo["indicadores"])] + [
             ({"accion_codigo": a["codigo"], "accion": a["nombre"]}, a["indicadores"]) for a in objetivo["acciones"]]
         for accion, indicadores in grupos:
             if not accion and not indicadores and objetivo["acciones"]:
