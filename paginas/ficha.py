@@ -57,6 +57,9 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
         st.subheader("Evaluación técnica", anchor=False)
         mostrar_desglose(ficha)
     st.subheader("Historia", anchor=False)
+    if p.estado in (Estado.PRIORIZADA, Estado.EN_ACTA):
+        st.page_link("paginas/priorizado.py", label="¿Qué pasó con ella? Su seguimiento: fase, presupuesto y avance",
+                     query_params={"proyecto": p.codigo}, icon=":material/timeline:")
     if ficha.viene_de:
         st.page_link("paginas/propuestas.py", label=f"Viene de {ficha.viene_de}, de un proceso anterior (viable, no "
                      "financiada)", query_params={"propuesta": ficha.viene_de}, icon=":material/history:")

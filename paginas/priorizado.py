@@ -16,6 +16,7 @@ from propuestas.mapa import mapa_propuestas
 from propuestas.seguimiento.modelo import COLOR_SIN_FASE, SIN_FASE, Fase
 
 TODOS = "Todos"
+SIN_PIA = "Aún sin PIA"
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -50,18 +51,22 @@ if not proyectos:
     st.info("Aún no hay proyectos priorizados: aparecen aquí cuando se cierra una votación.")
     st.stop()
 
-filtros = st.columns(4)
+filtros = st.columns(5)
 procesos = [TODOS, *dict.fromkeys(p.proceso for p in proyectos)]
 proceso = filtros[0].selectbox("Proceso", procesos, key="priorizado_proceso", placeholder="Elija una opción")
+anios = [TODOS, *sorted({str(p.situacion.anio_pia) for p in proyectos if p.situacion.anio_pia}, reverse=True),
+         SIN_PIA]
+anio = filtros[1].selectbox("Año del PIA", anios, key="priorizado_anio", placeholder="Elija una opción")
 distritos = [TODOS, *sorted({p.distrito for p in proyectos})]
-distrito = filtros[1].selectbox("Distrito", distritos, key="priorizado_distrito", placeholder="Elija una opción")
+distrito = filtros[2].selectbox("Distrito", distritos, key="priorizado_distrito", placeholder="Elija una opción")
 objetivos = [TODOS, *sorted({p.objetivo_pdlc for p in proyectos if p.objetivo_pdlc})]
-objetivo = filtros[2].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo",
+objetivo = filtros[3].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo",
                                 placeholder="Elija una opción")
 fases = [TODOS, *[f.etiqueta for f in Fase], SIN_FASE]
-fase = filtros[3].selectbox("Fase", fases, key="priorizado_fase", placeholder="Elija una opción")
+fase = filtros[4].selectbox("Fase", fases, key="priorizado_fase", placeholder="Elija una opción")
 vistos = [p for p in proyectos
           if proceso in (TODOS, p.proceso) and distrito in (TODOS, p.distrito)
+          and anio in (TODOS, str(p.situacion.anio_pia) if p.situacion.anio_pia else SIN_PIA)
           and objetivo in (TODOS, p.objetivo_pdlc) and fase in (TODOS, p.situacion.etiqueta_fase)]
 
 cifras = st.columns(4)

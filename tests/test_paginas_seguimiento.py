@@ -84,6 +84,11 @@ def test_el_publico_ve_la_lista_y_la_linea_de_tiempo_con_el_texto_escapado(con_a
     assert "Entró al acta firmada" in texto and "Priorizada en la votación" in texto
     assert "\\*\\*Se firmó\\*\\* el convenio \\<script\\>" in texto  # se lee tal cual, no es marcado
     assert "<script>" not in texto and "](javascript:" not in texto
+    ficha = abrir_pagina("paginas/propuestas.py", propuesta=uno)
+    assert [e.proto.query_string for e in ficha.get("page_link") if e.proto.label.startswith("¿Qué pasó con ella?")] \
+        == [f"proyecto={uno}"]  # la ficha de la propuesta lleva a su seguimiento
+    app.selectbox(key="priorizado_anio").set_value("Aún sin PIA").run()
+    assert len(app.dataframe[0].value) == len(lista)  # nadie tiene PIA todavía
     otro = abrir_pagina("paginas/priorizado.py", proyecto="NO-EXISTE")
     assert "No hay un proyecto priorizado con el código «NO-EXISTE»." in errores_de(otro)
 
