@@ -60,17 +60,24 @@ def comite(votacion: Votacion, actor: Actor) -> None:
     with comun.conexion() as db:
         miembros = vigilancia.comite(db, votacion.id)
         distritos = territorio.nombres_de_distritos(db)
+        firmada = servicios.acta_firmada(db, votacion.id)
     st.caption("Comité de Vigilancia elegido en el taller: va al acta. Después, cada miembro entra con una cuenta de "
                "rol «Comité de Vigilancia» (la crea administración) para observar el seguimiento.")
     for numero, miembro in enumerate(miembros, start=1):
         texto, retirar = st.columns([5, 1], vertical_alignment="center")
         texto.markdown(f"{numero}. **{comun.texto_plano(miembro['nombre'])}** — "
                        f"{comun.texto_plano(miembro['organizacion'])} · {comun.texto_plano(miembro['distrito'])}")
+        if firmada:
+            continue
         with retirar.popover("Retirar"):
             motivo = st.text_input("Motivo", key=f"consola_comite_motivo_{miembro['id']}")
             if st.button("Retirar del comité", key=f"consola_comite_retirar_{miembro['id']}"):
                 comun.ejecutar(lambda db, m=miembro["id"], t=motivo: vigilancia.retirar_miembro(
                     db, m, t, actor=actor, ahora=nucleo.ahora()), "Retirado del comité.")
+    if firmada:
+        st.caption("El acta ya se firmó: el comité quedó como dice el acta." if miembros else
+                   "El acta se firmó sin Comité de Vigilancia.")
+        return
     with st.form("consola_comite", clear_on_submit=False):
         izquierda, centro, derecha = st.columns(3)
         nombre = izquierda.text_input("Miembro del comité", key="consola_comite_nombre", max_chars=120)

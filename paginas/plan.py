@@ -90,13 +90,16 @@ st.caption("Corrija un nombre, agregue un objetivo, una acción o un indicador (
            "**versión nueva** con la misma revisión fila por fila que una importación: la vigente no se reescribe y "
            "las propuestas ya vinculadas siguen apuntando a ella hasta que el equipo las vincule de nuevo.")
 with st.form("plan_editar"):
-    editadas = st.data_editor(hoja_vigente, num_rows="dynamic", hide_index=True, width="stretch",
+    como_texto = [{t: "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for t, v in f.items()}
+                  for f in hoja_vigente]  # todo como texto: una celda vacía se ve vacía, no «None»
+    editadas = st.data_editor(como_texto, num_rows="dynamic", hide_index=True, width="stretch",
+                              column_config={t: st.column_config.TextColumn(t) for t in pdlc.ENCABEZADO.values()},
                               key=f"plan_editor_{plan.version['id']}")
     nombre_nuevo = st.text_input("Nombre de la versión nueva", value=f"{plan.version['nombre']} (editado)"[:200],
                                  max_chars=200, key="plan_editar_nombre")
     if st.form_submit_button("Revisar y guardar como versión nueva"):
         contenido_editado = pdlc.como_csv([f for f in editadas if any(v not in (None, "") for v in f.values())])
-        if contenido_editado == pdlc.como_csv(hoja_vigente):
+        if contenido_editado == pdlc.como_csv(como_texto):
             st.info("No hay cambios: no se guardó otra versión.")
             st.stop()
         comun.ejecutar(lambda db: pdlc.importar(db, contenido_editado, "edición en la plataforma",

@@ -46,7 +46,7 @@ with pestanas[0]:
     if puede(actor, Accion.VIGILAR):
         with st.form("vig_observar"):
             st.markdown("**Nueva observación**")
-            sobre = st.radio("Sobre", ["Un proyecto", "Un acuerdo"], horizontal=True, key="vig_sobre")
+            st.caption("Sobre un proyecto **o** sobre un acuerdo del acta: elija uno de los dos.")
             proyectos_ = {p.codigo: f"{p.codigo} · {p.titulo}" for p in proyectos}
             acuerdos_ = {a["id"]: f"N.º {a['id']}: {a['texto']}" for a in acuerdos}
             codigo = st.selectbox("Proyecto", list(proyectos_), format_func=proyectos_.get, key="vig_proyecto",
@@ -60,8 +60,7 @@ with pestanas[0]:
                                          key="vig_evidencia", max_upload_size=piezas_seguimiento.LIMITE_MB)
             if st.form_submit_button("Registrar la observación", type="primary"):
                 comun.ejecutar(lambda db: vigilancia.observar(
-                    db, proceso_id, texto, codigo=codigo if sobre == "Un proyecto" else None,
-                    acuerdo_id=acuerdo_id if sobre == "Un acuerdo" else None,
+                    db, proceso_id, texto, codigo=codigo, acuerdo_id=acuerdo_id,
                     evidencia=(evidencia.getvalue(), evidencia.name) if evidencia else None, actor=actor,
                     ahora=nucleo.ahora()), "Observación registrada: el equipo técnico debe responderla.")
     if not observaciones:
@@ -85,7 +84,8 @@ with pestanas[0]:
                 st.info(f"**Respuesta ({respuesta['por']}, {formatear_momento(respuesta['respondida_en'])}):** "
                         f"{comun.texto_plano(respuesta['texto'])}", icon=":material/reply:")
             if puede(actor, Accion.SEGUIR_PROYECTOS):
-                with st.form(f"vig_responder_{observacion.id}"):
+                zona = st.container() if observacion.abierta else st.expander("Agregar otra respuesta")
+                with zona, st.form(f"vig_responder_{observacion.id}"):
                     respuesta_texto = st.text_area("Respuesta (qué se hizo o por qué)",
                                                    key=f"vig_respuesta_{observacion.id}", max_chars=2000)
                     if st.form_submit_button("Responder"):

@@ -121,7 +121,6 @@ def test_el_comite_observa_el_equipo_responde_y_el_publico_ve_las_dos(con_acta):
     ruta, (uno, *_) = con_acta
     vigilante = Actor(Rol.VIGILANCIA, "juana", cuenta_id=9)
     app = abrir_pagina("paginas/vigilancia.py", vigilante)
-    app.radio(key="vig_sobre").set_value("Un proyecto")
     app.selectbox(key="vig_proyecto").set_value(uno)
     app.text_area(key="vig_texto").input("La obra está parada desde junio y nadie informa")
     app.button(key="FormSubmitter:vig_observar-Registrar la observación").click().run()

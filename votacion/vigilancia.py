@@ -134,7 +134,8 @@ def observar(db: Database, proceso_id: int, texto: str, *, codigo: str | None = 
     texto = limpiar(texto)
     problemas = []
     if (codigo is None) == (acuerdo_id is None):
-        problemas.append(Problema("sobre", "Elija sobre qué es la observación: un proyecto o un acuerdo."))
+        problemas.append(Problema("sobre", "Elija sobre qué es la observación: un proyecto o un acuerdo (uno de los "
+                                           "dos)."))
     if not LARGO_TEXTO[0] <= len(texto) <= LARGO_TEXTO[1]:
         problemas.append(Problema("texto", f"La observación tiene {len(texto):,} caracteres; debe tener de "
                                            f"{LARGO_TEXTO[0]} a {LARGO_TEXTO[1]:,}."))
