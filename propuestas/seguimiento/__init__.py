@@ -31,7 +31,7 @@ from propuestas.seguimiento.servicios import (
     version,
 )
 
-__all__ = ["CAMPOS", "DIAS_SIN_NOTICIAS", "ETIQUETAS", "ETIQUETAS_FASE", "MAXIMO_PDF_MB", "SIN_FASE", "Alertas",
-           "Cambios", "Fase", "Hito", "Momento", "Proyecto", "Situacion", "actualizaciones", "agregar_hito",
-           "describir", "evidencia", "leer_porcentaje", "linea_de_tiempo", "preparar", "preparar_evidencia", "proyecto", "proyectos",
-           "registrar_actualizacion", "version"]
+__all__ = ["Alertas", "CAMPOS", "Cambios", "DIAS_SIN_NOTICIAS", "ETIQUETAS", "ETIQUETAS_FASE", "Fase", "Hito",
+           "MAXIMO_PDF_MB", "Momento", "Proyecto", "SIN_FASE", "Situacion", "actualizaciones", "agregar_hito",
+           "describir", "evidencia", "leer_porcentaje", "linea_de_tiempo", "preparar", "preparar_evidencia",
+           "proyecto", "proyectos", "registrar_actualizacion", "version"]

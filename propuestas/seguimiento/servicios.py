@@ -119,13 +119,14 @@ def registrar_actualizacion(db: Database, codigo: str, cambios: Cambios, *, fech
     """Agrega una actualización (lo que cambia, la fecha del dato, una nota, la evidencia): una transacción."""
     exigir(actor, Accion.SEGUIR_PROYECTOS)
     with sesiones.escritura_de(db, actor, ahora=ahora):
-        return agregar_actualizacion(db, codigo, cambios, fecha=fecha, nota=nota, corrige_id=corrige_id, hito_id=hito_id,
-                          hito_fecha_real=hito_fecha_real, evidencia=evidencia, origen=origen, actor=actor, ahora=ahora)
+        return agregar_actualizacion(db, codigo, cambios, fecha=fecha, nota=nota, corrige_id=corrige_id,
+                                     hito_id=hito_id, hito_fecha_real=hito_fecha_real, evidencia=evidencia,
+                                     origen=origen, actor=actor, ahora=ahora)
 
 
-def agregar_actualizacion(db: Database, codigo: str, cambios: Cambios, *, fecha: dt.date, nota: str, corrige_id: int | None,
-               hito_id: int | None, hito_fecha_real: dt.date | None, evidencia: tuple[bytes, str] | None,
-               origen: str, actor: Actor, ahora: dt.datetime) -> int:
+def agregar_actualizacion(db: Database, codigo: str, cambios: Cambios, *, fecha: dt.date, nota: str,
+                          corrige_id: int | None, hito_id: int | None, hito_fecha_real: dt.date | None,
+                          evidencia: tuple[bytes, str] | None, origen: str, actor: Actor, ahora: dt.datetime) -> int:
     """Como `registrar_actualizacion`, dentro de la transacción de quien llama (la importación de una hoja)."""
     fila = _exigir_en_acta(db, codigo)
     nota = limpiar(nota)
