@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from geo.modelo import Problema
 from nucleo.formato import formatear_fecha, formatear_soles
@@ -57,6 +57,10 @@ COLOR_SIN_FASE = "#a50f5c"
 CERRADAS = frozenset({Fase.EN_FUNCIONAMIENTO, Fase.NO_SE_EJECUTARA})  # ya no se esperan noticias
 
 
+CAMPOS = ("responsable_entidad", "responsable_area", "cui", "fase", "motivo_fase", "anio_pia", "pia_centimos",
+          "pim_centimos", "devengado_centimos", "avance_fisico", "avance_financiero")
+
+
 @dataclass(frozen=True)
 class Cambios:
     """Lo que una actualización cambia; None = no cambia. Montos en céntimos; avances de 0 a 100."""
@@ -74,10 +78,12 @@ class Cambios:
     avance_financiero: float | None = None
 
     def presentes(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        """Los campos de `Cambios` que traen algo (en una `Situacion`, lo que se sabe)."""
+        return {c: getattr(self, c) for c in CAMPOS if getattr(self, c) is not None}
 
 
-CAMPOS = tuple(f.name for f in fields(Cambios))
+if tuple(f.name for f in fields(Cambios)) != CAMPOS:
+    raise RuntimeError("CAMPOS debe nombrar, en orden, los campos de Cambios")
 ETIQUETAS = {
     "responsable_entidad": "Entidad responsable", "responsable_area": "Área responsable", "cui": "CUI",
     "fase": "Fase de inversión", "motivo_fase": "Motivo (si no se ejecutará)", "anio_pia": "Año del PIA",
@@ -86,33 +92,21 @@ ETIQUETAS = {
 }
 
 
-@dataclass
-class Situacion:
-    """Cómo está el proyecto hoy: lo último que dijo cada actualización."""
+@dataclass(frozen=True)
+class Situacion(Cambios):
+    """Cómo está el proyecto hoy: lo último que dijo cada actualización sobre cada campo de `Cambios`, la fecha del
+    dato más reciente y cuántas actualizaciones hubo."""
 
-    responsable_entidad: str | None = None
-    responsable_area: str | None = None
-    cui: str | None = None
-    fase: Fase | None = None
-    motivo_fase: str | None = None
-    anio_pia: int | None = None
-    pia_centimos: int | None = None
-    pim_centimos: int | None = None
-    devengado_centimos: int | None = None
-    avance_fisico: float | None = None
-    avance_financiero: float | None = None
     ultima_fecha: dt.date | None = None
     actualizaciones: int = 0
 
     def aplicar(self, cambios: Cambios, fecha: dt.date) -> Situacion:
-        nueva = Situacion(**{f.name: getattr(self, f.name) for f in fields(self)})
-        for campo, valor in cambios.presentes().items():
-            setattr(nueva, campo, valor)
-        if nueva.fase is not None and nueva.fase != Fase.NO_SE_EJECUTARA:
-            nueva.motivo_fase = None
-        nueva.ultima_fecha = max(fecha, self.ultima_fecha) if self.ultima_fecha else fecha
-        nueva.actualizaciones = self.actualizaciones + 1
-        return nueva
+        valores = cambios.presentes()
+        fase = valores.get("fase", self.fase)
+        if fase is not None and fase != Fase.NO_SE_EJECUTARA:
+            valores["motivo_fase"] = None  # el motivo es solo de «no se ejecutará»
+        return replace(self, **valores, actualizaciones=self.actualizaciones + 1,
+                       ultima_fecha=max(fecha, self.ultima_fecha) if self.ultima_fecha else fecha)
 
     @property
     def etiqueta_fase(self) -> str:
