@@ -5,8 +5,6 @@ procesos y siguen en las migraciones de `propuestas` (cuelgan de `procesos`).
 """
 from __future__ import annotations
 
-import sqlite3
-
 from sqlite_utils import Database, Migrations
 
 from nucleo import esquema
@@ -75,43 +73,28 @@ def crear_sesiones(db: Database) -> None:
 @migraciones(transactional=False)
 def cuentas_de_vigilancia(db: Database) -> None:
     """Rol «vigilancia» (el Comité de Vigilancia entra con su cuenta). El CHECK del rol es parte del CREATE TABLE:
-    se reconstruye la tabla con las mismas filas, como indica SQLite para cambiar una restricción (claves foráneas
-    apagadas mientras se copia, revisadas antes de confirmar)."""
-    if db.conn.in_transaction:
-        raise RuntimeError("cuentas_de_vigilancia reconstruye la tabla cuentas: se aplica fuera de una transacción.")
+    se reconstruye la tabla con las mismas filas (`esquema.reconstruir`)."""
     columnas = ("id, usuario, nombre, rol, hash, fallos, bloqueada_hasta, creada_en, actualizada_en, desactivada_en, "
                 "debe_cambiar_contrasena")
-    db.execute("PRAGMA foreign_keys=OFF")
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if "'vigilancia'" not in db.execute("SELECT sql FROM sqlite_master WHERE name = 'cuentas'").fetchone()[0]:
-                for sentencia in ("""
-                    CREATE TABLE cuentas_con_vigilancia (
-                        id INTEGER PRIMARY KEY,
-                        usuario TEXT NOT NULL UNIQUE
-                            CHECK (usuario GLOB '[a-z0-9._-]*' AND length(usuario) BETWEEN 3 AND 40),
-                        nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 2 AND 120),
-                        rol TEXT NOT NULL CHECK (rol IN ('administrador', 'facilitador', 'evaluador', 'vigilancia')),
-                        hash TEXT NOT NULL,
-                        fallos INTEGER NOT NULL DEFAULT 0,
-                        bloqueada_hasta TEXT,
-                        creada_en TEXT NOT NULL,
-                        actualizada_en TEXT NOT NULL,
-                        desactivada_en TEXT,
-                        debe_cambiar_contrasena INTEGER NOT NULL DEFAULT 0 CHECK (debe_cambiar_contrasena IN (0, 1))
-                    )""", f"INSERT INTO cuentas_con_vigilancia ({columnas}) SELECT {columnas} FROM cuentas",
-                        "DROP TABLE cuentas", "ALTER TABLE cuentas_con_vigilancia RENAME TO cuentas"):
-                    db.execute(sentencia)
-            huerfanas = db.execute("PRAGMA foreign_key_check").fetchall()
-            if huerfanas:
-                raise sqlite3.IntegrityError(f"cuentas_de_vigilancia dejaría referencias rotas: {huerfanas[:3]}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-    finally:
-        db.execute("PRAGMA foreign_keys=ON")
+    esquema.reconstruir(db, "cuentas", ya_esta="'vigilancia'", guion=f"""
+        CREATE TABLE cuentas_con_vigilancia (
+            id INTEGER PRIMARY KEY,
+            usuario TEXT NOT NULL UNIQUE
+                CHECK (usuario GLOB '[a-z0-9._-]*' AND length(usuario) BETWEEN 3 AND 40),
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 2 AND 120),
+            rol TEXT NOT NULL CHECK (rol IN ('administrador', 'facilitador', 'evaluador', 'vigilancia')),
+            hash TEXT NOT NULL,
+            fallos INTEGER NOT NULL DEFAULT 0,
+            bloqueada_hasta TEXT,
+            creada_en TEXT NOT NULL,
+            actualizada_en TEXT NOT NULL,
+            desactivada_en TEXT,
+            debe_cambiar_contrasena INTEGER NOT NULL DEFAULT 0 CHECK (debe_cambiar_contrasena IN (0, 1))
+        );
+        INSERT INTO cuentas_con_vigilancia ({columnas}) SELECT {columnas} FROM cuentas;
+        DROP TABLE cuentas;
+        ALTER TABLE cuentas_con_vigilancia RENAME TO cuentas;
+    """)
 
 
 def preparar(db: Database) -> None:

@@ -63,3 +63,47 @@ def preparar(db: Database) -> None:
     """Hereda las anotaciones viejas y aplica las migraciones del núcleo (dos veces no hace nada)."""
     heredar(db)
     migraciones.apply(db)
+
+
+def sentencias(guion: str) -> list[str]:
+    """Un guion SQL partido en sentencias completas (para ejecutarlas una por una dentro de una transacción:
+    `executescript` confirmaría antes)."""
+    import sqlite3
+
+    salida, sentencia = [], ""
+    for linea in guion.splitlines(keepends=True):
+        sentencia += linea
+        if sqlite3.complete_statement(sentencia):
+            salida.append(sentencia)
+            sentencia = ""
+    if sentencia.strip():
+        raise ValueError(f"Sentencia SQL incompleta en la migración: {sentencia[:80]!r}")
+    return salida
+
+
+def reconstruir(db: Database, tabla: str, *, ya_esta: str, guion: str) -> None:
+    """Cambia una restricción que es parte del CREATE TABLE (un CHECK): SQLite pide reconstruir la tabla. Lo hace
+    como indica su documentación: claves foráneas apagadas mientras se copia (fuera de toda transacción), todas las
+    sentencias del `guion` (crear la nueva, copiar, borrar la vieja, renombrar, índices y triggers) en una transacción, y las
+    claves revisadas antes de confirmar. Si el SQL de `tabla` ya contiene `ya_esta`, no hace nada más que revisar.
+    Para migraciones `transactional=False`."""
+    import sqlite3
+
+    if db.conn.in_transaction:
+        raise RuntimeError(f"Reconstruir la tabla {tabla} se hace fuera de una transacción.")
+    db.execute("PRAGMA foreign_keys=OFF")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if ya_esta not in db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [tabla]).fetchone()[0]:
+                for sentencia in sentencias(guion):
+                    db.execute(sentencia)
+            huerfanas = db.execute("PRAGMA foreign_key_check").fetchall()
+            if huerfanas:
+                raise sqlite3.IntegrityError(f"Reconstruir {tabla} dejaría referencias rotas: {huerfanas[:3]}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.execute("PRAGMA foreign_keys=ON")

@@ -150,13 +150,7 @@ def _seguimiento_importar(argumentos) -> int:
     db = base.abrir(argumentos.db)
     votacion_servicios.preparar(db)
     revision = hoja_seguimiento.revisar(db, contenido, ruta.name, hoy=servicios.fecha_local(base.ahora()))
-    for problema in revision.problemas:
-        print(problema)
-    for fila in revision.filas:
-        for problema in fila.problemas:
-            print(f"Fila {fila.numero}: {problema}")
-    if not revision.es_importable:
-        print("No se importó nada: corrija la hoja y repita.", file=sys.stderr)
+    if not _decir_problemas(revision):
         return 1
     cuantos = hoja_seguimiento.importar(db, contenido, ruta.name, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
     print(f"{cuantos['actualizaciones']} actualizaciones registradas; {cuantos['sin_cambios']} filas sin cambios.")
@@ -169,13 +163,7 @@ def _plan_importar(argumentos) -> int:
         raise ErrorPropuestas(f"No existe el archivo {ruta}.")
     contenido = ruta.read_bytes()
     revision = pdlc.revisar(contenido, ruta.name)
-    for problema in revision.problemas:
-        print(problema)
-    for fila in revision.filas:
-        for problema in fila.problemas:
-            print(f"Fila {fila.numero}: {problema}")
-    if not revision.es_importable:
-        print("No se importó nada: corrija la hoja y repita.", file=sys.stderr)
+    if not _decir_problemas(revision):
         return 1
     db = base.abrir(argumentos.db)
     servicios.preparar(db)
@@ -184,6 +172,18 @@ def _plan_importar(argumentos) -> int:
     print(f"PDLC «{version['nombre']}» importado (versión n.º {version['id']}): {version['objetivos']} objetivos, "
           f"{version['acciones']} acciones y {version['indicadores']} indicadores.")
     return 0
+
+
+def _decir_problemas(revision) -> bool:
+    """Los problemas de una revisión (del archivo y de cada fila, con su número); False si no se puede importar."""
+    for problema in revision.problemas:
+        print(problema)
+    for fila in revision.filas:
+        for problema in fila.problemas:
+            print(f"Fila {fila.numero}: {problema}")
+    if not revision.es_importable:
+        print("No se importó nada: corrija la hoja y repita.", file=sys.stderr)
+    return revision.es_importable
 
 
 def _plan_plantilla(argumentos) -> int:

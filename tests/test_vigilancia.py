@@ -157,3 +157,20 @@ def test_el_informe_de_vigilancia_dice_acuerdos_pia_retrasos_y_observaciones_abi
                      "Reunión del 2 de marzo", "Pendiente", "Ejecución", "S/ 350,000.00", "30 %",
                      "Sin actualización hace", "Nadie informó del expediente técnico", "observaciones sin responder: 1"):
         assert esperado in texto, esperado
+
+
+def test_administracion_crea_la_cuenta_del_comite_y_entra_con_ella(db):
+    from identidad import cuentas
+    from identidad.acceso import LINEA_DE_COMANDOS, Accion, puede
+
+    cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR,
+                         contrasena="secretaria tecnica de la mesa", actor=LINEA_DE_COMANDOS, ahora=AHORA_VOTO)
+    cuenta = cuentas.crear_cuenta(db, usuario="juana", nombre="Juana Cochachin", rol=Rol.VIGILANCIA,
+                                  contrasena="regantes de mato vigilan la obra", actor=LINEA_DE_COMANDOS,
+                                  ahora=AHORA_VOTO)
+    sesion = cuentas.iniciar_sesion(db, usuario="juana", contrasena="regantes de mato vigilan la obra",
+                                    origen="127.0.0.1", ahora=AHORA_VOTO)
+    actor = sesion.actor
+    assert actor.rol == Rol.VIGILANCIA and actor.etiqueta == "vigilancia:juana" and cuenta
+    assert puede(actor, Accion.VIGILAR) and puede(actor, Accion.VER_VIGILANCIA)
+    assert not puede(actor, Accion.SEGUIR_PROYECTOS) and not puede(actor, Accion.PROPONER)

@@ -13,10 +13,10 @@ Garantías que da el esquema y no solo el código:
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from sqlite_utils import Database, Migrations
 
+from nucleo import esquema
 from nucleo.db import secreto_de_codigos
 from votacion import cadena
 from votacion.modelo import Elegible, EstadoVotacion, TipoPapeleta, Votacion
@@ -144,54 +144,37 @@ def acuerdos_del_taller(db: Database) -> None:
 @migraciones(transactional=False)
 def conteo_de_papel(db: Database) -> None:
     """Estado «conteo» (celulares cerrados, solo se digita papel). El CHECK del estado es parte del CREATE TABLE:
-    se reconstruye la tabla con las mismas filas, su índice y su trigger, como indica SQLite para cambiar una
-    restricción (claves foráneas apagadas mientras se copia, revisadas antes de confirmar)."""
-    if db.conn.in_transaction:
-        raise RuntimeError("conteo_de_papel reconstruye la tabla votaciones: se aplica fuera de una transacción.")
+    se reconstruye la tabla con las mismas filas, su índice y su trigger (`esquema.reconstruir`)."""
     columnas = ("id, proceso_id, nombre, tipo, techo_centimos, regla, max_opciones, puntos_total, puntos_maximo, "
                 "peso_participacion, peso_tecnico, modalidad, lugar, quien_vota, abre_en, cierra_en, estado, "
                 "resultados_visibles, creada_en, actualizada_en, abierta_en, cerrada_en, cuenta_hasta")
-    db.execute("PRAGMA foreign_keys=OFF")
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if "'conteo'" not in db.execute("SELECT sql FROM sqlite_master WHERE name = 'votaciones'").fetchone()[0]:
-                _ejecutar_guion(db, f"""
-                    CREATE TABLE votaciones_con_conteo (
-                        id INTEGER PRIMARY KEY,
-                        proceso_id INTEGER NOT NULL REFERENCES procesos (id),
-                        nombre TEXT NOT NULL,
-                        tipo TEXT NOT NULL CHECK (tipo IN ('aprobacion', 'puntos', 'ranking', 'presupuesto')),
-                        techo_centimos INTEGER NOT NULL CHECK (techo_centimos > 0),
-                        regla TEXT NOT NULL,
-                        max_opciones INTEGER NOT NULL, puntos_total INTEGER NOT NULL, puntos_maximo INTEGER NOT NULL,
-                        peso_participacion INTEGER NOT NULL, peso_tecnico INTEGER NOT NULL,
-                        modalidad TEXT NOT NULL CHECK (modalidad IN ('taller', 'en_linea')),
-                        lugar TEXT NOT NULL DEFAULT '',
-                        quien_vota TEXT NOT NULL CHECK (quien_vota IN ('registrados', 'asistentes')),
-                        abre_en TEXT, cierra_en TEXT,
-                        estado TEXT NOT NULL CHECK (estado IN ('preparada', 'abierta', 'pausada', 'conteo', 'cerrada')),
-                        resultados_visibles INTEGER NOT NULL DEFAULT 0 CHECK (resultados_visibles IN (0, 1)),
-                        creada_en TEXT NOT NULL, actualizada_en TEXT NOT NULL, abierta_en TEXT, cerrada_en TEXT,
-                        cuenta_hasta TEXT,
-                        CHECK (peso_participacion + peso_tecnico = 100)
-                    );
-                    INSERT INTO votaciones_con_conteo ({columnas}) SELECT {columnas} FROM votaciones;
-                    DROP TABLE votaciones;
-                    ALTER TABLE votaciones_con_conteo RENAME TO votaciones;
-                    CREATE INDEX votaciones_proceso ON votaciones (proceso_id, id);
-                    CREATE TRIGGER votaciones_sin_borrado BEFORE DELETE ON votaciones
-                        BEGIN SELECT RAISE(ABORT, 'las votaciones no se borran'); END;
-                """)
-            huerfanas = db.execute("PRAGMA foreign_key_check").fetchall()
-            if huerfanas:
-                raise sqlite3.IntegrityError(f"conteo_de_papel dejaría referencias rotas: {huerfanas[:3]}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-    finally:
-        db.execute("PRAGMA foreign_keys=ON")
+    esquema.reconstruir(db, "votaciones", ya_esta="'conteo'", guion=f"""
+        CREATE TABLE votaciones_con_conteo (
+            id INTEGER PRIMARY KEY,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            nombre TEXT NOT NULL,
+            tipo TEXT NOT NULL CHECK (tipo IN ('aprobacion', 'puntos', 'ranking', 'presupuesto')),
+            techo_centimos INTEGER NOT NULL CHECK (techo_centimos > 0),
+            regla TEXT NOT NULL,
+            max_opciones INTEGER NOT NULL, puntos_total INTEGER NOT NULL, puntos_maximo INTEGER NOT NULL,
+            peso_participacion INTEGER NOT NULL, peso_tecnico INTEGER NOT NULL,
+            modalidad TEXT NOT NULL CHECK (modalidad IN ('taller', 'en_linea')),
+            lugar TEXT NOT NULL DEFAULT '',
+            quien_vota TEXT NOT NULL CHECK (quien_vota IN ('registrados', 'asistentes')),
+            abre_en TEXT, cierra_en TEXT,
+            estado TEXT NOT NULL CHECK (estado IN ('preparada', 'abierta', 'pausada', 'conteo', 'cerrada')),
+            resultados_visibles INTEGER NOT NULL DEFAULT 0 CHECK (resultados_visibles IN (0, 1)),
+            creada_en TEXT NOT NULL, actualizada_en TEXT NOT NULL, abierta_en TEXT, cerrada_en TEXT,
+            cuenta_hasta TEXT,
+            CHECK (peso_participacion + peso_tecnico = 100)
+        );
+        INSERT INTO votaciones_con_conteo ({columnas}) SELECT {columnas} FROM votaciones;
+        DROP TABLE votaciones;
+        ALTER TABLE votaciones_con_conteo RENAME TO votaciones;
+        CREATE INDEX votaciones_proceso ON votaciones (proceso_id, id);
+        CREATE TRIGGER votaciones_sin_borrado BEFORE DELETE ON votaciones
+            BEGIN SELECT RAISE(ABORT, 'las votaciones no se borran'); END;
+    """)
 
 
 @migraciones()
@@ -306,14 +289,8 @@ def cadena_anclada(db: Database) -> None:
 
 def _ejecutar_guion(db: Database, guion: str) -> None:
     """Varias sentencias, una por una, dentro de la transacción en curso (`executescript` confirmaría antes)."""
-    sentencia = ""
-    for linea in guion.splitlines(keepends=True):
-        sentencia += linea
-        if sqlite3.complete_statement(sentencia):
-            db.execute(sentencia)
-            sentencia = ""
-    if sentencia.strip():
-        raise ValueError(f"Sentencia SQL incompleta en la migración: {sentencia[:80]!r}")
+    for sentencia in esquema.sentencias(guion):
+        db.execute(sentencia)
 
 
 @migraciones()
