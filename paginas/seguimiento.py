@@ -14,6 +14,15 @@ from propuestas import hoja, seguimiento
 from propuestas import servicios as propuestas_servicios
 from propuestas.seguimiento import hoja as hoja_seguimiento
 
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _hojas(ruta: str, proceso_id: int | None, version: tuple, hoy: dt.date) -> tuple[bytes, str]:
+    """La hoja en Excel y en CSV (un segundo con miles de proyectos), rehecha solo si cambió el seguimiento."""
+    with nucleo.abrir(ruta) as db:
+        filas = hoja_seguimiento.filas(db, proceso_id, hoy=hoy)
+    return hoja_seguimiento.como_xlsx(filas), hoja_seguimiento.como_csv(filas)
+
+
 actor = comun.exigir_pagina(Accion.SEGUIR_PROYECTOS)
 st.title("Seguimiento de proyectos")
 comun.mostrar_aviso()
@@ -38,11 +47,11 @@ comun.tabla([{"Código": p.codigo, "Proyecto": p.titulo, "Distrito": p.distrito,
               "Alertas": " · ".join(p.alertas.textos()) or "—"} for p in vistos], vacia="")
 
 with comun.conexion() as db:
-    filas = hoja_seguimiento.filas(db, proceso_id, hoy=hoy)
+    hoja_xlsx, hoja_csv = _hojas(str(comun.ruta_db()), proceso_id, seguimiento.version(db), hoy)
 descargas = st.columns(2)
-descargas[0].download_button("Hoja de seguimiento (Excel)", hoja_seguimiento.como_xlsx(filas), "seguimiento.xlsx",
+descargas[0].download_button("Hoja de seguimiento (Excel)", hoja_xlsx, "seguimiento.xlsx",
                              icon=":material/download:", key="seg_xlsx")
-descargas[1].download_button("Hoja de seguimiento (CSV)", hoja_seguimiento.como_csv(filas), "seguimiento.csv",
+descargas[1].download_button("Hoja de seguimiento (CSV)", hoja_csv, "seguimiento.csv",
                              icon=":material/download:", key="seg_csv")
 with st.expander("Importar la hoja editada (o la de la municipalidad con esas columnas)"):
     st.caption("Una fila por proyecto, con su «Código». Lo vacío no cambia; una fila igual a lo que ya hay no "

@@ -1,6 +1,8 @@
 """Comité de Vigilancia: observaciones del comité (sobre un proyecto priorizado o un acuerdo del acta) con la
 respuesta del equipo técnico o de administración, el estado de cada acuerdo con su motivo, los proyectos con
 retraso, los miembros del comité y el informe de vigilancia en PDF. Todo queda a la vista; nada se edita."""
+import datetime as dt
+
 import streamlit as st
 
 import nucleo
@@ -10,6 +12,14 @@ from paginas import comun, piezas_seguimiento
 from propuestas import seguimiento
 from propuestas import servicios as propuestas_servicios
 from votacion import vigilancia
+
+
+@st.cache_data(max_entries=8, show_spinner="Armando el informe…")
+def _informe(ruta: str, proceso_id: int, version: tuple, hoy: dt.date) -> bytes:
+    """El PDF (segundos con miles de proyectos) se rehace solo si cambió algo de lo que dice, o el día."""
+    with nucleo.abrir(ruta) as db:
+        return vigilancia.informe_pdf(db, proceso_id, hoy=hoy, ahora=nucleo.ahora())
+
 
 actor = comun.exigir_pagina(Accion.VER_VIGILANCIA)
 st.title("Comité de Vigilancia")
@@ -30,14 +40,15 @@ with comun.conexion() as db:
     observaciones = vigilancia.observaciones(db, proceso_id)
     proyectos = seguimiento.proyectos(db, proceso_id, hoy=hoy)
     miembros = vigilancia.comite_del_proceso(db, proceso_id)
-    informe = vigilancia.informe_pdf(db, proceso_id, hoy=hoy, ahora=nucleo.ahora())
+    version = vigilancia.version(db)
 
 cifras = st.columns(4)
 cifras[0].metric("Acuerdos cumplidos", f"{sum(a['estado'] == 'cumplido' for a in acuerdos)} de {len(acuerdos)}")
 cifras[1].metric("Observaciones sin respuesta", sum(o.abierta for o in observaciones))
 cifras[2].metric("Proyectos en acta", sum(p.en_seguimiento for p in proyectos))
 cifras[3].metric("Con alertas", sum(bool(p.alertas) for p in proyectos))
-st.download_button("Informe de vigilancia (PDF)", informe, f"informe_vigilancia_{proceso_id}.pdf",
+st.download_button("Informe de vigilancia (PDF)", _informe(str(comun.ruta_db()), proceso_id, version, hoy),
+                   f"informe_vigilancia_{proceso_id}.pdf",
                    mime="application/pdf", icon=":material/picture_as_pdf:", key="vig_informe")
 
 pestanas = st.tabs([f"Observaciones ({len(observaciones)})", f"Acuerdos ({len(acuerdos)})",

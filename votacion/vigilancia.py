@@ -266,6 +266,16 @@ def momentos(db: Database, codigo: str) -> list[seguimiento.Momento]:
 
 # --- informe ------------------------------------------------------------------------------------------------------
 
+def version(db: Database) -> tuple:
+    """Cambia con todo lo que dice el informe: seguimiento, observaciones, respuestas, estados y comité (solo se
+    agregan filas; el comité cambia también al retirar a alguien)."""
+    return (*seguimiento.version(db), *db.execute(
+        "SELECT (SELECT max(id) FROM observaciones), (SELECT max(id) FROM respuestas_observacion), "
+        "(SELECT max(id) FROM estados_acuerdo), (SELECT count(*) FROM comite_vigilancia WHERE retirado_en IS NULL), "
+        "(SELECT max(id) FROM comite_vigilancia), (SELECT count(*) FROM acuerdos WHERE retirado_en IS NULL), "
+        "(SELECT max(id) FROM acuerdos)").fetchone())
+
+
 def informe_pdf(db: Database, proceso_id: int, *, hoy: dt.date, ahora: dt.datetime) -> bytes:
     """Informe de vigilancia del proceso: el comité, los acuerdos y su estado, los proyectos en el PIA y su avance,
     las observaciones abiertas y los retrasos. Sin datos personales fuera de los nombres del comité (van en el acta)."""
