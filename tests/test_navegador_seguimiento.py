@@ -78,6 +78,7 @@ def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
     administradora.get_by_test_id("stExpanderDetails").locator("input[type=file]").set_input_files(str(hoja_))
     expect(administradora.get_by_text(re.compile(r"Todo bien: 1 proyectos con datos nuevos"))).to_be_visible(
         timeout=30_000)
+    navegador.listo(administradora)  # un clic mientras la página aún corre se perdía (visto en CI)
     administradora.get_by_role("button", name="Importar", exact=True).click()
     expect(administradora.get_by_text("Hoja «municipio.xlsx» importada: 1 actualizaciones.")).to_be_visible(
         timeout=30_000)
