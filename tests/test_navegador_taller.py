@@ -68,6 +68,8 @@ def _votar_desde_el_qr(celular, url, votacion_id, codigo, elegidas, *, sin_wifi_
         celular.goto(f"{url}/?taller={votacion_id}")
         celular.get_by_label("Código de acceso (está en su tarjeta)").fill(codigo.lower().replace("-", " "))
         celular.get_by_role("button", name="Entrar y votar").click()
+        celular.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
+        navegador.esperar_cookie(celular)  # quien vuelve a abrir el enlace sigue adentro
     celular.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
     expect(celular).to_have_url(re.compile(rf"/votar\?taller={votacion_id}$"))
     navegador.listo(celular)
@@ -211,6 +213,9 @@ def test_el_servidor_muere_a_mitad_del_taller_y_la_sala_sigue(tmp_path, _plantil
         celular_juan.get_by_label("Código de acceso (está en su tarjeta)").fill(juan)
         celular_juan.get_by_role("button", name="Entrar y votar").click()
         celular_juan.get_by_text("Elija hasta 3 propuestas.").wait_for(timeout=30_000)
+        # la cookie de sesión la pide un guion después de entrar: matar el servidor antes de que llegue dejaba a
+        # Juan como público tras el reinicio (visto en CI)
+        navegador.esperar_cookie(celular_juan)
 
         celular_juan.evaluate("window.antes_del_reinicio = true")
         navegador.detener(servidor, signal.SIGKILL)
