@@ -93,7 +93,8 @@ def _respaldar(argumentos) -> int:
     db = base.abrir(argumentos.db)
     servicios.preparar(db)  # el evento del respaldo va a `eventos`
     destino = respaldo.respaldar(db, argumentos.destino, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
-    print(f"Respaldo guardado en {destino} ({destino.stat().st_size:,} bytes).")
+    print(f"Respaldo guardado en {destino} ({destino.stat().st_size:,} bytes). Contiene datos personales (nombres, "
+          "DNI, celulares; Ley 29733): guárdelo cifrado o bajo llave y no lo comparta.")
     return 0
 
 

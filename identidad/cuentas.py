@@ -76,8 +76,9 @@ RAZONES = {"repeat": "repite caracteres o grupos («aaaa», «abcabc»)",
 
 
 def por_que_es_debil(contrasena: str, propias: list[str]) -> str | None:
-    """None si la contraseña es difícil de adivinar; si no, el motivo en castellano (lo que zxcvbn encontró)."""
-    resultado = zxcvbn(contrasena[:100], user_inputs=[p for p in (*propias, *PALABRAS_DEL_LUGAR) if p])
+    """None si la contraseña es difícil de adivinar; si no, el motivo en castellano (lo que zxcvbn encontró).
+    zxcvbn mira los primeros 72 caracteres (más largo, lanza ValueError): una frase más larga es aún más difícil."""
+    resultado = zxcvbn(contrasena[:72], user_inputs=[p for p in (*propias, *PALABRAS_DEL_LUGAR) if p])
     if resultado["score"] >= PUNTAJE_MINIMO:
         return None
     razones = []
@@ -217,6 +218,13 @@ def listar_cuentas(db: Database, *, actor: Actor) -> list[dict]:
     exigir(actor, Accion.GESTIONAR_CUENTAS)
     return [dict(f) for f in db["cuentas"].rows_where(select="id, usuario, nombre, rol, creada_en, desactivada_en, "
                                                              "debe_cambiar_contrasena", order_by="usuario")]
+
+
+def para_buscar(db: Database) -> list[dict]:
+    """Usuario, nombre, rol y desactivación de cada cuenta: para saber si quien pide borrar sus datos es también
+    del equipo (`propuestas.datos_personales`)."""
+    return [dict(f) for f in db["cuentas"].rows_where(select="usuario, nombre, rol, desactivada_en",
+                                                      order_by="usuario")]
 
 
 def nombres_de_usuarios(db: Database, usuarios: list[str]) -> dict[str, str]:

@@ -35,6 +35,11 @@ from nucleo.formato import limpiar, limpiar_linea
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10
 TIPOS = {"organizacion": "Agente participante de una organización", "joven": "Joven", "ciudadano": "Ciudadana o ciudadano"}
+# Lo que se le lee a la persona antes de marcar su consentimiento (Ley 29733, art. 18: finalidad, quién, derechos).
+AVISO_DATOS = ("Para qué: la secretaría técnica de la MCLCP usa el nombre, el DNI y el celular solo para este proceso "
+               "participativo (emitir su código, verificar que es la misma persona, avisarle del taller). El DNI y el "
+               "celular no se publican; el nombre, con la inicial del apellido, acompaña sus argumentos. Puede pedir "
+               "verlos, corregirlos o borrarlos a la MCLCP; se borran según la regla de conservación del proceso.")
 
 
 def generar_codigo() -> str:
@@ -288,6 +293,30 @@ def datos_de(db: Database, participante_id: int) -> dict:
     codigos = [dict(zip(("emitido_en", "revocado_en"), f)) for f in db.execute(
         "SELECT emitido_en, revocado_en FROM codigos_acceso WHERE participante_id = ? ORDER BY id", [participante_id])]
     return {"participante": registro, "codigos_de_acceso": codigos}
+
+
+def para_buscar(db: Database) -> list[dict]:
+    """Cada participante con lo que sirve para encontrarlo (derechos de la Ley 29733; ver
+    `propuestas.datos_personales`)."""
+    return [dict(f) for f in db["participantes"].rows_where(
+        select="id, proceso_id, nombre, tipo, dni, telefono, registrado_en, datos_borrados_en", order_by="id")]
+
+
+def nombres_de(db: Database, ids: list[int]) -> list[str]:
+    marcas = ", ".join("?" for _ in ids)
+    return [f[0] for f in db.execute(f"SELECT nombre FROM participantes WHERE id IN ({marcas})", ids)] if ids else []
+
+
+def contactos_pendientes(db: Database, proceso_id: int) -> int:
+    return db.execute("SELECT count(*) FROM participantes WHERE proceso_id = ? AND (telefono IS NOT NULL OR "
+                      "dni IS NOT NULL)", [proceso_id]).fetchone()[0]
+
+
+def borrar_contactos_de_proceso(db: Database, proceso_id: int) -> int:
+    """Dentro de una escritura: sin celular ni DNI en los participantes del proceso (regla de conservación; el
+    nombre y el registro quedan)."""
+    return db.execute("UPDATE participantes SET telefono = NULL, dni = NULL WHERE proceso_id = ? AND "
+                      "(telefono IS NOT NULL OR dni IS NOT NULL)", [proceso_id]).rowcount
 
 
 def exigir_del_proceso(db: Database, participante_id: int, proceso_id: int, mensaje: str) -> None:

@@ -72,6 +72,10 @@ def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
     `NORMAL` (lo usual con WAL) un corte de luz puede perder las últimas escrituras confirmadas, y una
     papeleta cuyo recibo ya se mostró no puede perderse. Cuesta un fsync por escritura (medido en
     `benchmarks/carga_taller.py`; ver el README).
+
+    `secure_delete=ON`: el contenido viejo de una fila que se actualiza o borra no queda en el espacio libre de la
+    página; sin esto, un celular «borrado» por el derecho de supresión seguiría en los bytes del archivo y en cada
+    respaldo (que copia las páginas tal cual).
     """
     if memoria:
         conexion = sqlite3.connect(":memory:", isolation_level=None)
@@ -92,6 +96,7 @@ def abrir(ruta: str | Path | None = None, *, memoria: bool = False) -> Database:
     conexion.execute(f"PRAGMA busy_timeout={ESPERA_CANDADO_MS}")
     conexion.execute("PRAGMA foreign_keys=ON")
     conexion.execute("PRAGMA synchronous=FULL")
+    conexion.execute("PRAGMA secure_delete=ON")  # lo borrado o reemplazado se sobrescribe con ceros (Ley 29733)
     return Database(conexion, execute_plugins=False)
 
 

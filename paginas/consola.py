@@ -132,6 +132,7 @@ if votacion.estado != EstadoVotacion.CERRADA:
             organizacion = st.text_input("Organización (si representa a una)", key="consola_organizacion")
             ubigeo = st.selectbox("Distrito donde vive", list(distritos), format_func=distritos.get, index=None,
                                   placeholder="Elija el distrito", key="consola_distrito")
+            st.caption(participantes.AVISO_DATOS)
             consentimiento = st.checkbox("La persona acepta que sus datos se usen solo para este proceso "
                                          "(Ley 29733)", key="consola_consentimiento")
             if st.form_submit_button("Registrar y dar su código", type="primary"):

@@ -31,7 +31,7 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
     if p.objetivo:
         st.markdown(f"**Objetivo**  \n{parrafos(p.objetivo)}")
     quien = TIPOS_PROPONENTE.get(p.proponente_tipo, p.proponente_tipo)
-    st.markdown(f"**Propone:** {texto_plano(p.proponente_nombre)} ({quien})"
+    st.markdown(f"**Propone:** {texto_plano(p.quien_firma)} ({quien})"
                 + (f" — {texto_plano(p.organizacion)}" if p.organizacion else ""))
     detalles = {
         "PDLC": ficha.pdlc or "sin vincular", "Eje del PDLC (lo que escribió quien propuso)": p.eje,

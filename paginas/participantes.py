@@ -101,6 +101,7 @@ with st.form("participantes_nuevo"):
                           placeholder="Elija el distrito (opcional)", key="participante_distrito")
     dni = st.text_input("DNI (opcional, para verificar; no se publica)", key="participante_dni")
     telefono = st.text_input("Celular (opcional; no se publica)", key="participante_telefono")
+    st.caption(participantes.AVISO_DATOS)
     consentimiento = st.checkbox("La persona consiente el tratamiento de sus datos personales para este proceso "
                                  "participativo (Ley 29733)", key="participante_consentimiento")
     if st.form_submit_button("Registrar y emitir código", type="primary"):

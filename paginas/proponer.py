@@ -56,7 +56,7 @@ if clave and st.session_state.get(piezas.CLAVE_CARGADO) != clave:
         st.stop()
     if guardado:
         for campo in formulario.CAMPOS:
-            st.session_state[piezas.P + campo] = guardado.get(campo)
+            st.session_state[piezas.P + campo] = formulario.valor_del_borrador(campo, guardado)
         st.session_state[piezas.CLAVE_CARGADO] = clave
         st.info(f"Recuperamos su borrador (guardado el {formatear_momento(guardado['_actualizada_en'])}).")
 

@@ -15,7 +15,9 @@ actor = comun.exigir_pagina(Accion.RESPALDAR)
 st.title("Respaldo")
 comun.mostrar_aviso()
 st.markdown("Descargue una copia de toda la base (propuestas, evaluaciones, participantes, eventos). "
-            "Guárdela fuera de esta computadora. **Contiene datos personales**: trátela con cuidado.")
+            "Guárdela fuera de esta computadora. **Contiene datos personales** (nombres, DNI, celulares y correos; "
+            "Ley 29733): guárdela cifrada o bajo llave, no la comparta, y al restaurarla recuerde que vuelven los "
+            "datos que se hayan borrado después de sacarla.")
 if st.button("Preparar respaldo", key="respaldo_preparar", type="primary"):
     with tempfile.TemporaryDirectory() as carpeta, comun.conexion() as db:
         try:
@@ -26,7 +28,7 @@ if st.button("Preparar respaldo", key="respaldo_preparar", type="primary"):
             st.session_state["respaldo_bytes"] = ruta.read_bytes()
 if st.session_state.get("respaldo_bytes"):
     st.download_button("Descargar respaldo", st.session_state["respaldo_bytes"], key="respaldo_descargar",
-                       file_name=f"plataforma-{nucleo.ahora():%Y%m%d-%H%M}.db", mime="application/vnd.sqlite3")
+                       file_name=f"plataforma-{nucleo.ahora():%Y%m%d-%H%M}-con-datos-personales.db", mime="application/vnd.sqlite3")
 
 st.subheader("Restaurar", anchor=False)
 st.warning("Restaurar reemplaza **todos** los datos actuales por los del respaldo. Antes se guarda una copia "

@@ -10,6 +10,7 @@
     python -m propuestas plan plantilla --salida RUTA.xlsx|csv
     python -m propuestas seguimiento exportar [--proceso PP27] --salida RUTA.xlsx|csv [--db RUTA]
     python -m propuestas seguimiento importar ARCHIVO.csv|xlsx [--db RUTA]
+    python -m propuestas conservacion [--aplicar] [--db RUTA]
 
 `--proceso` acepta el código que muestra la app (PP27) o el número del proceso (la columna «N.º» de
 «Procesos participativos»); `--votacion`, el número de la votación («n.º» en «Votaciones y papeletas»).
@@ -31,6 +32,10 @@ fila tiene problemas los dice (fila y columna), no escribe nada y sale con 1.
 `seguimiento exportar` escribe una fila por proyecto en acta (responsable, CUI, fase, PIA/PIM/devengado, avances);
 `seguimiento importar` aplica esa misma hoja editada (o la de la municipalidad con esas columnas), toda o nada: una
 actualización por fila que cambia algo; con problemas, los dice (fila y columna), no escribe nada y sale con 1.
+
+`conservacion` muestra la regla de conservación de datos personales de cada proceso (meses después del acta) y
+cuántos registros guardan aún un contacto; con `--aplicar` borra celulares, correos, DNI y borradores de los procesos
+cuya regla venció (para correrlo cada mes con cron o el Programador de tareas de Windows).
 """
 from __future__ import annotations
 
@@ -119,7 +124,29 @@ def _parser() -> argparse.ArgumentParser:
     orden.add_argument("archivo", help="CSV o .xlsx con las columnas de la exportación")
     orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
     orden.set_defaults(funcion=_seguimiento_importar)
+    orden = ordenes.add_parser("conservacion", help="la regla de conservación de datos personales de cada proceso")
+    orden.add_argument("--aplicar", action="store_true",
+                       help="borrar los contactos de los procesos cuya regla venció (sin esto, solo se muestra)")
+    orden.add_argument("--db", help="base de datos (por defecto la configurada: PLATAFORMA_DB)")
+    orden.set_defaults(funcion=_conservacion)
     return parser
+
+
+def _conservacion(argumentos) -> int:
+    from votacion import conservacion
+    from votacion import servicios as votacion_servicios
+
+    db = base.abrir(argumentos.db)
+    votacion_servicios.preparar(db)
+    hoy = servicios.fecha_local(base.ahora())
+    for regla in conservacion.reglas(db, actor=LINEA_DE_COMANDOS):
+        vence = f", se borran el {regla.vence:%d/%m/%Y}" if regla.vence else ""
+        print(f"{regla.proceso}\t{regla.estado(hoy)}\t{regla.meses or '-'} meses{vence}; "
+              f"{regla.pendientes} registros con contacto")
+    if argumentos.aplicar:
+        for regla, cuantos in conservacion.aplicar(db, actor=LINEA_DE_COMANDOS, ahora=base.ahora()):
+            print(f"{regla.proceso}: contactos borrados en {cuantos} registros.")
+    return 0
 
 
 def _seguimiento_exportar(argumentos) -> int:

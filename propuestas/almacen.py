@@ -7,6 +7,7 @@ import re
 
 from sqlite_utils import Database, Migrations
 
+from nucleo.errores import NoEncontrada
 from propuestas.modelo import FUERA_DE_PAPELETA, Criterio, Estado, Fase, PeriodoFase, Proceso, Propuesta
 
 migraciones = Migrations("propuestas")
@@ -237,6 +238,18 @@ def pdlc(db: Database) -> None:
     """)
 
 
+@migraciones()
+def datos_de_proponentes(db: Database) -> None:
+    """Ley 29733 para quien propone sin cuenta: cuándo consintió que se guarden su nombre y su contacto, cuándo se
+    borraron (a su pedido o por la regla de conservación) y cuántos meses después del acta los guarda cada proceso."""
+    db.executescript("""
+        ALTER TABLE propuestas ADD COLUMN consentimiento_en TEXT;
+        ALTER TABLE propuestas ADD COLUMN datos_borrados_en TEXT;
+        ALTER TABLE procesos ADD COLUMN conservar_contactos_meses INTEGER
+            CHECK (conservar_contactos_meses IS NULL OR conservar_contactos_meses BETWEEN 1 AND 120);
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -460,6 +473,76 @@ def propuestas_de_participante(db: Database, participante_id: int) -> list[dict]
     return [dict(zip(("codigo", "titulo", "estado", "contacto"), f)) for f in db.execute(
         "SELECT codigo, titulo, estado, contacto FROM propuestas WHERE participante_id = ? AND codigo IS NOT NULL",
         [participante_id]).fetchall()]
+
+
+def proponentes_para_buscar(db: Database) -> list[dict]:
+    """Las propuestas que no son de un participante registrado y pueden tener nombre o contacto (también los
+    borradores, que los tienen en el JSON)."""
+    return [dict(f) for f in db["propuestas"].rows_where(
+        "participante_id IS NULL AND (proponente_nombre IS NOT NULL OR contacto IS NOT NULL OR estado = 'borrador')",
+        select="id, proceso_id, codigo, titulo, estado, proponente_nombre, contacto, borrador, datos_borrados_en",
+        order_by="id")]
+
+
+def datos_de_proponente(db: Database, propuesta_id: int) -> dict:
+    """Lo que guarda una propuesta de quien la envió, con lo que permite reconocerla."""
+    filas = list(db["propuestas"].rows_where(
+        "id = ?", [propuesta_id], select="id, codigo, titulo, estado, registrada_en, proponente_tipo, "
+        "proponente_nombre, organizacion, contacto, consentimiento_en, datos_borrados_en, borrador"))
+    if not filas:
+        raise NoEncontrada(f"No existe la propuesta n.º {propuesta_id}.")
+    return dict(filas[0])
+
+
+def nombres_de_proponentes(db: Database, ids: list[int]) -> list[str]:
+    marcas = ", ".join("?" for _ in ids)
+    return [f[0] for f in db.execute(f"SELECT proponente_nombre FROM propuestas WHERE id IN ({marcas})", ids)
+            ] if ids else []
+
+
+def argumentos_de_participante(db: Database, participante_id: int) -> list[dict]:
+    return [dict(zip(("propuesta", "postura", "texto", "creado_en", "oculto_en"), f)) for f in db.execute(
+        "SELECT p.codigo, a.postura, a.texto, a.creado_en, a.oculto_en FROM argumentos a "
+        "JOIN propuestas p ON p.id = a.propuesta_id WHERE a.participante_id = ? ORDER BY a.id", [participante_id])]
+
+
+def apoyos_de_participante(db: Database, participante_id: int) -> int:
+    return db.execute("SELECT count(*) FROM apoyos WHERE participante_id = ?", [participante_id]).fetchone()[0]
+
+
+def borrar_datos_de_proponente(db: Database, propuesta_id: int, reemplazo: str, *, ahora: str) -> None:
+    """Dentro de una escritura: el nombre pasa a `reemplazo` («dato eliminado»), sin contacto ni borrador."""
+    db.execute("UPDATE propuestas SET proponente_nombre = CASE WHEN proponente_nombre IS NULL AND borrador IS NULL "
+               "THEN NULL ELSE ? END, contacto = NULL, borrador = NULL, datos_borrados_en = ? WHERE id = ?",
+               [reemplazo, ahora, propuesta_id])
+
+
+def olvidar_paginas_viejas(db: Database) -> None:
+    """Tras borrar datos personales: pasa el WAL a la base y lo vacía, para que las versiones viejas de las
+    páginas no queden en el disco (dentro de la base no quedan: `secure_delete`, ver `nucleo.db.abrir`)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def conservacion_de_procesos(db: Database) -> dict[int, int | None]:
+    """proceso → meses que se guardan los contactos después del acta (None: sin regla)."""
+    return dict(db.execute("SELECT id, conservar_contactos_meses FROM procesos").fetchall())
+
+
+def fijar_conservacion(db: Database, proceso_id: int, meses: int | None) -> None:
+    db.execute("UPDATE procesos SET conservar_contactos_meses = ? WHERE id = ?", [meses, proceso_id])
+
+
+def contactos_pendientes(db: Database, proceso_id: int) -> int:
+    """Propuestas del proceso (sin participante) que aún guardan un contacto o un borrador."""
+    return db.execute("SELECT count(*) FROM propuestas WHERE proceso_id = ? AND participante_id IS NULL AND "
+                      "(contacto IS NOT NULL OR borrador IS NOT NULL)", [proceso_id]).fetchone()[0]
+
+
+def borrar_contactos_de_proceso(db: Database, proceso_id: int, *, ahora: str) -> int:
+    """Dentro de una escritura: sin contacto ni borrador en las propuestas del proceso (el nombre publicado queda)."""
+    return db.execute("UPDATE propuestas SET contacto = NULL, borrador = NULL, datos_borrados_en = ? "
+                      "WHERE proceso_id = ? AND (contacto IS NOT NULL OR borrador IS NOT NULL)",
+                      [ahora, proceso_id]).rowcount
 
 
 def seudonimizar_propuestas(db: Database, participante_id: int, seudonimo: str) -> None:

@@ -25,7 +25,7 @@ COPIADAS = ("profundidad", "titulo", "problema", "propuesta", "lat", "lon", "ubi
             "centro_poblado_codigo", "proponente_tipo", "proponente_nombre", "organizacion", "contacto", "objetivo",
             "tipo", "eje", "servicio_publico", "indicador_brecha", "beneficiarios", "costo_centimos",
             "costo_om_centimos", "plazo_meses", "cofinanciamiento_centimos", "madurez", "cui", "sostenibilidad",
-            "participante_id")
+            "participante_id", "consentimiento_en", "datos_borrados_en")
 
 
 def candidatas(db: Database, proceso_destino_id: int) -> list[dict]:

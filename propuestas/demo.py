@@ -72,7 +72,8 @@ def crear_demo(db: Database, *, cantidad: int, semilla: int, ahora: dt.datetime,
             punto = _cerca(azar, centro, territorio)
             distrito = territorio.ubicar(punto)
             datos = _datos(azar, centro.nombre.title(), distrito.nombre, punto)
-            limpio = validar_formulario(datos, ejes=proceso.ejes)
+            limpio = validar_formulario(datos, ejes=proceso.ejes, consentimiento_previo=True)  # nombres inventados
+            limpio.pop("consentimiento")
             elegido = estado or azar.choices([e for e, _ in ESTADOS_DEMO], weights=[p for _, p in ESTADOS_DEMO])[0]
             registrada = ahora - dt.timedelta(minutes=cantidad - numero + primero)
             filas.append({**{k: v for k, v in limpio.items() if k != "beneficiarios"},

@@ -16,6 +16,7 @@ from propuestas import hoja, servicios
 from propuestas.modelo import (
     ETIQUETAS_CAMPO,
     MADUREZ,
+    PERSONALES,
     PROFUNDIDADES,
     TIPOS_INTERVENCION,
     TIPOS_PROPONENTE,
@@ -102,7 +103,8 @@ def revisar_fila(numero: int, valores: dict, contexto: Contexto) -> FilaRevisada
     datos["madurez"] = _opcion(textos.get("madurez"), MADUREZ, SINONIMOS_MADUREZ, "Madurez", fila)
     datos["eje"] = _eje(textos.get("eje"), contexto.ejes, fila)
     try:
-        limpio = validar_formulario(datos, ejes=contexto.ejes)
+        datos["consentimiento"] = _si_no(textos.get("consentimiento"), "Consentimiento de datos personales", fila)
+        limpio = validar_formulario(datos, ejes=contexto.ejes, consentimiento_previo=False)
     except PropuestaInvalida as error:
         fila.problemas += [_nombrar_columna(p.campo, p.mensaje) for p in error.problemas]
         limpio = None
@@ -113,8 +115,10 @@ def revisar_fila(numero: int, valores: dict, contexto: Contexto) -> FilaRevisada
         fila.lugar = " · ".join(t for t in (ubicacion.distrito, ubicacion.centro_poblado) if t)
     if fila.problemas:
         return fila
+    consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in PERSONALES)
     fila.registro = {
         **{k: v for k, v in limpio.items() if k != "beneficiarios"},
+        "consentimiento": consiente,  # `importar` lo anota con la hora de la importación
         "beneficiarios": json.dumps(limpio["beneficiarios"]), "lat": ubicacion.punto.lat, "lon": ubicacion.punto.lon,
         "ubigeo": ubicacion.ubigeo, "distrito": ubicacion.distrito, "centro_poblado": ubicacion.centro_poblado,
         "centro_poblado_codigo": ubicacion.centro_poblado_codigo, "fecha_ficha": fecha.isoformat() if fecha else None,
@@ -158,6 +162,16 @@ def texto_de_celda(valor) -> str:
 
 def _sin_vacio(valor):
     return None if valor is None or (isinstance(valor, str) and not valor.strip()) else valor
+
+
+def _si_no(texto: str | None, nombre: str, fila: FilaRevisada) -> bool:
+    """«Sí», «si», «x» o «1» → True; vacío, «No» o «0» → False; otra cosa es un problema de la fila."""
+    buscado = hoja.normalizar(texto or "")
+    if buscado in ("si", "s", "x", "1", "true", "verdadero"):
+        return True
+    if buscado not in ("", "no", "n", "0", "false", "falso"):
+        fila.problemas.append(f"{nombre}: «{texto}» no es «Sí» ni «No».")
+    return False
 
 
 def _opcion(texto: str | None, opciones: dict[str, str], sinonimos: dict[str, str], nombre: str,

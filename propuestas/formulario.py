@@ -9,6 +9,12 @@ from dataclasses import dataclass, field
 
 from propuestas.modelo import FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
 
+# Lo que se dice antes de pedir el consentimiento (Ley 29733, art. 18: finalidad, quién lo trata, derechos).
+AVISO_DATOS = ("**Sus datos personales.** La secretaría técnica de la MCLCP usa su nombre (se publica con la "
+               "propuesta) y su celular o correo (no se publica) solo para esta propuesta: avisarle cómo avanza y "
+               "qué pasa con ella. Puede pedir verlos, corregirlos o borrarlos a la MCLCP. Si no marca la casilla, "
+               "la propuesta se envía sin nombre ni contacto (anónima).")
+
 SECCIONES = {"idea": "1. Su idea", "donde": "2. ¿Dónde?", "quien": "3. ¿Quién propone?", "detalles": "4. Detalles"}
 
 
@@ -16,7 +22,7 @@ SECCIONES = {"idea": "1. Su idea", "donde": "2. ¿Dónde?", "quien": "3. ¿Quié
 class Pregunta:
     campo: str
     etiqueta: str
-    control: str                       # «texto», «area» (varias líneas), «opcion» o «numero»
+    control: str                       # «texto», «area» (varias líneas), «opcion», «numero» o «casilla»
     seccion: str
     solo_completa: bool = False
     ayuda: str | None = None
@@ -39,6 +45,8 @@ PREGUNTAS = (
     Pregunta("organizacion", "Organización", "texto", "quien", solo_completa=True),
     Pregunta("contacto", "Celular o correo (no se publica)", "texto", "quien",
              ayuda="Solo lo ve la secretaría técnica de la MCLCP."),
+    Pregunta("consentimiento", "Acepto que la MCLCP guarde mi nombre y mi contacto para esta propuesta "
+             "(Ley 29733)", "casilla", "quien"),
     Pregunta("eje", "Eje u objetivo del PDLC", "opcion", "detalles"),
     Pregunta("costo", "Costo estimado (S/)", "texto", "detalles", etiqueta_rapida="¿Cuánto creen que cuesta? (S/)",
              ayuda="Solo números, p. ej. 85000 o 85,000.50."),
@@ -59,6 +67,12 @@ PREGUNTAS = (
 )
 # Todo lo que guarda el borrador: el tipo de formulario, cada pregunta y el punto (sección «¿Dónde?»).
 CAMPOS = ("profundidad", *(p.campo for p in PREGUNTAS), "lat", "lon")
+CASILLAS = tuple(p.campo for p in PREGUNTAS if p.control == "casilla")  # sí o no: un borrador sin ella dice «no»
+
+
+def valor_del_borrador(campo: str, guardado: Mapping[str, object]) -> object:
+    """Lo que el borrador guardó para `campo`, listo para su control (una casilla nunca queda en None)."""
+    return bool(guardado.get(campo)) if campo in CASILLAS else guardado.get(campo)
 
 
 def preguntas(seccion: str, *, completa: bool, datos: Mapping[str, object]) -> list[Pregunta]:

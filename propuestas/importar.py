@@ -139,10 +139,12 @@ def importar(db: Database, proceso_id: int, contenido: bytes, nombre: str, *, ac
             "proceso_id": proceso.id, "archivo": nombre, "hoja": revision.hoja, "sha256": revision.sha256,
             "propuestas": len(revision.filas), "actor": actor.etiqueta, "importada_en": marca(ahora)}).last_pk
         for fila in revision.filas:
+            registro = dict(fila.registro)
+            consiente = registro.pop("consentimiento")
             propuesta_id = almacen.insertar_propuesta(db, {
-                **fila.registro, "proceso_id": proceso.id, "estado": Estado.REGISTRADA.value,
-                "es_demo": int(proceso.es_demo), "creada_en": marca(ahora), "actualizada_en": marca(ahora),
-                "registrada_en": marca(ahora), "importacion_id": importacion_id, "fila_importada": fila.numero,
+                **registro, "consentimiento_en": marca(ahora) if consiente else None, "proceso_id": proceso.id,
+                "estado": Estado.REGISTRADA.value, "es_demo": int(proceso.es_demo), "creada_en": marca(ahora),
+                "actualizada_en": marca(ahora), "registrada_en": marca(ahora), "importacion_id": importacion_id, "fila_importada": fila.numero,
                 "pdlc_objetivo_id": pdlc.objetivo_de_eje(db, fila.registro.get("eje")),
             })
             almacen.anotar_transicion(db, propuesta_id, Estado.BORRADOR.value, Estado.REGISTRADA.value,

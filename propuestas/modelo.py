@@ -266,11 +266,14 @@ LARGOS = {  # campo: (mínimo, máximo) en caracteres
     "organizacion": (2, 160), "contacto": (6, 120), "objetivo": (20, 2000), "servicio_publico": (3, 200),
     "indicador_brecha": (3, 200), "sostenibilidad": (10, 1000),
 }
-OBLIGATORIOS = {
-    "joven": ("titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre"),
-    "organizacion": ("titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre", "objetivo",
-                     "tipo", "eje", "costo", "madurez"),
+OBLIGATORIOS = {  # el nombre, además, si la persona consiente que se guarde (sin consentimiento va anónima)
+    "joven": ("titulo", "problema", "propuesta", "proponente_tipo"),
+    "organizacion": ("titulo", "problema", "propuesta", "proponente_tipo", "objetivo", "tipo", "eje", "costo",
+                     "madurez"),
 }
+PERSONALES = ("proponente_nombre", "contacto")  # datos de una persona (Ley 29733); la organización no lo es
+ANONIMA = "Sin nombre (anónima)"
+DATO_ELIMINADO = "dato eliminado"
 ETIQUETAS_CAMPO = {
     "titulo": "Título", "problema": "El problema", "propuesta": "Qué proponen hacer", "lat": "Latitud",
     "lon": "Longitud", "ubicacion": "Dónde", "proponente_tipo": "Quién propone",
@@ -279,7 +282,7 @@ ETIQUETAS_CAMPO = {
     "servicio_publico": "Servicio público", "indicador_brecha": "Indicador de brecha", "costo": "Costo estimado",
     "costo_om": "Costo anual de operación y mantenimiento", "plazo_meses": "Plazo (meses)",
     "cofinanciamiento": "Cofinanciamiento o aporte comunal", "madurez": "Madurez (Invierte.pe)", "cui": "CUI",
-    "sostenibilidad": "Sostenibilidad", "foto": "Foto",
+    "sostenibilidad": "Sostenibilidad", "foto": "Foto", "consentimiento": "Consentimiento",
 }
 
 
@@ -331,12 +334,21 @@ class Propuesta:
     def es_juvenil(self) -> bool:
         return self.proponente_tipo == "joven"
 
+    @property
+    def quien_firma(self) -> str:
+        """El nombre que se publica; «Sin nombre (anónima)» si se envió sin consentimiento para guardarlo."""
+        return self.proponente_nombre or ANONIMA
 
-def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
+
+def validar_formulario(datos: dict, *, ejes: tuple[str, ...], consentimiento_previo: bool) -> dict:
     """Valida lo escrito en el formulario (textos tal cual) y devuelve los campos limpios.
 
     Reúne todos los problemas a la vez; cada mensaje dice lo recibido y lo esperado.
     La ubicación (punto → distrito) la valida el servicio, que conoce el territorio.
+    Nombre y contacto (Ley 29733) solo con consentimiento: el de la casilla `consentimiento` del formulario (en una
+    ficha de papel, su columna «Sí») o uno previo (`consentimiento_previo`: la persona lo dio al registrarse). Sin él,
+    la propuesta va anónima; con nombre o contacto escritos y sin consentimiento, es un problema (nada se pierde:
+    el borrador lo guarda). `limpio["consentimiento"]` dice si se guardan.
     """
     profundidad = datos.get("profundidad") if datos.get("profundidad") in tuple(PROFUNDIDADES) else "joven"
     problemas: list[Problema] = []
@@ -355,6 +367,14 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...]) -> dict:
         if not minimo <= len(texto) <= maximo:
             problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]} tiene {len(texto):,} caracteres; "
                                              f"debe tener entre {minimo} y {maximo:,}."))
+    limpio["consentimiento"] = consentimiento_previo or datos.get("consentimiento") is True
+    if limpio["consentimiento"] and not limpio.get("proponente_nombre"):
+        problemas.append(Problema("proponente_nombre", f"{ETIQUETAS_CAMPO['proponente_nombre']}: falta completarlo."))
+    elif not limpio["consentimiento"] and any(limpio.get(c) for c in PERSONALES):
+        problemas.append(Problema("consentimiento", "Consentimiento: hay nombre o contacto, pero no consta el "
+                                                    "consentimiento para guardarlos. Márquelo para que la MCLCP los "
+                                                    "guarde, o borre el nombre y el contacto para enviar la "
+                                                    "propuesta sin nombre (anónima)."))
     _validar_opcion(datos, "proponente_tipo", TIPOS_PROPONENTE, profundidad, limpio, problemas)
     _validar_opcion(datos, "tipo", TIPOS_INTERVENCION, profundidad, limpio, problemas)
     _validar_opcion(datos, "madurez", MADUREZ, profundidad, limpio, problemas)

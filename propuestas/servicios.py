@@ -29,6 +29,7 @@ from propuestas import almacen, pdlc, tablas_deliberacion
 from propuestas.fotos import preparar_foto
 from propuestas.modelo import (
     DESPRIORIZAR,
+    PERSONALES,
     REABRIR,
     AccionFueraDeFase,
     Estado,
@@ -305,15 +306,18 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
         datos = json.loads(fila["borrador"] or "{}")
         problemas: list[Problema] = []
         try:
-            limpio = validar_formulario(datos, ejes=pdlc.ejes_para_proponer(db, proceso.ejes))
+            limpio = validar_formulario(datos, ejes=pdlc.ejes_para_proponer(db, proceso.ejes),
+                                        consentimiento_previo=actor.participante_id is not None)
         except PropuestaInvalida as error:
             problemas, limpio = error.problemas, {}
         ubicacion = _ubicacion_del_borrador(db, datos, problemas)
         if problemas:
             raise PropuestaInvalida(problemas)
         codigo = almacen.siguiente_codigo(db, proceso)
+        consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in PERSONALES)
         cambios = {
             **{k: v for k, v in limpio.items() if k != "beneficiarios"},
+            "consentimiento_en": marca(ahora) if consiente else None,
             "beneficiarios": json.dumps(limpio["beneficiarios"]),
             "codigo": codigo, "estado": Estado.REGISTRADA.value, "lat": ubicacion.punto.lat,
             "lon": ubicacion.punto.lon, "ubigeo": ubicacion.ubigeo, "distrito": ubicacion.distrito,

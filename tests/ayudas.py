@@ -260,7 +260,8 @@ BUENA = {
     "Problema": "Las familias acarrean agua del río y los niños se enferman del estómago.",
     "Qué se propone": "Instalar un sistema de agua con reservorio y piletas en cada casa.",
     "Distrito": "Caraz", "Centro poblado": "Cochamarca", "Tipo de proponente": "Joven",
-    "Nombre de quien propone": "Ana Quispe", "Contacto": "987 654 321", "Costo propuesto S/": "S/ 1,234.50",
+    "Nombre de quien propone": "Ana Quispe", "Contacto": "987 654 321", "Consentimiento de datos personales": "Sí",
+    "Costo propuesto S/": "S/ 1,234.50",
     "Eje del PDLC": "Infraestructura", "Beneficiarias mujeres": 40, "Beneficiarios hombres": 35,
 }
 

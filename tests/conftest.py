@@ -157,7 +157,7 @@ DATOS_JOVEN = {
     "problema": "Los jóvenes no tienen dónde hacer deporte y los niños juegan en la carretera.",
     "propuesta": "Construir una losa multiusos con graderías junto al colegio del centro poblado.",
     "proponente_tipo": "joven", "proponente_nombre": "Rosa Huamán", "contacto": "987654321",
-    "lat": -9.0485, "lon": -77.8046,
+    "consentimiento": True, "lat": -9.0485, "lon": -77.8046,
 }
 
 

@@ -147,7 +147,7 @@ def _propuestas(db, proceso_id: int) -> list[str]:
         largo = f"{hostil}\n{TODOS}\n{BLOQUES}"
         datos = {"profundidad": "organizacion", "titulo": hostil, "problema": largo, "propuesta": largo,
                  "objetivo": largo, "proponente_tipo": "organizacion", "proponente_nombre": hostil,
-                 "organizacion": hostil, "contacto": "987654321", "servicio_publico": hostil,
+                 "organizacion": hostil, "contacto": "987654321", "consentimiento": True, "servicio_publico": hostil,
                  "indicador_brecha": hostil, "sostenibilidad": largo, "tipo": "proyecto_inversion",
                  "eje": HOSTILES["html"], "costo": str(60_000 + 1_000 * numero), "madurez": "idea",
                  "directos_mujeres": 40, "directos_hombres": 35, "indirectos": 120,

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.lectura import leer_centros_poblados, leer_indicadores, leer_limites
@@ -35,7 +35,7 @@ CAMPOS = ["titulo", "problema", "propuesta", "proponente_tipo", "proponente_nomb
 @given(st.dictionaries(st.sampled_from(CAMPOS), VALORES))
 def test_formulario_con_cualquier_cosa(datos):
     try:
-        limpio = validar_formulario({**DATOS_JOVEN, **datos}, ejes=("Eje",))
+        limpio = validar_formulario({**DATOS_JOVEN, **datos}, ejes=("Eje",), consentimiento_previo=False)
     except PropuestaInvalida as error:
         assert error.problemas and all(p.mensaje for p in error.problemas)
     else:
@@ -91,8 +91,14 @@ def test_dni_y_celular_solo_con_cifras_comunes():
 
 @RAPIDO
 @given(TEXTOS)
+@example("0" * 70 + "123")  # más de 72 caracteres: zxcvbn lanzaba ValueError (hallado por hypothesis)
 def test_contrasenas_con_cualquier_cosa(contrasena):
     assert all(p.mensaje for p in validar_contrasena(contrasena, "ana"))
+
+
+def test_una_frase_larga_y_dificil_es_una_buena_contrasena():
+    frase = "Subimos al Alpamayo con mi tía Juana y vimos 3 cóndores sobre la laguna, cerca del refugio, en 2019"
+    assert 72 < len(frase) <= 200 and validar_contrasena(frase, "rosa") == []
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

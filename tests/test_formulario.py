@@ -14,7 +14,8 @@ def test_cada_campo_obligatorio_se_pregunta_en_su_formulario():
 
 def test_el_formulario_rapido_es_corto_y_el_completo_pregunta_los_beneficiarios():
     rapido = [p.campo for s in formulario.SECCIONES for p in formulario.preguntas(s, completa=False, datos={})]
-    assert rapido == ["titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre", "contacto", "eje",
+    assert rapido == ["titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre", "contacto",
+                      "consentimiento", "eje",
                       "costo"]
     completo = {p.campo for s in formulario.SECCIONES for p in formulario.preguntas(s, completa=True, datos={})}
     assert set(CAMPOS_BENEFICIARIOS) <= completo

@@ -63,6 +63,23 @@ def test_una_ficha_buena_se_importa_con_todo_y_deja_rastro(db_proceso):
     assert "fila 2" in db.execute("SELECT motivo FROM transiciones").fetchone()[0]
 
 
+def test_nombre_y_contacto_solo_con_el_consentimiento_de_la_ficha(db_proceso):
+    """Ley 29733 en el papel: la columna «Consentimiento de datos personales» dice si la ficha lleva la cláusula
+    firmada; sin «Sí», nombre y contacto van vacíos y la propuesta queda anónima."""
+    consentimiento = "Consentimiento de datos personales"
+    sin_si = revisar(db_proceso, como_csv([{**BUENA, consentimiento: "No"}]))
+    assert any("no consta el consentimiento" in p for p in sin_si.filas[0].problemas) and not sin_si.es_importable
+    dudoso = revisar(db_proceso, como_csv([{**BUENA, consentimiento: "quizás"}]))
+    assert any("«quizás» no es «Sí» ni «No»" in p for p in dudoso.filas[0].problemas)
+    anonima = {**BUENA, consentimiento: "", "Nombre de quien propone": "", "Contacto": "", "N.º de ficha": "F-002"}
+    proceso_id = propuestas_servicios.proceso_actual(db_proceso).id
+    importar.importar(db_proceso, proceso_id, como_csv([BUENA, anonima]), "fichas.csv", actor=FACILITADORA,
+                      ahora=TABLA_TIEMPO)
+    guardadas = db_proceso.execute("SELECT proponente_nombre, contacto, consentimiento_en IS NOT NULL FROM propuestas "
+                                   "ORDER BY id").fetchall()
+    assert guardadas == [("Ana Quispe", "987 654 321", 1), (None, None, 0)]
+
+
 @pytest.mark.parametrize("costo", ["S/ 1,234.50", "1.234,50", "1234.5", "S/. 1 234,50", 1234.5],
                          ids=["soles_coma_miles", "punto_miles", "sin_miles", "espacio", "numero"])
 def test_los_dos_habitos_de_escribir_soles_dan_lo_mismo(db_proceso, costo):
@@ -155,7 +172,7 @@ def test_encabezados_equivocados_dicen_que_falta_y_que_se_ignora(db_proceso):
     assert any("«Nombre del proyecto» no se usa" in a for a in revision.avisos)  # «Título» manda
     assert not revision.es_importable
     revision = revisar(db_proceso, como_csv([{**BUENA, "TITULO": "dos veces"}]))
-    assert any("La columna «Título» está más de una vez (columnas C, O)" in p for p in revision.problemas)
+    assert any("La columna «Título» está más de una vez (columnas C, P)" in p for p in revision.problemas)
 
 
 def test_sin_nombre_de_quien_propone_explica_la_exportacion_publica(db_proceso):

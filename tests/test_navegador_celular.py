@@ -318,7 +318,7 @@ def _paginas(votacion_id: int) -> dict[str, list[str]]:
                     "entrar", "proponer", f"proyector?taller={votacion_id}"],
         "participante": ["entrar", f"votar?votacion={votacion_id}", "proponer", "propuestas?propuesta=PP27-0002"],
         "equipo": ["evaluar", "moderacion", "importar", "consola", "votaciones", "participantes", "procesos",
-                   "territorio", "cuentas", "respaldo", "entrar"],
+                   "territorio", "cuentas", "respaldo", "datos", "entrar"],
     }
 
 

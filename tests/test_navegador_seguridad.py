@@ -70,7 +70,7 @@ def test_participante_con_codigo_no_llega_a_las_paginas_del_equipo(instancia, vi
     menu = pagina.get_by_test_id("stSidebar")
     assert menu.get_by_role("link", name="Proponer").count() == 1
     assert menu.get_by_role("link", name="Evaluación técnica").count() == 0
-    for ruta in ("evaluar", "procesos", "participantes", "cuentas", "respaldo", "territorio", "votaciones"):
+    for ruta in ("evaluar", "procesos", "participantes", "cuentas", "respaldo", "territorio", "votaciones", "datos"):
         pagina.goto(f"{url}/{ruta}")
         pagina.get_by_role("heading", name="Sin acceso").wait_for(timeout=30_000)
         expect(pagina.get_by_text(re.compile("hace falta otro rol"))).to_have_count(1)

@@ -10,12 +10,15 @@ from tests.ayudas import abrir_pagina, errores_de, proceso_en_fase, propuesta_en
 from tests.conftest import ADMIN, DATOS_JOVEN, EVALUADORA
 
 
-def _llenar_joven(app):
+def _llenar_joven(app, *, consiente=True):
     app.text_input(key="f_titulo").input("Losa deportiva para Cashapampa").run()
     app.text_area(key="f_problema").input("Los jóvenes no tienen dónde hacer deporte en el pueblo.").run()
     app.text_area(key="f_propuesta").input("Construir una losa multiusos con graderías junto al colegio.").run()
     app.selectbox(key="f_proponente_tipo").set_value("joven").run()
     app.text_input(key="f_proponente_nombre").input("Rosa Huamán").run()
+    app.text_input(key="f_contacto").input("987654321").run()
+    if consiente:
+        app.checkbox(key="f_consentimiento").check().run()
     return app
 
 
@@ -31,6 +34,33 @@ def test_proponer_de_principio_a_fin_con_centro_poblado(base_app):
     with nucleo.abrir(base_app) as db:
         ficha = servicios.obtener(db, "PP27-0001", actor=PUBLICO)
     assert (ficha.propuesta.ubigeo, ficha.propuesta.centro_poblado) == ("021206", "PAMPAROMAS")
+    with nucleo.abrir(base_app) as db:
+        fila = db.execute("SELECT proponente_nombre, contacto, consentimiento_en FROM propuestas").fetchone()
+    assert fila[:2] == ("Rosa Huamán", "987654321") and fila[2]
+
+
+def test_sin_consentimiento_conserva_lo_escrito_dice_que_pasa_y_se_puede_enviar_anonima(base_app):
+    """Ley 29733: nombre y contacto escritos sin la casilla → se explica, nada se guarda como propuesta y lo
+    escrito sigue; al borrarlos, la propuesta va sin nombre ni contacto."""
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    app = _llenar_joven(abrir_pagina("paginas/proponer.py"), consiente=False)
+    assert "Sus datos personales" in textos_de(app) and "solo para esta propuesta" in textos_de(app)
+    app.selectbox(key="proponer_centro").set_value("0212060001").run()
+    app.button(key="proponer_registrar").click().run()
+    assert "no consta el consentimiento" in errores_de(app)
+    assert app.text_input(key="f_proponente_nombre").value == "Rosa Huamán"
+    assert app.text_input(key="f_contacto").value == "987654321"
+    with nucleo.abrir(base_app) as db:
+        assert servicios.buscar(db, 1) == []
+    app.text_input(key="f_proponente_nombre").input("").run()
+    app.text_input(key="f_contacto").input("").run()
+    app.button(key="proponer_registrar").click().run()
+    assert "PP27-0001 quedó registrada" in textos_de(app)
+    with nucleo.abrir(base_app) as db:
+        fila = db.execute("SELECT proponente_nombre, contacto, consentimiento_en, borrador FROM propuestas").fetchone()
+    assert fila[:3] == (None, None, None) and "Rosa" not in (fila[3] or "")
+    ficha = abrir_pagina("paginas/propuestas.py", propuesta="PP27-0001")
+    assert "Sin nombre (anónima)" in textos_de(ficha)
 
 
 def test_proponer_con_errores_conserva_lo_escrito_y_senala_cada_campo(base_app):

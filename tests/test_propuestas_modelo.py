@@ -115,7 +115,7 @@ def test_fusionar_requiere_la_sobreviviente():
 
 
 def test_formulario_joven_valido():
-    limpio = validar_formulario(DATOS_JOVEN, ejes=EJES)
+    limpio = validar_formulario(DATOS_JOVEN, ejes=EJES, consentimiento_previo=False)
     assert limpio["titulo"] == "Losa deportiva para Cashapampa" and limpio["costo_centimos"] is None
 
 
@@ -123,7 +123,7 @@ def test_formulario_junta_todos_los_problemas_con_lo_recibido():
     datos = {**DATOS_JOVEN, "titulo": "Losa", "problema": "x" * 50_000, "contacto": "hola",
              "costo": "mil soles", "proponente_tipo": "organizacion", "cui": "12"}
     with pytest.raises(PropuestaInvalida) as error:
-        validar_formulario(datos, ejes=EJES)
+        validar_formulario(datos, ejes=EJES, consentimiento_previo=False)
     mensajes = {p.campo: p.mensaje for p in error.value.problemas}
     assert mensajes["titulo"] == "Título tiene 4 caracteres; debe tener entre 10 y 120."
     assert mensajes["problema"] == "El problema tiene 50,000 caracteres; debe tener entre 20 y 3,000."
@@ -135,14 +135,14 @@ def test_formulario_junta_todos_los_problemas_con_lo_recibido():
 
 def test_formulario_completo_de_organizacion_exige_campos_del_planificador():
     with pytest.raises(PropuestaInvalida) as error:
-        validar_formulario({**DATOS_JOVEN, "profundidad": "organizacion"}, ejes=EJES)
+        validar_formulario({**DATOS_JOVEN, "profundidad": "organizacion"}, ejes=EJES, consentimiento_previo=False)
     assert {p.campo for p in error.value.problemas} == {"objetivo", "tipo", "eje", "costo", "madurez",
                                                         "directos_mujeres"}
 
 
 def test_quechua_emojis_y_html_se_guardan_tal_cual():
     datos = {**DATOS_JOVEN, "titulo": "Qocha para Ch'uspi 💧 <script>alert(1)</script>"}
-    assert validar_formulario(datos, ejes=EJES)["titulo"] == datos["titulo"]
+    assert validar_formulario(datos, ejes=EJES, consentimiento_previo=False)["titulo"] == datos["titulo"]
 
 
 @pytest.mark.parametrize("texto, centimos", [
@@ -202,7 +202,7 @@ def test_campos_de_una_linea_quedan_en_una_linea(salto):
              "proponente_nombre": f"Rosa{salto}Huamán", "proponente_tipo": "organizacion",
              "organizacion": f"Club{salto}Juvenil", "servicio_publico": f"Deporte{salto}y recreación",
              "problema": "Los jóvenes no tienen dónde jugar.\nLos niños juegan en la carretera."}
-    limpio = validar_formulario(datos, ejes=("Eje",))
+    limpio = validar_formulario(datos, ejes=("Eje",), consentimiento_previo=False)
     assert limpio["titulo"] == "Losa deportiva para Cashapampa"
     assert limpio["proponente_nombre"] == "Rosa Huamán" and limpio["organizacion"] == "Club Juvenil"
     assert all(c.isprintable() for campo in UNA_LINEA if limpio.get(campo) for c in limpio[campo])

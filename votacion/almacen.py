@@ -610,6 +610,12 @@ def acta_firmada(db: Database, votacion_id: int) -> dict | None:
     return dict(zip(columnas, fila)) if fila else None
 
 
+def ultimas_actas_firmadas(db: Database) -> dict[int, str]:
+    """proceso → fecha (AAAA-MM-DD) de su última acta firmada."""
+    return dict(db.execute("SELECT v.proceso_id, max(a.firmada_el) FROM actas_firmadas a "
+                           "JOIN votaciones v ON v.id = a.votacion_id GROUP BY v.proceso_id").fetchall())
+
+
 def pdf_del_acta_firmada(db: Database, votacion_id: int) -> bytes | None:
     fila = db.execute("SELECT pdf FROM actas_firmadas WHERE votacion_id = ?", [votacion_id]).fetchone()
     return fila[0] if fila else None

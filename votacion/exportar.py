@@ -41,7 +41,7 @@ DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "profundidad", "o
                "indicador_brecha", "costo", "costo_om", "plazo_meses", "cofinanciamiento", "madurez", "cui",
                "sostenibilidad", "directos_mujeres", "directos_hombres", "indirectos",
                *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo")
-PERSONALES = ("proponente_nombre", "organizacion", "contacto")
+PERSONALES = ("proponente_nombre", "organizacion", "contacto", "consentimiento")
 EN_SOLES = ("costo_soles", "costo", "costo_om", "cofinanciamiento")
 
 
@@ -139,7 +139,8 @@ def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
     for clave, valor in (json.loads(p["puntajes"]) if p["puntajes"] else {}).items():
         fila[f"criterio_{clave}"] = valor
     if con_datos_personales:
-        fila.update(proponente_nombre=p["proponente_nombre"], organizacion=p["organizacion"], contacto=p["contacto"])
+        fila.update(proponente_nombre=p["proponente_nombre"], organizacion=p["organizacion"], contacto=p["contacto"],
+                    consentimiento="Sí" if p["consentimiento_en"] else "")
     return fila
 
 
