@@ -12,7 +12,7 @@ este mismo archivo como guion (`__main__`) en cada ejecución de cada navegador:
 import streamlit as st
 
 from identidad.acceso import PUBLICO, Accion, puede
-from paginas import comun, cookie, idioma
+from paginas import accesibilidad, comun, cookie, idioma
 
 MENU = {
     "Participar": [
@@ -35,6 +35,7 @@ MENU = {
         ("paginas/seguimiento.py", "Seguimiento de proyectos", "seguimiento", Accion.SEGUIR_PROYECTOS),
         ("paginas/vigilancia.py", "Comité de Vigilancia", "vigilancia", Accion.VER_VIGILANCIA),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
+        ("paginas/datos_personales.py", "Datos personales", "datos", Accion.VER_DATOS_PERSONALES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/plan.py", "Plan (PDLC)", "plan", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/territorio.py", "Territorio (importar límites)", "territorio", Accion.IMPORTAR_TERRITORIO),
@@ -67,6 +68,7 @@ else:  # cada ejecución: el marco
         comun.llevar_cookie()
     else:
         with st.sidebar:
+            accesibilidad.arreglar_menu()
             st.caption("Público" if actor == PUBLICO else
                        f"{comun.texto_plano(comun.nombre_de(actor))} · {actor.rol.etiqueta}")
             comun.llevar_cookie()
