@@ -113,12 +113,14 @@ class Navegador:
         self.externas: list[str] = []
         self.errores: list[str] = []
 
-    def pagina(self, ancho: int = 1366, alto: int = 900, celular: bool = False):
+    def pagina(self, ancho: int = 1366, alto: int = 900, celular: bool = False, zoom: float = 1):
         """Una pestaña nueva (con su propio contexto: sin cookies de otra). `celular`: además se presenta como un
         teléfono Android (agente de usuario móvil y pantalla táctil), que es lo que Streamlit mira para, p. ej.,
-        cerrar el menú lateral al elegir una página."""
+        cerrar el menú lateral al elegir una página. `zoom`: la letra agrandada por la persona (2 = 200 %): la
+        misma pantalla física con `zoom` veces menos píxeles CSS, como hace el zoom del navegador."""
         opciones = {"user_agent": AGENTE_CELULAR, "is_mobile": True, "has_touch": True} if celular else {}
-        contexto = self.navegador.new_context(viewport={"width": ancho, "height": alto}, **opciones)
+        contexto = self.navegador.new_context(viewport={"width": round(ancho / zoom), "height": round(alto / zoom)},
+                                              device_scale_factor=zoom, **opciones)
         contexto.route(lambda url: not LOCAL.match(url), self._bloquear)
         pagina = contexto.new_page()
         pagina.on("pageerror", lambda error: self.errores.append(str(error)))

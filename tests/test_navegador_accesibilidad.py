@@ -12,7 +12,7 @@ from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase
 from tests import axe, navegador
-from tests.ayudas import en_acta_en, proceso_en_fase, propuesta_en
+from tests.ayudas import RECIBO, en_acta_en, proceso_en_fase, propuesta_en
 from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
@@ -38,11 +38,11 @@ def taller(tmp_path_factory, _plantilla_viables):
         creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
                                          actor=FACILITADORA, ahora=nucleo.ahora())
         votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
-        _, codigo = participantes.registrar_participante(
-            db, proceso.id, {"nombre": "Rosa Huamán", "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
-            actor=FACILITADORA, ahora=nucleo.ahora())
+        codigos_de_acceso = [participantes.registrar_participante(
+            db, proceso.id, {"nombre": nombre, "tipo": "joven", "ubigeo": "021201", "consentimiento": True},
+            actor=FACILITADORA, ahora=nucleo.ahora())[1] for nombre in ("Rosa Huamán", "Juan Pérez", "Elena Quispe")]
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
-        yield url, creada.id, codigo, en_acta, ruta
+        yield url, creada.id, codigos_de_acceso, en_acta, ruta, list(codigos)
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +106,9 @@ def test_paginas_de_la_ciudadania_sin_infracciones_graves(chromium, registro, no
 
 
 def test_votar_y_lo_priorizado_sin_infracciones_graves(chromium, taller):
-    url, votacion_id, codigo, en_acta, _ = taller
+    url, votacion_id, codigos_de_acceso, en_acta, _, _ = taller
     pagina = chromium.pagina(ANCHO, ALTO, celular=True)
-    navegador.entrar_con_codigo(pagina, url, votacion_id, codigo)
+    navegador.entrar_con_codigo(pagina, url, votacion_id, codigos_de_acceso[0])
     _sin_graves(pagina, "votar")
     pagina.goto(f"{url}/resultados")
     pagina.get_by_role("heading", name=re.compile("Resultados")).first.wait_for(timeout=60_000)
@@ -123,7 +123,7 @@ def test_votar_y_lo_priorizado_sin_infracciones_graves(chromium, taller):
 
 def test_el_proyector_sin_infracciones_graves(chromium, taller):
     """Con el QR mientras se vota, y con los resultados revelados (ranking, barra del techo, mapa)."""
-    url, votacion_id, _, _, _ = taller
+    url, votacion_id, *_ = taller
     pagina = chromium.pagina(1920, 1080)
     pagina.goto(f"{url}/proyector?taller={votacion_id}")
     pagina.get_by_text("personas unidas").first.wait_for(timeout=60_000)
@@ -132,3 +132,122 @@ def test_el_proyector_sin_infracciones_graves(chromium, taller):
         votacion.mostrar_resultados(db, votacion_id, True, actor=FACILITADORA, ahora=nucleo.ahora())
     pagina.get_by_text("Resultados en vivo (parciales)").wait_for(timeout=30_000)
     _sin_graves(pagina, "proyector_resultados")
+
+
+# --- con el teclado solo, y con la letra al 200 % -------------------------------------------------------------
+
+def _tab_hasta(pagina, condicion: str, maximo: int = 120) -> None:
+    """Tab hasta que el elemento con el foco cumpla `condicion` (JS sobre `e`, el elemento enfocado)."""
+    for _ in range(maximo):
+        pagina.keyboard.press("Tab")
+        if pagina.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({condicion}); }}"):
+            return
+    foco = pagina.evaluate("() => document.activeElement?.outerHTML.slice(0, 200)")
+    raise AssertionError(f"Con Tab no se llegó a «{condicion}»; el foco quedó en {foco}")
+
+
+def _boton(texto: str) -> str:
+    return f"e.tagName === 'BUTTON' && e.innerText.trim() === {texto!r}"
+
+
+def _campo(etiqueta: str) -> str:
+    """Un campo (no el botón de ayuda que lo acompaña) cuya etiqueta contiene `etiqueta`."""
+    return (f"['INPUT', 'TEXTAREA'].includes(e.tagName) && ([...(e.labels || [])].some(l => "
+            f"l.innerText.includes({etiqueta!r})) || (e.getAttribute('aria-label') || '').includes({etiqueta!r}))")
+
+
+def test_votar_solo_con_el_teclado(chromium, taller):
+    """Sin ratón ni toque: Tab hasta el código, escribirlo, Enter; Tab hasta una tarjeta, Espacio; Tab hasta
+    «Votar», Enter; y llega el recibo."""
+    url, votacion_id, codigos_de_acceso, *_ = taller
+    pagina = chromium.pagina(ANCHO, ALTO)
+    pagina.goto(f"{url}/votar?votacion={votacion_id}")
+    pagina.get_by_label("Código de acceso (está en su tarjeta)").wait_for(timeout=60_000)
+    navegador.listo(pagina)
+    _tab_hasta(pagina, _campo("Código de acceso"))
+    pagina.keyboard.type(codigos_de_acceso[1])
+    _tab_hasta(pagina, _boton("Entrar y votar"))
+    pagina.keyboard.press("Enter")
+    pagina.get_by_text(re.compile("Bienvenida o bienvenido")).wait_for(timeout=30_000)
+    navegador.listo(pagina)
+    tarjeta = f'[class*="st-key-votar_{votacion_id}_"]'  # la primera tarjeta de la papeleta
+    _tab_hasta(pagina, f"e.type === 'checkbox' && !!e.closest({tarjeta!r})")
+    pagina.keyboard.press("Space")
+    expect(pagina.locator("input[type=checkbox]:focus")).to_be_checked()
+    expect(pagina.locator(".papeleta-cuenta").first).to_have_text("Elegidas: 1 de 3")
+    _tab_hasta(pagina, _boton("Votar"))
+    pagina.keyboard.press("Enter")
+    pagina.get_by_text(RECIBO).wait_for(timeout=30_000)
+    navegador.capturar(pagina, "votar_con_teclado")
+
+
+def test_votar_con_la_letra_al_doble(chromium, taller):
+    """Un celular de 390 px con el zoom al 200 %: nada se sale a los costados y se vota igual."""
+    url, votacion_id, codigos_de_acceso, _, _, propuestas = taller
+    pagina = chromium.pagina(ANCHO, ALTO, celular=True, zoom=2)
+    navegador.entrar_con_codigo(pagina, url, votacion_id, codigos_de_acceso[2])
+    ancho, visible = pagina.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert ancho <= visible, f"con la letra al 200 % la página mide {ancho} px en una pantalla de {visible}"
+    pagina.locator(f".st-key-votar_{votacion_id}_{propuestas[1]}").get_by_text("Elijo esta").click()
+    pagina.get_by_role("button", name="Votar").click()
+    pagina.get_by_text(RECIBO).wait_for(timeout=30_000)
+    navegador.capturar(pagina, "votar_letra_al_doble")
+
+
+@pytest.mark.parametrize("zoom, centro, distrito", [(1, "Cochamarca", "Mato"), (2, "Choquechaca", "Caraz")],
+                         ids=["normal", "letra_al_doble"])
+def test_proponer_solo_con_el_teclado(chromium, registro, zoom, centro, distrito):
+    """Sin ratón ni mapa: los textos, el centro poblado buscado por su nombre (la alternativa al mapa), quién
+    propone, el consentimiento con Espacio y «Registrar propuesta» con Enter; también con la letra al 200 %."""
+    pagina = chromium.pagina(ANCHO, ALTO, zoom=zoom)
+    pagina.goto(f"{registro}/proponer")
+    pagina.get_by_text("Proponer un proyecto").first.wait_for(timeout=60_000)
+    navegador.esperar_mapa(pagina, 10)
+    navegador.listo(pagina)
+    titulo = f"Biblioteca comunal para {centro}"
+    for etiqueta, texto in (("Título de la propuesta", titulo),
+                            ("¿Qué problema hay?", "Los escolares no tienen libros ni un lugar para estudiar."),
+                            ("¿Qué proponen hacer?", "Equipar un local comunal con libros, mesas y luz eléctrica.")):
+        _tab_hasta(pagina, _campo(etiqueta))
+        pagina.keyboard.type(texto)
+    _tab_hasta(pagina, _campo("Centro poblado"))
+    pagina.keyboard.type(centro)
+    pagina.get_by_role("option", name=re.compile(f"^{centro}")).first.wait_for(timeout=30_000)
+    pagina.keyboard.press("Enter")
+    pagina.get_by_text(re.compile("queda en el distrito de")).wait_for(timeout=30_000)
+    navegador.listo(pagina)
+    _tab_hasta(pagina, _campo("Propone"))
+    propone = pagina.locator("input:focus")
+    # El mapa avisa al servidor cuando termina de dibujarse (st_folium): si esa ejecución llega justo al elegir, la
+    # elección puede volver atrás; en una máquina cargada se elige de nuevo, como haría la persona al verlo.
+    for _ in range(3):
+        pagina.keyboard.type("Joven")
+        pagina.get_by_role("option", name=re.compile("^Joven")).first.wait_for(timeout=30_000)
+        pagina.keyboard.press("Enter")
+        pagina.wait_for_timeout(300)  # deja salir la ejecución que dispara la elección antes de mirar si terminó
+        navegador.listo(pagina)
+        try:
+            expect(propone).to_have_value(re.compile("^Joven"), timeout=5_000)
+            break
+        except AssertionError:
+            pagina.keyboard.press("Escape")
+    expect(propone).to_have_value(re.compile("^Joven"))
+    _tab_hasta(pagina, _campo("Nombre (se publica"))
+    pagina.keyboard.type("Yeni Vásquez")
+    _tab_hasta(pagina, "e.type === 'checkbox' && " + _campo("Acepto que la MCLCP"))
+    pagina.keyboard.press("Space")
+    expect(pagina.locator("input[type=checkbox]:focus")).to_be_checked()
+    navegador.listo(pagina)
+    _tab_hasta(pagina, _boton("Registrar propuesta"))
+    pagina.keyboard.press("Enter")
+    try:
+        pagina.get_by_text(re.compile(f"quedó registrada en el distrito de {distrito}")).wait_for(timeout=60_000)
+    except AssertionError:
+        raise
+    except Exception as error:  # lo que se ve, para saber por qué no se registró
+        navegador.capturar(pagina, f"proponer_con_teclado_{zoom}x_fallo")
+        texto = pagina.evaluate("() => document.querySelector('[data-testid=stMain]')?.innerText.slice(0, 600) + "
+                                "[...document.querySelectorAll('input, textarea')].map(i => (i.getAttribute("
+                                "'aria-label') || i.labels?.[0]?.innerText || '?') + '=' + i.value).join(' | ')")
+        raise AssertionError(f"No se registró; en pantalla:\n{texto}") from error
+    navegador.capturar(pagina, f"proponer_con_teclado_{zoom}x")
