@@ -35,6 +35,7 @@ MENU = {
         ("paginas/seguimiento.py", "Seguimiento de proyectos", "seguimiento", Accion.SEGUIR_PROYECTOS),
         ("paginas/vigilancia.py", "Comité de Vigilancia", "vigilancia", Accion.VER_VIGILANCIA),
         ("paginas/participantes.py", "Participantes y códigos", "participantes", Accion.GESTIONAR_PARTICIPANTES),
+        ("paginas/participacion.py", "Quién participa", "participacion", Accion.GESTIONAR_PARTICIPANTES),
         ("paginas/datos_personales.py", "Datos personales", "datos", Accion.VER_DATOS_PERSONALES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/plan.py", "Plan (PDLC)", "plan", Accion.ADMINISTRAR_PROCESOS),

@@ -35,6 +35,22 @@ from nucleo.formato import limpiar, limpiar_linea
 ALFABETO = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # sin 0, 1, I, L, O: 31 símbolos
 LARGO_CODIGO = 10
 TIPOS = {"organizacion": "Agente participante de una organización", "joven": "Joven", "ciudadano": "Ciudadana o ciudadano"}
+# Quién participa (opcional, con el mismo consentimiento): sexo y franja de edad; de la edad solo se guarda la franja.
+SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "otro": "Otra identidad"}
+FRANJAS_EDAD = {"12_14": "12 a 14 años", "15_29": "15 a 29 años (joven)", "30_59": "30 a 59 años",
+                "60_mas": "60 años a más"}
+EDAD_MINIMA, EDAD_MAXIMA = 12, 110
+
+
+def franja_de_edad(edad: int) -> str:
+    """La franja de una edad en años; «15_29» es la juventud de la Ley 27802 (Consejo Nacional de la Juventud)."""
+    if edad < 15:
+        return "12_14"
+    if edad <= 29:
+        return "15_29"
+    return "30_59" if edad <= 59 else "60_mas"
+
+
 # Lo que se le lee a la persona antes de marcar su consentimiento (Ley 29733, art. 18: finalidad, quién, derechos).
 AVISO_DATOS = ("Para qué: la secretaría técnica de la MCLCP usa el nombre, el DNI y el celular solo para este proceso "
                "participativo (emitir su código, verificar que es la misma persona, avisarle del taller). El DNI y el "
@@ -76,13 +92,51 @@ def validar_participante(datos: dict, *, exigir_consentimiento: bool = True) -> 
     telefono = re.sub(r"[\s-]", "", str(datos.get("telefono") or "")).removeprefix("+51") or None
     if telefono and not re.fullmatch(r"9[0-9]{8}", telefono):
         problemas.append(Problema("telefono", f"El celular «{telefono}» no es válido; tiene 9 dígitos y empieza con 9."))
+    sexo = datos.get("sexo") or None
+    if sexo is not None and sexo not in SEXOS:
+        problemas.append(Problema("sexo", f"Sexo: «{sexo}» no es una opción; elija {', '.join(SEXOS.values())} (o "
+                                          "déjelo vacío)."))
+    franja = _franja(datos, problemas)
     if exigir_consentimiento and datos.get("consentimiento") is not True:
         problemas.append(Problema("consentimiento", "Hace falta el consentimiento para tratar sus datos personales "
                                                     "(Ley 29733)."))
     if problemas:
         raise DatosInvalidos(problemas)
     return {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": datos.get("ubigeo") or None,
-            "dni": dni, "telefono": telefono}
+            "dni": dni, "telefono": telefono, "sexo": sexo, "franja_edad": franja}
+
+
+def _franja(datos: dict, problemas: list[Problema]) -> str | None:
+    """La franja de la edad escrita (`edad`, en años) o la ya guardada (`franja_edad`, al corregir otra cosa)."""
+    edad = datos.get("edad")
+    if edad is None or (isinstance(edad, str) and not edad.strip()):
+        franja = datos.get("franja_edad") or None
+        if franja is not None and franja not in FRANJAS_EDAD:
+            problemas.append(Problema("edad", f"Franja de edad «{franja}» no es válida."))
+            return None
+        return franja
+    franja, mensaje = leer_edad(edad)
+    if mensaje:
+        problemas.append(Problema("edad", mensaje))
+    return franja
+
+
+def leer_edad(edad: object) -> tuple[str | None, str | None]:
+    """(franja, None) de una edad en años (número o texto), o (None, el mensaje para la persona). Vacía: (None,
+    None). También la usa el formulario de propuestas."""
+    if edad is None or (isinstance(edad, str) and not edad.strip()):
+        return None, None
+    try:
+        if isinstance(edad, bool) or not isinstance(edad, (int, float, str)) or (
+                isinstance(edad, float) and not edad.is_integer()):
+            raise ValueError
+        anios = int(edad.strip()) if isinstance(edad, str) else int(edad)
+    except ValueError:
+        return None, f"Edad: «{edad}» no es un número de años."
+    if not EDAD_MINIMA <= anios <= EDAD_MAXIMA:
+        return None, (f"Edad: {anios} años no es válida; escriba la edad en años, de {EDAD_MINIMA} a {EDAD_MAXIMA} "
+                      "(o déjela vacía).")
+    return franja_de_edad(anios), None
 
 
 def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor: Actor,
@@ -103,7 +157,7 @@ def registrar_participante(db: Database, proceso_id: int, datos: dict, *, actor:
     return participante_id, codigo
 
 
-CAMPOS_RECTIFICABLES = ("nombre", "tipo", "organizacion", "ubigeo", "dni", "telefono")
+CAMPOS_RECTIFICABLES = ("nombre", "tipo", "organizacion", "ubigeo", "dni", "telefono", "sexo", "franja_edad")
 # En los eventos (que no se borran) van enmascarados: si luego se borran sus datos, no quedan allí (Ley 29733).
 PERSONALES = ("nombre", "dni", "telefono")
 
@@ -118,7 +172,7 @@ def rectificar_participante(db: Database, participante_id: int, cambios: dict, *
     exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
     corregibles = ", ".join(CAMPOS_RECTIFICABLES)
     problemas = [Problema(campo, f"El campo «{campo}» no se corrige aquí; se corrigen: {corregibles}.")
-                 for campo in sorted(set(cambios) - set(CAMPOS_RECTIFICABLES))]
+                 for campo in sorted(set(cambios) - set(CAMPOS_RECTIFICABLES) - {"edad"})]
     motivo = limpiar(motivo if isinstance(motivo, str) else "")
     if not 5 <= len(motivo) <= 2000:
         problemas.append(Problema("motivo", f"El motivo tiene {len(motivo)} caracteres; debe tener entre 5 y 2000."))

@@ -11,7 +11,7 @@ from identidad import participantes
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
-from paginas import comun, control, piezas_acta
+from paginas import comun, control, piezas_acta, piezas_participacion
 from propuestas import servicios as propuestas_servicios
 from votacion import acta, servicios
 from votacion.modelo import REGLAS, EstadoVotacion
@@ -28,7 +28,7 @@ def acta_en_pdf(ruta: str, votacion_id: int, version: tuple) -> bytes:
 # Quitar las claves no basta: el navegador conserva lo escrito y lo manda con la siguiente persona.
 CLAVE_VACIAR_REGISTRO = "consola_vaciar_registro"
 REGISTRO_VACIO = {"consola_nombre": "", "consola_tipo": next(iter(participantes.TIPOS)), "consola_organizacion": "",
-                  "consola_distrito": None, "consola_consentimiento": False}
+                  "consola_distrito": None, "consola_consentimiento": False, **piezas_participacion.vacios("consola")}
 
 actor = comun.exigir_pagina(Accion.GESTIONAR_VOTACIONES)
 st.title("Taller en vivo")
@@ -132,12 +132,13 @@ if votacion.estado != EstadoVotacion.CERRADA:
             organizacion = st.text_input("Organización (si representa a una)", key="consola_organizacion")
             ubigeo = st.selectbox("Distrito donde vive", list(distritos), format_func=distritos.get, index=None,
                                   placeholder="Elija el distrito", key="consola_distrito")
+            quien = piezas_participacion.sexo_y_edad("consola")
             st.caption(participantes.AVISO_DATOS)
             consentimiento = st.checkbox("La persona acepta que sus datos se usen solo para este proceso "
                                          "(Ley 29733)", key="consola_consentimiento")
             if st.form_submit_button("Registrar y dar su código", type="primary"):
                 datos = {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": ubigeo,
-                         "consentimiento": consentimiento}
+                         "consentimiento": consentimiento, **quien}
                 with comun.conexion() as db:
                     try:
                         _, codigo = servicios.registrar_en_el_taller(db, votacion.id, datos, actor=actor,

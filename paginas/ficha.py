@@ -32,7 +32,8 @@ def mostrar_ficha(ficha: Ficha, foto: bytes | None) -> None:
         st.markdown(f"**Objetivo**  \n{parrafos(p.objetivo)}")
     quien = TIPOS_PROPONENTE.get(p.proponente_tipo, p.proponente_tipo)
     st.markdown(f"**Propone:** {texto_plano(p.quien_firma)} ({quien})"
-                + (f" — {texto_plano(p.organizacion)}" if p.organizacion else ""))
+                + (f" — {texto_plano(p.organizacion)}" if p.organizacion else "")
+                + (" (organización de mujeres)" if p.organizacion_de_mujeres else ""))
     detalles = {
         "PDLC": ficha.pdlc or "sin vincular", "Eje del PDLC (lo que escribió quien propuso)": p.eje,
         "Tipo": TIPOS_INTERVENCION.get(p.tipo or "", p.tipo),
@@ -86,6 +87,8 @@ def mostrar_tarjeta(fila: dict) -> None:
         detalle = [texto_plano(fila["distrito"] or "sin distrito"), costo]
         if fila.get("proponente_tipo") == "joven":
             detalle.append("juvenil")
+        if fila.get("organizacion_de_mujeres"):
+            detalle.append("organización de mujeres")
         cuentas = [f"{fila[clave]} {nombre if fila[clave] == 1 else nombre + 's'}"
                    for clave, nombre in (("apoyos", "apoyo"), ("argumentos", "argumento")) if fila.get(clave)]
         st.caption(" · ".join(detalle + cuentas))

@@ -9,14 +9,14 @@ from geo import servicios as territorio
 from identidad import participantes
 from identidad.acceso import Accion, puede
 from nucleo.errores import ErrorPlataforma
-from paginas import comun
+from paginas import comun, piezas_participacion
 from propuestas import datos_personales, servicios
 
 CLAVE_TARJETAS = "participantes_tarjetas"
 CLAVE_VACIAR = "participantes_vaciar"  # tras registrar bien: el formulario vuelve vacío para la siguiente persona
 VACIO = {"participante_nombre": "", "participante_tipo": next(iter(participantes.TIPOS)), "participante_organizacion": "",
          "participante_distrito": None, "participante_dni": "", "participante_telefono": "",
-         "participante_consentimiento": False}
+         "participante_consentimiento": False, **piezas_participacion.vacios("participante")}
 CLAVE_CORREGIDO = "participantes_corregido"  # (id, mensaje) tras guardar una corrección
 
 
@@ -101,6 +101,7 @@ with st.form("participantes_nuevo"):
                           placeholder="Elija el distrito (opcional)", key="participante_distrito")
     dni = st.text_input("DNI (opcional, para verificar; no se publica)", key="participante_dni")
     telefono = st.text_input("Celular (opcional; no se publica)", key="participante_telefono")
+    quien = piezas_participacion.sexo_y_edad("participante")
     st.caption(participantes.AVISO_DATOS)
     consentimiento = st.checkbox("La persona consiente el tratamiento de sus datos personales para este proceso "
                                  "participativo (Ley 29733)", key="participante_consentimiento")
@@ -109,7 +110,7 @@ with st.form("participantes_nuevo"):
             try:
                 _, codigo = participantes.registrar_participante(
                     db, proceso.id, {"nombre": nombre, "tipo": tipo, "organizacion": organizacion, "ubigeo": ubigeo,
-                                     "dni": dni, "telefono": telefono, "consentimiento": consentimiento},
+                                     "dni": dni, "telefono": telefono, "consentimiento": consentimiento, **quien},
                     actor=actor, ahora=nucleo.ahora())
             except ErrorPlataforma as error:
                 comun.mostrar_error(error)

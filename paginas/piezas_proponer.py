@@ -62,6 +62,8 @@ def pregunta(p: Pregunta, completa: bool, opciones_eje: dict) -> None:
         opciones = opciones_eje if p.campo == "eje" else p.opciones
         st.selectbox(etiqueta, list(opciones), key=P + p.campo, on_change=guardar, index=None,
                      format_func=lambda v: opciones[v] or v, placeholder="Elija una opción")
+    elif p.control == "casilla" and p.campo != "consentimiento":
+        st.checkbox(etiqueta, key=P + p.campo, on_change=guardar)
     elif p.control == "casilla":
         if comun.actor_actual().participante_id is not None:
             st.caption("Su nombre y su contacto quedan con el consentimiento que dio al registrarse.")

@@ -142,7 +142,8 @@ if filas:
               "Costo validado (S/)": (f["costo_validado_centimos"] / 100
                                       if f["costo_validado_centimos"] is not None else None),
               "Apoyos": f["apoyos"], "Argumentos": f["argumentos"],
-              "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else ""}
+              "Puntaje técnico": f["puntaje_tecnico"], "Juvenil": "sí" if f["proponente_tipo"] == "joven" else "",
+              "Organización de mujeres": "sí" if f.get("organizacion_de_mujeres") else ""}
              for f in filas],
             vacia="Ninguna propuesta.", on_select="rerun", selection_mode="single-row", key="propuestas_tabla",
             column_config={"Costo estimado (S/)": st.column_config.NumberColumn(format="%,.2f"),

@@ -68,6 +68,7 @@ with comun.conexion() as db:
         st.stop()
     vigente = territorio.cargar_territorio(db)
     retiradas = servicios.retiradas(db, votacion_id)
+    quien = propuestas_servicios.quien_propone(db, [f["codigo"] for f in resultado.filas])
 archivo_pb = pabulib.escribir(resultado.eleccion)  # lo mismo que exportar_pb, sin volver a leer la base
 votacion = resultado.votacion
 
@@ -102,7 +103,7 @@ for empate in resultado.oficial.empates:
 
 etiqueta_votos = votacion.tipo.etiqueta_puntaje
 comun.tabla([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["financiada"], "Título": f["titulo"],
-               "Distrito": f["distrito"],
+               "Distrito": f["distrito"], "Quién propone": quien.get(f["codigo"], ""),
                "Costo S/": f["costo_centimos"] / 100, "Votos": f["votos"],
                **({etiqueta_votos: f["puntaje"]} if etiqueta_votos else {}),
                "% de votantes": round(f["pct_votantes"], 1), "Puntaje técnico": f["puntaje_tecnico"],

@@ -250,6 +250,30 @@ def datos_de_proponentes(db: Database) -> None:
     """)
 
 
+@migraciones()
+def quien_participa(db: Database) -> None:
+    """Sexo y franja de edad de cada participante (opcionales; de la edad solo se guarda la franja)."""
+    db.executescript("""
+        ALTER TABLE participantes ADD COLUMN sexo TEXT CHECK (sexo IS NULL OR sexo IN ('mujer', 'hombre', 'otro'));
+        ALTER TABLE participantes ADD COLUMN franja_edad TEXT
+            CHECK (franja_edad IS NULL OR franja_edad IN ('12_14', '15_29', '30_59', '60_mas'));
+    """)
+
+
+@migraciones()
+def quien_propone(db: Database) -> None:
+    """De quien propone (opcional y con su consentimiento): sexo y franja de edad; y si propone una organización de
+    mujeres (se ve en los resultados y en la lista priorizada)."""
+    db.executescript("""
+        ALTER TABLE propuestas ADD COLUMN proponente_sexo TEXT
+            CHECK (proponente_sexo IS NULL OR proponente_sexo IN ('mujer', 'hombre', 'otro'));
+        ALTER TABLE propuestas ADD COLUMN proponente_franja TEXT
+            CHECK (proponente_franja IS NULL OR proponente_franja IN ('12_14', '15_29', '30_59', '60_mas'));
+        ALTER TABLE propuestas ADD COLUMN organizacion_de_mujeres INTEGER NOT NULL DEFAULT 0
+            CHECK (organizacion_de_mujeres IN (0, 1));
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 
@@ -303,7 +327,8 @@ def fila_a_propuesta(fila: dict) -> Propuesta:
         propuesta=fila["propuesta"] or "", lat=fila["lat"], lon=fila["lon"], ubigeo=fila["ubigeo"],
         distrito=fila["distrito"], centro_poblado=fila["centro_poblado"],
         proponente_tipo=fila["proponente_tipo"] or "", proponente_nombre=fila["proponente_nombre"] or "",
-        organizacion=fila["organizacion"], objetivo=fila["objetivo"], tipo=fila["tipo"], eje=fila["eje"],
+        organizacion=fila["organizacion"], organizacion_de_mujeres=bool(fila.get("organizacion_de_mujeres")),
+        objetivo=fila["objetivo"], tipo=fila["tipo"], eje=fila["eje"],
         servicio_publico=fila["servicio_publico"], indicador_brecha=fila["indicador_brecha"],
         beneficiarios=json.loads(fila["beneficiarios"]) if fila["beneficiarios"] else None,
         costo_centimos=fila["costo_centimos"], costo_om_centimos=fila["costo_om_centimos"],
@@ -411,8 +436,8 @@ def buscar(db: Database, proceso_id: int, *, ubigeo: str | None = None, eje: str
         parametros.append(consulta_fts)
     cursor = db.execute(f"""
         SELECT p.id, p.codigo, p.titulo, p.estado, p.distrito, p.ubigeo, p.centro_poblado, p.eje, p.lat, p.lon,
-               p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.registrada_en, p.es_demo,
-               {COSTO_VALIDADO} AS costo_validado_centimos
+               p.costo_centimos, p.puntaje_tecnico, p.proponente_tipo, p.organizacion_de_mujeres, p.registrada_en,
+               p.es_demo, {COSTO_VALIDADO} AS costo_validado_centimos
         FROM propuestas p WHERE {' AND '.join(condiciones)}
         ORDER BY p.registrada_en DESC, p.id DESC LIMIT ?""", [*parametros, limite])
     columnas = [d[0] for d in cursor.description]
@@ -513,7 +538,8 @@ def apoyos_de_participante(db: Database, participante_id: int) -> int:
 def borrar_datos_de_proponente(db: Database, propuesta_id: int, reemplazo: str, *, ahora: str) -> None:
     """Dentro de una escritura: el nombre pasa a `reemplazo` («dato eliminado»), sin contacto ni borrador."""
     db.execute("UPDATE propuestas SET proponente_nombre = CASE WHEN proponente_nombre IS NULL AND borrador IS NULL "
-               "THEN NULL ELSE ? END, contacto = NULL, borrador = NULL, datos_borrados_en = ? WHERE id = ?",
+               "THEN NULL ELSE ? END, contacto = NULL, borrador = NULL, proponente_sexo = NULL, "
+               "proponente_franja = NULL, datos_borrados_en = ? WHERE id = ?",
                [reemplazo, ahora, propuesta_id])
 
 
@@ -545,10 +571,18 @@ def borrar_contactos_de_proceso(db: Database, proceso_id: int, *, ahora: str) ->
                       [ahora, proceso_id]).rowcount
 
 
+def tipos_de_proponente(db: Database, codigos: list[str]) -> dict[str, tuple[str, bool]]:
+    """código → (tipo de proponente, si es una organización de mujeres)."""
+    marcas = ", ".join("?" for _ in codigos)
+    return {c: (t or "", bool(m)) for c, t, m in db.execute(
+        f"SELECT codigo, proponente_tipo, organizacion_de_mujeres FROM propuestas WHERE codigo IN ({marcas})",
+        codigos).fetchall()} if codigos else {}
+
+
 def seudonimizar_propuestas(db: Database, participante_id: int, seudonimo: str) -> None:
     """Dentro de una escritura: el nombre de quien propuso pasa a ser el seudónimo; sin contacto ni borrador."""
-    db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL "
-               "WHERE participante_id = ?", [seudonimo, participante_id])
+    db.execute("UPDATE propuestas SET proponente_nombre = ?, contacto = NULL, borrador = NULL, proponente_sexo = NULL, "
+               "proponente_franja = NULL WHERE participante_id = ?", [seudonimo, participante_id])
 
 
 # --- escritura de `propuestas` y `transiciones` (el único módulo que las escribe; llamar dentro de una escritura)

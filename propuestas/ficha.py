@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from geo.modelo import CentroPoblado, ErrorGeo, Punto, Territorio
+from identidad.participantes import SEXOS
 from nucleo.formato import MESES, formatear_fecha
 from propuestas import hoja, servicios
 from propuestas.modelo import (
     ETIQUETAS_CAMPO,
+    GUARDADOS,
     MADUREZ,
-    PERSONALES,
     PROFUNDIDADES,
     TIPOS_INTERVENCION,
     TIPOS_PROPONENTE,
@@ -34,6 +35,7 @@ SINONIMOS_PROPONENTE = {"joven": "joven", "jovenes": "joven", "juvenil": "joven"
                         "organizacion social": "organizacion", "asociacion": "organizacion", "ciudadano": "individual",
                         "ciudadana": "individual", "ciudadana o ciudadano": "individual", "persona": "individual",
                         "individual": "individual", "vecino": "individual", "vecina": "individual"}
+SINONIMOS_SEXO = {"f": "mujer", "femenino": "mujer", "m": "hombre", "masculino": "hombre", "varon": "hombre"}
 SOLO_NUMERACION = ("referencia", "fecha", "codigo")  # una fila con solo esto no es una ficha
 SINONIMOS_FICHA = {"rapida": "joven", "corta": "joven", "completa": "organizacion"}
 ENTEROS = tuple(c for c in TAL_CUAL if c not in ("costo", "costo_om", "cofinanciamiento"))
@@ -104,6 +106,11 @@ def revisar_fila(numero: int, valores: dict, contexto: Contexto) -> FilaRevisada
     datos["eje"] = _eje(textos.get("eje"), contexto.ejes, fila)
     try:
         datos["consentimiento"] = _si_no(textos.get("consentimiento"), "Consentimiento de datos personales", fila)
+        datos["organizacion_de_mujeres"] = _si_no(textos.get("organizacion_de_mujeres"), "Organización de mujeres",
+                                                  fila)
+        datos["proponente_sexo"] = _opcion(textos.get("proponente_sexo"), SEXOS, SINONIMOS_SEXO, "Sexo de quien propone",
+                                           fila)
+        datos["proponente_edad"] = _sin_vacio(valores.get("proponente_edad"))  # 24 o 24.0 de Excel, o «24»
         limpio = validar_formulario(datos, ejes=contexto.ejes, consentimiento_previo=False)
     except PropuestaInvalida as error:
         fila.problemas += [_nombrar_columna(p.campo, p.mensaje) for p in error.problemas]
@@ -115,7 +122,7 @@ def revisar_fila(numero: int, valores: dict, contexto: Contexto) -> FilaRevisada
         fila.lugar = " · ".join(t for t in (ubicacion.distrito, ubicacion.centro_poblado) if t)
     if fila.problemas:
         return fila
-    consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in PERSONALES)
+    consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in GUARDADOS)
     fila.registro = {
         **{k: v for k, v in limpio.items() if k != "beneficiarios"},
         "consentimiento": consiente,  # `importar` lo anota con la hora de la importación

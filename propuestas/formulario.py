@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from identidad.participantes import SEXOS
 from propuestas.modelo import FRANJAS_EDAD, MADUREZ, TIPOS_INTERVENCION, TIPOS_PROPONENTE
 
 # Lo que se dice antes de pedir el consentimiento (Ley 29733, art. 18: finalidad, quién lo trata, derechos).
 AVISO_DATOS = ("**Sus datos personales.** La secretaría técnica de la MCLCP usa su nombre (se publica con la "
                "propuesta) y su celular o correo (no se publica) solo para esta propuesta: avisarle cómo avanza y "
-               "qué pasa con ella. Puede pedir verlos, corregirlos o borrarlos a la MCLCP. Si no marca la casilla, "
-               "la propuesta se envía sin nombre ni contacto (anónima).")
+               "qué pasa con ella; su sexo y su edad, si los da, solo para contar cuántas mujeres y jóvenes "
+               "participan (sin nombres). Puede pedir verlos, corregirlos o borrarlos a la MCLCP. Si no marca la "
+               "casilla, la propuesta se envía sin nombre ni contacto (anónima).")
 
 SECCIONES = {"idea": "1. Su idea", "donde": "2. ¿Dónde?", "quien": "3. ¿Quién propone?", "detalles": "4. Detalles"}
 
@@ -43,10 +45,15 @@ PREGUNTAS = (
     Pregunta("proponente_tipo", "Propone", "opcion", "quien", opciones=TIPOS_PROPONENTE),
     Pregunta("proponente_nombre", "Nombre (se publica con la propuesta)", "texto", "quien"),
     Pregunta("organizacion", "Organización", "texto", "quien", solo_completa=True),
+    Pregunta("organizacion_de_mujeres", "Es una organización de mujeres (club de madres, vaso de leche, federación…)",
+             "casilla", "quien", solo_completa=True),
     Pregunta("contacto", "Celular o correo (no se publica)", "texto", "quien",
              ayuda="Solo lo ve la secretaría técnica de la MCLCP."),
-    Pregunta("consentimiento", "Acepto que la MCLCP guarde mi nombre y mi contacto para esta propuesta "
-             "(Ley 29733)", "casilla", "quien"),
+    Pregunta("proponente_sexo", "Sexo (opcional)", "opcion", "quien", opciones=SEXOS, fila="Sobre usted (opcional)"),
+    Pregunta("proponente_edad", "Edad en años (opcional)", "texto", "quien", fila="Sobre usted (opcional)",
+             ayuda="Solo se guarda su franja de edad (de 15 a 29 años cuenta como joven)."),
+    Pregunta("consentimiento", "Acepto que la MCLCP guarde mi nombre, mi contacto, mi sexo y mi edad para esta "
+             "propuesta (Ley 29733)", "casilla", "quien"),
     Pregunta("eje", "Eje u objetivo del PDLC", "opcion", "detalles"),
     Pregunta("costo", "Costo estimado (S/)", "texto", "detalles", etiqueta_rapida="¿Cuánto creen que cuesta? (S/)",
              ayuda="Solo números, p. ej. 85000 o 85,000.50."),
@@ -79,8 +86,8 @@ def preguntas(seccion: str, *, completa: bool, datos: Mapping[str, object]) -> l
     """Las preguntas de una sección que se hacen ahora: las del formulario completo solo si lo es; «Organización»
     también en el rápido si propone una organización."""
     return [p for p in PREGUNTAS if p.seccion == seccion and (
-        completa or not p.solo_completa or (p.campo == "organizacion" and datos.get("proponente_tipo") ==
-                                            "organizacion"))]
+        completa or not p.solo_completa or (p.campo in ("organizacion", "organizacion_de_mujeres")
+                                            and datos.get("proponente_tipo") == "organizacion"))]
 
 
 def titulo_de(seccion: str, *, completa: bool) -> str:

@@ -26,8 +26,8 @@ MAXIMO_FILAS = 5_000
 FILAS_PARA_BUSCAR_ENCABEZADO = 15
 # Límites de lectura, revisados mientras se lee (un .xlsx de 10 MB puede descomprimirse en gigas):
 LIMITE_FILAS = MAXIMO_FILAS + 1_000   # filas por hoja, aun vacías con formato (el número de fila también)
-MAXIMO_COLUMNAS = 1_000               # la plantilla tiene 38; Excel admite 16,384
-MAXIMO_CELDAS = 500_000               # en todo el libro: la plantilla llena tiene 5,000 × 38
+MAXIMO_COLUMNAS = 1_000               # la plantilla tiene 41; Excel admite 16,384
+MAXIMO_CELDAS = 500_000               # en todo el libro: la plantilla llena tiene 5,000 × 41
 LARGO_MAXIMO_CELDA = 32_767           # caracteres: el máximo que Excel deja escribir en una celda
 MAXIMO_XML = 100_000_000              # bytes de XML descomprimido en todo el libro
 MAXIMO_ELEMENTOS = 1_500_000          # etiquetas XML en todo el libro (celdas, valores, cadenas, estilos…)
@@ -73,6 +73,11 @@ COLUMNAS = (
             ayuda="Obligatoria si propone una organización."),
     Columna("contacto", "Contacto", ("celular", "telefono", "correo"),
             ayuda="Celular (9 dígitos) o correo; dato personal."),
+    Columna("proponente_sexo", "Sexo de quien propone", ("sexo",), ayuda="Mujer, Hombre u Otra identidad (opcional)."),
+    Columna("proponente_edad", "Edad de quien propone", ("edad",),
+            ayuda="En años, de 12 a 110 (opcional); solo se guarda la franja."),
+    Columna("organizacion_de_mujeres", "Organización de mujeres", ("organizacion de mujeres",),
+            ayuda="«Sí» si propone una organización de mujeres (club de madres, vaso de leche, federación…)."),
     Columna("consentimiento", "Consentimiento de datos personales", ("consentimiento", "acepta datos personales",
                                                                       "consiente"),
             ayuda="«Sí» si la ficha lleva firmada la cláusula de datos personales (Ley 29733). Sin «Sí», deje vacíos "

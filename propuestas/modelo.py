@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from identidad.acceso import Accion, Permiso
+from identidad.participantes import SEXOS, leer_edad
 from nucleo.errores import DatosInvalidos, ErrorPlataforma, Problema
 from nucleo.formato import formatear_fecha, formatear_soles, limpiar, limpiar_linea, soles_a_centimos
 
@@ -271,7 +272,10 @@ OBLIGATORIOS = {  # el nombre, además, si la persona consiente que se guarde (s
     "organizacion": ("titulo", "problema", "propuesta", "proponente_tipo", "objetivo", "tipo", "eje", "costo",
                      "madurez"),
 }
-PERSONALES = ("proponente_nombre", "contacto")  # datos de una persona (Ley 29733); la organización no lo es
+# Datos de una persona (Ley 29733; la organización no lo es): lo que se escribe y lo que queda guardado (de la edad,
+# la franja)
+PERSONALES = ("proponente_nombre", "contacto", "proponente_sexo", "proponente_edad")
+GUARDADOS = ("proponente_nombre", "contacto", "proponente_sexo", "proponente_franja")
 ANONIMA = "Sin nombre (anónima)"
 DATO_ELIMINADO = "dato eliminado"
 ETIQUETAS_CAMPO = {
@@ -283,6 +287,7 @@ ETIQUETAS_CAMPO = {
     "costo_om": "Costo anual de operación y mantenimiento", "plazo_meses": "Plazo (meses)",
     "cofinanciamiento": "Cofinanciamiento o aporte comunal", "madurez": "Madurez (Invierte.pe)", "cui": "CUI",
     "sostenibilidad": "Sostenibilidad", "foto": "Foto", "consentimiento": "Consentimiento",
+    "proponente_sexo": "Sexo", "proponente_edad": "Edad", "organizacion_de_mujeres": "Organización de mujeres",
 }
 
 
@@ -306,6 +311,7 @@ class Propuesta:
     proponente_tipo: str
     proponente_nombre: str
     organizacion: str | None = None
+    organizacion_de_mujeres: bool = False
     objetivo: str | None = None
     tipo: str | None = None
     eje: str | None = None
@@ -367,15 +373,21 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...], consentimiento_pre
         if not minimo <= len(texto) <= maximo:
             problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]} tiene {len(texto):,} caracteres; "
                                              f"debe tener entre {minimo} y {maximo:,}."))
+    _validar_opcion(datos, "proponente_tipo", TIPOS_PROPONENTE, profundidad, limpio, problemas)
+    _validar_opcion(datos, "proponente_sexo", SEXOS, profundidad, limpio, problemas)
+    limpio["proponente_franja"], mensaje = leer_edad(datos.get("proponente_edad"))
+    if mensaje:
+        problemas.append(Problema("proponente_edad", mensaje))
+    limpio["organizacion_de_mujeres"] = int(datos.get("organizacion_de_mujeres") is True
+                                            and limpio.get("proponente_tipo") == "organizacion")
     limpio["consentimiento"] = consentimiento_previo or datos.get("consentimiento") is True
     if limpio["consentimiento"] and not limpio.get("proponente_nombre"):
         problemas.append(Problema("proponente_nombre", f"{ETIQUETAS_CAMPO['proponente_nombre']}: falta completarlo."))
-    elif not limpio["consentimiento"] and any(limpio.get(c) for c in PERSONALES):
-        problemas.append(Problema("consentimiento", "Consentimiento: hay nombre o contacto, pero no consta el "
-                                                    "consentimiento para guardarlos. Márquelo para que la MCLCP los "
-                                                    "guarde, o borre el nombre y el contacto para enviar la "
-                                                    "propuesta sin nombre (anónima)."))
-    _validar_opcion(datos, "proponente_tipo", TIPOS_PROPONENTE, profundidad, limpio, problemas)
+    elif not limpio["consentimiento"] and any(limpio.get(c) or datos.get(c) for c in PERSONALES):
+        problemas.append(Problema("consentimiento", "Consentimiento: hay nombre, contacto, sexo o edad, pero no consta "
+                                                    "el consentimiento para guardarlos. Márquelo para que la MCLCP "
+                                                    "los guarde, o bórrelos para enviar la propuesta sin nombre "
+                                                    "(anónima)."))
     _validar_opcion(datos, "tipo", TIPOS_INTERVENCION, profundidad, limpio, problemas)
     _validar_opcion(datos, "madurez", MADUREZ, profundidad, limpio, problemas)
     _validar_opcion(datos, "eje", dict.fromkeys(ejes, ""), profundidad, limpio, problemas)

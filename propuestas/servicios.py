@@ -29,7 +29,7 @@ from propuestas import almacen, pdlc, tablas_deliberacion
 from propuestas.fotos import preparar_foto
 from propuestas.modelo import (
     DESPRIORIZAR,
-    PERSONALES,
+    GUARDADOS,
     REABRIR,
     AccionFueraDeFase,
     Estado,
@@ -314,7 +314,7 @@ def registrar(db: Database, clave: str, *, actor: Actor, ahora: dt.datetime) -> 
         if problemas:
             raise PropuestaInvalida(problemas)
         codigo = almacen.siguiente_codigo(db, proceso)
-        consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in PERSONALES)
+        consiente = limpio.pop("consentimiento") and any(limpio.get(c) for c in GUARDADOS)
         cambios = {
             **{k: v for k, v in limpio.items() if k != "beneficiarios"},
             "consentimiento_en": marca(ahora) if consiente else None,
@@ -521,6 +521,14 @@ def puede_ver_oculta(actor: Actor, propuesta: Propuesta) -> bool:
 
 def buscar(db: Database, proceso_id: int, **filtros) -> list[dict]:
     return almacen.buscar(db, proceso_id, **filtros)
+
+
+def quien_propone(db: Database, codigos: list[str]) -> dict[str, str]:
+    """código → «Juvenil», «Organización de mujeres», las dos o nada: para verlas en los resultados y en la lista
+    (lo público: ni nombres ni contactos)."""
+    return {codigo: " · ".join(t for t, si in (("Juvenil", tipo == "joven"), ("Organización de mujeres", mujeres))
+                                if si)
+            for codigo, (tipo, mujeres) in almacen.tipos_de_proponente(db, codigos).items()}
 
 
 def version_del_listado(db: Database, proceso_id: int) -> tuple:

@@ -15,15 +15,14 @@ def test_cada_campo_obligatorio_se_pregunta_en_su_formulario():
 def test_el_formulario_rapido_es_corto_y_el_completo_pregunta_los_beneficiarios():
     rapido = [p.campo for s in formulario.SECCIONES for p in formulario.preguntas(s, completa=False, datos={})]
     assert rapido == ["titulo", "problema", "propuesta", "proponente_tipo", "proponente_nombre", "contacto",
-                      "consentimiento", "eje",
-                      "costo"]
+                      "proponente_sexo", "proponente_edad", "consentimiento", "eje", "costo"]
     completo = {p.campo for s in formulario.SECCIONES for p in formulario.preguntas(s, completa=True, datos={})}
     assert set(CAMPOS_BENEFICIARIOS) <= completo
 
 
 def test_una_organizacion_dice_su_nombre_tambien_en_el_formulario_rapido():
     quien = formulario.preguntas("quien", completa=False, datos={"proponente_tipo": "organizacion"})
-    assert "organizacion" in [p.campo for p in quien]
+    assert {"organizacion", "organizacion_de_mujeres"} <= {p.campo for p in quien}
     assert set(TIPOS_PROPONENTE) == set(formulario.PREGUNTAS[4].opciones)
 
 

@@ -73,6 +73,8 @@ TABLA = {
     ("moderacion", "facilitación"): (["Moderación", "Reportes pendientes"], ["Sin acceso"]),
     ("moderacion", "evaluación"): (["Sin acceso"], ["Reportes pendientes"]),
     ("respaldo", "administración"): (["Respaldo", "Contiene datos personales"], ["Sin acceso"]),
+    ("participacion", "facilitación"): (["Quién participa", "Personas por etapa", "Nueva actividad"], ["Sin acceso"]),
+    ("participacion", "evaluación"): (["Sin acceso"], ["Personas por etapa", "Nueva actividad"]),
     ("datos_personales", "administración"): (["Datos personales", "borrar"], ["Sin acceso"]),
     ("datos_personales", "facilitación"): (["Sin acceso"], ["Nombre, celular, correo o DNI"]),
     ("datos_personales", "evaluación"): (["Sin acceso"], ["Nombre, celular, correo o DNI"]),

@@ -191,7 +191,7 @@ def test_resultados_de_una_votacion_abierta_sin_revelar_no_muestran_conteos_y_di
     textos = textos_sin_negritas(app)
     assert "Los resultados se publican al cerrar la votación (o cuando la facilitación los muestre); ahora está " \
            "«abierta»." in textos
-    assert not app.dataframe and not app.get("download_button") and not app.get("html")
+    assert not app.dataframe and not app.get("download_button") and not app.main.get("html")  # el menú tiene el suyo
     assert "papeletas:" not in textos and codigos[0] not in textos
 
 

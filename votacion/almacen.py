@@ -389,6 +389,37 @@ def vigilancia(db: Database) -> None:
     """)
 
 
+@migraciones()
+def actividades(db: Database) -> None:
+    """Cada taller o evento público de un proceso (diagnóstico, deliberación, priorización, rendición de cuentas) y
+    quién asistió: para contar quién participa en cada etapa (sexo, edad, distrito, tipo). Solo se agregan."""
+    db.executescript("""
+        CREATE TABLE actividades (
+            id INTEGER PRIMARY KEY,
+            proceso_id INTEGER NOT NULL REFERENCES procesos (id),
+            etapa TEXT NOT NULL CHECK (etapa IN ('diagnostico', 'deliberacion', 'priorizacion', 'rendicion')),
+            nombre TEXT NOT NULL CHECK (length(nombre) BETWEEN 3 AND 200),
+            fecha TEXT NOT NULL CHECK (fecha GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            lugar TEXT,
+            creada_en TEXT NOT NULL, creada_por TEXT NOT NULL
+        );
+        CREATE INDEX actividades_proceso ON actividades (proceso_id, fecha);
+        CREATE TABLE asistencias_actividad (
+            id INTEGER PRIMARY KEY,
+            actividad_id INTEGER NOT NULL REFERENCES actividades (id),
+            participante_id INTEGER NOT NULL REFERENCES participantes (id),
+            registrada_en TEXT NOT NULL, registrada_por TEXT NOT NULL,
+            UNIQUE (actividad_id, participante_id)
+        );
+        CREATE TRIGGER actividades_sin_borrado BEFORE DELETE ON actividades
+            BEGIN SELECT RAISE(ABORT, 'las actividades no se borran'); END;
+        CREATE TRIGGER asistencias_actividad_sin_cambios BEFORE UPDATE ON asistencias_actividad
+            BEGIN SELECT RAISE(ABORT, 'una asistencia no cambia'); END;
+        CREATE TRIGGER asistencias_actividad_sin_borrado BEFORE DELETE ON asistencias_actividad
+            BEGIN SELECT RAISE(ABORT, 'las asistencias no se borran'); END;
+    """)
+
+
 def clave_de_sellos(db: Database) -> bytes:
     """La clave de los sellos de la cadena: derivada del secreto de la instalación (fuera de la base)."""
     return cadena.sello(secreto_de_codigos(db), "sellos de la cadena de papeletas").encode()

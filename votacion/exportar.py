@@ -40,7 +40,7 @@ COLUMNAS = (  # clave, encabezado: primero lo que se prioriza, después la ficha
 DE_LA_FICHA = ("referencia", "fecha", "problema", "propuesta", "profundidad", "objetivo", "tipo", "servicio_publico",
                "indicador_brecha", "costo", "costo_om", "plazo_meses", "cofinanciamiento", "madurez", "cui",
                "sostenibilidad", "directos_mujeres", "directos_hombres", "indirectos",
-               *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo")
+               *(f"edad_{f}" for f in FRANJAS_EDAD), "proponente_tipo", "organizacion_de_mujeres")
 PERSONALES = ("proponente_nombre", "organizacion", "contacto", "consentimiento")
 EN_SOLES = ("costo_soles", "costo", "costo_om", "cofinanciamiento")
 
@@ -131,6 +131,7 @@ def _fila(p: dict, votada: dict | None, con_datos_personales: bool) -> dict:
             "indicador_brecha": p["indicador_brecha"], "plazo_meses": p["plazo_meses"],
             "madurez": MADUREZ.get(p["madurez"]), "cui": p["cui"], "sostenibilidad": p["sostenibilidad"],
             "proponente_tipo": TIPOS_PROPONENTE.get(p["proponente_tipo"]),
+            "organizacion_de_mujeres": "Sí" if p.get("organizacion_de_mujeres") else "",
             "profundidad": "Completa" if p["profundidad"] == "organizacion" else "Rápida",
             **{c: beneficiarios.get(c, 0) for c in CAMPOS_BENEFICIARIOS}}
     for clave in ("costo", "costo_om", "cofinanciamiento"):

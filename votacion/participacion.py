@@ -1,0 +1,146 @@
+"""Quién participa en cada etapa de un proceso: las actividades (talleres y eventos públicos) con su asistencia, y
+el conteo de personas por etapa × sexo × franja de edad × distrito × tipo de participante, sin que nadie sea
+identificable.
+
+La etapa de priorización suma, además de sus actividades, a quienes se unieron, asistieron o votaron con su código
+en una votación del proceso (el taller en vivo). Una celda con 1 a 4 personas no se muestra ni se exporta: dice «menos de 5»
+(`UMBRAL`); los totales de cada etapa se muestran si llegan al umbral. Se cuentan personas (una vez por etapa,
+aunque fueran a dos talleres de esa etapa).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+
+from sqlite_utils import Database
+
+from identidad import participantes, sesiones
+from identidad.acceso import Accion, Actor, exigir
+from nucleo.db import Evento, insertar, lectura, marca, registrar_evento
+from nucleo.errores import DatosInvalidos, NoEncontrada, Problema
+from nucleo.formato import limpiar_linea
+from propuestas import servicios as propuestas_servicios
+
+ETAPAS = {"diagnostico": "Diagnóstico", "deliberacion": "Deliberación", "priorizacion": "Priorización",
+          "rendicion": "Rendición de cuentas"}
+DIMENSIONES = {"sexo": "Sexo", "franja_edad": "Edad", "ubigeo": "Distrito", "tipo": "Tipo de participante"}
+UMBRAL = 5
+MENOS = f"menos de {UMBRAL}"
+SIN_DATO = "sin dato"
+
+
+def crear_actividad(db: Database, proceso_id: int, datos: dict, *, actor: Actor, ahora: dt.datetime) -> int:
+    """Una actividad del proceso: etapa, nombre (3 a 200), fecha (AAAA-MM-DD o date) y lugar (opcional)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    problemas = []
+    etapa = datos.get("etapa")
+    if etapa not in ETAPAS:
+        problemas.append(Problema("etapa", f"Etapa: «{etapa}» no es una opción; elija {', '.join(ETAPAS.values())}."))
+    nombre = limpiar_linea(datos.get("nombre") if isinstance(datos.get("nombre"), str) else "")
+    if not 3 <= len(nombre) <= 200:
+        problemas.append(Problema("nombre", f"Nombre: tiene {len(nombre)} caracteres; debe tener entre 3 y 200."))
+    escrita = datos.get("fecha")
+    fecha = dt.date.min
+    try:
+        fecha = escrita if isinstance(escrita, dt.date) else dt.date.fromisoformat(str(escrita))
+    except ValueError:
+        problemas.append(Problema("fecha", f"Fecha: «{escrita}» no es una fecha (AAAA-MM-DD)."))
+    lugar = limpiar_linea(datos.get("lugar") if isinstance(datos.get("lugar"), str) else "") or None
+    if problemas:
+        raise DatosInvalidos(problemas)
+    propuestas_servicios.obtener_proceso(db, proceso_id)
+    with sesiones.escritura_de(db, actor, ahora=ahora):
+        actividad_id = insertar(db, "actividades", {
+            "proceso_id": proceso_id, "etapa": etapa, "nombre": nombre, "fecha": fecha.isoformat(), "lugar": lugar,
+            "creada_en": marca(ahora), "creada_por": actor.etiqueta})
+        registrar_evento(db, Evento(actor.etiqueta, "crear_actividad", "actividad", actividad_id, None,
+                                    {"proceso_id": proceso_id, "etapa": etapa, "fecha": fecha.isoformat()}),
+                         momento=ahora)
+    return actividad_id
+
+
+def actividades(db: Database, proceso_id: int) -> list[dict]:
+    """Las actividades del proceso, la más reciente primero, con cuántas personas asistieron."""
+    cursor = db.execute("""SELECT a.id, a.etapa, a.nombre, a.fecha, a.lugar,
+                                  (SELECT count(*) FROM asistencias_actividad s WHERE s.actividad_id = a.id) AS asistentes
+                           FROM actividades a WHERE a.proceso_id = ? ORDER BY a.fecha DESC, a.id DESC""", [proceso_id])
+    return [dict(zip([d[0] for d in cursor.description], fila)) for fila in cursor.fetchall()]
+
+
+def anotar_asistencia(db: Database, actividad_id: int, participante_ids: list[int], *, actor: Actor,
+                      ahora: dt.datetime) -> int:
+    """Anota que esas personas (del mismo proceso) asistieron; devuelve cuántas eran nuevas (anotar dos veces a la
+    misma no cuenta doble)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    if not participante_ids:
+        raise DatosInvalidos([Problema("participantes", "Elija al menos una persona.")])
+    with sesiones.escritura_de(db, actor, ahora=ahora):
+        fila = db.execute("SELECT proceso_id FROM actividades WHERE id = ?", [actividad_id]).fetchone()
+        if fila is None:
+            raise NoEncontrada(f"No existe la actividad n.º {actividad_id}.")
+        nuevas = 0
+        for participante_id in participante_ids:
+            participantes.exigir_del_proceso(db, participante_id, fila[0],
+                                             f"La persona n.º {participante_id} no es de este proceso.")
+            nuevas += db.execute("INSERT OR IGNORE INTO asistencias_actividad (actividad_id, participante_id, "
+                                 "registrada_en, registrada_por) VALUES (?, ?, ?, ?)",
+                                 [actividad_id, participante_id, marca(ahora), actor.etiqueta]).rowcount
+        registrar_evento(db, Evento(actor.etiqueta, "anotar_asistencia", "actividad", actividad_id, None,
+                                    {"personas": len(participante_ids), "nuevas": nuevas}), momento=ahora)
+    return nuevas
+
+
+def _personas_por_etapa(db: Database, proceso_id: int) -> dict[str, list[dict]]:
+    """etapa → cada persona que participó en ella, una vez (con su sexo, franja, distrito y tipo)."""
+    columnas = "p.id, p.sexo, p.franja_edad, p.ubigeo, p.tipo"
+    por_etapa: dict[str, list[dict]] = {}
+    for etapa in ETAPAS:
+        consultas = [f"SELECT DISTINCT {columnas} FROM participantes p JOIN asistencias_actividad s ON s.participante_id = p.id "
+                     "JOIN actividades a ON a.id = s.actividad_id WHERE a.proceso_id = ? AND a.etapa = ?"]
+        parametros: list = [proceso_id, etapa]
+        if etapa == "priorizacion":  # el taller en vivo: quienes se unieron, asistieron o votaron con su código
+            for tabla in ("presencias", "asistencias", "papeletas"):
+                consultas.append(f"SELECT {columnas} FROM participantes p JOIN {tabla} x ON x.participante_id = p.id "
+                                 "JOIN votaciones v ON v.id = x.votacion_id WHERE v.proceso_id = ?")
+                parametros.append(proceso_id)
+        cursor = db.execute(" UNION ".join(consultas), parametros)
+        por_etapa[etapa] = [dict(zip(("id", "sexo", "franja_edad", "ubigeo", "tipo"), f)) for f in cursor.fetchall()]
+    return por_etapa
+
+
+def conteos(db: Database, proceso_id: int, dimensiones: tuple[str, ...], *, actor: Actor) -> list[dict]:
+    """Personas por etapa y por `dimensiones` (de `DIMENSIONES`), con las celdas de 1 a 4 suprimidas: cada fila
+    trae `personas` (None si se suprimió) y `texto` («12» o «menos de 5»)."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    desconocidas = [d for d in dimensiones if d not in DIMENSIONES]
+    if desconocidas:
+        raise DatosInvalidos([Problema("dimensiones", f"No se cuenta por {', '.join(desconocidas)}.")])
+    with lectura(db):
+        por_etapa = _personas_por_etapa(db, proceso_id)
+    filas = []
+    for etapa, personas in por_etapa.items():
+        cuenta = Counter(tuple(p[d] or SIN_DATO for d in dimensiones) for p in personas)
+        for claves, personas_en_celda in sorted(cuenta.items(), key=lambda c: (-c[1], c[0])):
+            visible = personas_en_celda >= UMBRAL
+            filas.append({"etapa": etapa, **dict(zip(dimensiones, claves)),
+                          "personas": personas_en_celda if visible else None,
+                          "texto": f"{personas_en_celda:,}" if visible else MENOS})
+    return filas
+
+
+def totales(db: Database, proceso_id: int, *, actor: Actor) -> dict[str, str]:
+    """etapa → personas que participaron (con la misma supresión)."""
+    return {fila["etapa"]: fila["texto"] for fila in conteos(db, proceso_id, (), actor=actor)}
+
+
+def como_csv(filas: list[dict], dimensiones: tuple[str, ...], etiquetas: dict[str, dict[str, str]]) -> str:
+    """La tabla para la hoja de cálculo, con las etiquetas en castellano; lo suprimido dice «menos de 5»."""
+    salida = io.StringIO()
+    escritor = csv.writer(salida)
+    escritor.writerow(["Etapa", *(DIMENSIONES[d] for d in dimensiones), "Personas"])
+    for fila in filas:
+        escritor.writerow([ETAPAS[fila["etapa"]], *(etiquetas.get(d, {}).get(fila[d], fila[d]) for d in dimensiones),
+                           fila["texto"]])
+    return salida.getvalue()
