@@ -7,7 +7,7 @@ import nucleo
 from identidad import cuentas, participantes
 from identidad.acceso import PUBLICO, Accion
 from nucleo.errores import ErrorPlataforma
-from paginas import comun
+from paginas import comun, piezas_participacion
 from propuestas import servicios as propuestas_servicios
 from votacion import servicios as votacion_servicios
 
@@ -49,6 +49,8 @@ if actor != PUBLICO:
     if sesion.debe_cambiar_contrasena:
         st.warning("Su cuenta es nueva: la contraseña inicial la eligió otra persona. **Cámbiela antes de seguir**; "
                    "hasta entonces no puede usar las demás páginas.", icon=":material/key:")
+    if actor.participante_id is not None and st.query_params.get("actividad", "").isdigit():
+        piezas_participacion.anotar_mi_asistencia(actor, int(st.query_params["actividad"]))  # el QR de la puerta
     if actor.participante_id is not None:
         mostrar_que_hacer()
     if actor.cuenta_id is not None:

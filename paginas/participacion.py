@@ -1,7 +1,5 @@
 """Quién participa: las actividades de cada etapa del proceso con su asistencia, y cuántas personas participaron
 por etapa, sexo, edad, distrito y tipo, sin que nadie sea identificable (celdas de menos de 5, suprimidas)."""
-import datetime as dt
-
 import streamlit as st
 
 import nucleo
@@ -9,6 +7,7 @@ from geo import servicios as territorio
 from identidad import participantes
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
+from nucleo.formato import hora_local
 from paginas import comun, piezas_participacion
 from propuestas import servicios
 from votacion import participacion
@@ -60,12 +59,14 @@ with st.form("participacion_actividad"):
     etapa = st.selectbox("Etapa", list(participacion.ETAPAS), format_func=participacion.ETAPAS.get,
                          key="participacion_etapa", placeholder="Elija la etapa", index=None)
     nombre = st.text_input("Nombre", key="participacion_nombre", placeholder="p. ej. Taller de diagnóstico en Mato")
-    fecha = st.date_input("Fecha", key="participacion_fecha", value=dt.date.today(), format="DD/MM/YYYY")
+    fecha = st.date_input("Fecha", key="participacion_fecha", value=hora_local(nucleo.ahora()).date(),
+                          format="DD/MM/YYYY")
     lugar = st.text_input("Lugar (opcional)", key="participacion_lugar")
     if st.form_submit_button("Registrar la actividad"):
         comun.ejecutar(lambda db: participacion.crear_actividad(
             db, proceso_id, {"etapa": etapa, "nombre": nombre, "fecha": fecha, "lugar": lugar}, actor=actor,
             ahora=nucleo.ahora()), "Actividad registrada.")
+piezas_participacion.qr_de_la_puerta(lista)
 if lista:
     with comun.conexion() as db:
         personas = {p["id"]: p["nombre"] for p in participantes.listar_participantes(db, proceso_id, actor=actor)}

@@ -8,7 +8,7 @@ import pytest
 
 import nucleo
 from identidad import participantes
-from identidad.acceso import SinPermiso
+from identidad.acceso import Actor, Rol, SinPermiso
 from nucleo.errores import DatosInvalidos, NoEncontrada
 from propuestas import datos_personales
 from propuestas import servicios as propuestas_servicios
@@ -186,3 +186,30 @@ def test_quien_propone_se_guarda_se_ve_en_la_lista_y_se_borra(db_proceso):
     datos_personales.borrar(db, ["propuesta:1"], motivo="A pedido de la persona.", actor=ADMIN, ahora=AHORA)
     assert db.execute("SELECT proponente_sexo, proponente_franja FROM propuestas WHERE id = 1").fetchone() == (None,
                                                                                                              None)
+
+
+def test_el_qr_de_la_puerta_anota_a_quien_entra_con_su_codigo_ese_dia(base_app):
+    proceso, _ = proceso_en_fase(base_app, Fase.REGISTRO)
+    hoy = propuestas_servicios.fecha_local(nucleo.ahora())
+    with nucleo.abrir(base_app) as db:
+        votacion_servicios.preparar(db)
+        rosa, _ = participantes.registrar_participante(db, proceso.id, BASE, actor=FACILITADORA, ahora=AHORA)
+        hoy_id = participacion.crear_actividad(db, proceso.id, {"etapa": "deliberacion", "nombre": "Feria en Caraz",
+                                                                "fecha": hoy}, actor=FACILITADORA, ahora=AHORA)
+        ayer_id = participacion.crear_actividad(db, proceso.id, {"etapa": "diagnostico", "nombre": "Taller de ayer",
+                                                                 "fecha": hoy - dt.timedelta(days=1)},
+                                                actor=FACILITADORA, ahora=AHORA)
+        with pytest.raises(SinPermiso, match="entre con el código"):
+            participacion.marcar_mi_asistencia(db, hoy_id, actor=FACILITADORA, ahora=nucleo.ahora())
+    persona = Actor(Rol.PARTICIPANTE, f"participante {rosa}", participante_id=rosa)
+    app = abrir_pagina("paginas/entrar.py", persona, actividad=str(hoy_id))
+    assert "Asistencia anotada: Feria en Caraz." in textos_de(app)
+    app = abrir_pagina("paginas/entrar.py", persona, actividad=str(hoy_id))  # recargar no cuenta doble
+    assert "Su asistencia a Feria en Caraz ya estaba anotada." in textos_de(app)
+    app = abrir_pagina("paginas/entrar.py", persona, actividad=str(ayer_id))
+    assert "por el QR, la asistencia se anota ese día" in errores_de(app)
+    with nucleo.abrir(base_app) as db:
+        assert db.execute("SELECT actividad_id, participante_id FROM asistencias_actividad").fetchall() == [
+            (hoy_id, rosa)]
+    equipo = abrir_pagina("paginas/participacion.py", FACILITADORA)
+    assert any(f"entrar?actividad={hoy_id}" in str(c.value) for c in equipo.caption)

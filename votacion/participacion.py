@@ -17,10 +17,10 @@ from collections import Counter
 from sqlite_utils import Database
 
 from identidad import participantes, sesiones
-from identidad.acceso import Accion, Actor, exigir
+from identidad.acceso import Accion, Actor, SinPermiso, exigir
 from nucleo.db import Evento, insertar, lectura, marca, registrar_evento
 from nucleo.errores import DatosInvalidos, NoEncontrada, Problema
-from nucleo.formato import limpiar_linea
+from nucleo.formato import formatear_fecha, limpiar_linea
 from propuestas import servicios as propuestas_servicios
 
 ETAPAS = {"diagnostico": "Diagnóstico", "deliberacion": "Deliberación", "priorizacion": "Priorización",
@@ -90,6 +90,31 @@ def anotar_asistencia(db: Database, actividad_id: int, participante_ids: list[in
         registrar_evento(db, Evento(actor.etiqueta, "anotar_asistencia", "actividad", actividad_id, None,
                                     {"personas": len(participante_ids), "nuevas": nuevas}), momento=ahora)
     return nuevas
+
+
+def marcar_mi_asistencia(db: Database, actividad_id: int, *, actor: Actor, ahora: dt.datetime) -> tuple[bool, str]:
+    """El QR de la puerta: la persona, con la sesión de su código, anota su propia asistencia, el día de la actividad.
+    Devuelve (si era nueva, el nombre de la actividad); dos veces no cuenta doble."""
+    if actor.participante_id is None:
+        raise SinPermiso("Para anotar su asistencia, entre con el código de acceso de su tarjeta.")
+    with sesiones.escritura_de(db, actor, ahora=ahora):
+        fila = db.execute("SELECT proceso_id, nombre, fecha FROM actividades WHERE id = ?", [actividad_id]).fetchone()
+        if fila is None:
+            raise NoEncontrada(f"No existe la actividad n.º {actividad_id}; revise el QR.")
+        proceso_id, nombre, fecha = fila
+        if fecha != propuestas_servicios.fecha_local(ahora).isoformat():
+            raise DatosInvalidos([Problema("actividad", (
+                f"«{nombre}» es del {formatear_fecha(dt.date.fromisoformat(fecha))}: por el QR, la asistencia se anota "
+                "ese día. Si asistió, pídale a la facilitación que la anote."))])
+        participantes.exigir_del_proceso(db, actor.participante_id, proceso_id,
+                                         f"Su código es de otro proceso; «{nombre}» no es de ese proceso.")
+        nueva = db.execute("INSERT OR IGNORE INTO asistencias_actividad (actividad_id, participante_id, registrada_en, "
+                           "registrada_por) VALUES (?, ?, ?, ?)",
+                           [actividad_id, actor.participante_id, marca(ahora), actor.etiqueta]).rowcount > 0
+        if nueva:
+            registrar_evento(db, Evento(actor.etiqueta, "marcar_asistencia", "actividad", actividad_id, None,
+                                        {"por": "qr"}), momento=ahora)
+    return nueva, nombre
 
 
 def _personas_por_etapa(db: Database, proceso_id: int) -> dict[str, list[dict]]:
