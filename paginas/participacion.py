@@ -1,5 +1,7 @@
 """Quién participa: las actividades de cada etapa del proceso con su asistencia, y cuántas personas participaron
 por etapa, sexo, edad, distrito y tipo, sin que nadie sea identificable (celdas de menos de 5, suprimidas)."""
+import datetime as dt
+
 import streamlit as st
 
 import nucleo
@@ -7,7 +9,7 @@ from geo import servicios as territorio
 from identidad import participantes
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
-from nucleo.formato import hora_local
+from nucleo.formato import formatear_fecha, hora_local
 from paginas import comun, piezas_participacion
 from propuestas import servicios
 from votacion import participacion
@@ -51,7 +53,7 @@ st.download_button("Descargar la hoja (etapa × sexo × edad × distrito × tipo
                    file_name=f"participacion-{procesos[proceso_id].codigo}.csv")
 
 st.subheader("Actividades", anchor=False)
-comun.tabla([{"Fecha": a["fecha"], "Etapa": participacion.ETAPAS[a["etapa"]], "Actividad": a["nombre"],
+comun.tabla([{"Fecha": formatear_fecha(dt.date.fromisoformat(a["fecha"])), "Etapa": participacion.ETAPAS[a["etapa"]], "Actividad": a["nombre"],
               "Lugar": a["lugar"] or "", "Asistentes": a["asistentes"]} for a in lista],
             vacia="Aún no hay actividades: registre cada taller o evento público del proceso.")
 with st.form("participacion_actividad"):

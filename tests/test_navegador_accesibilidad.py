@@ -12,8 +12,9 @@ from identidad import participantes
 from propuestas import servicios as propuestas_servicios
 from propuestas.modelo import Fase
 from tests import axe, navegador
-from tests.ayudas import RECIBO, en_acta_en, proceso_en_fase, propuesta_en
+from tests.ayudas import CLAVE, RECIBO, crear_equipo, en_acta_en, proceso_en_fase, propuesta_en
 from tests.conftest import FACILITADORA, copiar_viables, priorizacion_hoy
+from votacion import participacion
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion
 
@@ -32,6 +33,7 @@ def taller(tmp_path_factory, _plantilla_viables):
     _, codigos = _plantilla_viables
     with nucleo.abrir(ruta) as db:
         priorizacion_hoy(db)
+        crear_equipo(db)
     en_acta = en_acta_en(ruta, codigos)
     with nucleo.abrir(ruta) as db:
         proceso = propuestas_servicios.proceso_actual(db)
@@ -251,3 +253,33 @@ def test_proponer_solo_con_el_teclado(chromium, registro, zoom, centro, distrito
                                 "'aria-label') || i.labels?.[0]?.innerText || '?') + '=' + i.value).join(' | ')")
         raise AssertionError(f"No se registró; en pantalla:\n{texto}") from error
     navegador.capturar(pagina, f"proponer_con_teclado_{zoom}x")
+
+
+def test_quien_participa_en_el_navegador(chromium, taller):
+    """El informe de participación como lo ve la facilitación: la priorización cuenta a quienes votaron en el taller
+    y una actividad con su asistencia, por sexo y edad."""
+    url, _, _, _, ruta, _ = taller
+    with nucleo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        ids = [participantes.registrar_participante(
+            db, proceso.id, {"nombre": f"Vecina {i}", "tipo": "joven", "ubigeo": "021201", "sexo": "mujer",
+                             "edad": 16 + i, "consentimiento": True}, actor=FACILITADORA, ahora=nucleo.ahora())[0]
+            for i in range(7)]
+        actividad = participacion.crear_actividad(db, proceso.id, {"etapa": "diagnostico", "nombre": "Taller en Mato",
+                                                                   "fecha": "2026-10-10"}, actor=FACILITADORA,
+                                                  ahora=nucleo.ahora())
+        participacion.anotar_asistencia(db, actividad, ids, actor=FACILITADORA, ahora=nucleo.ahora())
+        votaron = participacion.totales(db, proceso.id, actor=FACILITADORA)["priorizacion"]
+    assert int(votaron) >= 12  # los del acta y los que votaron en las pruebas de arriba
+    pagina = chromium.pagina(1366, 1000)
+    navegador.entrar(pagina, url, "fabi", CLAVE)
+    pagina.goto(f"{url}/participacion")
+    pagina.get_by_text("Personas por etapa").wait_for(timeout=60_000)
+    navegador.listo(pagina)
+    expect(pagina.get_by_test_id("stMetric").filter(has_text="Diagnóstico")).to_contain_text("7")
+    expect(pagina.get_by_test_id("stMetric").filter(has_text="Priorización")).to_contain_text(votaron)
+    pagina.locator("[data-testid=stDataFrame] canvas").first.wait_for(timeout=30_000)
+    navegador.capturar(pagina, "participacion_informe")
+    pagina.get_by_role("tab", name="Edad").click()
+    expect(pagina.get_by_role("tab", name="Edad")).to_have_attribute("aria-selected", "true")
+    navegador.capturar(pagina, "participacion_por_edad")
