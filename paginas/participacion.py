@@ -31,30 +31,33 @@ proceso_id = comun.selector_estable("Proceso", {i: p.nombre for i, p in procesos
 distritos = {d.ubigeo: d.nombre for d in vigente.distritos} if vigente else {}
 nombres = piezas_participacion.etiquetas(distritos)
 
-with comun.conexion() as db:
-    totales = participacion.totales(db, proceso_id, actor=actor)
+with comun.conexion() as db:  # una lectura; las tablas y la hoja se arman de ella
+    por_etapa = participacion.personas_por_etapa(db, proceso_id, actor=actor)
+    por_etapa[participacion.PROPUESTAS] = participacion.proponentes(db, proceso_id, actor=actor)
     lista = participacion.actividades(db, proceso_id)
+totales = {fila["etapa"]: fila["texto"] for fila in participacion.contar(por_etapa, ())}
 st.subheader("Personas por etapa", anchor=False)
 for columna, (etapa, etiqueta) in zip(st.columns(len(participacion.ETAPAS)), participacion.ETAPAS.items()):
     columna.metric(etiqueta, totales.get(etapa, "0"))
 st.caption(f"Cada persona cuenta una vez por etapa. Una celda con 1 a {participacion.UMBRAL - 1} personas dice "
            f"«{participacion.MENOS}» (aquí y en la hoja), para que nadie sea identificable. La priorización suma a "
-           "quienes se unieron, asistieron o votaron con su código en el taller de votación.")
+           "quienes se unieron, asistieron o votaron con su código en el taller de votación. Además, presentaron "
+           f"propuestas: {totales.get(participacion.PROPUESTAS, '0')} (con cuenta, una vez; sin cuenta, una por "
+           "propuesta).")
 pestanas = st.tabs(list(participacion.DIMENSIONES.values()))
-with comun.conexion() as db:
-    for pestana, dimension in zip(pestanas, participacion.DIMENSIONES):
-        filas = participacion.conteos(db, proceso_id, (dimension,), actor=actor)
-        with pestana:
-            comun.tabla(piezas_participacion.tabla(filas, dimension, nombres), vacia="Aún no hay asistencias anotadas.")
-    dimensiones = tuple(participacion.DIMENSIONES)
-    cruce = participacion.conteos(db, proceso_id, dimensiones, actor=actor)
+for pestana, dimension in zip(pestanas, participacion.DIMENSIONES):
+    with pestana:
+        comun.tabla(piezas_participacion.tabla(participacion.contar(por_etapa, (dimension,)), dimension, nombres),
+                    vacia="Aún no hay asistencias anotadas.")
+dimensiones = tuple(participacion.DIMENSIONES)
+cruce = participacion.contar(por_etapa, dimensiones)
 st.download_button("Descargar la hoja (etapa × sexo × edad × distrito × tipo, CSV)", key="participacion_csv",
                    data=participacion.como_csv(cruce, dimensiones, nombres), mime="text/csv",
                    file_name=f"participacion-{procesos[proceso_id].codigo}.csv")
 
 st.subheader("Actividades", anchor=False)
-comun.tabla([{"Fecha": formatear_fecha(dt.date.fromisoformat(a["fecha"])), "Etapa": participacion.ETAPAS[a["etapa"]], "Actividad": a["nombre"],
-              "Lugar": a["lugar"] or "", "Asistentes": a["asistentes"]} for a in lista],
+comun.tabla([{"Fecha": formatear_fecha(dt.date.fromisoformat(a["fecha"])), "Etapa": participacion.ETAPAS[a["etapa"]],
+              "Actividad": a["nombre"], "Lugar": a["lugar"] or "", "Asistentes": a["asistentes"]} for a in lista],
             vacia="Aún no hay actividades: registre cada taller o evento público del proceso.")
 with st.form("participacion_actividad"):
     st.markdown("**Nueva actividad**")

@@ -1,6 +1,5 @@
 """Participantes y códigos: registrar agentes participantes, imprimir tarjetas con QR, revocar, corregir sus datos
 (con motivo), y (administración) exportar o borrar datos personales."""
-import json
 
 import streamlit as st
 
@@ -174,11 +173,8 @@ corregir(elegido, distritos)
 
 if puede(actor, Accion.VER_DATOS_PERSONALES):
     st.subheader("Datos personales (Ley 29733)", anchor=False)
-    with comun.conexion() as db:
-        datos = datos_personales.exportar_datos_personales(db, elegido["id"], actor=actor)
-    st.download_button("Exportar sus datos (JSON)", json.dumps(datos, ensure_ascii=False, indent=2),
-                       file_name=f"datos-participante-{elegido['id']}.json", mime="application/json",
-                       key="participantes_exportar")
+    st.page_link("paginas/datos_personales.py", icon=":material/badge:",  # lo completo: JSON y PDF, con su evento
+                 label="Entregarle todo lo que guardamos de esta persona (buscarla en «Datos personales»)")
     confirma = st.checkbox("Confirmo: borrar nombre, DNI y celular (sus propuestas quedan, con seudónimo)",
                            key="participantes_confirma_borrar")
     if st.button("Borrar datos personales", key="participantes_borrar", disabled=not confirma):

@@ -57,6 +57,6 @@ def etiquetas(distritos: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def tabla(filas: list[dict], dimension: str, nombres: dict[str, dict[str, str]]) -> list[dict]:
     """Filas para `comun.tabla`: etapa, el valor de la dimensión y las personas (o «menos de 5»)."""
-    return [{"Etapa": participacion.ETAPAS[f["etapa"]],
+    return [{"Etapa": participacion.EN_EL_INFORME[f["etapa"]],
              participacion.DIMENSIONES[dimension]: nombres[dimension].get(f[dimension], f[dimension]),
              "Personas": f["texto"]} for f in filas]

@@ -571,6 +571,21 @@ def borrar_contactos_de_proceso(db: Database, proceso_id: int, *, ahora: str) ->
                       [ahora, proceso_id]).rowcount
 
 
+def proponentes_del_proceso(db: Database, proceso_id: int) -> list[dict]:
+    """Quien presentó cada propuesta registrada del proceso (sin borradores): una fila por participante con cuenta
+    (con su sexo y franja) y una por propuesta sin cuenta (con lo que dijo al proponer). Distrito: el de la
+    propuesta; tipo, en las palabras de los participantes (`individual` → `ciudadano`)."""
+    cursor = db.execute("""
+        SELECT DISTINCT coalesce('p' || p.participante_id, 'x' || p.id) AS id,
+               coalesce(pa.sexo, p.proponente_sexo) AS sexo, coalesce(pa.franja_edad, p.proponente_franja) AS franja_edad,
+               coalesce(pa.ubigeo, p.ubigeo) AS ubigeo,
+               CASE coalesce(pa.tipo, p.proponente_tipo) WHEN 'individual' THEN 'ciudadano'
+                    ELSE coalesce(pa.tipo, p.proponente_tipo) END AS tipo
+        FROM propuestas p LEFT JOIN participantes pa ON pa.id = p.participante_id
+        WHERE p.proceso_id = ? AND p.estado != 'borrador'""", [proceso_id])
+    return [dict(zip([d[0] for d in cursor.description], fila)) for fila in cursor.fetchall()]
+
+
 def tipos_de_proponente(db: Database, codigos: list[str]) -> dict[str, tuple[str, bool]]:
     """código → (tipo de proponente, si es una organización de mujeres)."""
     marcas = ", ".join("?" for _ in codigos)

@@ -102,8 +102,7 @@ def _comparador(buscado: str):
         correo = buscado.lower()
         return lambda _n, contacto, _d: bool(contacto) and correo in contacto.lower()
     palabras = normalizar(buscado).split()
-    return lambda nombre, _c, _d: bool(nombre) and all(p in normalizar(nombre).split() or p in normalizar(nombre)
-                                                       for p in palabras)
+    return lambda nombre, _c, _d: bool(nombre) and all(p in normalizar(nombre) for p in palabras)
 
 
 def _separar(claves: list[str]) -> tuple[list[int], list[int]]:
@@ -221,9 +220,10 @@ def fijar_conservacion(db: Database, proceso_id: int, meses: int | None, *, acto
         raise DatosInvalidos([Problema("meses", f"Meses: «{meses}» no vale; escriba de 1 a {MAXIMO_MESES} (o deje "
                                                 "el proceso sin regla).")])
     with sesiones.escritura_de(db, actor, ahora=ahora):
-        antes = almacen.conservacion_de_procesos(db).get(proceso_id, 0)
-        if antes == 0:
+        reglas = almacen.conservacion_de_procesos(db)
+        if proceso_id not in reglas:
             raise DatosInvalidos([Problema("proceso", f"No existe el proceso n.º {proceso_id}.")])
+        antes = reglas[proceso_id]
         almacen.fijar_conservacion(db, proceso_id, meses)
         registrar_evento(db, Evento(actor.etiqueta, "fijar_conservacion", "proceso", proceso_id,
                                     {"meses": antes}, {"meses": meses}), momento=ahora)

@@ -176,6 +176,9 @@ def test_quien_propone_se_guarda_se_ve_en_la_lista_y_se_borra(db_proceso):
     guardadas = db.execute("SELECT proponente_sexo, proponente_franja, organizacion_de_mujeres FROM propuestas "
                            "ORDER BY id").fetchall()
     assert guardadas == [("mujer", "15_29", 0), (None, None, 1)]
+    quienes = participacion.proponentes(db, 1, actor=FACILITADORA)  # en el informe: «Presentaron propuestas»
+    assert sorted((q["sexo"] or "", q["franja_edad"] or "", q["tipo"]) for q in quienes) == [
+        ("", "", "organizacion"), ("mujer", "15_29", "joven")]
     assert propuestas_servicios.quien_propone(db, [joven.codigo, madres.codigo]) == {
         joven.codigo: "Juvenil", madres.codigo: "Organización de mujeres"}
     lista = exportar.lista_priorizada(db, 1, actor=ADMIN)

@@ -21,10 +21,13 @@ from identidad.acceso import Accion, Actor, SinPermiso, exigir
 from nucleo.db import Evento, insertar, lectura, marca, registrar_evento
 from nucleo.errores import DatosInvalidos, NoEncontrada, Problema
 from nucleo.formato import formatear_fecha, limpiar_linea
+from propuestas import almacen as propuestas_almacen
 from propuestas import servicios as propuestas_servicios
 
 ETAPAS = {"diagnostico": "Diagnóstico", "deliberacion": "Deliberación", "priorizacion": "Priorización",
           "rendicion": "Rendición de cuentas"}
+PROPUESTAS = "propuestas"  # en el informe, quienes presentaron propuestas (no es una etapa con actividades)
+EN_EL_INFORME = {**ETAPAS, PROPUESTAS: "Presentaron propuestas"}
 DIMENSIONES = {"sexo": "Sexo", "franja_edad": "Edad", "ubigeo": "Distrito", "tipo": "Tipo de participante"}
 UMBRAL = 5
 MENOS = f"menos de {UMBRAL}"
@@ -135,15 +138,27 @@ def _personas_por_etapa(db: Database, proceso_id: int) -> dict[str, list[dict]]:
     return por_etapa
 
 
-def conteos(db: Database, proceso_id: int, dimensiones: tuple[str, ...], *, actor: Actor) -> list[dict]:
-    """Personas por etapa y por `dimensiones` (de `DIMENSIONES`), con las celdas de 1 a 4 suprimidas: cada fila
-    trae `personas` (None si se suprimió) y `texto` («12» o «menos de 5»)."""
+def personas_por_etapa(db: Database, proceso_id: int, *, actor: Actor) -> dict[str, list[dict]]:
+    """etapa → cada persona que participó en ella, una vez (sexo, franja, distrito, tipo): una sola lectura, que
+    `contar` agrupa como haga falta."""
     exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    with lectura(db):
+        return _personas_por_etapa(db, proceso_id)
+
+
+def proponentes(db: Database, proceso_id: int, *, actor: Actor) -> list[dict]:
+    """Quienes presentaron propuestas en el proceso (con cuenta: una vez; sin cuenta: una por propuesta, que es lo
+    único que se sabe de ellas), con su sexo y franja si los dieron."""
+    exigir(actor, Accion.GESTIONAR_PARTICIPANTES)
+    return propuestas_almacen.proponentes_del_proceso(db, proceso_id)
+
+
+def contar(por_etapa: dict[str, list[dict]], dimensiones: tuple[str, ...]) -> list[dict]:
+    """Personas por etapa y por `dimensiones` (de `DIMENSIONES`), con las celdas de 1 a 4 suprimidas: cada fila
+    trae `personas` (None si se suprimió) y `texto` («12» o «menos de 5»). Puro."""
     desconocidas = [d for d in dimensiones if d not in DIMENSIONES]
     if desconocidas:
         raise DatosInvalidos([Problema("dimensiones", f"No se cuenta por {', '.join(desconocidas)}.")])
-    with lectura(db):
-        por_etapa = _personas_por_etapa(db, proceso_id)
     filas = []
     for etapa, personas in por_etapa.items():
         cuenta = Counter(tuple(p[d] or SIN_DATO for d in dimensiones) for p in personas)
@@ -153,6 +168,11 @@ def conteos(db: Database, proceso_id: int, dimensiones: tuple[str, ...], *, acto
                           "personas": personas_en_celda if visible else None,
                           "texto": f"{personas_en_celda:,}" if visible else MENOS})
     return filas
+
+
+def conteos(db: Database, proceso_id: int, dimensiones: tuple[str, ...], *, actor: Actor) -> list[dict]:
+    """`contar` sobre `personas_por_etapa`."""
+    return contar(personas_por_etapa(db, proceso_id, actor=actor), dimensiones)
 
 
 def totales(db: Database, proceso_id: int, *, actor: Actor) -> dict[str, str]:
@@ -166,6 +186,6 @@ def como_csv(filas: list[dict], dimensiones: tuple[str, ...], etiquetas: dict[st
     escritor = csv.writer(salida)
     escritor.writerow(["Etapa", *(DIMENSIONES[d] for d in dimensiones), "Personas"])
     for fila in filas:
-        escritor.writerow([ETAPAS[fila["etapa"]], *(etiquetas.get(d, {}).get(fila[d], fila[d]) for d in dimensiones),
+        escritor.writerow([EN_EL_INFORME[fila["etapa"]], *(etiquetas.get(d, {}).get(fila[d], fila[d]) for d in dimensiones),
                            fila["texto"]])
     return salida.getvalue()
