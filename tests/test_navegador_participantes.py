@@ -121,10 +121,18 @@ def test_corregir_los_datos_de_una_persona_en_el_celular(app, chromium):
     if barra.get_attribute("data-collapsed") == "false":  # en el celular el menú puede quedar abierto encima
         barra.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     selector = pagina.get_by_role("combobox", name="Participante", exact=True)
-    selector.click()
-    selector.fill("Pedro")
-    # con la máquina ocupada, un Enter enseguida llegaba antes que la lista filtrada y no elegía nada
-    pagina.get_by_role("option", name=re.compile(r"— Pedro Sánchez$")).click(timeout=30_000)
+    # con la máquina ocupada, un Enter enseguida llegaba antes que la lista filtrada y no elegía nada; y la página
+    # puede volver a dibujarse con la lista abierta (se cierra): se abre y se elige otra vez
+    for _ in range(3):
+        selector.click()
+        selector.fill("Pedro")
+        try:
+            pagina.get_by_role("option", name=re.compile(r"— Pedro Sánchez$")).click(timeout=15_000)
+            expect(selector).to_have_value(re.compile(r"— Pedro Sánchez$"), timeout=10_000)
+            break
+        except (AssertionError, PlaywrightTimeout):
+            selector.press("Escape")
+            navegador.listo(pagina)
     expect(selector).to_have_value(re.compile(r"— Pedro Sánchez$"), timeout=30_000)
     campo = {c: pagina.locator(f".st-key-corregir_{pedro}_{c}").locator("input, textarea")
              for c in ("nombre", "organizacion", "motivo")}
