@@ -48,6 +48,8 @@ MENU = {
     ],
 }
 
+DE_TODOS = ("Participar", "Cuenta")  # grupos que ven quienes participan: sus títulos, en el idioma elegido
+
 if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
     from starlette.middleware import Middleware
 
@@ -59,10 +61,12 @@ else:  # cada ejecución: el marco
     actor = sesion.actor if sesion else PUBLICO
     # El menú es el de Streamlit (en el celular se cierra solo al elegir); lista solo lo que el rol puede usar, y las
     # demás páginas siguen alcanzables por URL (ocultas del menú), donde cada una dice por qué no corresponde.
-    paginas = {ruta: st.Page(ruta, title=titulo, url_path=url, default=url == "inicio",
+    paginas = {ruta: st.Page(ruta, title=comun.t_etiqueta(titulo) if grupo in DE_TODOS else titulo,
+                             url_path=url, default=url == "inicio",
                              visibility="visible" if puede(actor, accion) else "hidden")
-               for grupo in MENU.values() for ruta, titulo, url, accion in grupo}
-    secciones = {grupo: [paginas[ruta] for ruta, *_ in entradas] for grupo, entradas in MENU.items()}
+               for grupo, entradas in MENU.items() for ruta, titulo, url, accion in entradas}
+    secciones = {comun.t_etiqueta(grupo) if grupo in DE_TODOS else grupo: [paginas[ruta] for ruta, *_ in entradas]
+                 for grupo, entradas in MENU.items()}
     navegacion = st.navigation(secciones, position="sidebar", expanded=True)
     if navegacion.url_path == "proyector":  # pantalla completa: sin menú lateral (la misma página, sin el menú)
         navegacion = st.navigation(secciones, position="hidden")

@@ -60,7 +60,10 @@ from paginas.texto import (
     tabla,
     texto_plano,
 )
+from paginas.traduccion import selector as selector_de_idioma
+from paginas.traduccion import t, t_etiqueta
 from propuestas import servicios as propuestas_servicios
+from propuestas import traducciones
 from votacion import servicios as votacion_servicios
 
 __all__ = [
@@ -71,7 +74,7 @@ __all__ = [
     "sesion_actual", "actor_actual", "nombre_de", "iniciar", "cerrar_sesion", "olvidar_sesion", "llevar_cookie",
     "avisar_sesion_terminada", "exigir_pagina", "proxies_confiables", "origen", "mostrar_error", "CLAVE_AVISO",
     "avisar", "mostrar_aviso", "CORTE", "texto_plano", "tabla", "mostrar_problemas", "problema_en",
-    "selector_estable",
+    "selector_estable", "t", "t_etiqueta", "selector_de_idioma",
 ]
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"
@@ -88,6 +91,7 @@ def preparar_aplicacion(ruta: str) -> dict:
     resultado: dict = {"importacion_inicial": None, "error_inicial": None}
     with contextlib.closing(nucleo.abrir(ruta)) as db:
         votacion_servicios.preparar(db)
+        traducciones.sembrar(db, ahora=nucleo.ahora())
     nucleo.mantener_abierta(ruta)  # con el disco lleno, que solo fallen las escrituras (ver nucleo.db)
     with contextlib.closing(nucleo.abrir(ruta)) as db:
         origen = os.environ.get("PLATAFORMA_LIMITES")

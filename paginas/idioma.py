@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from paginas.direcciones import con_base
+from propuestas.traducciones import IDIOMAS
 
 GUION = Path(__file__).resolve().parent.parent / "static" / "plataforma" / "idioma.js"
 
@@ -30,12 +31,24 @@ def etiqueta_del_guion(base: str) -> bytes:
 SIN_JAVASCRIPT = "<noscript><p>Esta plataforma necesita JavaScript: actívelo en su navegador.</p></noscript>".encode()
 
 
-def en_castellano(html: bytes, guion: bytes) -> bytes:
-    """El index.html de Streamlit con `lang="es"`, el guion de traducción primero en `<head>` y el aviso para un
-    navegador sin JavaScript en castellano."""
-    html = html.replace(b'<html lang="en">', b'<html lang="es">', 1)
+def en_castellano(html: bytes, guion: bytes, lang: str = "es") -> bytes:
+    """El index.html de Streamlit con `lang="es"` (o el idioma elegido en las páginas de participantes: «qwh», el
+    quechua de Huaylas), el guion de traducción primero en `<head>` y el aviso para un navegador sin JavaScript en
+    castellano."""
+    html = html.replace(b'<html lang="en">', f'<html lang="{lang}">'.encode(), 1)
     html = re.sub(rb"<noscript>.*?</noscript>", lambda _: SIN_JAVASCRIPT, html, count=1, flags=re.DOTALL)
     return html.replace(b"<head>", b"<head>\n    " + guion, 1)
+
+
+def idioma_de_la_cookie(cabeceras: list[tuple[bytes, bytes]]) -> str:
+    """El idioma que recuerda la cookie `plataforma_idioma` (paginas/traduccion.py) del pedido, o «es»."""
+    for nombre, valor in cabeceras:
+        if nombre.lower() == b"cookie":
+            for parte in valor.decode("latin-1").split(";"):
+                clave, _, dato = parte.strip().partition("=")
+                if clave == "plataforma_idioma" and dato in IDIOMAS:
+                    return dato
+    return "es"
 
 
 def _es_pagina(ruta: str) -> bool:
@@ -64,6 +77,7 @@ class Castellano:
             return
         # sin compresión: el HTML se edita aquí (la página pesa unos pocos KB)
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]}
+        lang = idioma_de_la_cookie(scope["headers"])
         inicio: dict | None = None
         partes: list[bytes] = []
 
@@ -79,7 +93,7 @@ class Castellano:
                 partes.append(mensaje.get("body", b""))
                 if mensaje.get("more_body"):
                     return
-                cuerpo = en_castellano(b"".join(partes), self.guion())
+                cuerpo = en_castellano(b"".join(partes), self.guion(), lang)
                 cabeceras = [(k, v) for k, v in inicio.get("headers", []) if k.lower() not in (b"content-length",
                                                                                                 b"etag")]
                 await send({**inicio, "headers": [*cabeceras, (b"content-length", str(len(cuerpo)).encode())]})

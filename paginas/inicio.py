@@ -9,6 +9,7 @@ from paginas import comun
 from propuestas import servicios as propuestas_servicios
 
 provincia = comun.provincia()
+comun.selector_de_idioma()
 st.title(f"Planificación participativa de {comun.texto_plano(provincia)}" if provincia else "Planificación participativa")
 st.markdown(
     "Plataforma de la **Mesa de Concertación para la Lucha contra la Pobreza (MCLCP)** de la "

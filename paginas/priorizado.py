@@ -44,6 +44,7 @@ if codigo:
         piezas_seguimiento.ficha_publica(db, elegido, hoy)
     st.stop()
 
+comun.selector_de_idioma()
 st.title("¿Qué pasó con lo priorizado?")
 st.markdown("Lo que se priorizó en los talleres del presupuesto participativo y cómo avanza: su fase de inversión, "
             "lo presupuestado y lo gastado, sus hitos y cada actualización del equipo técnico.")

@@ -17,6 +17,7 @@ from propuestas.modelo import (
 )
 
 actor = comun.exigir_pagina(Accion.PROPONER)
+comun.selector_de_idioma()
 st.title("Proponer un proyecto")
 comun.mostrar_aviso()
 with comun.conexion() as db:

@@ -75,6 +75,7 @@ if codigo:
                             st.rerun()
     st.stop()
 
+comun.selector_de_idioma()
 st.title("Propuestas")
 if vigente is None:
     comun.sin_territorio()

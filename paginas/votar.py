@@ -17,6 +17,7 @@ from votacion import marcar, servicios
 from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida
 
 actor = comun.actor_actual()
+comun.selector_de_idioma()
 st.title("Votar")
 comun.vigilar_reinicio()
 comun.mostrar_aviso()

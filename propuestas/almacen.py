@@ -274,6 +274,25 @@ def quien_propone(db: Database) -> None:
     """)
 
 
+@migraciones()
+def traducciones(db: Database) -> None:
+    """Los textos de las páginas de participantes en otro idioma (propuestas/traducciones.py): uno por código (la
+    huella del castellano) e idioma, «por revisar» o «aprobada»; reemplazar uno deja el anterior en `eventos`."""
+    db.executescript("""
+        CREATE TABLE traducciones (
+            codigo TEXT NOT NULL CHECK (length(codigo) = 8),
+            idioma TEXT NOT NULL CHECK (idioma IN ('qwh')),
+            original TEXT NOT NULL,
+            texto TEXT NOT NULL CHECK (length(trim(texto)) > 0),
+            estado TEXT NOT NULL CHECK (estado IN ('por_revisar', 'aprobada')),
+            actualizado_en TEXT NOT NULL,
+            actualizado_por TEXT NOT NULL,
+            nota TEXT,
+            PRIMARY KEY (codigo, idioma)
+        );
+    """)
+
+
 def aplicar_migraciones(db: Database) -> None:
     migraciones.apply(db)
 

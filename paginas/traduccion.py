@@ -1,0 +1,141 @@
+"""El idioma de las páginas de participantes: `t("…")`, el selector de idioma y el catálogo de textos.
+
+Las páginas de participantes escriben su texto en castellano dentro de `comun.t("…")`, siempre un texto literal
+(los datos van como marcadores: `t("{n} propuestas", n=cantidad)`; el texto de usuario, ya pasado por
+`texto_plano`). En castellano `t` devuelve el mismo texto; en quechua, la traducción guardada si la hay y, si no, el
+castellano: nunca una clave ni un marcador sin llenar. Las etiquetas que vienen de listas fijas (fases, estados, el
+menú) pasan por `t_etiqueta` y se declaran en `ETIQUETAS`, para que también estén en el catálogo.
+
+El idioma elegido vive en la sesión y en una cookie del navegador (`plataforma_idioma`, un año, legible por
+JavaScript: no es secreta), que la próxima visita lee del saludo del websocket; el middleware de paginas/idioma.py la
+lee también para declarar `<html lang>`. Ver propuestas/traducciones.py para el catálogo y su hoja.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from propuestas import traducciones
+from propuestas.modelo import Estado, Fase
+from propuestas.traducciones import FUENTE, IDIOMAS
+
+CLAVE = "idioma"
+CLAVE_SELECTOR = "idioma_selector"
+COOKIE = "plataforma_idioma"
+VIDA_DE_LA_COOKIE = 365 * 24 * 3600
+VIGENCIA = 10.0  # segundos que una ejecución usa las traducciones leídas por otra (importar las renueva al momento)
+RAIZ = Path(__file__).resolve().parent.parent
+
+# Página del catálogo → archivos cuyo texto `t("…")` ve quien participa en esa página.
+PAGINAS = {
+    "Varias páginas": ["paginas/traduccion.py", "paginas/texto.py", "paginas/comun.py", "app.py"],
+    "Inicio": ["paginas/inicio.py"],
+    "Proponer": ["paginas/proponer.py", "paginas/piezas_proponer.py"],
+    "Propuestas": ["paginas/propuestas.py"],
+    "Ficha de una propuesta": ["paginas/ficha.py"],
+    "Votar": ["paginas/votar.py", "paginas/piezas_votar.py"],
+    "Proyector": ["paginas/proyector.py", "paginas/piezas_proyector.py"],
+    "¿Qué pasó con lo priorizado?": ["paginas/priorizado.py", "paginas/piezas_seguimiento.py"],
+}
+# Los títulos del menú que ve quien participa (app.py los pasa por `t_etiqueta`).
+MENU_PARTICIPAR = ("Participar", "Cuenta", "Inicio", "Proponer", "Propuestas", "Deliberación", "Votar", "Resultados de la votación",
+                   "¿Qué pasó con lo priorizado?", "Mapa del territorio", "Proyector del taller", "Entrar / mi cuenta")
+
+
+def etiquetas() -> dict[str, list[str]]:
+    """Página del catálogo → textos que llegan a `t_etiqueta` desde listas fijas del dominio."""
+    return {"Varias páginas": [*MENU_PARTICIPAR, *(f.etiqueta for f in Fase), *(e.etiqueta for e in Estado)]}
+
+
+def catalogo() -> list[traducciones.Entrada]:
+    """Las entradas del catálogo de esta versión del código (se leen del código fuente, sin ejecutarlo)."""
+    return traducciones.catalogo({p: [RAIZ / a for a in archivos] for p, archivos in PAGINAS.items()}, etiquetas())
+
+
+# --- el idioma de esta sesión -----------------------------------------------------------------
+
+def actual() -> str:
+    """«es» o «qwh»: lo pedido en la dirección (`?idioma=qwh`, p. ej. el proyector o un QR), lo elegido en esta
+    sesión o, la primera vez, lo que recuerda la cookie del navegador."""
+    pedido = st.query_params.get("idioma")
+    if pedido in IDIOMAS:
+        st.session_state[CLAVE] = pedido
+    elif CLAVE not in st.session_state:
+        recordado = st.context.cookies.get(COOKIE)
+        st.session_state[CLAVE] = recordado if recordado in IDIOMAS else FUENTE
+    return st.session_state[CLAVE]
+
+
+_candado = threading.Lock()
+_leidas: dict[tuple[str, str], tuple[float, dict[str, tuple[str, str]]]] = {}
+
+
+def _traducciones(idioma: str) -> dict[str, tuple[str, str]]:
+    from paginas.base import conexion, ruta_db
+
+    clave = (str(ruta_db()), idioma)
+    with _candado:
+        leidas = _leidas.get(clave)
+    if leidas and time.monotonic() - leidas[0] < VIGENCIA:
+        return leidas[1]
+    with conexion() as db:
+        datos = traducciones.cargar(db, idioma)
+    with _candado:
+        _leidas[clave] = (time.monotonic(), datos)
+    return datos
+
+
+def olvidar() -> None:
+    """Tras importar o aprobar: la próxima ejecución lee las traducciones de la base."""
+    with _candado:
+        _leidas.clear()
+
+
+def t(texto: str, **valores) -> str:
+    """El texto (castellano literal, con `{marcadores}`) en el idioma de esta sesión, con los marcadores llenos."""
+    idioma = actual()
+    if idioma == FUENTE:
+        return texto.format(**valores) if valores else texto
+    guardada = _traducciones(idioma).get(traducciones.codigo(texto))
+    return traducciones.traducir(texto, guardada[0] if guardada else None, valores)
+
+
+def t_etiqueta(texto: str) -> str:
+    """Una etiqueta de una lista fija (declarada en `etiquetas()`), en el idioma de esta sesión."""
+    return t(texto)
+
+
+# --- el selector ------------------------------------------------------------------------------
+
+RECORDAR = """<script>
+// Recuerda el idioma elegido en este navegador y lo declara a los lectores de pantalla.
+document.cookie = %s;
+try { window.parent.document.documentElement.lang = %s; } catch (e) {}
+</script>"""
+
+
+def _al_elegir() -> None:
+    elegido = st.session_state.get(CLAVE_SELECTOR)
+    if elegido in IDIOMAS:
+        st.session_state[CLAVE] = elegido
+        if "idioma" in st.query_params:  # lo elegido manda sobre lo que pedía la dirección
+            del st.query_params["idioma"]
+
+
+def selector() -> None:
+    """Castellano | Quechua, arriba de la página. Cambia el texto al momento y lo recuerda en el navegador."""
+    idioma = actual()
+    st.session_state[CLAVE_SELECTOR] = idioma  # también si se deseleccionó: siempre hay un idioma elegido
+    st.segmented_control(t("Idioma de la página"), list(IDIOMAS), format_func=IDIOMAS.get, key=CLAVE_SELECTOR,
+                         on_change=_al_elegir, label_visibility="collapsed")
+    if idioma != FUENTE and not _traducciones(idioma):
+        st.caption(t("Todavía no hay textos traducidos: la página se ve en castellano hasta que la MCLCP cargue las "
+                     "traducciones."))
+    if st.context.cookies.get(COOKIE, FUENTE) != idioma:
+        base = (st.get_option("server.baseUrlPath") or "").strip("/")
+        cookie = f"{COOKIE}={idioma}; path=/{base}; max-age={VIDA_DE_LA_COOKIE}; samesite=lax"
+        st.iframe(RECORDAR % (json.dumps(cookie), json.dumps(idioma)), height=1)
