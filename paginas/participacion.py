@@ -40,7 +40,8 @@ st.subheader("Personas por etapa", anchor=False)
 for columna, (etapa, etiqueta) in zip(st.columns(len(participacion.ETAPAS)), participacion.ETAPAS.items()):
     columna.metric(etiqueta, totales.get(etapa, "0"))
 st.caption(f"Cada persona cuenta una vez por etapa. Una celda con 1 a {participacion.UMBRAL - 1} personas dice "
-           f"«{participacion.MENOS}» (aquí y en la hoja), para que nadie sea identificable. La priorización suma a "
+           f"«{participacion.MENOS}» (aquí y en la hoja), para que nadie sea identificable; si restando del total "
+           f"se pudiera deducir, otra celda dice «{participacion.RESERVADO}». La priorización suma a "
            "quienes se unieron, asistieron o votaron con su código en el taller de votación. Además, presentaron "
            f"propuestas: {totales.get(participacion.PROPUESTAS, '0')} (con cuenta, una vez; sin cuenta, una por "
            "propuesta).")

@@ -70,19 +70,39 @@ def test_cuenta_personas_por_etapa_y_suprime_las_celdas_chicas(db_proceso):
     participacion.anotar_asistencia(db, otro, mujeres + sin_dato, actor=FACILITADORA, ahora=AHORA)
     por_sexo = {f["sexo"]: f["texto"] for f in participacion.conteos(db, 1, ("sexo",), actor=FACILITADORA)
                 if f["etapa"] == "diagnostico"}
-    assert por_sexo == {"mujer": "6", "hombre": "menos de 5", "sin dato": "menos de 5"}  # cada persona, una vez
+    # cada persona, una vez: 6 + 2 + 1. Con el total (9) a la vista, 9 − 6 diría que las chicas suman 3: la de 6
+    # también se reserva (supresión complementaria)
+    assert por_sexo == {"mujer": "reservado", "hombre": "menos de 5", "sin dato": "menos de 5"}
     por_edad = {f["franja_edad"]: f["personas"] for f in participacion.conteos(db, 1, ("franja_edad",),
                                                                                 actor=ADMIN) if f["etapa"] == "diagnostico"}
-    assert por_edad == {"15_29": 6, "30_59": None, "sin dato": None}
+    assert por_edad == {"15_29": None, "30_59": None, "sin dato": None}
     assert participacion.totales(db, 1, actor=FACILITADORA) == {"diagnostico": "9"}
     filas = participacion.conteos(db, 1, tuple(participacion.DIMENSIONES), actor=ADMIN)
     hoja = list(csv.reader(io.StringIO(participacion.como_csv(filas, tuple(participacion.DIMENSIONES), {
         "sexo": participantes.SEXOS, "franja_edad": participantes.FRANJAS_EDAD, "tipo": participantes.TIPOS}))))
     assert hoja[0] == ["Etapa", "Sexo", "Edad", "Distrito", "Tipo de participante", "Personas"]
-    assert hoja[1] == ["Diagnóstico", "Mujer", "15 a 29 años (joven)", "021201", "Joven", "6"]
+    assert hoja[1] == ["Diagnóstico", "Mujer", "15 a 29 años (joven)", "021201", "Joven", "reservado"]
     assert all(fila[-1] == "menos de 5" for fila in hoja[2:])
     with pytest.raises(SinPermiso):
         participacion.conteos(db, 1, ("sexo",), actor=EVALUADORA)
+
+
+@pytest.mark.parametrize("cuentas, esperado", [
+    ([6, 6, 4], ["6", "reservado", "menos de 5"]),        # una sola chica: se reserva la visible más chica
+    ([9, 5, 2, 1], ["9", "reservado", "menos de 5", "menos de 5"]),  # dos chicas que suman 3: se reserva otra
+    ([7, 3, 3], ["7", "menos de 5", "menos de 5"]),        # dos chicas que suman 6: el total no las delata
+    ([8, 5], ["8", "5"]),                                  # nada chico, nada reservado
+    ([3], ["menos de 5"]),                                 # la etapa entera es chica: también su total
+])
+def test_ninguna_celda_chica_se_deduce_restando_del_total(cuentas, esperado):
+    personas = [{"sexo": f"s{i}"} for i, n in enumerate(cuentas) for _ in range(n)]
+    filas = participacion.contar({"diagnostico": personas}, ("sexo",))
+    assert [f["texto"] for f in filas] == esperado
+    total = participacion.contar({"diagnostico": personas}, ())[0]
+    visibles = sum(f["personas"] or 0 for f in filas)
+    ocultas = [f for f in filas if f["personas"] is None]
+    if total["personas"] is not None and ocultas:  # lo que se deduce restando: lo oculto junto, nunca una celda chica
+        assert len(ocultas) >= 2 and total["personas"] - visibles >= participacion.UMBRAL
 
 
 def test_actividad_y_asistencia_con_datos_malos(db_proceso):

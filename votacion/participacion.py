@@ -3,9 +3,10 @@ el conteo de personas por etapa × sexo × franja de edad × distrito × tipo de
 identificable.
 
 La etapa de priorización suma, además de sus actividades, a quienes se unieron, asistieron o votaron con su código
-en una votación del proceso (el taller en vivo). Una celda con 1 a 4 personas no se muestra ni se exporta: dice «menos de 5»
-(`UMBRAL`); los totales de cada etapa se muestran si llegan al umbral. Se cuentan personas (una vez por etapa,
-aunque fueran a dos talleres de esa etapa).
+en una votación del proceso (el taller en vivo). Una celda con 1 a 4 personas no se muestra ni se exporta: dice
+«menos de 5» (`UMBRAL`). Los totales de cada etapa se muestran si llegan al umbral; para que una celda chica no se
+deduzca restando del total, se reservan también las celdas visibles más chicas que hagan falta (dicen «reservado»).
+Se cuentan personas (una vez por etapa, aunque fueran a dos talleres de esa etapa).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ EN_EL_INFORME = {**ETAPAS, PROPUESTAS: "Presentaron propuestas"}
 DIMENSIONES = {"sexo": "Sexo", "franja_edad": "Edad", "ubigeo": "Distrito", "tipo": "Tipo de participante"}
 UMBRAL = 5
 MENOS = f"menos de {UMBRAL}"
+RESERVADO = "reservado"  # una celda de 5 o más que se oculta para que otra chica no se deduzca restando del total
 SIN_DATO = "sin dato"
 
 
@@ -161,13 +163,31 @@ def contar(por_etapa: dict[str, list[dict]], dimensiones: tuple[str, ...]) -> li
         raise DatosInvalidos([Problema("dimensiones", f"No se cuenta por {', '.join(desconocidas)}.")])
     filas = []
     for etapa, personas in por_etapa.items():
-        cuenta = Counter(tuple(p[d] or SIN_DATO for d in dimensiones) for p in personas)
-        for claves, personas_en_celda in sorted(cuenta.items(), key=lambda c: (-c[1], c[0])):
-            visible = personas_en_celda >= UMBRAL
+        cuenta = sorted(Counter(tuple(p[d] or SIN_DATO for d in dimensiones) for p in personas).items(),
+                        key=lambda c: (-c[1], c[0]))
+        reservadas = _reservadas([n for _, n in cuenta])
+        for indice, (claves, personas_en_celda) in enumerate(cuenta):
+            visible = personas_en_celda >= UMBRAL and indice not in reservadas
             filas.append({"etapa": etapa, **dict(zip(dimensiones, claves)),
                           "personas": personas_en_celda if visible else None,
-                          "texto": f"{personas_en_celda:,}" if visible else MENOS})
+                          "texto": f"{personas_en_celda:,}" if visible else
+                          (RESERVADO if personas_en_celda >= UMBRAL else MENOS)})
     return filas
+
+
+def _reservadas(cuentas: list[int]) -> set[int]:
+    """Supresión complementaria dentro de una etapa: el total de la etapa se publica, así que una sola celda
+    suprimida, o varias que juntas suman menos que el umbral, se deducirían restando. Se reservan además las celdas
+    visibles más chicas hasta que lo oculto sean dos celdas o más y sume al menos `UMBRAL`. Índices de `cuentas`."""
+    ocultas = sum(1 for n in cuentas if n < UMBRAL)
+    suma = sum(n for n in cuentas if n < UMBRAL)
+    visibles = sorted((n, -i) for i, n in enumerate(cuentas) if n >= UMBRAL)  # la más chica, la de más abajo
+    reservadas: set[int] = set()
+    while ocultas and visibles and (ocultas == 1 or suma < UMBRAL):
+        n, menos_indice = visibles.pop(0)
+        reservadas.add(-menos_indice)
+        ocultas, suma = ocultas + 1, suma + n
+    return reservadas
 
 
 def conteos(db: Database, proceso_id: int, dimensiones: tuple[str, ...], *, actor: Actor) -> list[dict]:
