@@ -300,6 +300,16 @@ def limitar_intentos(db: Database, origen: str, tipo: str, ahora: dt.datetime) -
         raise DemasiadosIntentos(f"Demasiados intentos fallidos desde este equipo; espere hasta las {_hora(libre)}.")
 
 
+OLVIDADO = "olvidado"
+
+
+def olvidar_origenes(db: Database, antes_de: dt.datetime) -> int:
+    """Dentro de una escritura: la dirección de red de los intentos de acceso anteriores a `antes_de` (ya no frenan
+    a nadie) se reemplaza por «olvidado». La fila queda (cuántos intentos hubo y cuándo). Devuelve cuántas cambiaron."""
+    return db.execute("UPDATE intentos_acceso SET origen = ? WHERE ocurrido_en < ? AND origen != ?",
+                      [OLVIDADO, marca(antes_de), OLVIDADO]).rowcount
+
+
 def anotar_intento(db: Database, origen: str, tipo: str, exito: bool, ahora: dt.datetime,
                    cuenta: str | None = None) -> None:
     db.table("intentos_acceso").insert({"origen": origen[:100], "tipo": tipo, "exito": int(exito),

@@ -41,6 +41,12 @@ def conservacion(actor) -> None:
                 return
         comun.avisar(f"Regla del proceso {por_id[elegido].proceso} guardada.")
         st.rerun()
+    if st.button(f"Olvidar las direcciones de red de más de {reglas_de_conservacion.DIAS_DIRECCIONES} días",
+                 key="datos_olvidar_direcciones", help="Intentos de acceso y reportes de quien no entró: la dirección "
+                 "solo sirve para frenar el abuso mientras es reciente. La orden `conservacion --aplicar` lo hace "
+                 "también."):
+        comun.ejecutar(lambda db: reglas_de_conservacion.olvidar_direcciones(db, actor=actor, ahora=nucleo.ahora()),
+                       "Direcciones de red viejas olvidadas.")
     vencidas = [r for r in lista if r.vencida(hoy)]
     if vencidas and st.button(f"Aplicar la regla ahora ({len(vencidas)} proceso(s) vencido(s))",
                               key="datos_aplicar", type="primary"):

@@ -146,6 +146,8 @@ def _conservacion(argumentos) -> int:
     if argumentos.aplicar:
         for regla, cuantos in conservacion.aplicar(db, actor=LINEA_DE_COMANDOS, ahora=base.ahora()):
             print(f"{regla.proceso}: contactos borrados en {cuantos} registros.")
+        olvidadas = conservacion.olvidar_direcciones(db, actor=LINEA_DE_COMANDOS, ahora=base.ahora())
+        print(f"Direcciones de red de más de {conservacion.DIAS_DIRECCIONES} días olvidadas: {olvidadas}.")
     return 0
 
 

@@ -212,3 +212,27 @@ def test_la_regla_de_conservacion_borra_contactos_n_meses_despues_del_acta(db_vi
                                                  ("2028-02-29", 12, "2029-02-28")])
 def test_sumar_meses_cae_en_el_ultimo_dia_si_el_mes_es_corto(fecha, meses, vence):
     assert conservacion.sumar_meses(dt.date.fromisoformat(fecha), meses) == dt.date.fromisoformat(vence)
+
+
+def test_las_direcciones_de_red_viejas_se_olvidan_y_las_recientes_siguen_frenando(db_viables):
+    """Intentos de acceso y reportes de quien no entró guardan la dirección de red solo para frenar el abuso; a los
+    90 días se olvida (la fila queda) y el evento lo dice."""
+    from identidad.acceso import PUBLICO
+    from propuestas.deliberacion import servicios as deliberacion
+
+    db, codigos = db_viables
+    propuesta_id = db.execute("SELECT id FROM propuestas WHERE codigo = ?", [codigos[0]]).fetchone()[0]
+    viejo, hoy = AHORA_VOTO - dt.timedelta(days=120), AHORA_VOTO
+    with nucleo.escritura(db):
+        cuentas.anotar_intento(db, "10.0.0.7", "codigo", False, viejo)
+        cuentas.anotar_intento(db, "10.0.0.8", "codigo", False, hoy)
+    assert deliberacion.reportar(db, "propuesta", propuesta_id, "spam", actor=PUBLICO, origen="10.0.0.7", ahora=viejo)
+    with pytest.raises(SinPermiso):
+        conservacion.olvidar_direcciones(db, actor=FACILITADORA, ahora=hoy)
+    assert conservacion.olvidar_direcciones(db, actor=ADMIN, ahora=hoy) == 2
+    assert [f[0] for f in db.execute("SELECT origen FROM intentos_acceso ORDER BY id")] == ["olvidado", "10.0.0.8"]
+    assert db.execute("SELECT origen, reportado_por, categoria FROM reportes").fetchall() == [
+        ("publico:olvidado", "publico:olvidado", "spam")]
+    evento = listar_eventos(db, limite=1)[0]
+    assert evento["accion"] == "olvidar_direcciones" and evento["despues"]["registros"] == 2
+    assert conservacion.olvidar_direcciones(db, actor=ADMIN, ahora=hoy) == 0  # dos veces no hace nada

@@ -1,8 +1,9 @@
 """La regla de conservación de cada proceso (Ley 29733: los datos se guardan solo mientras sirven): N meses
 después de la última acta firmada del proceso se borran celulares, correos, DNI y borradores; los nombres que se
-publicaron con las propuestas y el registro de participación quedan. La corre administración desde «Datos
-personales» o `python -m propuestas conservacion --aplicar` (p. ej. una vez al mes, con cron o el Programador de
-tareas de Windows).
+publicaron con las propuestas y el registro de participación quedan. Aparte, las direcciones de red (intentos de
+acceso, reportes de quien no entró) se olvidan a los `DIAS_DIRECCIONES` días. Las corre administración desde
+«Datos personales» o `python -m propuestas conservacion --aplicar` (p. ej. una vez al mes, con cron o el
+Programador de tareas de Windows).
 """
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from identidad import cuentas, sesiones
 from identidad.acceso import Accion, Actor, exigir
+from nucleo.db import Evento, marca, registrar_evento
 from propuestas import almacen as propuestas_almacen
 from propuestas import datos_personales
 from propuestas.servicios import fecha_local
+from propuestas.deliberacion import almacen as deliberacion_almacen
 from votacion import almacen
+
+DIAS_DIRECCIONES = 90  # las direcciones de red (intentos de acceso, reportes sin entrar) se guardan este tiempo
 
 
 @dataclass(frozen=True)
@@ -75,3 +81,17 @@ def aplicar(db: Database, *, actor: Actor, ahora: dt.datetime) -> list[tuple[Reg
             hechas.append((regla, datos_personales.borrar_contactos(db, regla.proceso_id, motivo=motivo, actor=actor,
                                                                      ahora=ahora)))
     return hechas
+
+
+def olvidar_direcciones(db: Database, *, actor: Actor, ahora: dt.datetime) -> int:
+    """Las direcciones de red de más de `DIAS_DIRECCIONES` días (intentos de acceso y reportes de quien no entró)
+    se reemplazan por «olvidado»: solo servían para frenar el abuso mientras era reciente. Devuelve cuántas."""
+    exigir(actor, Accion.VER_DATOS_PERSONALES)
+    antes_de = ahora - dt.timedelta(days=DIAS_DIRECCIONES)
+    with sesiones.escritura_de(db, actor, ahora=ahora):
+        cuantas = cuentas.olvidar_origenes(db, antes_de)
+        cuantas += deliberacion_almacen.olvidar_origenes_de_reportes(db, marca(antes_de))
+        if cuantas:
+            registrar_evento(db, Evento(actor.etiqueta, "olvidar_direcciones", "conservacion", "direcciones", None,
+                                        {"registros": cuantas, "anteriores_a": marca(antes_de)}), momento=ahora)
+    return cuantas

@@ -72,6 +72,15 @@ def reportes_recientes(db: Database, origen: str, desde: str) -> int:
     return db.execute("SELECT count(*) FROM reportes WHERE origen = ? AND creado_en > ?", [origen, desde]).fetchone()[0]
 
 
+def olvidar_origenes_de_reportes(db: Database, antes_de: str) -> int:
+    """Dentro de una escritura: quien reportó sin entrar queda anotado por su dirección de red («publico:IP», para
+    no contar dos veces su reporte y frenar el abuso); pasado `antes_de`, la dirección se reemplaza por «olvidado».
+    El reporte, su categoría y su resolución quedan."""
+    return db.execute("UPDATE reportes SET origen = 'publico:olvidado', reportado_por = 'publico:olvidado' "
+                      "WHERE origen LIKE 'publico:%' AND origen != 'publico:olvidado' AND creado_en < ?",
+                      [antes_de]).rowcount
+
+
 def ultima_sintesis(db: Database, ids: list[int]) -> dict | None:
     marcas = ", ".join("?" * len(ids))
     filas = _filas(db.execute(f"SELECT s.*, p.codigo AS propuesta_codigo FROM sintesis s JOIN propuestas p "
