@@ -18,8 +18,8 @@ from identidad.acceso import Accion, Actor, exigir
 from nucleo.db import Evento, marca, registrar_evento
 from propuestas import almacen as propuestas_almacen
 from propuestas import datos_personales
-from propuestas.servicios import fecha_local
 from propuestas.deliberacion import almacen as deliberacion_almacen
+from propuestas.servicios import fecha_local
 from votacion import almacen
 
 DIAS_DIRECCIONES = 90  # las direcciones de red (intentos de acceso, reportes sin entrar) se guardan este tiempo
