@@ -39,6 +39,7 @@ MENU = {
         ("paginas/datos_personales.py", "Datos personales", "datos", Accion.VER_DATOS_PERSONALES),
         ("paginas/procesos.py", "Procesos participativos", "procesos", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/plan.py", "Plan (PDLC)", "plan", Accion.ADMINISTRAR_PROCESOS),
+        ("paginas/traducciones.py", "Traducciones (quechua)", "traducciones", Accion.ADMINISTRAR_PROCESOS),
         ("paginas/territorio.py", "Territorio (importar límites)", "territorio", Accion.IMPORTAR_TERRITORIO),
         ("paginas/cuentas.py", "Cuentas del equipo", "cuentas", Accion.GESTIONAR_CUENTAS),
         ("paginas/respaldo.py", "Respaldo", "respaldo", Accion.RESPALDAR),

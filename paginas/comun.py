@@ -56,6 +56,7 @@ from paginas.texto import (
     mostrar_error,
     mostrar_problemas,
     problema_en,
+    reponer,
     selector_estable,
     tabla,
     texto_plano,
@@ -74,7 +75,7 @@ __all__ = [
     "sesion_actual", "actor_actual", "nombre_de", "iniciar", "cerrar_sesion", "olvidar_sesion", "llevar_cookie",
     "avisar_sesion_terminada", "exigir_pagina", "proxies_confiables", "origen", "mostrar_error", "CLAVE_AVISO",
     "avisar", "mostrar_aviso", "CORTE", "texto_plano", "tabla", "mostrar_problemas", "problema_en",
-    "selector_estable", "t", "t_etiqueta", "selector_de_idioma",
+    "selector_estable", "reponer", "t", "t_etiqueta", "selector_de_idioma",
 ]
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"

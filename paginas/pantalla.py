@@ -13,6 +13,7 @@ import segno
 
 from geo.dibujo import Dibujo, Pedido, colocar_rotulos, color_de, texto_sobre
 from nucleo.formato import formatear_soles
+from paginas.traduccion import t
 
 COLORES = ("#1b5e20", "#2e7d32", "#388e3c", "#43a047", "#4caf50", "#66bb6a")
 
@@ -28,17 +29,18 @@ def barra_del_techo(resultado, *, alto: str = "32px", letra: str = "0.85rem") ->
     for i, fila in enumerate(f for f in resultado.filas if f["financiada"]):
         color = COLORES[i % len(COLORES)]
         puesto = str(fila["rango"])
-        titulo = html.escape(f"Puesto {puesto}: {fila['codigo']} — {fila['titulo']}: "
-                             f"{formatear_soles(fila['costo_centimos'])}")
+        titulo = html.escape(t("Puesto {puesto}: {codigo} — {titulo}: {monto}", puesto=puesto, codigo=fila["codigo"],
+                               titulo=fila["titulo"], monto=formatear_soles(fila["costo_centimos"])))
         partes.append(f'<div class="pz-tramo pz-d{min(len(puesto), 3)}" title="{titulo}" style="width:'
                       f'{100 * fila["costo_centimos"] / techo:.3f}%;background:{color};color:{texto_sobre(color)}">'
                       f"<span>{puesto}</span></div>")
     sobra = resultado.sobrante_centimos
     if sobra > 0:
-        partes.append(f'<div class="pz-tramo pz-sobra" title="Sin asignar: {html.escape(formatear_soles(sobra))}" '
-                      f'style="width:{100 * sobra / techo:.3f}%"></div>')
-    leyenda = ("Números: puestos financiados del ranking"
-               + (f" · gris: sin asignar ({formatear_soles(sobra)})" if sobra > 0 else ""))
+        sin_asignar = html.escape(t("Sin asignar: {monto}", monto=formatear_soles(sobra)))
+        partes.append(f'<div class="pz-tramo pz-sobra" title="{sin_asignar}" style="width:{100 * sobra / techo:.3f}%">'
+                      "</div>")
+    leyenda = (t("Números: puestos financiados del ranking · gris: sin asignar ({monto})",
+                 monto=formatear_soles(sobra)) if sobra > 0 else t("Números: puestos financiados del ranking"))
     estilo = ("<style>.pz-techo{display:flex;width:100%;border:1px solid #999;border-radius:4px;overflow:hidden;"
               "margin:4px 0 2px} .pz-tramo{container-type:inline-size;overflow:hidden;border-right:2px solid #fff;"
               f"box-sizing:border-box;height:{alto};font-size:{letra};font-weight:700}} .pz-tramo span{{display:block;"
@@ -47,14 +49,15 @@ def barra_del_techo(resultado, *, alto: str = "32px", letra: str = "0.85rem") ->
               " @container (max-width: 1.8em) { .pz-d2 > span { display:none } }"
               " @container (max-width: 2.4em) { .pz-d3 > span { display:none } }"
               " .pz-leyenda{font-size:0.72em;color:#222;margin-bottom:6px}</style>")
-    return (estilo + '<div class="pz-techo" role="img" aria-label="Techo presupuestal y propuestas financiadas">'
-            + "".join(partes) + f'</div><div class="pz-leyenda">{html.escape(leyenda)}</div>')
+    nombre = html.escape(t("Techo presupuestal y propuestas financiadas"))
+    return (estilo + f'<div class="pz-techo" role="img" aria-label="{nombre}">' + "".join(partes)
+            + f'</div><div class="pz-leyenda">{html.escape(leyenda)}</div>')
 
 
 def qr_imagen(url: str) -> str:
     """QR (corrección M) como <img> con el SVG adentro (data URI): `st.html` no deja pasar <svg> en línea."""
     fuente = segno.make(url, error="m").svg_data_uri(scale=1, border=2, omitsize=True, dark="#000", light="#fff")
-    return (f'<img class="pz-qr" alt="Código QR para unirse: {html.escape(url)}" src="{fuente}" '
+    return (f'<img class="pz-qr" alt="{html.escape(t("Código QR para unirse: {url}", url=url))}" src="{fuente}" '
             'style="width:100%;height:auto;display:block;margin:auto;image-rendering:pixelated">')
 
 
@@ -141,8 +144,9 @@ def barras_ranking(resultado, *, filas: int, etiqueta_puntaje: str) -> str:
             f'<div class="pz-barra"><div style="width:{ancho:.2f}%;background:{color}"></div></div></div>'
             f'<div class="pz-valor">{html.escape(valor)}<span class="pz-marca">{marca}</span></div></div>')
     restantes = len(resultado.filas) - len(primeras)
-    pie = f'<div class="pz-pie">… y {restantes} más</div>' if restantes > 0 else ""
-    return (f'<div class="pz-ranking" aria-label="Ranking"><div class="pz-cabecera"><span>Propuesta</span>'
+    pie = f'<div class="pz-pie">{html.escape(t("… y {n} más", n=restantes))}</div>' if restantes > 0 else ""
+    return (f'<div class="pz-ranking" aria-label="{html.escape(t("Ranking"))}"><div class="pz-cabecera">'
+            f'<span>{html.escape(t("Propuesta"))}</span>'
             f'<span>{html.escape(etiqueta_puntaje)}</span></div>' + "".join(renglones) + pie + "</div>")
 
 
@@ -172,16 +176,12 @@ ESTILO_PROYECTOR = """
 .pz-numero { border: 0.12em solid #0b4f8a; border-radius: 0.4em; padding: 0.15em 0.5em; flex: 1; }
 .pz-numero b { display: block; font-size: 2.4em; line-height: 1; color: #0b4f8a; }
 .pz-reloj { font-size: 2.6em; font-weight: 800; font-variant-numeric: tabular-nums; color: #0b4f8a;
-            text-align: right; }
-.pz-reloj-fin { color: #8b0000; }
+            text-align: right; } .pz-reloj-fin { color: #8b0000; }
 .pz-url { font-size: 1.05em; font-weight: 800; word-break: break-all; text-align: center; }
-.pz-unirse-grande img.pz-qr { max-width: 62vh; }
-.pz-unirse-chico img.pz-qr { max-width: 40vh; }
-.pz-unirse-chico .pz-numero b { font-size: 1.6em; }
-.pz-unirse-chico .pz-url { font-size: 0.8em; }
-.pz-ranking { width: 100%; }
-.pz-cabecera { display: flex; justify-content: space-between; font-size: 0.72em; color: #222;
-               border-bottom: 2px solid #333; }
+.pz-unirse-grande img.pz-qr { max-width: 62vh; } .pz-unirse-chico img.pz-qr { max-width: 40vh; }
+.pz-unirse-chico .pz-numero b { font-size: 1.6em; } .pz-unirse-chico .pz-url { font-size: 0.8em; }
+.pz-ranking { width: 100%; } .pz-cabecera { display: flex; justify-content: space-between; font-size: 0.72em;
+                             color: #222; border-bottom: 2px solid #333; }
 .pz-fila { display: flex; align-items: center; gap: 0.4em; padding: 0.1em 0; border-bottom: 1px solid #ccc; }
 .pz-rango { width: 1.6em; font-weight: 800; text-align: right; }
 .pz-texto { flex: 1; min-width: 0; }

@@ -7,9 +7,43 @@
 //
 // Lo que recibe (`data`): tipo, maximo, puntos_total, techo, costos {codigo: céntimos}, clave (la de los widgets),
 // guardar_en (la llave del borrador en este navegador, o vacía), limpiar (se acaba de emitir), forma
-// («arriba» o «boton»), inicial (la cuenta que calculó el servidor, para el primer dibujo).
+// («arriba» o «boton»), inicial (la cuenta que calculó el servidor, para el primer dibujo) y textos (los de TEXTOS
+// en el idioma de la página, de `piezas_votar.textos_de_la_cuenta`; si no vienen, los de aquí en castellano).
 
 const aplicados = new Set(); // borradores ya devueltos a la página en esta carga (una vez por llave)
+
+// Los textos de la cuenta en castellano, los mismos que dice `votacion.marcar.resumen`; la página manda los del
+// idioma elegido con los mismos {marcadores}. `**…**` va en negrita.
+const TEXTOS = {
+  elegidas: "Elegidas: **{elegidas} de {maximo}**",
+  elegidas_corto: "Elegidas: {elegidas} de {maximo}",
+  de_mas: "Elegidas: **{elegidas} de {maximo}**: quite {quitar} antes de votar.",
+  semillas: "Semillas repartidas: **{usadas} de {total}** · le quedan {quedan}",
+  semillas_corto: "Elegidas: {elegidas} · semillas {usadas} de {total}",
+  presupuesto: "Usa {usa} de {techo}",
+  barra: "Parte del techo que usa su papeleta",
+};
+
+function plantilla(d, nombre) {
+  return (d.textos && typeof d.textos[nombre] === "string" && d.textos[nombre]) || TEXTOS[nombre];
+}
+
+function llenar(texto, valores) {
+  const tiene = (nombre) => Object.prototype.hasOwnProperty.call(valores, nombre);
+  return texto.replace(/\{(\w+)\}/g, (todo, nombre) => (tiene(nombre) ? String(valores[nombre]) : todo));
+}
+
+function comoTexto(d, nombre, valores) {
+  return llenar(plantilla(d, nombre), valores).replace(/\*\*/g, "");
+}
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }; // los de html.escape
+
+function comoHtml(d, nombre, valores) {
+  // el texto traducido se escapa (puede traer «&»); luego van los números y las negritas (como en piezas_votar)
+  const escapado = plantilla(d, nombre).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return llenar(escapado, valores).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>");
+}
 
 function soles(centimos) {
   return "S/ " + (centimos / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -19,23 +53,20 @@ export function resumen(d, marcas) {
   const elegidas = Object.values(marcas).filter((v) => v).length;
   if (d.tipo === "puntos") {
     const usadas = Object.values(marcas).reduce((a, v) => a + (Number(v) || 0), 0);
-    return {
-      html: `Semillas repartidas: <b>${usadas} de ${d.puntos_total}</b> · le quedan ${Math.max(d.puntos_total - usadas, 0)}`,
-      corto: `Elegidas: ${elegidas} · semillas ${usadas} de ${d.puntos_total}`,
-    };
+    const valores = { elegidas, usadas, total: d.puntos_total, quedan: Math.max(d.puntos_total - usadas, 0) };
+    return { html: comoHtml(d, "semillas", valores), corto: comoTexto(d, "semillas_corto", valores) };
   }
   if (d.tipo === "presupuesto") {
     const total = Object.entries(marcas).reduce((a, [c, v]) => a + (v ? d.costos[c] || 0 : 0), 0);
-    return { html: `Usa ${soles(total)} de ${soles(d.techo)}`, fraccion: Math.min(total / d.techo, 1) };
+    return { html: comoHtml(d, "presupuesto", { usa: soles(total), techo: soles(d.techo) }),
+      fraccion: Math.min(total / d.techo, 1) };
   }
   if (d.tipo === "ranking") return null;
+  const valores = { elegidas, maximo: d.maximo, quitar: elegidas - d.maximo };
   if (elegidas > d.maximo) {
-    return {
-      html: `Elegidas: <b>${elegidas} de ${d.maximo}</b>: quite ${elegidas - d.maximo} antes de votar.`,
-      aviso: true, corto: `Elegidas: ${elegidas} de ${d.maximo}`,
-    };
+    return { html: comoHtml(d, "de_mas", valores), aviso: true, corto: comoTexto(d, "elegidas_corto", valores) };
   }
-  return { html: `Elegidas: <b>${elegidas} de ${d.maximo}</b>`, corto: `Elegidas: ${elegidas} de ${d.maximo}` };
+  return { html: comoHtml(d, "elegidas", valores), corto: comoTexto(d, "elegidas_corto", valores) };
 }
 
 function campo(formulario, d, codigo) {
@@ -93,7 +124,7 @@ export default function (componente) {
       caja.textContent = r.corto;
       return;
     }
-    caja.innerHTML = r.html; // solo números y textos fijos de este archivo: nada que escriba una persona
+    caja.innerHTML = r.html; // números y textos fijos (los traducidos, ya escapados): nada que escriba una persona
     if (r.fraccion !== undefined && r.fraccion !== null) {
       const barra = document.createElement("div");
       barra.className = "papeleta-barra";
@@ -101,7 +132,7 @@ export default function (componente) {
       barra.setAttribute("aria-valuemin", "0");
       barra.setAttribute("aria-valuemax", "100");
       barra.setAttribute("aria-valuenow", String(Math.round(r.fraccion * 100)));
-      barra.setAttribute("aria-label", "Parte del techo que usa su papeleta");
+      barra.setAttribute("aria-label", plantilla(d, "barra"));
       const lleno = document.createElement("span");
       lleno.style.width = `${r.fraccion * 100}%`;
       barra.appendChild(lleno);

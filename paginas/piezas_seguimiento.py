@@ -1,6 +1,7 @@
 """Piezas del seguimiento que usan la página pública y la del equipo: la ficha de un proyecto con su línea de
 tiempo, la leyenda de fases y el formulario de una actualización. Todo texto de usuario pasa por `texto_plano` (o
-`html.escape` dentro de HTML)."""
+`html.escape` dentro de HTML). Lo que ve el público va en el idioma de la página (`t`); el formulario, que solo usa
+el equipo técnico, queda en castellano."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ import streamlit as st
 from nucleo.formato import formatear_fecha, formatear_soles, soles_a_centimos
 from paginas import comun
 from paginas.pantalla import qr_imagen
+from paginas.traduccion import t, t_etiqueta
 from propuestas import fotos, seguimiento
 from propuestas.seguimiento.modelo import COLOR_SIN_FASE, SIN_FASE, Fase
 from votacion import vigilancia
@@ -29,62 +31,77 @@ def chip(texto: str, color: str) -> str:
 
 def leyenda_de_fases() -> None:
     """Cada color del mapa con su nombre (el color nunca va solo)."""
-    partes = [chip(f.etiqueta, f.color) for f in Fase] + [chip(SIN_FASE, COLOR_SIN_FASE)]
-    st.html('<div style="display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 10px" aria-label="Leyenda de fases">'
-            + "".join(partes) + "</div>")
+    partes = [chip(t_etiqueta(f.etiqueta), f.color) for f in Fase] + [chip(t_etiqueta(SIN_FASE), COLOR_SIN_FASE)]
+    st.html(f'<div style="display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 10px" '
+            f'aria-label="{html.escape(t("Leyenda de fases"))}">' + "".join(partes) + "</div>")
+
+
+def textos_de_alertas(alertas: seguimiento.Alertas) -> list[str]:
+    """Las frases de `Alertas.textos()`, en el idioma de la página (si cambia una, cambie la otra)."""
+    salida = ([t("Sin actualización hace {dias} días", dias=alertas.sin_noticias_dias)]
+              if alertas.sin_noticias_dias is not None else [])
+    return salida + [t("Hito vencido: «{hito}» (previsto para el {fecha})", hito=h.nombre,
+                       fecha=formatear_fecha(h.fecha_prevista)) for h in alertas.hitos_vencidos]
+
+
+def _por_ciento(valor: float | None) -> str:
+    return "—" if valor is None else f"{valor:g} %"
 
 
 def ficha_publica(db, proyecto: seguimiento.Proyecto, hoy: dt.date) -> None:
     s = proyecto.situacion
     st.title(comun.texto_plano(proyecto.titulo))
-    st.caption(comun.texto_plano(f"{proyecto.codigo} · distrito de {proyecto.distrito} · {proyecto.proceso}"))
-    fase = s.etiqueta_fase if proyecto.en_seguimiento else "Priorizada: el acta aún no se firma"
+    st.caption(t("{codigo} · distrito de {distrito} · {proceso}", codigo=comun.texto_plano(proyecto.codigo),
+                 distrito=comun.texto_plano(proyecto.distrito), proceso=comun.texto_plano(proyecto.proceso)))
+    fase = t_etiqueta(s.etiqueta_fase) if proyecto.en_seguimiento else t("Priorizada: el acta aún no se firma")
     st.html(chip(fase, s.color if proyecto.en_seguimiento else COLOR_SIN_FASE))
     if s.motivo_fase:
-        st.markdown(f"**Motivo:** {comun.texto_plano(s.motivo_fase)}")
-    for alerta in proyecto.alertas.textos():
+        st.markdown(f"**{t('Motivo:')}** {comun.texto_plano(s.motivo_fase)}")
+    for alerta in textos_de_alertas(proyecto.alertas):
         st.warning(comun.texto_plano(alerta), icon=":material/warning:")
     montos = st.columns(3)
-    montos[0].metric(f"PIA {s.anio_pia or ''}".strip(), formatear_soles(s.pia_centimos))
-    montos[1].metric("PIM", formatear_soles(s.pim_centimos))
-    montos[2].metric("Devengado", formatear_soles(s.devengado_centimos))
-    for nombre, valor in (("Avance físico", s.avance_fisico), ("Avance financiero", s.avance_financiero)):
-        st.progress((valor or 0) / 100, text=f"{nombre}: {'—' if valor is None else f'{valor:g} %'}")
-    datos = [("Responsable", " · ".join(x for x in (s.responsable_entidad, s.responsable_area) if x) or "—"),
-             ("CUI (Invierte.pe)", s.cui or "—"), ("Objetivo del PDLC", proyecto.objetivo_pdlc or "Sin vincular"),
-             ("Costo estimado en la votación", formatear_soles(proyecto.costo_centimos))]
+    montos[0].metric(t("PIA {anio}", anio=s.anio_pia) if s.anio_pia else t("PIA"), formatear_soles(s.pia_centimos))
+    montos[1].metric(t("PIM"), formatear_soles(s.pim_centimos))
+    montos[2].metric(t("Devengado"), formatear_soles(s.devengado_centimos))
+    st.progress((s.avance_fisico or 0) / 100, text=t("Avance físico: {valor}", valor=_por_ciento(s.avance_fisico)))
+    st.progress((s.avance_financiero or 0) / 100,
+                text=t("Avance financiero: {valor}", valor=_por_ciento(s.avance_financiero)))
+    datos = [(t("Responsable"), " · ".join(x for x in (s.responsable_entidad, s.responsable_area) if x) or "—"),
+             (t("CUI (Invierte.pe)"), s.cui or "—"),
+             (t("Objetivo del PDLC"), proyecto.objetivo_pdlc or t("Sin vincular")),
+             (t("Costo estimado en la votación"), formatear_soles(proyecto.costo_centimos))]
     st.markdown("\n".join(f"- **{nombre}:** {comun.texto_plano(valor)}" for nombre, valor in datos))
-    st.subheader("Línea de tiempo", anchor=False)
+    st.subheader(t("Línea de tiempo"), anchor=False)
     momentos = seguimiento.linea_de_tiempo(db, proyecto.codigo, hoy=hoy) + vigilancia.momentos(db, proyecto.codigo)
     for momento in sorted(momentos, key=lambda m: m.fecha):
         with st.container(border=True):
-            marca = ":red[**Atención:**] " if momento.alerta else ""
+            marca = f":red[**{t('Atención:')}**] " if momento.alerta else ""
             st.markdown(f"{ICONOS[momento.tipo]} **{formatear_fecha(momento.fecha)}** · {marca}"
                         f"{comun.texto_plano(momento.titulo)}")
             if momento.detalle:
                 st.caption(comun.texto_plano(momento.detalle))
     _evidencias(db, proyecto.codigo)
-    st.subheader("Enlace de este proyecto", anchor=False)
+    st.subheader(t("Enlace de este proyecto"), anchor=False)
     enlace = f"{comun.url_publica()}/priorizado?proyecto={proyecto.codigo}"
     izquierda, _ = st.columns([1, 2])
     izquierda.html(qr_imagen(enlace))
-    st.caption(f"Para un cartel en la comunidad: {comun.texto_plano(enlace)}")
+    st.caption(t("Para un cartel en la comunidad: {enlace}", enlace=comun.texto_plano(enlace)))
 
 
 def _evidencias(db, codigo: str) -> None:
     con_evidencia = [f for f in seguimiento.actualizaciones(db, codigo) if f["evidencia_id"]]
     if not con_evidencia:
         return
-    st.subheader("Evidencias", anchor=False)
+    st.subheader(t("Evidencias"), anchor=False)
     for fila in con_evidencia[:12]:
         evidencia = seguimiento.evidencia(db, fila["evidencia_id"])
         leyenda = f"{formatear_fecha(dt.date.fromisoformat(fila['fecha']))} · {evidencia['nombre']}"
         if evidencia["tipo"] == "foto":
             st.image(evidencia["contenido"], caption=comun.texto_plano(leyenda), width=360)
         else:
-            st.download_button(f"PDF: {leyenda}", evidencia["contenido"], file_name=f"evidencia-{evidencia['id']}.pdf",
-                               mime="application/pdf", icon=":material/download:",
-                               key=f"evidencia_{evidencia['id']}")
+            st.download_button(t("PDF: {leyenda}", leyenda=leyenda), evidencia["contenido"],
+                               file_name=f"evidencia-{evidencia['id']}.pdf", mime="application/pdf",
+                               icon=":material/download:", key=f"evidencia_{evidencia['id']}")
 
 
 def formulario_actualizacion(codigo: str, situacion: seguimiento.Situacion, anteriores: list[dict], hoy: dt.date):

@@ -2,6 +2,7 @@
 sin emitir y la tarjeta de cada propuesta."""
 import contextlib
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from identidad import participantes
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
 from paginas import comun
+from paginas.traduccion import t, t_etiqueta
 from propuestas import servicios as propuestas_servicios
 from votacion import marcar, servicios
-from votacion.modelo import Elegible, Votacion
+from votacion.modelo import Elegible, Papeleta, TipoPapeleta, Votacion
 
 
 def elegir_votacion(db) -> int | None:
@@ -29,9 +31,9 @@ def elegir_votacion(db) -> int | None:
         return None
     if len(votaciones) == 1:
         return votaciones[0].id
-    nombres = {v.id: f"{v.nombre} ({v.estado.etiqueta.lower()})" for v in votaciones}
-    return st.selectbox("Votación", list(nombres), format_func=nombres.get, key="votar_votacion",
-                        placeholder="Elija una votación")
+    nombres = {v.id: f"{v.nombre} ({t_etiqueta(v.estado.etiqueta).lower()})" for v in votaciones}
+    return st.selectbox(t("Votación"), list(nombres), format_func=nombres.get, key="votar_votacion",
+                        placeholder=t("Elija una votación"))
 
 
 @st.cache_resource
@@ -50,7 +52,7 @@ def entrar() -> None:
             st.session_state["votar_error_codigo"] = str(error)
         else:
             comun.iniciar(sesion)
-            comun.avisar("¡Bienvenida o bienvenido! Ya puede votar.")
+            comun.avisar(t("¡Bienvenida o bienvenido! Ya puede votar."))
 
 
 def pedir_codigo() -> None:
@@ -58,12 +60,13 @@ def pedir_codigo() -> None:
     # aquí mismo (el QR del taller trae a la gente directo a esta página): el código y a votar; el ingreso va
     # en el callback del botón, así la misma ejecución ya dibuja la papeleta (sin una vuelta más del servidor)
     with st.form("votar_entrar"):
-        st.text_input("Código de acceso (está en su tarjeta)", placeholder="ABCDE-FGHJK", key="votar_codigo")
-        st.form_submit_button("Entrar y votar", type="primary", width="stretch", on_click=entrar)
+        st.text_input(t("Código de acceso (está en su tarjeta)"), placeholder="ABCDE-FGHJK", key="votar_codigo")
+        st.form_submit_button(t("Entrar y votar"), type="primary", width="stretch", on_click=entrar,
+                              key="votar_entrar_y_votar")
     error = st.session_state.pop("votar_error_codigo", None)
     if error:
         st.error(comun.texto_plano(error))
-    st.caption("¿No tiene tarjeta? Acérquese a la mesa de facilitación: le registran en el momento.")
+    st.caption(t("¿No tiene tarjeta? Acérquese a la mesa de facilitación: le registran en el momento."))
 
 
 @st.cache_data(max_entries=500, show_spinner=False)
@@ -97,20 +100,78 @@ _CUENTA = st.components.v2.component("plataforma.cuenta_papeleta", js=(Path(__fi
     encoding="utf-8"), css=_ESTILO_CUENTA, isolate_styles=False)
 
 
-def cuenta(votacion: Votacion, clave: str, costos: dict[str, int], resumen: marcar.Resumen, forma: str, *,
-           guardar_en: str = "", limpiar: bool = False) -> None:
+# Los marcadores que llena papeleta.js: `t` los deja tal cual (cada uno se «llena» consigo mismo).
+_MARCADORES = {n: "{" + n + "}" for n in ("elegidas", "maximo", "quitar", "usadas", "total", "quedan", "usa", "techo")}
+
+
+def textos_de_la_cuenta() -> dict[str, str]:
+    """Los textos de la cuenta en el idioma de la sesión, con sus `{marcadores}` para que el navegador ponga los
+    números (`**…**`: en negrita). Los mismos, en castellano, están en `TEXTOS` de papeleta.js."""
+    return {
+        "elegidas": t("Elegidas: **{elegidas} de {maximo}**", **_MARCADORES),
+        "elegidas_corto": t("Elegidas: {elegidas} de {maximo}", **_MARCADORES),
+        "de_mas": t("Elegidas: **{elegidas} de {maximo}**: quite {quitar} antes de votar.", **_MARCADORES),
+        "semillas": t("Semillas repartidas: **{usadas} de {total}** · le quedan {quedan}", **_MARCADORES),
+        "semillas_corto": t("Elegidas: {elegidas} · semillas {usadas} de {total}", **_MARCADORES),
+        "presupuesto": t("Usa {usa} de {techo}", **_MARCADORES),
+        "barra": t("Parte del techo que usa su papeleta"),
+    }
+
+
+def cuenta(votacion: Votacion, clave: str, costos: dict[str, int], marcada: Papeleta, resumen: marcar.Resumen,
+           forma: str, *, guardar_en: str = "", limpiar: bool = False) -> None:
     """La cuenta de la papeleta («Elegidas: 2 de 5», las semillas o el techo), que el navegador recalcula con cada
-    toque sin preguntarle al servidor (ver `papeleta.js`). `forma`: «arriba» (con la barra del techo, y guarda lo
-    marcado en el navegador bajo `guardar_en`) o «boton» (la cuenta corta junto a «Votar»)."""
-    inicial = {"html": re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", resumen.texto), "aviso": resumen.aviso,
-               "fraccion": resumen.fraccion, "corto": resumen.junto_al_boton} if resumen.texto else None
+    toque sin preguntarle al servidor (ver `papeleta.js`), con los textos del idioma de la sesión. `forma`: «arriba»
+    (con la barra del techo, y guarda lo marcado en el navegador bajo `guardar_en`) o «boton» (la cuenta corta junto
+    a «Votar»)."""
+    textos = textos_de_la_cuenta()
     _CUENTA(key=f"{clave}_cuenta_{forma}", data={
         "tipo": votacion.tipo.value, "maximo": votacion.max_opciones, "puntos_total": votacion.puntos_total,
         "techo": votacion.techo_centimos, "costos": costos, "clave": clave, "forma": forma,
-        "guardar_en": guardar_en, "limpiar": limpiar, "inicial": inicial}, height="content")
+        "guardar_en": guardar_en, "limpiar": limpiar, "textos": textos,
+        "inicial": cuenta_inicial(votacion, marcada, costos, resumen, textos)}, height="content")
+
+
+_TEXTOS_POR_TIPO = {TipoPapeleta.PUNTOS: ("semillas", "semillas_corto"),
+                    TipoPapeleta.PRESUPUESTO: ("presupuesto", None)}  # los demás: de `elegidas` (o `de_mas`)
+
+
+def cuenta_inicial(votacion: Votacion, marcada: Papeleta, costos: dict[str, int], resumen: marcar.Resumen,
+                   textos: dict[str, str]) -> dict | None:
+    """La cuenta del primer dibujo: la de `marcar.resumen` (si hay, si es aviso, la fracción del techo), escrita con
+    `textos` como la escribe `resumen` de papeleta.js (escapar, poner los números, `**…**` en negrita)."""
+    if not resumen.texto:
+        return None
+    elegidas, usadas = len(marcada.elegidas), sum(marcada.puntos or ())
+    valores = {"elegidas": elegidas, "maximo": votacion.max_opciones, "quitar": elegidas - votacion.max_opciones,
+               "usadas": usadas, "total": votacion.puntos_total, "quedan": max(votacion.puntos_total - usadas, 0),
+               "usa": formatear_soles(sum(costos.get(c, 0) for c in marcada.elegidas)),
+               "techo": formatear_soles(votacion.techo_centimos)}
+
+    def llenar(texto: str) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: str(valores.get(m[1], m[0])), texto)
+
+    largo, corto = _TEXTOS_POR_TIPO.get(votacion.tipo, ("de_mas" if resumen.aviso else "elegidas", "elegidas_corto"))
+    return {"html": re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", llenar(html.escape(textos[largo]))),
+            "aviso": resumen.aviso, "fraccion": resumen.fraccion,
+            "corto": llenar(textos[corto]).replace("**", "") if corto and resumen.junto_al_boton else None}
 
 
 def llave_del_borrador(votacion_id: int, participante_id: int | None) -> str:
     """Dónde guarda el navegador lo marcado sin emitir: por base, votación y persona (sin datos personales)."""
     base = hashlib.sha256(str(comun.ruta_db()).encode()).hexdigest()[:10]
     return f"plataforma-papeleta-{base}-{votacion_id}-{participante_id}"
+
+
+def instrucciones(votacion: Votacion) -> str:
+    """`Votacion.instrucciones()` en el idioma de la página (en castellano, el mismo texto: lo prueba
+    tests/test_traducciones.py)."""
+    if votacion.tipo == TipoPapeleta.APROBACION:
+        return t("Elija hasta {n} propuestas.", n=votacion.max_opciones)
+    if votacion.tipo == TipoPapeleta.PUNTOS:
+        return t("Reparta hasta {total} semillas entre las propuestas; como máximo {maximo} a cada una.",
+                 total=votacion.puntos_total, maximo=votacion.puntos_maximo)
+    if votacion.tipo == TipoPapeleta.RANKING:
+        return t("Ordene sus {n} propuestas preferidas: la primera es la que más quiere.", n=votacion.max_opciones)
+    return t("Elija las propuestas que financiaría sin pasarse del techo de {techo}.",
+             techo=formatear_soles(votacion.techo_centimos))

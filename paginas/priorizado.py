@@ -36,68 +36,92 @@ with comun.conexion() as db:
 codigo = st.query_params.get("proyecto", "")
 elegido = next((p for p in proyectos if p.codigo == codigo), None)
 if codigo:
-    st.page_link("paginas/priorizado.py", label="Todos los proyectos priorizados", icon=":material/arrow_back:")
+    st.page_link("paginas/priorizado.py", label=comun.t("Todos los proyectos priorizados"),
+                 icon=":material/arrow_back:")
     if elegido is None:
-        st.error(f"No hay un proyecto priorizado con el código «{comun.texto_plano(codigo)}».")
+        st.error(comun.t("No hay un proyecto priorizado con el código «{codigo}».",
+                         codigo=comun.texto_plano(codigo)))
         st.stop()
     with comun.conexion() as db:
         piezas_seguimiento.ficha_publica(db, elegido, hoy)
     st.stop()
 
 comun.selector_de_idioma()
-st.title("¿Qué pasó con lo priorizado?")
-st.markdown("Lo que se priorizó en los talleres del presupuesto participativo y cómo avanza: su fase de inversión, "
-            "lo presupuestado y lo gastado, sus hitos y cada actualización del equipo técnico.")
+st.title(comun.t("¿Qué pasó con lo priorizado?"))
+st.markdown(comun.t("Lo que se priorizó en los talleres del presupuesto participativo y cómo avanza: su fase de "
+                    "inversión, lo presupuestado y lo gastado, sus hitos y cada actualización del equipo técnico."))
 if not proyectos:
-    st.info("Aún no hay proyectos priorizados: aparecen aquí cuando se cierra una votación.")
+    st.info(comun.t("Aún no hay proyectos priorizados: aparecen aquí cuando se cierra una votación."))
     st.stop()
 
+# Las opciones fijas de los filtros se ven en el idioma de la página y se traducen una vez por ejecución; el valor
+# elegido sigue en castellano. Los procesos, años, distritos y objetivos son datos y se ven tal cual.
+fijas = {TODOS: comun.t("Todos"), SIN_PIA: comun.t("Aún sin PIA")}
+fase_de = {TODOS: fijas[TODOS], **{e: comun.t_etiqueta(e) for e in (*(f.etiqueta for f in Fase), SIN_FASE)}}
+elija = comun.t("Elija una opción")
+
+
+def opcion(valor: str) -> str:
+    return fijas.get(valor, valor)
+
+
 filtros = st.columns(5)
+for clave in ("priorizado_proceso", "priorizado_anio", "priorizado_distrito", "priorizado_objetivo", "priorizado_fase"):
+    comun.reponer(clave)  # sus opciones se traducen: tras cambiar de idioma, la elección no se pierde
 procesos = [TODOS, *dict.fromkeys(p.proceso for p in proyectos)]
-proceso = filtros[0].selectbox("Proceso", procesos, key="priorizado_proceso", placeholder="Elija una opción")
+proceso = filtros[0].selectbox(comun.t("Proceso"), procesos, key="priorizado_proceso", placeholder=elija,
+                               format_func=opcion)
 anios = [TODOS, *sorted({str(p.situacion.anio_pia) for p in proyectos if p.situacion.anio_pia}, reverse=True),
          SIN_PIA]
-anio = filtros[1].selectbox("Año del PIA", anios, key="priorizado_anio", placeholder="Elija una opción")
+anio = filtros[1].selectbox(comun.t("Año del PIA"), anios, key="priorizado_anio", placeholder=elija,
+                            format_func=opcion)
 distritos = [TODOS, *sorted({p.distrito for p in proyectos})]
-distrito = filtros[2].selectbox("Distrito", distritos, key="priorizado_distrito", placeholder="Elija una opción")
+distrito = filtros[2].selectbox(comun.t("Distrito"), distritos, key="priorizado_distrito", placeholder=elija,
+                                format_func=opcion)
 objetivos = [TODOS, *sorted({p.objetivo_pdlc for p in proyectos if p.objetivo_pdlc})]
-objetivo = filtros[3].selectbox("Objetivo del PDLC", objetivos, key="priorizado_objetivo",
-                                placeholder="Elija una opción")
+objetivo = filtros[3].selectbox(comun.t("Objetivo del PDLC"), objetivos, key="priorizado_objetivo",
+                                placeholder=elija, format_func=opcion)
 fases = [TODOS, *[f.etiqueta for f in Fase], SIN_FASE]
-fase = filtros[4].selectbox("Fase", fases, key="priorizado_fase", placeholder="Elija una opción")
+fase = filtros[4].selectbox(comun.t("Fase"), fases, key="priorizado_fase", placeholder=elija, format_func=fase_de.get)
 vistos = [p for p in proyectos
           if proceso in (TODOS, p.proceso) and distrito in (TODOS, p.distrito)
           and anio in (TODOS, str(p.situacion.anio_pia) if p.situacion.anio_pia else SIN_PIA)
           and objetivo in (TODOS, p.objetivo_pdlc) and fase in (TODOS, p.situacion.etiqueta_fase)]
 
 cifras = st.columns(4)
-cifras[0].metric("Proyectos", f"{len(vistos):,}")
-cifras[1].metric("En ejecución", f"{sum(p.situacion.fase == Fase.EJECUCION for p in vistos):,}")
-cifras[2].metric("Culminados o funcionando",
+cifras[0].metric(comun.t("Proyectos"), f"{len(vistos):,}")
+cifras[1].metric(comun.t("En ejecución"), f"{sum(p.situacion.fase == Fase.EJECUCION for p in vistos):,}")
+cifras[2].metric(comun.t("Culminados o funcionando"),
                  f"{sum(p.situacion.fase in (Fase.CULMINADO, Fase.EN_FUNCIONAMIENTO) for p in vistos):,}")
-cifras[3].metric("Con alertas", f"{sum(bool(p.alertas) for p in vistos):,}")
+cifras[3].metric(comun.t("Con alertas"), f"{sum(bool(p.alertas) for p in vistos):,}")
 
 if territorio is not None and vistos:
+    sin_acta = comun.t("priorizada, sin acta")
     filas = [{"lat": p.lat, "lon": p.lon, "codigo": p.codigo, "titulo": p.titulo, "distrito": p.distrito,
-              "estado": p.estado, "etiqueta": p.situacion.etiqueta_fase if p.en_seguimiento else "priorizada, sin acta",
+              "estado": p.estado, "etiqueta": fase_de[p.situacion.etiqueta_fase] if p.en_seguimiento else sin_acta,
               "color": p.situacion.color if p.en_seguimiento else COLOR_SIN_FASE} for p in vistos]
     figura = mapa_propuestas(territorio, filas, enlace=comun.url_pagina("priorizado"), parametro="proyecto",
                              prefijo=comun.prefijo_static(), alto=420)
     st_folium(figura, key="priorizado_mapa", height=420, use_container_width=True, returned_objects=[])
     piezas_seguimiento.leyenda_de_fases()
 
+# Los encabezados, una vez (no una vez por proyecto: pueden ser 2,000).
+col = {"codigo": comun.t("Código"), "proyecto": comun.t("Proyecto"), "fase": comun.t("Fase"),
+       "avance": comun.t("Avance físico"), "alertas": comun.t("Alertas"), "distrito": comun.t("Distrito"),
+       "devengado": comun.t("Devengado"), "noticia": comun.t("Última noticia")}
+sin_firmar = comun.t("Priorizada (acta sin firmar)")
 comun.tabla([{
-    "Código": f"{comun.url_pagina('priorizado')}?proyecto={p.codigo}", "Proyecto": p.titulo,
-    "Fase": p.situacion.etiqueta_fase if p.en_seguimiento else "Priorizada (acta sin firmar)",
-    "Avance físico": p.situacion.avance_fisico, "Alertas": " · ".join(p.alertas.textos()) or "—",
-    "Distrito": p.distrito, "Devengado": formatear_soles(p.situacion.devengado_centimos),
-    "Última noticia": formatear_fecha(p.situacion.ultima_fecha) if p.situacion.ultima_fecha else "—"}
+    col["codigo"]: f"{comun.url_pagina('priorizado')}?proyecto={p.codigo}", col["proyecto"]: p.titulo,
+    col["fase"]: fase_de[p.situacion.etiqueta_fase] if p.en_seguimiento else sin_firmar,
+    col["avance"]: p.situacion.avance_fisico,
+    col["alertas"]: " · ".join(piezas_seguimiento.textos_de_alertas(p.alertas)) or "—",
+    col["distrito"]: p.distrito, col["devengado"]: formatear_soles(p.situacion.devengado_centimos),
+    col["noticia"]: formatear_fecha(p.situacion.ultima_fecha) if p.situacion.ultima_fecha else "—"}
     for p in vistos],
-    vacia="Ningún proyecto cumple los filtros.",
-    column_config={"Código": st.column_config.LinkColumn("Código", display_text=r"proyecto=(.*)$",
-                                                          help="Abre la línea de tiempo del proyecto"),
-                   "Avance físico": st.column_config.ProgressColumn("Avance físico", format="%.0f %%", min_value=0,
-                                                                    max_value=100)})
-st.caption("Una alerta sale cuando un proyecto pasa más de 90 días sin actualización, o cuando un hito pasó su "
-           "fecha "
-           "prevista sin cumplirse.")
+    vacia=comun.t("Ningún proyecto cumple los filtros."),
+    column_config={col["codigo"]: st.column_config.LinkColumn(col["codigo"], display_text=r"proyecto=(.*)$",
+                                                              help=comun.t("Abre la línea de tiempo del proyecto")),
+                   col["avance"]: st.column_config.ProgressColumn(col["avance"], format="%.0f %%", min_value=0,
+                                                                  max_value=100)})
+st.caption(comun.t("Una alerta sale cuando un proyecto pasa más de 90 días sin actualización, o cuando un hito "
+                   "pasó su fecha prevista sin cumplirse."))

@@ -65,19 +65,26 @@ comun.vigilar_reinicio()
 with comun.conexion() as db:
     votacion_id = elegir(db)
 if votacion_id is None:
-    st.html('<div class="pz"><p class="pz-nombre">Aún no hay ninguna votación.</p>La facilitación la crea en '
-                "«Taller en vivo».</div>")
+    st.html(f'<div class="pz"><p class="pz-nombre">{html.escape(comun.t("Aún no hay ninguna votación."))}</p>'
+            f'{html.escape(comun.t("La facilitación la crea en «Taller en vivo»."))}</div>')
     st.stop()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def _mapa(ruta: str, importacion_id: int, valores: tuple, rotulos: tuple, titulo: str, ancho: int, alto: int) -> str:
+    """El mapa SVG (colores y rótulos sin pisarse) se rehace solo si cambió algún valor o el idioma, no cada segundo.
+    Los textos llegan ya traducidos (son parte de la clave): aquí no se lee la sesión."""
+    textos = dict(rotulos)
+    return pantalla.mapa_svg(formas(ruta, importacion_id), dict(valores), texto_valor=lambda v: textos.get(v, ""),
+                             titulo=titulo, ancho=ancho, alto=alto, letra=LETRA_MAPA)
+
+
 def mapa(ruta: str, importacion_id: int, valores: tuple, que: str, ancho: int, alto: int) -> str:
-    """El mapa SVG (colores y rótulos sin pisarse) se rehace solo si cambió algún valor, no cada segundo."""
-    figuras = formas(ruta, importacion_id)
-    texto, titulo = ((piezas.papeletas_texto, "Papeletas por distrito de quien votó") if que == "papeletas" else
-                     (formatear_soles_corto, "Monto financiado por distrito"))
-    return pantalla.mapa_svg(figuras, dict(valores), texto_valor=texto, titulo=titulo, ancho=ancho, alto=alto,
-                             letra=LETRA_MAPA)
+    """El mapa de papeletas o de montos por distrito, con su rótulo y su título en el idioma de la página."""
+    texto, titulo = ((piezas.papeletas_texto, comun.t("Papeletas por distrito de quien votó")) if que == "papeletas"
+                     else (formatear_soles_corto, comun.t("Monto financiado por distrito")))
+    rotulos = tuple((v, texto(v)) for v in sorted({v for _, v in valores}))
+    return _mapa(ruta, importacion_id, valores, rotulos, titulo, ancho, alto)
 
 
 @st.fragment(run_every=1)
@@ -104,7 +111,8 @@ def en_vivo() -> None:
     restantes = servicios.segundos_restantes(votacion, nucleo.ahora())
     cerrada = votacion.estado == EstadoVotacion.CERRADA
     se_une = votacion.estado in SE_PUEDE_UNIR
-    estado = (f'<span class="pz-estado pz-{votacion.estado.value}">{votacion.estado.etiqueta}</span>'
+    estado = (f'<span class="pz-estado pz-{votacion.estado.value}">'
+              f"{html.escape(comun.t_etiqueta(votacion.estado.etiqueta))}</span>"
               + html.escape(votacion.lugar))
     cabeza, reloj = st.columns([5, 1], vertical_alignment="center")
     cabeza.html(f'<div class="pz"><p class="pz-nombre">{html.escape(votacion.nombre)}</p>{estado}</div>')
@@ -116,29 +124,33 @@ def en_vivo() -> None:
         tabla = "" if hay_mapa else piezas.contadores_por_distrito(vivo, nombres)
         izquierda.html(f'<div class="pz">{piezas.contadores(vivo)}{tabla}{piezas.retiros_html(retiradas)}</div>')
         if hay_mapa:
+            nota_papeletas = comun.t("Papeletas por distrito de quien votó (las de papel no tienen distrito).")
             valores = tuple(sorted((u, d["papeletas"]) for u, d in vivo["por_distrito"].items() if u))
             izquierda.html(f'<div class="pz">{mapa(ruta, importacion["id"], valores, "papeletas", 1060, 600)}'
-                           '<div class="pz-nota">Papeletas por distrito de quien votó (las de papel no tienen '
-                           "distrito).</div></div>")
+                           f'<div class="pz-nota">{html.escape(nota_papeletas)}</div></div>')
         if se_une:
             derecha.html(f'<div class="pz pz-unirse-grande">{piezas.unirse(enlace)}</div>')
         return
     financiadas = [f for f in resultado.filas if f["financiada"]]
     usado = votacion.techo_centimos - resultado.sobrante_centimos
-    titulo = "Resultado final" if cerrada else "Resultados en vivo (parciales)"
-    etiqueta = ("Puntaje combinado" if votacion.regla == "prioridad-combinada" else
-                votacion.tipo.etiqueta_puntaje or "Votos")
-    resumen = (f"{len(financiadas)} financiadas por {piezas.soles(usado)} de "
-               f"{piezas.soles(votacion.techo_centimos)} · {resultado.votantes} papeletas")
-    ranking = (f'<div class="pz"><b>{titulo}</b> · {html.escape(resumen)}'
+    titulo = comun.t("Resultado final") if cerrada else comun.t("Resultados en vivo (parciales)")
+    etiqueta = (comun.t("Puntaje combinado") if votacion.regla == "prioridad-combinada" else
+                comun.t_etiqueta(votacion.tipo.etiqueta_puntaje) if votacion.tipo.etiqueta_puntaje else
+                comun.t("Votos"))
+    resumen = comun.t("{financiadas} financiadas por {usado} de {techo} · {papeletas} papeletas",
+                      financiadas=len(financiadas), usado=piezas.soles(usado),
+                      techo=piezas.soles(votacion.techo_centimos), papeletas=resultado.votantes)
+    sin_papeletas = html.escape(comun.t("Aún no hay papeletas."))
+    ranking = (f'<div class="pz"><b>{html.escape(titulo)}</b> · {html.escape(resumen)}'
                + pantalla.barra_del_techo(resultado, alto="1.4em", letra="0.75em")
                + (pantalla.barras_ranking(resultado, filas=FILAS_RANKING, etiqueta_puntaje=etiqueta)
-                  + piezas.no_financiada(resultado) if resultado.votantes else "<p>Aún no hay papeletas.</p>")
+                  + piezas.no_financiada(resultado) if resultado.votantes else f"<p>{sin_papeletas}</p>")
                + piezas.retiros_html(retiradas) + "</div>")
     montos: dict[str, float] = {}
     for fila in financiadas:
         montos[fila["ubigeo"]] = montos.get(fila["ubigeo"], 0) + fila["costo_centimos"]
-    nota_mapa = '<div class="pz-nota">Monto financiado por distrito de la propuesta.</div>'
+    nota_mapa = (f'<div class="pz-nota">{html.escape(comun.t("Monto financiado por distrito de la propuesta."))}'
+                 "</div>")
     if se_une:  # quien llega tarde todavía puede unirse: el QR sigue a la vista
         izquierda, centro, derecha = st.columns([5, 4, 3], gap="small")
         izquierda.html(ranking)

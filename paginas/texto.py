@@ -133,3 +133,11 @@ def _recordar_eleccion(clave: str, valores: list) -> None:
 # La sesión vive en el servidor (identidad.sesiones) y el navegador guarda su token en una cookie (paginas/cookie.py):
 # sobrevive a recargar la página y a abrir otra pestaña. `CLAVE_TOKEN` lo guarda también en la sesión de Streamlit
 # (recién entrado, el websocket abierto todavía no trae la cookie nueva); al abrir la página se toma de la cookie.
+
+
+def reponer(clave: str) -> None:
+    """Antes de un selector cuyas opciones se traducen: el navegador guarda la *etiqueta* elegida, no el valor, y
+    tras cambiar de idioma devolvería la vieja, que Streamlit ya no encuentra (la elección se perdería en silencio).
+    Reponer el valor desde la sesión en cada ejecución le manda al navegador la etiqueta en el idioma de ahora."""
+    if st.session_state.get(clave) is not None:
+        st.session_state[clave] = st.session_state[clave]

@@ -19,9 +19,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from propuestas import traducciones
-from propuestas.modelo import Estado, Fase
+from identidad.acceso import PUBLICO_POR_ROL, Rol
+from propuestas import deliberacion, formulario, modelo, traducciones
+from propuestas.modelo import PROFUNDIDADES, Estado, Fase
+from propuestas.seguimiento import modelo as seguimiento_modelo
 from propuestas.traducciones import FUENTE, IDIOMAS
+from votacion.modelo import EstadoVotacion, TipoPapeleta
 
 CLAVE = "idioma"
 CLAVE_SELECTOR = "idioma_selector"
@@ -38,7 +41,7 @@ PAGINAS = {
     "Propuestas": ["paginas/propuestas.py"],
     "Ficha de una propuesta": ["paginas/ficha.py"],
     "Votar": ["paginas/votar.py", "paginas/piezas_votar.py"],
-    "Proyector": ["paginas/proyector.py", "paginas/piezas_proyector.py"],
+    "Proyector": ["paginas/proyector.py", "paginas/piezas_proyector.py", "paginas/pantalla.py"],
     "¿Qué pasó con lo priorizado?": ["paginas/priorizado.py", "paginas/piezas_seguimiento.py"],
 }
 # Los títulos del menú que ve quien participa (app.py los pasa por `t_etiqueta`).
@@ -48,7 +51,23 @@ MENU_PARTICIPAR = ("Participar", "Cuenta", "Inicio", "Proponer", "Propuestas", "
 
 def etiquetas() -> dict[str, list[str]]:
     """Página del catálogo → textos que llegan a `t_etiqueta` desde listas fijas del dominio."""
-    return {"Varias páginas": [*MENU_PARTICIPAR, *(f.etiqueta for f in Fase), *(e.etiqueta for e in Estado)]}
+    preguntas = formulario.PREGUNTAS
+    return {
+        "Varias páginas": [*MENU_PARTICIPAR, *(f.etiqueta for f in Fase), *(e.etiqueta for e in Estado)],
+        "Proponer": [*(formulario.titulo_de(s, completa=c) for s in formulario.SECCIONES for c in (True, False)),
+                     *(p.etiqueta_en(c) for p in preguntas for c in (True, False)),
+                     *(p.ayuda for p in preguntas if p.ayuda), *(p.fila for p in preguntas if p.fila),
+                     *(o for p in preguntas for o in p.opciones.values()), formulario.AVISO_DATOS,
+                     *PROFUNDIDADES.values()],
+        "Propuestas": [*deliberacion.ORDENES.values(), *modelo.EJES_POR_DEFECTO],
+        "Ficha de una propuesta": [*modelo.TIPOS_PROPONENTE.values(), *modelo.TIPOS_INTERVENCION.values(),
+                                   *modelo.MADUREZ.values(), *modelo.FRANJAS_EDAD.values(),
+                                   *(c.nombre for c in modelo.CRITERIOS_POR_DEFECTO), *PUBLICO_POR_ROL.values()],
+        "Votar": [*(e.etiqueta for e in EstadoVotacion), *(r.etiqueta for r in Rol)],
+        "Proyector": [*(e.etiqueta for e in EstadoVotacion),
+                      *(p.etiqueta_puntaje for p in TipoPapeleta if p.etiqueta_puntaje)],
+        "¿Qué pasó con lo priorizado?": [*(f.etiqueta for f in seguimiento_modelo.Fase), seguimiento_modelo.SIN_FASE],
+    }
 
 
 def catalogo() -> list[traducciones.Entrada]:
@@ -97,16 +116,20 @@ def olvidar() -> None:
 
 def t(texto: str, **valores) -> str:
     """El texto (castellano literal, con `{marcadores}`) en el idioma de esta sesión, con los marcadores llenos."""
+    return _en_el_idioma(texto, valores)
+
+
+def t_etiqueta(texto: str) -> str:
+    """Una etiqueta de una lista fija (declarada en `etiquetas()`), en el idioma de esta sesión."""
+    return _en_el_idioma(texto, {})
+
+
+def _en_el_idioma(texto: str, valores: dict) -> str:
     idioma = actual()
     if idioma == FUENTE:
         return texto.format(**valores) if valores else texto
     guardada = _traducciones(idioma).get(traducciones.codigo(texto))
     return traducciones.traducir(texto, guardada[0] if guardada else None, valores)
-
-
-def t_etiqueta(texto: str) -> str:
-    """Una etiqueta de una lista fija (declarada en `etiquetas()`), en el idioma de esta sesión."""
-    return t(texto)
 
 
 # --- el selector ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from votacion.modelo import EstadoVotacion, Papeleta, PapeletaInvalida
 
 actor = comun.actor_actual()
 comun.selector_de_idioma()
-st.title("Votar")
+st.title(comun.t("Votar"))
 comun.vigilar_reinicio()
 comun.mostrar_aviso()
 with comun.conexion() as db:
@@ -32,7 +32,8 @@ with comun.conexion() as db:
     mia = servicios.mi_papeleta(db, votacion.id, actor=actor) if votacion else None
     fotos = servicios.fotos_de_la_papeleta(db, votacion.id) if votacion else {}
 if votacion is None:
-    st.info("No hay ninguna votación abierta ahora. Cuando la facilitación abra la del taller, aparecerá aquí.")
+    st.info(comun.t("No hay ninguna votación abierta ahora. Cuando la facilitación abra la del taller, aparecerá "
+                    "aquí."))
     st.stop()
 
 st.subheader(comun.texto_plano(votacion.nombre), anchor=False)
@@ -40,7 +41,8 @@ if actor == PUBLICO:
     piezas.pedir_codigo()
     st.stop()
 if not puede(actor, Accion.VOTAR):
-    st.info(f"Votan los agentes participantes con su código; usted entró como {actor.rol.etiqueta.lower()}.")
+    st.info(comun.t("Votan los agentes participantes con su código; usted entró como {rol}.",
+                    rol=comun.t_etiqueta(actor.rol.etiqueta).lower()))
     st.stop()
 if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida"):
     with comun.conexion() as db:  # cuenta en «personas unidas» del proyector (una vez por persona)
@@ -52,22 +54,25 @@ if votacion.es_taller and not st.session_state.get(f"votar_{votacion.id}_unida")
     st.session_state[f"votar_{votacion.id}_unida"] = True
 
 motivo = servicios.por_que_no_se_vota(votacion, nucleo.ahora())
+hasta_el_cierre = comun.t("Puede cambiarlo hasta el cierre; vale el último.")
 if mia:
-    st.success(f"Su voto está registrado. Recibo: **{mia[1]}**" +
-               ("" if motivo else " · Puede cambiarlo hasta el cierre; vale el último."))
+    st.success(comun.t("Su voto está registrado. Recibo: **{recibo}**", recibo=mia[1]) +
+               ("" if motivo else " · " + hasta_el_cierre))
 for retiro in retiradas:  # quien ya la había marcado lo sabe: su papeleta vale para las demás
-    st.warning(f"**{retiro['codigo']}** ({comun.texto_plano(retiro['titulo'])}) fue retirada de la votación: "
-               f"{comun.texto_plano(retiro['motivo'])}. Ya no se puede elegir y sus marcas no cuentan; lo demás de "
-               "su papeleta sigue valiendo.", icon=":material/block:")
+    st.warning(comun.t("**{codigo}** ({titulo}) fue retirada de la votación: {motivo}. Ya no se puede elegir y sus "
+                       "marcas no cuentan; lo demás de su papeleta sigue valiendo.", codigo=retiro["codigo"],
+                       titulo=comun.texto_plano(retiro["titulo"]), motivo=comun.texto_plano(retiro["motivo"])),
+               icon=":material/block:")
 if motivo:
     st.warning(motivo)
     if votacion.estado == EstadoVotacion.CERRADA:
-        st.page_link("paginas/resultados.py", label="Ver los resultados", query_params={"votacion": str(votacion.id)})
-    if st.button("Actualizar", key="votar_actualizar", icon=":material/refresh:"):
+        st.page_link("paginas/resultados.py", label=comun.t("Ver los resultados"),
+                     query_params={"votacion": str(votacion.id)})
+    if st.button(comun.t("Actualizar"), key="votar_actualizar", icon=":material/refresh:"):
         st.rerun()
     st.stop()
 
-st.markdown(f"**{comun.texto_plano(votacion.instrucciones())}**")
+st.markdown(f"**{comun.texto_plano(piezas.instrucciones(votacion))}**")
 clave = f"votar_{votacion.id}"
 codigos = list(elegibles)
 borrador = piezas.borradores().get((str(comun.ruta_db()), votacion.id, actor.participante_id))
@@ -109,9 +114,9 @@ def emitir() -> None:
         else:
             st.session_state[f"{clave}_recibo"] = recibo.recibo
             st.session_state[f"{clave}_recien"] = (
-                ("Su voto no cambió: ya estaba así. " if recibo.repetida else
-                 "Su voto cambió. " if recibo.cambio else "¡Gracias! Su voto quedó registrado. ")
-                + f"Recibo: {recibo.recibo}")
+                comun.t("Su voto no cambió: ya estaba así. Recibo: {recibo}", recibo=recibo.recibo) if recibo.repetida
+                else comun.t("Su voto cambió. Recibo: {recibo}", recibo=recibo.recibo) if recibo.cambio
+                else comun.t("¡Gracias! Su voto quedó registrado. Recibo: {recibo}", recibo=recibo.recibo))
 
 
 @st.fragment
@@ -129,37 +134,37 @@ def papeleta() -> None:
     costos = {c: e.costo_centimos for c, e in elegibles.items()}
     resumen = marcar.resumen(votacion, marcada, costos)
     with st.form(f"{clave}_papeleta", border=False, enter_to_submit=False):
-        piezas.cuenta(votacion, clave, costos, resumen, "arriba", limpiar=bool(recien),
+        piezas.cuenta(votacion, clave, costos, marcada, resumen, "arriba", limpiar=bool(recien),
                       guardar_en=piezas.llave_del_borrador(votacion.id, actor.participante_id))
         if marcar.control(votacion) == "puesto":
             opciones = [marcar.NINGUNA, *elegibles]
             nombres = {c: f"{c} — {elegibles[c].titulo[:60]}" for c in elegibles} | {marcar.NINGUNA: marcar.NINGUNA}
             for puesto in range(votacion.max_opciones):
-                st.selectbox(f"{puesto + 1}.º lugar", opciones, format_func=nombres.get,
-                             key=f"{clave}_puesto_{puesto}", placeholder="Elija una propuesta")
-            with st.expander("Ver las propuestas"):
+                st.selectbox(comun.t("{n}.º lugar", n=puesto + 1), opciones, format_func=nombres.get,
+                             key=f"{clave}_puesto_{puesto}", placeholder=comun.t("Elija una propuesta"))
+            with st.expander(comun.t("Ver las propuestas"), key=f"{clave}_ver_propuestas"):
                 for codigo in elegibles:
                     piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
         else:
             for codigo in elegibles:
                 caja = piezas.tarjeta(elegibles[codigo], fotos.get(codigo))
                 if marcar.control(votacion) == "semillas":
-                    caja.number_input("Semillas", min_value=0, max_value=votacion.puntos_total, step=1,
+                    caja.number_input(comun.t("Semillas"), min_value=0, max_value=votacion.puntos_total, step=1,
                                       key=f"{clave}_{codigo}")
                 else:
-                    caja.checkbox("Elijo esta", key=f"{clave}_{codigo}")
+                    caja.checkbox(comun.t("Elijo esta"), key=f"{clave}_{codigo}")
         # lo que pasó al votar va junto al botón, donde la persona está mirando
         if problemas:
-            comun.mostrar_problemas(problemas, "Su papeleta no se pudo emitir; corrija:")
+            comun.mostrar_problemas(problemas, comun.t("Su papeleta no se pudo emitir; corrija:"))
         if error:
             st.error(comun.texto_plano(error))
         if recien:
-            st.success(recien + " · Puede cambiarlo hasta el cierre; vale el último.")
+            st.success(recien + " · " + hasta_el_cierre)
         elif resumen.junto_al_boton and len(elegibles) > 3:
             # en el celular la cuenta de arriba queda fuera de la pantalla: se repite junto al botón
-            piezas.cuenta(votacion, clave, costos, resumen, "boton")
+            piezas.cuenta(votacion, clave, costos, marcada, resumen, "boton")
         votada = mia or st.session_state.get(f"{clave}_recibo")
-        st.form_submit_button("Cambiar mi voto" if votada else "Votar", type="primary", key="votar_emitir",
-                              width="stretch", on_click=emitir)
+        st.form_submit_button(comun.t("Cambiar mi voto") if votada else comun.t("Votar"), type="primary",
+                              key="votar_emitir", width="stretch", on_click=emitir)
 
 papeleta()

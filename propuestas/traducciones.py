@@ -42,8 +42,9 @@ ESTADOS = {"por_revisar": "por revisar", "aprobada": "aprobada"}
 INCLUIDAS = Path(__file__).with_name("traducciones_incluidas.csv")
 ACTOR_INCLUIDAS = "sistema:traducciones incluidas con el código"
 LARGO_MAXIMO = 2_000
-# Marcas que una traducción no puede traer si el castellano no las trae: HTML y enlaces de Markdown.
-MARCAS = ("<", ">", "](", "![", "javascript:")
+# Marcas que una traducción no puede traer si el castellano no las trae: HTML, enlaces de Markdown y direcciones
+# (Markdown vuelve enlace una dirección suelta).
+MARCAS = ("<", ">", "](", "![", "javascript:", "://", "www.")
 COLUMNAS = (("codigo", "Código", ("codigo", "clave", "id")),
             ("pagina", "Página", ("pagina", "paginas", "donde")),
             ("castellano", "Castellano", ("espanol", "es", "texto")),
@@ -181,7 +182,7 @@ def sembrar(db: Database, *, ahora: dt.datetime) -> int:
     from nucleo.db import escritura
 
     with escritura(db):
-        db["traducciones"].insert_all(nuevas)
+        db.table("traducciones").insert_all(nuevas)
         registrar_evento(db, Evento(ACTOR_INCLUIDAS, "sembrar_traducciones", "traducciones", "qwh", None,
                                     {"codigos": [f["codigo"] for f in nuevas]}), momento=ahora)
     return len(nuevas)
@@ -347,7 +348,7 @@ def importar(db: Database, contenido: bytes, nombre: str, entradas: list[Entrada
         for fila in revision.a_guardar:
             if fila.cambio == "cambia":
                 antes[fila.codigo] = guardadas[fila.codigo][0]
-            db["traducciones"].upsert({"codigo": fila.codigo, "idioma": idioma, "original": fila.castellano,
+            db.table("traducciones").upsert({"codigo": fila.codigo, "idioma": idioma, "original": fila.castellano,
                                        "texto": fila.traduccion, "estado": estado, "actualizado_en": marca(ahora),
                                        "actualizado_por": actor.etiqueta, "nota": f"hoja «{nombre}»"},
                                       pk=("codigo", "idioma"))

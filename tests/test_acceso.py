@@ -400,7 +400,7 @@ def test_las_paginas_restringidas_son_todas_las_del_equipo():
         "paginas/evaluar.py", "paginas/moderacion.py", "paginas/importar.py", "paginas/consola.py",
         "paginas/votaciones.py", "paginas/participantes.py", "paginas/procesos.py", "paginas/plan.py", "paginas/territorio.py",
         "paginas/cuentas.py", "paginas/respaldo.py", "paginas/seguimiento.py", "paginas/vigilancia.py",
-        "paginas/datos_personales.py", "paginas/participacion.py"}
+        "paginas/datos_personales.py", "paginas/participacion.py", "paginas/traducciones.py"}
 
 
 @pytest.mark.parametrize("quien", list(ACTORES))

@@ -206,7 +206,8 @@ versión nueva de Streamlit cambia una frase, tests/test_navegador_celular.py la
   });
 
   function empezar() {
-    document.documentElement.lang = "es";
+    // el middleware ya puso «es» o el idioma elegido en las páginas de participantes («qwh»): solo se corrige «en»
+    if (!document.documentElement.lang || document.documentElement.lang === "en") document.documentElement.lang = "es";
     recorrer(document.documentElement);
     vigia.observe(document.documentElement, {childList: true, subtree: true, characterData: true,
                                              attributes: true, attributeFilter: ATRIBUTOS});
