@@ -83,7 +83,7 @@ TABLA = {
     ("plan", "administración"): (["Plan (PDLC)", "Aún no se importó ningún PDLC"], ["Sin acceso"]),
     ("plan", "evaluación"): (["Sin acceso"], ["Importar como versión nueva"]),
     ("plan", "público"): (["Sin acceso"], ["Nombre del plan"]),
-    ("traducciones", "administración"): (["Traducciones", "Subir la hoja traducida", "No hay traducciones por revisar"],
+    ("traducciones", "administración"): (["Traducciones", "Subir la hoja traducida", "Aprobar las marcadas"],
                                          ["Sin acceso"]),
     ("traducciones", "facilitación"): (["Sin acceso"], ["Subir la hoja traducida", "Por revisar"]),
     ("traducciones", "público"): (["Sin acceso"], ["Subir la hoja traducida"]),

@@ -261,6 +261,8 @@ def test_cada_pagina_de_participantes_en_quechua_y_de_vuelta_sin_claves(sala, pa
 
 def test_la_pagina_de_traducciones_importa_con_revision_y_aprueba(base_app):
     app = abrir_pagina("paginas/traducciones.py", ADMIN)
+    incluidas = len(traducciones.incluidas())  # las que vienen con el código entran solas, «por revisar»
+    assert app.metric[2].value == str(incluidas)
     entradas = traduccion.catalogo()
     votar = next(e for e in entradas if e.texto == "Votar")
     con_marcador = next(e for e in entradas if traducciones.marcadores(e.texto))
@@ -275,12 +277,13 @@ def test_la_pagina_de_traducciones_importa_con_revision_y_aprueba(base_app):
     assert "Todo bien: 1 traducciones nuevas y 0 cambiadas." in textos_de(app)
     app.button(key="traducciones_importar").click().run()
     assert "Traducciones importadas" in textos_de(app)
-    assert app.metric[2].value == "1"  # por revisar
+    assert app.metric[2].value == str(incluidas + 1)  # por revisar
     assert "siguen «por revisar» hasta que una persona hablante las apruebe" in textos_de(app)
     with nucleo.abrir(base_app) as db:  # lo que la persona marca en la tabla y aprueba (AppTest no edita tablas)
-        traducciones.aprobar(db, "qwh", [votar.codigo], actor=ADMIN, ahora=nucleo.ahora())
+        codigos = [votar.codigo, *(codigo(f["castellano"]) for f in traducciones.incluidas())]
+        traducciones.aprobar(db, "qwh", codigos, actor=ADMIN, ahora=nucleo.ahora())
     app.run()
-    assert app.metric[1].value == "1" and app.metric[2].value == "0"
+    assert app.metric[1].value == str(incluidas + 1) and app.metric[2].value == "0"
     assert "No hay traducciones por revisar." in textos_de(app)
     publica = abrir_pagina("paginas/votar.py")
     publica.segmented_control(key=traduccion.CLAVE_SELECTOR).set_value("qwh").run()
