@@ -12,6 +12,7 @@ lee también para declarar `<html lang>`. Ver propuestas/traducciones.py para el
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -70,8 +71,10 @@ def etiquetas() -> dict[str, list[str]]:
     }
 
 
+@functools.cache
 def catalogo() -> list[traducciones.Entrada]:
-    """Las entradas del catálogo de esta versión del código (se leen del código fuente, sin ejecutarlo)."""
+    """Las entradas del catálogo de esta versión del código (se leen del código fuente, sin ejecutarlo, una vez por
+    proceso: el código no cambia mientras la app corre)."""
     return traducciones.catalogo({p: [RAIZ / a for a in archivos] for p, archivos in PAGINAS.items()}, etiquetas())
 
 
@@ -155,9 +158,12 @@ def selector() -> None:
     st.session_state[CLAVE_SELECTOR] = idioma  # también si se deseleccionó: siempre hay un idioma elegido
     st.segmented_control(t("Idioma de la página"), list(IDIOMAS), format_func=IDIOMAS.get, key=CLAVE_SELECTOR,
                          on_change=_al_elegir, label_visibility="collapsed")
-    if idioma != FUENTE and not _traducciones(idioma):
-        st.caption(t("Todavía no hay textos traducidos: la página se ve en castellano hasta que la MCLCP cargue las "
-                     "traducciones."))
+    if idioma != FUENTE:
+        guardadas = _traducciones(idioma)
+        hechos = sum(1 for e in catalogo() if e.codigo in guardadas)
+        if hechos < len(catalogo()):
+            st.caption(t("Traducción en curso: {hechos} de {total} textos están en quechua; lo que falta se ve en "
+                         "castellano.", hechos=hechos, total=len(catalogo())))
     if st.context.cookies.get(COOKIE, FUENTE) != idioma:
         base = (st.get_option("server.baseUrlPath") or "").strip("/")
         cookie = f"{COOKIE}={idioma}; path=/{base}; max-age={VIDA_DE_LA_COOKIE}; samesite=lax"

@@ -24,12 +24,7 @@ st.markdown("Los textos que ven quienes participan (inicio, proponer, propuestas
             "de las propuestas queda en el idioma en que se escribió.")
 
 
-@st.cache_resource(show_spinner=False)
-def catalogo() -> list[traducciones.Entrada]:
-    return traduccion.catalogo()  # se lee del código fuente: cambia solo con una versión nueva de la plataforma
-
-
-entradas = catalogo()
+entradas = traduccion.catalogo()
 with comun.conexion() as db:
     guardadas = traducciones.cargar(db, IDIOMA)
 filas = traducciones.filas_de_hoja(entradas, guardadas)
