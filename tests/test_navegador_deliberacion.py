@@ -59,7 +59,8 @@ def _entrar_con_codigo_en_la_ficha(pagina, url, propuesta, codigo):
 
 
 def _argumentar(pagina, postura: str, texto: str):
-    pagina.get_by_role("radiogroup").first.get_by_text(postura).click()
+    # la postura del argumento (arriba de la ficha está también el selector de idioma, otro grupo de opciones)
+    pagina.get_by_role("radiogroup").filter(has_text="A favor").first.get_by_text(postura).click()
     pagina.get_by_role("textbox", name="Mi argumento").fill(texto)
     pagina.get_by_role("button", name="Publicar").click()
     pagina.get_by_text("Su argumento se publicó.").wait_for(timeout=30_000)
