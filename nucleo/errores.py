@@ -15,6 +15,15 @@ class Problema:
     campo: str
     mensaje: str
     elemento: str = ""
+    plantilla: str = ""                            # el mensaje con sus {marcadores}, para traducirlo en la página
+    valores: tuple[tuple[str, object], ...] = ()   # los datos de los marcadores
+
+    @classmethod
+    def de(cls, campo: str, plantilla: str, **valores) -> Problema:
+        """Un problema que la página puede mostrar en otro idioma: `plantilla` es un texto literal en castellano
+        (entra al catálogo de textos, ver paginas/traduccion.py) y `valores`, sus datos; `mensaje` queda en
+        castellano, como siempre. El valor `etiqueta` (el nombre de un campo) también se traduce."""
+        return cls(campo, plantilla.format(**valores), plantilla=plantilla, valores=tuple(valores.items()))
 
     def __str__(self) -> str:
         prefijo = f"{self.elemento} · " if self.elemento else ""

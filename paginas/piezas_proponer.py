@@ -42,7 +42,7 @@ def guardar() -> None:
         try:
             servicios.guardar_borrador(db, clave_borrador(db), datos_del_formulario(), ahora=nucleo.ahora())
         except ErrorPlataforma as error:  # disco lleno: el formulario sigue
-            st.session_state[CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in error.problemas} or \
+            st.session_state[CLAVE_PROBLEMAS] = {p.campo: p for p in error.problemas} or \
                 {"borrador": str(error)}
 
 

@@ -110,7 +110,7 @@ if st.button(comun.t("Registrar propuesta"), type="primary", key="proponer_regis
         try:
             registrada = servicios.registrar(db, piezas.clave_borrador(db), actor=actor, ahora=nucleo.ahora())
         except PropuestaInvalida as error:
-            st.session_state[piezas.CLAVE_PROBLEMAS] = {p.campo: p.mensaje for p in error.problemas}
+            st.session_state[piezas.CLAVE_PROBLEMAS] = {p.campo: p for p in error.problemas}
             st.rerun()
         except ErrorPlataforma as error:
             comun.mostrar_error(error)

@@ -7,6 +7,8 @@ import string
 import streamlit as st
 
 from geo.modelo import ImportacionInvalida
+from nucleo.errores import Problema
+from paginas.traduccion import t, t_problema
 
 
 def mostrar_error(error: Exception) -> None:
@@ -15,7 +17,7 @@ def mostrar_error(error: Exception) -> None:
         st.error(f"No se importó «{texto_plano(error.archivo)}»; el territorio anterior sigue igual.")
         st.markdown("\n".join(f"- {texto_plano(str(p))}" for p in error.problemas))
     elif getattr(error, "problemas", None):
-        mostrar_problemas([p.mensaje for p in error.problemas])
+        mostrar_problemas(list(error.problemas))
     else:
         st.error(texto_plano(str(error)))
 
@@ -95,16 +97,17 @@ def tabla(filas: list[dict], *, vacia: str, **opciones):
     return st.dataframe(filas, **opciones)
 
 
-def mostrar_problemas(mensajes: list[str], titulo: str = "Revise estos datos:") -> None:
-    """Resumen de problemas arriba del formulario (cada campo muestra además el suyo)."""
-    st.error(titulo + "\n\n" + "\n".join(f"- {texto_plano(m)}" for m in mensajes))
+def mostrar_problemas(mensajes: list[str | Problema], titulo: str | None = None) -> None:
+    """Resumen de problemas arriba del formulario (cada campo muestra además el suyo), en el idioma de la página."""
+    st.error((titulo or t("Revise estos datos:")) + "\n\n"
+             + "\n".join(f"- {texto_plano(t_problema(m))}" for m in mensajes))
 
 
 def problema_en(campo: str, clave_estado: str) -> None:
-    """Muestra, debajo de un campo, el problema que le corresponde (si lo hay)."""
+    """Muestra, debajo de un campo, el problema que le corresponde (si lo hay), en el idioma de la página."""
     mensaje = (st.session_state.get(clave_estado) or {}).get(campo)
     if mensaje:
-        st.error(texto_plano(mensaje))
+        st.error(texto_plano(t_problema(mensaje)))
 
 
 def selector_estable(etiqueta: str, opciones: dict, *, clave: str, placeholder: str = "Elija una opción"):

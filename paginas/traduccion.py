@@ -21,6 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from identidad.acceso import PUBLICO_POR_ROL, Rol
+from nucleo.errores import Problema
 from propuestas import deliberacion, formulario, modelo, traducciones
 from propuestas.modelo import PROFUNDIDADES, Estado, Fase
 from propuestas.seguimiento import modelo as seguimiento_modelo
@@ -38,10 +39,10 @@ RAIZ = Path(__file__).resolve().parent.parent
 PAGINAS = {
     "Varias páginas": ["paginas/traduccion.py", "paginas/texto.py", "paginas/comun.py", "app.py"],
     "Inicio": ["paginas/inicio.py"],
-    "Proponer": ["paginas/proponer.py", "paginas/piezas_proponer.py"],
+    "Proponer": ["paginas/proponer.py", "paginas/piezas_proponer.py", "propuestas/modelo.py"],
     "Propuestas": ["paginas/propuestas.py"],
     "Ficha de una propuesta": ["paginas/ficha.py"],
-    "Votar": ["paginas/votar.py", "paginas/piezas_votar.py"],
+    "Votar": ["paginas/votar.py", "paginas/piezas_votar.py", "votacion/modelo.py"],
     "Proyector": ["paginas/proyector.py", "paginas/piezas_proyector.py", "paginas/pantalla.py"],
     "¿Qué pasó con lo priorizado?": ["paginas/priorizado.py", "paginas/piezas_seguimiento.py"],
 }
@@ -59,7 +60,7 @@ def etiquetas() -> dict[str, list[str]]:
                      *(p.etiqueta_en(c) for p in preguntas for c in (True, False)),
                      *(p.ayuda for p in preguntas if p.ayuda), *(p.fila for p in preguntas if p.fila),
                      *(o for p in preguntas for o in p.opciones.values()), formulario.AVISO_DATOS,
-                     *PROFUNDIDADES.values()],
+                     *PROFUNDIDADES.values(), *modelo.ETIQUETAS_CAMPO.values()],
         "Propuestas": [*deliberacion.ORDENES.values(), *modelo.EJES_POR_DEFECTO],
         "Ficha de una propuesta": [*modelo.TIPOS_PROPONENTE.values(), *modelo.TIPOS_INTERVENCION.values(),
                                    *modelo.MADUREZ.values(), *modelo.FRANJAS_EDAD.values(),
@@ -125,6 +126,17 @@ def t(texto: str, **valores) -> str:
 def t_etiqueta(texto: str) -> str:
     """Una etiqueta de una lista fija (declarada en `etiquetas()`), en el idioma de esta sesión."""
     return _en_el_idioma(texto, {})
+
+
+def t_problema(problema: Problema | str) -> str:
+    """El mensaje de un problema del dominio en el idioma de esta sesión: su plantilla (`Problema.de`) traducida, con
+    el nombre del campo también traducido; un problema sin plantilla (o un texto), tal cual en castellano."""
+    if isinstance(problema, str) or not problema.plantilla:
+        return str(problema if isinstance(problema, str) else problema.mensaje)
+    valores = dict(problema.valores)
+    if "etiqueta" in valores:
+        valores["etiqueta"] = _en_el_idioma(str(valores["etiqueta"]), {})
+    return _en_el_idioma(problema.plantilla, valores)
 
 
 def _en_el_idioma(texto: str, valores: dict) -> str:

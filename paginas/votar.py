@@ -108,7 +108,7 @@ def emitir() -> None:
         try:
             recibo = servicios.emitir(db, votacion.id, lo_marcado(), actor=quien, ahora=nucleo.ahora())
         except PapeletaInvalida as error:
-            st.session_state[f"{clave}_problemas"] = [p.mensaje for p in error.problemas]
+            st.session_state[f"{clave}_problemas"] = list(error.problemas)
         except ErrorPlataforma as error:
             st.session_state[f"{clave}_error"] = str(error)
         else:

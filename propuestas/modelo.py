@@ -368,11 +368,13 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...], consentimiento_pre
         limpio[campo] = texto or None
         if not texto:
             if campo in OBLIGATORIOS[profundidad]:
-                problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: falta completarlo."))
+                problemas.append(Problema.de(campo, "{etiqueta}: falta completarlo.",
+                                             etiqueta=ETIQUETAS_CAMPO[campo]))
             continue
         if not minimo <= len(texto) <= maximo:
-            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]} tiene {len(texto):,} caracteres; "
-                                             f"debe tener entre {minimo} y {maximo:,}."))
+            problemas.append(Problema.de(campo, "{etiqueta} tiene {n} caracteres; debe tener entre {minimo} y "
+                                                "{maximo}.", etiqueta=ETIQUETAS_CAMPO[campo], n=f"{len(texto):,}",
+                                         minimo=minimo, maximo=f"{maximo:,}"))
     _validar_opcion(datos, "proponente_tipo", TIPOS_PROPONENTE, profundidad, limpio, problemas)
     _validar_opcion(datos, "proponente_sexo", SEXOS, profundidad, limpio, problemas)
     limpio["proponente_franja"], mensaje = leer_edad(datos.get("proponente_edad"))
@@ -382,20 +384,22 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...], consentimiento_pre
                                             and limpio.get("proponente_tipo") == "organizacion")
     limpio["consentimiento"] = consentimiento_previo or datos.get("consentimiento") is True
     if limpio["consentimiento"] and not limpio.get("proponente_nombre"):
-        problemas.append(Problema("proponente_nombre", f"{ETIQUETAS_CAMPO['proponente_nombre']}: falta completarlo."))
+        problemas.append(Problema.de("proponente_nombre", "{etiqueta}: falta completarlo.",
+                                     etiqueta=ETIQUETAS_CAMPO["proponente_nombre"]))
     elif not limpio["consentimiento"] and any(limpio.get(c) or datos.get(c) for c in PERSONALES):
-        problemas.append(Problema("consentimiento", "Consentimiento: hay nombre, contacto, sexo o edad, pero no consta "
-                                                    "el consentimiento para guardarlos. Márquelo para que la MCLCP "
-                                                    "los guarde, o bórrelos para enviar la propuesta sin nombre "
-                                                    "(anónima)."))
+        problemas.append(Problema.de("consentimiento", "Consentimiento: hay nombre, contacto, sexo o edad, pero no "
+                                                       "consta el consentimiento para guardarlos. Márquelo para que "
+                                                       "la MCLCP los guarde, o bórrelos para enviar la propuesta sin "
+                                                       "nombre (anónima)."))
     _validar_opcion(datos, "tipo", TIPOS_INTERVENCION, profundidad, limpio, problemas)
     _validar_opcion(datos, "madurez", MADUREZ, profundidad, limpio, problemas)
     _validar_opcion(datos, "eje", dict.fromkeys(ejes, ""), profundidad, limpio, problemas)
     if limpio.get("proponente_tipo") == "organizacion" and not limpio.get("organizacion"):
-        problemas.append(Problema("organizacion", "Organización: indique el nombre de la organización que propone."))
+        problemas.append(Problema.de("organizacion", "Organización: indique el nombre de la organización que "
+                                                     "propone."))
     if limpio.get("contacto") and not _es_contacto(limpio["contacto"]):
-        problemas.append(Problema("contacto", f"Contacto: «{limpio['contacto']}» no parece un celular (9 dígitos, "
-                                              "empieza con 9) ni un correo."))
+        problemas.append(Problema.de("contacto", "Contacto: «{contacto}» no parece un celular (9 dígitos, empieza "
+                                                 "con 9) ni un correo.", contacto=limpio["contacto"]))
     for campo, destino in (("costo", "costo_centimos"), ("costo_om", "costo_om_centimos"),
                            ("cofinanciamiento", "cofinanciamiento_centimos")):
         try:
@@ -404,22 +408,27 @@ def validar_formulario(datos: dict, *, ejes: tuple[str, ...], consentimiento_pre
             problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {error}"))
             continue
         if limpio[destino] is None and campo in OBLIGATORIOS[profundidad]:
-            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: falta completarlo."))
+            problemas.append(Problema.de(campo, "{etiqueta}: falta completarlo.",
+                                         etiqueta=ETIQUETAS_CAMPO[campo]))
         elif limpio[destino] is not None and limpio[destino] > 10_000_000_000:
-            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {formatear_soles(limpio[destino])} "
-                                             "supera el máximo de S/ 100,000,000.00."))
+            problemas.append(Problema.de(campo, "{etiqueta}: {monto} supera el máximo de {maximo}.",
+                                         etiqueta=ETIQUETAS_CAMPO[campo], monto=formatear_soles(limpio[destino]),
+                                         maximo="S/ 100,000,000.00"))
     if (limpio.get("costo_centimos") and limpio.get("cofinanciamiento_centimos")
             and limpio["cofinanciamiento_centimos"] > limpio["costo_centimos"]):
-        problemas.append(Problema("cofinanciamiento", "El cofinanciamiento no puede ser mayor que el costo estimado."))
+        problemas.append(Problema.de("cofinanciamiento", "El cofinanciamiento no puede ser mayor que el costo "
+                                                         "estimado."))
     limpio["plazo_meses"] = _entero(datos.get("plazo_meses"), "plazo_meses", 1, 120, problemas)
     limpio["beneficiarios"] = {c: _entero(datos.get(c), c, 0, 10_000_000, problemas) or 0
                                for c in CAMPOS_BENEFICIARIOS}
     if profundidad == "organizacion" and not (limpio["beneficiarios"]["directos_mujeres"]
                                               + limpio["beneficiarios"]["directos_hombres"]):
-        problemas.append(Problema("directos_mujeres", "Beneficiarios directos: indique cuántas mujeres y hombres."))
+        problemas.append(Problema.de("directos_mujeres", "Beneficiarios directos: indique cuántas mujeres y "
+                                                         "hombres."))
     cui = limpiar_linea(datos.get("cui"))
     if cui and not re.fullmatch(r"\d{7}", cui):
-        problemas.append(Problema("cui", f"CUI: «{cui}» no es válido; el Código Único de Inversiones tiene 7 dígitos."))
+        problemas.append(Problema.de("cui", "CUI: «{cui}» no es válido; el Código Único de Inversiones tiene 7 "
+                                            "dígitos.", cui=cui))
     limpio["cui"] = cui or None
     if problemas:
         raise PropuestaInvalida(problemas)
@@ -433,9 +442,10 @@ def _validar_opcion(datos, campo, opciones, profundidad, limpio, problemas) -> N
         problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: {valor!r} no es una opción válida."))
     elif valor is None:
         if campo in OBLIGATORIOS[profundidad]:
-            problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: elija una opción."))
+            problemas.append(Problema.de(campo, "{etiqueta}: elija una opción.", etiqueta=ETIQUETAS_CAMPO[campo]))
     elif valor not in opciones:
-        problemas.append(Problema(campo, f"{ETIQUETAS_CAMPO[campo]}: «{valor}» no es una opción válida."))
+        problemas.append(Problema.de(campo, "{etiqueta}: «{valor}» no es una opción válida.",
+                                     etiqueta=ETIQUETAS_CAMPO[campo], valor=valor))
 
 
 def _entero(valor, campo: str, minimo: int, maximo: int, problemas: list[Problema]) -> int | None:
@@ -448,10 +458,11 @@ def _entero(valor, campo: str, minimo: int, maximo: int, problemas: list[Problem
             raise ValueError
         numero = int(valor.strip().replace(",", "").replace(" ", "")) if isinstance(valor, str) else valor
     except ValueError:
-        problemas.append(Problema(campo, f"«{valor}» no es un número entero."))
+        problemas.append(Problema.de(campo, "«{valor}» no es un número entero.", valor=valor))
         return None
     if not minimo <= numero <= maximo:
-        problemas.append(Problema(campo, f"{numero:,} está fuera de rango; debe estar entre {minimo} y {maximo:,}."))
+        problemas.append(Problema.de(campo, "{numero} está fuera de rango; debe estar entre {minimo} y {maximo}.",
+                                     numero=f"{numero:,}", minimo=minimo, maximo=f"{maximo:,}"))
         return None
     return numero
 

@@ -114,17 +114,31 @@ class Entrada:
     paginas: tuple[str, ...]
 
 
-def textos_de(ruta: Path, funciones: tuple[str, ...] = ("t",)) -> list[str]:
-    """Los textos literales pasados a `t(...)` (o `comun.t(...)`) en un archivo, en orden de aparición."""
+def textos_de(ruta: Path) -> list[str]:
+    """Los textos literales de un archivo que van al catálogo, en orden de aparición: el de cada `t("…")` (o
+    `comun.t("…")`) de una página y la plantilla de cada `Problema.de(campo, "…")` del dominio."""
     salida = []
     for nodo in ast.walk(ast.parse(ruta.read_text(encoding="utf-8"))):
-        if not isinstance(nodo, ast.Call) or not nodo.args:
-            continue
-        nombre = nodo.func.id if isinstance(nodo.func, ast.Name) else (
-            nodo.func.attr if isinstance(nodo.func, ast.Attribute) else None)
-        if nombre in funciones and isinstance(nodo.args[0], ast.Constant) and isinstance(nodo.args[0].value, str):
-            salida.append(nodo.args[0].value)
+        if isinstance(nodo, ast.Call):
+            literal = _literal_del_catalogo(nodo)
+            if literal is not None:
+                salida.append(literal)
     return salida
+
+
+def _literal_del_catalogo(nodo: ast.Call) -> str | None:
+    funcion = nodo.func
+    if (isinstance(funcion, ast.Name) and funcion.id == "t") or (isinstance(funcion, ast.Attribute)
+                                                                  and funcion.attr == "t"):
+        argumento = nodo.args[0] if nodo.args else None
+    elif (isinstance(funcion, ast.Attribute) and funcion.attr == "de" and isinstance(funcion.value, ast.Name)
+          and funcion.value.id == "Problema"):
+        argumento = nodo.args[1] if len(nodo.args) > 1 else None
+    else:
+        return None
+    if isinstance(argumento, ast.Constant) and isinstance(argumento.value, str):
+        return argumento.value
+    return None
 
 
 def catalogo(archivos: dict[str, list[Path]], etiquetas: dict[str, list[str]] | None = None) -> list[Entrada]:

@@ -21,8 +21,9 @@ from nucleo.errores import DatosInvalidos
 from paginas import traduccion
 from propuestas import servicios as propuestas_servicios
 from propuestas import traducciones
+from propuestas.modelo import Fase
 from propuestas.traducciones import Entrada, codigo
-from tests.ayudas import abrir_pagina, como_csv, como_xlsx, textos_de
+from tests.ayudas import abrir_pagina, como_csv, como_xlsx, errores_de, proceso_en_fase, textos_de
 from tests.conftest import ADMIN, AHORA, FACILITADORA
 from votacion import servicios as votacion
 from votacion.modelo import EstadoVotacion, TipoPapeleta
@@ -158,11 +159,14 @@ def test_las_incluidas_con_el_codigo_son_del_catalogo_y_dicen_su_fuente():
 # --- el catálogo que sale del código ----------------------------------------------------------
 
 def _llamadas(ruta):
+    """Cada `t(…)` (su texto es el primer argumento) y cada `Problema.de(campo, …)` (el segundo) del archivo."""
     for nodo in ast.walk(ast.parse(ruta.read_text(encoding="utf-8"))):
         if isinstance(nodo, ast.Call):
             nombre = getattr(nodo.func, "id", None) or getattr(nodo.func, "attr", None)
             if nombre == "t":
-                yield nodo
+                yield nodo, 0
+            elif nombre == "de" and getattr(nodo.func.value, "id", None) == "Problema":
+                yield nodo, 1
 
 
 def test_cada_t_del_catalogo_recibe_un_texto_literal_con_marcadores_bien_escritos():
@@ -171,12 +175,12 @@ def test_cada_t_del_catalogo_recibe_un_texto_literal_con_marcadores_bien_escrito
     for archivos in traduccion.PAGINAS.values():
         for archivo in archivos:
             ruta = traduccion.RAIZ / archivo
-            for nodo in _llamadas(ruta):
-                literal = nodo.args and isinstance(nodo.args[0], ast.Constant) and isinstance(nodo.args[0].value, str)
-                if not literal:
+            for nodo, posicion in _llamadas(ruta):
+                argumento = nodo.args[posicion] if len(nodo.args) > posicion else None
+                if not (isinstance(argumento, ast.Constant) and isinstance(argumento.value, str)):
                     malas.append(f"{archivo}:{nodo.lineno}")
                 else:
-                    traducciones.marcadores(nodo.args[0].value)  # sin llaves sueltas
+                    traducciones.marcadores(argumento.value)  # sin llaves sueltas
     assert malas == []
     entradas = traduccion.catalogo()
     assert len({e.codigo for e in entradas}) == len(entradas) > 100
@@ -221,7 +225,7 @@ def sala(base_votacion):
                                          actor=FACILITADORA, ahora=nucleo.ahora())
         votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
     _con_todo_traducido(ruta)
-    return {"votacion": str(creada.id), "codigo": codigos[0],
+    return {"votacion": str(creada.id), "codigo": codigos[0], "codigos": list(codigos),
             "rosa": Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)}
 
 
@@ -319,3 +323,31 @@ def test_los_textos_de_la_cuenta_en_papeleta_js_son_los_castellanos_de_la_pagina
     bloque = fuente[fuente.index("const TEXTOS = {"):fuente.index("};", fuente.index("const TEXTOS = {"))]
     en_js = dict(re.findall(r'^\s+(\w+): "(.*)",$', bloque, flags=re.M))
     assert en_js == piezas_votar.textos_de_la_cuenta()
+
+
+def test_los_problemas_del_formulario_se_leen_en_quechua(base_app):
+    """Los mensajes de las reglas (`Problema.de`) entran al catálogo: en quechua, el problema y el nombre del campo
+    vienen traducidos, con sus datos; en castellano, el mismo mensaje de siempre."""
+    proceso_en_fase(base_app, Fase.REGISTRO)
+    _con_todo_traducido(base_app)
+    app = abrir_pagina("paginas/proponer.py")
+    app.segmented_control(key=traduccion.CLAVE_SELECTOR).set_value("qwh").run()
+    app.text_input(key="f_titulo").input("Losa").run()
+    app.button(key="proponer_registrar").click().run()
+    errores = errores_de(app)
+    assert f"{MARCA}{MARCA}Título tiene 4 caracteres; debe tener entre 10 y 120." in errores
+    assert f"{MARCA}Revise estos datos:" in errores
+    assert CLAVE_CRUDA.findall(errores) == []
+    app.segmented_control(key=traduccion.CLAVE_SELECTOR).set_value("es").run()
+    assert "Título tiene 4 caracteres; debe tener entre 10 y 120." in errores_de(app)
+    assert MARCA not in errores_de(app)
+
+
+def test_los_problemas_de_la_papeleta_se_leen_en_quechua(sala):
+    votar = abrir_pagina("paginas/votar.py", sala["rosa"], votacion=sala["votacion"])
+    votar.segmented_control(key=traduccion.CLAVE_SELECTOR).set_value("qwh").run()
+    for codigo_ in sala["codigos"][:4]:
+        votar.checkbox(key=f"votar_{sala['votacion']}_{codigo_}").check()
+    votar.button(key="votar_emitir").click().run()
+    errores = errores_de(votar)
+    assert f"{MARCA}Eligió 4 propuestas; el máximo es 3. Quite 1." in errores, errores

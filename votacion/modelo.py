@@ -237,36 +237,40 @@ def validar_papeleta(votacion: Votacion, elegibles: dict[str, Elegible], papelet
     puntos = list(papeleta.puntos) if papeleta.puntos is not None else None
     desconocidas = [c for c in elegidas if c not in elegibles]
     if desconocidas:
-        problemas.append(Problema("elegidas", f"{', '.join(desconocidas)} no está en esta votación."))
+        problemas.append(Problema.de("elegidas", "{codigos} no está en esta votación.", codigos=", ".join(desconocidas)))
     repetidas = sorted({c for c in elegidas if elegidas.count(c) > 1})
     if repetidas:
-        problemas.append(Problema("elegidas", f"{', '.join(repetidas)} aparece más de una vez."))
+        problemas.append(Problema.de("elegidas", "{codigos} aparece más de una vez.", codigos=", ".join(repetidas)))
     if votacion.tipo == TipoPapeleta.PUNTOS:
         if puntos is None or len(puntos) != len(elegidas):
-            raise PapeletaInvalida([Problema("puntos", "Cada propuesta elegida necesita sus puntos.")])
+            raise PapeletaInvalida([Problema.de("puntos", "Cada propuesta elegida necesita sus puntos.")])
         if any(not isinstance(p, int) or isinstance(p, bool) or p < 0 for p in puntos):
-            problemas.append(Problema("puntos", "Los puntos son números enteros, 0 o más."))
+            problemas.append(Problema.de("puntos", "Los puntos son números enteros, 0 o más."))
         else:
             pares = [(c, p) for c, p in zip(elegidas, puntos) if p > 0]
             elegidas, puntos = [c for c, _ in pares], [p for _, p in pares]
             excedidas = [c for c, p in pares if p > votacion.puntos_maximo]
             if excedidas:
-                problemas.append(Problema("puntos", f"A {', '.join(excedidas)} le dio más de {votacion.puntos_maximo} "
-                                                    "semillas, el máximo por propuesta."))
+                problemas.append(Problema.de("puntos", "A {codigos} le dio más de {maximo} semillas, el máximo por "
+                                                       "propuesta.", codigos=", ".join(excedidas),
+                                             maximo=votacion.puntos_maximo))
             if sum(puntos) > votacion.puntos_total:
-                problemas.append(Problema("puntos", f"Repartió {sum(puntos)} semillas; tiene {votacion.puntos_total}. "
-                                                    f"Quite {sum(puntos) - votacion.puntos_total}."))
+                problemas.append(Problema.de("puntos", "Repartió {usadas} semillas; tiene {total}. Quite {quitar}.",
+                                             usadas=sum(puntos), total=votacion.puntos_total,
+                                             quitar=sum(puntos) - votacion.puntos_total))
     elif votacion.tipo in (TipoPapeleta.APROBACION, TipoPapeleta.RANKING) and len(elegidas) > votacion.max_opciones:
-        problemas.append(Problema("elegidas", f"Eligió {len(elegidas)} propuestas; el máximo es "
-                                              f"{votacion.max_opciones}. Quite {len(elegidas) - votacion.max_opciones}."))
+        problemas.append(Problema.de("elegidas", "Eligió {n} propuestas; el máximo es {maximo}. Quite {quitar}.",
+                                     n=len(elegidas), maximo=votacion.max_opciones,
+                                     quitar=len(elegidas) - votacion.max_opciones))
     elif votacion.tipo == TipoPapeleta.PRESUPUESTO and not desconocidas:
         total = sum(elegibles[c].costo_centimos for c in set(elegidas))
         if total > votacion.techo_centimos:
-            problemas.append(Problema("elegidas", f"Lo elegido suma {formatear_soles(total)} y el techo es "
-                                                  f"{formatear_soles(votacion.techo_centimos)}: se pasa por "
-                                                  f"{formatear_soles(total - votacion.techo_centimos)}."))
+            problemas.append(Problema.de("elegidas", "Lo elegido suma {suma} y el techo es {techo}: se pasa por "
+                                                     "{exceso}.", suma=formatear_soles(total),
+                                         techo=formatear_soles(votacion.techo_centimos),
+                                         exceso=formatear_soles(total - votacion.techo_centimos)))
     if not elegidas and not problemas:
-        problemas.append(Problema("elegidas", "La papeleta está vacía: elija al menos una propuesta."))
+        problemas.append(Problema.de("elegidas", "La papeleta está vacía: elija al menos una propuesta."))
     if problemas:
         raise PapeletaInvalida(problemas)
     return Papeleta(tuple(elegidas), tuple(puntos) if puntos is not None else None)
