@@ -39,12 +39,12 @@ def tabla(filas: list[dict], clave: str) -> None:
                                    help="1 = tantos argumentos a favor como en contra; 0 = todos de un lado.")})
 
 
-st.subheader("Las más debatidas", anchor=False)
+st.header("Las más debatidas", anchor=False)
 if resumen.mas_debatidas:
     tabla(resumen.mas_debatidas, "deliberacion_debatidas")
 else:
     st.caption("Aún no hay argumentos.")
-st.subheader("Con desacuerdo fuerte", anchor=False)
+st.header("Con desacuerdo fuerte", anchor=False)
 st.caption("Al menos 2 argumentos de cada lado y el lado menor con la mitad o más de los del mayor: conviene "
            "tratarlas en el taller.")
 if resumen.en_desacuerdo:
@@ -52,7 +52,7 @@ if resumen.en_desacuerdo:
 else:
     st.caption("Ninguna por ahora.")
 
-st.subheader("Participación por distrito", anchor=False)
+st.header("Participación por distrito", anchor=False)
 medida = st.selectbox("Colorear según", list(MEDIDAS), format_func=MEDIDAS.get, key="deliberacion_medida",
                       placeholder="Elija una medida")
 datos = {u: {MEDIDAS[m]: v.get(m) for m in MEDIDAS} for u, v in resumen.por_distrito.items() if u}

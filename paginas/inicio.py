@@ -36,7 +36,7 @@ with comun.conexion() as db:
     proceso = propuestas_servicios.proceso_actual(db)
     cantidad = propuestas_servicios.contar(db, proceso.id) if proceso else 0
 
-st.subheader(comun.t("Territorio"))
+st.header(comun.t("Territorio"))
 if territorio is None:
     comun.sin_territorio()
 else:
@@ -56,7 +56,7 @@ else:
                        quien=comun.t_etiqueta(rol_publico(limites["actor"]))))
     st.page_link("paginas/mapa.py", label=comun.t("Ver el mapa del territorio"))
 
-st.subheader(comun.t("Proceso participativo"))
+st.header(comun.t("Proceso participativo"))
 if proceso is None:
     st.info(comun.t("Todavía no hay un proceso participativo registrado. Cuando la secretaría técnica lo cree, "
                     "aquí se verá su fase actual y sus fechas."))

@@ -82,7 +82,7 @@ def pregunta(p: Pregunta, completa: bool, opciones_eje: dict) -> None:
 
 def seccion(nombre: str, completa: bool, opciones_eje: dict) -> None:
     """El título de la sección y sus preguntas; las de una misma fila (beneficiarios), lado a lado."""
-    st.subheader(t_etiqueta(formulario.titulo_de(nombre, completa=completa)))
+    st.header(t_etiqueta(formulario.titulo_de(nombre, completa=completa)))
     lista = formulario.preguntas(nombre, completa=completa, datos=datos_del_formulario())
     for fila, grupo in itertools.groupby(lista, key=lambda p: p.fila):
         grupo = list(grupo)
@@ -98,7 +98,7 @@ def seccion(nombre: str, completa: bool, opciones_eje: dict) -> None:
 
 def donde(vigente, centros, completa: bool) -> Punto | None:
     """La sección «¿Dónde?»: tocar el mapa, elegir el centro poblado o escribir las coordenadas; devuelve el punto."""
-    st.subheader(t_etiqueta(formulario.titulo_de("donde", completa=completa)))
+    st.header(t_etiqueta(formulario.titulo_de("donde", completa=completa)))
     st.caption(t("Toque el mapa en el lugar, o elija su centro poblado, o escriba las coordenadas."))
     try:
         punto = servicios.punto_del_borrador({c: st.session_state.get(P + c) for c in ("lat", "lon")})

@@ -71,7 +71,7 @@ def ficha_publica(db, proyecto: seguimiento.Proyecto, hoy: dt.date) -> None:
              (t("Objetivo del PDLC"), proyecto.objetivo_pdlc or t("Sin vincular")),
              (t("Costo estimado en la votación"), formatear_soles(proyecto.costo_centimos))]
     st.markdown("\n".join(f"- **{nombre}:** {comun.texto_plano(valor)}" for nombre, valor in datos))
-    st.subheader(t("Línea de tiempo"), anchor=False)
+    st.header(t("Línea de tiempo"), anchor=False)
     momentos = seguimiento.linea_de_tiempo(db, proyecto.codigo, hoy=hoy) + vigilancia.momentos(db, proyecto.codigo)
     for momento in sorted(momentos, key=lambda m: m.fecha):
         with st.container(border=True):
@@ -81,7 +81,7 @@ def ficha_publica(db, proyecto: seguimiento.Proyecto, hoy: dt.date) -> None:
             if momento.detalle:
                 st.caption(comun.texto_plano(momento.detalle))
     _evidencias(db, proyecto.codigo)
-    st.subheader(t("Enlace de este proyecto"), anchor=False)
+    st.header(t("Enlace de este proyecto"), anchor=False)
     enlace = f"{comun.url_publica()}/priorizado?proyecto={proyecto.codigo}"
     izquierda, _ = st.columns([1, 2])
     izquierda.html(qr_imagen(enlace))
@@ -92,7 +92,7 @@ def _evidencias(db, codigo: str) -> None:
     con_evidencia = [f for f in seguimiento.actualizaciones(db, codigo) if f["evidencia_id"]]
     if not con_evidencia:
         return
-    st.subheader(t("Evidencias"), anchor=False)
+    st.header(t("Evidencias"), anchor=False)
     for fila in con_evidencia[:12]:
         evidencia = seguimiento.evidencia(db, fila["evidencia_id"])
         leyenda = f"{formatear_fecha(dt.date.fromisoformat(fila['fecha']))} · {evidencia['nombre']}"

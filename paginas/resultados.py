@@ -88,7 +88,7 @@ if resultado.votantes == 0:
     st.info("Aún no hay papeletas.")
     st.stop()
 
-st.subheader("El techo presupuestal", anchor=False)
+st.header("El techo presupuestal", anchor=False)
 st.html(barra_del_techo(resultado))  # HTML propio con el texto escapado: no pasa por Markdown
 primera = resultado.primera_no_financiada
 st.markdown(f"Financiadas: **{sum(f['financiada'] for f in resultado.filas)}** por "
@@ -113,7 +113,7 @@ comun.tabla([{"Rango": f["rango"], "Propuesta": f["codigo"], "Financiada": f["fi
              column_config={"Costo S/": st.column_config.NumberColumn(format="%,.2f"),
                             "Financiada": st.column_config.CheckboxColumn()})
 
-st.subheader("Con otra regla: ¿qué cambia?", anchor=False)
+st.header("Con otra regla: ¿qué cambia?", anchor=False)
 oficial, otra = st.columns(2)
 titulos = {f["codigo"]: f["titulo"] for f in resultado.filas}
 for columna, regla_resultado, nombre in ((oficial, resultado.oficial, "Regla oficial"),
@@ -130,14 +130,14 @@ if resultado.entran or resultado.salen:
 else:
     st.markdown("Las dos reglas financian lo mismo.")
 
-st.subheader("¿Por qué no se financió? (Partes Iguales)", anchor=False)
+st.header("¿Por qué no se financió? (Partes Iguales)", anchor=False)
 st.caption(comun.texto_plano(resultado.explicacion_mes))
 for fila in resultado.filas:
     if fila["motivo_mes"]:
         st.markdown(f"- **{comun.texto_plano(fila['codigo'])}** {comun.texto_plano(fila['titulo'][:60])}: "
                     f"{comun.texto_plano(fila['motivo_mes'])}")
 
-st.subheader("Equidad por distrito", anchor=False)
+st.header("Equidad por distrito", anchor=False)
 MEDIDAS = {"presupuesto_pct": "% del presupuesto (regla oficial)",
            "presupuesto_comparacion_pct": "% del presupuesto (comparación)",
            "votantes_pct": "% de votantes", "poblacion_pct": "% de la población"}
@@ -157,7 +157,7 @@ st.caption("Votantes: según el distrito con que se registró cada agente partic
            "tienen distrito). Población: la del archivo de indicadores importado.")
 piezas_plan.cobertura(resultado)
 
-st.subheader("Verificar", anchor=False)
+st.header("Verificar", anchor=False)
 st.markdown("Cualquiera puede recontar con el archivo publicado: `python -m votacion contar votacion.pb` "
             "recalcula la cadena de huellas y, si cuadra, imprime las propuestas financiadas, en orden. Cada "
             "papeleta figura con su recibo.")
@@ -169,7 +169,7 @@ descarga_pb.download_button("Papeletas (.pb, pabulib)", archivo_pb.encode("utf-8
                             mime="text/plain", key="resultados_pb")
 descarga_csv.download_button("Resultados (.csv)", servicios.exportar_csv(resultado).encode("utf-8"),
                              f"resultados_{votacion.id}.csv", mime="text/csv", key="resultados_csv")
-st.subheader("Lista priorizada para el plan y el presupuesto", anchor=False)
+st.header("Lista priorizada para el plan y el presupuesto", anchor=False)
 st.caption("Todas las propuestas del proceso en el orden de esta votación, con su distrito, ubicación, costo, "
            "votos y puntaje técnico (con su desglose), sin datos personales. Excel trae además una hoja por "
            "distrito, los criterios con sus pesos y el método.")

@@ -36,7 +36,7 @@ if votacion is None:
                     "aquí."))
     st.stop()
 
-st.subheader(comun.texto_plano(votacion.nombre), anchor=False)
+st.header(comun.texto_plano(votacion.nombre), anchor=False)
 if actor == PUBLICO:
     piezas.pedir_codigo()
     st.stop()
