@@ -12,7 +12,7 @@ este mismo archivo como guion (`__main__`) en cada ejecución de cada navegador:
 import streamlit as st
 
 from identidad.acceso import PUBLICO, Accion, puede
-from paginas import accesibilidad, comun, cookie, idioma
+from paginas import accesibilidad, comun, cookie, idioma, traduccion
 
 MENU = {
     "Participar": [
@@ -57,6 +57,7 @@ if __name__ != "__main__":  # `streamlit run app.py` lo importa para servirlo
     app = st.App(__file__, routes=cookie.rutas(), middleware=[Middleware(idioma.Castellano)])
 else:  # cada ejecución: el marco
     comun.preparar_aplicacion(str(comun.ruta_db()))
+    traduccion.elegir_al_empezar()
     st.set_page_config(page_title=f"Planificación participativa · {comun.mesa()}", layout="wide")
     sesion = comun.sesion_actual()
     actor = sesion.actor if sesion else PUBLICO

@@ -81,9 +81,9 @@ def catalogo() -> list[traducciones.Entrada]:
 
 # --- el idioma de esta sesión -----------------------------------------------------------------
 
-def actual() -> str:
-    """«es» o «qwh»: lo pedido en la dirección (`?idioma=qwh`, p. ej. el proyector o un QR), lo elegido en esta
-    sesión o, la primera vez, lo que recuerda la cookie del navegador."""
+def elegir_al_empezar() -> str:
+    """Al empezar cada ejecución (el marco, app.py): el idioma pedido en la dirección (`?idioma=qwh`, p. ej. el
+    proyector o un QR), el elegido en esta sesión o, la primera vez, el que recuerda la cookie del navegador."""
     pedido = st.query_params.get("idioma")
     if pedido in IDIOMAS:
         st.session_state[CLAVE] = pedido
@@ -91,6 +91,12 @@ def actual() -> str:
         recordado = st.context.cookies.get(COOKIE)
         st.session_state[CLAVE] = recordado if recordado in IDIOMAS else FUENTE
     return st.session_state[CLAVE]
+
+
+def actual() -> str:
+    """«es» o «qwh», el de esta sesión (lo fija `elegir_al_empezar`; `t` lo pregunta en cada texto: solo lee)."""
+    idioma = st.session_state.get(CLAVE)
+    return idioma if idioma is not None else elegir_al_empezar()
 
 
 _candado = threading.Lock()
