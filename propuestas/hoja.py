@@ -133,6 +133,43 @@ def neutralizar(valor):
     return valor
 
 
+def csv_para_excel(encabezados, filas: list[dict], celda=neutralizar) -> str:
+    """Una hoja que la plataforma da para abrir en Excel en castellano: `;`, BOM (tildes y ñ) y cada celda por
+    `celda` (por omisión, sin fórmulas)."""
+    salida = io.StringIO()
+    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
+    escritor.writerow(list(encabezados))
+    for fila in filas:
+        escritor.writerow([celda(fila.get(t)) for t in encabezados])
+    return "\ufeff" + salida.getvalue()
+
+
+def libro_para_excel(titulo: str, encabezados, filas: list[dict], anchos: tuple[int, ...]):
+    """Un libro de Excel con una hoja `titulo`: encabezado en negrita, una fila por dict (sin fórmulas) y el ancho de
+    cada columna. Devuelve (libro, hoja) para que quien llama agregue formatos u hojas; `guardar` da sus bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    libro = Workbook()
+    hoja_ = libro.active
+    hoja_.title = titulo
+    hoja_.append(list(encabezados))
+    for celda in hoja_[1]:
+        celda.font = Font(bold=True)
+    for fila in filas:
+        hoja_.append([neutralizar(fila.get(t)) for t in encabezados])
+    for numero, ancho in enumerate(anchos, start=1):
+        hoja_.column_dimensions[get_column_letter(numero)].width = ancho
+    return libro, hoja_
+
+
+def guardar(libro) -> bytes:
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
 def sin_apostrofo(texto: str) -> str:
     """Lo inverso, al importar: «'=1+1» vuelve a ser «=1+1»; un apóstrofo ante otro texto se queda."""
     return texto[1:] if texto[:1] == "'" and es_formula(texto.lstrip("'")) else texto

@@ -21,7 +21,6 @@ import ast
 import csv
 import datetime as dt
 import hashlib
-import io
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,35 +231,18 @@ def filas_de_hoja(entradas: list[Entrada], guardadas: dict[str, tuple[str, str]]
 
 
 def como_csv(filas: list[dict]) -> bytes:
-    salida = io.StringIO()
-    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
-    escritor.writerow(ENCABEZADO.values())
-    for fila in filas:
-        escritor.writerow([hoja.neutralizar(fila[t]) for t in ENCABEZADO.values()])
-    return ("\ufeff" + salida.getvalue()).encode("utf-8")  # con BOM: Excel lo abre en UTF-8 (tildes y ñ)
+    return hoja.csv_para_excel(ENCABEZADO.values(), filas).encode("utf-8")
 
 
 def como_xlsx(filas: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
-    libro = Workbook()
-    hoja_ = libro.active
-    hoja_.title = "Catálogo"
-    hoja_.append(list(ENCABEZADO.values()))
-    for celda in hoja_[1]:
-        celda.font = Font(bold=True)
-    for fila in filas:
-        hoja_.append([hoja.neutralizar(fila[t]) for t in ENCABEZADO.values()])
-    for letra, ancho in zip("ABCDE", (11, 22, 60, 60, 14)):
-        hoja_.column_dimensions[letra].width = ancho
+    libro, hoja_ = hoja.libro_para_excel("Catálogo", ENCABEZADO.values(), filas, (11, 22, 60, 60, 14))
     for fila_ in hoja_.iter_rows(min_row=2):
-        for celda in fila_[2:4]:
+        for celda in fila_[2:4]:  # castellano y quechua: el texto entero a la vista
             celda.alignment = Alignment(wrap_text=True, vertical="top")
     hoja_.freeze_panes = "A2"
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
+    return hoja.guardar(libro)
 
 
 @dataclass

@@ -8,10 +8,8 @@ hay no agrega nada.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -90,12 +88,7 @@ def _porcentaje(valor: float | None):
 
 def como_csv(filas_: list[dict]) -> str:
     """CSV para Excel en castellano (`;`, BOM), montos con punto decimal, fechas día/mes/año, sin fórmulas."""
-    salida = io.StringIO()
-    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
-    escritor.writerow(ENCABEZADO.values())
-    for fila in filas_:
-        escritor.writerow([_celda_csv(fila.get(titulo)) for titulo in ENCABEZADO.values()])
-    return "\ufeff" + salida.getvalue()
+    return hoja.csv_para_excel(ENCABEZADO.values(), filas_, _celda_csv)
 
 
 def _celda_csv(valor) -> str:
@@ -109,20 +102,8 @@ def _celda_csv(valor) -> str:
 
 
 def como_xlsx(filas_: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    libro = Workbook()
-    hoja_ = libro.active
-    hoja_.title = "Seguimiento"
-    hoja_.append(list(ENCABEZADO.values()))
-    for celda in hoja_[1]:
-        celda.font = Font(bold=True)
-    for fila in filas_:
-        hoja_.append([hoja.neutralizar(fila.get(t)) for t in ENCABEZADO.values()])
-    letras = "ABCDEFGHIJKLMNOP"
-    for letra, ancho in zip(letras, (16, 40, 16, 28, 24, 10, 24, 30, 10, 14, 14, 14, 12, 12, 14, 40)):
-        hoja_.column_dimensions[letra].width = ancho
+    libro, hoja_ = hoja.libro_para_excel("Seguimiento", ENCABEZADO.values(), filas_,
+                                         (16, 40, 16, 28, 24, 10, 24, 30, 10, 14, 14, 14, 12, 12, 14, 40))
     for numero in range(2, len(filas_) + 2):
         for indice in (9, 10, 11):  # J, K, L: montos
             hoja_.cell(numero, indice + 1).number_format = '"S/" #,##0.00'
@@ -134,9 +115,7 @@ def como_xlsx(filas_: list[dict]) -> bytes:
                   "CUI: 7 dígitos. Montos en soles. Avances de 0 a 100 (45 o 45 %).",
                   "Fecha del dato: día/mes/año (vacía = hoy). La nota queda en la línea de tiempo del proyecto."):
         ayuda.append([linea])
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
+    return hoja.guardar(libro)
 
 
 # --- importar -------------------------------------------------------------------------------------------------
