@@ -52,6 +52,7 @@ from paginas.texto import (
     CLAVE_AVISO,
     CORTE,
     avisar,
+    cargador_de_hoja,
     mostrar_aviso,
     mostrar_error,
     mostrar_problemas,
@@ -60,6 +61,7 @@ from paginas.texto import (
     selector_estable,
     tabla,
     texto_plano,
+    vaciar_cargador,
 )
 from paginas.traduccion import selector as selector_de_idioma
 from paginas.traduccion import t, t_etiqueta
@@ -75,7 +77,7 @@ __all__ = [
     "sesion_actual", "actor_actual", "nombre_de", "iniciar", "cerrar_sesion", "olvidar_sesion", "llevar_cookie",
     "avisar_sesion_terminada", "exigir_pagina", "proxies_confiables", "origen", "mostrar_error", "CLAVE_AVISO",
     "avisar", "mostrar_aviso", "CORTE", "texto_plano", "tabla", "mostrar_problemas", "problema_en",
-    "selector_estable", "reponer", "t", "t_etiqueta", "selector_de_idioma",
+    "selector_estable", "reponer", "cargador_de_hoja", "vaciar_cargador", "t", "t_etiqueta", "selector_de_idioma",
 ]
 
 CLAVE_DISTRITO_ELEGIDO = "distrito_elegido"

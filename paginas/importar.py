@@ -1,7 +1,6 @@
 """Importar propuestas de fichas de papel digitadas en una hoja (CSV o Excel): plantilla, revisión fila por fila
 y registro de todas juntas (o de ninguna)."""
 import contextlib
-import math
 
 import streamlit as st
 
@@ -14,7 +13,6 @@ from propuestas import hoja, importar, pdlc, servicios
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOSTRAR = 50  # filas con problemas en la página; todas van en la revisión descargable
-CLAVE_LOTE = "importar_lote"  # cambia tras importar: el cargador de archivos vuelve a quedar vacío
 
 
 def plano(texto: str) -> str:
@@ -69,9 +67,7 @@ izquierda.download_button("Plantilla Excel (con listas desplegables)", key="impo
 derecha.download_button("Plantilla CSV", key="importar_plantilla_csv", data=hoja.plantilla_csv().encode(),
                         file_name=f"plantilla-propuestas-{proceso.codigo}.csv", mime="text/csv",
                         icon=":material/download:")
-subido = st.file_uploader("Hoja con las fichas (.xlsx o .csv)", type=["xlsx", "csv"],
-                          key=f"importar_archivo_{st.session_state.get(CLAVE_LOTE, 0)}",
-                          max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
+subido = comun.cargador_de_hoja("Hoja con las fichas (.xlsx o .csv)", "importar")
 if subido is None:
     st.stop()
 
@@ -95,7 +91,7 @@ elif st.button(f"Importar {len(revision.filas)} propuestas", type="primary", key
         except ErrorPlataforma as error:
             comun.mostrar_error(error)
             st.stop()
-    st.session_state[CLAVE_LOTE] = st.session_state.get(CLAVE_LOTE, 0) + 1
+    comun.vaciar_cargador("importar")
     comun.avisar(f"Se importaron {len(hecha.filas)} propuestas de «{hecha.archivo}»: {hecha.filas[0].codigo} a "
                  f"{hecha.filas[-1].codigo}. Ya están en «Propuestas», registradas.")
     st.rerun()

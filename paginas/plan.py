@@ -1,6 +1,5 @@
 """Plan (PDLC): importar el Plan de Desarrollo Local Concertado (objetivos → acciones → indicadores) de una hoja,
 con plantilla y revisión fila por fila, todo o nada; cada importación es una versión nueva; ver la vigente."""
-import math
 
 import streamlit as st
 
@@ -9,7 +8,7 @@ from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_momento
 from paginas import comun
-from propuestas import hoja, pdlc
+from propuestas import pdlc
 
 actor = comun.exigir_pagina(Accion.ADMINISTRAR_PROCESOS)
 st.title("Plan (PDLC)")
@@ -26,9 +25,7 @@ plantillas[1].download_button("Plantilla en CSV", pdlc.plantilla_csv(), "plantil
 
 nombre = st.text_input("Nombre del plan", placeholder="PDLC de la provincia de Huaylas 2022-2030", max_chars=200,
                        key="plan_nombre")
-subido = st.file_uploader("Hoja del PDLC (Excel .xlsx o CSV)", type=["xlsx", "csv"],
-                          key=f"plan_archivo_{st.session_state.get('plan_lote', 0)}",
-                          max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
+subido = comun.cargador_de_hoja("Hoja del PDLC (Excel .xlsx o CSV)", "plan")
 if subido is not None:
     contenido = subido.getvalue()
     try:
@@ -51,7 +48,7 @@ if subido is not None:
 
             def importar(db) -> None:
                 pdlc.importar(db, contenido, subido.name, nombre_plan=nombre, actor=actor, ahora=nucleo.ahora())
-                st.session_state["plan_lote"] = st.session_state.get("plan_lote", 0) + 1  # el cargador, vacío
+                comun.vaciar_cargador("plan")
 
             comun.ejecutar(importar, f"PDLC «{nombre}» importado: es la versión vigente.")
 

@@ -10,7 +10,7 @@ from identidad.acceso import Accion, rol_publico
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_fecha, formatear_soles
 from paginas import comun, piezas_seguimiento
-from propuestas import hoja, seguimiento
+from propuestas import seguimiento
 from propuestas import servicios as propuestas_servicios
 from propuestas.seguimiento import hoja as hoja_seguimiento
 
@@ -57,9 +57,7 @@ with st.expander("Importar la hoja editada (o la de la municipalidad con esas co
     st.caption("Una fila por proyecto, con su «Código». Lo vacío no cambia; una fila igual a lo que ya hay no "
                "agrega "
                "nada. Si una fila tiene problemas, no se importa ninguna.")
-    subido = st.file_uploader("Hoja de seguimiento (Excel .xlsx o CSV)", type=["xlsx", "csv"],
-                              key=f"seg_archivo_{st.session_state.get('seg_lote', 0)}",
-                              max_upload_size=hoja.MAXIMO_BYTES // 2**20)
+    subido = comun.cargador_de_hoja("Hoja de seguimiento (Excel .xlsx o CSV)", "seg")
     if subido is not None:
         contenido = subido.getvalue()
         try:
@@ -86,7 +84,7 @@ with st.expander("Importar la hoja editada (o la de la municipalidad con esas co
 
                 def importar(db) -> None:
                     hoja_seguimiento.importar(db, contenido, subido.name, actor=actor, ahora=nucleo.ahora())
-                    st.session_state["seg_lote"] = st.session_state.get("seg_lote", 0) + 1
+                    comun.vaciar_cargador("seg")
 
                 comun.ejecutar(importar, f"Hoja «{subido.name}» importada: {len(cambian)} actualizaciones.")
 

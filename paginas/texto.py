@@ -1,6 +1,7 @@
 """El texto en la interfaz: texto de usuario mostrado como texto, mensajes, tablas y selectores estables."""
 from __future__ import annotations
 
+import math
 import re
 import string
 
@@ -9,6 +10,7 @@ import streamlit as st
 from geo.modelo import ImportacionInvalida
 from nucleo.errores import Problema
 from paginas.traduccion import t, t_problema
+from propuestas import hoja
 
 
 def mostrar_error(error: Exception) -> None:
@@ -144,3 +146,16 @@ def reponer(clave: str) -> None:
     Reponer el valor desde la sesión en cada ejecución le manda al navegador la etiqueta en el idioma de ahora."""
     if st.session_state.get(clave) is not None:
         st.session_state[clave] = st.session_state[clave]
+
+
+def cargador_de_hoja(etiqueta: str, prefijo: str):
+    """El cargador de una hoja de cálculo para importar (Excel .xlsx o CSV, hasta el máximo que lee
+    `propuestas.hoja`). Su clave lleva un número de lote: `vaciar_cargador` lo sube tras importar y el cargador vuelve
+    vacío, listo para otra hoja, sin volver a importar la misma."""
+    return st.file_uploader(etiqueta, type=["xlsx", "csv"],
+                            key=f"{prefijo}_archivo_{st.session_state.get(f'{prefijo}_lote', 0)}",
+                            max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
+
+
+def vaciar_cargador(prefijo: str) -> None:
+    st.session_state[f"{prefijo}_lote"] = st.session_state.get(f"{prefijo}_lote", 0) + 1

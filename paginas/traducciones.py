@@ -1,7 +1,6 @@
 """Traducciones: el catálogo de textos de las páginas de participantes, para traducirlo al quechua de Áncash sin
 programar. Descargar la hoja, llenarla o corregirla, subirla con revisión fila por fila (todo o nada) y aprobar lo que
 está «por revisar»."""
-import math
 
 import streamlit as st
 
@@ -9,7 +8,7 @@ import nucleo
 from identidad.acceso import Accion
 from nucleo.errores import ErrorPlataforma
 from paginas import comun, traduccion
-from propuestas import hoja, traducciones
+from propuestas import traducciones
 
 IDIOMA = "qwh"
 CAMBIOS = {"nueva": "Nueva", "cambia": "Cambia", "igual": "Igual (no se toca)", "vacía": "Vacía (queda en castellano)"}
@@ -45,9 +44,7 @@ st.caption("No cambie las columnas «Código» ni «Castellano». Los marcadores
            "copian tal cual en la traducción: la página pone allí el dato. Una celda vacía no borra nada.")
 
 st.subheader("Subir la hoja traducida", anchor=False)
-subido = st.file_uploader("Hoja del catálogo (Excel .xlsx o CSV)", type=["xlsx", "csv"],
-                          key=f"traducciones_archivo_{st.session_state.get('traducciones_lote', 0)}",
-                          max_upload_size=math.ceil(hoja.MAXIMO_BYTES / 2**20))
+subido = comun.cargador_de_hoja("Hoja del catálogo (Excel .xlsx o CSV)", "traducciones")
 if subido is not None:
     contenido = subido.getvalue()
     try:
@@ -79,7 +76,7 @@ if subido is not None:
                 traducciones.importar(db, contenido, subido.name, entradas, idioma=IDIOMA, aprobadas=aprobadas,
                                       actor=actor, ahora=nucleo.ahora())
                 traduccion.olvidar()
-                st.session_state["traducciones_lote"] = st.session_state.get("traducciones_lote", 0) + 1
+                comun.vaciar_cargador("traducciones")
 
             comun.ejecutar(importar, "Traducciones importadas: las páginas de participantes ya las muestran.")
 
