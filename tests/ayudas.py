@@ -292,3 +292,37 @@ def como_xlsx(filas_: list[dict], preparar=None) -> bytes:
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+# --- idiomas ----------------------------------------------------------------------------------------------------
+
+MARCA_QUECHUA = "QW·"  # prefijo de las traducciones de prueba: se ve si una página muestra la traducción o no
+
+
+def todo_traducido(ruta) -> None:
+    """Una traducción de prueba («QW·» + el castellano, con sus marcadores) para cada texto del catálogo, importada
+    por la hoja como lo haría la MCLCP (no son traducciones: solo dicen qué texto pasó por el catálogo)."""
+    from paginas import traduccion
+    from propuestas import traducciones
+
+    entradas = traduccion.catalogo()
+    hoja = como_xlsx([{"Código": e.codigo, "Castellano": e.texto, "Quechua (Áncash)": MARCA_QUECHUA + e.texto}
+                      for e in entradas])
+    with nucleo.abrir(ruta) as db:
+        traducciones.importar(db, hoja, "todo.xlsx", entradas, idioma="qwh", aprobadas=False, actor=ADMIN,
+                              ahora=nucleo.ahora())
+    traduccion.olvidar()
+
+
+def votacion_abierta_con_rosa(ruta, **datos) -> dict:
+    """En la base de `base_votacion`: Rosa registrada (joven de Caraz, con `datos` extra) y una votación abierta de
+    hasta 3. Devuelve el id de la votación (texto, como va en la dirección) y el actor de Rosa."""
+    with nucleo.abrir(ruta) as db:
+        proceso = propuestas_servicios.proceso_actual(db)
+        pid, _ = participantes.registrar_participante(
+            db, proceso.id, {"nombre": "Rosa Huamán Torres", "tipo": "joven", "ubigeo": "021201",
+                             "consentimiento": True, **datos}, actor=FACILITADORA, ahora=nucleo.ahora())
+        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
+                                         actor=FACILITADORA, ahora=nucleo.ahora())
+        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
+    return {"votacion": str(creada.id), "rosa": Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)}

@@ -167,6 +167,11 @@ def base_app(tmp_path, monkeypatch):
     ruta = tmp_path / "plataforma.db"
     monkeypatch.setenv("PLATAFORMA_DB", str(ruta))
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
+    return con_territorio(ruta)
+
+
+def con_territorio(ruta):
+    """Una base en archivo preparada, con los límites, indicadores y centros poblados reales de Huaylas."""
     with nucleo.abrir(ruta) as db:
         propuestas_servicios.preparar(db)
         for archivo in (LIMITES, INDICADORES, CENTROS):

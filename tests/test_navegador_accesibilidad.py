@@ -57,14 +57,9 @@ def registro(tmp_path_factory, base_app_modulo):
 
 @pytest.fixture(scope="module")
 def base_app_modulo(tmp_path_factory):
-    from geo import servicios
-    from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES
+    from tests.conftest import con_territorio
 
-    ruta = tmp_path_factory.mktemp("axe_base") / "plataforma.db"
-    with nucleo.abrir(ruta) as db:
-        propuestas_servicios.preparar(db)
-        for archivo in (LIMITES, INDICADORES, CENTROS):
-            servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
+    ruta = con_territorio(tmp_path_factory.mktemp("axe_base") / "plataforma.db")
     _, momento = proceso_en_fase(ruta, Fase.REGISTRO)
     propuesta_en(ruta, momento)
     propuesta_en(ruta, momento, titulo="Canal de riego para Huata", lat=-9.0, lon=-77.85)

@@ -8,40 +8,26 @@ import re
 
 import pytest
 
-import nucleo
 from paginas import traduccion
-from propuestas import servicios as propuestas_servicios
-from propuestas import traducciones
 from propuestas.modelo import Fase
 from tests import axe, navegador
-from tests.ayudas import como_xlsx, proceso_en_fase, propuesta_en
-from tests.conftest import ADMIN, AHORA, CENTROS, INDICADORES, LIMITES
+from tests.ayudas import MARCA_QUECHUA, proceso_en_fase, propuesta_en, todo_traducido
+from tests.conftest import con_territorio
 
 navegador.exigir_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
-MARCA = "QW·"
+MARCA = MARCA_QUECHUA
 CLAVE_CRUDA = re.compile(r"\{[a-z_]+\}")
 
 
 @pytest.fixture(scope="module")
 def servidor(tmp_path_factory):
-    from geo import servicios
-
     carpeta = tmp_path_factory.mktemp("idioma")
-    ruta = carpeta / "plataforma.db"
-    with nucleo.abrir(ruta) as db:
-        propuestas_servicios.preparar(db)
-        for archivo in (LIMITES, INDICADORES, CENTROS):
-            servicios.importar(db, archivo, actor=ADMIN, ahora=AHORA)
+    ruta = con_territorio(carpeta / "plataforma.db")
     _, momento = proceso_en_fase(ruta, Fase.REGISTRO)
     propuesta_en(ruta, momento)
-    entradas = traduccion.catalogo()
-    hoja = como_xlsx([{"Código": e.codigo, "Castellano": e.texto, "Quechua (Áncash)": MARCA + e.texto}
-                      for e in entradas])
-    with nucleo.abrir(ruta) as db:
-        traducciones.importar(db, hoja, "todo.xlsx", entradas, idioma="qwh", aprobadas=False, actor=ADMIN,
-                              ahora=nucleo.ahora())
+    todo_traducido(ruta)
     with navegador.servidor({"PLATAFORMA_DB": str(ruta)}, carpeta / "streamlit.log") as url:
         yield url
 

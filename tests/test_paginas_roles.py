@@ -3,14 +3,9 @@ la matriz de permisos del código, para que pueda fallar). Escenario: el proceso
 viables, una votación abierta de aprobación (resultados sin revelar) y una agente participante con DNI."""
 import pytest
 
-import nucleo
-from identidad import participantes
 from identidad.acceso import PUBLICO, Actor, Rol
-from propuestas import servicios as propuestas_servicios
-from tests.ayudas import abrir_pagina
+from tests.ayudas import abrir_pagina, votacion_abierta_con_rosa
 from tests.conftest import ADMIN, EVALUADORA, FACILITADORA
-from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion
 
 DNI = "40123456"
 PARTICIPANTE = "participante"  # el actor se crea con la base (su id)
@@ -20,15 +15,7 @@ PARTICIPANTE = "participante"  # el actor se crea con la base (su id)
 def escenario(base_votacion):
     """La base de `base_votacion` (priorización hoy, seis viables) con la votación abierta y la agente con DNI."""
     ruta, _ = base_votacion
-    with nucleo.abrir(ruta) as db:
-        proceso = propuestas_servicios.proceso_actual(db)
-        pid, _ = participantes.registrar_participante(
-            db, proceso.id, {"nombre": "Rosa Huamán Torres", "tipo": "joven", "ubigeo": "021201", "dni": DNI,
-                             "consentimiento": True}, actor=FACILITADORA, ahora=nucleo.ahora())
-        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
-                                         actor=FACILITADORA, ahora=nucleo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
-    return {"votacion": str(creada.id), "rosa": Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)}
+    return votacion_abierta_con_rosa(ruta, dni=DNI)
 
 
 def _todo(app) -> str:

@@ -14,8 +14,6 @@ import re
 import pytest
 
 import nucleo
-from identidad import participantes
-from identidad.acceso import Actor, Rol
 from nucleo.db import listar_eventos
 from nucleo.errores import DatosInvalidos
 from paginas import traduccion
@@ -23,12 +21,22 @@ from propuestas import servicios as propuestas_servicios
 from propuestas import traducciones
 from propuestas.modelo import Fase
 from propuestas.traducciones import Entrada, codigo
-from tests.ayudas import abrir_pagina, como_csv, como_xlsx, errores_de, proceso_en_fase, textos_de
-from tests.conftest import ADMIN, AHORA, FACILITADORA
+from tests.ayudas import (
+    MARCA_QUECHUA,
+    abrir_pagina,
+    como_csv,
+    como_xlsx,
+    errores_de,
+    proceso_en_fase,
+    textos_de,
+    todo_traducido,
+    votacion_abierta_con_rosa,
+)
+from tests.conftest import ADMIN, AHORA
 from votacion import servicios as votacion
-from votacion.modelo import EstadoVotacion, TipoPapeleta
+from votacion.modelo import TipoPapeleta
 
-MARCA = "QW·"  # prefijo de las traducciones de prueba: se ve si una página muestra la traducción o no
+MARCA = MARCA_QUECHUA
 ENTRADAS = [Entrada(codigo(t), t, ("Prueba",)) for t in
             ("Proponer un proyecto", "{n} propuestas registradas.", "Provincia **{provincia}**", "Buscar")]
 
@@ -189,18 +197,6 @@ def test_cada_t_del_catalogo_recibe_un_texto_literal_con_marcadores_bien_escrito
 
 # --- las páginas en quechua y de vuelta -------------------------------------------------------
 
-def _con_todo_traducido(ruta) -> None:
-    """Una traducción de prueba («QW·» + el castellano, con sus marcadores) para cada texto del catálogo, importada por
-    la hoja como lo haría la MCLCP."""
-    entradas = traduccion.catalogo()
-    hoja = hoja_de([{"Código": e.codigo, "Castellano": e.texto, "Quechua (Áncash)": MARCA + e.texto}
-                    for e in entradas])
-    with nucleo.abrir(ruta) as db:
-        traducciones.importar(db, hoja, "todo.xlsx", entradas, idioma="qwh", aprobadas=False, actor=ADMIN,
-                              ahora=nucleo.ahora())
-    traduccion.olvidar()
-
-
 def _todo(app) -> str:
     partes = [textos_de(app)]
     partes += [str(e.value) for e in app.title]
@@ -216,17 +212,9 @@ CLAVE_CRUDA = re.compile(r"\{[a-z_]+\}")
 @pytest.fixture
 def sala(base_votacion):
     ruta, codigos = base_votacion
-    with nucleo.abrir(ruta) as db:
-        proceso = propuestas_servicios.proceso_actual(db)
-        pid, _ = participantes.registrar_participante(
-            db, proceso.id, {"nombre": "Rosa Huamán Torres", "tipo": "joven", "ubigeo": "021201",
-                             "consentimiento": True}, actor=FACILITADORA, ahora=nucleo.ahora())
-        creada = votacion.crear_votacion(db, votacion.nueva_votacion(db, proceso.id, max_opciones=3),
-                                         actor=FACILITADORA, ahora=nucleo.ahora())
-        votacion.cambiar_estado(db, creada.id, EstadoVotacion.ABIERTA, actor=FACILITADORA, ahora=nucleo.ahora())
-    _con_todo_traducido(ruta)
-    return {"votacion": str(creada.id), "codigo": codigos[0], "codigos": list(codigos),
-            "rosa": Actor(Rol.PARTICIPANTE, f"participante {pid}", participante_id=pid)}
+    sala_ = votacion_abierta_con_rosa(ruta)
+    todo_traducido(ruta)
+    return {**sala_, "codigo": codigos[0], "codigos": list(codigos)}
 
 
 PAGINAS = [("inicio", None, {}), ("proponer", None, {}), ("propuestas", None, {}),
@@ -329,7 +317,7 @@ def test_los_problemas_del_formulario_se_leen_en_quechua(base_app):
     """Los mensajes de las reglas (`Problema.de`) entran al catálogo: en quechua, el problema y el nombre del campo
     vienen traducidos, con sus datos; en castellano, el mismo mensaje de siempre."""
     proceso_en_fase(base_app, Fase.REGISTRO)
-    _con_todo_traducido(base_app)
+    todo_traducido(base_app)
     app = abrir_pagina("paginas/proponer.py")
     app.segmented_control(key=traduccion.CLAVE_SELECTOR).set_value("qwh").run()
     app.text_input(key="f_titulo").input("Losa").run()
