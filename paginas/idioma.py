@@ -18,6 +18,7 @@ from pathlib import Path
 from paginas.direcciones import con_base
 from propuestas.traducciones import IDIOMAS
 
+COOKIE_IDIOMA = "plataforma_idioma"  # la que escribe el selector de idioma (paginas/traduccion.py)
 GUION = Path(__file__).resolve().parent.parent / "static" / "plataforma" / "idioma.js"
 
 
@@ -41,12 +42,12 @@ def en_castellano(html: bytes, guion: bytes, lang: str = "es") -> bytes:
 
 
 def idioma_de_la_cookie(cabeceras: list[tuple[bytes, bytes]]) -> str:
-    """El idioma que recuerda la cookie `plataforma_idioma` (paginas/traduccion.py) del pedido, o «es»."""
+    """El idioma que recuerda la cookie del selector (`COOKIE_IDIOMA`) en el pedido, o «es»."""
     for nombre, valor in cabeceras:
         if nombre.lower() == b"cookie":
             for parte in valor.decode("latin-1").split(";"):
                 clave, _, dato = parte.strip().partition("=")
-                if clave == "plataforma_idioma" and dato in IDIOMAS:
+                if clave == COOKIE_IDIOMA and dato in IDIOMAS:
                     return dato
     return "es"
 

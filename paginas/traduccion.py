@@ -22,6 +22,7 @@ import streamlit as st
 
 from identidad.acceso import PUBLICO_POR_ROL, Rol
 from nucleo.errores import Problema
+from paginas.idioma import COOKIE_IDIOMA
 from propuestas import deliberacion, formulario, modelo, traducciones
 from propuestas.modelo import PROFUNDIDADES, Estado, Fase
 from propuestas.seguimiento import modelo as seguimiento_modelo
@@ -30,7 +31,7 @@ from votacion.modelo import EstadoVotacion, TipoPapeleta
 
 CLAVE = "idioma"
 CLAVE_SELECTOR = "idioma_selector"
-COOKIE = "plataforma_idioma"
+COOKIE = COOKIE_IDIOMA
 VIDA_DE_LA_COOKIE = 365 * 24 * 3600
 VIGENCIA = 10.0  # segundos que una ejecución usa las traducciones leídas por otra (importar las renueva al momento)
 RAIZ = Path(__file__).resolve().parent.parent

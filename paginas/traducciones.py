@@ -26,6 +26,7 @@ st.markdown("Los textos que ven quienes participan (inicio, proponer, propuestas
 entradas = traduccion.catalogo()
 with comun.conexion() as db:
     guardadas = traducciones.cargar(db, IDIOMA)
+    de_donde = traducciones.notas(db, IDIOMA)
 filas = traducciones.filas_de_hoja(entradas, guardadas)
 vigentes = {e.codigo for e in entradas}
 estados = [guardadas[c][1] for c in vigentes if c in guardadas]
@@ -35,8 +36,16 @@ cifras[1].metric("Aprobados", f"{estados.count('aprobada'):,}")
 cifras[2].metric("Por revisar", f"{estados.count('por_revisar'):,}")
 cifras[3].metric("Sin traducir", f"{len(entradas) - len(estados):,}")
 
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def libro(filas_: list[dict]) -> bytes:
+    """El Excel del catálogo se arma de nuevo solo si cambió alguna traducción, no en cada ejecución."""
+    return traducciones.como_xlsx(filas_)
+
+
 descargas = st.columns(2)
-descargas[0].download_button("Descargar el catálogo (Excel)", traducciones.como_xlsx(filas), "catalogo_quechua.xlsx",
+descargas[0].download_button("Descargar el catálogo (Excel)", libro(filas), "catalogo_quechua.xlsx",
                              icon=":material/download:", key="traducciones_xlsx")
 descargas[1].download_button("Descargar el catálogo (CSV)", traducciones.como_csv(filas), "catalogo_quechua.csv",
                              icon=":material/download:", key="traducciones_csv")
@@ -88,10 +97,10 @@ else:
     st.caption("Traducciones que vinieron con la plataforma o se importaron sin marcar como revisadas. Se muestran a "
                "quienes participan, pero siguen «por revisar» hasta que una persona hablante las apruebe aquí.")
     with st.form("traducciones_aprobar"):
-        marcadas = st.data_editor([{"Aprobar": False, **{k: f[k] for k in ("Código", "Página", "Castellano",
-                                                                           "Quechua (Áncash)")}} for f in pendientes],
-                                  hide_index=True, width="stretch", disabled=["Código", "Página", "Castellano",
-                                                                            "Quechua (Áncash)"],
+        columnas = ("Código", "Página", "Castellano", "Quechua (Áncash)")
+        marcadas = st.data_editor([{"Aprobar": False, **{k: f[k] for k in columnas},
+                                    "De dónde viene": de_donde.get(f["Código"], "")} for f in pendientes],
+                                  hide_index=True, width="stretch", disabled=[*columnas, "De dónde viene"],
                                   column_config={"Aprobar": st.column_config.CheckboxColumn("Aprobar")},
                                   key="traducciones_editor")
         if st.form_submit_button("Aprobar las marcadas"):

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from identidad import sesiones
 from identidad.acceso import Accion, Actor, exigir
-from nucleo.db import Evento, marca, registrar_evento
+from nucleo.db import Evento, escritura, marca, registrar_evento
 from nucleo.errores import DatosInvalidos, Problema
 from nucleo.formato import limpiar
 from propuestas import hoja
@@ -162,10 +162,14 @@ def catalogo(archivos: dict[str, list[Path]], etiquetas: dict[str, list[str]] | 
 
 def cargar(db: Database, idioma: str) -> dict[str, tuple[str, str]]:
     """Código → (traducción, estado) de un idioma."""
-    if not db["traducciones"].exists():
-        return {}
     return {c: (t, e) for c, t, e in db.execute(
         "SELECT codigo, texto, estado FROM traducciones WHERE idioma = ?", [idioma]).fetchall()}
+
+
+def notas(db: Database, idioma: str) -> dict[str, str]:
+    """Código → de dónde viene cada traducción de un idioma (la fuente de una incluida, la hoja de una importada)."""
+    return dict(db.execute("SELECT codigo, nota FROM traducciones WHERE idioma = ? AND nota IS NOT NULL",
+                           [idioma]).fetchall())
 
 
 def incluidas() -> list[dict]:
@@ -192,8 +196,6 @@ def sembrar(db: Database, *, ahora: dt.datetime) -> int:
                            "actualizado_por": ACTOR_INCLUIDAS, "nota": fila.get("fuente") or None})
     if not nuevas:
         return 0
-    from nucleo.db import escritura
-
     with escritura(db):
         db.table("traducciones").insert_all(nuevas)
         registrar_evento(db, Evento(ACTOR_INCLUIDAS, "sembrar_traducciones", "traducciones", "qwh", None,
