@@ -9,6 +9,23 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Mensaje:
+    """Un texto para la persona que la página puede mostrar en otro idioma: la plantilla, un texto literal en
+    castellano con sus {marcadores} (entra al catálogo de textos, ver paginas/traduccion.py), y sus datos. `str()` da
+    el castellano. El valor `etiqueta` (el nombre de un campo) también se traduce."""
+
+    plantilla: str
+    valores: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def con(cls, plantilla: str, **valores) -> Mensaje:
+        return cls(plantilla, tuple(valores.items()))
+
+    def __str__(self) -> str:
+        return self.plantilla.format(**dict(self.valores)) if self.valores else self.plantilla
+
+
+@dataclass(frozen=True)
 class Problema:
     """Un problema de un dato: en qué elemento (distrito, fila), qué campo y qué pasa."""
 
@@ -20,10 +37,13 @@ class Problema:
 
     @classmethod
     def de(cls, campo: str, plantilla: str, **valores) -> Problema:
-        """Un problema que la página puede mostrar en otro idioma: `plantilla` es un texto literal en castellano
-        (entra al catálogo de textos, ver paginas/traduccion.py) y `valores`, sus datos; `mensaje` queda en
-        castellano, como siempre. El valor `etiqueta` (el nombre de un campo) también se traduce."""
+        """Un problema cuyo mensaje la página puede mostrar en otro idioma (ver `Mensaje`); `mensaje` queda en
+        castellano, como siempre."""
         return cls(campo, plantilla.format(**valores), plantilla=plantilla, valores=tuple(valores.items()))
+
+    @property
+    def traducible(self) -> Mensaje | None:
+        return Mensaje(self.plantilla, self.valores) if self.plantilla else None
 
     def __str__(self) -> str:
         prefijo = f"{self.elemento} · " if self.elemento else ""

@@ -13,7 +13,7 @@ import streamlit as st
 from nucleo.formato import formatear_fecha, formatear_soles, soles_a_centimos
 from paginas import comun
 from paginas.pantalla import qr_imagen
-from paginas.traduccion import t, t_etiqueta
+from paginas.traduccion import t, t_etiqueta, t_mensaje
 from propuestas import fotos, seguimiento
 from propuestas.seguimiento.modelo import COLOR_SIN_FASE, SIN_FASE, Fase
 from votacion import vigilancia
@@ -37,11 +37,8 @@ def leyenda_de_fases() -> None:
 
 
 def textos_de_alertas(alertas: seguimiento.Alertas) -> list[str]:
-    """Las frases de `Alertas.textos()`, en el idioma de la página (si cambia una, cambie la otra)."""
-    salida = ([t("Sin actualización hace {dias} días", dias=alertas.sin_noticias_dias)]
-              if alertas.sin_noticias_dias is not None else [])
-    return salida + [t("Hito vencido: «{hito}» (previsto para el {fecha})", hito=h.nombre,
-                       fecha=formatear_fecha(h.fecha_prevista)) for h in alertas.hitos_vencidos]
+    """Las alertas en el idioma de la página."""
+    return [t_mensaje(m) for m in alertas.mensajes()]
 
 
 def _por_ciento(valor: float | None) -> str:

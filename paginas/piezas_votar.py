@@ -13,7 +13,7 @@ from identidad import participantes
 from nucleo.errores import ErrorPlataforma
 from nucleo.formato import formatear_soles
 from paginas import comun
-from paginas.traduccion import t, t_etiqueta
+from paginas.traduccion import t, t_etiqueta, t_mensaje
 from propuestas import servicios as propuestas_servicios
 from votacion import marcar, servicios
 from votacion.modelo import Elegible, Papeleta, TipoPapeleta, Votacion
@@ -164,14 +164,5 @@ def llave_del_borrador(votacion_id: int, participante_id: int | None) -> str:
 
 
 def instrucciones(votacion: Votacion) -> str:
-    """`Votacion.instrucciones()` en el idioma de la página (en castellano, el mismo texto: lo prueba
-    tests/test_traducciones.py)."""
-    if votacion.tipo == TipoPapeleta.APROBACION:
-        return t("Elija hasta {n} propuestas.", n=votacion.max_opciones)
-    if votacion.tipo == TipoPapeleta.PUNTOS:
-        return t("Reparta hasta {total} semillas entre las propuestas; como máximo {maximo} a cada una.",
-                 total=votacion.puntos_total, maximo=votacion.puntos_maximo)
-    if votacion.tipo == TipoPapeleta.RANKING:
-        return t("Ordene sus {n} propuestas preferidas: la primera es la que más quiere.", n=votacion.max_opciones)
-    return t("Elija las propuestas que financiaría sin pasarse del techo de {techo}.",
-             techo=formatear_soles(votacion.techo_centimos))
+    """`Votacion.instrucciones()` en el idioma de la página."""
+    return t_mensaje(votacion.mensaje_instrucciones())

@@ -21,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from identidad.acceso import PUBLICO_POR_ROL, Rol
-from nucleo.errores import Problema
+from nucleo.errores import Mensaje, Problema
 from paginas.idioma import COOKIE_IDIOMA
 from propuestas import deliberacion, formulario, modelo, traducciones
 from propuestas.modelo import PROFUNDIDADES, Estado, Fase
@@ -45,7 +45,8 @@ PAGINAS = {
     "Ficha de una propuesta": ["paginas/ficha.py"],
     "Votar": ["paginas/votar.py", "paginas/piezas_votar.py", "votacion/modelo.py"],
     "Proyector": ["paginas/proyector.py", "paginas/piezas_proyector.py", "paginas/pantalla.py"],
-    "¿Qué pasó con lo priorizado?": ["paginas/priorizado.py", "paginas/piezas_seguimiento.py"],
+    "¿Qué pasó con lo priorizado?": ["paginas/priorizado.py", "paginas/piezas_seguimiento.py",
+                                     "propuestas/seguimiento/modelo.py"],
 }
 # Los títulos del menú que ve quien participa (app.py los pasa por `t_etiqueta`).
 MENU_PARTICIPAR = ("Participar", "Cuenta", "Inicio", "Proponer", "Propuestas", "Deliberación", "Votar", "Resultados de la votación",
@@ -135,15 +136,21 @@ def t_etiqueta(texto: str) -> str:
     return _en_el_idioma(texto, {})
 
 
-def t_problema(problema: Problema | str) -> str:
-    """El mensaje de un problema del dominio en el idioma de esta sesión: su plantilla (`Problema.de`) traducida, con
-    el nombre del campo también traducido; un problema sin plantilla (o un texto), tal cual en castellano."""
-    if isinstance(problema, str) or not problema.plantilla:
-        return str(problema if isinstance(problema, str) else problema.mensaje)
-    valores = dict(problema.valores)
+def t_mensaje(mensaje: Mensaje) -> str:
+    """Un `Mensaje` del dominio en el idioma de esta sesión: su plantilla traducida, con el nombre del campo
+    (`etiqueta`) también traducido."""
+    valores = dict(mensaje.valores)
     if "etiqueta" in valores:
         valores["etiqueta"] = _en_el_idioma(str(valores["etiqueta"]), {})
-    return _en_el_idioma(problema.plantilla, valores)
+    return _en_el_idioma(mensaje.plantilla, valores)
+
+
+def t_problema(problema: Problema | str) -> str:
+    """El mensaje de un problema del dominio en el idioma de esta sesión (`Problema.de`); un problema sin plantilla
+    (o un texto), tal cual en castellano."""
+    if isinstance(problema, str):
+        return problema
+    return t_mensaje(problema.traducible) if problema.traducible else problema.mensaje
 
 
 def _en_el_idioma(texto: str, valores: dict) -> str:

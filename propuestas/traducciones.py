@@ -115,7 +115,8 @@ class Entrada:
 
 def textos_de(ruta: Path) -> list[str]:
     """Los textos literales de un archivo que van al catálogo, en orden de aparición: el de cada `t("…")` (o
-    `comun.t("…")`) de una página y la plantilla de cada `Problema.de(campo, "…")` del dominio."""
+    `comun.t("…")`) de una página y la plantilla de cada `Problema.de(campo, "…")` o `Mensaje.con("…")` del
+    dominio."""
     salida = []
     for nodo in ast.walk(ast.parse(ruta.read_text(encoding="utf-8"))):
         if isinstance(nodo, ast.Call):
@@ -133,6 +134,9 @@ def _literal_del_catalogo(nodo: ast.Call) -> str | None:
     elif (isinstance(funcion, ast.Attribute) and funcion.attr == "de" and isinstance(funcion.value, ast.Name)
           and funcion.value.id == "Problema"):
         argumento = nodo.args[1] if len(nodo.args) > 1 else None
+    elif (isinstance(funcion, ast.Attribute) and funcion.attr == "con" and isinstance(funcion.value, ast.Name)
+          and funcion.value.id == "Mensaje"):
+        argumento = nodo.args[0] if nodo.args else None
     else:
         return None
     if isinstance(argumento, ast.Constant) and isinstance(argumento.value, str):

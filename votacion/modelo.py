@@ -11,7 +11,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from nucleo.errores import DatosInvalidos, ErrorPlataforma, Problema
+from nucleo.errores import DatosInvalidos, ErrorPlataforma, Mensaje, Problema
 from nucleo.formato import formatear_soles, limpiar_linea
 
 
@@ -158,14 +158,20 @@ class Votacion:
 
     def instrucciones(self) -> str:
         """Lo que la persona debe hacer, en una línea y en castellano sencillo."""
+        return str(self.mensaje_instrucciones())
+
+    def mensaje_instrucciones(self) -> Mensaje:
+        """Las instrucciones como `Mensaje` (la papeleta las muestra en el idioma de la página)."""
         if self.tipo == TipoPapeleta.APROBACION:
-            return f"Elija hasta {self.max_opciones} propuestas."
+            return Mensaje.con("Elija hasta {n} propuestas.", n=self.max_opciones)
         if self.tipo == TipoPapeleta.PUNTOS:
-            return (f"Reparta hasta {self.puntos_total} semillas entre las propuestas; "
-                    f"como máximo {self.puntos_maximo} a cada una.")
+            return Mensaje.con("Reparta hasta {total} semillas entre las propuestas; como máximo {maximo} a cada una.",
+                               total=self.puntos_total, maximo=self.puntos_maximo)
         if self.tipo == TipoPapeleta.RANKING:
-            return f"Ordene sus {self.max_opciones} propuestas preferidas: la primera es la que más quiere."
-        return f"Elija las propuestas que financiaría sin pasarse del techo de {formatear_soles(self.techo_centimos)}."
+            return Mensaje.con("Ordene sus {n} propuestas preferidas: la primera es la que más quiere.",
+                               n=self.max_opciones)
+        return Mensaje.con("Elija las propuestas que financiaría sin pasarse del techo de {techo}.",
+                           techo=formatear_soles(self.techo_centimos))
 
 
 def validar_votacion(votacion: Votacion) -> Votacion:

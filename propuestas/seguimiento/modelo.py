@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, fields, replace
 
 from geo.modelo import Problema
+from nucleo.errores import Mensaje
 from nucleo.formato import formatear_fecha, formatear_soles
 
 DIAS_SIN_NOTICIAS = 90
@@ -228,11 +229,15 @@ class Alertas:
     hitos_vencidos: list[Hito] = field(default_factory=list)
 
     def textos(self) -> list[str]:
+        return [str(m) for m in self.mensajes()]
+
+    def mensajes(self) -> list[Mensaje]:
+        """Cada alerta como `Mensaje` (la página pública las muestra en el idioma elegido)."""
         salida = []
         if self.sin_noticias_dias is not None:
-            salida.append(f"Sin actualización hace {self.sin_noticias_dias} días")
-        salida += [f"Hito vencido: «{h.nombre}» (previsto para el {formatear_fecha(h.fecha_prevista)})"
-                   for h in self.hitos_vencidos]
+            salida.append(Mensaje.con("Sin actualización hace {dias} días", dias=self.sin_noticias_dias))
+        salida += [Mensaje.con("Hito vencido: «{hito}» (previsto para el {fecha})", hito=h.nombre,
+                               fecha=formatear_fecha(h.fecha_prevista)) for h in self.hitos_vencidos]
         return salida
 
     def __bool__(self) -> bool:
