@@ -158,7 +158,8 @@ def en_acta_en(ruta, codigos) -> list[str]:
     votan(ruta, abierta.id, codigos, 12)
     with nucleo.abrir(ruta) as db:
         votacion.cambiar_estado(db, abierta.id, EstadoVotacion.CERRADA, actor=FACILITADORA, ahora=nucleo.ahora())
-        return votacion.firmar_acta(db, abierta.id, firmada_el=nucleo.ahora().date(), lugar="Local comunal de Caraz",
+        return votacion.firmar_acta(db, abierta.id, firmada_el=propuestas_servicios.fecha_local(nucleo.ahora()),
+                                    lugar="Local comunal de Caraz",
                                     firmada=True, actor=FACILITADORA, ahora=nucleo.ahora())["en_acta"]
 
 

@@ -76,10 +76,11 @@ def crear_ciclo_completo(db: Database, *, proyectos: int, actualizaciones: int, 
                                   ubigeo=azar.choice(ubigeos), actor=demo.DEMO,
                                   ahora=momento + dt.timedelta(hours=2, minutes=10))
     firma = momento + dt.timedelta(days=1)
-    acta = votacion.firmar_acta(db, creada.id, firmada_el=firma.date(), lugar="[DEMO] Local comunal de Caraz",
+    acta = votacion.firmar_acta(db, creada.id, firmada_el=propuestas_servicios.fecha_local(firma),
+                                lugar="[DEMO] Local comunal de Caraz",
                                 firmada=True, actor=demo.DEMO, ahora=firma)
-    llenado = seguimiento_demo.llenar(db, desde=firma.date(), hasta=propuestas_servicios.fecha_local(ahora),
-                                      actualizaciones=actualizaciones, semilla=semilla, ahora=ahora)
+    llenado = seguimiento_demo.llenar(db, desde=propuestas_servicios.fecha_local(firma),
+                                      hasta=propuestas_servicios.fecha_local(ahora), actualizaciones=actualizaciones, semilla=semilla, ahora=ahora)
     _vigilar(db, proceso.id, acuerdos, azar, desde=firma, hasta=ahora)
     return {"proceso": proceso.nombre, "votacion": creada.id, "en_acta": len(acta["en_acta"]),
             "votantes": votantes, **llenado}
