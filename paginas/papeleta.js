@@ -163,7 +163,10 @@ export default function (componente) {
   formulario.addEventListener("change", alCambiar);
   formulario.addEventListener("input", alCambiar);
   formulario.addEventListener("click", trasUnToque);
-  dibujar(null); // la cuenta del servidor hasta el primer toque: las tarjetas aún pueden estar llegando
+  dibujar(null); // la cuenta del servidor mientras las tarjetas llegan…
+  // …y, cuando están todas, la de lo marcado en pantalla: si la página se redibujó (o se tocó una tarjeta antes de
+  // que este componente escuchara), el servidor no sabe lo marcado en el formulario. Solo dibuja: no guarda nada.
+  if (!d.limpiar) cuandoEstenLosCampos(formulario, d, () => dibujar(leer(formulario, d)));
   if (d.guardar_en && d.forma === "arriba") {
     if (d.limpiar) {
       try { localStorage.removeItem(d.guardar_en); } catch (e) { /* nada que borrar */ }

@@ -12,6 +12,7 @@ from identidad import cuentas
 from identidad.acceso import LINEA_DE_COMANDOS, Rol
 from propuestas import seguimiento
 from propuestas.seguimiento import hoja as hoja_seguimiento
+from propuestas.servicios import fecha_local
 from tests import navegador
 from tests.ayudas import CLAVE, abierta_en, como_xlsx, crear_equipo, votan
 from tests.conftest import ADMIN, FACILITADORA, copiar_viables, priorizacion_hoy
@@ -63,7 +64,7 @@ def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
     expect(facilitadora.get_by_text("Acta registrada como firmada")).to_be_visible(timeout=30_000)
 
     with nucleo.abrir(ruta) as db:
-        filas = hoja_seguimiento.filas(db, None, hoy=nucleo.ahora().date())
+        filas = hoja_seguimiento.filas(db, None, hoy=fecha_local(nucleo.ahora()))
     assert sorted(f["Código"] for f in filas) == sorted(financiadas)
     elegido = filas[0]["Código"]
     filas[0].update({"Fase de inversión": "Ejecución", "CUI": "2512345", "PIM (S/)": 350_000,
@@ -85,7 +86,7 @@ def test_del_acta_firmada_a_la_linea_de_tiempo_en_el_celular(app, chromium):
 
     # el proyecto se atrasa (su inicio de obra era hace diez días); el comité lo observa y el equipo técnico responde
     with nucleo.abrir(ruta) as db:
-        seguimiento.agregar_hito(db, elegido, "Inicio de obra", nucleo.ahora().date() - dt.timedelta(days=10),
+        seguimiento.agregar_hito(db, elegido, "Inicio de obra", fecha_local(nucleo.ahora()) - dt.timedelta(days=10),
                                  actor=ADMIN, ahora=nucleo.ahora())
     juana = chromium.pagina(1366, 1400)
     navegador.entrar(juana, url, "juana", CLAVE)

@@ -7,6 +7,7 @@ import nucleo
 from identidad import cuentas, participantes
 from identidad.acceso import LINEA_DE_COMANDOS, Actor, Rol
 from propuestas import servicios
+from propuestas.servicios import fecha_local
 from tests.conftest import ADMIN, AHORA, FACILITADORA, RAIZ, abrir_sesion
 
 CLAVE = "una contraseña larga de prueba"
@@ -19,7 +20,7 @@ def base(tmp_path, monkeypatch):
     monkeypatch.delenv("PLATAFORMA_LIMITES", raising=False)
     with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
-        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", nucleo.ahora().date()), actor=ADMIN,
+        proceso = servicios.crear_proceso(db, servicios.proceso_sugerido("0212", fecha_local(nucleo.ahora())), actor=ADMIN,
                                           ahora=AHORA)
         cuentas.crear_cuenta(db, usuario="ana", nombre="Ana Ríos", rol=Rol.ADMINISTRADOR, contrasena=CLAVE,
                              actor=LINEA_DE_COMANDOS, ahora=AHORA)

@@ -7,6 +7,7 @@ import nucleo
 from geo import servicios as territorio
 from identidad import participantes
 from propuestas import servicios
+from propuestas.servicios import fecha_local
 from tests.conftest import ADMIN, AHORA, FACILITADORA, LIMITES, RAIZ, abrir_sesion
 
 REGISTRAR = "FormSubmitter:participantes_nuevo-Registrar y emitir código"
@@ -20,7 +21,7 @@ def base(tmp_path, monkeypatch):
     with nucleo.abrir(ruta) as db:
         servicios.preparar(db)
         territorio.importar(db, LIMITES, actor=ADMIN, ahora=AHORA)
-        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", nucleo.ahora().date()), actor=ADMIN, ahora=AHORA)
+        servicios.crear_proceso(db, servicios.proceso_sugerido("0212", fecha_local(nucleo.ahora())), actor=ADMIN, ahora=AHORA)
     return ruta
 
 

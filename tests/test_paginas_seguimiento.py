@@ -6,6 +6,7 @@ import pytest
 import nucleo
 from propuestas import seguimiento
 from propuestas.seguimiento import hoja as hoja_seguimiento
+from propuestas.servicios import fecha_local
 from tests.ayudas import abrir_pagina, en_acta_en, errores_de, textos_de
 from tests.conftest import EVALUADORA, filas
 
@@ -40,7 +41,7 @@ def test_el_equipo_registra_una_actualizacion_y_lo_escrito_se_queda_si_esta_mal(
     app.button[[b.label for b in app.button].index("Registrar la actualización")].click().run()
     assert not errores_de(app), errores_de(app)
     with nucleo.abrir(ruta) as db:
-        s = seguimiento.proyecto(db, uno, hoy=nucleo.ahora().date()).situacion
+        s = seguimiento.proyecto(db, uno, hoy=fecha_local(nucleo.ahora())).situacion
     assert (s.fase.value, s.cui, s.pim_centimos, s.avance_fisico) == ("ejecucion", "2512345", 35_000_000, 40.0)
     assert f"Actualización de {uno} registrada." in textos_de(app)
 
@@ -57,7 +58,7 @@ def test_un_hito_sin_fecha_lo_dice(con_acta):
 def test_la_hoja_se_sube_revisa_e_importa(con_acta):
     ruta, (uno, *otros) = con_acta
     with nucleo.abrir(ruta) as db:
-        exportadas = hoja_seguimiento.filas(db, None, hoy=nucleo.ahora().date())
+        exportadas = hoja_seguimiento.filas(db, None, hoy=fecha_local(nucleo.ahora()))
     exportadas[0].update({"Fase de inversión": "Formulación y evaluación", "Nota": "Según el SIAF"})
     app = abrir_pagina("paginas/seguimiento.py", EVALUADORA)
     app.file_uploader[0].set_value(("seguimiento.xlsx", hoja_seguimiento.como_xlsx(exportadas),
@@ -74,7 +75,7 @@ def test_el_publico_ve_la_lista_y_la_linea_de_tiempo_con_el_texto_escapado(con_a
     ruta, (uno, *otros) = con_acta
     with nucleo.abrir(ruta) as db:
         seguimiento.registrar_actualizacion(db, uno, seguimiento.Cambios(fase=seguimiento.Fase.EJECUCION),
-                                            fecha=nucleo.ahora().date(), nota=NOTA, actor=EVALUADORA,
+                                            fecha=fecha_local(nucleo.ahora()), nota=NOTA, actor=EVALUADORA,
                                             ahora=nucleo.ahora())
     app = abrir_pagina("paginas/priorizado.py")
     lista = app.dataframe[0].value

@@ -13,6 +13,7 @@ from nucleo.errores import DatosInvalidos, NoEncontrada
 from propuestas import seguimiento
 from propuestas.seguimiento import hoja as hoja_seguimiento
 from propuestas.seguimiento.modelo import Cambios, Fase, leer_porcentaje
+from propuestas.servicios import fecha_local
 from tests.ayudas import AHORA_VOTO, como_csv, como_xlsx, en_acta
 from tests.conftest import ADMIN, EVALUADORA, FACILITADORA, filas
 
@@ -260,7 +261,7 @@ def test_la_linea_de_comandos_arma_el_ciclo_completo_exporta_e_importa(tmp_path)
     assert corrida.returncode == 0, corrida.stderr
     assert "12 proyectos en acta" in corrida.stdout
     with nucleo.abrir(base) as db:
-        hoy = nucleo.ahora().date()
+        hoy = fecha_local(nucleo.ahora())
         proyectos = seguimiento.proyectos(db, hoy=hoy)
         assert len(proyectos) == 12 and all(p.en_seguimiento and p.es_demo for p in proyectos)
         primera = min(dt.date.fromisoformat(f["fecha"]) for f in db["seguimiento_actualizaciones"].rows)
